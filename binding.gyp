@@ -1,0 +1,66 @@
+# The native addon build/Release/nodetorch.node (node-gyp; native/CMakeLists.txt is the same build
+# for cmake-js). Never -march=native: the hot kernels (native/kernels/*.cc) are compiled once per ISA
+# into a static library, each build inside its own C++ namespace (NT_ISA_NS), and addon.cc picks one
+# at load time with __builtin_cpu_supports. On non-x86 CPUs only the baseline library exists.
+{
+  'variables': {
+    'nt_kernel_sources': [
+      'native/kernels/gemm.cc',
+      'native/kernels/matmul.cc',
+      'native/kernels/conv1d_forward.cc',
+      'native/kernels/conv1d_backward_input.cc',
+      'native/kernels/conv1d_backward_weight.cc',
+      'native/kernels/sgd_step.cc',
+      'native/kernels/table.cc',
+    ],
+  },
+  'target_defaults': {
+    # Static libraries need -fPIC to link into the addon; C++ exceptions carry JS errors (common.h).
+    'cflags': [ '-O3', '-fPIC', '-fvisibility=hidden' ],
+    'cflags!': [ '-fno-exceptions' ],
+    'cflags_cc!': [ '-fno-exceptions' ],
+    'defines': [ 'NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS' ],
+    'include_dirs': [ "<!(node -p \"require('node-addon-api').include_dir\")" ],
+    'xcode_settings': {
+      'GCC_ENABLE_CPP_EXCEPTIONS': 'YES',
+      'GCC_OPTIMIZATION_LEVEL': '3',
+      'CLANG_CXX_LIBRARY': 'libc++',
+      'MACOSX_DEPLOYMENT_TARGET': '10.15',
+    },
+  },
+  'targets': [
+    {
+      # Generic flags of the target (x86-64: SSE2; arm64: NEON).
+      'target_name': 'nt_kernels_baseline',
+      'type': 'static_library',
+      'sources': [ '<@(nt_kernel_sources)' ],
+      'defines': [ 'NT_ISA_NS=nt_baseline' ],
+    },
+    {
+      'target_name': 'nodetorch',
+      'sources': [ 'native/addon.cc', 'native/threadpool.cc' ],
+      'dependencies': [ 'nt_kernels_baseline' ],
+      'conditions': [
+        [ 'target_arch=="x64" or target_arch=="ia32"', {
+          'dependencies': [ 'nt_kernels_avx2' ],
+          'defines': [ 'NT_HAVE_AVX2' ],
+        } ],
+      ],
+    },
+  ],
+  'conditions': [
+    [ 'target_arch=="x64" or target_arch=="ia32"', {
+      'targets': [
+        {
+          # AVX2 + FMA (x86-64-v3 vector units). native/kernels/isa.h #errors without these flags.
+          'target_name': 'nt_kernels_avx2',
+          'type': 'static_library',
+          'sources': [ '<@(nt_kernel_sources)' ],
+          'defines': [ 'NT_ISA_NS=nt_avx2', 'NT_ISA_AVX2' ],
+          'cflags': [ '-mavx2', '-mfma' ],
+          'xcode_settings': { 'OTHER_CFLAGS': [ '-mavx2', '-mfma' ] },
+        },
+      ],
+    } ],
+  ],
+}

@@ -1,0 +1,103 @@
+// conv1dBackwardWeight, NCL layout: x (n, cIn, l), gy (n, cOut, lOut) -> gw (cOut, cIn / groups, k)
+// and, if gb is not null, gb (cOut):
+//   gw[o, c, j] = sum_{b, t} gy[b, o, t] * x[b, ci, t * stride - padding + j * dilation]
+//   gb[o]       = sum_{b, t} gy[b, o, t]
+// Overwrites gw and gb. Aliasing: gw and gb must not overlap x, gy or each other.
+// Method: the batch is cut into at most kChunks fixed chunks (independent of the thread count, so
+// results are too). Chunk 0 accumulates into gw, chunk i > 0 into its own partial buffer; per batch
+// item, group and block of output positions gw_g += gy_g (coutG, tb) @ col^T (tb, cinG * k).
+// Partials are then added in chunk order. gb sums each gy row in float SIMD lanes, rows in double.
+#include "conv1d_common.h"
+#include "gemm.h"
+#include "../threadpool.h"
+
+namespace NT_ISA_NS {
+
+namespace {
+
+constexpr size_t kChunks = 8;
+
+float rowSum(const float* __restrict x, size_t len) {
+  VecF acc[4] = {VecF{}, VecF{}, VecF{}, VecF{}};
+  size_t i = 0;
+  for (; i + 4 * kVecLen <= len; i += 4 * kVecLen)
+    for (size_t v = 0; v < 4; ++v) acc[v] += loadu(x + i + v * kVecLen);
+  VecF s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  float total = 0.0f;
+  for (size_t v = 0; v < kVecLen; ++v) total += s[v];
+  for (; i < len; ++i) total += x[i];
+  return total;
+}
+
+void biasGrad(const float* gy, float* gb, const nt::Conv1dArgs& p) {
+  const double work = static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(p.lOut);
+  nt::parallelFor(p.cOut, work, [&](size_t o0, size_t o1) {
+    for (size_t o = o0; o < o1; ++o) {
+      double s = 0.0;
+      for (size_t b = 0; b < p.n; ++b) s += rowSum(gy + (b * p.cOut + o) * p.lOut, p.lOut);
+      gb[o] = static_cast<float>(s);
+    }
+  });
+}
+
+}  // namespace
+
+bool conv1dBackwardWeight(const float* x, const float* gy, float* gw, float* gb, const nt::Conv1dArgs& p) {
+  if (gb != nullptr) biasGrad(gy, gb, p);
+  const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.k, lOut = p.lOut;
+  const size_t gwLen = p.cOut * K;
+  if (gwLen == 0) return true;
+  if (p.n == 0 || lOut == 0) {
+    for (size_t i = 0; i < gwLen; ++i) gw[i] = 0.0f;
+    return true;
+  }
+  const size_t chunks = minz(p.n, kChunks);
+  float* partial = nullptr;
+  if (chunks > 1) {
+    partial = static_cast<float*>(std::malloc((chunks - 1) * gwLen * sizeof(float)));
+    if (partial == nullptr) return false;
+  }
+  const bool identity = im2colIsIdentity(p);
+  const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(lOut) *
+                      static_cast<double>(K);
+  int failed = 0;
+  nt::parallelFor(chunks, work, [&](size_t c0, size_t c1) {
+    float* col = identity ? nullptr : scratch(kScratchCol, K * minz(lOut, kColBlock));
+    if (!identity && col == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    for (size_t ch = c0; ch < c1; ++ch) {
+      float* dst = ch == 0 ? gw : partial + (ch - 1) * gwLen;
+      const size_t q = p.n / chunks, rem = p.n % chunks;
+      const size_t b0 = ch * q + minz(ch, rem), b1 = b0 + q + (ch < rem ? 1 : 0);
+      for (size_t b = b0; b < b1; ++b) {
+        for (size_t g = 0; g < p.groups; ++g) {
+          const float* xg = x + (b * p.cIn + g * cinG) * p.l;
+          const float* gyg = gy + (b * p.cOut + g * coutG) * lOut;
+          float* gwg = dst + g * coutG * K;
+          if (identity) {  // lOut == l, K == cinG: the input rows, read as (lOut, K), are col^T
+            const MatRef colT{xg, 1, static_cast<ptrdiff_t>(p.l)};
+            const MatRef gyb{gyg, static_cast<ptrdiff_t>(lOut), 1};
+            if (!gemm(coutG, K, lOut, 1.0f, gyb, colT, b == b0 ? 0.0f : 1.0f, gwg, K))
+              return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+            continue;
+          }
+          for (size_t t0 = 0; t0 < lOut; t0 += kColBlock) {
+            const size_t tb = minz(kColBlock, lOut - t0);
+            im2col(xg, cinG, p, t0, tb, col);
+            const MatRef colT{col, 1, static_cast<ptrdiff_t>(tb)};
+            const MatRef gyb{gyg + t0, static_cast<ptrdiff_t>(lOut), 1};
+            const float beta = b == b0 && t0 == 0 ? 0.0f : 1.0f;
+            if (!gemm(coutG, K, tb, 1.0f, gyb, colT, beta, gwg, K)) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+          }
+        }
+      }
+    }
+  });
+  for (size_t ch = 1; ch < chunks && failed == 0; ++ch) {
+    const float* src = partial + (ch - 1) * gwLen;
+    for (size_t i = 0; i < gwLen; ++i) gw[i] += src[i];
+  }
+  std::free(partial);
+  return failed == 0;
+}
+
+}  // namespace NT_ISA_NS

@@ -1,0 +1,55 @@
+// conv1dForward, NCL layout: x (n, cIn, l), w (cOut, cIn / groups, k), bias (cOut) or null,
+// y (n, cOut, lOut). For output channel o of group g and input channel ci = g * cinG + c:
+//   y[b, o, t] = bias[o] + sum_{c, j} w[o, c, j] * x[b, ci, t * stride - padding + j * dilation]
+// with x = 0 outside [0, l). Overwrites y. Aliasing: y must not overlap x, w or bias.
+// Method: per (batch item, group) and block of output positions, im2col then y_g = w_g @ col
+// (gemm.h), bias pre-filled with beta = 1. Threads split the (batch item, group) pairs; results do
+// not depend on the thread count.
+#include "conv1d_common.h"
+#include "gemm.h"
+#include "../threadpool.h"
+
+namespace NT_ISA_NS {
+
+bool conv1dForward(const float* x, const float* w, const float* bias, float* y, const nt::Conv1dArgs& p) {
+  if (p.n == 0 || p.cOut == 0 || p.lOut == 0) return true;
+  const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.k, lOut = p.lOut;
+  const bool identity = im2colIsIdentity(p);
+  const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(lOut) *
+                      static_cast<double>(K);
+  int failed = 0;
+  nt::parallelFor(p.n * p.groups, work, [&](size_t t0, size_t t1) {
+    float* col = identity ? nullptr : scratch(kScratchCol, K * minz(lOut, kColBlock));
+    if (!identity && col == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    for (size_t task = t0; task < t1; ++task) {
+      const size_t b = task / p.groups, g = task % p.groups;
+      const float* xg = x + (b * p.cIn + g * cinG) * p.l;
+      float* yg = y + (b * p.cOut + g * coutG) * lOut;
+      float beta = 0.0f;
+      if (bias != nullptr) {
+        for (size_t o = 0; o < coutG; ++o) {
+          const float v = bias[g * coutG + o];
+          float* row = yg + o * lOut;
+          for (size_t t = 0; t < lOut; ++t) row[t] = v;
+        }
+        beta = 1.0f;
+      }
+      const MatRef wg{w + g * coutG * K, static_cast<ptrdiff_t>(K), 1};
+      if (identity) {  // lOut == l, K == cinG: the input rows are the columns
+        const MatRef cols{xg, static_cast<ptrdiff_t>(p.l), 1};
+        if (!gemm(coutG, lOut, K, 1.0f, wg, cols, beta, yg, lOut)) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+        continue;
+      }
+      for (size_t t0 = 0; t0 < lOut; t0 += kColBlock) {
+        const size_t tb = minz(kColBlock, lOut - t0);
+        im2col(xg, cinG, p, t0, tb, col);
+        const MatRef cols{col, static_cast<ptrdiff_t>(tb), 1};
+        if (!gemm(coutG, tb, K, 1.0f, wg, cols, beta, yg + t0, lOut))
+          return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+      }
+    }
+  });
+  return failed == 0;
+}
+
+}  // namespace NT_ISA_NS

@@ -1,0 +1,36 @@
+/** Global autograd switch (torch.no_grad / torch.enable_grad). */
+let enabled = true;
+
+export function isGradEnabled(): boolean {
+  return enabled;
+}
+
+/** Set whether operations record history; returns the previous value. */
+export function setGradEnabled(on: boolean): boolean {
+  const prev = enabled;
+  enabled = on;
+  return prev;
+}
+
+/**
+ * Run fn without recording operations for autograd (like `with torch.no_grad():`). Results of fn do not
+ * require grad. Async functions are not supported: the mode is restored when fn returns.
+ */
+export function noGrad<T>(fn: () => T): T {
+  const prev = setGradEnabled(false);
+  try {
+    return fn();
+  } finally {
+    setGradEnabled(prev);
+  }
+}
+
+/** Run fn with recording on, even inside noGrad (torch.enable_grad). */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = setGradEnabled(true);
+  try {
+    return fn();
+  } finally {
+    setGradEnabled(prev);
+  }
+}

@@ -1,0 +1,24 @@
+import type { Tensor } from '../tensor.js';
+import { isGradEnabled } from './grad-mode.js';
+
+/** True if an op on these inputs must record history. */
+export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t && t.requiresGrad) return true;
+  return false;
+}
+
+/**
+ * Attach an autograd record to `out` if any input requires grad and recording is on. `backward` gets the
+ * gradient of `out` (same shape) and returns one gradient per input (null where not needed); it runs
+ * with recording off. Returns `out`.
+ */
+export function record(
+  out: Tensor,
+  name: string,
+  inputs: readonly (Tensor | null)[],
+  backward: (grad: Tensor) => readonly (Tensor | null)[],
+): Tensor {
+  if (needsGrad(...inputs)) out._setHistory({ name, inputs, backward });
+  return out;
+}

@@ -1,0 +1,14 @@
+import type { Backend } from '../backend.js';
+import { matmul } from './matmul.js';
+import { conv1dForward, conv1dBackwardInput, conv1dBackwardWeight } from './conv1d.js';
+import { sgdStep } from './sgd.js';
+
+/** The plain-TypeScript backend: the executable spec every other backend is tested against. */
+export const refBackend: Backend = {
+  name: 'ref',
+  matmul,
+  conv1dForward,
+  conv1dBackwardInput,
+  conv1dBackwardWeight,
+  sgdStep,
+};

@@ -1,0 +1,107 @@
+/** BatchNorm1d layer (torch.nn.BatchNorm1d). */
+import { Tensor, shapeStr } from '../tensor.js';
+import { ones, zeros } from '../creation.js';
+import { batchNorm } from '../ops/batch-norm.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import { pyBool, pyFloat } from './repr.js';
+
+export interface BatchNorm1dOptions {
+  /** Added to the variance. Default 1e-5. */
+  eps?: number;
+  /** Running-statistics update factor (default 0.1); null = cumulative moving average (1 / batches seen). */
+  momentum?: number | null;
+  /** Learn a per-channel scale and shift (weight, bias). Default true. */
+  affine?: boolean;
+  /** Keep running_mean / running_var / num_batches_tracked buffers (default true); otherwise batch statistics are used in eval too. */
+  trackRunningStats?: boolean;
+}
+
+/**
+ * Batch normalisation over the channel dim of (N, C) or (N, C, L) input. In training mode it normalises
+ * with the batch statistics (biased variance) and updates the running statistics (unbiased variance);
+ * in eval mode it uses the running statistics. State dict keys: weight, bias, running_mean,
+ * running_var, num_batches_tracked (int64, 0-d).
+ *
+ * Shape: input (N, C) or (N, C, L) -> same shape.
+ * @example new nn.BatchNorm1d(32)
+ */
+export class BatchNorm1d extends Module {
+  readonly numFeatures: number;
+  eps: number;
+  momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  declare weight: Parameter | null;
+  declare bias: Parameter | null;
+
+  constructor(numFeatures: number, opts: BatchNorm1dOptions = {}) {
+    super();
+    if (typeof numFeatures !== 'number' || !Number.isInteger(numFeatures) || numFeatures < 0) {
+      throw new RangeError(`BatchNorm1d: expected numFeatures to be a non-negative integer, got ${String(numFeatures)}`);
+    }
+    this.numFeatures = numFeatures;
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    this.affine = opts.affine ?? true;
+    this.trackRunningStats = opts.trackRunningStats ?? true;
+    this.registerParameter('weight', this.affine ? new Parameter(ones([numFeatures])) : null);
+    this.registerParameter('bias', this.affine ? new Parameter(zeros([numFeatures])) : null);
+    this.registerBuffer('running_mean', this.trackRunningStats ? zeros([numFeatures]) : null);
+    this.registerBuffer('running_var', this.trackRunningStats ? ones([numFeatures]) : null);
+    this.registerBuffer('num_batches_tracked', this.trackRunningStats ? zeros([], { dtype: 'int64' }) : null);
+  }
+
+  /** The running mean buffer (`running_mean`), or null without running stats. */
+  get runningMean(): Tensor | null {
+    return this._buffers.get('running_mean') ?? null;
+  }
+
+  /** The running variance buffer (`running_var`), or null without running stats. */
+  get runningVar(): Tensor | null {
+    return this._buffers.get('running_var') ?? null;
+  }
+
+  /** Training batches seen (`num_batches_tracked`, int64 0-d), or null without running stats. */
+  get numBatchesTracked(): Tensor | null {
+    return this._buffers.get('num_batches_tracked') ?? null;
+  }
+
+  /** Reset running_mean to 0, running_var to 1, num_batches_tracked to 0. */
+  resetRunningStats(): void {
+    this.runningMean?.data.fill(0);
+    this.runningVar?.data.fill(1);
+    this.numBatchesTracked?.data.fill(0);
+  }
+
+  /** resetRunningStats() and weight = 1, bias = 0. */
+  resetParameters(): void {
+    this.resetRunningStats();
+    this.weight?.data.fill(1);
+    this.bias?.data.fill(0);
+  }
+
+  override forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor)) throw new TypeError(`BatchNorm1d: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+    if (x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`BatchNorm1d: expected 2D or 3D input (got ${x.ndim}D input of shape ${shapeStr(x.shape)})`);
+    const c = this.numFeatures;
+    if (x.shape[1] !== c) throw new RangeError(`BatchNorm1d: expected input of shape (N, C=${c}) or (N, C=${c}, L), got ${shapeStr(x.shape)}`);
+    const nbt = this.numBatchesTracked;
+    const counting = this.training && this.trackRunningStats && nbt !== null;
+    let factor = this.momentum ?? 0;
+    if (counting && this.momentum === null) factor = 1 / (nbt.data[0] + 1);
+    const rm = this.runningMean;
+    const rv = this.runningVar;
+    const bnTraining = this.training || (rm === null && rv === null);
+    const useRunning = !this.training || this.trackRunningStats;
+    const out = batchNorm(x, useRunning ? rm : null, useRunning ? rv : null, {
+      weight: this.weight, bias: this.bias, training: bnTraining, momentum: factor, eps: this.eps,
+    });
+    if (counting) nbt.data[0] += 1;
+    return out;
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? 'None' : pyFloat(this.momentum)}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}

@@ -1,0 +1,168 @@
+/** Containers (torch.nn.modules.container): Sequential, ModuleList, ModuleDict. */
+import type { Tensor } from '../tensor.js';
+import { Module, type AnyModule } from './module.js';
+
+function checkModule(cls: string, m: unknown, where: string): AnyModule {
+  if (!(m instanceof Module)) throw new TypeError(`${cls}: expected a Module ${where}, got ${m === null ? 'null' : typeof m === 'object' ? m.constructor.name : typeof m}`);
+  return m;
+}
+
+function normIndex(cls: string, idx: number, n: number): number {
+  if (!Number.isInteger(idx)) throw new TypeError(`${cls}: expected an integer index, got ${idx}`);
+  if (idx < -n || idx >= n) throw new RangeError(`${cls}: index ${idx} is out of range for ${n} modules`);
+  return idx < 0 ? idx + n : idx;
+}
+
+/**
+ * Runs its modules in order, each on the previous one's output. Children are named '0', '1', ...
+ * (or by the keys of a record passed alone), so `seq[0]` and `seq.at(-1)` work.
+ *
+ * Shape: whatever the chain maps.
+ * @example new nn.Sequential(new nn.Conv1d(1, 32, 7), new nn.ReLU())
+ */
+export class Sequential extends Module {
+  [index: number]: AnyModule;
+
+  constructor(...modules: AnyModule[] | [Record<string, AnyModule>]) {
+    super();
+    if (modules.length === 1 && !(modules[0] instanceof Module) && typeof modules[0] === 'object' && modules[0] !== null) {
+      for (const [name, m] of Object.entries(modules[0])) this.registerModule(name, checkModule('Sequential', m, `for '${name}'`));
+    } else {
+      (modules as unknown[]).forEach((m, i) => this.registerModule(String(i), checkModule('Sequential', m, `at position ${i}`)));
+    }
+  }
+
+  get length(): number {
+    return this._modules.size;
+  }
+
+  /** The module at position idx (negative counts from the end). */
+  at(idx: number): AnyModule {
+    const i = normIndex('Sequential', idx, this.length);
+    return [...this._modules.values()][i]!;
+  }
+
+  /** Add a module at the end; returns this. */
+  append(module: AnyModule): this {
+    this.registerModule(String(this.length), checkModule('Sequential', module, 'to append'));
+    return this;
+  }
+
+  *[Symbol.iterator](): IterableIterator<AnyModule> {
+    for (const m of this._modules.values()) if (m !== null) yield m;
+  }
+
+  override forward(x: Tensor): Tensor {
+    let y: unknown = x;
+    for (const m of this._modules.values()) if (m !== null) y = m.forward(y);
+    return y as Tensor;
+  }
+}
+
+/**
+ * Holds modules in a list, registered as '0', '1', ... It has no forward: iterate over it.
+ * @example const blocks = new nn.ModuleList([new nn.Linear(4, 4), new nn.Linear(4, 4)])
+ */
+export class ModuleList extends Module {
+  [index: number]: AnyModule;
+
+  constructor(modules: Iterable<AnyModule> = []) {
+    super();
+    this.extend(modules);
+  }
+
+  get length(): number {
+    return this._modules.size;
+  }
+
+  at(idx: number): AnyModule {
+    const i = normIndex('ModuleList', idx, this.length);
+    return [...this._modules.values()][i]!;
+  }
+
+  append(module: AnyModule): this {
+    this.registerModule(String(this.length), checkModule('ModuleList', module, 'to append'));
+    return this;
+  }
+
+  extend(modules: Iterable<AnyModule>): this {
+    for (const m of modules) this.append(m);
+    return this;
+  }
+
+  /** Insert before position idx (idx may equal length or be negative). */
+  insert(idx: number, module: AnyModule): this {
+    checkModule('ModuleList', module, 'to insert');
+    const n = this.length;
+    if (!Number.isInteger(idx)) throw new TypeError(`ModuleList: expected an integer index, got ${idx}`);
+    const at = Math.min(Math.max(idx < 0 ? idx + n : idx, 0), n);
+    const list = [...this._modules.values()] as AnyModule[];
+    list.splice(at, 0, module);
+    for (let i = 0; i < list.length; i++) this.registerModule(String(i), list[i]);
+    return this;
+  }
+
+  *[Symbol.iterator](): IterableIterator<AnyModule> {
+    for (const m of this._modules.values()) if (m !== null) yield m;
+  }
+}
+
+/**
+ * Holds modules by name, in insertion order. It has no forward.
+ * @example const heads = new nn.ModuleDict({ cls: new nn.Linear(64, 2), reg: new nn.Linear(64, 1) })
+ */
+export class ModuleDict extends Module {
+  constructor(modules: Record<string, AnyModule> | Iterable<[string, AnyModule]> = {}) {
+    super();
+    this.update(modules);
+  }
+
+  get length(): number {
+    return this._modules.size;
+  }
+
+  get(key: string): AnyModule | undefined {
+    return this._modules.get(key) ?? undefined;
+  }
+
+  set(key: string, module: AnyModule): this {
+    this.registerModule(key, checkModule('ModuleDict', module, `for '${key}'`));
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this._modules.has(key);
+  }
+
+  /** Remove and return the module under key (PyTorch's pop). */
+  delete(key: string): AnyModule | undefined {
+    const m = this.get(key);
+    if (this._modules.has(key)) {
+      this._unregister(key);
+      Reflect.deleteProperty(this, key);
+    }
+    return m;
+  }
+
+  update(modules: Record<string, AnyModule> | Iterable<[string, AnyModule]>): this {
+    const entries = Symbol.iterator in Object(modules) ? (modules as Iterable<[string, AnyModule]>) : Object.entries(modules);
+    for (const [k, m] of entries) this.set(k, m);
+    return this;
+  }
+
+  keys(): string[] {
+    return [...this._modules.keys()];
+  }
+
+  values(): AnyModule[] {
+    return [...this._modules.values()].filter((m): m is AnyModule => m !== null);
+  }
+
+  entries(): [string, AnyModule][] {
+    return [...this._modules.entries()].filter((e): e is [string, AnyModule] => e[1] !== null);
+  }
+
+  *[Symbol.iterator](): IterableIterator<string> {
+    yield* this._modules.keys();
+  }
+}

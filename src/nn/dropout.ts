@@ -1,0 +1,36 @@
+/** Dropout layer (torch.nn.Dropout). */
+import type { Tensor } from '../tensor.js';
+import { dropout } from '../ops/dropout.js';
+import { defaultGenerator, type Generator } from '../util/generator.js';
+import { Module } from './module.js';
+import { pyFloat } from './repr.js';
+
+/**
+ * In training mode zeroes each element with probability `p` and scales the rest by 1 / (1 - p); in
+ * eval mode returns its input. `p` may be changed later (e.g. `dropout.p = 0`).
+ *
+ * Shape: any -> same.
+ * @example new nn.Dropout(0.2, { generator: new Generator(1) })
+ */
+export class Dropout extends Module {
+  p: number;
+  /** Source of the masks (default the global generator). */
+  generator: Generator;
+
+  constructor(p = 0.5, opts: { generator?: Generator } = {}) {
+    super();
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+      throw new RangeError(`Dropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
+    }
+    this.p = p;
+    this.generator = opts.generator ?? defaultGenerator;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return dropout(x, this.p, this.training, this.generator);
+  }
+
+  override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=False`;
+  }
+}

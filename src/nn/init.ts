@@ -1,0 +1,135 @@
+/**
+ * nn.init: in-place initialisers with PyTorch's semantics (torch.nn.init): the same fan and gain
+ * computation, so `kaimingUniform_(w, Math.sqrt(5))` draws from the same distribution as PyTorch. The
+ * random stream is nodetorch's own (a Generator, default the global one), not PyTorch's.
+ * Each writes `tensor.data` directly (no autograd history) and returns the tensor.
+ */
+import { Tensor, shapeStr } from '../tensor.js';
+import { defaultGenerator, type Generator } from '../util/generator.js';
+
+export type Nonlinearity =
+  | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
+  | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+
+export type FanMode = 'fan_in' | 'fan_out';
+
+const LINEAR_FNS = new Set(['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d']);
+
+/**
+ * The recommended gain for a nonlinearity (torch.nn.init.calculate_gain): 1 for linear/conv/sigmoid,
+ * 5/3 for tanh, sqrt(2) for relu, sqrt(2 / (1 + slope^2)) for leaky_relu (slope `param`, default 0.01),
+ * 3/4 for selu.
+ */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number | null): number {
+  if (LINEAR_FNS.has(nonlinearity) || nonlinearity === 'sigmoid') return 1;
+  if (nonlinearity === 'tanh') return 5 / 3;
+  if (nonlinearity === 'relu') return Math.SQRT2;
+  if (nonlinearity === 'leaky_relu') {
+    let slope = 0.01;
+    if (param !== undefined && param !== null) {
+      if (typeof param !== 'number' || Number.isNaN(param)) throw new TypeError(`calculateGain: negative_slope ${String(param)} not a valid number`);
+      slope = param;
+    }
+    return Math.sqrt(2 / (1 + slope * slope));
+  }
+  if (nonlinearity === 'selu') return 3 / 4;
+  throw new RangeError(`calculateGain: unsupported nonlinearity '${String(nonlinearity)}'`);
+}
+
+/** fan_in = size(1) * receptive field, fan_out = size(0) * receptive field; needs >= 2 dims. */
+export function calculateFanInAndFanOut(tensor: Tensor): { fanIn: number; fanOut: number } {
+  if (!(tensor instanceof Tensor)) throw new TypeError(`calculateFanInAndFanOut: expected a Tensor, got ${tensor === null ? 'null' : typeof tensor}`);
+  if (tensor.ndim < 2) {
+    throw new RangeError(`calculateFanInAndFanOut: fan in and fan out can not be computed for tensor with fewer than 2 dimensions, got shape ${shapeStr(tensor.shape)}`);
+  }
+  let receptive = 1;
+  for (let i = 2; i < tensor.ndim; i++) receptive *= tensor.shape[i];
+  return { fanIn: tensor.shape[1] * receptive, fanOut: tensor.shape[0] * receptive };
+}
+
+function calculateCorrectFan(tensor: Tensor, mode: FanMode): number {
+  if (mode !== 'fan_in' && mode !== 'fan_out') throw new RangeError(`kaiming: mode '${String(mode)}' not supported, please use one of 'fan_in', 'fan_out'`);
+  const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
+  return mode === 'fan_in' ? fanIn : fanOut;
+}
+
+function floatTensor(fn: string, t: Tensor): Float32Array {
+  if (!(t instanceof Tensor)) throw new TypeError(`${fn}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+  if (t.dtype !== 'float32') throw new TypeError(`${fn}: expected a float32 tensor, got ${t.dtype}`);
+  return t.data as Float32Array;
+}
+
+/** Fill with U(a, b). */
+export function uniform_(tensor: Tensor, a = 0, b = 1, generator: Generator = defaultGenerator): Tensor {
+  const d = floatTensor('uniform_', tensor);
+  if (!(a <= b)) throw new RangeError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
+  const w = b - a;
+  for (let i = 0; i < d.length; i++) d[i] = a + w * generator.random();
+  return tensor;
+}
+
+/** Fill with N(mean, std^2). */
+export function normal_(tensor: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
+  const d = floatTensor('normal_', tensor);
+  if (!(std >= 0)) throw new RangeError(`normal_: expected std >= 0, got ${std}`);
+  for (let i = 0; i < d.length; i++) d[i] = mean + std * generator.normal();
+  return tensor;
+}
+
+/** Fill with `val`. */
+export function constant_(tensor: Tensor, val: number): Tensor {
+  if (!(tensor instanceof Tensor)) throw new TypeError(`constant_: expected a Tensor, got ${tensor === null ? 'null' : typeof tensor}`);
+  tensor.data.fill(tensor.dtype === 'int64' ? Math.trunc(val) : val);
+  return tensor;
+}
+
+/** Fill with 0. */
+export function zeros_(tensor: Tensor): Tensor {
+  return constant_(tensor, 0);
+}
+
+/** Fill with 1. */
+export function ones_(tensor: Tensor): Tensor {
+  return constant_(tensor, 1);
+}
+
+/** Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)). */
+export function xavierUniform_(tensor: Tensor, gain = 1, generator: Generator = defaultGenerator): Tensor {
+  floatTensor('xavierUniform_', tensor);
+  const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
+  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  const a = Math.sqrt(3) * std;
+  return uniform_(tensor, -a, a, generator);
+}
+
+/** Glorot normal: N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out)). */
+export function xavierNormal_(tensor: Tensor, gain = 1, generator: Generator = defaultGenerator): Tensor {
+  floatTensor('xavierNormal_', tensor);
+  const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
+  return normal_(tensor, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), generator);
+}
+
+/**
+ * He uniform: U(-bound, bound), bound = gain * sqrt(3 / fan), gain = calculateGain(nonlinearity, a).
+ * `a` is the negative slope of the leaky_relu that follows. A zero-element tensor is left as is.
+ */
+export function kaimingUniform_(
+  tensor: Tensor, a = 0, mode: FanMode = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu', generator: Generator = defaultGenerator,
+): Tensor {
+  floatTensor('kaimingUniform_', tensor);
+  if (tensor.numel() === 0) return tensor;
+  const fan = calculateCorrectFan(tensor, mode);
+  const std = calculateGain(nonlinearity, a) / Math.sqrt(fan);
+  const bound = Math.sqrt(3) * std;
+  return uniform_(tensor, -bound, bound, generator);
+}
+
+/** He normal: N(0, std^2), std = gain / sqrt(fan). A zero-element tensor is left as is. */
+export function kaimingNormal_(
+  tensor: Tensor, a = 0, mode: FanMode = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu', generator: Generator = defaultGenerator,
+): Tensor {
+  floatTensor('kaimingNormal_', tensor);
+  if (tensor.numel() === 0) return tensor;
+  const fan = calculateCorrectFan(tensor, mode);
+  return normal_(tensor, 0, calculateGain(nonlinearity, a) / Math.sqrt(fan), generator);
+}

@@ -1,0 +1,71 @@
+/** Linear and Identity layers (torch.nn.modules.linear). */
+import { Tensor } from '../tensor.js';
+import { empty } from '../creation.js';
+import { linear } from '../ops/linear.js';
+import type { Generator } from '../util/generator.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init.js';
+import { pyBool } from './repr.js';
+
+function featureCount(cls: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${cls}: expected ${name} to be an integer, got ${String(v)}`);
+  if (v < 0) throw new RangeError(`${cls}: expected ${name} to be >= 0, got ${v}`);
+  return v;
+}
+
+/** A placeholder that returns its input unchanged. */
+export class Identity extends Module {
+  override forward(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+export interface LinearOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+  /** Random source for the initialisation (default the global generator). */
+  generator?: Generator;
+}
+
+/**
+ * y = x @ weight^T + bias. Initialised like PyTorch: weight ~ kaiming-uniform(a = sqrt(5)), i.e.
+ * U(-1/sqrt(in), 1/sqrt(in)); bias ~ U(-1/sqrt(in), 1/sqrt(in)).
+ *
+ * Shape: input (*, inFeatures) -> (*, outFeatures). Parameters: weight (outFeatures, inFeatures),
+ * bias (outFeatures).
+ * @example const fc = new nn.Linear(64, 2); fc.call(x) // (8, 64) -> (8, 2)
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  declare weight: Parameter;
+  declare bias: Parameter | null;
+
+  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+    super();
+    this.inFeatures = featureCount('Linear', 'inFeatures', inFeatures);
+    this.outFeatures = featureCount('Linear', 'outFeatures', outFeatures);
+    this.registerParameter('weight', new Parameter(empty([outFeatures, inFeatures])));
+    this.registerParameter('bias', opts.bias === false ? null : new Parameter(empty([outFeatures])));
+    this.resetParameters(opts.generator);
+  }
+
+  /** Re-draw weight and bias with PyTorch's default initialisation. */
+  resetParameters(generator?: Generator): void {
+    kaimingUniform_(this.weight, Math.sqrt(5), 'fan_in', 'leaky_relu', generator);
+    if (this.bias) {
+      const { fanIn } = calculateFanInAndFanOut(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      uniform_(this.bias, -bound, bound, generator);
+    }
+  }
+
+  override forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
+  }
+}

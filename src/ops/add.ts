@@ -1,0 +1,27 @@
+import { Tensor } from '../tensor.js';
+import { record } from '../autograd/record.js';
+import { asTensor, binaryMap, type TensorLike } from './elementwise.js';
+import { sumToShape } from './broadcast.js';
+import { mulScalar } from './mul.js';
+
+/** a + alpha * b, broadcasting. */
+export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
+  const ta = asTensor(a, 'add', b instanceof Tensor ? b : undefined, 'input');
+  const tb = asTensor(b, 'add', ta, 'other');
+  const out = alpha === 1 ? binaryMap('add', ta, tb, (x, y) => x + y) : binaryMap('add', ta, tb, (x, y) => x + alpha * y);
+  return record(out, 'AddBackward0', [ta, tb], (g) => [
+    ta.requiresGrad ? sumToShape(g, ta.shape) : null,
+    tb.requiresGrad ? sumToShape(alpha === 1 ? g : mulScalar(g, alpha), tb.shape) : null,
+  ]);
+}
+
+/** a - alpha * b, broadcasting. */
+export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
+  const ta = asTensor(a, 'sub', b instanceof Tensor ? b : undefined, 'input');
+  const tb = asTensor(b, 'sub', ta, 'other');
+  const out = binaryMap('sub', ta, tb, (x, y) => x - alpha * y);
+  return record(out, 'SubBackward0', [ta, tb], (g) => [
+    ta.requiresGrad ? sumToShape(g, ta.shape) : null,
+    tb.requiresGrad ? sumToShape(mulScalar(g, -alpha), tb.shape) : null,
+  ]);
+}

@@ -1,0 +1,78 @@
+/**
+ * Argument checks shared by the ops: every message names the op and the argument, PyTorch-style
+ * (TypeError for wrong types, RangeError for bad values and shapes).
+ */
+import { Tensor, shapeSize, type DType, type Shape } from '../tensor.js';
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (v instanceof Tensor) return `a ${v.dtype} Tensor`;
+  return typeof v;
+}
+
+/** `v` must be a Tensor. */
+export function tensorArg(op: string, name: string, v: unknown): Tensor {
+  if (!(v instanceof Tensor)) throw new TypeError(`${op}: expected ${name} to be a Tensor, got ${describe(v)}`);
+  return v;
+}
+
+/** `v` must be a Tensor of one of `dtypes`. */
+export function dtypeArg(op: string, name: string, v: Tensor, dtypes: readonly DType[]): Tensor {
+  if (!dtypes.includes(v.dtype)) {
+    throw new TypeError(`${op}: expected ${name} of dtype ${dtypes.join(' or ')}, got ${v.dtype}`);
+  }
+  return v;
+}
+
+/** `v` must be an integer (TypeError otherwise), optionally >= min (RangeError). */
+export function intArg(op: string, name: string, v: unknown, min?: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw new TypeError(`${op}: expected ${name} to be an integer, got ${typeof v === 'number' ? v : describe(v)}`);
+  }
+  if (min !== undefined && v < min) throw new RangeError(`${op}: expected ${name} >= ${min}, got ${v}`);
+  return v;
+}
+
+/** `v` must be a number (NaN allowed). */
+export function numberArg(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number') throw new TypeError(`${op}: expected ${name} to be a number, got ${describe(v)}`);
+  return v;
+}
+
+/** `v` must be a boolean. */
+export function boolArg(op: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`${op}: expected ${name} to be a boolean, got ${describe(v)}`);
+  return v;
+}
+
+/**
+ * Resolve a possibly negative dim of a tensor with `ndim` dims (a 0-d tensor accepts -1 and 0, as in
+ * PyTorch). TypeError for a non-integer, RangeError when out of range.
+ */
+export function dimArg(op: string, name: string, dim: unknown, ndim: number): number {
+  intArg(op, name, dim);
+  const d = dim as number;
+  const n = Math.max(ndim, 1);
+  if (d < -n || d >= n) {
+    throw new RangeError(`${op}: ${name} out of range (expected to be in range of [${-n}, ${n - 1}], but got ${d})`);
+  }
+  return d < 0 ? d + n : d;
+}
+
+/** Sizes before, at and after `dim`: a tensor viewed as (outer, size, inner). */
+export function splitAt(shape: Shape, dim: number): { outer: number; size: number; inner: number } {
+  if (shape.length === 0) return { outer: 1, size: 1, inner: 1 };
+  return { outer: shapeSize(shape.slice(0, dim)), size: shape[dim], inner: shapeSize(shape.slice(dim + 1)) };
+}
+
+/** Row-major strides of a contiguous tensor of `shape`. */
+export function stridesOf(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}

@@ -1,0 +1,13 @@
+/** l1Loss: mean absolute error, like torch.nn.functional.l1_loss (input and target broadcast). */
+import type { Tensor } from '../tensor.js';
+import { pointwiseLoss, type PointwiseLossOptions } from './mse-loss.js';
+
+/**
+ * |input - target|, reduced. The gradient at input == target is 0 (sign(0) = 0, as in PyTorch).
+ *
+ * Shape: input and target broadcastable to one shape S; output () or S for reduction 'none'.
+ * @example l1Loss(pred, target, { reduction: 'sum' })
+ */
+export function l1Loss(input: Tensor, target: Tensor, opts: PointwiseLossOptions = {}): Tensor {
+  return pointwiseLoss('l1Loss', 'L1LossBackward0', input, target, opts, 1);
+}

@@ -1,0 +1,70 @@
+/** linear: y = x @ W^T + b, like torch.nn.functional.linear, on the backend's matmul kernel. */
+import { Tensor, shapeStr } from '../tensor.js';
+import { record } from '../autograd/record.js';
+import { getBackend } from '../backend/select.js';
+
+/**
+ * Affine map over the last dim.
+ *
+ * Shape: input (*, in_features), weight (out_features, in_features), bias (out_features) ->
+ * (*, out_features).
+ * @example linear(x, weight, bias) // x (8, 64), weight (2, 64), bias (2) -> (8, 2)
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`linear: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  if (!(weight instanceof Tensor)) throw new TypeError(`linear: expected weight to be a Tensor, got ${weight === null ? 'null' : typeof weight}`);
+  if (bias !== null && bias !== undefined && !(bias instanceof Tensor)) throw new TypeError(`linear: expected bias to be a Tensor or null, got ${typeof bias}`);
+  const b = bias ?? null;
+  if (x.dtype !== 'float32' || weight.dtype !== 'float32' || (b && b.dtype !== 'float32')) {
+    throw new TypeError(`linear: expected float32 input, weight and bias, got ${x.dtype}, ${weight.dtype}${b ? `, ${b.dtype}` : ''}`);
+  }
+  if (weight.ndim !== 2) throw new RangeError(`linear: expected weight of shape (out_features, in_features), got ${shapeStr(weight.shape)}`);
+  const [outF, inF] = weight.shape;
+  if (x.ndim < 1 || x.shape[x.ndim - 1] !== inF) {
+    throw new RangeError(`linear: expected input of shape (*, in_features=${inF}), got ${shapeStr(x.shape)}`);
+  }
+  if (b && (b.ndim !== 1 || b.shape[0] !== outF)) {
+    throw new RangeError(`linear: expected bias of shape (out_features=${outF},), got ${shapeStr(b.shape)}`);
+  }
+  let m = 1;
+  for (let i = 0; i < x.ndim - 1; i++) m *= x.shape[i];
+  const outShape = [...x.shape.slice(0, -1), outF];
+  const xd = x.data as Float32Array;
+  const wd = weight.data as Float32Array;
+  const y = new Float32Array(m * outF);
+  const be = getBackend();
+  let beta = 0;
+  if (b) {
+    const bd = b.data as Float32Array;
+    for (let r = 0; r < m; r++) y.set(bd, r * outF);
+    beta = 1;
+  }
+  if (m > 0 && inF > 0) be.matmul(xd, wd, y, { m, n: outF, k: inF, transA: false, transB: true, alpha: 1, beta });
+  return record(new Tensor(y, outShape), 'AddmmBackward0', [x, weight, b], (g) => {
+    const gd = g.data as Float32Array;
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (x.requiresGrad) {
+      // gx (m, in) = g (m, out) @ W (out, in)
+      const buf = new Float32Array(m * inF);
+      if (m > 0 && outF > 0 && inF > 0) be.matmul(gd, wd, buf, { m, n: inF, k: outF, transA: false, transB: false, alpha: 1, beta: 0 });
+      gx = new Tensor(buf, x.shape);
+    }
+    if (weight.requiresGrad) {
+      // gW (out, in) = g^T (out, m) @ x (m, in)
+      const buf = new Float32Array(outF * inF);
+      if (m > 0 && outF > 0 && inF > 0) be.matmul(gd, xd, buf, { m: outF, n: inF, k: m, transA: true, transB: false, alpha: 1, beta: 0 });
+      gw = new Tensor(buf, weight.shape);
+    }
+    if (b && b.requiresGrad) {
+      const acc = new Float64Array(outF);
+      for (let r = 0; r < m; r++) {
+        const o = r * outF;
+        for (let j = 0; j < outF; j++) acc[j] += gd[o + j];
+      }
+      gb = new Tensor(Float32Array.from(acc), [outF]);
+    }
+    return [gx, gw, gb];
+  });
+}

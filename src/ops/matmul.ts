@@ -1,0 +1,86 @@
+/**
+ * matmul: 1-D x 1-D (dot), 2-D x 2-D, 1-D/2-D mixed, and batched (..., m, k) @ (..., k, n) with
+ * broadcast batch dimensions, like torch.matmul. Runs on the backend's matmul kernel.
+ */
+import { Tensor, shapeSize, shapeStr } from '../tensor.js';
+import { record } from '../autograd/record.js';
+import { getBackend } from '../backend/select.js';
+import { broadcastIndex, broadcastShapes, sumToShape } from './broadcast.js';
+import { toFloat } from './elementwise.js';
+
+/** Matrix product with torch.matmul's shape rules. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError('matmul: expected two Tensors');
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new RangeError(`matmul: both arguments need at least 1 dimension, got ${a.ndim}D and ${b.ndim}D`);
+  }
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+    throw new TypeError(`matmul: expected float32 tensors, got ${a.dtype} and ${b.dtype}`);
+  }
+  // Promote 1-D operands to matrices, remember which dims to drop.
+  const aShape = a.ndim === 1 ? [1, a.shape[0]] : [...a.shape];
+  const bShape = b.ndim === 1 ? [b.shape[0], 1] : [...b.shape];
+  const m = aShape[aShape.length - 2];
+  const k = aShape[aShape.length - 1];
+  const k2 = bShape[bShape.length - 2];
+  const n = bShape[bShape.length - 1];
+  if (k !== k2) {
+    throw new RangeError(`matmul: mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n}); shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+  }
+  const batch = broadcastShapes('matmul', aShape.slice(0, -2), bShape.slice(0, -2));
+  const aFull = expandBatch(a, batch, m, k);
+  const bFull = expandBatch(b, batch, k, n);
+  const nb = shapeSize(batch);
+  const out = batchedMatmul(aFull, bFull, nb, m, n, k, false, false);
+
+  let outShape = [...batch, m, n];
+  if (a.ndim === 1) outShape = outShape.filter((_, i) => i !== outShape.length - 2);
+  if (b.ndim === 1) outShape = outShape.slice(0, -1);
+  const result = new Tensor(out, outShape);
+  return record(result, 'MmBackward0', [a, b], (g) => {
+    const gd = g.data as Float32Array;
+    // gA = g @ B^T  (m, k); gB = A^T @ g  (k, n), per batch, then reduce broadcast batch dims.
+    const ga = a.requiresGrad ? batchedMatmul(gd, bFull, nb, m, k, n, false, true) : null;
+    const gb = b.requiresGrad ? batchedMatmul(aFull, gd, nb, k, n, m, true, false) : null;
+    return [
+      ga ? new Tensor(sumToShape(new Tensor(ga, [...batch, m, k]), aShape).data, a.shape) : null,
+      gb ? new Tensor(sumToShape(new Tensor(gb, [...batch, k, n]), bShape).data, b.shape) : null,
+    ];
+  });
+}
+
+/** Materialise x broadcast to (...batch, r, c) as a flat Float32Array (no copy when already that size). */
+function expandBatch(x: Tensor, batch: number[], r: number, c: number): Float32Array {
+  const xd = toFloat(x).data as Float32Array;
+  const nb = shapeSize(batch);
+  if (xd.length === nb * r * c) return xd;
+  const xBatch = x.ndim <= 2 ? [] : x.shape.slice(0, -2);
+  const mat = r * c;
+  const out = new Float32Array(nb * mat);
+  const inBatch = shapeSize(xBatch);
+  if (inBatch === 1) {
+    for (let i = 0; i < nb; i++) out.set(xd.subarray(0, mat), i * mat);
+    return out;
+  }
+  // general broadcast of batch dims: which input matrix feeds each output batch entry
+  const map = broadcastIndex(xBatch, batch)!;
+  for (let i = 0; i < nb; i++) out.set(xd.subarray(map[i] * mat, (map[i] + 1) * mat), i * mat);
+  return out;
+}
+
+/** nb independent (m, n) = op(A) (m, k) @ op(B) (k, n) products on the backend kernel. */
+export function batchedMatmul(
+  a: Float32Array, b: Float32Array, nb: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
+): Float32Array {
+  const out = new Float32Array(nb * m * n);
+  const be = getBackend();
+  const p = { m, n, k, transA, transB, alpha: 1, beta: 0 };
+  if (nb === 1) {
+    be.matmul(a, b, out, p);
+    return out;
+  }
+  for (let i = 0; i < nb; i++) {
+    be.matmul(a.subarray(i * m * k, (i + 1) * m * k), b.subarray(i * k * n, (i + 1) * k * n), out.subarray(i * m * n, (i + 1) * m * n), p);
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+/** Shared machinery for reductions over a set of dims (sum, mean, max, var, ...). */
+import { Tensor, normalizeDim, shapeSize } from '../tensor.js';
+
+export interface ReducePlan {
+  /** Sorted, normalised dims reduced over. */
+  dims: number[];
+  /** Output shape (with or without kept singleton dims). */
+  outShape: number[];
+  /** Output shape with reduced dims kept as 1 (for broadcasting gradients back). */
+  keptShape: number[];
+  /** Elements reduced into each output. */
+  count: number;
+  /** For each input flat index, its output flat index. */
+  outIndex: Int32Array;
+}
+
+/** dims undefined or [] means all dims (like torch.sum(x)). */
+export function planReduce(op: string, x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): ReducePlan {
+  const nd = x.ndim;
+  let dims: number[];
+  if (dim === undefined || (Array.isArray(dim) && dim.length === 0)) dims = [...Array(nd).keys()];
+  else dims = (typeof dim === 'number' ? [dim] : [...dim]).map((d) => normalizeDim(op, d, nd));
+  for (let i = 0; i < dims.length; i++) {
+    if (dims.indexOf(dims[i]) !== i) throw new RangeError(`${op}: dim ${dims[i]} appears multiple times in the list of dims`);
+  }
+  dims = dims.sort((a, b) => a - b);
+  if (nd === 0) dims = [];
+  const keptShape = x.shape.map((d, i) => (dims.includes(i) ? 1 : d));
+  const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !dims.includes(i));
+  const count = dims.reduce((a, d) => a * x.shape[d], 1);
+  // out flat index for each input element: strides of keptShape with 0 on reduced dims
+  const strides = new Array<number>(nd).fill(0);
+  let s = 1;
+  for (let i = nd - 1; i >= 0; i--) {
+    strides[i] = dims.includes(i) ? 0 : s;
+    s *= keptShape[i];
+  }
+  const total = shapeSize(x.shape);
+  const outIndex = new Int32Array(total);
+  const counter = new Array<number>(nd).fill(0);
+  let cur = 0;
+  for (let f = 0; f < total; f++) {
+    outIndex[f] = cur;
+    for (let d = nd - 1; d >= 0; d--) {
+      counter[d]++;
+      cur += strides[d];
+      if (counter[d] < x.shape[d]) break;
+      cur -= strides[d] * counter[d];
+      counter[d] = 0;
+    }
+  }
+  return { dims, outShape, keptShape, count, outIndex };
+}
+
+/** Broadcast a reduced gradient (keptShape) back over the input: out[f] = g[outIndex[f]] * scale. */
+export function expandReduced(g: Tensor, plan: ReducePlan, inShape: readonly number[], scale = 1): Tensor {
+  const out = new Float32Array(plan.outIndex.length);
+  const gd = g.data;
+  const idx = plan.outIndex;
+  for (let f = 0; f < out.length; f++) out[f] = gd[idx[f]] * scale;
+  return new Tensor(out, inShape);
+}

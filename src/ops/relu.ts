@@ -1,0 +1,32 @@
+/** relu(x) = max(x, 0), like torch.relu (NaN propagates, -0 stays -0). */
+import { Tensor } from '../tensor.js';
+import { record } from '../autograd/record.js';
+
+/**
+ * Rectified linear unit, elementwise.
+ *
+ * Shape: any; the output has the input's shape. Integer input is allowed (no gradient).
+ * @example relu(tensor([-1, 0, 2])) // tensor([0., 0., 2.])
+ */
+export function relu(x: Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`relu: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  if (x.dtype === 'bool') throw new TypeError('relu: expected a float32 or int64 tensor, got bool');
+  const xd = x.data;
+  const n = xd.length;
+  const y = x.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = xd[i];
+    y[i] = v < 0 ? 0 : v;
+  }
+  const out = new Tensor(y, x.shape, x.dtype);
+  return record(out, 'ReluBackward0', [x], (g) => [reluBackward(g, y as Float32Array)]);
+}
+
+/** g where the relu output is > 0 (or NaN), else 0 (PyTorch's threshold_backward). */
+export function reluBackward(g: Tensor, y: Float32Array): Tensor {
+  const gd = g.data;
+  const n = y.length;
+  const gx = new Float32Array(n);
+  for (let i = 0; i < n; i++) gx[i] = y[i] <= 0 ? 0 : gd[i];
+  return new Tensor(gx, g.shape);
+}

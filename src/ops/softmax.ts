@@ -1,0 +1,70 @@
+/** softmax along one dim, numerically stable (the max is subtracted first), like torch.softmax. */
+import { Tensor, normalizeDim } from '../tensor.js';
+import { record } from '../autograd/record.js';
+
+/** (outer, size, inner) view of x around `dim`: element (o, k, j) is at (o * size + k) * inner + j. */
+export interface DimLayout {
+  dim: number;
+  outer: number;
+  size: number;
+  inner: number;
+}
+
+/** Validate a softmax-style (float32 tensor, integer dim) call and split x around dim. */
+export function dimLayout(op: string, x: Tensor, dim: number): DimLayout {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  if (x.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 tensor, got ${x.dtype}`);
+  if (typeof dim !== 'number') throw new TypeError(`${op}: expected dim to be an integer, got ${dim === undefined ? 'undefined' : typeof dim}`);
+  const d = normalizeDim(op, dim, x.ndim);
+  if (x.ndim === 0) return { dim: 0, outer: 1, size: 1, inner: 1 };
+  let outer = 1;
+  for (let i = 0; i < d; i++) outer *= x.shape[i];
+  let inner = 1;
+  for (let i = d + 1; i < x.ndim; i++) inner *= x.shape[i];
+  return { dim: d, outer, size: x.shape[d], inner };
+}
+
+/**
+ * softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max) along `dim`.
+ *
+ * Shape: any; the output has the input's shape. A row holding NaN gives NaN; a row of all -inf gives NaN
+ * (as in PyTorch).
+ * @example softmax(tensor([[1, 2, 3]]), 1) // tensor([[0.0900, 0.2447, 0.6652]])
+ */
+export function softmax(x: Tensor, dim: number): Tensor {
+  const { outer, size, inner } = dimLayout('softmax', x, dim);
+  const xd = x.data as Float32Array;
+  const y = new Float32Array(xd.length);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const base = o * size * inner + j;
+      let m = -Infinity;
+      for (let k = 0, p = base; k < size; k++, p += inner) {
+        const v = xd[p];
+        if (v > m || v !== v) m = v;
+      }
+      let s = 0;
+      for (let k = 0, p = base; k < size; k++, p += inner) {
+        const e = Math.exp(xd[p] - m);
+        y[p] = e;
+        s += e;
+      }
+      const inv = 1 / s;
+      for (let k = 0, p = base; k < size; k++, p += inner) y[p] *= inv;
+    }
+  }
+  return record(new Tensor(y, x.shape), 'SoftmaxBackward0', [x], (g) => {
+    // gx = y * (g - sum(g * y))
+    const gd = g.data;
+    const gx = new Float32Array(y.length);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        const base = o * size * inner + j;
+        let dot = 0;
+        for (let k = 0, p = base; k < size; k++, p += inner) dot += gd[p] * y[p];
+        for (let k = 0, p = base; k < size; k++, p += inner) gx[p] = y[p] * (gd[p] - dot);
+      }
+    }
+    return [new Tensor(gx, x.shape)];
+  });
+}

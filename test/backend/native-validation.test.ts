@@ -1,0 +1,699 @@
+/**
+ * The native addon against malformed input: every kernel must answer a wrong call with a TypeError (wrong
+ * type) or RangeError (wrong value / length / aliasing) naming the kernel, write nothing, and keep working.
+ * The malformed calls are generated from one table per kernel (each argument's wrong types and off-by-one
+ * lengths, each params field missing / NaN / negative / fractional / 2**53, aliasing, detached buffers, ...).
+ * Also: thread counts 1 and 2 agree with each other and with ref, the baseline ISA build agrees with ref,
+ * and the addon loads and computes inside worker_threads (context-aware).
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { refBackend } from '../../src/backend/ref/index.js';
+import { convOutLength, type Conv1dParams, type MatmulParams, type SgdParams } from '../../src/backend/backend.js';
+import { KERNEL_NAMES, type KernelName } from '../../src/backend/kernels.js';
+import { loadNativeAddon, loadNativeBackend, nativeInfo, setNativeThreads, type NativeAddon } from '../../src/backend/native.js';
+import { expectClose } from '../helpers/allclose.js';
+import { randomArray } from '../helpers/random.js';
+
+const ADDON_FILE = fileURLToPath(new URL('../../build/Release/nodetorch.node', import.meta.url));
+
+let addon: NativeAddon | undefined;
+let skipReason = '';
+try {
+  addon = loadNativeAddon();
+} catch (e) {
+  skipReason = e instanceof Error ? e.message : String(e);
+}
+const suiteName = addon ? 'native addon' : `native addon (skipped: ${skipReason}; run npm run build:native)`;
+
+/** Float32 accumulation against the float64 ref: tolerance grows like sqrt of the reduction length. */
+function expectNear(got: Float32Array, want: Float32Array, reduce: number, what: string): void {
+  expectClose(got, want, 1e-4, 1e-5 * Math.sqrt(reduce + 1), what);
+}
+
+/** Bit-for-bit equality (fast on large arrays, unlike toEqual), naming the first difference. */
+function expectSameBits(got: Float32Array | undefined, want: Float32Array, what: string): void {
+  expect(got?.length, `${what}: length`).toBe(want.length);
+  const g = new Uint32Array(got!.buffer, got!.byteOffset, got!.length);
+  const w = new Uint32Array(want.buffer, want.byteOffset, want.length);
+  const i = g.findIndex((v, j) => v !== w[j]);
+  if (i >= 0) expect.fail(`${what}: differs at ${i}: got ${got![i]}, expected ${want[i]}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Malformed-call generation
+
+type ErrorKind = 'TypeError' | 'RangeError';
+interface BadCall {
+  label: string;
+  /** Builds fresh arguments (some cases detach or alias buffers). */
+  make: () => unknown[];
+  kind: ErrorKind;
+}
+
+type FieldKind = 'size' | 'positive' | 'real' | 'nonNegative' | 'flag';
+
+interface KernelSpec {
+  name: KernelName;
+  /** Fresh valid arguments, params last. */
+  valid: () => unknown[];
+  /** Array arguments: position, name, nullable. */
+  arrays: { index: number; name: string; nullable?: boolean }[];
+  fields: Record<string, FieldKind>;
+  /** Kernel-specific bad calls (aliasing, divisibility, ...). */
+  extra: () => BadCall[];
+  /** Runs the kernel through the addon. */
+  call: (args: unknown[]) => void;
+  /** Runs a valid call on native and ref and compares. */
+  check: () => void;
+}
+
+const WRONG_FIELD_VALUES: Record<FieldKind, [string, unknown, ErrorKind][]> = {
+  size: [
+    ['a string', '2', 'TypeError'], ['null', null, 'TypeError'], ['a boolean', true, 'TypeError'],
+    ['a bigint', 2n, 'TypeError'], ['NaN', Number.NaN, 'RangeError'], ['negative', -1, 'RangeError'],
+    ['fractional', 1.5, 'RangeError'], ['2**53', 2 ** 53, 'RangeError'], ['Infinity', Infinity, 'RangeError'],
+  ],
+  positive: [
+    ['a string', '2', 'TypeError'], ['null', null, 'TypeError'], ['NaN', Number.NaN, 'RangeError'],
+    ['zero', 0, 'RangeError'], ['negative', -1, 'RangeError'], ['fractional', 1.5, 'RangeError'],
+    ['2**53', 2 ** 53, 'RangeError'], ['Infinity', Infinity, 'RangeError'],
+  ],
+  real: [
+    ['a string', '1', 'TypeError'], ['null', null, 'TypeError'], ['an object', {}, 'TypeError'],
+    ['NaN', Number.NaN, 'RangeError'], ['Infinity', Infinity, 'RangeError'], ['-Infinity', -Infinity, 'RangeError'],
+  ],
+  nonNegative: [
+    ['a string', '1', 'TypeError'], ['null', null, 'TypeError'], ['NaN', Number.NaN, 'RangeError'],
+    ['Infinity', Infinity, 'RangeError'], ['negative', -0.5, 'RangeError'],
+  ],
+  flag: [
+    ['1', 1, 'TypeError'], ['0', 0, 'TypeError'], ['a string', 'true', 'TypeError'], ['null', null, 'TypeError'],
+  ],
+};
+
+function wrongTypes(len: number, nullable: boolean): [string, unknown][] {
+  const list: [string, unknown][] = [
+    ['undefined', undefined], ['a number', 0], ['a string', 'x'], ['an object', {}], ['an Array', new Array(len).fill(0)],
+    ['a Float64Array', new Float64Array(len)], ['an Int32Array', new Int32Array(len)],
+    ['a Uint8Array', new Uint8Array(4 * len)], ['a DataView', new DataView(new ArrayBuffer(4 * len))],
+    ['an ArrayBuffer', new ArrayBuffer(4 * len)],
+  ];
+  if (!nullable) list.push(['null', null]);
+  return list;
+}
+
+function detach(a: Float32Array): void {
+  structuredClone(a.buffer, { transfer: [a.buffer as ArrayBuffer] });
+}
+
+/** The generic bad calls of a kernel, from its spec, plus its extras. */
+function badCalls(spec: KernelSpec): BadCall[] {
+  const out: BadCall[] = [];
+  const count = spec.valid().length;
+  const pIndex = count - 1;
+  const withArg = (i: number, v: unknown) => () => {
+    const args = spec.valid();
+    args[i] = v;
+    return args;
+  };
+  const withParams = (edit: (p: Record<string, unknown>) => void) => () => {
+    const args = spec.valid();
+    const p = { ...(args[pIndex] as Record<string, unknown>) };
+    edit(p);
+    args[pIndex] = p;
+    return args;
+  };
+  for (let n = 0; n < count; n++) {
+    out.push({ label: `only ${n} arguments`, make: () => spec.valid().slice(0, n), kind: 'TypeError' });
+  }
+  for (const { index, name, nullable } of spec.arrays) {
+    const len = (spec.valid()[index] as Float32Array).length;
+    for (const [what, v] of wrongTypes(len, nullable ?? false)) {
+      out.push({ label: `${name} is ${what}`, make: withArg(index, v), kind: 'TypeError' });
+    }
+    out.push({ label: `${name} one too long`, make: withArg(index, new Float32Array(len + 1)), kind: 'RangeError' });
+    if (len > 0) {
+      out.push({ label: `${name} one too short`, make: withArg(index, new Float32Array(len - 1)), kind: 'RangeError' });
+      out.push({
+        label: `${name} detached`,
+        make: () => {
+          const args = spec.valid();
+          detach(args[index] as Float32Array);
+          return args;
+        },
+        kind: 'TypeError',
+      });
+      out.push({
+        label: `${name} detached by a params getter`,
+        make: () => {
+          const args = spec.valid();
+          const arr = args[index] as Float32Array;
+          const p = { ...(args[pIndex] as Record<string, unknown>) };
+          const first = Object.keys(spec.fields)[0]!;
+          const value = p[first];
+          Object.defineProperty(p, first, { get: () => (detach(arr), value), enumerable: true });
+          args[pIndex] = p;
+          return args;
+        },
+        kind: 'TypeError',
+      });
+    }
+  }
+  for (const [what, v] of [['undefined', undefined], ['null', null], ['a number', 42], ['a string', 'p'], ['a boolean', true]] as const) {
+    out.push({ label: `params is ${what}`, make: withArg(pIndex, v), kind: 'TypeError' });
+  }
+  for (const [field, kind] of Object.entries(spec.fields)) {
+    out.push({ label: `params.${field} missing`, make: withParams((p) => delete p[field]), kind: 'TypeError' });
+    for (const [what, v, errKind] of WRONG_FIELD_VALUES[kind]) {
+      out.push({ label: `params.${field} is ${what}`, make: withParams((p) => (p[field] = v)), kind: errKind });
+    }
+  }
+  return out.concat(spec.extra());
+}
+
+/** Two views of one buffer overlapping by one element: [first (lenA)][second (lenB)] shifted left by 1. */
+function overlapping(lenA: number, lenB: number, shared = false): [Float32Array, Float32Array] {
+  const total = lenA + lenB - 1;
+  const buf = shared ? new SharedArrayBuffer(4 * total) : new ArrayBuffer(4 * total);
+  const all = new Float32Array(buf);
+  all.set(randomArray(total, 77));
+  return [all.subarray(0, lenA), all.subarray(lenA - 1, lenA - 1 + lenB)];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Kernel specs
+
+const MM: MatmulParams = { m: 3, n: 4, k: 5, transA: false, transB: true, alpha: 1.5, beta: 0.5 };
+
+const CONV: Conv1dParams = (() => {
+  const p = { n: 2, cIn: 4, cOut: 6, l: 9, k: 3, stride: 2, padding: 1, dilation: 1, groups: 2, lOut: 0 };
+  p.lOut = convOutLength(p.l, p.k, p.stride, p.padding, p.dilation);
+  return p;
+})();
+const X_LEN = CONV.n * CONV.cIn * CONV.l;
+const W_LEN = CONV.cOut * (CONV.cIn / CONV.groups) * CONV.k;
+const Y_LEN = CONV.n * CONV.cOut * CONV.lOut;
+
+const SGD: SgdParams = {
+  lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: false, maximize: false, firstStep: false,
+};
+const SGD_LEN = 10;
+
+const CONV_FIELDS: Record<string, FieldKind> = {
+  n: 'size', cIn: 'size', cOut: 'size', l: 'size', k: 'positive', stride: 'positive', padding: 'size',
+  dilation: 'positive', groups: 'positive', lOut: 'size',
+};
+
+/** Conv bad calls shared by the three conv kernels: params that break the conv's own rules. */
+function convParamCalls(valid: () => unknown[]): BadCall[] {
+  const edit = (label: string, e: Partial<Conv1dParams>): BadCall => ({
+    label,
+    make: () => {
+      const args = valid();
+      args[args.length - 1] = { ...(args[args.length - 1] as Conv1dParams), ...e };
+      return args;
+    },
+    kind: 'RangeError',
+  });
+  return [
+    edit('groups does not divide cIn', { groups: 3 }),
+    edit('groups does not divide cOut', { cIn: 8, groups: 4 }),
+    edit('lOut one too small', { lOut: CONV.lOut - 1 }),
+    edit('lOut one too large', { lOut: CONV.lOut + 1 }),
+    edit('kernel longer than the padded input', { k: 20 }),
+    edit('dilated kernel longer than the padded input', { dilation: 9 }),
+    edit('huge dilation * (k - 1)', { dilation: 2 ** 52, k: 2 ** 20 }),
+    edit('sizes whose product overflows', { n: 2 ** 40, cIn: 2 ** 40, cOut: 2 ** 40, groups: 1 }),
+  ];
+}
+
+function matmulArgs(): unknown[] {
+  return [randomArray(MM.m * MM.k, 1), randomArray(MM.k * MM.n, 2), randomArray(MM.m * MM.n, 3), { ...MM }];
+}
+function forwardArgs(): unknown[] {
+  return [randomArray(X_LEN, 4), randomArray(W_LEN, 5), randomArray(CONV.cOut, 6), randomArray(Y_LEN, 7), { ...CONV }];
+}
+function backwardInputArgs(): unknown[] {
+  return [randomArray(Y_LEN, 8), randomArray(W_LEN, 9), randomArray(X_LEN, 10), { ...CONV }];
+}
+function backwardWeightArgs(): unknown[] {
+  return [randomArray(X_LEN, 11), randomArray(Y_LEN, 12), randomArray(W_LEN, 13), randomArray(CONV.cOut, 14), { ...CONV }];
+}
+function sgdArgs(): unknown[] {
+  return [randomArray(SGD_LEN, 15), randomArray(SGD_LEN, 16), randomArray(SGD_LEN, 17), { ...SGD }];
+}
+
+/** A bad call with the given arrays substituted into a valid call. */
+function substitute(label: string, valid: () => unknown[], subs: Record<number, unknown>, kind: ErrorKind = 'RangeError'): BadCall {
+  return {
+    label,
+    make: () => {
+      const args = valid();
+      for (const [i, v] of Object.entries(subs)) args[Number(i)] = v;
+      return args;
+    },
+    kind,
+  };
+}
+
+/** Aliasing cases: output `out` against input `inp` (same array, overlapping views either way, shared memory). */
+function aliasCalls(valid: () => unknown[], out: [number, string], inp: [number, string]): BadCall[] {
+  const lenOf = (i: number) => (valid()[i] as Float32Array).length;
+  const [oi, on] = out;
+  const [ii, iname] = inp;
+  const lo = lenOf(oi);
+  const li = lenOf(ii);
+  const calls: BadCall[] = [];
+  if (lo === li) {
+    calls.push({
+      label: `${on} is ${iname}`,
+      make: () => {
+        const args = valid();
+        args[oi] = args[ii];
+        return args;
+      },
+      kind: 'RangeError',
+    });
+  }
+  calls.push(
+    {
+      label: `${on} overlaps the end of ${iname}`,
+      make: () => {
+        const [a, b] = overlapping(li, lo);
+        return substitute('', valid, { [ii]: a, [oi]: b }).make();
+      },
+      kind: 'RangeError',
+    },
+    {
+      label: `${on} overlaps the start of ${iname}`,
+      make: () => {
+        const [a, b] = overlapping(lo, li);
+        return substitute('', valid, { [oi]: a, [ii]: b }).make();
+      },
+      kind: 'RangeError',
+    },
+    {
+      label: `${on} overlaps ${iname} in a SharedArrayBuffer`,
+      make: () => {
+        const [a, b] = overlapping(li, lo, true);
+        return substitute('', valid, { [ii]: a, [oi]: b }).make();
+      },
+      kind: 'RangeError',
+    },
+  );
+  return calls;
+}
+
+function kernels(): NativeAddon['kernels'] {
+  return addon!.kernels;
+}
+
+const SPECS: KernelSpec[] = [
+  {
+    name: 'matmul',
+    valid: matmulArgs,
+    arrays: [{ index: 0, name: 'a' }, { index: 1, name: 'b' }, { index: 2, name: 'c' }],
+    fields: { m: 'size', n: 'size', k: 'size', transA: 'flag', transB: 'flag', alpha: 'real', beta: 'real' },
+    extra: () => [
+      ...aliasCalls(matmulArgs, [2, 'c'], [0, 'a']),
+      ...aliasCalls(matmulArgs, [2, 'c'], [1, 'b']),
+      substitute('m*k overflows', matmulArgs, { 3: { ...MM, m: 2 ** 40, k: 2 ** 40 } }),
+      substitute('sizes swapped (m <-> n)', matmulArgs, { 3: { ...MM, m: MM.n, n: MM.m } }),
+    ],
+    call: (args) => kernels().matmul(...(args as Parameters<NativeAddon['kernels']['matmul']>)),
+    check: () => {
+      const [a, b, c] = matmulArgs() as Float32Array[];
+      const want = c!.slice();
+      refBackend.matmul(a!, b!, want, MM);
+      kernels().matmul(a!, b!, c!, MM);
+      expectNear(c!, want, MM.k, 'matmul');
+    },
+  },
+  {
+    name: 'conv1dForward',
+    valid: forwardArgs,
+    arrays: [{ index: 0, name: 'x' }, { index: 1, name: 'w' }, { index: 2, name: 'bias', nullable: true }, { index: 3, name: 'y' }],
+    fields: CONV_FIELDS,
+    extra: () => [
+      ...convParamCalls(forwardArgs),
+      ...aliasCalls(forwardArgs, [3, 'y'], [0, 'x']),
+      ...aliasCalls(forwardArgs, [3, 'y'], [1, 'w']),
+      ...aliasCalls(forwardArgs, [3, 'y'], [2, 'bias']),
+    ],
+    call: (args) => kernels().conv1dForward(...(args as Parameters<NativeAddon['kernels']['conv1dForward']>)),
+    check: () => {
+      const [x, w, bias, y] = forwardArgs() as Float32Array[];
+      const want = y!.slice();
+      refBackend.conv1dForward(x!, w!, bias!, want, CONV);
+      kernels().conv1dForward(x!, w!, bias!, y!, CONV);
+      expectNear(y!, want, W_LEN, 'conv1dForward');
+    },
+  },
+  {
+    name: 'conv1dBackwardInput',
+    valid: backwardInputArgs,
+    arrays: [{ index: 0, name: 'gy' }, { index: 1, name: 'w' }, { index: 2, name: 'gx' }],
+    fields: CONV_FIELDS,
+    extra: () => [
+      ...convParamCalls(backwardInputArgs),
+      ...aliasCalls(backwardInputArgs, [2, 'gx'], [0, 'gy']),
+      ...aliasCalls(backwardInputArgs, [2, 'gx'], [1, 'w']),
+    ],
+    call: (args) => kernels().conv1dBackwardInput(...(args as Parameters<NativeAddon['kernels']['conv1dBackwardInput']>)),
+    check: () => {
+      const [gy, w, gx] = backwardInputArgs() as Float32Array[];
+      const want = gx!.slice();
+      refBackend.conv1dBackwardInput(gy!, w!, want, CONV);
+      kernels().conv1dBackwardInput(gy!, w!, gx!, CONV);
+      expectNear(gx!, want, CONV.cOut * CONV.k, 'conv1dBackwardInput');
+    },
+  },
+  {
+    name: 'conv1dBackwardWeight',
+    valid: backwardWeightArgs,
+    arrays: [{ index: 0, name: 'x' }, { index: 1, name: 'gy' }, { index: 2, name: 'gw' }, { index: 3, name: 'gb', nullable: true }],
+    fields: CONV_FIELDS,
+    extra: () => [
+      ...convParamCalls(backwardWeightArgs),
+      ...aliasCalls(backwardWeightArgs, [2, 'gw'], [0, 'x']),
+      ...aliasCalls(backwardWeightArgs, [2, 'gw'], [1, 'gy']),
+      ...aliasCalls(backwardWeightArgs, [2, 'gw'], [3, 'gb']),
+      ...aliasCalls(backwardWeightArgs, [3, 'gb'], [1, 'gy']),
+    ],
+    call: (args) => kernels().conv1dBackwardWeight(...(args as Parameters<NativeAddon['kernels']['conv1dBackwardWeight']>)),
+    check: () => {
+      const [x, gy, gw, gb] = backwardWeightArgs() as Float32Array[];
+      const wantW = gw!.slice();
+      const wantB = gb!.slice();
+      refBackend.conv1dBackwardWeight(x!, gy!, wantW, wantB, CONV);
+      kernels().conv1dBackwardWeight(x!, gy!, gw!, gb!, CONV);
+      expectNear(gw!, wantW, CONV.n * CONV.lOut, 'conv1dBackwardWeight gw');
+      expectNear(gb!, wantB, CONV.n * CONV.lOut, 'conv1dBackwardWeight gb');
+    },
+  },
+  {
+    name: 'sgdStep',
+    valid: sgdArgs,
+    arrays: [{ index: 0, name: 'param' }, { index: 1, name: 'grad' }, { index: 2, name: 'buf', nullable: true }],
+    fields: {
+      lr: 'nonNegative', momentum: 'nonNegative', dampening: 'real', weightDecay: 'nonNegative',
+      nesterov: 'flag', maximize: 'flag', firstStep: 'flag',
+    },
+    extra: () => [
+      substitute('buf null with momentum != 0', sgdArgs, { 2: null }, 'TypeError'),
+      substitute('nesterov with dampening != 0', sgdArgs, { 3: { ...SGD, nesterov: true } }),
+      substitute('nesterov without momentum', sgdArgs, { 2: null, 3: { ...SGD, nesterov: true, momentum: 0, dampening: 0 } }),
+      substitute('grad shorter than param without momentum', sgdArgs, { 1: new Float32Array(SGD_LEN - 1), 2: null, 3: { ...SGD, momentum: 0 } }),
+      ...aliasCalls(sgdArgs, [0, 'param'], [1, 'grad']),
+      ...aliasCalls(sgdArgs, [2, 'buf'], [1, 'grad']),
+      ...aliasCalls(sgdArgs, [2, 'buf'], [0, 'param']),
+    ],
+    call: (args) => kernels().sgdStep(...(args as Parameters<NativeAddon['kernels']['sgdStep']>)),
+    check: () => {
+      const [param, grad, buf] = sgdArgs() as Float32Array[];
+      const wantP = param!.slice();
+      const wantB = buf!.slice();
+      refBackend.sgdStep(wantP, grad!, wantB, SGD);
+      kernels().sgdStep(param!, grad!, buf!, SGD);
+      expect(param).toEqual(wantP); // bit for bit
+      expect(buf).toEqual(wantB);
+    },
+  },
+];
+
+/** Copies of the Float32Array arguments that are still readable, to prove a rejected call wrote nothing. */
+function snapshot(args: unknown[]): (Float32Array | null)[] {
+  return args.map((a) => (a instanceof Float32Array && a.buffer.byteLength > 0 ? a.slice() : null));
+}
+
+describe.skipIf(!addon)(suiteName, () => {
+  it('exports exactly the kernels of kernels.ts, info and setNumThreads', () => {
+    const raw = createRequireAddon();
+    expect(Object.keys(raw).sort()).toEqual(['info', 'kernels', 'setNumThreads']);
+    expect(Object.keys(raw.kernels).sort()).toEqual([...KERNEL_NAMES].sort());
+    const info = nativeInfo();
+    expect(['avx2', 'baseline']).toContain(info.isa);
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+    expect(loadNativeBackend().name).toBe('native');
+  });
+
+  for (const spec of SPECS) {
+    describe(`${spec.name} rejects malformed calls`, () => {
+      const calls = badCalls(spec);
+
+      it('has at least 50 malformed calls', () => {
+        expect(calls.length).toBeGreaterThanOrEqual(50);
+        expect(new Set(calls.map((c) => c.label)).size).toBe(calls.length);
+      });
+
+      it.each(calls)('$label -> $kind', ({ make, kind }) => {
+        const args = make();
+        const before = snapshot(args);
+        let error: unknown;
+        try {
+          spec.call(args);
+        } catch (e) {
+          error = e;
+        }
+        expect(error, 'the call should throw').toBeInstanceOf(Error);
+        const err = error as Error;
+        expect(err.name).toBe(kind);
+        expect(err.message.startsWith(`${spec.name}: `), err.message).toBe(true);
+        // Nothing was written before the error.
+        const after = snapshot(args);
+        before.forEach((b, i) => {
+          if (b && after[i]) expect(after[i], `argument ${i} changed`).toEqual(b);
+        });
+      });
+
+      it('still computes correctly after all of them', () => {
+        spec.check();
+      });
+    });
+  }
+
+  it('names the kernel, the argument and the lengths in messages', () => {
+    const [a, b, c, p] = matmulArgs() as [Float32Array, Float32Array, Float32Array, MatmulParams];
+    expect(() => kernels().matmul(a.subarray(0, 10), b, c, { ...p, transB: false }))
+      .toThrow('matmul: expected a of length m*k = 15, got 10');
+    expect(() => kernels().matmul(a, b, c, { ...p, m: 1.5 })).toThrow('matmul: expected params.m to be an integer, got 1.5');
+    expect(() => kernels().matmul(a, b, a, p)).toThrow(/matmul: expected c of length m\*n = 12, got 15/);
+  });
+
+  it('propagates an exception thrown by a params getter', () => {
+    const [a, b, c] = matmulArgs() as Float32Array[];
+    const p = { ...MM };
+    Object.defineProperty(p, 'k', { get: () => { throw new SyntaxError('boom'); } });
+    expect(() => kernels().matmul(a!, b!, c!, p)).toThrow(SyntaxError);
+  });
+
+  it('rejects a length-tracking view whose resizable buffer shrank in a params getter', () => {
+    const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
+    const buf = new Resizable(4 * MM.m * MM.n, { maxByteLength: 4 * 64 });
+    const c = new Float32Array(buf); // tracks the buffer's length
+    const [a, b] = matmulArgs() as Float32Array[];
+    const p = { ...MM };
+    Object.defineProperty(p, 'beta', { get: () => (buf.resize(4), 0.5) });
+    expect(() => kernels().matmul(a!, b!, c, p)).toThrow(RangeError);
+  });
+
+  it('accepts views that touch without overlapping, and empty sizes', () => {
+    const buf = randomArray(15 + 20 + 12, 5);
+    const a = buf.subarray(0, 15);
+    const b = buf.subarray(15, 35);
+    const c = buf.subarray(35, 47);
+    const p: MatmulParams = { ...MM, transB: false, beta: 0 };
+    const want = new Float32Array(12);
+    refBackend.matmul(a, b, want, p);
+    kernels().matmul(a, b, c, p);
+    expectNear(c, want, MM.k, 'touching views');
+    // k = 0 with beta = 0 writes zeros, even over NaN.
+    const z = new Float32Array(6).fill(Number.NaN);
+    kernels().matmul(new Float32Array(0), new Float32Array(0), z, { ...MM, m: 2, n: 3, k: 0, beta: 0 });
+    expect(Array.from(z)).toEqual([0, 0, 0, 0, 0, 0]);
+    kernels().matmul(new Float32Array(0), new Float32Array(0), new Float32Array(0), { ...MM, m: 0, n: 0, k: 0 });
+    // A detached array is fine where nothing is expected of it.
+    const gone = new Float32Array(4);
+    detach(gone);
+    kernels().matmul(gone, gone, new Float32Array(0), { ...MM, m: 0, n: 0, k: 7 });
+    // Empty conv: no batch; no output channels (w empty, k large); lOut = 0.
+    const empty = new Float32Array(0);
+    const pe = { ...CONV, n: 0 };
+    kernels().conv1dForward(empty, randomArray(W_LEN, 1), null, empty, pe);
+    const noOut = { ...CONV, cOut: 0, groups: 1, k: 2 ** 30, padding: 2 ** 30, lOut: convOutLength(9, 2 ** 30, 2, 2 ** 30, 1) };
+    const gx = new Float32Array(X_LEN).fill(Number.NaN);
+    kernels().conv1dBackwardInput(empty, empty, gx, noOut);
+    expect(gx.every((v) => v === 0)).toBe(true);
+    // sgd on empty arrays, with and without momentum.
+    kernels().sgdStep(empty, empty, empty, SGD);
+    kernels().sgdStep(empty, empty, null, { ...SGD, momentum: 0 });
+  });
+
+  describe('threads', () => {
+    const initial = addon ? nativeInfo().threads : 1;
+    afterAll(() => setNativeThreads(initial));
+
+    it('rejects bad thread counts', () => {
+      expect(() => setNativeThreads(0)).toThrow(RangeError);
+      expect(() => setNativeThreads(1.5)).toThrow(RangeError);
+      expect(() => setNativeThreads(Number.NaN)).toThrow(RangeError);
+      expect(() => (addon!.setNumThreads as (n: unknown) => void)('2')).toThrow(TypeError);
+    });
+
+    it('1 and 2 threads give the same results, close to ref', () => {
+      const results: Float32Array[][] = [];
+      const mm: MatmulParams = { m: 130, n: 150, k: 170, transA: true, transB: false, alpha: 1, beta: 0 };
+      const cp: Conv1dParams = { n: 9, cIn: 8, cOut: 12, l: 1300, k: 5, stride: 1, padding: 2, dilation: 2, groups: 2, lOut: 0 };
+      cp.lOut = convOutLength(cp.l, cp.k, cp.stride, cp.padding, cp.dilation);
+      const a = randomArray(mm.m * mm.k, 1);
+      const b = randomArray(mm.k * mm.n, 2);
+      const x = randomArray(cp.n * cp.cIn * cp.l, 3);
+      const w = randomArray(cp.cOut * (cp.cIn / cp.groups) * cp.k, 4);
+      const bias = randomArray(cp.cOut, 5);
+      const gy = randomArray(cp.n * cp.cOut * cp.lOut, 6);
+      const sgdLen = 300_000;
+      const grad = randomArray(sgdLen, 7);
+      for (const threads of [1, 2]) {
+        setNativeThreads(threads);
+        expect(nativeInfo().threads).toBe(threads);
+        const c = new Float32Array(mm.m * mm.n);
+        kernels().matmul(a, b, c, mm);
+        const y = new Float32Array(gy.length);
+        kernels().conv1dForward(x, w, bias, y, cp);
+        const gx = new Float32Array(x.length);
+        kernels().conv1dBackwardInput(gy, w, gx, cp);
+        const gw = new Float32Array(w.length);
+        const gb = new Float32Array(cp.cOut);
+        kernels().conv1dBackwardWeight(x, gy, gw, gb, cp);
+        const param = randomArray(sgdLen, 8);
+        const buf = randomArray(sgdLen, 9);
+        kernels().sgdStep(param, grad, buf, SGD);
+        results.push([c, y, gx, gw, gb, param, buf]);
+      }
+      const [one, two] = results as [Float32Array[], Float32Array[]];
+      one.forEach((r, i) => expectSameBits(two[i], r, `result ${i}, 2 threads vs 1`));
+      // And against ref.
+      const c = new Float32Array(mm.m * mm.n);
+      refBackend.matmul(a, b, c, mm);
+      expectNear(one[0]!, c, mm.k, 'matmul');
+      const y = new Float32Array(gy.length);
+      refBackend.conv1dForward(x, w, bias, y, cp);
+      expectNear(one[1]!, y, w.length / cp.cOut, 'conv1dForward');
+      const gx = new Float32Array(x.length);
+      refBackend.conv1dBackwardInput(gy, w, gx, cp);
+      expectNear(one[2]!, gx, cp.cOut * cp.k, 'conv1dBackwardInput');
+      const gw = new Float32Array(w.length);
+      const gb = new Float32Array(cp.cOut);
+      refBackend.conv1dBackwardWeight(x, gy, gw, gb, cp);
+      expectNear(one[3]!, gw, cp.n * cp.lOut, 'conv1dBackwardWeight gw');
+      expectNear(one[4]!, gb, cp.n * cp.lOut, 'conv1dBackwardWeight gb');
+      const param = randomArray(sgdLen, 8);
+      const buf = randomArray(sgdLen, 9);
+      refBackend.sgdStep(param, grad, buf, SGD);
+      expectSameBits(one[5], param, 'sgd param');
+      expectSameBits(one[6], buf, 'sgd buf');
+    });
+  });
+
+  it('loads and computes inside worker_threads, concurrently with the main thread', async () => {
+    const mm: MatmulParams = { m: 96, n: 80, k: 120, transA: false, transB: true, alpha: 1, beta: 0 };
+    const a = randomArray(mm.m * mm.k, 21);
+    const b = randomArray(mm.k * mm.n, 22);
+    const want = new Float32Array(mm.m * mm.n);
+    refBackend.matmul(a, b, want, mm);
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const addon = require(workerData.file);
+      const { a, b, p, reps } = workerData;
+      const c = new Float32Array(p.m * p.n);
+      for (let i = 0; i < reps; i++) addon.kernels.matmul(a, b, c, p);
+      let error = '';
+      try { addon.kernels.matmul(a, b, a, p); } catch (e) { error = e.name + ': ' + e.message; }
+      parentPort.postMessage({ info: addon.info(), c, error });
+    `;
+    const run = () =>
+      new Promise<{ info: { isa: string; threads: number }; c: Float32Array; error: string }>((resolve, reject) => {
+        const worker = new Worker(code, { eval: true, workerData: { file: ADDON_FILE, a, b, p: mm, reps: 50 } });
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+    const pending = [run(), run()];
+    const c = new Float32Array(mm.m * mm.n);
+    for (let i = 0; i < 50; i++) kernels().matmul(a, b, c, mm); // the pool is shared: contention must be safe
+    const results = await Promise.all(pending);
+    expectNear(c, want, mm.k, 'main thread');
+    for (const r of results) {
+      expect(r.info.isa).toBe(nativeInfo().isa);
+      expectNear(r.c, want, mm.k, 'worker');
+      expect(r.error).toMatch(/^RangeError: matmul: /);
+    }
+  });
+
+  it('the baseline ISA build (forced by NODETORCH_NATIVE_ISA) agrees with ref', () => {
+    const mm: MatmulParams = { m: 37, n: 29, k: 53, transA: true, transB: true, alpha: 0.5, beta: 0 };
+    const cp: Conv1dParams = { n: 3, cIn: 6, cOut: 9, l: 40, k: 4, stride: 3, padding: 2, dilation: 2, groups: 3, lOut: 0 };
+    cp.lOut = convOutLength(cp.l, cp.k, cp.stride, cp.padding, cp.dilation);
+    const sgdP: SgdParams = { ...SGD, nesterov: true, dampening: 0, maximize: true };
+    const inputs = {
+      a: randomArray(mm.m * mm.k, 31), b: randomArray(mm.k * mm.n, 32),
+      x: randomArray(cp.n * cp.cIn * cp.l, 33), w: randomArray(cp.cOut * (cp.cIn / cp.groups) * cp.k, 34),
+      gy: randomArray(cp.n * cp.cOut * cp.lOut, 35), param: randomArray(100, 36), grad: randomArray(100, 37),
+      buf: randomArray(100, 38),
+    };
+    const script = `
+      const addon = require(process.argv[1]);
+      const { mm, cp, sgdP, inputs } = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+      const f = (v) => Float32Array.from(v);
+      const k = addon.kernels;
+      const c = new Float32Array(mm.m * mm.n).fill(NaN);
+      k.matmul(f(inputs.a), f(inputs.b), c, mm);
+      const y = new Float32Array(inputs.gy.length);
+      k.conv1dForward(f(inputs.x), f(inputs.w), null, y, cp);
+      const gx = new Float32Array(inputs.x.length);
+      k.conv1dBackwardInput(f(inputs.gy), f(inputs.w), gx, cp);
+      const gw = new Float32Array(inputs.w.length), gb = new Float32Array(cp.cOut);
+      k.conv1dBackwardWeight(f(inputs.x), f(inputs.gy), gw, gb, cp);
+      const param = f(inputs.param), buf = f(inputs.buf);
+      k.sgdStep(param, f(inputs.grad), buf, sgdP);
+      const out = { isa: addon.info().isa };
+      for (const [n, v] of Object.entries({ c, y, gx, gw, gb, param, buf })) out[n] = Array.from(v);
+      process.stdout.write(JSON.stringify(out));
+    `;
+    const plain = Object.fromEntries(Object.entries(inputs).map(([n, v]) => [n, Array.from(v)]));
+    const stdout = execFileSync(process.execPath, ['-e', script, ADDON_FILE], {
+      input: JSON.stringify({ mm, cp, sgdP, inputs: plain }),
+      env: { ...process.env, NODETORCH_NATIVE_ISA: 'baseline' },
+      encoding: 'utf8',
+    });
+    const got = JSON.parse(stdout) as Record<string, number[]> & { isa: string };
+    expect(got.isa).toBe('baseline');
+    const f = (v: number[] | undefined) => Float32Array.from(v ?? []);
+    const c = new Float32Array(mm.m * mm.n);
+    refBackend.matmul(inputs.a, inputs.b, c, mm);
+    expectNear(f(got.c), c, mm.k, 'matmul');
+    const y = new Float32Array(inputs.gy.length);
+    refBackend.conv1dForward(inputs.x, inputs.w, null, y, cp);
+    expectNear(f(got.y), y, inputs.w.length / cp.cOut, 'conv1dForward');
+    const gx = new Float32Array(inputs.x.length);
+    refBackend.conv1dBackwardInput(inputs.gy, inputs.w, gx, cp);
+    expectNear(f(got.gx), gx, cp.cOut * cp.k, 'conv1dBackwardInput');
+    const gw = new Float32Array(inputs.w.length);
+    const gb = new Float32Array(cp.cOut);
+    refBackend.conv1dBackwardWeight(inputs.x, inputs.gy, gw, gb, cp);
+    expectNear(f(got.gw), gw, cp.n * cp.lOut, 'gw');
+    expectNear(f(got.gb), gb, cp.n * cp.lOut, 'gb');
+    const param = inputs.param.slice();
+    const buf = inputs.buf.slice();
+    refBackend.sgdStep(param, inputs.grad, buf, sgdP);
+    expect(f(got.param)).toEqual(param);
+    expect(f(got.buf)).toEqual(buf);
+  });
+});
+
+/** The raw addon module, to check its export table. */
+function createRequireAddon(): NativeAddon & Record<string, unknown> {
+  return addon as NativeAddon & Record<string, unknown>;
+}

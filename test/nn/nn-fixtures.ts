@@ -1,0 +1,165 @@
+/**
+ * Runs the PyTorch cases of test/fixtures/nn.json (written by test/fixtures/gen_nn.py): functional op
+ * cases in the format of ops.json, and module cases (constructor arguments, state dict, steps of
+ * forward + backward in train or eval mode, parameter gradients, buffers after each step).
+ */
+import { expect, it } from 'vitest';
+import { Tensor } from '../../src/tensor.js';
+import type { AnyModule } from '../../src/nn/module.js';
+import { expectClose } from '../helpers/allclose.js';
+import { loadFixture } from '../helpers/fixtures.js';
+import { decode, fixtureTensor, type FixtureTensor, type OpCase } from '../helpers/op-fixtures.js';
+
+export interface ModuleStep {
+  train: boolean;
+  inputs: FixtureTensor[];
+  outputs: FixtureTensor[];
+  gy: ((number | string)[] | null)[];
+  grads: ((number | string)[] | null)[];
+  paramGrads: [string, (number | string)[] | null][];
+  buffers: [string, FixtureTensor][];
+}
+
+export interface ModuleCase {
+  module: string;
+  name: string;
+  args: unknown[];
+  state: [string, FixtureTensor][];
+  repr: string;
+  steps: ModuleStep[];
+}
+
+export interface NnFixture {
+  cases: OpCase[];
+  modules: ModuleCase[];
+  reprs: Record<string, string>;
+  gains: Record<string, number>;
+}
+
+let cache: NnFixture | null = null;
+
+export function nnFixture(): NnFixture {
+  cache ??= loadFixture<NnFixture>('nn.json');
+  return cache;
+}
+
+type OpResult = Tensor | readonly Tensor[];
+
+function outputList(r: OpResult): Tensor[] {
+  return r instanceof Tensor ? [r] : [...r];
+}
+
+function compareOutputs(outs: Tensor[], expected: FixtureTensor[], gy: ((number | string)[] | null)[], rtol: number, atol: number): void {
+  expect(outs.length, 'number of outputs').toBe(expected.length);
+  outs.forEach((o, k) => {
+    const e = expected[k];
+    expect([...o.shape], `output ${k} shape`).toEqual(e.shape);
+    expect(o.dtype, `output ${k} dtype`).toBe(e.dtype);
+    if (e.dtype === 'float32') expectClose(o.data, decode(e.data), rtol, atol, `output ${k}`);
+    else expect(Array.from(o.data), `output ${k} values`).toEqual(decode(e.data));
+    expect(o.requiresGrad, `output ${k} requiresGrad`).toBe(gy[k] !== null);
+  });
+}
+
+function backwardAll(outs: Tensor[], gy: ((number | string)[] | null)[]): void {
+  outs.forEach((o, k) => {
+    const g = gy[k];
+    if (g !== null) o.backward(new Tensor(Float32Array.from(decode(g)), o.shape), { retainGraph: true });
+  });
+}
+
+function compareGrads(inputs: Tensor[], want: ((number | string)[] | null)[], shapes: FixtureTensor[], rtol: number, atol: number): void {
+  inputs.forEach((t, i) => {
+    const w = want[i];
+    if (w === null) {
+      expect(t.grad, `input ${i} grad`).toBeNull();
+      return;
+    }
+    expect(t.grad, `input ${i} grad`).not.toBeNull();
+    expect([...t.grad!.shape], `input ${i} grad shape`).toEqual(shapes[i].shape);
+    expectClose(t.grad!.data, decode(w), rtol, atol, `input ${i} grad`);
+  });
+}
+
+/**
+ * One vitest `it` per nn.json case of `op`; `impl(inputs, args)` calls the nodetorch op the way the
+ * generator called PyTorch's. Fails if the fixture holds no case for the op.
+ */
+export function itMatchesPyTorchNn(
+  op: string, impl: (inputs: Tensor[], args: Record<string, any>) => OpResult, opts: { rtol?: number; atol?: number } = {},
+): void {
+  const cases = nnFixture().cases.filter((c) => c.op === op);
+  it(`has PyTorch fixture cases for ${op}`, () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+  for (const c of cases) {
+    it(`matches PyTorch: ${op} ${c.name}`, () => {
+      const [rtol, atol] = c.tol ?? [opts.rtol ?? 1e-5, opts.atol ?? 1e-6];
+      const inputs = c.inputs.map((f) => fixtureTensor(f, f.grad === true));
+      const outs = outputList(impl(inputs, c.args));
+      compareOutputs(outs, c.outputs, c.gy, rtol, atol);
+      backwardAll(outs, c.gy);
+      compareGrads(inputs, c.grads, c.inputs, rtol, atol);
+    });
+  }
+}
+
+/** Constructor arguments from JSON: `{ tensor: FixtureTensor }` becomes a Tensor, recursively. */
+export function decodeArgs(v: unknown): any {
+  if (Array.isArray(v)) return v.map(decodeArgs);
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if ('tensor' in o) return fixtureTensor(o.tensor as FixtureTensor);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeArgs(x)]));
+  }
+  return v;
+}
+
+/**
+ * One `it` per nn.json module case of `kind`: build it with `make(args)`, check its repr and state dict
+ * keys against PyTorch, load PyTorch's state dict, then run each step (mode, forward, backward) and
+ * compare outputs, input gradients, parameter gradients and buffers.
+ */
+export function itMatchesPyTorchModule(
+  kind: string, make: (args: any[]) => AnyModule, opts: { rtol?: number; atol?: number } = {},
+): void {
+  const cases = nnFixture().modules.filter((c) => c.module === kind);
+  it(`has PyTorch module cases for ${kind}`, () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+  for (const c of cases) {
+    it(`matches PyTorch: ${kind} ${c.name}`, () => {
+      const rtol = opts.rtol ?? 1e-5;
+      const atol = opts.atol ?? 1e-6;
+      const m = make(decodeArgs(c.args));
+      expect(String(m), 'repr').toBe(c.repr);
+      const own = m.stateDict();
+      expect([...own.keys()], 'state dict keys').toEqual(c.state.map(([k]) => k));
+      c.state.forEach(([k, f]) => expect([...own.get(k)!.shape], `${k} shape`).toEqual(f.shape));
+      m.loadStateDict(new Map(c.state.map(([k, f]) => [k, fixtureTensor(f)])));
+      const params = new Map(m.namedParameters());
+      c.steps.forEach((s, si) => {
+        m.train(s.train);
+        m.zeroGrad();
+        const inputs = s.inputs.map((f) => fixtureTensor(f, f.grad === true));
+        const outs = outputList(m.forward(...inputs));
+        compareOutputs(outs, s.outputs, s.gy, rtol, atol);
+        backwardAll(outs, s.gy);
+        compareGrads(inputs, s.grads, s.inputs, rtol, atol);
+        expect([...params.keys()], `step ${si} parameter names`).toEqual(s.paramGrads.map(([k]) => k));
+        for (const [k, g] of s.paramGrads) {
+          const p = params.get(k)!;
+          if (g === null) expect(p.grad, `step ${si} ${k}.grad`).toBeNull();
+          else expectClose(p.grad!.data, decode(g), rtol, atol, `step ${si} ${k}.grad`);
+        }
+        const bufs = new Map(m.namedBuffers());
+        expect([...bufs.keys()], `step ${si} buffer names`).toEqual(s.buffers.map(([k]) => k));
+        for (const [k, f] of s.buffers) {
+          const b = bufs.get(k)!;
+          expect(b.dtype, `${k} dtype`).toBe(f.dtype);
+          expectClose(b.data, decode(f.data), rtol, atol, `step ${si} buffer ${k}`);
+        }
+      });
+    });
+  }
+}

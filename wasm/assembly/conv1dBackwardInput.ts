@@ -1,0 +1,67 @@
+/*
+ * conv1dBackwardInput: gx (n, cIn, l) = d loss / d x of conv1d, given gy (n, cOut, lOut) and w (cOut, cIn/groups, k).
+ * Layout: NCL, contiguous row-major. Overwrites gx.
+ * Formula: gx[b, ci, pos] = sum over (o in group, j, t) with t * stride - padding + j * dilation == pos
+ *          of w[o, c, j] * gy[b, o, t]   (ci = g * cinG + c).
+ * Method: per (b, g), the shared GEMM computes cols (cinG*k x lOut) = W_g^T @ gy[b, g] (W_g^T is W_g read with
+ *   swapped strides, gy packed one NR panel at a time), then col2im scatter-adds cols into gx rows
+ *   (f32x4 over t for stride 1, scalar otherwise).
+ * Aliasing: gx must not overlap gy, w or ws. Workspace: ws holds cols (cinG*k*lOut floats, rounded up to 4)
+ *   followed by one panel of coutG * NR floats.
+ */
+import { NR, gemmPanel, packRows } from './gemm';
+
+/** dst[t + off] += src[t] for t in [t0, t1): the stride-1 col2im row update. */
+function addShifted(dst: usize, src: usize, off: i32, t0: i32, t1: i32): void {
+  let t = t0;
+  for (; t + 4 <= t1; t += 4) {
+    const d = dst + (<usize>(t + off) << 2);
+    v128.store(d, f32x4.add(v128.load(d), v128.load(src + (<usize>t << 2))));
+  }
+  for (; t < t1; t++) {
+    const d = dst + (<usize>(t + off) << 2);
+    store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>t << 2)));
+  }
+}
+
+export function conv1dBackwardInput(
+  gy: usize, w: usize, gx: usize, ws: usize,
+  n: i32, cIn: i32, cOut: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, groups: i32, lOut: i32,
+): void {
+  const cinG = cIn / groups;
+  const coutG = cOut / groups;
+  const kk = cinG * k; // rows of cols
+  const cols = ws;
+  const panel = ws + ((<usize>(kk * lOut + 3) & ~3) << 2);
+  for (let b = 0; b < n; b++) {
+    for (let g = 0; g < groups; g++) {
+      const gyg = gy + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
+      const wg = w + ((<usize>(g * coutG) * kk) << 2);
+      for (let t0 = 0; t0 < lOut; t0 += NR) {
+        const nc = min(NR, lOut - t0);
+        packRows(gyg, coutG, lOut, t0, nc, panel);
+        // A[r, o] = W_g[o, r]: row stride 1, column stride kk.
+        gemmPanel(kk, coutG, wg, 1, kk, panel, cols + (<usize>t0 << 2), lOut, nc, 1, 0);
+      }
+      for (let c = 0; c < cinG; c++) {
+        const gxRow = gx + ((<usize>(b * cIn + g * cinG + c) * l) << 2);
+        memory.fill(gxRow, 0, <usize>l << 2);
+        for (let j = 0; j < k; j++) {
+          const colRow = cols + ((<usize>(c * k + j) * lOut) << 2);
+          const off = j * dilation - padding; // pos = t * stride + off
+          if (stride == 1) {
+            addShifted(gxRow, colRow, off, max(0, -off), min(lOut, l - off));
+          } else {
+            for (let t = 0; t < lOut; t++) {
+              const pos = t * stride + off;
+              if (pos >= 0 && pos < l) {
+                const d = gxRow + (<usize>pos << 2);
+                store<f32>(d, load<f32>(d) + load<f32>(colRow + (<usize>t << 2)));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/*
+ * The wasm module's exports: exactly the kernels of src/backend/kernels.ts (pointer + size signatures, see each
+ * file's header) plus `memory` (exported by the compiler) and the `__` helpers
+ * __heapBase and __panelWidth. Nothing else belongs here.
+ * Conventions shared by every kernel: pointers are byte offsets into this module's memory, 16-byte aligned by
+ * the adapter (src/backend/wasm.ts); a pointer of 0 means "absent" (bias, grad bias) because the adapter
+ * never places data below __heapBase; `ws` is a kernel-specific workspace whose size each header states.
+ */
+export { matmul } from './matmul';
+export { conv1dForward } from './conv1dForward';
+export { conv1dBackwardInput } from './conv1dBackwardInput';
+export { conv1dBackwardWeight } from './conv1dBackwardWeight';
+export { sgdStep } from './sgdStep';
+import { NR } from './gemm';
+
+/** First free byte after static data: the adapter stages buffers from here (aligned up to 16). */
+export function __heapBase(): usize {
+  return __heap_base;
+}
+
+/** The GEMM panel width NR in floats: the adapter sizes every kernel's workspace from it. */
+export function __panelWidth(): i32 {
+  return NR;
+}
