@@ -227,7 +227,7 @@ class NodetorchAddon : public Napi::Addon<NodetorchAddon> {
       if (s.weightDecay < 0) args.rangeError("expected params.weightDecay >= 0, got " + std::to_string(s.weightDecay));
       if (s.nesterov && (s.momentum <= 0 || s.dampening != 0))
         args.rangeError("nesterov needs params.momentum > 0 and params.dampening = 0");
-      const bool useBuf = s.momentum != 0;
+      const bool useBuf = static_cast<float>(s.momentum) != 0.0f;  // the kernel computes in float32
       if (useBuf && !hasBuf) args.typeError("expected buf to be a Float32Array when params.momentum != 0, got null");
       F32 param = args.f32Any(0, "param");  // its length sets the size
       s.len = param.len;

@@ -4,10 +4,16 @@
 // atomic counter next_ (the caller does too) and reports back through busy_. runMu_ serialises jobs
 // from different JS threads and resizes. The pool object is deliberately leaked: joining threads
 // from a static destructor during process exit can deadlock, and idle workers cost nothing then.
+//
+// Waking a sleeping thread costs tens of microseconds here (a halted virtual CPU must be woken), so
+// a worker that finished a job spins for kSpin before sleeping on the condition variable, and so
+// does the caller waiting for the workers: back-to-back kernels (a training step) then hand work
+// over in well under a microsecond.
 #include "threadpool.h"
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
@@ -22,6 +28,26 @@ constexpr int kMaxThreads = 256;
 // A few ranges per thread, claimed dynamically, so a thread the OS descheduled (busy machine) does not
 // hold up the job: the others take its share.
 constexpr size_t kRangesPerThread = 4;
+constexpr std::chrono::microseconds kSpin{100};
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+/** Polls done() for up to kSpin; true if it became true. */
+template <class Done>
+bool spinUntil(const Done& done) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (unsigned i = 0;; ++i) {
+    if (done()) return true;
+    cpuRelax();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) return false;
+  }
+}
 
 int defaultThreads() {
   const char* env = std::getenv("NODETORCH_NUM_THREADS");
@@ -61,13 +87,14 @@ class Pool {
       const size_t maxRanges = kRangesPerThread * (workers_.size() + 1);
       ranges_ = n < maxRanges ? n : maxRanges;
       next_.store(0, std::memory_order_relaxed);
-      busy_ = workers_.size();
-      ++generation_;
+      busy_.store(workers_.size(), std::memory_order_relaxed);
+      generation_.fetch_add(1, std::memory_order_release);  // publishes the fields above
     }
     wake_.notify_all();
     runRanges();
+    if (spinUntil([this] { return busy_.load(std::memory_order_acquire) == 0; })) return;
     std::unique_lock<std::mutex> lk(mu_);
-    done_.wait(lk, [this] { return busy_ == 0; });
+    done_.wait(lk, [this] { return busy_.load(std::memory_order_acquire) == 0; });
   }
 
  private:
@@ -77,7 +104,7 @@ class Pool {
     if (n > kMaxThreads) n = kMaxThreads;
     for (int i = 1; i < n; ++i) {
       try {
-        workers_.emplace_back([this, g = generation_] { workerLoop(g); });
+        workers_.emplace_back([this, g = generation_.load()] { workerLoop(g); });
       } catch (...) {
         break;
       }
@@ -88,26 +115,31 @@ class Pool {
   void stop() {
     {
       std::lock_guard<std::mutex> lk(mu_);
-      stopping_ = true;
+      stopping_.store(true, std::memory_order_release);
     }
     wake_.notify_all();
     for (std::thread& t : workers_) t.join();
     workers_.clear();
-    stopping_ = false;
+    stopping_.store(false, std::memory_order_relaxed);
     size_.store(1, std::memory_order_relaxed);
   }
 
   void workerLoop(uint64_t seen) {
+    auto ready = [&] {
+      return stopping_.load(std::memory_order_acquire) || generation_.load(std::memory_order_acquire) != seen;
+    };
     for (;;) {
-      {
+      if (!spinUntil(ready)) {
         std::unique_lock<std::mutex> lk(mu_);
-        wake_.wait(lk, [&] { return stopping_ || generation_ != seen; });
-        if (stopping_) return;
-        seen = generation_;
+        wake_.wait(lk, ready);
       }
+      if (stopping_.load(std::memory_order_acquire)) return;
+      seen = generation_.load(std::memory_order_acquire);
       runRanges();
-      std::lock_guard<std::mutex> lk(mu_);
-      if (--busy_ == 0) done_.notify_one();
+      if (busy_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lk(mu_);  // pairs with the caller's predicate check under mu_
+        done_.notify_one();
+      }
     }
   }
 
@@ -126,14 +158,14 @@ class Pool {
   }
 
   std::mutex runMu_;  // held for a whole job, and by resize
-  std::mutex mu_;     // guards generation_, stopping_, busy_ and the job fields' publication
+  std::mutex mu_;     // held to publish a job or stop, and around condition-variable waits
   std::condition_variable wake_, done_;
   std::vector<std::thread> workers_;
   std::atomic<int> size_{1};
-  uint64_t generation_ = 0;
-  bool stopping_ = false;
-  size_t busy_ = 0;
-  // The current job: written under mu_ before generation_ changes, read-only while it runs.
+  std::atomic<uint64_t> generation_{0};  // bumped (release) once the job fields below are written
+  std::atomic<bool> stopping_{false};
+  std::atomic<size_t> busy_{0};  // workers still in the current job
+  // The current job: written before generation_ changes, read-only while it runs.
   RangeFn fn_ = nullptr;
   void* ctx_ = nullptr;
   size_t n_ = 0, ranges_ = 0;

@@ -15,10 +15,12 @@
 namespace nt {
 
 /**
- * Below this much work (roughly: floating-point operations) a job runs on the calling thread: waking a
- * worker costs tens of microseconds, about 2M flops of single-thread AVX2 work.
+ * Below this much work (roughly: floating-point operations) a job runs on the calling thread. Measured
+ * on 2 AVX2 cores: with the workers warm (spinning after a recent job) 2 threads win from ~0.1 MFLOP
+ * (matmul 48^3: 5.1 -> 3.8 us); waking a sleeping worker costs tens of microseconds more, so the cut
+ * sits at ~0.5 MFLOP (about 6 us of single-thread work).
  */
-constexpr double kParallelMinWork = 1 << 21;
+constexpr double kParallelMinWork = 1 << 19;
 
 using RangeFn = void (*)(void* ctx, size_t begin, size_t end);
 

@@ -55,6 +55,7 @@ export { cat } from './ops/cat.js';
 export * as nn from './nn/index.js';
 export * as models from './models/index.js';
 export * as optim from './optim/index.js';
+export * as data from './data/index.js';
 export {
   save, load, saveSafetensors, loadSafetensors, savePth, loadPth, saveCheckpoint, loadCheckpoint,
   UnpicklingError,

@@ -1,13 +1,14 @@
-// sgdStep: one in-place SGD update over `len` elements, PyTorch 1.13 `_single_tensor_sgd`, rounding
-// to float32 after every operation PyTorch performs as a separate tensor op (exactly like
-// src/backend/ref/sgd.ts, bit for bit):
+// sgdStep: one in-place SGD update over `len` elements, PyTorch 1.13 `_single_tensor_sgd` with
+// PyTorch's float32 rounding, bit for bit like src/backend/ref/sgd.ts. Hyper-parameters are cast to
+// float32 (lr, momentum, weightDecay, 1 - dampening); each `add(x, alpha=a)` is fused, x + a * y
+// rounded once: computed in double, where the product of two floats is exact, then rounded to float.
 //   d = maximize ? -g : g
-//   if weightDecay != 0: d = d + f32(weightDecay * p)
-//   if momentum != 0:  buf = firstStep ? d : f32(buf * momentum) + f32((1 - dampening) * d)
-//                      d = nesterov ? d + f32(momentum * buf) : buf
-//   p = p - f32(lr * d)
-// Products with a double hyper-parameter are formed in double and rounded once. FMA contraction is
-// switched off for this file: a fused multiply-add would skip one of those roundings.
+//   if weightDecay != 0: d = f32(d + weightDecay * p)
+//   if momentum != 0:  buf = firstStep ? d : f32(f32(buf * momentum) + (1 - dampening) * d)
+//                      d = nesterov ? f32(d + momentum * buf) : buf
+//   p = f32(p + (-lr) * d)
+// FMA contraction is switched off for this file so that no float multiply-add is fused behind
+// the code's back (each rounding above is deliberate).
 // Aliasing: grad must not overlap param or buf; buf must not overlap param (the addon checks).
 #if defined(__clang__)
 #pragma clang fp contract(off)
@@ -23,30 +24,35 @@ namespace NT_ISA_NS {
 
 namespace {
 
+/** x + a * y rounded once to float (the product of two floats is exact in double). */
+inline float fusedAdd(float x, float a, float y) {
+  return static_cast<float>(static_cast<double>(x) + static_cast<double>(a) * static_cast<double>(y));
+}
+
 template <bool kDecay, bool kMomentum>
 void sgdRange(float* __restrict param, const float* __restrict grad, float* __restrict buf, const nt::SgdArgs& p,
               size_t begin, size_t end) {
-  const double lr = p.lr, mom = p.momentum, wd = p.weightDecay;
-  const float damp = static_cast<float>(1.0 - p.dampening);
+  const float negLr = static_cast<float>(-p.lr), mom = static_cast<float>(p.momentum);
+  const float wd = static_cast<float>(p.weightDecay), damp = static_cast<float>(1.0 - p.dampening);
   const float sign = p.maximize ? -1.0f : 1.0f;  // exact: g * -1 == -g
   const bool first = p.firstStep, nesterov = p.nesterov;
   for (size_t i = begin; i < end; ++i) {
     float d = grad[i] * sign;
-    if (kDecay) d = d + static_cast<float>(wd * static_cast<double>(param[i]));
+    if (kDecay) d = fusedAdd(d, wd, param[i]);
     if (kMomentum) {
-      const float old = static_cast<float>(static_cast<double>(buf[i]) * mom) + damp * d;
-      const float b = first ? d : old;
+      const float b = first ? d : fusedAdd(buf[i] * mom, damp, d);
       buf[i] = b;
-      d = nesterov ? d + static_cast<float>(mom * static_cast<double>(b)) : b;
+      d = nesterov ? fusedAdd(d, mom, b) : b;
     }
-    param[i] = param[i] - static_cast<float>(lr * static_cast<double>(d));
+    param[i] = fusedAdd(param[i], negLr, d);
   }
 }
 
 }  // namespace
 
 bool sgdStep(float* param, const float* grad, float* buf, const nt::SgdArgs& p) {
-  const bool decay = p.weightDecay != 0.0, momentum = p.momentum != 0.0;
+  // Like the ref: the float32-cast hyper-parameters decide (a momentum that rounds to 0 is 0).
+  const bool decay = static_cast<float>(p.weightDecay) != 0.0f, momentum = static_cast<float>(p.momentum) != 0.0f;
   nt::parallelFor(p.len, 8.0 * static_cast<double>(p.len), [&](size_t b, size_t e) {
     if (decay && momentum) sgdRange<true, true>(param, grad, buf, p, b, e);
     else if (decay) sgdRange<true, false>(param, grad, buf, p, b, e);

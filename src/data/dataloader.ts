@@ -4,7 +4,8 @@
  *
  * Workers (numWorkers > 0). Each worker thread rebuilds the dataset from a serialisable description
  * (dataset.workerSpec(), or the workerDataset option naming a module and export that builds it), so
- * it must be deterministic per index. The main thread runs the sampler (so the order, and the use of
+ * getItem(i) must be a function of i (derive any randomness from the index, as SyntheticSignals does;
+ * a worker's own defaultGenerator is seeded with 0x5eed0000 + its id, see getWorkerInfo()). The main thread runs the sampler (so the order, and the use of
  * the generator, are exactly those of numWorkers = 0), sends batch k's indices to worker k mod
  * numWorkers, keeps up to prefetchFactor * numWorkers batches in flight while the training step runs,
  * and yields them in sampler order. With the default collate the worker builds the batch and transfers
@@ -105,6 +106,9 @@ function moduleSpecifier(m: string | URL): string {
   return m;
 }
 
+/** Worker k seeds its defaultGenerator with WORKER_SEED_BASE + k. */
+const WORKER_SEED_BASE = 0x5eed0000;
+
 let liveWorkers = 0;
 
 /** @internal Worker threads started by DataLoaders that have not exited yet (for tests). */
@@ -132,7 +136,7 @@ class WorkerPool {
     const script = workerScript();
     this.inFlight = new Array<number>(numWorkers).fill(0);
     for (let k = 0; k < numWorkers; k++) {
-      const init: WorkerInit = { spec, mode, workerId: k, numWorkers };
+      const init: WorkerInit = { spec, mode, workerId: k, numWorkers, seed: WORKER_SEED_BASE + k };
       const w = new Worker(script.filename, { workerData: init, eval: script.eval });
       liveWorkers++;
       w.unref(); // referenced only while it owes us a batch

@@ -265,6 +265,8 @@ export function randomSplit<T>(dataset: DatasetLike<T>, lengths: readonly number
 export interface WorkerInfo {
   id: number;
   numWorkers: number;
+  /** The seed of this worker thread's defaultGenerator. */
+  seed: number;
   /** The dataset rebuilt in this worker. */
   dataset: DatasetLike;
 }

@@ -6,6 +6,7 @@
  * - mode 'raw': sends the samples (or the one sample, for an index without batching); the main thread
  *   applies the user's collateFn.
  * Errors travel back as { id, error } and are rethrown by the DataLoader in the main thread.
+ * The worker's own defaultGenerator is seeded with `seed` (distinct per worker).
  */
 import { parentPort, workerData, isMainThread } from 'node:worker_threads';
 import type { DatasetLike, DatasetSpec } from './dataset.js';
@@ -13,12 +14,15 @@ import { setWorkerInfo } from './dataset.js';
 import { buildDataset } from './spec.js';
 import { defaultCollate } from './collate.js';
 import { encodeForTransfer, serializeError } from './transfer.js';
+import { manualSeed } from '../util/generator.js';
 
 export interface WorkerInit {
   spec: DatasetSpec;
   mode: 'collate' | 'raw';
   workerId: number;
   numWorkers: number;
+  /** Seed of this worker's defaultGenerator. */
+  seed: number;
 }
 
 export interface WorkerRequest {
@@ -34,10 +38,11 @@ export type WorkerReply =
 function serve(): void {
   const port = parentPort!;
   const init = workerData as WorkerInit;
+  manualSeed(init.seed);
   let dataset: DatasetLike | null = null;
   const ready = buildDataset(init.spec).then((ds) => {
     dataset = ds;
-    setWorkerInfo({ id: init.workerId, numWorkers: init.numWorkers, dataset: ds });
+    setWorkerInfo({ id: init.workerId, numWorkers: init.numWorkers, seed: init.seed, dataset: ds });
   });
   ready.catch(() => undefined); // reported per request below
 

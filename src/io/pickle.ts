@@ -263,8 +263,8 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, what = 'unpick
     if (v2) {
       const rg = args[4];
       if (typeof rg !== 'boolean') err(`${fn}: requires_grad must be a bool, got ${describe(rg)}`);
-      const hooks = args[5];
-      if (!(hooks === null || (isDict(hooks) && Object.keys(hooks).length === 0))) {
+      const backwardHooks = args[5];
+      if (!(backwardHooks === null || (isDict(backwardHooks) && Object.keys(backwardHooks).length === 0))) {
         err(`${fn}: backward hooks cannot be loaded`);
       }
     }

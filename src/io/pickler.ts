@@ -91,6 +91,8 @@ const enc = new TextEncoder();
 const INT_KEY = /^(0|-?[1-9][0-9]*)$/;
 const STORAGE_CLASS = { float32: 'FloatStorage', int64: 'LongStorage', bool: 'BoolStorage' } as const;
 const BATCH = 1000;
+/** Containers nested deeper than this are refused (a clear error instead of a stack overflow). */
+const MAX_DEPTH = 1000;
 
 function intLike(k: string): boolean {
   return INT_KEY.test(k) && Number.isSafeInteger(Number(k));
@@ -280,6 +282,7 @@ export function pickleTorch(value: unknown, what = 'savePth'): PickledTorch {
       tensor(v, path);
     } else if (typeof v === 'object') {
       if (active.has(v)) throw new TypeError(`${what}: circular reference at ${path}`);
+      if (active.size >= MAX_DEPTH) throw new RangeError(`${what}: nesting deeper than ${MAX_DEPTH} levels at ${path.slice(0, 60)}...`);
       active.add(v);
       if (Array.isArray(v)) {
         if (isTuple(v)) {

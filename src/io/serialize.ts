@@ -47,6 +47,9 @@ export function formatForPath(path: string, op = 'save'): SerializationFormat {
 /** The metadata key holding the JSON structure of a structured safetensors file. */
 export const STRUCTURE_KEY = 'nodetorch';
 
+/** Containers nested deeper than this are refused (a clear error instead of a stack overflow). */
+const MAX_DEPTH = 1000;
+
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 function define(obj: Record<string, unknown>, key: string, value: unknown): void {
@@ -82,6 +85,7 @@ function encodeStructure(value: unknown, op: string): { json: Json; tensors: Map
     if (v instanceof Tensor) return { $tensor: nameFor(v, path) };
     if (typeof v !== 'object') throw new TypeError(`${op}: cannot save a ${typeof v} at ${path.join('.') || 'root'}`);
     if (active.has(v)) throw new TypeError(`${op}: circular reference at ${path.join('.') || 'root'}`);
+    if (active.size >= MAX_DEPTH) throw new RangeError(`${op}: nesting deeper than ${MAX_DEPTH} levels at ${path.slice(0, 5).join('.')}...`);
     active.add(v);
     let out: Json;
     if (Array.isArray(v)) {
@@ -121,7 +125,17 @@ function decodeStructure(json: unknown, tensors: Record<string, Tensor>, op: str
   const bad = (msg: string): never => {
     throw new RangeError(`${op}: corrupt nodetorch structure in safetensors metadata: ${msg}`);
   };
+  let depth = 0;
   const dec = (v: unknown): unknown => {
+    if (depth >= MAX_DEPTH) bad(`nesting deeper than ${MAX_DEPTH} levels`);
+    depth++;
+    try {
+      return decOne(v);
+    } finally {
+      depth--;
+    }
+  };
+  const decOne = (v: unknown): unknown => {
     if (v === null || typeof v === 'boolean' || typeof v === 'string' || typeof v === 'number') return v;
     if (Array.isArray(v)) return v.map(dec);
     if (typeof v !== 'object') return bad(`unexpected ${typeof v}`);
@@ -199,7 +213,11 @@ export function serialize(
 
 /** Parse bytes written by `serialize`/`save`, torch.save or any safetensors writer (sniffed). */
 export function deserialize<T = any>(bytes: Uint8Array, opts: LoadPthOptions = {}, op = 'load'): T {
-  if (bytes.length >= 2 && ((bytes[0] === 0x50 && bytes[1] === 0x4b) || (bytes[0] === 0x80 && bytes[1] <= 5))) {
+  // A safetensors header is JSON, so byte 8 is '{'; a zip's byte 8 is a compression method and a legacy
+  // torch.save pickle's is part of its magic number. (The first bytes alone are ambiguous: a header
+  // length of 640 starts 0x80 0x02 like a pickle, one of 19280 starts "PK" like a zip.)
+  const looksSafetensors = bytes.length >= 9 && bytes[8] === 0x7b;
+  if (!looksSafetensors && bytes.length >= 2 && ((bytes[0] === 0x50 && bytes[1] === 0x4b) || (bytes[0] === 0x80 && bytes[1] <= 5))) {
     return parsePth(bytes, opts, op) as T;
   }
   const { tensors, metadata } = parseSafetensors(bytes, op);

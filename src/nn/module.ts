@@ -227,9 +227,12 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     }
   }
 
+  /** Before registering `name` as another kind: drop its old registration or plain own value. */
   private _unregisterIfOther(name: string): void {
     if (this._parameters.has(name) || this._buffers.has(name) || this._modules.has(name)) {
       this._unregister(name);
+      Reflect.deleteProperty(this, name);
+    } else if (Object.prototype.hasOwnProperty.call(this, name)) {
       Reflect.deleteProperty(this, name);
     }
   }

@@ -72,6 +72,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     return parts.map((t, i) => {
       if (!t.requiresGrad) return null;
       const blk = t.shape[d] * inner;
+      // One block per part (concatenation along the leading extent): the gradient is a view, no copy.
+      if (outer === 1) return new Tensor(gd.subarray(offsets[i], offsets[i] + blk), t.shape);
       const gx = new Float32Array(outer * blk);
       for (let r = 0; r < outer; r++) gx.set(gd.subarray(r * outRow + offsets[i], r * outRow + offsets[i] + blk), r * blk);
       return new Tensor(gx, t.shape);

@@ -21,15 +21,15 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator: Generato
   const xd = x.data as Float32Array;
   const n = xd.length;
   const y = new Float32Array(n);
-  // mask[i] = 0 or 1 / (1 - p); p = 1 multiplies by zero (NaN stays NaN, as in PyTorch).
-  const mask = new Float32Array(n);
+  // y = x * mask * scale with mask[i] in {0, 1}; p = 1 multiplies by zero (NaN stays NaN, as in PyTorch).
+  const mask = new Uint8Array(n);
+  const scale = p < 1 ? 1 / (1 - p) : 0;
   if (p < 1) {
-    const scale = 1 / (1 - p);
     const keep = 1 - p;
     for (let i = 0; i < n; i++) {
-      const m = generator.random() < keep ? scale : 0;
+      const m = generator.random() < keep ? 1 : 0;
       mask[i] = m;
-      y[i] = xd[i] * m;
+      y[i] = xd[i] * (m * scale);
     }
   } else {
     for (let i = 0; i < n; i++) y[i] = xd[i] * 0;
@@ -37,7 +37,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator: Generato
   return record(new Tensor(y, x.shape), 'MulBackward0', [x], (g) => {
     const gd = g.data;
     const gx = new Float32Array(n);
-    for (let i = 0; i < n; i++) gx[i] = gd[i] * mask[i];
+    for (let i = 0; i < n; i++) gx[i] = gd[i] * (mask[i] * scale);
     return [new Tensor(gx, x.shape)];
   });
 }

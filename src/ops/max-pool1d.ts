@@ -38,29 +38,59 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
   const lOut = checkPoolWindow(op, x, l, k, stride, padding, dilation, ceilMode);
 
   const xd = x.data as Float32Array;
+  const xb = new Int32Array(xd.buffer, xd.byteOffset, xd.length);
   const y = new Float32Array(rows * lOut);
-  const idx = new Int32Array(rows * lOut);
+  const yb = new Int32Array(y.buffer);
+  // The argmax of each window as its offset j in the window (position o * stride - padding + j * dilation):
+  // one byte per output for the usual kernel sizes.
+  const arg: Uint8Array | Int32Array = k <= 256 ? new Uint8Array(rows * lOut) : new Int32Array(rows * lOut);
+  // Windows lying fully inside the input run a branch-free loop (a data-dependent branch mispredicts on
+  // real activations): floats compare through order-preserving int keys, NaN mapped to the top key so it
+  // always wins, ties keep the first maximum. Windows touching the padding take the plain loop.
+  const oLo = Math.min(lOut, Math.ceil(padding / stride));
+  const oHi = Math.max(oLo, Math.min(lOut, Math.floor((l - 1 - (k - 1) * dilation + padding) / stride) + 1));
   for (let r = 0; r < rows; r++) {
     const xo = r * l;
     const yo = r * lOut;
     for (let o = 0; o < lOut; o++) {
-      let p = o * stride - padding;
+      if (o === oLo) {
+        for (; o < oHi; o++) {
+          const s0 = xo + o * stride - padding;
+          let mb = xb[s0];
+          let km = floatKey(mb);
+          let j = 0;
+          for (let t = 1, q = s0 + dilation; t < k; t++, q += dilation) {
+            const b = xb[q];
+            const kv = floatKey(b);
+            const mask = -(+(kv > km) | +(kv === NAN_KEY));
+            km = (kv & mask) | (km & ~mask);
+            mb = (b & mask) | (mb & ~mask);
+            j = (t & mask) | (j & ~mask);
+          }
+          yb[yo + o] = mb;
+          arg[yo + o] = j;
+        }
+        if (o >= lOut) break;
+      }
+      // A border window: skip the padded positions; start from -inf at the first real element.
+      const p0 = o * stride - padding;
+      let p = p0;
       let j = 0;
       while (p < 0) {
         p += dilation;
         j++;
       }
-      let best = p;
+      let best = j;
       let m = -Infinity;
       for (; j < k && p < l; j++, p += dilation) {
         const v = xd[xo + p];
         if (v > m || v !== v) {
           m = v;
-          best = p;
+          best = j;
         }
       }
       y[yo + o] = m;
-      idx[yo + o] = best;
+      arg[yo + o] = best;
     }
   }
   const out = record(new Tensor(y, outShape(lOut)), 'MaxPool2DWithIndicesBackward0', [x], (g) => {
@@ -70,12 +100,23 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
       const xo = r * l;
       const yo = r * lOut;
       for (let o = 0; o < lOut; o++) {
-        const p = idx[yo + o];
+        const p = o * stride - padding + arg[yo + o] * dilation;
         if (p < l) gx[xo + p] += gd[yo + o];
       }
     }
     return [new Tensor(gx, x.shape)];
   });
   if (!opts.returnIndices) return out;
-  return [out, new Tensor(Float64Array.from(idx), outShape(lOut), 'int64')];
+  const indices = new Float64Array(rows * lOut);
+  for (let i = 0; i < indices.length; i++) indices[i] = (i % lOut) * stride - padding + arg[i] * dilation;
+  return [out, new Tensor(indices, outShape(lOut), 'int64')];
+}
+
+/** Key of float bits whose int order is the float order (-0 = +0); every NaN maps to NAN_KEY, the top. */
+const NAN_KEY = 0x7fffffff;
+
+function floatKey(b: number): number {
+  const neg = b >> 31;
+  const nan = (0x7f800000 - (b & 0x7fffffff)) >> 31;
+  return ((((b ^ (neg & 0x7fffffff)) - neg) & ~nan) | (NAN_KEY & nan)) | 0;
 }

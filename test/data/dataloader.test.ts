@@ -226,6 +226,7 @@ describe('DataLoader with worker threads', () => {
     const batches = await collectAsync(make(2));
     expect(batches.length).toBe(4);
     expect(batches.map((b) => b.worker.toArray())).toEqual([[0, 0, 0], [1, 1, 1], [0, 0, 0], [1]]);
+    expect(batches.map((b) => b.seed.toArray()[0])).toEqual([0x5eed0000, 0x5eed0001, 0x5eed0000, 0x5eed0001]);
     expect(batches[1].x.shape).toEqual([3, 3]);
     expect(Array.from(batches[1].x.data)).toEqual([3, 9, 6, 4, 16, 8, 5, 25, 10]);
     expect(batches[3].y.toArray()).toEqual([0]);
@@ -256,14 +257,17 @@ describe('DataLoader with worker threads', () => {
     const run = async () => {
       for await (const b of loader) seen.push(b.y.toArray());
     };
-    await expect(run()).rejects.toThrow(RangeError);
-    await expect(run()).rejects.toThrow(/Squares: refusing index 7 \(DataLoader worker 1\)/);
+    const err = await run().then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toBe('Squares: refusing index 7 (DataLoader worker 1)');
+    expect((err as Error).stack).toContain('original stack in DataLoader worker 1');
     expect(seen.slice(0, 3)).toEqual([[0, 1], [2, 0], [1, 2]]);
     await vi.waitFor(() => expect(activeWorkerCount()).toBe(0));
     const missing = new DataLoader({ length: 2, getItem: () => 0 }, {
       numWorkers: 1, workerDataset: { module: workerModule, export: 'nope' },
     });
     await expect(collectAsync(missing)).rejects.toThrow(/has no export 'nope'/);
+    await vi.waitFor(() => expect(activeWorkerCount()).toBe(0));
   });
 
   it('a dataset that cannot be rebuilt in a worker is a TypeError that says how', async () => {

@@ -39,7 +39,7 @@ describe('SyntheticSignals', () => {
   it('is pinned: the generator does not drift', () => {
     const ds = new SyntheticSignals({ numSamples: 10, seed: 0 });
     expect(Array.from({ length: 10 }, (_, i) => ds.label(i))).toEqual([1, 0, 1, 0, 0, 1, 1, 0, 0, 1]);
-    const x = ds.getItem(3)[0].data;
+    const x = ds.getItem(3)[0].data as Float32Array;
     expectClose(x.slice(0, 4), [-0.8122186660766602, -0.7342880964279175, -0.8757122755050659, -0.7154401540756226], 1e-6, 1e-6, 'x[0:4]');
     expectClose([x.reduce((a, b) => a + b, 0)], [416.09653450606856], 1e-5, 1e-4, 'sum');
   });

@@ -5,6 +5,7 @@ export interface Item {
   x: Float32Array;
   y: number;
   worker: number;
+  seed: number;
 }
 
 /** Sample i: x = [i, i^2, scale * i], y = i % 3; `failAt` throws a RangeError at that index. */
@@ -15,7 +16,8 @@ export class Squares extends Dataset<Item> {
 
   getItem(i: number): Item {
     if (i === this.failAt) throw new RangeError(`Squares: refusing index ${i}`);
-    return { x: Float32Array.from([i, i * i, this.scale * i]), y: i % 3, worker: getWorkerInfo()?.id ?? -1 };
+    const info = getWorkerInfo();
+    return { x: Float32Array.from([i, i * i, this.scale * i]), y: i % 3, worker: info?.id ?? -1, seed: info?.seed ?? -1 };
   }
 }
 

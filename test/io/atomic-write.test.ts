@@ -88,7 +88,8 @@ function killWriter(path: string, numel: number, delayMs: number | 'mid-write'):
     child.stderr.on('data', (d) => {
       err += d;
     });
-    child.on('exit', (code, signal) => {
+    // 'close' (not 'exit'): fires after stdout drained, so every line the child wrote has been read.
+    child.on('close', (code, signal) => {
       if (poll) clearInterval(poll);
       if (signal !== 'SIGKILL') {
         reject(new Error(`writer exited with ${code}: ${err}`));

@@ -72,6 +72,10 @@ describe('loadPth: files written by PyTorch 1.13', () => {
     expect(Object.is(d.numbers.negzero, -0)).toBe(true);
     expect(d.text).toBe('h\u00e9llo \u2713');
     expect(d.none).toBeNull();
+    // nn.Parameter is saved through torch._utils._rebuild_parameter.
+    expect(d.param).toBeInstanceOf(Tensor);
+    expect([...d.param.data]).toEqual([1.5, -2]);
+    expect(d.param.requiresGrad).toBe(true);
   });
 
   it('bounds stride-0 expansion with maxExpandedElements', () => {

@@ -11,7 +11,7 @@ import { SGD } from '../../src/optim/index.js';
 import {
   deserialize, formatForPath, load, loadCheckpoint, save, saveCheckpoint, serialize,
 } from '../../src/io/serialize.js';
-import { readSafetensors } from '../../src/io/safetensors.js';
+import { readSafetensors, serializeSafetensors } from '../../src/io/safetensors.js';
 import { asOrderedDict, asTuple, isOrderedDict, isTuple } from '../../src/io/pickle.js';
 import { testBackends } from '../helpers/backends.js';
 import { concat, expectBitIdentical, expected, expectTensor, fixture, tempDir } from './util.js';
@@ -45,6 +45,18 @@ describe('save / load', () => {
       expectBitIdentical(back.n, sd.n, `${f} n`);
     }
     expect(Buffer.from(readFileSync(p('weights.data'))).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('tells safetensors from .pth by content even when the header length looks like "PK" or a pickle', () => {
+    for (const headerLen of [0x280, 0x4b50]) {
+      // Pad the metadata so the JSON header is exactly headerLen bytes.
+      const base = concat(serializeSafetensors({ w: t32([1, 2]) }, { pad: '' }));
+      const n0 = Number(new DataView(base.buffer).getBigUint64(0, true));
+      const bytes = concat(serializeSafetensors({ w: t32([1, 2]) }, { pad: 'x'.repeat(headerLen - n0) }));
+      expect(Number(new DataView(bytes.buffer).getBigUint64(0, true))).toBe(headerLen);
+      expect([...bytes.subarray(0, 2)]).toEqual([headerLen & 0xff, headerLen >> 8]);
+      expect([...deserialize(bytes).w.data]).toEqual([1, 2]);
+    }
   });
 
   it('passes user metadata into safetensors only', () => {
@@ -97,6 +109,10 @@ describe('save / load', () => {
     cyc.self = cyc;
     expect(() => serialize(cyc, 'safetensors')).toThrow(/circular reference at self/);
     expect(() => serialize({}, 'npz' as never)).toThrow(/unknown format 'npz'/);
+    let deep: unknown = [];
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    expect(() => serialize(deep, 'safetensors')).toThrow(/nesting deeper than 1000 levels/);
+    expect(() => serialize(deep, 'pth')).toThrow(/nesting deeper than 1000 levels/);
   });
 
   it('reports a corrupt structure document clearly', () => {
@@ -107,6 +123,10 @@ describe('save / load', () => {
     expect(text.includes(ref)).toBe(true);
     const bad = Buffer.from(text.replace(ref, ref.replace('a.0', 'b.0')), 'latin1');
     expect(() => deserialize(bad)).toThrow(/corrupt nodetorch structure in safetensors metadata: reference to missing tensor "b\.0"/);
+    // A structure nested 100000 deep (JSON.parse copes; decoding must refuse it clearly).
+    const deepDoc = `{"version":1,"root":${'['.repeat(100000)}${']'.repeat(100000)}}`;
+    const deepFile = concat(serializeSafetensors({}, { nodetorch: deepDoc }));
+    expect(() => deserialize(deepFile)).toThrow(/nesting deeper than 1000 levels/);
     const notJson = Buffer.from(text.replace(ref, ref.replace('a.0', 'a"0')), 'latin1');
     expect(() => deserialize(notJson)).toThrow(/invalid safetensors file: header is not valid JSON|corrupt nodetorch structure/);
   });
@@ -221,7 +241,7 @@ function trainInChildAndKill(ckpt: string, steps: number, backend: string): Prom
     child.stderr.on('data', (d) => {
       err += d;
     });
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
       if (signal === 'SIGKILL' && out.includes('saved')) resolve();
       else reject(new Error(`child exited with ${code ?? signal}: ${err}`));
     });

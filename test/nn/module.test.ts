@@ -62,6 +62,9 @@ describe('Module registration', () => {
     expect(String(net)).toContain('(fc2): None');
     net.counter = tensor(7, { dtype: 'int64' });
     expect(net.stateDict().get('counter')!.item()).toBe(7);
+    (net as any).plain = new nn.Tanh(); // a plain field becomes a child module
+    expect(net.namedChildren().map(([k]) => k)).toEqual(['act', 'fc1', 'plain']);
+    delete (net as any).plain;
     delete (net as any).act;
     expect(net.namedChildren().map(([k]) => k)).toEqual(['fc1']);
     expect((net as any).act).toBeUndefined();

@@ -44,3 +44,65 @@ describe('maxPool1d', () => {
     expect(() => maxPool1d(tensor([[1, 2]], { dtype: 'int64' }), 2)).toThrow(/maxPool1d: expected a float32 tensor, got int64/);
   });
 });
+
+describe('maxPool1d against a scalar reference on special values', () => {
+  /** The plain definition: max over in-bounds window elements, first max wins, NaN wins (last NaN). */
+  function reference(x: Float32Array, rows: number, l: number, k: number, stride: number, padding: number, dilation: number, lOut: number) {
+    const y = new Float32Array(rows * lOut);
+    const idx: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      for (let o = 0; o < lOut; o++) {
+        let m = -Infinity;
+        let best = -1;
+        for (let j = 0; j < k; j++) {
+          const p = o * stride - padding + j * dilation;
+          if (p < 0 || p >= l) continue;
+          if (best < 0) best = p;
+          const v = x[r * l + p];
+          if (v > m || Number.isNaN(v)) {
+            m = v;
+            best = p;
+          }
+        }
+        y[r * lOut + o] = m;
+        idx.push(best);
+      }
+    }
+    return { y, idx };
+  }
+
+  it('matches bit for bit (values, -0, NaN) and index for index', () => {
+    const g = new Generator(42);
+    const specials = [0, -0, Number.NaN, Infinity, -Infinity, 1, 1, -1];
+    for (let trial = 0; trial < 60; trial++) {
+      const rows = 1 + g.randint(0, 3);
+      const l = 1 + g.randint(0, 12);
+      const k = 1 + g.randint(0, 4);
+      const dilation = 1 + g.randint(0, 2);
+      const stride = 1 + g.randint(0, 3);
+      const padding = g.randint(0, Math.floor(k / 2) + 1);
+      const ceilMode = g.random() < 0.5;
+      const x = new Float32Array(rows * l);
+      const bits = new Int32Array(x.buffer);
+      for (let i = 0; i < x.length; i++) {
+        x[i] = g.random() < 0.4 ? specials[g.randint(0, specials.length)] : Math.round(g.normal() * 4) / 4;
+        if (Number.isNaN(x[i]) && g.random() < 0.5) bits[i] = 0xffc00000 | 0; // a NaN with the sign bit set
+      }
+      let res: [Tensor, Tensor];
+      try {
+        res = maxPool1d(new Tensor(x, [rows, l]), k, { stride, padding, dilation, ceilMode, returnIndices: true });
+      } catch {
+        continue; // window too large for this length
+      }
+      const [y, idx] = res;
+      const want = reference(x, rows, l, k, stride, padding, dilation, y.shape[1]);
+      const label = `trial ${trial}: l=${l} k=${k} s=${stride} p=${padding} d=${dilation} ceil=${ceilMode}`;
+      expect(Array.from(idx.data), label).toEqual(want.idx);
+      for (let i = 0; i < want.y.length; i++) {
+        const a = y.data[i];
+        const e = want.y[i];
+        expect(Number.isNaN(a) ? 'NaN' : Object.is(a, -0) ? '-0' : a, `${label} output ${i}`).toEqual(Number.isNaN(e) ? 'NaN' : Object.is(e, -0) ? '-0' : e);
+      }
+    }
+  });
+});

@@ -1,0 +1,2 @@
+/** `nn.utils`: gradient clipping (clipGradNorm_ / clipGradValue_, also without the underscore). */
+export * from './clip-grad.js';
