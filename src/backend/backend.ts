@@ -49,6 +49,9 @@ export interface Conv1dParams {
  *   d = nesterov ? d + momentum * buf : buf
  * p = p - lr * d
  * ```
+ * with PyTorch's float32 rounding: the hyper-parameters are float32, `momentum * buf` is rounded on its
+ * own, and each `x + a * y` is one fused multiply-add rounded once (ATen's add-with-alpha). The ref
+ * backend (src/backend/ref/sgd.ts) spells this out; every backend matches it bit for bit.
  */
 export interface SgdParams {
   lr: number;
