@@ -16,17 +16,19 @@ export interface MachineInfo {
 
 export function machineInfo(): MachineInfo {
   const c = cpus();
-  let flags = '';
+  let cpuinfo = '';
   try {
-    flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '';
+    cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   } catch {
     /* not Linux */
   }
+  const flags = cpuinfo.match(/^flags\s*:(.*)$/m)?.[1] ?? '';
   const has = (f: string) => new RegExp(`\\b${f}\\b`).test(flags);
   const simd = has('avx512f') ? 'avx512' : has('avx2') && has('fma') ? 'avx2+fma' : has('sse2') ? 'sse2' : 'unknown';
   const lanes = simd === 'avx512' ? 16 : simd === 'avx2+fma' ? 8 : 4;
   const fma = simd === 'sse2' ? 1 : 2;
-  const mhz = c[0]?.speed ?? 0;
+  // os.cpus() reports 0 MHz on some VMs; /proc/cpuinfo still has the clock.
+  const mhz = c[0]?.speed || Number(cpuinfo.match(/^cpu MHz\s*:\s*([\d.]+)/m)?.[1] ?? 0);
   const src = new Float64Array(8 << 20);
   const dst = new Float64Array(8 << 20);
   src.fill(1);

@@ -1,9 +1,17 @@
 /**
  * Reverse-mode autograd, micrograd-sized: topologically sort the graph under the root, seed the root's
  * gradient, walk it backwards accumulating input gradients, and add into leaves' `.grad`.
+ *
+ * Gradient storage is recycled within and across passes (src/util/grad-pool.ts): the engine counts, per
+ * storage buffer, the pending gradients that use it; once a node has consumed its gradient, every buffer
+ * involved that came from the pool and that no pending gradient shares goes back to the pool. The
+ * contributions to one tensor's gradient are summed in one pass when its turn comes, in place into one of
+ * them when it is a pool buffer that nothing else shares. A gradient in such a buffer is offered to the
+ * backward that consumes it (claimGrad), so an elementwise backward can write its result over it.
  */
 import { Tensor, shapeStr } from '../tensor.js';
 import { setGradEnabled } from './grad-mode.js';
+import { adoptGrad, gradBuffer, isPooled, releaseGrad, setExclusiveGrad } from '../util/grad-pool.js';
 
 export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGraph: boolean): void {
   if (!root.requiresGrad) {
@@ -18,21 +26,31 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
     if (gradient.ndim !== root.ndim || gradient.shape.some((d, i) => d !== root.shape[i])) {
       throw new RangeError(`backward: expected gradient of shape ${shapeStr(root.shape)}, got ${shapeStr(gradient.shape)}`);
     }
-    seed = new Tensor(Float32Array.from(gradient.data), root.shape);
+    const sd = gradBuffer(gradient.data.length);
+    sd.set(gradient.data);
+    seed = new Tensor(sd, root.shape);
   }
 
   const order = topoSort(root);
-  const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  const pending = new PendingGrads();
+  pending.add(root, seed);
+  // Buffers whose last use may have been the current node: its gradient's parts, the gradient itself and
+  // what the node's backward returned.
+  const done: Tensor[] = [];
   const prev = setGradEnabled(false);
   try {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
-      const g = grads.get(t);
+      done.length = 0;
+      const g = pending.take(t, done);
       if (g === undefined) continue;
-      grads.delete(t);
+      // Summed parts are dead: free them before the backward allocates.
+      for (let k = 0; k < done.length; k++) pending.releaseIfDead(done[k]);
+      done.length = 0;
       const fn = t.gradFn;
       if (fn === null) {
-        accumulateLeaf(t, g);
+        accumulateLeaf(t, g, pending);
+        pending.releaseIfDead(g);
         continue;
       }
       if (fn.backward === null) {
@@ -41,17 +59,109 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
             'Pass { retainGraph: true } to the first backward() if you need to.',
         );
       }
-      const inGrads = fn.backward(g);
+      setExclusiveGrad(isPooled(g.data) && pending.unshared(g) ? g.data : null);
+      let inGrads: readonly (Tensor | null)[];
+      try {
+        inGrads = fn.backward(g);
+      } finally {
+        setExclusiveGrad(null);
+      }
       if (!retainGraph) fn.backward = null;
-      fn.inputs.forEach((inp, k) => {
+      done.push(g);
+      const inputs = fn.inputs;
+      for (let k = 0; k < inputs.length; k++) {
+        const inp = inputs[k];
         const ig = inGrads[k];
-        if (inp === null || ig === null || ig === undefined || !inp.requiresGrad) return;
-        const have = grads.get(inp);
-        grads.set(inp, have === undefined ? ig : addInto(have, ig));
-      });
+        if (ig === null || ig === undefined) continue;
+        done.push(ig);
+        if (inp !== null && inp.requiresGrad) pending.add(inp, ig);
+      }
+      for (let k = 0; k < done.length; k++) pending.releaseIfDead(done[k]);
     }
   } finally {
     setGradEnabled(prev);
+  }
+}
+
+/**
+ * The gradients waiting for their tensor's turn, and how many of them use each storage buffer. The
+ * contributions to one tensor are kept apart until it is its turn, then summed in one pass.
+ */
+class PendingGrads {
+  private readonly grads = new Map<Tensor, Tensor[]>();
+  private readonly users = new Map<ArrayBufferLike, number>();
+
+  /** Add a gradient contribution for t. */
+  add(t: Tensor, g: Tensor): void {
+    const list = this.grads.get(t);
+    if (list === undefined) this.grads.set(t, [g]);
+    else list.push(g);
+    const b = g.data.buffer;
+    this.users.set(b, (this.users.get(b) ?? 0) + 1);
+  }
+
+  /**
+   * Remove t's contributions and return their sum (undefined if none). The sum is taken in arrival order,
+   * rounding to float32 after each addition, into one of the contributions if it is a pool buffer nothing
+   * else uses, else into a new pool buffer; contributions that were summed are pushed to `consumed`.
+   */
+  take(t: Tensor, consumed: Tensor[]): Tensor | undefined {
+    const list = this.grads.get(t);
+    if (list === undefined) return undefined;
+    this.grads.delete(t);
+    for (let k = 0; k < list.length; k++) {
+      const b = list[k].data.buffer;
+      const n = this.users.get(b)! - 1;
+      if (n === 0) this.users.delete(b);
+      else this.users.set(b, n);
+    }
+    if (list.length === 1) return list[0];
+    let dest: Float32Array | null = null;
+    for (let k = 0; k < list.length && dest === null; k++) {
+      const d: unknown = list[k].data;
+      if (isPooled(d) && !this.users.has(d.buffer) && list.every((o, m) => m === k || o.data.buffer !== d.buffer)) dest = d;
+    }
+    const first = list[0];
+    const out = dest ?? gradBuffer(first.data.length);
+    sumInto(out, list);
+    for (let k = 0; k < list.length; k++) if (list[k].data !== out) consumed.push(list[k]);
+    return new Tensor(out, first.shape);
+  }
+
+  /** True if no pending gradient uses g's storage buffer. */
+  unshared(g: Tensor): boolean {
+    return !this.users.has(g.data.buffer);
+  }
+
+  /** Return g's storage to the pool if it is a pool buffer that no pending gradient uses. */
+  releaseIfDead(g: Tensor): void {
+    const d = g.data;
+    if (isPooled(d) && !this.users.has(d.buffer)) releaseGrad(d);
+  }
+}
+
+/**
+ * out = ((g0 + g1) + g2) + ..., rounded to float32 after each addition (what adding them one at a time
+ * into a float32 buffer gives). out may be one of the operands: each element is read before it is written.
+ */
+function sumInto(out: Float32Array, list: readonly Tensor[]): void {
+  const n = out.length;
+  const a = list[0].data as Float32Array;
+  const b = list[1].data as Float32Array;
+  if (list.length === 2) {
+    for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+    return;
+  }
+  const c = list[2].data as Float32Array;
+  if (list.length === 3) {
+    for (let i = 0; i < n; i++) out[i] = Math.fround(a[i] + b[i]) + c[i];
+    return;
+  }
+  const d = list[3].data as Float32Array;
+  for (let i = 0; i < n; i++) out[i] = Math.fround(Math.fround(a[i] + b[i]) + c[i]) + d[i];
+  for (let k = 4; k < list.length; k++) {
+    const e = list[k].data as Float32Array;
+    for (let i = 0; i < n; i++) out[i] += e[i];
   }
 }
 
@@ -59,41 +169,45 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
 function topoSort(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
-  const stack: [Tensor, number][] = [[root, 0]];
+  const stack: Tensor[] = [root];
+  const next: number[] = [0];
   seen.add(root);
   while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const inputs = top[0].gradFn?.inputs ?? [];
-    if (top[1] < inputs.length) {
-      const next = inputs[top[1]++];
-      if (next !== null && next.requiresGrad && !seen.has(next)) {
-        seen.add(next);
-        stack.push([next, 0]);
+    const top = stack.length - 1;
+    const t = stack[top];
+    const fn = t.gradFn;
+    const k = next[top];
+    if (fn !== null && k < fn.inputs.length) {
+      next[top] = k + 1;
+      const inp = fn.inputs[k];
+      if (inp !== null && inp.requiresGrad && !seen.has(inp)) {
+        seen.add(inp);
+        stack.push(inp);
+        next.push(0);
       }
     } else {
       stack.pop();
-      order.push(top[0]);
+      next.pop();
+      order.push(t);
     }
   }
   return order;
 }
 
-/** a + b as a new tensor (a and b may be views an op still holds). Both have a's size. */
-function addInto(a: Tensor, b: Tensor): Tensor {
-  const out = new Float32Array(a.data.length);
-  const ad = a.data;
-  const bd = b.data;
-  for (let i = 0; i < out.length; i++) out[i] = ad[i] + bd[i];
-  return new Tensor(out, a.shape);
-}
-
-function accumulateLeaf(leaf: Tensor, g: Tensor): void {
+function accumulateLeaf(leaf: Tensor, g: Tensor, pending: PendingGrads): void {
   if (g.numel() !== leaf.numel()) {
     throw new Error(`backward: gradient of shape ${shapeStr(g.shape)} does not match leaf of shape ${shapeStr(leaf.shape)}`);
   }
   if (leaf.grad === null) {
-    // Own the storage: the gradient may be a view of something an op still holds.
-    leaf.grad = new Tensor(Float32Array.from(g.data), leaf.shape);
+    const d = g.data;
+    if (isPooled(d) && pending.unshared(g)) {
+      // The engine's own buffer, shared with nothing: it becomes the leaf's storage.
+      adoptGrad(d);
+      leaf.grad = new Tensor(d, leaf.shape);
+    } else {
+      // Own the storage: the gradient may be a view of something an op still holds.
+      leaf.grad = new Tensor(Float32Array.from(d), leaf.shape);
+    }
   } else {
     const gd = leaf.grad.data;
     const src = g.data;

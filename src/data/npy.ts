@@ -7,8 +7,9 @@
  * padded with spaces and a newline, then the raw elements. Supported element types: little-endian
  * (`<`, or `|` for one byte) `f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1`, C order.
  */
-import { readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { Tensor } from '../tensor.js';
 import { DataFileError } from './errors.js';
 import { TensorDataset } from './dataset.js';
@@ -228,17 +229,9 @@ export function encodeNpy(value: NpyWritable): Uint8Array {
   return out;
 }
 
-/** Write a `.npy` file atomically (temporary file + rename). See encodeNpy for the dtypes. */
+/** Write a `.npy` file atomically (see writeFileAtomic: temporary file, fsync, rename). See encodeNpy for the dtypes. */
 export function writeNpy(path: string, value: NpyWritable): void {
-  const bytes = encodeNpy(value);
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomic(path, encodeNpy(value));
 }
 
 /**

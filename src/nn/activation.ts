@@ -72,43 +72,39 @@ export class Tanh extends Module {
   }
 }
 
-function dimArg(cls: string, dim: unknown): number {
-  if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new TypeError(`${cls}: expected dim to be an integer, got ${String(dim)}`);
-  return dim;
+/** Shared part of Softmax and LogSoftmax: an integer `dim` checked on construction, shown in the repr. */
+export abstract class DimActivation extends Module {
+  readonly dim: number;
+
+  constructor(cls: string, dim: number) {
+    super();
+    if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new TypeError(`${cls}: expected dim to be an integer, got ${String(dim)}`);
+    this.dim = dim;
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
 }
 
 /** softmax along `dim`. Shape: any -> same. */
-export class Softmax extends Module {
-  readonly dim: number;
-
+export class Softmax extends DimActivation {
   constructor(dim: number) {
-    super();
-    this.dim = dimArg('Softmax', dim);
+    super('Softmax', dim);
   }
 
   override forward(x: Tensor): Tensor {
     return softmax(x, this.dim);
   }
-
-  override extraRepr(): string {
-    return `dim=${this.dim}`;
-  }
 }
 
 /** log(softmax) along `dim`, computed stably. Shape: any -> same. */
-export class LogSoftmax extends Module {
-  readonly dim: number;
-
+export class LogSoftmax extends DimActivation {
   constructor(dim: number) {
-    super();
-    this.dim = dimArg('LogSoftmax', dim);
+    super('LogSoftmax', dim);
   }
 
   override forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dim);
-  }
-
-  override extraRepr(): string {
-    return `dim=${this.dim}`;
   }
 }

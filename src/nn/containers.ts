@@ -14,15 +14,44 @@ function normIndex(cls: string, idx: number, n: number): number {
 }
 
 /**
+ * The list part shared by Sequential and ModuleList: children registered as '0', '1', ..., indexable
+ * (`seq[0]`), with length, at, append and iteration over the modules.
+ */
+export abstract class ModuleSequence extends Module {
+  [index: number]: AnyModule;
+
+  /** The container's name in error messages (a prototype getter, so it registers nothing). */
+  protected abstract get _kind(): string;
+
+  get length(): number {
+    return this._modules.size;
+  }
+
+  /** The module at position idx (negative counts from the end). */
+  at(idx: number): AnyModule {
+    const i = normIndex(this._kind, idx, this.length);
+    return [...this._modules.values()][i]!;
+  }
+
+  /** Add a module at the end; returns this. */
+  append(module: AnyModule): this {
+    this.registerModule(String(this.length), checkModule(this._kind, module, 'to append'));
+    return this;
+  }
+
+  *[Symbol.iterator](): IterableIterator<AnyModule> {
+    for (const m of this._modules.values()) if (m !== null) yield m;
+  }
+}
+
+/**
  * Runs its modules in order, each on the previous one's output. Children are named '0', '1', ...
  * (or by the keys of a record passed alone), so `seq[0]` and `seq.at(-1)` work.
  *
  * Shape: whatever the chain maps.
  * @example new nn.Sequential(new nn.Conv1d(1, 32, 7), new nn.ReLU())
  */
-export class Sequential extends Module {
-  [index: number]: AnyModule;
-
+export class Sequential extends ModuleSequence {
   constructor(...modules: AnyModule[] | [Record<string, AnyModule>]) {
     super();
     if (modules.length === 1 && !(modules[0] instanceof Module) && typeof modules[0] === 'object' && modules[0] !== null) {
@@ -32,24 +61,8 @@ export class Sequential extends Module {
     }
   }
 
-  get length(): number {
-    return this._modules.size;
-  }
-
-  /** The module at position idx (negative counts from the end). */
-  at(idx: number): AnyModule {
-    const i = normIndex('Sequential', idx, this.length);
-    return [...this._modules.values()][i]!;
-  }
-
-  /** Add a module at the end; returns this. */
-  append(module: AnyModule): this {
-    this.registerModule(String(this.length), checkModule('Sequential', module, 'to append'));
-    return this;
-  }
-
-  *[Symbol.iterator](): IterableIterator<AnyModule> {
-    for (const m of this._modules.values()) if (m !== null) yield m;
+  protected override get _kind(): string {
+    return 'Sequential';
   }
 
   override forward(x: Tensor): Tensor {
@@ -63,26 +76,14 @@ export class Sequential extends Module {
  * Holds modules in a list, registered as '0', '1', ... It has no forward: iterate over it.
  * @example const blocks = new nn.ModuleList([new nn.Linear(4, 4), new nn.Linear(4, 4)])
  */
-export class ModuleList extends Module {
-  [index: number]: AnyModule;
-
+export class ModuleList extends ModuleSequence {
   constructor(modules: Iterable<AnyModule> = []) {
     super();
     this.extend(modules);
   }
 
-  get length(): number {
-    return this._modules.size;
-  }
-
-  at(idx: number): AnyModule {
-    const i = normIndex('ModuleList', idx, this.length);
-    return [...this._modules.values()][i]!;
-  }
-
-  append(module: AnyModule): this {
-    this.registerModule(String(this.length), checkModule('ModuleList', module, 'to append'));
-    return this;
+  protected override get _kind(): string {
+    return 'ModuleList';
   }
 
   extend(modules: Iterable<AnyModule>): this {
@@ -100,10 +101,6 @@ export class ModuleList extends Module {
     list.splice(at, 0, module);
     for (let i = 0; i < list.length; i++) this.registerModule(String(i), list[i]);
     return this;
-  }
-
-  *[Symbol.iterator](): IterableIterator<AnyModule> {
-    for (const m of this._modules.values()) if (m !== null) yield m;
   }
 }
 

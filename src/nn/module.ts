@@ -333,22 +333,22 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** The parameter at a dotted path, like get_parameter. */
   getParameter(target: string): Parameter {
-    const i = target.lastIndexOf('.');
-    const mod = this.getSubmodule(i < 0 ? '' : target.slice(0, i));
-    const name = target.slice(i + 1);
-    const p = mod._parameters.get(name);
-    if (p === undefined || p === null) throw new RangeError(`getParameter: ${mod._getName()} has no parameter \`${name}\` (path '${target}')`);
-    return p;
+    return this._getMember('getParameter', 'parameter', target, (m) => m._parameters);
   }
 
   /** The buffer at a dotted path, like get_buffer. */
   getBuffer(target: string): Tensor {
+    return this._getMember('getBuffer', 'buffer', target, (m) => m._buffers);
+  }
+
+  /** The `kind` at a dotted path, looked up in the owning submodule's table; `fn` names the caller in errors. */
+  private _getMember<T>(fn: string, kind: string, target: string, table: (m: AnyModule) => Map<string, T | null>): T {
     const i = target.lastIndexOf('.');
     const mod = this.getSubmodule(i < 0 ? '' : target.slice(0, i));
     const name = target.slice(i + 1);
-    const b = mod._buffers.get(name);
-    if (b === undefined || b === null) throw new RangeError(`getBuffer: ${mod._getName()} has no buffer \`${name}\` (path '${target}')`);
-    return b;
+    const v = table(mod).get(name);
+    if (v === undefined || v === null) throw new RangeError(`${fn}: ${mod._getName()} has no ${kind} \`${name}\` (path '${target}')`);
+    return v;
   }
 
   // ---- modes and gradients ------------------------------------------------------------------------

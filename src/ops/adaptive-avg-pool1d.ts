@@ -1,6 +1,7 @@
 /** adaptiveAvgPool1d: average pooling to a fixed output length, like torch.nn.functional.adaptive_avg_pool1d. */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
+import { gradBuffer, gradBufferZeroed } from '../util/grad-pool.js';
 import { poolInput, single } from './pool1d.js';
 
 /** Window i of an adaptive pool over L into `out` bins: [floor(i * L / out), ceil((i + 1) * L / out)). */
@@ -37,7 +38,15 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: number | readonly numbe
   }
   return record(new Tensor(y, outShape(lOut)), 'AdaptiveAvgPool2DBackward0', [x], (g) => {
     const gd = g.data;
-    const gx = new Float32Array(rows * l);
+    if (l % lOut === 0) {
+      // Windows tile the input without overlap: every element gets exactly one term (0 + v, as the
+      // accumulation below would give).
+      const gx = gradBuffer(rows * l);
+      const w = l / lOut;
+      for (let i = 0; i < rows * lOut; i++) gx.fill(0 + gd[i] / w, i * w, i * w + w);
+      return [new Tensor(gx, x.shape)];
+    }
+    const gx = gradBufferZeroed(rows * l);
     for (let r = 0; r < rows; r++) {
       const xo = r * l;
       for (let o = 0; o < lOut; o++) {

@@ -1,6 +1,7 @@
 /** adaptiveMaxPool1d: max pooling to a fixed output length, like torch.nn.functional.adaptive_max_pool1d. */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
+import { gradBufferZeroed } from '../util/grad-pool.js';
 import { poolInput, single } from './pool1d.js';
 import { adaptiveWindows } from './adaptive-avg-pool1d.js';
 
@@ -45,7 +46,7 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly numbe
   }
   const out = record(new Tensor(y, outShape(lOut)), 'AdaptiveMaxPool2DBackward0', [x], (g) => {
     const gd = g.data;
-    const gx = new Float32Array(rows * l);
+    const gx = gradBufferZeroed(rows * l);
     for (let r = 0; r < rows; r++) {
       for (let o = 0; o < lOut; o++) gx[r * l + idx[r * lOut + o]] += gd[r * lOut + o];
     }

@@ -1,6 +1,7 @@
 /** avgPool1d over the last dim of (N, C, L) or (C, L) input, like torch.nn.functional.avg_pool1d. */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
+import { gradBufferZeroed } from '../util/grad-pool.js';
 import { checkPoolWindow, poolInput, single } from './pool1d.js';
 
 export interface AvgPool1dOptions {
@@ -59,7 +60,7 @@ export function avgPool1d(x: Tensor, kernelSize: number | readonly number[], opt
   }
   return record(new Tensor(y, outShape(lOut)), 'AvgPool2DBackward0', [x], (g) => {
     const gd = g.data;
-    const gx = new Float32Array(rows * l);
+    const gx = gradBufferZeroed(rows * l);
     for (let r = 0; r < rows; r++) {
       const xo = r * l;
       const yo = r * lOut;

@@ -1,5 +1,6 @@
 /** Broadcasting (NumPy/PyTorch rules) and its gradient reduction. */
 import { Tensor, shapeSize, shapeStr, type Shape } from '../tensor.js';
+import { stridedIndex } from './strided-index.js';
 
 /** The broadcast shape of a and b, or a RangeError naming the op. */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
@@ -23,9 +24,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
  * Returns null when no mapping is needed (same shape).
  */
 export function broadcastIndex(inShape: Shape, outShape: Shape): Int32Array | null {
-  const total = shapeSize(outShape);
   if (inShape.length === outShape.length && inShape.every((d, i) => d === outShape[i])) return null;
-  const idx = new Int32Array(total);
   const nd = outShape.length;
   const off = nd - inShape.length;
   // stride of each out dim in the input (0 where broadcast)
@@ -35,19 +34,34 @@ export function broadcastIndex(inShape: Shape, outShape: Shape): Int32Array | nu
     inStrides[i + off] = inShape[i] === 1 ? 0 : s;
     s *= inShape[i];
   }
-  const counter = new Array<number>(nd).fill(0);
-  let cur = 0;
-  for (let f = 0; f < total; f++) {
-    idx[f] = cur;
-    for (let d = nd - 1; d >= 0; d--) {
-      counter[d]++;
-      cur += inStrides[d];
-      if (counter[d] < outShape[d]) break;
-      cur -= inStrides[d] * counter[d];
-      counter[d] = 0;
-    }
-  }
-  return idx;
+  return stridedIndex(outShape, inStrides);
+}
+
+/** How two operands are read at each flat index i of their broadcast shape. */
+export interface PairBroadcast {
+  /** The broadcast shape, and its number of elements. */
+  shape: number[];
+  n: number;
+  /** a (b) holds a single element, read for every output element (its index map is then null). */
+  fa: boolean;
+  fb: boolean;
+  /** a's (b's) flat index for output element i; null when it is i itself (same shape) or the operand is single. */
+  ia: Int32Array | null;
+  ib: Int32Array | null;
+}
+
+/**
+ * The broadcast of a and b (a RangeError naming `op` when they do not broadcast) and how to read each:
+ * element i of the result reads a[fa ? 0 : ia ? ia[i] : i] and b likewise.
+ */
+export function broadcastPair(op: string, a: Tensor, b: Tensor): PairBroadcast {
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const n = shapeSize(shape);
+  const fa = a.data.length === 1 && n !== 1;
+  const fb = b.data.length === 1 && n !== 1;
+  const ia = fa ? null : broadcastIndex(a.shape, shape);
+  const ib = fb ? null : broadcastIndex(b.shape, shape);
+  return { shape, n, fa, fb, ia, ib };
 }
 
 /** Sum a gradient of the broadcast shape back down to `shape` (the reverse of broadcasting). */

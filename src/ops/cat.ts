@@ -1,6 +1,7 @@
 /** cat: join tensors along an existing dim, like torch.cat. */
 import { Tensor, normalizeDim, shapeStr, storageFor, type DType } from '../tensor.js';
 import { record } from '../autograd/record.js';
+import { gradBuffer } from '../util/grad-pool.js';
 
 /**
  * Concatenate `tensors` along `dim`. All must have the same number of dims and the same sizes except in
@@ -74,7 +75,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       const blk = t.shape[d] * inner;
       // One block per part (concatenation along the leading extent): the gradient is a view, no copy.
       if (outer === 1) return new Tensor(gd.subarray(offsets[i], offsets[i] + blk), t.shape);
-      const gx = new Float32Array(outer * blk);
+      const gx = gradBuffer(outer * blk);
       for (let r = 0; r < outer; r++) gx.set(gd.subarray(r * outRow + offsets[i], r * outRow + offsets[i] + blk), r * blk);
       return new Tensor(gx, t.shape);
     });

@@ -1,21 +1,16 @@
 /** Elementwise comparisons eq, ne, lt, le, gt, ge: bool results, never differentiable. */
-import { Tensor, shapeSize } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { asTensor, type TensorLike } from './elementwise.js';
-import { broadcastIndex, broadcastShapes } from './broadcast.js';
+import { broadcastPair } from './broadcast.js';
 
 type CmpOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 function compare(op: CmpOp, a: TensorLike, b: TensorLike): Tensor {
   if (!(a instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, got ${a === null ? 'null' : typeof a}`);
   const tb = asTensor(b, op, a, 'other');
-  const shape = broadcastShapes(op, a.shape, tb.shape);
-  const n = shapeSize(shape);
+  const { shape, n, fa, fb, ia, ib } = broadcastPair(op, a, tb);
   const ad = a.data;
   const bd = tb.data;
-  const fa = ad.length === 1 && n !== 1;
-  const fb = bd.length === 1 && n !== 1;
-  const ia = fa ? null : broadcastIndex(a.shape, shape);
-  const ib = fb ? null : broadcastIndex(tb.shape, shape);
   const out = new Uint8Array(n);
   // one loop per comparison keeps the hot path free of closures
   const A = (i: number) => (fa ? 0 : ia ? ia[i] : i);

@@ -1,8 +1,8 @@
 /** div: elementwise true division, or floor/trunc division (torch.div). */
-import { Tensor, storageFor, shapeSize } from '../tensor.js';
+import { Tensor, storageFor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { asTensor, type TensorLike } from './elementwise.js';
-import { broadcastIndex, broadcastShapes, sumToShape } from './broadcast.js';
+import { broadcastPair, sumToShape } from './broadcast.js';
 
 export interface DivOptions {
   /**
@@ -44,14 +44,9 @@ export function div(a: TensorLike, b: TensorLike, opts: DivOptions = {}): Tensor
   if (ta.dtype === 'bool' && tb.dtype === 'bool' && mode !== null) {
     throw new TypeError('div: integer division with roundingMode is not supported for bool input and other');
   }
-  const shape = broadcastShapes('div', ta.shape, tb.shape);
-  const n = shapeSize(shape);
+  const { shape, n, fa, fb, ia, ib } = broadcastPair('div', ta, tb);
   const ad = ta.data;
   const bd = tb.data;
-  const fa = ad.length === 1 && n !== 1;
-  const fb = bd.length === 1 && n !== 1;
-  const ia = fa ? null : broadcastIndex(ta.shape, shape);
-  const ib = fb ? null : broadcastIndex(tb.shape, shape);
   const integer = ta.dtype !== 'float32' && tb.dtype !== 'float32';
   const dtype = mode !== null && integer ? 'int64' : 'float32';
   const out = storageFor(dtype, n);

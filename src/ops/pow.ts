@@ -1,8 +1,8 @@
 /** pow: elementwise power, tensor^scalar, tensor^tensor or scalar^tensor (torch.pow). */
-import { Tensor, storageFor, shapeSize } from '../tensor.js';
+import { Tensor, storageFor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { asTensor, promote, type TensorLike } from './elementwise.js';
-import { broadcastIndex, broadcastShapes, sumToShape } from './broadcast.js';
+import { broadcastPair, sumToShape } from './broadcast.js';
 
 /**
  * input ** exponent elementwise with broadcasting; either side (not both) may be a number.
@@ -28,14 +28,9 @@ export function pow(input: TensorLike, exponent: TensorLike): Tensor {
       if (tb.data[i] < 0) throw new RangeError(`pow: integers to negative integer powers are not allowed (exponent ${tb.data[i]})`);
     }
   }
-  const shape = broadcastShapes('pow', ta.shape, tb.shape);
-  const n = shapeSize(shape);
+  const { shape, n, fa, fb, ia, ib } = broadcastPair('pow', ta, tb);
   const ad = ta.data;
   const bd = tb.data;
-  const fa = ad.length === 1 && n !== 1;
-  const fb = bd.length === 1 && n !== 1;
-  const ia = fa ? null : broadcastIndex(ta.shape, shape);
-  const ib = fb ? null : broadcastIndex(tb.shape, shape);
   const out = storageFor(dtype, n);
   if (fb) {
     const e = bd[0];

@@ -1,5 +1,6 @@
 /** Shared machinery for reductions over a set of dims (sum, mean, max, var, ...). */
-import { Tensor, normalizeDim, shapeSize } from '../tensor.js';
+import { Tensor, normalizeDim } from '../tensor.js';
+import { stridedIndex } from './strided-index.js';
 
 export interface ReducePlan {
   /** Sorted, normalised dims reduced over. */
@@ -35,21 +36,7 @@ export function planReduce(op: string, x: Tensor, dim: number | readonly number[
     strides[i] = dims.includes(i) ? 0 : s;
     s *= keptShape[i];
   }
-  const total = shapeSize(x.shape);
-  const outIndex = new Int32Array(total);
-  const counter = new Array<number>(nd).fill(0);
-  let cur = 0;
-  for (let f = 0; f < total; f++) {
-    outIndex[f] = cur;
-    for (let d = nd - 1; d >= 0; d--) {
-      counter[d]++;
-      cur += strides[d];
-      if (counter[d] < x.shape[d]) break;
-      cur -= strides[d] * counter[d];
-      counter[d] = 0;
-    }
-  }
-  return { dims, outShape, keptShape, count, outIndex };
+  return { dims, outShape, keptShape, count, outIndex: stridedIndex(x.shape, strides) };
 }
 
 /** Broadcast a reduced gradient (keptShape) back over the input: out[f] = g[outIndex[f]] * scale. */

@@ -1,6 +1,7 @@
 /** relu(x) = max(x, 0), like torch.relu (NaN propagates, -0 stays -0). */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
+import { claimGrad, gradBuffer } from '../util/grad-pool.js';
 
 /**
  * Rectified linear unit, elementwise.
@@ -15,16 +16,7 @@ export function relu(x: Tensor): Tensor {
   let y: Float32Array | Float64Array;
   if (x.dtype === 'float32') {
     y = new Float32Array(n);
-    // Branch-free on the float bits (a sign-dependent branch mispredicts on real data): keep the value when
-    // the sign bit is clear, when it is NaN (of either sign) or -0, else write +0.
-    const xb = int32View(x.data as Float32Array);
-    const yb = int32View(y);
-    for (let i = 0; i < n; i++) {
-      const b = xb[i];
-      const a = b & 0x7fffffff;
-      // all-ones masks: sign clear | NaN (a > bits of inf) | zero (a == 0, so -0 too)
-      yb[i] = b & (~(b >> 31) | ((0x7f800000 - a) >> 31) | ((a - 1) >> 31));
-    }
+    reluForward(x.data as Float32Array, y, n);
   } else {
     const xd = x.data;
     y = new Float64Array(n);
@@ -42,18 +34,42 @@ function int32View(a: Float32Array): Int32Array {
   return new Int32Array(a.buffer, a.byteOffset, a.length);
 }
 
-/** g where the relu output is > 0 (or NaN), else 0 (PyTorch's threshold_backward), without branches. */
-export function reluBackward(g: Tensor, y: Float32Array): Tensor {
-  const n = y.length;
-  const gx = new Float32Array(n);
-  const gb = int32View(g.data as Float32Array);
+/*
+ * Both directions are branch-free (a sign-dependent branch mispredicts on real data): a float comparison
+ * becomes a 0/1 integer, minus 1 an all-zeros/all-ones mask over the float's bits. Unrolled by 4, which
+ * V8 runs markedly faster here.
+ */
+
+/** y = x where !(x < 0) (so NaN of either sign and -0 pass through), else +0. */
+function reluForward(xd: Float32Array, y: Float32Array, n: number): void {
+  const xb = int32View(xd);
   const yb = int32View(y);
-  const ob = int32View(gx);
-  for (let i = 0; i < n; i++) {
-    const b = yb[i];
-    const a = b & 0x7fffffff;
-    // all-ones masks: (sign clear & non-zero) | NaN
-    ob[i] = gb[i] & ((~(b >> 31) & ~((a - 1) >> 31)) | ((0x7f800000 - a) >> 31));
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    yb[i] = xb[i] & (+(xd[i] < 0) - 1);
+    yb[i + 1] = xb[i + 1] & (+(xd[i + 1] < 0) - 1);
+    yb[i + 2] = xb[i + 2] & (+(xd[i + 2] < 0) - 1);
+    yb[i + 3] = xb[i + 3] & (+(xd[i + 3] < 0) - 1);
   }
+  for (; i < n; i++) yb[i] = xb[i] & (+(xd[i] < 0) - 1);
+}
+
+/**
+ * g where the relu output is > 0 or NaN, else +0 (PyTorch's threshold_backward: `y <= 0 ? 0 : g`); written
+ * over g when the autograd engine hands g's storage over.
+ */
+function reluBackward(g: Tensor, y: Float32Array): Tensor {
+  const n = y.length;
+  const gx = claimGrad(g) ?? gradBuffer(n);
+  const gb = int32View(g.data as Float32Array);
+  const ob = int32View(gx);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    ob[i] = gb[i] & (+(y[i] <= 0) - 1);
+    ob[i + 1] = gb[i + 1] & (+(y[i + 1] <= 0) - 1);
+    ob[i + 2] = gb[i + 2] & (+(y[i + 2] <= 0) - 1);
+    ob[i + 3] = gb[i + 3] & (+(y[i + 3] <= 0) - 1);
+  }
+  for (; i < n; i++) ob[i] = gb[i] & (+(y[i] <= 0) - 1);
   return new Tensor(gx, g.shape);
 }

@@ -4,7 +4,7 @@
  * each with axes, ticks, grid lines and a legend.
  * @example writeCurvesSvg('runs/exp1/curves.svg', [{ epoch: 1, trainLoss: 0.69, valLoss: 0.68, valAcc: 0.61 }, ...]);
  */
-import { writeFileSync, renameSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.js';
 
 /** One epoch of history. Missing or non-finite values leave a gap in their curve. */
 export interface EpochRecord {
@@ -244,15 +244,7 @@ export function curvesSvg(history: readonly EpochRecord[], opts: CurvesOptions =
   ].join('\n');
 }
 
-/** Write curvesSvg(history) to `path` atomically (temporary file + rename). */
+/** Write curvesSvg(history) to `path` as UTF-8, atomically (see writeFileAtomic: temporary file, fsync, rename). */
 export function writeCurvesSvg(path: string, history: readonly EpochRecord[], opts: CurvesOptions = {}): void {
-  const svg = curvesSvg(history, opts);
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    writeFileSync(tmp, svg);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomic(path, Buffer.from(curvesSvg(history, opts), 'utf8'));
 }

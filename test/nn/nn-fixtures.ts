@@ -4,11 +4,14 @@
  * forward + backward in train or eval mode, parameter gradients, buffers after each step).
  */
 import { expect, it } from 'vitest';
-import { Tensor } from '../../src/tensor.js';
+import type { Tensor } from '../../src/tensor.js';
 import type { AnyModule } from '../../src/nn/module.js';
 import { expectClose } from '../helpers/allclose.js';
 import { loadFixture } from '../helpers/fixtures.js';
-import { decode, fixtureTensor, type FixtureTensor, type OpCase } from '../helpers/op-fixtures.js';
+import {
+  backwardAll, compareGrads, compareOutputs, decode, fixtureTensor, itMatchesFixtureCases, outputList,
+  type FixtureOptions, type FixtureTensor, type OpCase,
+} from '../helpers/op-fixtures.js';
 
 export interface ModuleStep {
   train: boolean;
@@ -43,65 +46,14 @@ export function nnFixture(): NnFixture {
   return cache;
 }
 
-type OpResult = Tensor | readonly Tensor[];
-
-function outputList(r: OpResult): Tensor[] {
-  return r instanceof Tensor ? [r] : [...r];
-}
-
-function compareOutputs(outs: Tensor[], expected: FixtureTensor[], gy: ((number | string)[] | null)[], rtol: number, atol: number): void {
-  expect(outs.length, 'number of outputs').toBe(expected.length);
-  outs.forEach((o, k) => {
-    const e = expected[k];
-    expect([...o.shape], `output ${k} shape`).toEqual(e.shape);
-    expect(o.dtype, `output ${k} dtype`).toBe(e.dtype);
-    if (e.dtype === 'float32') expectClose(o.data, decode(e.data), rtol, atol, `output ${k}`);
-    else expect(Array.from(o.data), `output ${k} values`).toEqual(decode(e.data));
-    expect(o.requiresGrad, `output ${k} requiresGrad`).toBe(gy[k] !== null);
-  });
-}
-
-function backwardAll(outs: Tensor[], gy: ((number | string)[] | null)[]): void {
-  outs.forEach((o, k) => {
-    const g = gy[k];
-    if (g !== null) o.backward(new Tensor(Float32Array.from(decode(g)), o.shape), { retainGraph: true });
-  });
-}
-
-function compareGrads(inputs: Tensor[], want: ((number | string)[] | null)[], shapes: FixtureTensor[], rtol: number, atol: number): void {
-  inputs.forEach((t, i) => {
-    const w = want[i];
-    if (w === null) {
-      expect(t.grad, `input ${i} grad`).toBeNull();
-      return;
-    }
-    expect(t.grad, `input ${i} grad`).not.toBeNull();
-    expect([...t.grad!.shape], `input ${i} grad shape`).toEqual(shapes[i].shape);
-    expectClose(t.grad!.data, decode(w), rtol, atol, `input ${i} grad`);
-  });
-}
-
 /**
  * One vitest `it` per nn.json case of `op`; `impl(inputs, args)` calls the nodetorch op the way the
  * generator called PyTorch's. Fails if the fixture holds no case for the op.
  */
 export function itMatchesPyTorchNn(
-  op: string, impl: (inputs: Tensor[], args: Record<string, any>) => OpResult, opts: { rtol?: number; atol?: number } = {},
+  op: string, impl: (inputs: Tensor[], args: Record<string, any>) => Tensor | readonly Tensor[], opts: FixtureOptions = {},
 ): void {
-  const cases = nnFixture().cases.filter((c) => c.op === op);
-  it(`has PyTorch fixture cases for ${op}`, () => {
-    expect(cases.length).toBeGreaterThan(0);
-  });
-  for (const c of cases) {
-    it(`matches PyTorch: ${op} ${c.name}`, () => {
-      const [rtol, atol] = c.tol ?? [opts.rtol ?? 1e-5, opts.atol ?? 1e-6];
-      const inputs = c.inputs.map((f) => fixtureTensor(f, f.grad === true));
-      const outs = outputList(impl(inputs, c.args));
-      compareOutputs(outs, c.outputs, c.gy, rtol, atol);
-      backwardAll(outs, c.gy);
-      compareGrads(inputs, c.grads, c.inputs, rtol, atol);
-    });
-  }
+  itMatchesFixtureCases(op, nnFixture().cases, impl, opts);
 }
 
 /** Constructor arguments from JSON: `{ tensor: FixtureTensor }` becomes a Tensor, recursively. */
@@ -121,7 +73,7 @@ export function decodeArgs(v: unknown): any {
  * compare outputs, input gradients, parameter gradients and buffers.
  */
 export function itMatchesPyTorchModule(
-  kind: string, make: (args: any[]) => AnyModule, opts: { rtol?: number; atol?: number } = {},
+  kind: string, make: (args: any[]) => AnyModule, opts: FixtureOptions = {},
 ): void {
   const cases = nnFixture().modules.filter((c) => c.module === kind);
   it(`has PyTorch module cases for ${kind}`, () => {

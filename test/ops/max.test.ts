@@ -1,29 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { max } from '../../src/ops/max.js';
-import { tensor, randperm } from '../../src/creation.js';
-import { Generator } from '../../src/util/generator.js';
-import { Tensor } from '../../src/tensor.js';
-import { gradcheck } from '../helpers/gradcheck.js';
+import { tensor } from '../../src/creation.js';
+import { itChecksExtremum } from '../helpers/extremum.js';
 import { itMatchesPyTorch } from '../helpers/op-fixtures.js';
 import '../../src/ops/methods.js';
-
-/** Distinct values 0.1 apart in random order: finite differences never cross a tie. */
-function distinct(shape: number[], seed: number): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const p = randperm(n, { generator: new Generator(seed) });
-  return new Tensor(Float32Array.from(p.data, (v) => v * 0.1 - 0.3), shape).requiresGrad_();
-}
 
 describe('max', () => {
   itMatchesPyTorch('max', ([x], args) => (args.dim === undefined ? max(x) : max(x, args.dim, args.keepdim ?? false)));
 
-  it('gradcheck: full reduction and along dims', () => {
-    const x = distinct([3, 4], 1);
-    gradcheck((t) => max(t), [x], { eps: 1e-3 });
-    gradcheck((t) => max(t, 1), [x], { eps: 1e-3 });
-    gradcheck((t) => max(t, 0, true), [x], { eps: 1e-3 });
-    gradcheck((t) => max(t, -1), [distinct([2, 3, 4], 2)], { eps: 1e-3 });
-  });
+  itChecksExtremum('max', max);
 
   it('full-reduction gradient is shared evenly among ties', () => {
     const x = tensor([1, 3, 3], { requiresGrad: true });
@@ -38,16 +23,5 @@ describe('max', () => {
     expect(r.indices.toArray()).toEqual([1, 0]);
     expect(r.indices.requiresGrad).toBe(false);
     expect(tensor([1, 7, 2]).max().item()).toBe(7);
-  });
-
-  it('errors name the op and the argument', () => {
-    expect(() => max(tensor([1, 2]), 1)).toThrow(RangeError);
-    expect(() => max(tensor([1, 2]), 1)).toThrow(/max: dim out of range \(expected to be in range of \[-1, 0\], but got 1\)/);
-    expect(() => max(tensor([1, 2]), 0.5)).toThrow(TypeError);
-    expect(() => max(tensor([1, 2]), 0.5)).toThrow(/max: expected dim to be an integer, got 0.5/);
-    expect(() => max(tensor([1, 2]), 0, 1 as never)).toThrow(/max: expected keepdim to be a boolean/);
-    expect(() => max(new Tensor(new Float32Array(0), [0]))).toThrow(/max: expected reduction dim to be specified for input.numel\(\) == 0/);
-    expect(() => max(new Tensor(new Float32Array(0), [2, 0]), 1)).toThrow(/max: expected reduction dim 1 to have non-zero size/);
-    expect(() => max([1] as never)).toThrow(/max: expected input to be a Tensor/);
   });
 });

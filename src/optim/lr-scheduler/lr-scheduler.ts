@@ -59,6 +59,12 @@ export function intField(op: string, name: string, v: unknown, min: number): num
   return v;
 }
 
+/** @internal The state dict given to `op` (`<Name>.loadStateDict`) as a record, or a TypeError. */
+export function stateDictRecord(op: string, stateDict: unknown): Record<string, unknown> {
+  if (stateDict === null || typeof stateDict !== 'object') throw new TypeError(`${op}: expected a state dict object, got ${describeValue(stateDict)}`);
+  return stateDict as Record<string, unknown>;
+}
+
 /** @internal */
 export function numberArray(op: string, name: string, v: unknown): number[] {
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) {
@@ -165,8 +171,7 @@ export abstract class LRScheduler implements Scheduler {
   /** Restore a state saved by {@link stateDict}. Load the optimizer's state dict as well. */
   loadStateDict(stateDict: SchedulerStateDict): void {
     const op = `${this.name}.loadStateDict`;
-    if (stateDict === null || typeof stateDict !== 'object') throw new TypeError(`${op}: expected a state dict object, got ${describeValue(stateDict)}`);
-    const sd = stateDict as Record<string, unknown>;
+    const sd = stateDictRecord(op, stateDict);
     const baseLrs = numberArray(op, 'base_lrs', sd.base_lrs);
     const lastEpoch = numberField(op, 'last_epoch', sd.last_epoch);
     const stepCount = sd._step_count === undefined ? this.stepCount : numberField(op, '_step_count', sd._step_count);

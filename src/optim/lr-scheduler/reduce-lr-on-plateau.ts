@@ -2,7 +2,7 @@
 import { Tensor } from '../../tensor.js';
 import type { Optimizer } from '../optimizer.js';
 import { describeValue } from '../optimizer.js';
-import { checkOptimizer, orDefault, checkOptionsObject, intField, numberArray, numberField, type Scheduler, type SchedulerStateDict } from './lr-scheduler.js';
+import { checkOptimizer, orDefault, checkOptionsObject, intField, numberArray, numberField, stateDictRecord, type Scheduler, type SchedulerStateDict } from './lr-scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   /** 'min' (default): the metric should decrease; 'max': it should increase. */
@@ -154,8 +154,7 @@ export class ReduceLROnPlateau implements Scheduler {
 
   loadStateDict(stateDict: SchedulerStateDict): void {
     const op = `${this.name}.loadStateDict`;
-    if (stateDict === null || typeof stateDict !== 'object') throw new TypeError(`${op}: expected a state dict object, got ${describeValue(stateDict)}`);
-    const sd = stateDict as Record<string, unknown>;
+    const sd = stateDictRecord(op, stateDict);
     const mode = checkMode(op, 'mode', sd.mode);
     const thresholdMode = checkThresholdMode(op, 'threshold_mode', sd.threshold_mode);
     const factor = numberField(op, 'factor', sd.factor);

@@ -1,7 +1,7 @@
 /** SequentialLR: run schedulers one after another, switching at milestones. */
 import type { Optimizer } from '../optimizer.js';
 import { describeValue } from '../optimizer.js';
-import { LRScheduler, orDefault, checkOptimizer, intField, checkOptionsObject, numberArray, numberField, type LRSchedulerOptions, type Scheduler, type SchedulerStateDict } from './lr-scheduler.js';
+import { LRScheduler, orDefault, checkOptimizer, intField, checkOptionsObject, numberArray, numberField, stateDictRecord, type LRSchedulerOptions, type Scheduler, type SchedulerStateDict } from './lr-scheduler.js';
 
 /**
  * Run `schedulers[0]` until epoch `milestones[0]`, then `schedulers[1]` (restarted at its epoch 0)
@@ -76,8 +76,7 @@ export class SequentialLR implements Scheduler {
 
   loadStateDict(stateDict: SchedulerStateDict): void {
     const op = `${this.name}.loadStateDict`;
-    if (stateDict === null || typeof stateDict !== 'object') throw new TypeError(`${op}: expected a state dict object, got ${describeValue(stateDict)}`);
-    const sd = stateDict as Record<string, unknown>;
+    const sd = stateDictRecord(op, stateDict);
     const milestones = numberArray(op, '_milestones', sd._milestones);
     const lastEpoch = numberField(op, 'last_epoch', sd.last_epoch);
     const lastLr = numberArray(op, '_last_lr', sd._last_lr);

@@ -1,0 +1,111 @@
+/**
+ * Recycled Float32Array storage for the gradients of one backward pass.
+ *
+ * A fresh large typed array costs a page fault per 4 KiB on first touch, and a train step allocates the
+ * same gradient sizes again and again. Backward closures allocate the gradients they return with
+ * gradBuffer()/gradBufferZeroed(); the autograd engine hands a buffer back with releaseGrad() once the
+ * gradient has been consumed and no pending gradient shares its storage, and the next gradBuffer() of the
+ * same length reuses it.
+ *
+ * Safety rests on provenance: only arrays created here (and not adopted since) are ever recycled, so the
+ * storage of a tensor that an op, the optimizer or the user may still hold is never reused. A backward
+ * closure must not keep a gradBuffer() array after returning it. A gradient that escapes the engine (a
+ * leaf's `.grad`) is adopted first, which removes it from the pool's bookkeeping for good.
+ *
+ * An elementwise backward may also write its input gradient over the incoming gradient: claimGrad(g)
+ * gives g's storage when the engine owns it and nothing else refers to it (the engine marks it with
+ * setExclusiveGrad() around the call), and null otherwise.
+ */
+
+/** Arrays created by the pool and not adopted: the only ones releaseGrad() accepts. */
+const owned = new WeakSet<Float32Array>();
+/** Arrays currently sitting in a free list (guards against a double release). */
+const free = new WeakSet<Float32Array>();
+/** Free arrays by exact length. */
+const lists = new Map<number, Float32Array[]>();
+let pooledBytes = 0;
+
+/** Free storage kept at most; a release beyond it is left to the garbage collector. */
+const MAX_POOLED_BYTES = 256 * 1024 * 1024;
+/** Below this length a fresh array is as cheap as the bookkeeping. */
+const MIN_POOLED_LENGTH = 1024;
+
+/** A Float32Array of length n with unspecified contents (the caller writes every element). */
+export function gradBuffer(n: number): Float32Array {
+  if (n >= MIN_POOLED_LENGTH) {
+    const list = lists.get(n);
+    if (list !== undefined && list.length > 0) {
+      const a = list.pop()!;
+      free.delete(a);
+      pooledBytes -= a.byteLength;
+      return a;
+    }
+  }
+  const a = new Float32Array(n);
+  if (n >= MIN_POOLED_LENGTH) owned.add(a);
+  return a;
+}
+
+/** A Float32Array of length n filled with zeros (for gradients built by scatter-add). */
+export function gradBufferZeroed(n: number): Float32Array {
+  if (n >= MIN_POOLED_LENGTH) {
+    const list = lists.get(n);
+    if (list !== undefined && list.length > 0) return gradBuffer(n).fill(0);
+  }
+  return gradBuffer(n);
+}
+
+/** True if `a` came from gradBuffer() and has not been adopted (it may be released once dead). */
+export function isPooled(a: unknown): a is Float32Array {
+  return a instanceof Float32Array && owned.has(a);
+}
+
+/**
+ * Return a dead gradient buffer for reuse. Arrays that did not come from gradBuffer(), that were adopted,
+ * or that are already free are ignored, so a caller only has to prove that nothing refers to `a` any more.
+ */
+export function releaseGrad(a: Float32Array): void {
+  if (!owned.has(a) || free.has(a)) return;
+  if (pooledBytes + a.byteLength > MAX_POOLED_BYTES) return;
+  let list = lists.get(a.length);
+  if (list === undefined) {
+    list = [];
+    lists.set(a.length, list);
+  }
+  list.push(a);
+  free.add(a);
+  pooledBytes += a.byteLength;
+}
+
+/** Take `a` out of the pool's bookkeeping for good (it becomes ordinary storage, e.g. a leaf's `.grad`). */
+export function adoptGrad(a: Float32Array): void {
+  owned.delete(a);
+}
+
+let exclusive: Float32Array | null = null;
+
+/**
+ * For the autograd engine: `a` is the storage of the gradient about to be passed to a backward closure,
+ * owned by the engine and referenced by nothing else (null: none). Reset it to null after the call.
+ */
+export function setExclusiveGrad(a: Float32Array | null): void {
+  exclusive = a;
+}
+
+/**
+ * For a backward closure: g's storage if the engine hands it over (it may be overwritten with the input
+ * gradient, element i from element i, and returned as that gradient's storage), else null. One claim per
+ * call: a second claim returns null.
+ */
+export function claimGrad(g: { data: unknown }): Float32Array | null {
+  const d = g.data;
+  if (exclusive === null || d !== exclusive) return null;
+  exclusive = null;
+  return d as Float32Array;
+}
+
+/** Drop every free buffer (they become garbage). */
+export function clearGradPool(): void {
+  lists.clear();
+  pooledBytes = 0;
+}
