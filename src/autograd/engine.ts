@@ -143,25 +143,46 @@ class PendingGrads {
 /**
  * out = ((g0 + g1) + g2) + ..., rounded to float32 after each addition (what adding them one at a time
  * into a float32 buffer gives). out may be one of the operands: each element is read before it is written.
+ * Unrolled by 4, which V8 runs markedly faster.
  */
 function sumInto(out: Float32Array, list: readonly Tensor[]): void {
   const n = out.length;
   const a = list[0].data as Float32Array;
   const b = list[1].data as Float32Array;
+  let i = 0;
   if (list.length === 2) {
-    for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+    for (; i + 3 < n; i += 4) {
+      out[i] = a[i] + b[i];
+      out[i + 1] = a[i + 1] + b[i + 1];
+      out[i + 2] = a[i + 2] + b[i + 2];
+      out[i + 3] = a[i + 3] + b[i + 3];
+    }
+    for (; i < n; i++) out[i] = a[i] + b[i];
     return;
   }
+  const f = Math.fround;
   const c = list[2].data as Float32Array;
   if (list.length === 3) {
-    for (let i = 0; i < n; i++) out[i] = Math.fround(a[i] + b[i]) + c[i];
+    for (; i + 3 < n; i += 4) {
+      out[i] = f(a[i] + b[i]) + c[i];
+      out[i + 1] = f(a[i + 1] + b[i + 1]) + c[i + 1];
+      out[i + 2] = f(a[i + 2] + b[i + 2]) + c[i + 2];
+      out[i + 3] = f(a[i + 3] + b[i + 3]) + c[i + 3];
+    }
+    for (; i < n; i++) out[i] = f(a[i] + b[i]) + c[i];
     return;
   }
   const d = list[3].data as Float32Array;
-  for (let i = 0; i < n; i++) out[i] = Math.fround(Math.fround(a[i] + b[i]) + c[i]) + d[i];
+  for (; i + 3 < n; i += 4) {
+    out[i] = f(f(a[i] + b[i]) + c[i]) + d[i];
+    out[i + 1] = f(f(a[i + 1] + b[i + 1]) + c[i + 1]) + d[i + 1];
+    out[i + 2] = f(f(a[i + 2] + b[i + 2]) + c[i + 2]) + d[i + 2];
+    out[i + 3] = f(f(a[i + 3] + b[i + 3]) + c[i + 3]) + d[i + 3];
+  }
+  for (; i < n; i++) out[i] = f(f(a[i] + b[i]) + c[i]) + d[i];
   for (let k = 4; k < list.length; k++) {
     const e = list[k].data as Float32Array;
-    for (let i = 0; i < n; i++) out[i] += e[i];
+    for (i = 0; i < n; i++) out[i] += e[i];
   }
 }
 

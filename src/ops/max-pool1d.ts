@@ -88,7 +88,10 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
 
 /**
  * Outputs [i, e) whose windows start at s, s + stride, ... and lie inside the input; k = 3, dilation 1.
- * Two windows per iteration (V8 runs this about twice as fast as one).
+ * For window (a, b, c): p = argmax(a, b) is 1 if b > a or b is NaN; c wins if it is NaN or exceeds both a
+ * and b (the same as exceeding max(a, b), which is NaN, and so never exceeded, when a or b is), which
+ * keeps every comparison independent of the others. Two windows per iteration (V8 runs that markedly
+ * faster).
  */
 function interiorK3(xd: Float32Array, y: Float32Array, arg: Uint8Array, s: number, i: number, e: number, stride: number): void {
   for (; i + 1 < e; i += 2, s += 2 * stride) {
@@ -101,10 +104,10 @@ function interiorK3(xd: Float32Array, y: Float32Array, arg: Uint8Array, s: numbe
     const c1 = xd[t + 2];
     const p0 = +(b0 > a0) | +(b0 !== b0);
     const p1 = +(b1 > a1) | +(b1 !== b1);
-    const m0 = -(+(c0 > xd[s + p0]) | +(c0 !== c0));
-    const m1 = -(+(c1 > xd[t + p1]) | +(c1 !== c1));
-    const j0 = (2 & m0) | (p0 & ~m0);
-    const j1 = (2 & m1) | (p1 & ~m1);
+    const q0 = (+(c0 > a0) & +(c0 > b0)) | +(c0 !== c0);
+    const q1 = (+(c1 > a1) & +(c1 > b1)) | +(c1 !== c1);
+    const j0 = p0 ^ ((p0 ^ 2) & -q0);
+    const j1 = p1 ^ ((p1 ^ 2) & -q1);
     y[i] = xd[s + j0];
     y[i + 1] = xd[t + j1];
     arg[i] = j0;
@@ -115,8 +118,8 @@ function interiorK3(xd: Float32Array, y: Float32Array, arg: Uint8Array, s: numbe
     const b = xd[s + 1];
     const c = xd[s + 2];
     const p = +(b > a) | +(b !== b);
-    const m = -(+(c > xd[s + p]) | +(c !== c));
-    const j = (2 & m) | (p & ~m);
+    const q = (+(c > a) & +(c > b)) | +(c !== c);
+    const j = p ^ ((p ^ 2) & -q);
     y[i] = xd[s + j];
     arg[i] = j;
   }

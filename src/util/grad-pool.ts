@@ -104,6 +104,11 @@ export function claimGrad(g: { data: unknown }): Float32Array | null {
   return d as Float32Array;
 }
 
+/** Bytes of free storage the pool holds now. */
+export function gradPoolBytes(): number {
+  return pooledBytes;
+}
+
 /** Drop every free buffer (they become garbage). */
 export function clearGradPool(): void {
   lists.clear();
