@@ -6,6 +6,7 @@
 import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { reshape } from './reshape.js';
+import { gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import { convOutLength, type Conv1dParams } from '../backend/backend.js';
 
@@ -76,15 +77,15 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     const gd = g.data as Float32Array;
     let gx: Tensor | null = null;
     if (input.requiresGrad) {
-      const buf = new Float32Array(input.numel());
+      const buf = gradBuffer(input.numel());
       be.conv1dBackwardInput(gd, weight.data as Float32Array, buf, p);
       gx = new Tensor(buf, input.shape);
     }
     let gw: Tensor | null = null;
     let gb: Tensor | null = null;
     if (weight.requiresGrad || (bias && bias.requiresGrad)) {
-      const wbuf = new Float32Array(weight.numel());
-      const bbuf = bias && bias.requiresGrad ? new Float32Array(cOut) : null;
+      const wbuf = gradBuffer(weight.numel());
+      const bbuf = bias && bias.requiresGrad ? gradBuffer(cOut) : null;
       be.conv1dBackwardWeight(input.data as Float32Array, gd, wbuf, bbuf, p);
       gw = weight.requiresGrad ? new Tensor(wbuf, weight.shape) : null;
       gb = bbuf ? new Tensor(bbuf, [cOut]) : null;
