@@ -2,8 +2,9 @@
  * The seed's PyTorch training loop, line for line in nodetorch (run: npx tsx examples/train-inception1d.ts).
  * Python on the left of each comment block; the TypeScript below it does the same thing.
  */
-import { nn, optim, data, models, oneHot, noGrad, argmax, manualSeed, Generator, save } from '../src/index.js';
-import { progress, trainDescription } from '../src/util/progress.js';
+import {
+  nn, optim, data, models, oneHot, noGrad, argmax, manualSeed, Generator, save, progress, trainDescription,
+} from '../src/index.js';
 
 manualSeed(0);
 const batchSize = 32;
@@ -21,7 +22,7 @@ const optimizer = new optim.SGD(net.parameters(), { lr: 0.003, momentum: 0.9 });
 
 const epochs = Number(process.env.EPOCHS ?? 10); // epochs = 50 in the seed
 let bestAcc = 0.0; // best_acc = 0.0
-const savePath = 'signal_classes.pth'; // save_path = '../model/signal_classes.pth'
+const savePath = process.env.SAVE_PATH ?? 'signal_classes.pth'; // save_path = '../model/signal_classes.pth'
 
 for (let epoch = 0; epoch < epochs; epoch++) { // for epoch in range(epochs):
   net.train(); // net.train()

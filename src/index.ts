@@ -66,3 +66,5 @@ export {
   type BackendName, type BackendInfo,
 } from './backend/select.js';
 export type { Backend } from './backend/backend.js';
+export { progress, ProgressBar, trainDescription, type ProgressOptions } from './util/progress.js';
+export { writeCurvesSvg, curvesSvg, type EpochRecord } from './util/svg-plot.js';
