@@ -26,6 +26,28 @@ struct F32 {
   size_t len;
 };
 
+/** A Float64Array's memory: nullptr / 0 for an empty array. */
+struct F64 {
+  double* data;
+  size_t len;
+};
+
+/** An index array's memory (Uint8Array or Int32Array): nullptr / 0 for an empty array. */
+struct Idx {
+  void* data;
+  size_t len;
+  bool i32;
+};
+
+/** A byte range of memory, for overlap checks (empty when len == 0). */
+struct Region {
+  const void* data;
+  size_t bytes;
+};
+inline Region region(const F32& a) { return Region{a.data, a.len * sizeof(float)}; }
+inline Region region(const F64& a) { return Region{a.data, a.len * sizeof(double)}; }
+inline Region region(const Idx& a) { return Region{a.data, a.len * (a.i32 ? 4 : 1)}; }
+
 constexpr double kMaxSafeInteger = 9007199254740991.0;  // 2**53 - 1
 
 /** How a JS value shows in messages: its type, or its value for numbers. */
@@ -78,6 +100,19 @@ class Args {
     if (nullable && v.IsNull()) return false;
     if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
       typeError(std::string("expected ") + name + " to be a Float32Array" + (nullable ? " or null" : "") + ", got " +
+                describe(v));
+    return true;
+  }
+
+  /**
+   * Checks argument i is a typed array of type `type` (`typeName` in messages), or null when nullable.
+   * Returns false for null.
+   */
+  bool typedType(size_t i, const char* name, bool nullable, napi_typedarray_type type, const char* typeName) const {
+    Napi::Value v = info_[i];
+    if (nullable && v.IsNull()) return false;
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
+      typeError(std::string("expected ") + name + " to be a " + typeName + (nullable ? " or null" : "") + ", got " +
                 describe(v));
     return true;
   }
@@ -143,20 +178,45 @@ class Args {
 
   /** Argument i's memory, whatever its length; a detached buffer is a TypeError unless allowed. */
   F32 f32Any(size_t i, const char* name, bool allowDetached = false) const {
-    napi_typedarray_type type;
-    size_t length = 0;
-    void* data = nullptr;
-    napi_value buffer;
-    size_t offset = 0;
-    if (napi_get_typedarray_info(env_, info_[i], &type, &length, &data, &buffer, &offset) != napi_ok)
-      typeError(std::string("cannot read ") + name);
-    if (length == 0) {
-      bool detached = false;
-      if (!allowDetached && napi_is_detached_arraybuffer(env_, buffer, &detached) == napi_ok && detached)
-        typeError(std::string(name) + " is backed by a detached ArrayBuffer");
-      return F32{nullptr, 0};
-    }
-    return F32{static_cast<float*>(data), length};
+    size_t len = 0;
+    void* data = typedAny(i, name, allowDetached, &len);
+    return F32{static_cast<float*>(data), len};
+  }
+
+  /** Argument i's memory (type already checked: a Float64Array) of exactly `expected` elements. */
+  F64 f64(size_t i, const char* name, size_t expected, const std::string& formula) const {
+    size_t len = 0;
+    void* data = typedAny(i, name, expected == 0, &len);
+    checkLength(name, len, expected, formula);
+    return F64{static_cast<double*>(data), len};
+  }
+
+  /** Argument i's memory (type already checked: a Uint8Array or an Int32Array) of exactly `expected` elements. */
+  Idx idx(size_t i, const char* name, size_t expected, const std::string& formula) const {
+    size_t len = 0;
+    void* data = typedAny(i, name, expected == 0, &len);
+    checkLength(name, len, expected, formula);
+    const bool i32 = info_[i].As<Napi::TypedArray>().TypedArrayType() == napi_int32_array;
+    return Idx{data, len, i32};
+  }
+
+  /** RangeError if two regions share any memory (views of one ArrayBuffer / SharedArrayBuffer). */
+  void noOverlap(const Region& a, const char* an, const Region& b, const char* bn) const {
+    if (a.bytes == 0 || b.bytes == 0) return;
+    uintptr_t a0 = reinterpret_cast<uintptr_t>(a.data), a1 = a0 + a.bytes;
+    uintptr_t b0 = reinterpret_cast<uintptr_t>(b.data), b1 = b0 + b.bytes;
+    if (a0 < b1 && b0 < a1) rangeError(std::string(an) + " and " + bn + " overlap in memory (" + an + " must not alias " + bn + ")");
+  }
+
+  /** Like noOverlap, but the two may also be exactly the same memory (an in-place elementwise kernel). */
+  void sameOrNoOverlap(const F32& a, const char* an, const F32& b, const char* bn) const {
+    if (a.data == b.data && a.len == b.len) return;
+    if (a.len == 0 || b.len == 0) return;
+    uintptr_t a0 = reinterpret_cast<uintptr_t>(a.data), a1 = a0 + a.len * sizeof(float);
+    uintptr_t b0 = reinterpret_cast<uintptr_t>(b.data), b1 = b0 + b.len * sizeof(float);
+    if (a0 < b1 && b0 < a1)
+      rangeError(std::string(an) + " and " + bn + " partly overlap in memory (" + an + " may be " + bn +
+                 " itself, or not alias it)");
   }
 
   /** RangeError if two arrays share any memory (views of one ArrayBuffer / SharedArrayBuffer). */
@@ -168,6 +228,31 @@ class Args {
   }
 
  private:
+  void checkLength(const char* name, size_t len, size_t expected, const std::string& formula) const {
+    if (len != expected)
+      rangeError(std::string("expected ") + name + " of length " + formula + " = " + str(expected) + ", got " +
+                 str(len));
+  }
+
+  /** Argument i's data pointer and element count (type already checked); detached: TypeError unless allowed. */
+  void* typedAny(size_t i, const char* name, bool allowDetached, size_t* len) const {
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    napi_value buffer;
+    size_t offset = 0;
+    if (napi_get_typedarray_info(env_, info_[i], &type, &length, &data, &buffer, &offset) != napi_ok)
+      typeError(std::string("cannot read ") + name);
+    *len = length;
+    if (length == 0) {
+      bool detached = false;
+      if (!allowDetached && napi_is_detached_arraybuffer(env_, buffer, &detached) == napi_ok && detached)
+        typeError(std::string(name) + " is backed by a detached ArrayBuffer");
+      return nullptr;
+    }
+    return data;
+  }
+
   std::string num(double d) const { return Napi::Number::New(env_, d).ToString().Utf8Value(); }
 
   const Napi::CallbackInfo& info_;

@@ -64,6 +64,38 @@ export interface SgdParams {
   firstStep: boolean;
 }
 
+/**
+ * Sizes of one 1-D max pooling over `n * c` independent rows of length `l` (an (N, C, L) input; an
+ * unbatched (C, L) one is n = 1). Padding is -inf on both sides, at most floor(k / 2); every window holds at
+ * least one real element. lOut is PyTorch's pooling output length, in floor mode
+ * floor((l + 2 * padding - dilation * (k - 1) - 1) / stride) + 1, or in ceil mode the ceil of the same
+ * quotient plus 1, minus 1 if that last window would start past l + padding.
+ */
+export interface Pool1dParams {
+  n: number;
+  c: number;
+  l: number;
+  k: number;
+  stride: number;
+  padding: number;
+  dilation: number;
+  lOut: number;
+}
+
+/**
+ * Sizes of one batch normalisation over x of shape (n, c, inner) (inner = product of the dims after the
+ * channel; 1 for (N, C) input). `training`: compute the batch statistics (biased variance) into mean and
+ * invstd; otherwise mean and invstd are inputs (the op fills them from the running statistics).
+ */
+export interface BatchNormParams {
+  n: number;
+  c: number;
+  inner: number;
+  training: boolean;
+  /** Added to the biased batch variance before the square root (training only). */
+  eps: number;
+}
+
 export interface Backend {
   readonly name: 'native' | 'wasm' | 'ref';
 
@@ -88,6 +120,54 @@ export interface Backend {
    * may not alias param or buf.
    */
   sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, p: SgdParams): void;
+
+  /**
+   * y = x where !(x < 0), else +0 (torch.relu: NaN of either sign and -0 pass through). Same lengths; y may
+   * be x itself (in place) but must not partly overlap it.
+   */
+  reluForward(x: Float32Array, y: Float32Array): void;
+
+  /**
+   * gx = gy where the relu output y is > 0 or NaN, else +0 (PyTorch's threshold_backward, `y <= 0 ? 0 : gy`).
+   * Same lengths; gx may be gy itself (in place) but must not partly overlap it, nor overlap y.
+   */
+  reluBackward(y: Float32Array, gy: Float32Array, gx: Float32Array): void;
+
+  /**
+   * y (n, c, lOut) = max over each window of x (n, c, l) (see {@link Pool1dParams}); idx (n, c, lOut) = the
+   * argmax as the offset j in its window (input position o * stride - padding + j * dilation). Ties keep the
+   * first maximum; a NaN wins (the last NaN of a window, PyTorch's `v > max || isnan(v)`); -0 and +0 tie.
+   * idx is a Uint8Array (only when k <= 256) or an Int32Array. Overwrites y and idx; no argument overlaps another.
+   */
+  maxPool1dForward(x: Float32Array, y: Float32Array, idx: Uint8Array | Int32Array, p: Pool1dParams): void;
+
+  /**
+   * gx (n, c, l) = the sum of gy (n, c, lOut) over the windows whose argmax (idx, as written by
+   * maxPool1dForward; each in [0, k)) is each position; 0 elsewhere. Overwrites gx; gx overlaps neither
+   * gy nor idx.
+   */
+  maxPool1dBackward(gy: Float32Array, idx: Uint8Array | Int32Array, gx: Float32Array, p: Pool1dParams): void;
+
+  /**
+   * y (n, c, inner) = (x - mean) * invstd * weight + bias per channel, computed in float64 as
+   * `x * scale + shift` (scale = invstd * weight, shift = bias - mean * scale) and rounded once; weight /
+   * bias null mean 1 / 0. Training: first mean = batch mean, invstd = 1 / sqrt(biased batch var + eps)
+   * (float64 sums, shifted by the channel's first value so the variance does not cancel); needs
+   * n * inner >= 1. Otherwise mean and invstd (c) are read. y overlaps no other argument.
+   */
+  batchNormForward(x: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
+    mean: Float64Array, invstd: Float64Array, y: Float32Array, p: BatchNormParams): void;
+
+  /**
+   * Gradients of batchNormForward given gy (n, c, inner) and its mean / invstd: per channel (float64 sums)
+   * sum = sum gy, dot = sum gy * (x - mean); gw = dot * invstd, gb = sum; gx = training
+   * ? (gy - (x - mean) * dot * invstd^2 / count - sum / count) * invstd * weight : gy * invstd * weight
+   * (count = n * inner). Each of gx, gw, gb may be null (not wanted). gx may be gy itself (in place: a
+   * channel's sums are taken before its gx is written) but overlaps nothing else; gw and gb overlap nothing.
+   */
+  batchNormBackward(gy: Float32Array, x: Float32Array, weight: Float32Array | null, mean: Float64Array,
+    invstd: Float64Array, gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null,
+    p: BatchNormParams): void;
 }
 
 /** Compile-time check that Backend has exactly the kernels of kernels.ts. */

@@ -8,6 +8,12 @@ export const KERNEL_NAMES = [
   'conv1dBackwardInput',
   'conv1dBackwardWeight',
   'sgdStep',
+  'reluForward',
+  'reluBackward',
+  'maxPool1dForward',
+  'maxPool1dBackward',
+  'batchNormForward',
+  'batchNormBackward',
 ] as const;
 
 export type KernelName = (typeof KERNEL_NAMES)[number];

@@ -9,7 +9,9 @@
  * It is context-aware, so it also loads inside worker_threads.
  */
 import { createRequire } from 'node:module';
-import type { Backend, Conv1dParams, MatmulParams, SgdParams } from './backend.js';
+import type {
+  Backend, BatchNormParams, Conv1dParams, MatmulParams, Pool1dParams, SgdParams,
+} from './backend.js';
 import { KERNEL_NAMES } from './kernels.js';
 
 /** The addon's exports (native/addon.cc). */
@@ -21,6 +23,15 @@ export interface NativeAddon {
     conv1dBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, gb: Float32Array | null,
       p: Conv1dParams): void;
     sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, p: SgdParams): void;
+    reluForward(x: Float32Array, y: Float32Array): void;
+    reluBackward(y: Float32Array, gy: Float32Array, gx: Float32Array): void;
+    maxPool1dForward(x: Float32Array, y: Float32Array, idx: Uint8Array | Int32Array, p: Pool1dParams): void;
+    maxPool1dBackward(gy: Float32Array, idx: Uint8Array | Int32Array, gx: Float32Array, p: Pool1dParams): void;
+    batchNormForward(x: Float32Array, weight: Float32Array | null, bias: Float32Array | null, mean: Float64Array,
+      invstd: Float64Array, y: Float32Array, p: BatchNormParams): void;
+    batchNormBackward(gy: Float32Array, x: Float32Array, weight: Float32Array | null, mean: Float64Array,
+      invstd: Float64Array, gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null,
+      p: BatchNormParams): void;
   };
   info(): NativeInfo;
   setNumThreads(n: number): void;
@@ -86,6 +97,33 @@ class NativeBackend implements Backend {
 
   sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, p: SgdParams): void {
     this.#k.sgdStep(param, grad, buf, p);
+  }
+
+  reluForward(x: Float32Array, y: Float32Array): void {
+    this.#k.reluForward(x, y);
+  }
+
+  reluBackward(y: Float32Array, gy: Float32Array, gx: Float32Array): void {
+    this.#k.reluBackward(y, gy, gx);
+  }
+
+  maxPool1dForward(x: Float32Array, y: Float32Array, idx: Uint8Array | Int32Array, p: Pool1dParams): void {
+    this.#k.maxPool1dForward(x, y, idx, p);
+  }
+
+  maxPool1dBackward(gy: Float32Array, idx: Uint8Array | Int32Array, gx: Float32Array, p: Pool1dParams): void {
+    this.#k.maxPool1dBackward(gy, idx, gx, p);
+  }
+
+  batchNormForward(x: Float32Array, weight: Float32Array | null, bias: Float32Array | null, mean: Float64Array,
+    invstd: Float64Array, y: Float32Array, p: BatchNormParams): void {
+    this.#k.batchNormForward(x, weight, bias, mean, invstd, y, p);
+  }
+
+  batchNormBackward(gy: Float32Array, x: Float32Array, weight: Float32Array | null, mean: Float64Array,
+    invstd: Float64Array, gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null,
+    p: BatchNormParams): void {
+    this.#k.batchNormBackward(gy, x, weight, mean, invstd, gx, gw, gb, p);
   }
 }
 

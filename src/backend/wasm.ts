@@ -11,7 +11,27 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Backend, Conv1dParams, MatmulParams, SgdParams } from './backend.js';
+import type {
+  Backend, BatchNormParams, Conv1dParams, MatmulParams, Pool1dParams, SgdParams,
+} from './backend.js';
+import type { KernelName } from './kernels.js';
+import { reluBackward, reluForward } from './ref/relu.js';
+import { maxPool1dBackward, maxPool1dForward } from './ref/max-pool1d.js';
+import { batchNormBackward, batchNormForward } from './ref/batch-norm.js';
+
+/**
+ * The kernels this backend serves with the ref backend's TypeScript (run by the JIT on the caller's
+ * arrays) instead of the module: memory-bound elementwise / reduction work, where staging the arrays into
+ * linear memory and back would cost more than the compute. The module exports every other kernel.
+ */
+export const WASM_TS_KERNELS = [
+  'reluForward',
+  'reluBackward',
+  'maxPool1dForward',
+  'maxPool1dBackward',
+  'batchNormForward',
+  'batchNormBackward',
+] as const satisfies readonly KernelName[];
 
 const WASM_URL = new URL('../../wasm/build/nodetorch.wasm', import.meta.url);
 const PAGE_BYTES = 65536;
@@ -208,6 +228,35 @@ class WasmBackend implements Backend {
       nesterov ? 1 : 0, maximize ? 1 : 0, firstStep ? 1 : 0);
     copyOut(view, pAt, param, len);
     if (withBuf && buf) copyOut(view, bAt, buf, len);
+  }
+
+  // The WASM_TS_KERNELS: the ref TypeScript on the caller's arrays (no staging).
+
+  reluForward(x: Float32Array, y: Float32Array): void {
+    reluForward(x, y);
+  }
+
+  reluBackward(y: Float32Array, gy: Float32Array, gx: Float32Array): void {
+    reluBackward(y, gy, gx);
+  }
+
+  maxPool1dForward(x: Float32Array, y: Float32Array, idx: Uint8Array | Int32Array, p: Pool1dParams): void {
+    maxPool1dForward(x, y, idx, p);
+  }
+
+  maxPool1dBackward(gy: Float32Array, idx: Uint8Array | Int32Array, gx: Float32Array, p: Pool1dParams): void {
+    maxPool1dBackward(gy, idx, gx, p);
+  }
+
+  batchNormForward(x: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
+    mean: Float64Array, invstd: Float64Array, y: Float32Array, p: BatchNormParams): void {
+    batchNormForward(x, weight, bias, mean, invstd, y, p);
+  }
+
+  batchNormBackward(gy: Float32Array, x: Float32Array, weight: Float32Array | null, mean: Float64Array,
+    invstd: Float64Array, gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null,
+    p: BatchNormParams): void {
+    batchNormBackward(gy, x, weight, mean, invstd, gx, gw, gb, p);
   }
 }
 

@@ -6,6 +6,8 @@
 import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { claimGrad, gradBuffer } from '../util/grad-pool.js';
+import { getBackend } from '../backend/select.js';
+import type { BatchNormParams } from '../backend/backend.js';
 
 export interface BatchNormOptions {
   /** Per-channel scale gamma (C), or null for 1. */
@@ -66,33 +68,12 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   }
 
   const xd = x.data as Float32Array;
-  const rowStride = c * inner;
+  const wd = weight ? (weight.data as Float32Array) : null;
+  const bd = bias ? (bias.data as Float32Array) : null;
   const mean = new Float64Array(c);
   const invstd = new Float64Array(c);
-  if (training) {
-    const rm = runningMean === null ? null : (runningMean.data as Float32Array);
-    const rv = runningVar === null ? null : (runningVar.data as Float32Array);
-    for (let ch = 0; ch < c; ch++) {
-      // One pass: sums of x - shift and of its square in float64, shifted by the channel's first value so
-      // the variance does not cancel when |mean| >> std.
-      const shift = xd[ch * inner];
-      let s = 0;
-      let q = 0;
-      for (let n = 0, o = ch * inner; n < nb; n++, o += rowStride) {
-        const sq = channelSums(xd, o, o + inner, shift);
-        s += sq[0];
-        q += sq[1];
-      }
-      const m = shift + s / count;
-      const v = Math.max(q - (s * s) / count, 0); // sum of squared deviations
-      mean[ch] = m;
-      invstd[ch] = 1 / Math.sqrt(v / count + eps);
-      if (rm !== null && rv !== null) {
-        rm[ch] = (1 - momentum) * rm[ch] + momentum * m;
-        rv[ch] = (1 - momentum) * rv[ch] + (momentum * v) / (count - 1);
-      }
-    }
-  } else {
+  const p: BatchNormParams = { n: nb, c, inner, training, eps };
+  if (!training) {
     const rm = runningMean!.data as Float32Array;
     const rv = runningVar!.data as Float32Array;
     for (let ch = 0; ch < c; ch++) {
@@ -100,114 +81,26 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
       invstd[ch] = 1 / Math.sqrt(rv[ch] + eps);
     }
   }
-
-  const wd = weight ? (weight.data as Float32Array) : null;
-  const bd = bias ? (bias.data as Float32Array) : null;
   const y = new Float32Array(xd.length);
-  for (let ch = 0; ch < c; ch++) {
-    const scale = invstd[ch] * (wd ? wd[ch] : 1);
-    const shift = (bd ? bd[ch] : 0) - mean[ch] * scale;
-    for (let n = 0, o = ch * inner; n < nb; n++, o += rowStride) affine(xd, y, o, o + inner, scale, shift);
+  getBackend().batchNormForward(xd, wd, bd, mean, invstd, y, p);
+  if (training && runningMean !== null && runningVar !== null) {
+    const rm = runningMean.data as Float32Array;
+    const rv = runningVar.data as Float32Array;
+    for (let ch = 0; ch < c; ch++) {
+      // The unbiased batch variance, recovered from invstd = 1 / sqrt(biased var + eps).
+      const is = invstd[ch];
+      const biased = Math.max(1 / (is * is) - eps, 0);
+      rm[ch] = (1 - momentum) * rm[ch] + momentum * mean[ch];
+      rv[ch] = (1 - momentum) * rv[ch] + (momentum * biased * count) / (count - 1);
+    }
   }
 
   return record(new Tensor(y, x.shape), 'NativeBatchNormBackward0', [x, weight, bias], (g) => {
-    const gd = g.data as Float32Array;
-    // gx is written element by element from g after g's sums are taken, so it may overwrite g.
+    // The kernel takes each channel's sums before writing its gx, so gx may overwrite g.
     const gx = x.requiresGrad ? claimGrad(g) ?? gradBuffer(xd.length) : null;
     const gw = weight && weight.requiresGrad ? new Float32Array(c) : null;
     const gb = bias && bias.requiresGrad ? new Float32Array(c) : null;
-    for (let ch = 0; ch < c; ch++) {
-      const m = mean[ch];
-      let sum = 0;
-      let dot = 0;
-      for (let n = 0, o = ch * inner; n < nb; n++, o += rowStride) {
-        const sd = gradSums(gd, xd, o, o + inner, m);
-        sum += sd[0];
-        dot += sd[1];
-      }
-      const is = invstd[ch];
-      if (gw) gw[ch] = dot * is;
-      if (gb) gb[ch] = sum;
-      if (!gx) continue;
-      const w = wd ? wd[ch] : 1;
-      const s = is * w;
-      if (training) {
-        const k = (dot * is * is) / count;
-        const gm = sum / count;
-        for (let n = 0, o = ch * inner; n < nb; n++, o += rowStride) gradInput(gd, xd, gx, o, o + inner, m, k, gm, s);
-      } else {
-        for (let n = 0, o = ch * inner; n < nb; n++, o += rowStride) scaleInto(gd, gx, o, o + inner, s);
-      }
-    }
+    getBackend().batchNormBackward(g.data as Float32Array, xd, wd, mean, invstd, gx, gw, gb, p);
     return [gx ? new Tensor(gx, x.shape) : null, gw ? new Tensor(gw, [c]) : null, gb ? new Tensor(gb, [c]) : null];
   });
-}
-
-/*
- * Inner loops over one contiguous run [p, e) of a channel. Two accumulators per sum shorten the float
- * dependency chains; every sum is float64.
- */
-
-const pair = new Float64Array(2);
-
-/** [sum (x - shift), sum (x - shift)^2] over xd[p..e), in `pair` (read it before the next call). */
-function channelSums(xd: Float32Array, p: number, e: number, shift: number): Float64Array {
-  let s0 = 0;
-  let s1 = 0;
-  let q0 = 0;
-  let q1 = 0;
-  for (; p + 1 < e; p += 2) {
-    const d0 = xd[p] - shift;
-    const d1 = xd[p + 1] - shift;
-    s0 += d0;
-    q0 += d0 * d0;
-    s1 += d1;
-    q1 += d1 * d1;
-  }
-  if (p < e) {
-    const d = xd[p] - shift;
-    s0 += d;
-    q0 += d * d;
-  }
-  pair[0] = s0 + s1;
-  pair[1] = q0 + q1;
-  return pair;
-}
-
-/** [sum g, sum g * (x - m)] over [p, e), in `pair` (read it before the next call). */
-function gradSums(gd: Float32Array, xd: Float32Array, p: number, e: number, m: number): Float64Array {
-  let s0 = 0;
-  let s1 = 0;
-  let d0 = 0;
-  let d1 = 0;
-  for (; p + 1 < e; p += 2) {
-    const g0 = gd[p];
-    const g1 = gd[p + 1];
-    s0 += g0;
-    d0 += g0 * (xd[p] - m);
-    s1 += g1;
-    d1 += g1 * (xd[p + 1] - m);
-  }
-  if (p < e) {
-    s0 += gd[p];
-    d0 += gd[p] * (xd[p] - m);
-  }
-  pair[0] = s0 + s1;
-  pair[1] = d0 + d1;
-  return pair;
-}
-
-/** y = x * scale + shift over [p, e). */
-function affine(xd: Float32Array, y: Float32Array, p: number, e: number, scale: number, shift: number): void {
-  for (; p < e; p++) y[p] = xd[p] * scale + shift;
-}
-
-/** gx = (g - (x - m) * k - gm) * s over [p, e). */
-function gradInput(gd: Float32Array, xd: Float32Array, gx: Float32Array, p: number, e: number, m: number, k: number, gm: number, s: number): void {
-  for (; p < e; p++) gx[p] = (gd[p] - (xd[p] - m) * k - gm) * s;
-}
-
-/** gx = g * s over [p, e). */
-function scaleInto(gd: Float32Array, gx: Float32Array, p: number, e: number, s: number): void {
-  for (; p < e; p++) gx[p] = gd[p] * s;
 }

@@ -11,7 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
-import { convOutLength, type Conv1dParams, type MatmulParams, type SgdParams } from '../../src/backend/backend.js';
+import {
+  convOutLength, type BatchNormParams, type Conv1dParams, type MatmulParams, type Pool1dParams, type SgdParams,
+} from '../../src/backend/backend.js';
 import { KERNEL_NAMES, type KernelName } from '../../src/backend/kernels.js';
 import { loadNativeAddon, loadNativeBackend, nativeInfo, setNativeThreads, type NativeAddon } from '../../src/backend/native.js';
 import { expectClose } from '../helpers/allclose.js';
@@ -53,14 +55,19 @@ interface BadCall {
   kind: ErrorKind;
 }
 
+/** f32: Float32Array; f64: Float64Array; idx: Uint8Array or Int32Array. */
+type ArrayKind = 'f32' | 'f64' | 'idx';
+
 type FieldKind = 'size' | 'positive' | 'real' | 'nonNegative' | 'flag';
 
 interface KernelSpec {
   name: KernelName;
   /** Fresh valid arguments, params last. */
   valid: () => unknown[];
-  /** Array arguments: position, name, nullable. */
-  arrays: { index: number; name: string; nullable?: boolean }[];
+  /** Array arguments: position, name, nullable, element type (default f32: Float32Array). */
+  arrays: { index: number; name: string; nullable?: boolean; kind?: ArrayKind }[];
+  /** The kernel takes no params object (its sizes come from the arrays' lengths). */
+  noParams?: boolean;
   fields: Record<string, FieldKind>;
   /** Kernel-specific bad calls (aliasing, divisibility, ...). */
   extra: () => BadCall[];
@@ -94,13 +101,25 @@ const WRONG_FIELD_VALUES: Record<FieldKind, [string, unknown, ErrorKind][]> = {
   ],
 };
 
-function wrongTypes(len: number, nullable: boolean): [string, unknown][] {
+type TypedCtor = Float32ArrayConstructor | Float64ArrayConstructor | Uint8ArrayConstructor | Int32ArrayConstructor
+  | Uint32ArrayConstructor | Int16ArrayConstructor | Uint8ClampedArrayConstructor;
+
+const ACCEPTED: Record<ArrayKind, TypedCtor[]> = {
+  f32: [Float32Array],
+  f64: [Float64Array],
+  idx: [Uint8Array, Int32Array],
+};
+
+function wrongTypes(len: number, nullable: boolean, kind: ArrayKind = 'f32'): [string, unknown][] {
   const list: [string, unknown][] = [
     ['undefined', undefined], ['a number', 0], ['a string', 'x'], ['an object', {}], ['an Array', new Array(len).fill(0)],
-    ['a Float64Array', new Float64Array(len)], ['an Int32Array', new Int32Array(len)],
-    ['a Uint8Array', new Uint8Array(4 * len)], ['a DataView', new DataView(new ArrayBuffer(4 * len))],
-    ['an ArrayBuffer', new ArrayBuffer(4 * len)],
+    ['a DataView', new DataView(new ArrayBuffer(4 * len))], ['an ArrayBuffer', new ArrayBuffer(4 * len)],
   ];
+  const typed: TypedCtor[] = [Float32Array, Float64Array, Int32Array, Uint8Array, Uint32Array, Int16Array, Uint8ClampedArray];
+  for (const T of typed) {
+    if (!ACCEPTED[kind].includes(T)) list.push([`a ${T.name}`, new T(T === Uint8Array ? 4 * len : len)]);
+  }
+  list.push(['a boolean', true], ['a BigInt64Array', new BigInt64Array(len)]);
   if (!nullable) list.push(['null', null]);
   return list;
 }
@@ -113,7 +132,7 @@ function detach(a: Float32Array): void {
 function badCalls(spec: KernelSpec): BadCall[] {
   const out: BadCall[] = [];
   const count = spec.valid().length;
-  const pIndex = count - 1;
+  const pIndex = count - 1; // unused when spec.noParams
   const withArg = (i: number, v: unknown) => () => {
     const args = spec.valid();
     args[i] = v;
@@ -129,14 +148,16 @@ function badCalls(spec: KernelSpec): BadCall[] {
   for (let n = 0; n < count; n++) {
     out.push({ label: `only ${n} arguments`, make: () => spec.valid().slice(0, n), kind: 'TypeError' });
   }
-  for (const { index, name, nullable } of spec.arrays) {
-    const len = (spec.valid()[index] as Float32Array).length;
-    for (const [what, v] of wrongTypes(len, nullable ?? false)) {
+  for (const { index, name, nullable, kind } of spec.arrays) {
+    const sample = spec.valid()[index] as Float32Array | Float64Array | Uint8Array | Int32Array;
+    const len = sample.length;
+    const Ctor = sample.constructor as TypedCtor;
+    for (const [what, v] of wrongTypes(len, nullable ?? false, kind)) {
       out.push({ label: `${name} is ${what}`, make: withArg(index, v), kind: 'TypeError' });
     }
-    out.push({ label: `${name} one too long`, make: withArg(index, new Float32Array(len + 1)), kind: 'RangeError' });
+    out.push({ label: `${name} one too long`, make: withArg(index, new Ctor(len + 1)), kind: 'RangeError' });
     if (len > 0) {
-      out.push({ label: `${name} one too short`, make: withArg(index, new Float32Array(len - 1)), kind: 'RangeError' });
+      out.push({ label: `${name} one too short`, make: withArg(index, new Ctor(len - 1)), kind: 'RangeError' });
       out.push({
         label: `${name} detached`,
         make: () => {
@@ -146,7 +167,7 @@ function badCalls(spec: KernelSpec): BadCall[] {
         },
         kind: 'TypeError',
       });
-      out.push({
+      if (!spec.noParams) out.push({
         label: `${name} detached by a params getter`,
         make: () => {
           const args = spec.valid();
@@ -162,6 +183,7 @@ function badCalls(spec: KernelSpec): BadCall[] {
       });
     }
   }
+  if (spec.noParams) return out.concat(spec.extra());
   for (const [what, v] of [['undefined', undefined], ['null', null], ['a number', 42], ['a string', 'p'], ['a boolean', true]] as const) {
     out.push({ label: `params is ${what}`, make: withArg(pIndex, v), kind: 'TypeError' });
   }
@@ -307,6 +329,156 @@ function aliasCalls(valid: () => unknown[], out: [number, string], inp: [number,
   return calls;
 }
 
+// Kernels added for the reference model's elementwise / pooling / normalisation work.
+
+const RELU_LEN = 37;
+function reluForwardArgs(): unknown[] {
+  return [randomArray(RELU_LEN, 41), randomArray(RELU_LEN, 42)];
+}
+function reluBackwardArgs(): unknown[] {
+  return [randomArray(RELU_LEN, 43), randomArray(RELU_LEN, 44), randomArray(RELU_LEN, 45)];
+}
+
+const POOL: Pool1dParams = { n: 2, c: 3, l: 11, k: 3, stride: 2, padding: 1, dilation: 1, lOut: 6 };
+/** The same pooling in ceil mode: the last window starts inside the input. */
+const POOL_CEIL: Pool1dParams = { n: 2, c: 3, l: 12, k: 3, stride: 2, padding: 1, dilation: 1, lOut: 7 };
+const POOL_FIELDS: Record<string, FieldKind> = {
+  n: 'size', c: 'size', l: 'positive', k: 'positive', stride: 'positive', padding: 'size', dilation: 'positive',
+  lOut: 'size',
+};
+const POOL_X = POOL.n * POOL.c * POOL.l;
+const POOL_Y = POOL.n * POOL.c * POOL.lOut;
+
+/** Valid argmax offsets (all in [0, k)), with one entry set to `bad` if given. */
+function poolIdx(Ctor: Uint8ArrayConstructor | Int32ArrayConstructor, bad?: number): Uint8Array | Int32Array {
+  const idx = new Ctor(POOL_Y);
+  for (let i = 0; i < idx.length; i++) idx[i] = (i * 7) % POOL.k;
+  if (bad !== undefined) idx[idx.length - 2] = bad;
+  return idx;
+}
+function poolForwardArgs(): unknown[] {
+  return [randomArray(POOL_X, 46), randomArray(POOL_Y, 47), new Uint8Array(POOL_Y), { ...POOL }];
+}
+function poolBackwardArgs(): unknown[] {
+  return [randomArray(POOL_Y, 48), poolIdx(Uint8Array), randomArray(POOL_X, 49), { ...POOL }];
+}
+
+/** Pool bad calls shared by both maxPool1d kernels: params that break the pooling's own rules. */
+function poolParamCalls(valid: () => unknown[]): BadCall[] {
+  const edit = (label: string, e: Partial<Pool1dParams>): BadCall => ({
+    label,
+    make: () => {
+      const args = valid();
+      args[args.length - 1] = { ...(args[args.length - 1] as Pool1dParams), ...e };
+      return args;
+    },
+    kind: 'RangeError',
+  });
+  return [
+    edit('padding more than half the kernel', { padding: 2 }),
+    edit('lOut one too small', { lOut: POOL.lOut - 1 }),
+    edit('lOut one too large', { lOut: POOL.lOut + 1 }),
+    edit('lOut 0', { lOut: 0 }),
+    edit('dilated kernel longer than the padded input', { dilation: 9 }),
+    edit('kernel longer than the padded input', { k: 15, padding: 1 }),
+    edit('huge dilation * (k - 1)', { dilation: 2 ** 52, k: 2 ** 20 }),
+    edit('sizes whose product overflows', { n: 2 ** 40, c: 2 ** 40 }),
+    edit('l 0', { l: 0 }),
+  ];
+}
+
+const BN: BatchNormParams = { n: 3, c: 4, inner: 5, training: true, eps: 1e-5 };
+const BN_LEN = BN.n * BN.c * BN.inner;
+const BN_FIELDS: Record<string, FieldKind> = {
+  n: 'size', c: 'size', inner: 'size', training: 'flag', eps: 'nonNegative',
+};
+function bnStats(seed: number): Float64Array {
+  return Float64Array.from(randomArray(BN.c, seed, 0.5, 1.5));
+}
+function bnForwardArgs(): unknown[] {
+  return [randomArray(BN_LEN, 50), randomArray(BN.c, 51), randomArray(BN.c, 52), new Float64Array(BN.c),
+    new Float64Array(BN.c), randomArray(BN_LEN, 53), { ...BN }];
+}
+function bnBackwardArgs(): unknown[] {
+  return [randomArray(BN_LEN, 54), randomArray(BN_LEN, 55), randomArray(BN.c, 56), bnStats(57), bnStats(58),
+    randomArray(BN_LEN, 59), randomArray(BN.c, 60), randomArray(BN.c, 61), { ...BN }];
+}
+
+type AliasCtor = Float32ArrayConstructor | Float64ArrayConstructor | Uint8ArrayConstructor | Int32ArrayConstructor;
+
+/**
+ * Two views of one buffer (A of length la at byte 0, B of length lb starting at byte `at` inside A), each
+ * aligned for its element type.
+ */
+function viewsAt(A: AliasCtor, la: number, B: AliasCtor, lb: number, at: number, shared: boolean): [AnyTyped, AnyTyped] {
+  const bytes = Math.ceil(Math.max(la * A.BYTES_PER_ELEMENT, at + lb * B.BYTES_PER_ELEMENT) / 8) * 8;
+  const buf = (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)) as ArrayBuffer;
+  return [new A(buf, 0, la), new B(buf, at, lb)];
+}
+
+/**
+ * Aliasing cases of output `out` against input `inp`, for any element types: the same array (unless
+ * allowSame, where that is legal), the output starting inside the input or the input inside the output at
+ * byte shifts of one element up to the last 8 bytes, and an overlap in a SharedArrayBuffer.
+ */
+function typedAliasCalls(
+  valid: () => unknown[], out: [number, string], inp: [number, string], opts: { allowSame?: boolean } = {},
+): BadCall[] {
+  const sample = valid();
+  const [oi, on] = out;
+  const [ii, iname] = inp;
+  const O = (sample[oi] as AnyTyped).constructor as AliasCtor;
+  const I = (sample[ii] as AnyTyped).constructor as AliasCtor;
+  const lo = (sample[oi] as AnyTyped).length;
+  const li = (sample[ii] as AnyTyped).length;
+  const calls: BadCall[] = [];
+  if (!opts.allowSame && O === I && lo === li) {
+    calls.push({
+      label: `${on} is ${iname}`,
+      make: () => {
+        const args = valid();
+        args[oi] = args[ii];
+        return args;
+      },
+      kind: 'RangeError',
+    });
+  }
+  const align = 8;
+  const lastInside = (bytes: number) => Math.floor((bytes - 1) / align) * align;
+  const inBytes = li * I.BYTES_PER_ELEMENT;
+  const outBytes = lo * O.BYTES_PER_ELEMENT;
+  const shifts = new Set([align, 2 * align, lastInside(inBytes)].filter((b) => b > 0 && b < inBytes));
+  for (const at of shifts) {
+    calls.push({
+      label: `${on} starts ${at} bytes into ${iname}`,
+      make: () => {
+        const [a, b] = viewsAt(I, li, O, lo, at, false);
+        return substitute('', valid, { [ii]: a, [oi]: b }).make();
+      },
+      kind: 'RangeError',
+    });
+  }
+  for (const at of new Set([align, 2 * align, lastInside(outBytes)].filter((b) => b > 0 && b < outBytes))) {
+    calls.push({
+      label: `${iname} starts ${at} bytes into ${on}`,
+      make: () => {
+        const [a, b] = viewsAt(O, lo, I, li, at, false);
+        return substitute('', valid, { [oi]: a, [ii]: b }).make();
+      },
+      kind: 'RangeError',
+    });
+  }
+  calls.push({
+    label: `${on} overlaps ${iname} in a SharedArrayBuffer`,
+    make: () => {
+      const [a, b] = viewsAt(I, li, O, lo, lastInside(inBytes), true);
+      return substitute('', valid, { [ii]: a, [oi]: b }).make();
+    },
+    kind: 'RangeError',
+  });
+  return calls;
+}
+
 function kernels(): NativeAddon['kernels'] {
   return addon!.kernels;
 }
@@ -422,11 +594,192 @@ const SPECS: KernelSpec[] = [
       expect(buf).toEqual(wantB);
     },
   },
+  {
+    name: 'reluForward',
+    valid: reluForwardArgs,
+    noParams: true,
+    arrays: [{ index: 0, name: 'x' }, { index: 1, name: 'y' }],
+    fields: {},
+    extra: () => [
+      ...typedAliasCalls(reluForwardArgs, [1, 'y'], [0, 'x'], { allowSame: true }),
+      substitute('x empty, y not', reluForwardArgs, { 0: new Float32Array(0) }),
+      substitute('y empty, x not', reluForwardArgs, { 1: new Float32Array(0) }),
+      substitute('x twice as long as y', reluForwardArgs, { 0: new Float32Array(2 * RELU_LEN) }),
+      substitute('x a view one element into y', reluForwardArgs, (() => {
+        const all = new Float32Array(RELU_LEN + 1);
+        return { 0: all.subarray(1), 1: all.subarray(0, RELU_LEN) };
+      })()),
+    ],
+    call: (args) => kernels().reluForward(...(args as Parameters<NativeAddon['kernels']['reluForward']>)),
+    check: () => {
+      const [x, y] = reluForwardArgs() as Float32Array[];
+      const want = new Float32Array(x!.length);
+      refBackend.reluForward(x!, want);
+      kernels().reluForward(x!, y!);
+      expectSameBits(y, want, 'reluForward');
+      kernels().reluForward(x!, x!); // in place is allowed
+      expectSameBits(x, want, 'reluForward in place');
+    },
+  },
+  {
+    name: 'reluBackward',
+    valid: reluBackwardArgs,
+    noParams: true,
+    arrays: [{ index: 0, name: 'y' }, { index: 1, name: 'gy' }, { index: 2, name: 'gx' }],
+    fields: {},
+    extra: () => [
+      ...typedAliasCalls(reluBackwardArgs, [2, 'gx'], [1, 'gy'], { allowSame: true }),
+      ...typedAliasCalls(reluBackwardArgs, [2, 'gx'], [0, 'y']),
+    ],
+    call: (args) => kernels().reluBackward(...(args as Parameters<NativeAddon['kernels']['reluBackward']>)),
+    check: () => {
+      const [y, gy, gx] = reluBackwardArgs() as Float32Array[];
+      const want = new Float32Array(y!.length);
+      refBackend.reluBackward(y!, gy!, want);
+      kernels().reluBackward(y!, gy!, gx!);
+      expectSameBits(gx, want, 'reluBackward');
+      kernels().reluBackward(y!, gy!, gy!); // in place is allowed
+      expectSameBits(gy, want, 'reluBackward in place');
+    },
+  },
+  {
+    name: 'maxPool1dForward',
+    valid: poolForwardArgs,
+    arrays: [{ index: 0, name: 'x' }, { index: 1, name: 'y' }, { index: 2, name: 'idx', kind: 'idx' }],
+    fields: POOL_FIELDS,
+    extra: () => [
+      ...poolParamCalls(poolForwardArgs),
+      ...typedAliasCalls(poolForwardArgs, [1, 'y'], [0, 'x']),
+      ...typedAliasCalls(poolForwardArgs, [2, 'idx'], [0, 'x']),
+      ...typedAliasCalls(poolForwardArgs, [2, 'idx'], [1, 'y']),
+      {
+        label: 'a Uint8Array idx with k > 256',
+        make: () => {
+          const p = { ...POOL, l: 300, k: 257, stride: 1, padding: 0, lOut: 44 };
+          const rows = p.n * p.c;
+          return [randomArray(rows * p.l, 1), new Float32Array(rows * p.lOut), new Uint8Array(rows * p.lOut), p];
+        },
+        kind: 'RangeError',
+      },
+    ],
+    call: (args) => kernels().maxPool1dForward(...(args as Parameters<NativeAddon['kernels']['maxPool1dForward']>)),
+    check: () => {
+      for (const p of [POOL, POOL_CEIL]) {
+        const rows = p.n * p.c;
+        const x = randomArray(rows * p.l, 3);
+        const wantY = new Float32Array(rows * p.lOut);
+        const wantI = new Uint8Array(rows * p.lOut);
+        refBackend.maxPool1dForward(x, wantY, wantI, p);
+        const y = new Float32Array(rows * p.lOut);
+        const idx = new Int32Array(rows * p.lOut);
+        kernels().maxPool1dForward(x, y, idx, p);
+        expectSameBits(y, wantY, 'maxPool1dForward y');
+        expect(Array.from(idx)).toEqual(Array.from(wantI));
+      }
+    },
+  },
+  {
+    name: 'maxPool1dBackward',
+    valid: poolBackwardArgs,
+    arrays: [{ index: 0, name: 'gy' }, { index: 1, name: 'idx', kind: 'idx' }, { index: 2, name: 'gx' }],
+    fields: POOL_FIELDS,
+    extra: () => [
+      ...poolParamCalls(poolBackwardArgs),
+      ...typedAliasCalls(poolBackwardArgs, [2, 'gx'], [0, 'gy']),
+      ...typedAliasCalls(poolBackwardArgs, [2, 'gx'], [1, 'idx']),
+      ...[3, 4, 255].map((v) => substitute(`a Uint8Array idx value ${v} >= k`, poolBackwardArgs, { 1: poolIdx(Uint8Array, v) })),
+      ...[3, -1, 2 ** 31 - 1, -(2 ** 31)].map((v) =>
+        substitute(`an Int32Array idx value ${v} outside [0, k)`, poolBackwardArgs, { 1: poolIdx(Int32Array, v) })),
+    ],
+    call: (args) => kernels().maxPool1dBackward(...(args as Parameters<NativeAddon['kernels']['maxPool1dBackward']>)),
+    check: () => {
+      const [gy, idx] = poolBackwardArgs() as [Float32Array, Uint8Array];
+      const want = new Float32Array(POOL.n * POOL.c * POOL.l);
+      refBackend.maxPool1dBackward(gy, idx, want, POOL);
+      const gx = new Float32Array(want.length).fill(Number.NaN);
+      kernels().maxPool1dBackward(gy, Int32Array.from(idx), gx, POOL);
+      expectSameBits(gx, want, 'maxPool1dBackward');
+    },
+  },
+  {
+    name: 'batchNormForward',
+    valid: bnForwardArgs,
+    arrays: [
+      { index: 0, name: 'x' }, { index: 1, name: 'weight', nullable: true }, { index: 2, name: 'bias', nullable: true },
+      { index: 3, name: 'mean', kind: 'f64' }, { index: 4, name: 'invstd', kind: 'f64' }, { index: 5, name: 'y' },
+    ],
+    fields: BN_FIELDS,
+    extra: () => [
+      substitute('training with n = 0', bnForwardArgs, { 0: new Float32Array(0), 5: new Float32Array(0), 6: { ...BN, n: 0 } }),
+      substitute('training with inner = 0', bnForwardArgs, { 0: new Float32Array(0), 5: new Float32Array(0), 6: { ...BN, inner: 0 } }),
+      substitute('params.eps negative', bnForwardArgs, { 6: { ...BN, eps: -1e-5 } }),
+      substitute('n*c*inner overflows', bnForwardArgs, { 6: { ...BN, n: 2 ** 30, c: 2 ** 30, inner: 2 ** 30 } }),
+      ...typedAliasCalls(bnForwardArgs, [5, 'y'], [0, 'x']),
+      ...typedAliasCalls(bnForwardArgs, [5, 'y'], [1, 'weight']),
+      ...typedAliasCalls(bnForwardArgs, [5, 'y'], [2, 'bias']),
+      ...typedAliasCalls(bnForwardArgs, [5, 'y'], [3, 'mean']),
+      ...typedAliasCalls(bnForwardArgs, [4, 'invstd'], [3, 'mean']),
+      ...typedAliasCalls(bnForwardArgs, [3, 'mean'], [0, 'x']),
+      ...typedAliasCalls(bnForwardArgs, [4, 'invstd'], [1, 'weight']),
+    ],
+    call: (args) => kernels().batchNormForward(...(args as Parameters<NativeAddon['kernels']['batchNormForward']>)),
+    check: () => {
+      const [x, w, b, , , y] = bnForwardArgs() as Float32Array[];
+      const mean = new Float64Array(BN.c);
+      const invstd = new Float64Array(BN.c);
+      const want = new Float32Array(y!.length);
+      refBackend.batchNormForward(x!, w!, b!, mean, invstd, want, BN);
+      const gotMean = new Float64Array(BN.c);
+      const gotInvstd = new Float64Array(BN.c);
+      kernels().batchNormForward(x!, w!, b!, gotMean, gotInvstd, y!, BN);
+      expectClose(y!, want, 1e-5, 1e-6, 'batchNormForward y');
+      expectClose(gotMean, mean, 1e-9, 1e-12, 'mean');
+      expectClose(gotInvstd, invstd, 1e-9, 1e-12, 'invstd');
+    },
+  },
+  {
+    name: 'batchNormBackward',
+    valid: bnBackwardArgs,
+    arrays: [
+      { index: 0, name: 'gy' }, { index: 1, name: 'x' }, { index: 2, name: 'weight', nullable: true },
+      { index: 3, name: 'mean', kind: 'f64' }, { index: 4, name: 'invstd', kind: 'f64' },
+      { index: 5, name: 'gx', nullable: true }, { index: 6, name: 'gw', nullable: true }, { index: 7, name: 'gb', nullable: true },
+    ],
+    fields: BN_FIELDS,
+    extra: () => [
+      substitute('n*c*inner overflows', bnBackwardArgs, { 8: { ...BN, n: 2 ** 30, c: 2 ** 30, inner: 2 ** 30 } }),
+      ...typedAliasCalls(bnBackwardArgs, [5, 'gx'], [0, 'gy'], { allowSame: true }),
+      ...typedAliasCalls(bnBackwardArgs, [5, 'gx'], [1, 'x']),
+      ...typedAliasCalls(bnBackwardArgs, [5, 'gx'], [3, 'mean']),
+      ...typedAliasCalls(bnBackwardArgs, [6, 'gw'], [2, 'weight']),
+      ...typedAliasCalls(bnBackwardArgs, [7, 'gb'], [6, 'gw']),
+      ...typedAliasCalls(bnBackwardArgs, [7, 'gb'], [4, 'invstd']),
+      ...typedAliasCalls(bnBackwardArgs, [6, 'gw'], [5, 'gx']),
+    ],
+    call: (args) => kernels().batchNormBackward(...(args as Parameters<NativeAddon['kernels']['batchNormBackward']>)),
+    check: () => {
+      const [gy, x, w, mean, invstd, gx, gw, gb] = bnBackwardArgs() as [Float32Array, Float32Array, Float32Array,
+        Float64Array, Float64Array, Float32Array, Float32Array, Float32Array];
+      const wantX = new Float32Array(gx.length);
+      const wantW = new Float32Array(gw.length);
+      const wantB = new Float32Array(gb.length);
+      refBackend.batchNormBackward(gy, x, w, mean, invstd, wantX, wantW, wantB, BN);
+      kernels().batchNormBackward(gy, x, w, mean, invstd, gx, gw, gb, BN);
+      expectClose(gx, wantX, 1e-5, 1e-6, 'gx');
+      expectClose(gw, wantW, 1e-5, 1e-6, 'gw');
+      expectClose(gb, wantB, 1e-5, 1e-6, 'gb');
+      kernels().batchNormBackward(gy, x, w, mean, invstd, gy, null, null, BN); // in place is allowed
+      expectClose(gy, wantX, 1e-5, 1e-6, 'gx in place');
+    },
+  },
 ];
 
-/** Copies of the Float32Array arguments that are still readable, to prove a rejected call wrote nothing. */
-function snapshot(args: unknown[]): (Float32Array | null)[] {
-  return args.map((a) => (a instanceof Float32Array && a.buffer.byteLength > 0 ? a.slice() : null));
+type AnyTyped = Float32Array | Float64Array | Uint8Array | Int32Array;
+
+/** Copies of the typed-array arguments that are still readable, to prove a rejected call wrote nothing. */
+function snapshot(args: unknown[]): (AnyTyped | null)[] {
+  return args.map((a) =>
+    ArrayBuffer.isView(a) && !(a instanceof DataView) && a.buffer.byteLength > 0 ? (a as AnyTyped).slice() : null);
 }
 
 describe.skipIf(!addon)(suiteName, () => {
@@ -596,6 +949,138 @@ describe.skipIf(!addon)(suiteName, () => {
       expectSameBits(one[5], param, 'sgd param');
       expectSameBits(one[6], buf, 'sgd buf');
     });
+  });
+
+  describe('threads, new kernels', () => {
+    const initial = addon ? nativeInfo().threads : 1;
+    afterAll(() => setNativeThreads(initial));
+
+    it('relu, maxPool1d and batchNorm: 1 and 2 threads give the same results, equal to / close to ref', () => {
+      // Above every kernel's threading threshold: 32 x 32 rows of 700.
+      const pool: Pool1dParams = { n: 32, c: 32, l: 700, k: 3, stride: 1, padding: 1, dilation: 1, lOut: 700 };
+      const bn: BatchNormParams = { n: 32, c: 32, inner: 700, training: true, eps: 1e-5 };
+      const len = 32 * 32 * 700;
+      const x = randomArray(len, 91);
+      const g = randomArray(len, 92);
+      const w = randomArray(32, 93);
+      const b = randomArray(32, 94);
+      const run = () => {
+        const y = new Float32Array(len);
+        kernels().reluForward(x, y);
+        const gx = new Float32Array(len);
+        kernels().reluBackward(y, g, gx);
+        const py = new Float32Array(len);
+        const idx = new Uint8Array(len);
+        kernels().maxPool1dForward(x, py, idx, pool);
+        const pgx = new Float32Array(len);
+        kernels().maxPool1dBackward(g, idx, pgx, pool);
+        const mean = new Float64Array(32);
+        const invstd = new Float64Array(32);
+        const by = new Float32Array(len);
+        kernels().batchNormForward(x, w, b, mean, invstd, by, bn);
+        const bgx = new Float32Array(len);
+        const bgw = new Float32Array(32);
+        const bgb = new Float32Array(32);
+        kernels().batchNormBackward(g, x, w, mean, invstd, bgx, bgw, bgb, bn);
+        return [y, gx, py, pgx, by, bgx, bgw, bgb, new Float32Array(mean), new Float32Array(invstd)];
+      };
+      setNativeThreads(1);
+      const one = run();
+      setNativeThreads(2);
+      const two = run();
+      one.forEach((r, i) => expectSameBits(two[i], r, `result ${i}, 2 threads vs 1`));
+      const y = new Float32Array(len);
+      refBackend.reluForward(x, y);
+      expectSameBits(one[0], y, 'reluForward');
+      const gx = new Float32Array(len);
+      refBackend.reluBackward(y, g, gx);
+      expectSameBits(one[1], gx, 'reluBackward');
+      const py = new Float32Array(len);
+      const idx = new Uint8Array(len);
+      refBackend.maxPool1dForward(x, py, idx, pool);
+      expectSameBits(one[2], py, 'maxPool1dForward');
+      const pgx = new Float32Array(len);
+      refBackend.maxPool1dBackward(g, idx, pgx, pool);
+      expectSameBits(one[3], pgx, 'maxPool1dBackward');
+      const mean = new Float64Array(32);
+      const invstd = new Float64Array(32);
+      const by = new Float32Array(len);
+      refBackend.batchNormForward(x, w, b, mean, invstd, by, bn);
+      expectClose(one[4]!, by, 1e-5, 1e-5, 'batchNormForward');
+      const bgx = new Float32Array(len);
+      const bgw = new Float32Array(32);
+      const bgb = new Float32Array(32);
+      refBackend.batchNormBackward(g, x, w, mean, invstd, bgx, bgw, bgb, bn);
+      expectClose(one[5]!, bgx, 1e-4, 1e-5, 'batchNormBackward gx');
+      expectClose(one[6]!, bgw, 1e-4, 1e-3, 'batchNormBackward gw');
+      expectClose(one[7]!, bgb, 1e-4, 1e-3, 'batchNormBackward gb');
+    });
+  });
+
+  it('the baseline ISA build agrees with ref on relu, maxPool1d and batchNorm', () => {
+    const pool: Pool1dParams = { n: 2, c: 3, l: 41, k: 4, stride: 3, padding: 2, dilation: 2, lOut: 0 };
+    pool.lOut = convOutLength(pool.l, pool.k, pool.stride, pool.padding, pool.dilation);
+    const bn: BatchNormParams = { n: 3, c: 5, inner: 19, training: true, eps: 1e-5 };
+    const x = randomArray(2 * 3 * 41, 95);
+    const gp = randomArray(2 * 3 * pool.lOut, 96);
+    const xb = randomArray(3 * 5 * 19, 97);
+    const gb = randomArray(3 * 5 * 19, 98);
+    const script = `
+      const addon = require(process.argv[1]);
+      const { pool, bn, x, gp, xb, gb } = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+      const f = (v) => Float32Array.from(v);
+      const k = addon.kernels;
+      const y = new Float32Array(x.length);
+      k.reluForward(f(x), y);
+      const gx = new Float32Array(x.length);
+      k.reluBackward(y, f(x).reverse(), gx);
+      const py = new Float32Array(gp.length), idx = new Int32Array(gp.length);
+      k.maxPool1dForward(f(x), py, idx, pool);
+      const pgx = new Float32Array(x.length);
+      k.maxPool1dBackward(f(gp), idx, pgx, pool);
+      const mean = new Float64Array(bn.c), invstd = new Float64Array(bn.c), by = new Float32Array(xb.length);
+      k.batchNormForward(f(xb), null, null, mean, invstd, by, bn);
+      const bgx = new Float32Array(xb.length), bgw = new Float32Array(bn.c);
+      k.batchNormBackward(f(gb), f(xb), null, mean, invstd, bgx, bgw, null, bn);
+      const out = { isa: addon.info().isa };
+      for (const [n, v] of Object.entries({ y, gx, py, idx, pgx, mean, invstd, by, bgx, bgw })) out[n] = Array.from(v);
+      process.stdout.write(JSON.stringify(out));
+    `;
+    const plain = { pool, bn, x: Array.from(x), gp: Array.from(gp), xb: Array.from(xb), gb: Array.from(gb) };
+    const stdout = execFileSync(process.execPath, ['-e', script, ADDON_FILE], {
+      input: JSON.stringify(plain),
+      env: { ...process.env, NODETORCH_NATIVE_ISA: 'baseline' },
+      encoding: 'utf8',
+    });
+    const got = JSON.parse(stdout) as Record<string, number[]> & { isa: string };
+    expect(got.isa).toBe('baseline');
+    const f = (v: number[] | undefined) => Float32Array.from(v ?? []);
+    const y = new Float32Array(x.length);
+    refBackend.reluForward(x, y);
+    expectSameBits(f(got.y), y, 'reluForward');
+    const gx = new Float32Array(x.length);
+    refBackend.reluBackward(y, x.slice().reverse(), gx);
+    expectSameBits(f(got.gx), gx, 'reluBackward');
+    const py = new Float32Array(gp.length);
+    const idx = new Int32Array(gp.length);
+    refBackend.maxPool1dForward(x, py, idx, pool);
+    expectSameBits(f(got.py), py, 'maxPool1dForward');
+    expect(got.idx).toEqual(Array.from(idx));
+    const pgx = new Float32Array(x.length);
+    refBackend.maxPool1dBackward(gp, idx, pgx, pool);
+    expectSameBits(f(got.pgx), pgx, 'maxPool1dBackward');
+    const mean = new Float64Array(bn.c);
+    const invstd = new Float64Array(bn.c);
+    const by = new Float32Array(xb.length);
+    refBackend.batchNormForward(xb, null, null, mean, invstd, by, bn);
+    expectClose(Float64Array.from(got.mean ?? []), mean, 1e-9, 1e-12, 'mean');
+    expectClose(Float64Array.from(got.invstd ?? []), invstd, 1e-9, 1e-12, 'invstd');
+    expectClose(f(got.by), by, 1e-5, 1e-6, 'batchNormForward');
+    const bgx = new Float32Array(xb.length);
+    const bgw = new Float32Array(bn.c);
+    refBackend.batchNormBackward(gb, xb, null, mean, invstd, bgx, bgw, null, bn);
+    expectClose(f(got.bgx), bgx, 1e-5, 1e-6, 'batchNormBackward gx');
+    expectClose(f(got.bgw), bgw, 1e-5, 1e-6, 'batchNormBackward gw');
   });
 
   it('loads and computes inside worker_threads, concurrently with the main thread', async () => {

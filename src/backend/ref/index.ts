@@ -2,6 +2,9 @@ import type { Backend } from '../backend.js';
 import { matmul } from './matmul.js';
 import { conv1dForward, conv1dBackwardInput, conv1dBackwardWeight } from './conv1d.js';
 import { sgdStep } from './sgd.js';
+import { reluForward, reluBackward } from './relu.js';
+import { maxPool1dForward, maxPool1dBackward } from './max-pool1d.js';
+import { batchNormForward, batchNormBackward } from './batch-norm.js';
 
 /** The plain-TypeScript backend: the executable spec every other backend is tested against. */
 export const refBackend: Backend = {
@@ -11,4 +14,10 @@ export const refBackend: Backend = {
   conv1dBackwardInput,
   conv1dBackwardWeight,
   sgdStep,
+  reluForward,
+  reluBackward,
+  maxPool1dForward,
+  maxPool1dBackward,
+  batchNormForward,
+  batchNormBackward,
 };

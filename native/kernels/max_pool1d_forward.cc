@@ -1,0 +1,91 @@
+// maxPool1dForward: y = the max of each window, idx = its offset j in the window, over n * c rows;
+// exactly src/backend/ref/max-pool1d.ts. Ties keep the first maximum; a NaN wins (the last NaN of a
+// window, PyTorch's `v > max || isnan(v)`); -0 and +0 tie; padding is -inf. Windows lying inside the
+// input take branch-free selects (a data-dependent branch mispredicts on real activations), with a
+// k = 3, dilation 1 special case; windows touching the padding take the plain loop. Rows are split
+// over the thread pool.
+#include "isa.h"
+#include "kernels.h"
+#include "pool1d_common.h"
+#include "../threadpool.h"
+
+namespace NT_ISA_NS {
+
+namespace {
+
+/** A window touching the padding: starts at p0 (relative to the row), skips padded positions. */
+template <class Idx>
+inline void borderWindow(const float* xr, float* y, Idx* idx, int64_t p0, const nt::Pool1dArgs& p) {
+  const int64_t l = static_cast<int64_t>(p.l), d = static_cast<int64_t>(p.dilation), k = static_cast<int64_t>(p.k);
+  int64_t q = p0, j = 0;
+  if (q < 0) {  // the first j with q + j * d >= 0
+    j = (-q + d - 1) / d;
+    q += j * d;
+  }
+  int64_t best = j;
+  float m = -__builtin_inff();
+  for (; j < k && q < l; ++j, q += d) {
+    const float v = xr[q];
+    if (v > m || v != v) {
+      m = v;
+      best = j;
+    }
+  }
+  *y = m;
+  *idx = static_cast<Idx>(best);
+}
+
+template <class Idx>
+void poolRows(const float* x, float* y, Idx* idx, const nt::Pool1dArgs& p, size_t r0, size_t r1) {
+  size_t oLo, oHi;
+  poolInterior(p, &oLo, &oHi);
+  const size_t l = p.l, k = p.k, s = p.stride, d = p.dilation, lOut = p.lOut, pad = p.padding;
+  for (size_t r = r0; r < r1; ++r) {
+    const float* xr = x + r * l;
+    float* yr = y + r * lOut;
+    Idx* ir = idx + r * lOut;
+    for (size_t o = 0; o < oLo; ++o)
+      borderWindow(xr, yr + o, ir + o, static_cast<int64_t>(o * s) - static_cast<int64_t>(pad), p);
+    if (k == 3 && d == 1) {
+      for (size_t o = oLo; o < oHi; ++o) {
+        const float* w = xr + (o * s - pad);
+        const float a = w[0], b = w[1], c = w[2];
+        const int pj = (b > a) | (b != b);
+        const int qj = ((c > a) & (c > b)) | (c != c);
+        const int j = qj ? 2 : pj;
+        yr[o] = w[j];
+        ir[o] = static_cast<Idx>(j);
+      }
+    } else {
+      for (size_t o = oLo; o < oHi; ++o) {
+        const float* w = xr + (o * s - pad);
+        float m = w[0];
+        size_t j = 0;
+        for (size_t t = 1; t < k; ++t) {
+          const float v = w[t * d];
+          const bool take = (v > m) | (v != v);
+          j = take ? t : j;
+          m = take ? v : m;
+        }
+        yr[o] = m;
+        ir[o] = static_cast<Idx>(j);
+      }
+    }
+    for (size_t o = oHi; o < lOut; ++o)
+      borderWindow(xr, yr + o, ir + o, static_cast<int64_t>(o * s) - static_cast<int64_t>(pad), p);
+  }
+}
+
+}  // namespace
+
+bool maxPool1dForward(const float* x, float* y, void* idx, bool idx32, const nt::Pool1dArgs& p) {
+  const size_t rows = p.n * p.c;
+  const double work = static_cast<double>(rows) * static_cast<double>(p.lOut) * static_cast<double>(p.k);
+  nt::parallelFor(rows, work, [&](size_t b, size_t e) {
+    if (idx32) poolRows(x, y, static_cast<int32_t*>(idx), p, b, e);
+    else poolRows(x, y, static_cast<uint8_t*>(idx), p, b, e);
+  });
+  return true;
+}
+
+}  // namespace NT_ISA_NS
