@@ -10,7 +10,7 @@ import { SGD } from '../../src/optim/index.js';
 import { randn, randint } from '../../src/creation.js';
 import { Generator } from '../../src/util/generator.js';
 
-const [backend, steps] = [process.argv[2] as BackendName, Number(process.argv[3])];
+const [backend, steps, batch] = [process.argv[2] as BackendName, Number(process.argv[3]), Number(process.argv[4] ?? 8)];
 setBackend(backend);
 const g = new Generator(0);
 const model = new Inception1d(2, { generator: g });
@@ -19,8 +19,8 @@ const lossFn = new CrossEntropyLoss();
 const gc = (globalThis as { gc?: () => void }).gc!;
 const samples: { step: number; heap: number; external: number; rss: number }[] = [];
 for (let step = 1; step <= steps; step++) {
-  const x = randn([8, 1, 1200], { generator: g }); // fresh data every step, like a loader
-  const y = randint(0, 2, [8], { generator: g });
+  const x = randn([batch, 1, 1200], { generator: g }); // fresh data every step, like a loader
+  const y = randint(0, 2, [batch], { generator: g });
   opt.zeroGrad();
   const loss = lossFn.forward(model.forward(x), y);
   loss.backward();
