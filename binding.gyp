@@ -1,5 +1,5 @@
 # The native addon build/Release/nodetorch.node (node-gyp; native/CMakeLists.txt is the same build
-# for cmake-js). Never -march=native: the hot kernels (native/kernels/*.cc) are compiled once per ISA
+# for cmake-js). Never tuned to the build host's CPU: the hot kernels (native/kernels/*.cc) are compiled once per ISA
 # into a static library, each build inside its own C++ namespace (NT_ISA_NS), and addon.cc picks one
 # at load time with __builtin_cpu_supports. On non-x86 CPUs only the baseline library exists.
 {

@@ -14,24 +14,17 @@ import { fileURLToPath } from 'node:url';
 import type {
   Backend, BatchNormParams, Conv1dParams, MatmulParams, Pool1dParams, SgdParams,
 } from './backend.js';
-import type { KernelName } from './kernels.js';
+import { MEMORY_BOUND_KERNELS } from './kernels.js';
 import { reluBackward, reluForward } from './ref/relu.js';
 import { maxPool1dBackward, maxPool1dForward } from './ref/max-pool1d.js';
 import { batchNormBackward, batchNormForward } from './ref/batch-norm.js';
 
 /**
  * The kernels this backend serves with the ref backend's TypeScript (run by the JIT on the caller's
- * arrays) instead of the module: memory-bound elementwise / reduction work, where staging the arrays into
- * linear memory and back would cost more than the compute. The module exports every other kernel.
+ * arrays) instead of the module: the memory-bound ones, where staging the arrays into linear memory and
+ * back would cost more than the compute. The module exports every other kernel.
  */
-export const WASM_TS_KERNELS = [
-  'reluForward',
-  'reluBackward',
-  'maxPool1dForward',
-  'maxPool1dBackward',
-  'batchNormForward',
-  'batchNormBackward',
-] as const satisfies readonly KernelName[];
+export const WASM_TS_KERNELS = MEMORY_BOUND_KERNELS;
 
 const WASM_URL = new URL('../../wasm/build/nodetorch.wasm', import.meta.url);
 const PAGE_BYTES = 65536;

@@ -229,17 +229,22 @@ const CONV_FIELDS: Record<string, FieldKind> = {
   dilation: 'positive', groups: 'positive', lOut: 'size',
 };
 
-/** Conv bad calls shared by the three conv kernels: params that break the conv's own rules. */
-function convParamCalls(valid: () => unknown[]): BadCall[] {
-  const edit = (label: string, e: Partial<Conv1dParams>): BadCall => ({
+/** A RangeError case: the valid call with some fields of its params object (the last argument) replaced. */
+function paramEdit<P extends object>(valid: () => unknown[]) {
+  return (label: string, e: Partial<P>): BadCall => ({
     label,
     make: () => {
       const args = valid();
-      args[args.length - 1] = { ...(args[args.length - 1] as Conv1dParams), ...e };
+      args[args.length - 1] = { ...(args[args.length - 1] as P), ...e };
       return args;
     },
     kind: 'RangeError',
   });
+}
+
+/** Conv bad calls shared by the three conv kernels: params that break the conv's own rules. */
+function convParamCalls(valid: () => unknown[]): BadCall[] {
+  const edit = paramEdit<Conv1dParams>(valid);
   return [
     edit('groups does not divide cIn', { groups: 3 }),
     edit('groups does not divide cOut', { cIn: 8, groups: 4 }),
@@ -365,15 +370,7 @@ function poolBackwardArgs(): unknown[] {
 
 /** Pool bad calls shared by both maxPool1d kernels: params that break the pooling's own rules. */
 function poolParamCalls(valid: () => unknown[]): BadCall[] {
-  const edit = (label: string, e: Partial<Pool1dParams>): BadCall => ({
-    label,
-    make: () => {
-      const args = valid();
-      args[args.length - 1] = { ...(args[args.length - 1] as Pool1dParams), ...e };
-      return args;
-    },
-    kind: 'RangeError',
-  });
+  const edit = paramEdit<Pool1dParams>(valid);
   return [
     edit('padding more than half the kernel', { padding: 2 }),
     edit('lOut one too small', { lOut: POOL.lOut - 1 }),
