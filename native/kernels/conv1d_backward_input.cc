@@ -3,13 +3,73 @@
 //                    w[o, c, j] * gy[b, o, t]          (ci = g * cinG + c, o in group g)
 // Overwrites gx. Aliasing: gx must not overlap gy or w.
 // Method: per (batch item, group) and block of output positions, gcol (cinG * k, tb) = w_g^T @ gy_g
-// (gemm.h), then col2im adds gcol into the zeroed gx rows. Threads split the (batch item, group)
+// (gemm.h), then col2im adds gcol into the zeroed gx rows. With stride 1 and coutG * k <=
+// kDirectMaxK the input gradient is instead itself a convolution of zero-padded gy rows:
+//   gx_g[c, pos] = sum_{o, j} w[o, c, j] * gyPad[o, pos + padding + lead - j * dilation]
+// (lead = max(0, (k - 1) * dilation - padding) zeros in front of each gy row), computed by
+// directGemm (conv1d_direct.h) with w packed once per call. Threads split the (batch item, group)
 // pairs; results do not depend on the thread count.
 #include "conv1d_common.h"
+#include "conv1d_direct.h"
 #include "gemm.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
+
+namespace {
+
+bool backwardInputDirect(const float* gy, const float* w, float* gx, const nt::Conv1dArgs& p) {
+  const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, lOut = p.lOut, l = p.l, k = p.k;
+  const size_t K2 = coutG * k, d = p.dilation, pad = p.padding;
+  const bool identity = im2colIsIdentity(p);
+  const size_t lead = (k - 1) * d > pad ? (k - 1) * d - pad : 0, lg = l + pad + lead;
+  const size_t packed = packedAFloats(cinG, K2);
+  float* wp = scratch(kScratchPackW, p.groups * packed);
+  if (wp == nullptr) return false;
+  for (size_t g = 0; g < p.groups; ++g) {  // A (cinG, coutG * k): A[c, o * k + j] = w[o, c, j]
+    const float* wg = w + g * coutG * cinG * k;
+    float* ap = wp + g * packed;
+    for (size_t i = 0; i < cinG; i += kDMR, ap += K2 * kDMR) {
+      const size_t mr = minz(kDMR, cinG - i);
+      for (size_t o = 0; o < coutG; ++o)
+        for (size_t j = 0; j < k; ++j) {
+          float* dst = ap + (o * k + j) * kDMR;
+          for (size_t r = 0; r < mr; ++r) dst[r] = wg[(o * cinG + i + r) * k + j];
+          for (size_t r = mr; r < kDMR; ++r) dst[r] = 0.0f;
+        }
+    }
+  }
+  const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(lOut) *
+                      static_cast<double>(cinG * k);
+  int failed = 0;
+  nt::parallelFor(p.n * p.groups, work, [&](size_t t0, size_t t1) {
+    float* buf = identity ? nullptr : scratch(kScratchCol, coutG * lg);
+    float* tail = scratch(kScratchTail, K2 * kDNR);
+    if ((!identity && buf == nullptr) || tail == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    const float* rows[kDirectMaxK];
+    const float* tailRows[kDirectMaxK];
+    for (size_t task = t0; task < t1; ++task) {
+      const size_t b = task / p.groups, g = task % p.groups;
+      const float* gyg = gy + (b * p.cOut + g * coutG) * lOut;
+      if (identity) {
+        for (size_t o = 0; o < coutG; ++o) rows[o] = gyg + o * lOut;
+      } else {
+        for (size_t o = 0; o < coutG; ++o) {
+          float* dst = buf + o * lg;  // dst[u] = gy[o, u - lead], 0 outside [0, lOut)
+          const size_t hi = minz(lead + lOut, lg);
+          for (size_t u = 0; u < lead; ++u) dst[u] = 0.0f;
+          std::memcpy(dst + lead, gyg + o * lOut, (hi - lead) * sizeof(float));
+          for (size_t u = hi; u < lg; ++u) dst[u] = 0.0f;
+          for (size_t j = 0; j < k; ++j) rows[o * k + j] = dst + (pad + lead - j * d);
+        }
+      }
+      directGemm(cinG, l, K2, wp + g * packed, rows, nullptr, gx + (b * p.cIn + g * cinG) * l, l, tail, tailRows);
+    }
+  });
+  return failed == 0;
+}
+
+}  // namespace
 
 bool conv1dBackwardInput(const float* gy, const float* w, float* gx, const nt::Conv1dArgs& p) {
   if (p.n == 0 || p.cIn == 0 || p.l == 0) return true;
@@ -18,6 +78,7 @@ bool conv1dBackwardInput(const float* gy, const float* w, float* gx, const nt::C
     for (size_t i = 0, len = p.n * p.cIn * l; i < len; ++i) gx[i] = 0.0f;
     return true;
   }
+  if (p.stride == 1 && coutG * p.k <= kDirectMaxK) return backwardInputDirect(gy, w, gx, p);
   const size_t K = cinG * p.k;
   const bool identity = im2colIsIdentity(p);
   const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(lOut) *

@@ -6,8 +6,13 @@
 // Method: the batch is cut into at most kChunks fixed chunks (independent of the thread count, so
 // results are too). Chunk 0 accumulates into gw, chunk i > 0 into its own partial buffer; per batch
 // item, group and block of output positions gw_g += gy_g (coutG, tb) @ col^T (tb, cinG * k).
-// Partials are then added in chunk order. gb sums each gy row in float SIMD lanes, rows in double.
+// Partials are then added in chunk order. When K <= kDirectMaxK (conv1d_direct.h) a chunk instead
+// keeps one SIMD vector of partial sums per gw element (per-thread scratch): per batch item and group
+// it adds the lane-wise dot products of the gy rows with the tap rows (views of phase-copied input
+// rows, no im2col), and sums the lanes into its gw / partial buffer at the end.
+// gb sums each gy row in float SIMD lanes, rows in double.
 #include "conv1d_common.h"
+#include "conv1d_direct.h"
 #include "gemm.h"
 #include "../threadpool.h"
 
@@ -61,6 +66,34 @@ bool conv1dBackwardWeight(const float* x, const float* gy, float* gw, float* gb,
   const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(lOut) *
                       static_cast<double>(K);
   int failed = 0;
+  const bool direct = K <= kDirectMaxK;
+  if (direct) {
+    nt::parallelFor(chunks, work, [&](size_t c0, size_t c1) {
+      float* buf = scratch(kScratchCol, phaseFloats(cinG, p));
+      VecF* acc = reinterpret_cast<VecF*>(scratch(kScratchAcc, gwLen * kVecLen));
+      if (buf == nullptr || acc == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+      const float* rows[kDirectMaxK];
+      const float* gyRows[kDirectMaxK];
+      for (size_t ch = c0; ch < c1; ++ch) {
+        float* dst = ch == 0 ? gw : partial + (ch - 1) * gwLen;
+        const size_t q = p.n / chunks, rem = p.n % chunks;
+        const size_t b0 = ch * q + minz(ch, rem), b1 = b0 + q + (ch < rem ? 1 : 0);
+        for (size_t i = 0; i < gwLen; ++i) acc[i] = VecF{};
+        for (size_t b = b0; b < b1; ++b) {
+          for (size_t g = 0; g < p.groups; ++g) {
+            buildRows(x + (b * p.cIn + g * cinG) * p.l, cinG, p, buf, rows);
+            const float* gyg = gy + (b * p.cOut + g * coutG) * lOut;
+            for (size_t o0 = 0; o0 < coutG; o0 += kDirectMaxK) {
+              const size_t mo = minz(kDirectMaxK, coutG - o0);
+              for (size_t o = 0; o < mo; ++o) gyRows[o] = gyg + (o0 + o) * lOut;
+              dotAccumulate(mo, K, lOut, gyRows, rows, acc + (g * coutG + o0) * K);
+            }
+          }
+        }
+        for (size_t i = 0; i < gwLen; ++i) dst[i] = hsum(acc[i]);
+      }
+    });
+  } else {
   nt::parallelFor(chunks, work, [&](size_t c0, size_t c1) {
     float* col = identity ? nullptr : scratch(kScratchCol, K * minz(lOut, kColBlock));
     if (!identity && col == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
@@ -92,6 +125,7 @@ bool conv1dBackwardWeight(const float* x, const float* gy, float* gw, float* gb,
       }
     }
   });
+  }
   for (size_t ch = 1; ch < chunks && failed == 0; ++ch) {
     const float* src = partial + (ch - 1) * gwLen;
     for (size_t i = 0; i < gwLen; ++i) gw[i] += src[i];

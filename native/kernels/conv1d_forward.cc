@@ -2,17 +2,21 @@
 // y (n, cOut, lOut). For output channel o of group g and input channel ci = g * cinG + c:
 //   y[b, o, t] = bias[o] + sum_{c, j} w[o, c, j] * x[b, ci, t * stride - padding + j * dilation]
 // with x = 0 outside [0, l). Overwrites y. Aliasing: y must not overlap x, w or bias.
-// Method: per (batch item, group) and block of output positions, im2col then y_g = w_g @ col
-// (gemm.h), bias pre-filled with beta = 1. Threads split the (batch item, group) pairs; results do
-// not depend on the thread count.
+// Method: when K = cinG * k <= kDirectMaxK (conv1d_direct.h), per (batch item, group) the tap rows
+// are views of (phase-copied) input rows and y_g = w_g @ rows + bias runs through directGemm with
+// w packed once per call. Otherwise, per (batch item, group) and block of output positions, im2col
+// then y_g = w_g @ col (gemm.h), bias pre-filled with beta = 1. Threads split the (batch item, group)
+// pairs; results do not depend on the thread count.
 #include "conv1d_common.h"
+#include "conv1d_direct.h"
 #include "gemm.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
 
-bool conv1dForward(const float* x, const float* w, const float* bias, float* y, const nt::Conv1dArgs& p) {
-  if (p.n == 0 || p.cOut == 0 || p.lOut == 0) return true;
+namespace {
+
+bool forwardGemm(const float* x, const float* w, const float* bias, float* y, const nt::Conv1dArgs& p) {
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.k, lOut = p.lOut;
   const bool identity = im2colIsIdentity(p);
   const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(lOut) *
@@ -50,6 +54,41 @@ bool conv1dForward(const float* x, const float* w, const float* bias, float* y, 
     }
   });
   return failed == 0;
+}
+
+bool forwardDirect(const float* x, const float* w, const float* bias, float* y, const nt::Conv1dArgs& p) {
+  const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.k, lOut = p.lOut;
+  const size_t packed = packedAFloats(coutG, K);
+  float* wp = scratch(kScratchPackW, p.groups * packed);
+  if (wp == nullptr) return false;
+  for (size_t g = 0; g < p.groups; ++g)
+    packRowsA(coutG, K, w + g * coutG * K, static_cast<ptrdiff_t>(K), 1, wp + g * packed);
+  const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(lOut) *
+                      static_cast<double>(K);
+  int failed = 0;
+  nt::parallelFor(p.n * p.groups, work, [&](size_t t0, size_t t1) {
+    float* buf = scratch(kScratchCol, phaseFloats(cinG, p));
+    float* tail = scratch(kScratchTail, K * kDNR);
+    if (buf == nullptr || tail == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    const float* rows[kDirectMaxK];
+    const float* tailRows[kDirectMaxK];
+    for (size_t task = t0; task < t1; ++task) {
+      const size_t b = task / p.groups, g = task % p.groups;
+      buildRows(x + (b * p.cIn + g * cinG) * p.l, cinG, p, buf, rows);
+      directGemm(coutG, lOut, K, wp + g * packed, rows, bias != nullptr ? bias + g * coutG : nullptr,
+                 y + (b * p.cOut + g * coutG) * lOut, lOut, tail, tailRows);
+    }
+  });
+  return failed == 0;
+}
+
+}  // namespace
+
+bool conv1dForward(const float* x, const float* w, const float* bias, float* y, const nt::Conv1dArgs& p) {
+  if (p.n == 0 || p.cOut == 0 || p.lOut == 0) return true;
+  const size_t K = p.cIn / p.groups * p.k;
+  if (K > 0 && K <= kDirectMaxK) return forwardDirect(x, w, bias, y, p);
+  return forwardGemm(x, w, bias, y, p);
 }
 
 }  // namespace NT_ISA_NS

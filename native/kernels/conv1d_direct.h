@@ -1,0 +1,245 @@
+// Pack-free building blocks for the conv1d kernels when the reduction (cinG * k, or coutG * k for the
+// input gradient) is small, as in the reference model (per ISA, see isa.h).
+//
+// The columns matrix of conv1d is never materialised: its K rows are given as K row pointers. Row
+// (c, j) at column t is x[c, t * stride - padding + j * dilation]; with stride 1 and no padding a row
+// is just a shifted input row, otherwise the input rows are first copied once into zero-padded
+// "phase" rows (one per residue mod stride), so that every tap row is a contiguous slice of them.
+// That copy is cinG * l floats per batch item instead of the cinG * k * lOut of an im2col.
+//
+//   directGemm:  C (m, n) = A (m, K) @ rows (K, n) [+ bias per row of C], A pre-packed by packRowsA;
+//                an MR x NR register tile reads the B rows in place (the panel of K x NR floats
+//                stays in L1 across the row blocks), A is broadcast from its packed copy.
+//   dotAccumulate: acc (ma, mb) of SIMD vectors += A rows (ma, len) . B rows (mb, len) along len,
+//                used by the weight gradient (reduction over output positions and batch items);
+//                the lanes are summed once at the end (hsum).
+#pragma once
+
+#include "conv1d_common.h"
+
+namespace NT_ISA_NS {
+
+/** Largest reduction length (rows) the direct paths take; larger problems use the packed gemm. */
+constexpr size_t kDirectMaxK = 512;
+constexpr size_t kDMR = 4, kDNV = 3, kDNR = kDNV * kVecLen;
+
+/** Length of each phase row (see buildRows). */
+static inline size_t phaseLen(const nt::Conv1dArgs& p) { return p.lOut + ((p.k - 1) * p.dilation) / p.stride + 1; }
+
+/** Floats of scratch buildRows needs for cinG input rows (0 when the rows are the input itself). */
+static inline size_t phaseFloats(size_t cinG, const nt::Conv1dArgs& p) {
+  return im2colIsIdentity(p) ? 0 : cinG * p.stride * phaseLen(p);
+}
+
+/**
+ * Sets rows[c * k + j] (c < cinG, j < k) so that rows[c * k + j][t] = x[c, t * stride - padding +
+ * j * dilation] (0 outside [0, l)) for t in [0, lOut). buf holds phaseFloats(cinG, p) floats.
+ */
+static inline void buildRows(const float* __restrict x, size_t cinG, const nt::Conv1dArgs& p, float* __restrict buf,
+                             const float** rows) {
+  if (im2colIsIdentity(p)) {
+    for (size_t c = 0; c < cinG; ++c) rows[c] = x + c * p.l;
+    return;
+  }
+  const size_t s = p.stride, lp = phaseLen(p);
+  const ptrdiff_t pad = static_cast<ptrdiff_t>(p.padding), L = static_cast<ptrdiff_t>(p.l);
+  const ptrdiff_t S = static_cast<ptrdiff_t>(s), LP = static_cast<ptrdiff_t>(lp);
+  for (size_t c = 0; c < cinG; ++c) {
+    const float* src = x + c * p.l;
+    for (size_t ph = 0; ph < s; ++ph) {
+      float* dst = buf + (c * s + ph) * lp;
+      // element i is src[ph + s * i - pad]: valid for i in [lo, hi)
+      const ptrdiff_t base = static_cast<ptrdiff_t>(ph) - pad;
+      ptrdiff_t lo = base >= 0 ? 0 : (-base + S - 1) / S;
+      ptrdiff_t hi = L - base <= 0 ? 0 : (L - base + S - 1) / S;
+      if (hi > LP) hi = LP;
+      if (lo > hi) lo = hi;
+      for (ptrdiff_t i = 0; i < lo; ++i) dst[i] = 0.0f;
+      if (s == 1) {
+        if (hi > lo) std::memcpy(dst + lo, src + (base + lo), static_cast<size_t>(hi - lo) * sizeof(float));
+      } else {
+        for (ptrdiff_t i = lo; i < hi; ++i) dst[i] = src[base + S * i];
+      }
+      for (ptrdiff_t i = hi; i < LP; ++i) dst[i] = 0.0f;
+    }
+  }
+  for (size_t c = 0; c < cinG; ++c)
+    for (size_t j = 0; j < p.k; ++j) {
+      const size_t q = j * p.dilation;
+      rows[c * p.k + j] = buf + (c * s + q % s) * lp + q / s;
+    }
+}
+
+/** ap[block][kk][r] = a[(block * kDMR + r) * rs + kk * cs] for r < m (zero past m): m x K, kDMR-row blocks. */
+static inline void packRowsA(size_t m, size_t K, const float* a, ptrdiff_t rs, ptrdiff_t cs, float* __restrict ap) {
+  for (size_t i = 0; i < m; i += kDMR, ap += K * kDMR) {
+    const size_t mr = minz(kDMR, m - i);
+    for (size_t kk = 0; kk < K; ++kk) {
+      for (size_t r = 0; r < mr; ++r)
+        ap[kk * kDMR + r] = a[static_cast<ptrdiff_t>(i + r) * rs + static_cast<ptrdiff_t>(kk) * cs];
+      for (size_t r = mr; r < kDMR; ++r) ap[kk * kDMR + r] = 0.0f;
+    }
+  }
+}
+
+/** Floats of a packRowsA result. */
+static inline size_t packedAFloats(size_t m, size_t K) { return roundUp(m, kDMR) * K; }
+
+// C rows (R x nr at c, row stride ldc) = sum_kk ap[kk][r] * rows[kk][col ..] (+ bias[r]).
+template <size_t R>
+static inline void directTile(size_t K, const float* __restrict ap, const float* const* __restrict rows, size_t col,
+                              const float* bias, float* __restrict c, size_t ldc, size_t nr) {
+  VecF acc[R][kDNV];
+  for (size_t r = 0; r < R; ++r)
+    for (size_t v = 0; v < kDNV; ++v) acc[r][v] = VecF{};
+  for (size_t kk = 0; kk < K; ++kk, ap += kDMR) {
+    const float* bp = rows[kk] + col;
+    VecF b[kDNV];
+    for (size_t v = 0; v < kDNV; ++v) b[v] = loadu(bp + v * kVecLen);
+    for (size_t r = 0; r < R; ++r) {
+      const VecF ar = splat(ap[r]);
+      for (size_t v = 0; v < kDNV; ++v) acc[r][v] += ar * b[v];
+    }
+  }
+  if (bias != nullptr)
+    for (size_t r = 0; r < R; ++r) {
+      const VecF vb = splat(bias[r]);
+      for (size_t v = 0; v < kDNV; ++v) acc[r][v] += vb;
+    }
+  if (nr == kDNR) {
+    for (size_t r = 0; r < R; ++r)
+      for (size_t v = 0; v < kDNV; ++v) storeu(c + r * ldc + v * kVecLen, acc[r][v]);
+    return;
+  }
+  float tile[kDNR];
+  for (size_t r = 0; r < R; ++r) {
+    for (size_t v = 0; v < kDNV; ++v) storeu(tile + v * kVecLen, acc[r][v]);
+    for (size_t j = 0; j < nr; ++j) c[r * ldc + j] = tile[j];
+  }
+}
+
+static inline void directTileAny(size_t mr, size_t K, const float* ap, const float* const* rows, size_t col,
+                                 const float* bias, float* c, size_t ldc, size_t nr) {
+  switch (mr) {
+    case 4: directTile<4>(K, ap, rows, col, bias, c, ldc, nr); break;
+    case 3: directTile<3>(K, ap, rows, col, bias, c, ldc, nr); break;
+    case 2: directTile<2>(K, ap, rows, col, bias, c, ldc, nr); break;
+    default: directTile<1>(K, ap, rows, col, bias, c, ldc, nr); break;
+  }
+}
+
+/**
+ * C (m, n; row stride ldc) = A @ B (+ bias[r] per row r if bias is not null), overwriting C. A is
+ * packRowsA(m, K) output; B row kk is rows[kk][0 .. n). tail: scratch of K * kDNR floats; tailRows:
+ * room for K pointers.
+ */
+static inline void directGemm(size_t m, size_t n, size_t K, const float* ap, const float* const* rows,
+                              const float* bias, float* c, size_t ldc, float* tail, const float** tailRows) {
+  const size_t nFull = n / kDNR * kDNR;
+  for (size_t col = 0; col < nFull; col += kDNR)
+    for (size_t i = 0; i < m; i += kDMR)
+      directTileAny(minz(kDMR, m - i), K, ap + i * K, rows, col, bias != nullptr ? bias + i : nullptr,
+                    c + i * ldc + col, ldc, kDNR);
+  if (nFull == n) return;
+  const size_t nr = n - nFull;
+  for (size_t kk = 0; kk < K; ++kk) {
+    float* dst = tail + kk * kDNR;
+    const float* src = rows[kk] + nFull;
+    for (size_t j = 0; j < nr; ++j) dst[j] = src[j];
+    for (size_t j = nr; j < kDNR; ++j) dst[j] = 0.0f;
+    tailRows[kk] = dst;
+  }
+  for (size_t i = 0; i < m; i += kDMR)
+    directTileAny(minz(kDMR, m - i), K, ap + i * K, tailRows, 0, bias != nullptr ? bias + i : nullptr,
+                  c + i * ldc + nFull, ldc, nr);
+}
+
+typedef int32_t VecI __attribute__((vector_size(kVecLen * sizeof(float))));
+
+// acc[ra * accStride + rb] += lane-wise sum over t of a[ra][t] * b[rb][t], t < len.
+template <size_t RA, size_t RB>
+static inline void dotTile(size_t len, const float* const* a, const float* const* b, VecF* acc, size_t accStride) {
+  VecF s[RA][RB];
+  const float* ap[RA];
+  const float* bp[RB];
+  for (size_t i = 0; i < RA; ++i) ap[i] = a[i];
+  for (size_t j = 0; j < RB; ++j) bp[j] = b[j];
+  for (size_t i = 0; i < RA; ++i)
+    for (size_t j = 0; j < RB; ++j) s[i][j] = acc[i * accStride + j];
+  size_t t = 0;
+  for (; t + kVecLen <= len; t += kVecLen) {
+    VecF bv[RB];
+    for (size_t j = 0; j < RB; ++j) bv[j] = loadu(bp[j] + t);
+    for (size_t i = 0; i < RA; ++i) {
+      const VecF av = loadu(ap[i] + t);
+      for (size_t j = 0; j < RB; ++j) s[i][j] += av * bv[j];
+    }
+  }
+  if (t < len && len >= kVecLen) {
+    // the last full vector [len - kVecLen, len) with the lanes before t (already counted) cleared in
+    // both operands (so an inf there cannot turn into 0 * inf = NaN)
+    const size_t skip = kVecLen - (len - t);
+    VecI mask;
+    for (size_t e = 0; e < kVecLen; ++e) mask[e] = e < skip ? 0 : -1;
+    const size_t tl = len - kVecLen;
+    VecF bv[RB];
+    for (size_t j = 0; j < RB; ++j) bv[j] = (VecF)((VecI)loadu(bp[j] + tl) & mask);
+    for (size_t i = 0; i < RA; ++i) {
+      const VecF av = (VecF)((VecI)loadu(ap[i] + tl) & mask);
+      for (size_t j = 0; j < RB; ++j) s[i][j] += av * bv[j];
+    }
+  } else if (t < len) {
+    const size_t rem = len - t;
+    float tmp[kVecLen];
+    VecF bv[RB];
+    for (size_t j = 0; j < RB; ++j) {
+      for (size_t e = 0; e < kVecLen; ++e) tmp[e] = e < rem ? bp[j][t + e] : 0.0f;
+      bv[j] = loadu(tmp);
+    }
+    for (size_t i = 0; i < RA; ++i) {
+      for (size_t e = 0; e < kVecLen; ++e) tmp[e] = e < rem ? ap[i][t + e] : 0.0f;
+      const VecF av = loadu(tmp);
+      for (size_t j = 0; j < RB; ++j) s[i][j] += av * bv[j];
+    }
+  }
+  for (size_t i = 0; i < RA; ++i)
+    for (size_t j = 0; j < RB; ++j) acc[i * accStride + j] = s[i][j];
+}
+
+template <size_t RA>
+static inline void dotTileB(size_t rb, size_t len, const float* const* a, const float* const* b, VecF* acc,
+                            size_t accStride) {
+  switch (rb) {
+    case 3: dotTile<RA, 3>(len, a, b, acc, accStride); break;
+    case 2: dotTile<RA, 2>(len, a, b, acc, accStride); break;
+    default: dotTile<RA, 1>(len, a, b, acc, accStride); break;
+  }
+}
+
+/** acc (ma, mb; row stride mb) += lane-wise a (ma rows) . b (mb rows) over len columns. */
+static inline void dotAccumulate(size_t ma, size_t mb, size_t len, const float* const* a, const float* const* b,
+                                 VecF* acc) {
+  constexpr size_t TA = 4, TB = 3;
+  for (size_t i = 0; i < ma; i += TA) {
+    const size_t ra = minz(TA, ma - i);
+    for (size_t j = 0; j < mb; j += TB) {
+      const size_t rb = minz(TB, mb - j);
+      VecF* at = acc + i * mb + j;
+      switch (ra) {
+        case 4: dotTileB<4>(rb, len, a + i, b + j, at, mb); break;
+        case 3: dotTileB<3>(rb, len, a + i, b + j, at, mb); break;
+        case 2: dotTileB<2>(rb, len, a + i, b + j, at, mb); break;
+        default: dotTileB<1>(rb, len, a + i, b + j, at, mb); break;
+      }
+    }
+  }
+}
+
+/** The sum of v's lanes, in lane order. */
+static inline float hsum(VecF v) {
+  float s = 0.0f;
+  for (size_t e = 0; e < kVecLen; ++e) s += v[e];
+  return s;
+}
+
+}  // namespace NT_ISA_NS
