@@ -89,6 +89,16 @@ export function wasmExportNames(): string[] {
   return WebAssembly.Module.exports(compileModule()).map((e) => e.name);
 }
 
+/**
+ * Floats of the direct conv workspace for `rows` input rows (see wasm/assembly/direct.ts): a row pointer table
+ * of rows*k entries (rounded up to 4) followed by the zero-padded phase rows.
+ */
+function directWsFloats(rows: number, p: Conv1dParams, nr: number, lOut = p.lOut): number {
+  const { k, stride, dilation } = p;
+  const phaseLen = Math.ceil(lOut / nr) * nr + Math.floor(((k - 1) * dilation) / stride) + 1;
+  return Math.ceil((rows * k) / 4) * 4 + rows * stride * phaseLen;
+}
+
 /** Bytes for `count` floats, rounded up to 16 so that every region starts 16-byte aligned. */
 function regionBytes(count: number): number {
   return Math.ceil(count / 4) * 16;
@@ -168,7 +178,7 @@ class WasmBackend implements Backend {
     const yLen = n * cOut * lOut;
     if (yLen === 0) return;
     const { view, at: [xAt, wAt, bAt, yAt, wsAt] } =
-      this.#stage([xLen, wLen, bias ? cOut : 0, yLen, (cIn / groups) * k * this.#nr]);
+      this.#stage([xLen, wLen, bias ? cOut : 0, yLen, directWsFloats(cIn / groups, p, this.#nr)]);
     copyIn(view, xAt, x, xLen);
     copyIn(view, wAt, w, wLen);
     if (bias) copyIn(view, bAt, bias, cOut);
@@ -182,8 +192,11 @@ class WasmBackend implements Backend {
     const wLen = cOut * (cIn / groups) * k;
     const gxLen = n * cIn * l;
     if (gxLen === 0) return;
-    // Workspace: cols (cinG*k x lOut, rounded up to 4 floats) then one packed gy panel (coutG x NR).
-    const wsLen = Math.ceil(((cIn / groups) * k * lOut) / 4) * 4 + (cOut / groups) * this.#nr;
+    // Workspace otherwise: cols (cinG*k x lOut, rounded up to 4 floats) then one packed gy panel (coutG x NR).
+    // Stride 1: packed weights, then the direct workspace over coutG gy rows producing l positions.
+    const wsLen = stride === 1
+      ? Math.ceil(wLen / 4) * 4 + directWsFloats(cOut / groups, p, this.#nr, l)
+      : Math.ceil(((cIn / groups) * k * lOut) / 4) * 4 + (cOut / groups) * this.#nr;
     const { view, at: [gyAt, wAt, gxAt, wsAt] } = this.#stage([gyLen, wLen, gxLen, wsLen]);
     copyIn(view, gyAt, gy, gyLen);
     copyIn(view, wAt, w, wLen);
@@ -198,8 +211,13 @@ class WasmBackend implements Backend {
     const xLen = n * cIn * l;
     const gyLen = n * cOut * lOut;
     const gwLen = cOut * (cIn / groups) * k;
+    // Workspace: 1x1 stride-1 unpadded: one packed panel of x^T (lOut x NR); otherwise f32x4 partial sums
+    // (4 floats per weight of one group) then the direct workspace over cinG input rows.
+    const wsLen = k === 1 && stride === 1 && padding === 0
+      ? lOut * this.#nr
+      : (4 * gwLen) / groups + directWsFloats(cIn / groups, p, this.#nr);
     const { view, at: [xAt, gyAt, gwAt, gbAt, wsAt] } =
-      this.#stage([xLen, gyLen, gwLen, gb ? cOut : 0, lOut * this.#nr]);
+      this.#stage([xLen, gyLen, gwLen, gb ? cOut : 0, wsLen]);
     copyIn(view, xAt, x, xLen);
     copyIn(view, gyAt, gy, gyLen);
     this.#ex.conv1dBackwardWeight(

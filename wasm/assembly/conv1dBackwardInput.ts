@@ -6,10 +6,14 @@
  * Method: per (b, g), the shared GEMM computes cols (cinG*k x lOut) = W_g^T @ gy[b, g] (W_g^T is W_g read with
  *   swapped strides, gy packed one NR panel at a time), then col2im scatter-adds cols into gx rows
  *   (f32x4 over t for stride 1, scalar otherwise).
- * Aliasing: gx must not overlap gy, w or ws. Workspace: ws holds cols (cinG*k*lOut floats, rounded up to 4)
+ *   Stride 1 instead runs the pack-free direct GEMM on shifted gy rows (see directStride1).
+ * Aliasing: gx must not overlap gy, w or ws. Workspace: stride 1: the packed weights (cOut*cinG*k floats,
+ *   rounded up to 4), the row table (roundUp4(coutG*k) floats) and the phase rows of coutG gy rows
+ *   (coutG * (roundUp(l, NR) + (k-1)*dilation + 1) floats); otherwise cols (cinG*k*lOut floats, rounded up to 4)
  *   followed by one panel of coutG * NR floats.
  */
 import { NR, gemmPanel, packRows } from './gemm';
+import { buildRows, directGemm } from './direct';
 
 /** dst[t + off] += src[t] for t in [t0, t1): the stride-1 col2im row update. */
 function addShifted(dst: usize, src: usize, off: i32, t0: i32, t1: i32): void {
@@ -24,6 +28,45 @@ function addShifted(dst: usize, src: usize, off: i32, t0: i32, t1: i32): void {
   }
 }
 
+/**
+ * Stride 1: gx[b, ci, pos] = sum_{o, j'} w[o, c, k-1-j'] * gy[b, o, pos - ((k-1) * dilation - padding) + j' * dilation],
+ * i.e. a forward conv of gy (padding (k-1)*dilation - padding) with the flipped, transposed weights: the
+ * weights are packed once as A_g[c, o * k + j'], then per (b, g) the direct GEMM reads shifted gy rows in place.
+ */
+function directStride1(
+  gy: usize, w: usize, gx: usize, ws: usize,
+  n: i32, cIn: i32, cOut: i32, l: i32, k: i32, padding: i32, dilation: i32, groups: i32, lOut: i32,
+): void {
+  const cinG = cIn / groups;
+  const coutG = cOut / groups;
+  const kk = cinG * k; // w row length
+  const K = coutG * k; // reduction length
+  const wLen = cOut * kk;
+  const ap = ws;
+  const tab = ap + ((<usize>(wLen + 3) & ~3) << 2);
+  const buf = tab + ((<usize>(K + 3) & ~3) << 2);
+  for (let g = 0; g < groups; g++) {
+    for (let c = 0; c < cinG; c++) {
+      const dst = ap + ((<usize>(g * cinG + c) * K) << 2);
+      for (let o = 0; o < coutG; o++) {
+        const src = w + ((<usize>((g * coutG + o) * kk + c * k)) << 2);
+        for (let j = 0; j < k; j++) {
+          store<f32>(dst + (<usize>(o * k + j) << 2), load<f32>(src + (<usize>(k - 1 - j) << 2)));
+        }
+      }
+    }
+  }
+  const pad = (k - 1) * dilation - padding;
+  for (let b = 0; b < n; b++) {
+    for (let g = 0; g < groups; g++) {
+      const gyg = gy + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
+      const gxg = gx + ((<usize>(b * cIn + g * cinG) * l) << 2);
+      buildRows(gyg, coutG, lOut, k, 1, pad, dilation, l, buf, tab);
+      directGemm(cinG, l, K, ap + ((<usize>(g * cinG) * K) << 2), K, 1, tab, 0, gxg, l);
+    }
+  }
+}
+
 export function conv1dBackwardInput(
   gy: usize, w: usize, gx: usize, ws: usize,
   n: i32, cIn: i32, cOut: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, groups: i32, lOut: i32,
@@ -31,6 +74,10 @@ export function conv1dBackwardInput(
   const cinG = cIn / groups;
   const coutG = cOut / groups;
   const kk = cinG * k; // rows of cols
+  if (stride == 1) {
+    directStride1(gy, w, gx, ws, n, cIn, cOut, l, k, padding, dilation, groups, lOut);
+    return;
+  }
   const cols = ws;
   const panel = ws + ((<usize>(kk * lOut + 3) & ~3) << 2);
   for (let b = 0; b < n; b++) {

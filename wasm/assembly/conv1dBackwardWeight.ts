@@ -3,12 +3,17 @@
  * given x (n, cIn, l) and gy (n, cOut, lOut). Layout: NCL, contiguous row-major. gb == 0 means no bias grad.
  * Formula: gw[o, c, j] = sum_{b, t} gy[b, o, t] * x[b, ci, t * stride - padding + j * dilation] (x = 0 outside),
  *          gb[o] = sum_{b, t} gy[b, o, t]. Overwrites gw and gb (n == 0 writes zeros).
- * Method: per (b, g), the shared GEMM computes gw_g (coutG x cinG*k) (+)= gy[b, g] (coutG x lOut) @ cols^T,
- *   packing cols^T (lOut x cinG*k) one NR panel of (c, j) columns at a time straight from x; batches after
- *   the first accumulate with beta = 1. Float32 accumulation.
- * Aliasing: gw and gb must not overlap x, gy, each other or ws. Workspace: ws holds lOut * NR floats.
+ * Method: 1x1 stride-1 unpadded convs (pure channel mixing): per (b, g), the shared GEMM computes
+ *   gw_g (+)= gy[b, g] (coutG x lOut) @ x[b, g]^T, packing x^T one NR panel of columns at a time (beta = 1
+ *   after the first batch item). Otherwise: per group, f32x4 partial sums acc[o, r] (r = c * k + j)
+ *   accumulate over batch items the lane-wise dot products of gy rows with the shifted input rows (direct.ts buildRows + dotAccumulate, no im2col);
+ *   the lanes are summed once at the end. Float32 accumulation.
+ * Aliasing: gw and gb must not overlap x, gy, each other or ws. Workspace: 1x1 path: lOut * NR floats;
+ *   otherwise 4 * coutG * cinG * k floats (the partial sums) followed by the direct workspace of
+ *   conv1dForward.ts (row table + phase rows).
  */
 import { NR, gemmPanel } from './gemm';
+import { buildRows, dotAccumulate, hsum } from './direct';
 
 /** Per-column source row pointer and position offset of the panel being packed (static, NR entries each). */
 const SRC: usize = memory.data(NR * 4, 16);
@@ -85,23 +90,14 @@ function packColsT(
   }
 }
 
-/** Sum of len floats at p, f32x4 partial sums with a scalar tail. */
-function rowSum(p: usize, len: i32): f32 {
-  let acc = f32x4.splat(0);
-  let t = 0;
-  for (; t + 4 <= len; t += 4) acc = f32x4.add(acc, v128.load(p + (<usize>t << 2)));
-  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-  for (; t < len; t++) s += load<f32>(p + (<usize>t << 2));
-  return s;
-}
-
-export function conv1dBackwardWeight(
-  x: usize, gy: usize, gw: usize, gb: usize, ws: usize,
+/** The packed-GEMM path (per (b, g): gw_g (+)= gy[b, g] @ cols^T, cols^T packed one NR panel at a time). */
+function gemmPath(
+  x: usize, gy: usize, gw: usize, ws: usize,
   n: i32, cIn: i32, cOut: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, groups: i32, lOut: i32,
 ): void {
   const cinG = cIn / groups;
   const coutG = cOut / groups;
-  const kk = cinG * k; // columns of gw_g
+  const kk = cinG * k;
   if (n <= 0) memory.fill(gw, 0, <usize>cOut * kk * 4);
   for (let b = 0; b < n; b++) {
     const beta: f32 = b == 0 ? 0 : 1;
@@ -115,6 +111,53 @@ export function conv1dBackwardWeight(
         gemmPanel(coutG, lOut, gyg, lOut, 1, ws, gwg + (<usize>r0 << 2), kk, nc, 1, beta);
       }
     }
+  }
+}
+
+
+/** Sum of len floats at p, f32x4 partial sums with a scalar tail. */
+function rowSum(p: usize, len: i32): f32 {
+  let acc = f32x4.splat(0);
+  let t = 0;
+  for (; t + 4 <= len; t += 4) acc = f32x4.add(acc, v128.load(p + (<usize>t << 2)));
+  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; t < len; t++) s += load<f32>(p + (<usize>t << 2));
+  return s;
+}
+
+/** The direct path: f32x4 partial sums over batch items of gy rows . shifted input rows (no im2col). */
+function directPath(
+  x: usize, gy: usize, gw: usize, ws: usize,
+  n: i32, cIn: i32, cOut: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, groups: i32, lOut: i32,
+): void {
+  const cinG = cIn / groups;
+  const coutG = cOut / groups;
+  const kk = cinG * k; // columns of gw_g
+  const acc = ws; // coutG x kk f32x4 partial sums
+  const tab = acc + ((<usize>coutG * kk) << 4);
+  const buf = tab + ((<usize>(kk + 3) & ~3) << 2);
+  for (let g = 0; g < groups; g++) {
+    memory.fill(acc, 0, (<usize>coutG * kk) << 4);
+    for (let b = 0; b < n; b++) {
+      const xg = x + ((<usize>(b * cIn + g * cinG) * l) << 2);
+      const gyg = gy + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
+      buildRows(xg, cinG, l, k, stride, padding, dilation, lOut, buf, tab);
+      dotAccumulate(coutG, kk, lOut, gyg, <usize>lOut << 2, tab, acc);
+    }
+    const gwg = gw + ((<usize>(g * coutG) * kk) << 2);
+    const cnt = coutG * kk;
+    for (let e = 0; e < cnt; e++) store<f32>(gwg + (<usize>e << 2), hsum(v128.load(acc + (<usize>e << 4))));
+  }
+}
+
+export function conv1dBackwardWeight(
+  x: usize, gy: usize, gw: usize, gb: usize, ws: usize,
+  n: i32, cIn: i32, cOut: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, groups: i32, lOut: i32,
+): void {
+  if (k == 1 && stride == 1 && padding == 0) {
+    gemmPath(x, gy, gw, ws, n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut);
+  } else {
+    directPath(x, gy, gw, ws, n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut);
   }
   if (gb != 0) {
     for (let o = 0; o < cOut; o++) {

@@ -1,0 +1,278 @@
+/*
+ * Pack-free building blocks of the conv1d kernels (not an exported kernel).
+ *
+ * The columns matrix of conv1d (rows r = c * k + j, columns t: x[c, t * stride - padding + j * dilation]) is
+ * never materialised: buildRows copies each input row once into zero-padded "phase" rows (one per residue of
+ * the position mod stride), after which every column row r is a contiguous slice of them, reached through a
+ * table of K row pointers. The copy is cinG * stride * phaseLen floats instead of the cinG * k * lOut of an
+ * im2col.
+ *
+ *   directGemm: C (m x n) = A (m x K, any strides) @ rows (K x n) [+ bias per row], overwriting C. A 4 x NR
+ *     register tile reads NR floats of every row in place; the rows must be readable (any value) up to the
+ *     next multiple of NR past n, only the first n columns of C are written.
+ *   dotAccumulate: acc (ma x mb f32x4 vectors) += lane-wise sum over t < len of a-row[t] * b-row[t]; the
+ *     caller sums the lanes once at the end.
+ * Float32 accumulation throughout.
+ */
+import { NR } from './gemm';
+
+/** Length in floats of one phase row: positions up to the next multiple of NR past lOut, plus the taps. */
+export function phaseLen(lOut: i32, k: i32, stride: i32, dilation: i32): i32 {
+  return ((lOut + NR - 1) & ~(NR - 1)) + ((k - 1) * dilation) / stride + 1;
+}
+
+/** Floats of phase-row buffer buildRows needs for cinG input rows. */
+export function phaseFloats(cinG: i32, lOut: i32, k: i32, stride: i32, dilation: i32): i32 {
+  return cinG * stride * phaseLen(lOut, k, stride, dilation);
+}
+
+/**
+ * Fill buf with the phase rows of the cinG input rows at x (row length l) and tab[c * k + j] (byte pointers)
+ * with the row whose element t is x[c, t * stride - padding + j * dilation] (0 outside [0, l)), for t < lp -
+ * ((k-1) * dilation) / stride.
+ */
+export function buildRows(
+  x: usize, cinG: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, lOut: i32, buf: usize, tab: usize,
+): void {
+  const lp = phaseLen(lOut, k, stride, dilation);
+  for (let c = 0; c < cinG; c++) {
+    const src = x + ((<usize>c * l) << 2);
+    for (let ph = 0; ph < stride; ph++) {
+      const dst = buf + ((<usize>(c * stride + ph) * lp) << 2);
+      // element i is src[ph + stride * i - padding]: valid for i in [lo, hi)
+      const base = ph - padding;
+      let lo = base >= 0 ? 0 : (-base + stride - 1) / stride;
+      let hi = l - base <= 0 ? 0 : (l - base + stride - 1) / stride;
+      if (hi > lp) hi = lp;
+      if (lo > hi) lo = hi;
+      if (lo > 0) memory.fill(dst, 0, <usize>lo << 2);
+      if (stride == 1) {
+        if (hi > lo) memory.copy(dst + (<usize>lo << 2), src + (<usize>(base + lo) << 2), <usize>(hi - lo) << 2);
+      } else {
+        for (let i = lo; i < hi; i++) {
+          store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>(base + stride * i) << 2)));
+        }
+      }
+      if (hi < lp) memory.fill(dst + (<usize>hi << 2), 0, <usize>(lp - hi) << 2);
+    }
+  }
+  for (let c = 0; c < cinG; c++) {
+    for (let j = 0; j < k; j++) {
+      const q = j * dilation;
+      store<usize>(tab + (<usize>(c * k + j) << 2), buf + ((<usize>((c * stride + q % stride) * lp + q / stride)) << 2));
+    }
+  }
+}
+
+/** 32-byte staging slot for partial-width stores. */
+const TAIL: usize = memory.data(32, 16);
+
+// @ts-ignore: decorator
+@inline function storeRow(cp: usize, v0: v128, v1: v128, nc: i32): void {
+  if (nc == NR) {
+    v128.store(cp, v0);
+    v128.store(cp, v1, 16);
+  } else {
+    v128.store(TAIL, v0);
+    v128.store(TAIL, v1, 16);
+    memory.copy(cp, TAIL, <usize>nc << 2);
+  }
+}
+
+/** 4 x NR tile: C rows (strides in bytes) = A rows . rows[kk][colB ..] (+ bias row values). */
+function dtile4(
+  K: i32, a: usize, ars: usize, acs: usize, tab: usize, colB: usize, c: usize, ldc: usize, nc: i32, bias: usize,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (bias != 0) {
+    c00 = v128.load32_splat(bias); c01 = c00;
+    c10 = v128.load32_splat(bias, 4); c11 = c10;
+    c20 = v128.load32_splat(bias, 8); c21 = c20;
+    c30 = v128.load32_splat(bias, 12); c31 = c30;
+  }
+  let ap = a;
+  const ars2 = ars << 1;
+  const tabEnd = tab + (<usize>K << 2);
+  for (let tp = tab; tp < tabEnd; tp += 4) {
+    const bp = load<usize>(tp) + colB;
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let av = v128.load32_splat(ap);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0));
+    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(ap + ars);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0));
+    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load32_splat(ap + ars2);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0));
+    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load32_splat(ap + ars2 + ars);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0));
+    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    ap += acs;
+  }
+  storeRow(c, c00, c01, nc);
+  storeRow(c + ldc, c10, c11, nc);
+  storeRow(c + (ldc << 1), c20, c21, nc);
+  storeRow(c + (ldc << 1) + ldc, c30, c31, nc);
+}
+
+/** 1 x NR tile for the last m % 4 rows. */
+function dtile1(K: i32, a: usize, acs: usize, tab: usize, colB: usize, c: usize, nc: i32, bias: usize): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  if (bias != 0) { c0 = v128.load32_splat(bias); c1 = c0; }
+  let ap = a;
+  const tabEnd = tab + (<usize>K << 2);
+  for (let tp = tab; tp < tabEnd; tp += 4) {
+    const bp = load<usize>(tp) + colB;
+    const av = v128.load32_splat(ap);
+    c0 = f32x4.add(c0, f32x4.mul(av, v128.load(bp)));
+    c1 = f32x4.add(c1, f32x4.mul(av, v128.load(bp, 16)));
+    ap += acs;
+  }
+  storeRow(c, c0, c1, nc);
+}
+
+/**
+ * C (m x n, row stride ldc floats) = A (m x K; strides ars, acs in floats) @ rows + bias[i] per row i when bias
+ * != 0. Row kk of B is the f32 array at byte pointer tab[kk].
+ */
+export function directGemm(
+  m: i32, n: i32, K: i32, a: usize, ars: i32, acs: i32, tab: usize, bias: usize, c: usize, ldc: i32,
+): void {
+  const arsB = <usize>ars << 2;
+  const acsB = <usize>acs << 2;
+  const ldcB = <usize>ldc << 2;
+  for (let t0 = 0; t0 < n; t0 += NR) {
+    const nc = min(NR, n - t0);
+    const colB = <usize>t0 << 2;
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      dtile4(K, a + <usize>i * arsB, arsB, acsB, tab, colB, c + <usize>i * ldcB + colB, ldcB, nc,
+        bias != 0 ? bias + (<usize>i << 2) : 0);
+    }
+    for (; i < m; i++) {
+      dtile1(K, a + <usize>i * arsB, acsB, tab, colB, c + <usize>i * ldcB + colB, nc,
+        bias != 0 ? bias + (<usize>i << 2) : 0);
+    }
+  }
+}
+
+/** Lane mask keeping the last rem (1..3) lanes of a vector. */
+// @ts-ignore: decorator
+@inline function tailMask(rem: i32): v128 {
+  return rem == 1 ? i32x4(0, 0, 0, -1) : rem == 2 ? i32x4(0, 0, -1, -1) : i32x4(0, -1, -1, -1);
+}
+
+/** Sum over t in [len4, len) of a[t] * b[t] (scalar). */
+// @ts-ignore: decorator
+@inline function scalarTail(len4: i32, len: i32, ap: usize, bp: usize): f32 {
+  let s: f32 = 0;
+  for (let t = len4; t < len; t++) s += load<f32>(ap + (<usize>t << 2)) * load<f32>(bp + (<usize>t << 2));
+  return s;
+}
+
+/** 4 x 2 block of dotAccumulate: a rows at a0..a3, b rows at b0, b1. */
+function dot42(len: i32, a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, b1: usize, acc: usize, rs: usize): void {
+  let s00 = v128.load(acc), s01 = v128.load(acc, 16);
+  let s10 = v128.load(acc + rs), s11 = v128.load(acc + rs, 16);
+  let s20 = v128.load(acc + 2 * rs), s21 = v128.load(acc + 2 * rs, 16);
+  let s30 = v128.load(acc + 3 * rs), s31 = v128.load(acc + 3 * rs, 16);
+  const len4 = len & ~3;
+  const end = <usize>len4 << 2;
+  for (let o: usize = 0; o < end; o += 16) {
+    const v0 = v128.load(b0 + o);
+    const v1 = v128.load(b1 + o);
+    let av = v128.load(a0 + o);
+    s00 = f32x4.add(s00, f32x4.mul(av, v0));
+    s01 = f32x4.add(s01, f32x4.mul(av, v1));
+    av = v128.load(a1 + o);
+    s10 = f32x4.add(s10, f32x4.mul(av, v0));
+    s11 = f32x4.add(s11, f32x4.mul(av, v1));
+    av = v128.load(a2 + o);
+    s20 = f32x4.add(s20, f32x4.mul(av, v0));
+    s21 = f32x4.add(s21, f32x4.mul(av, v1));
+    av = v128.load(a3 + o);
+    s30 = f32x4.add(s30, f32x4.mul(av, v0));
+    s31 = f32x4.add(s31, f32x4.mul(av, v1));
+  }
+  if (len4 < len && len >= 4) {
+    // the last full vector [len - 4, len) with the lanes before len4 (already counted) cleared in both operands
+    const m = tailMask(len - len4);
+    const o = <usize>(len - 4) << 2;
+    const v0 = v128.and(v128.load(b0 + o), m);
+    const v1 = v128.and(v128.load(b1 + o), m);
+    let av = v128.and(v128.load(a0 + o), m);
+    s00 = f32x4.add(s00, f32x4.mul(av, v0));
+    s01 = f32x4.add(s01, f32x4.mul(av, v1));
+    av = v128.and(v128.load(a1 + o), m);
+    s10 = f32x4.add(s10, f32x4.mul(av, v0));
+    s11 = f32x4.add(s11, f32x4.mul(av, v1));
+    av = v128.and(v128.load(a2 + o), m);
+    s20 = f32x4.add(s20, f32x4.mul(av, v0));
+    s21 = f32x4.add(s21, f32x4.mul(av, v1));
+    av = v128.and(v128.load(a3 + o), m);
+    s30 = f32x4.add(s30, f32x4.mul(av, v0));
+    s31 = f32x4.add(s31, f32x4.mul(av, v1));
+  } else if (len4 < len) {
+    s00 = f32x4.replace_lane(s00, 0, f32x4.extract_lane(s00, 0) + scalarTail(len4, len, a0, b0));
+    s01 = f32x4.replace_lane(s01, 0, f32x4.extract_lane(s01, 0) + scalarTail(len4, len, a0, b1));
+    s10 = f32x4.replace_lane(s10, 0, f32x4.extract_lane(s10, 0) + scalarTail(len4, len, a1, b0));
+    s11 = f32x4.replace_lane(s11, 0, f32x4.extract_lane(s11, 0) + scalarTail(len4, len, a1, b1));
+    s20 = f32x4.replace_lane(s20, 0, f32x4.extract_lane(s20, 0) + scalarTail(len4, len, a2, b0));
+    s21 = f32x4.replace_lane(s21, 0, f32x4.extract_lane(s21, 0) + scalarTail(len4, len, a2, b1));
+    s30 = f32x4.replace_lane(s30, 0, f32x4.extract_lane(s30, 0) + scalarTail(len4, len, a3, b0));
+    s31 = f32x4.replace_lane(s31, 0, f32x4.extract_lane(s31, 0) + scalarTail(len4, len, a3, b1));
+  }
+  v128.store(acc, s00); v128.store(acc, s01, 16);
+  v128.store(acc + rs, s10); v128.store(acc + rs, s11, 16);
+  v128.store(acc + 2 * rs, s20); v128.store(acc + 2 * rs, s21, 16);
+  v128.store(acc + 3 * rs, s30); v128.store(acc + 3 * rs, s31, 16);
+}
+
+/** 1 x 1 block of dotAccumulate. */
+function dot11(len: i32, a0: usize, b0: usize, acc: usize): void {
+  let s = v128.load(acc);
+  const len4 = len & ~3;
+  const end = <usize>len4 << 2;
+  for (let o: usize = 0; o < end; o += 16) s = f32x4.add(s, f32x4.mul(v128.load(a0 + o), v128.load(b0 + o)));
+  if (len4 < len) s = f32x4.replace_lane(s, 0, f32x4.extract_lane(s, 0) + scalarTail(len4, len, a0, b0));
+  v128.store(acc, s);
+}
+
+/**
+ * acc (ma x mb f32x4 vectors, row-major, 16 bytes each) += lane-wise a-row[i] . b-row[j] over t < len.
+ * a rows: a + i * lda bytes... given as base a and row stride ldaB in bytes; b rows: byte pointers at tab[j].
+ */
+export function dotAccumulate(ma: i32, mb: i32, len: i32, a: usize, ldaB: usize, tab: usize, acc: usize): void {
+  const rs = <usize>mb << 4;
+  let i = 0;
+  for (; i + 4 <= ma; i += 4) {
+    const a0 = a + <usize>i * ldaB;
+    const accRow = acc + <usize>i * rs;
+    let j = 0;
+    for (; j + 2 <= mb; j += 2) {
+      dot42(len, a0, a0 + ldaB, a0 + 2 * ldaB, a0 + 3 * ldaB,
+        load<usize>(tab + (<usize>j << 2)), load<usize>(tab + (<usize>j << 2), 4), accRow + (<usize>j << 4), rs);
+    }
+    for (; j < mb; j++) {
+      const bp = load<usize>(tab + (<usize>j << 2));
+      for (let r = 0; r < 4; r++) dot11(len, a0 + <usize>r * ldaB, bp, accRow + <usize>r * rs + (<usize>j << 4));
+    }
+  }
+  for (; i < ma; i++) {
+    const a0 = a + <usize>i * ldaB;
+    for (let j = 0; j < mb; j++) {
+      dot11(len, a0, load<usize>(tab + (<usize>j << 2)), acc + <usize>i * rs + (<usize>j << 4));
+    }
+  }
+}
+
+/** The sum of v's lanes, in lane order. */
+// @ts-ignore: decorator
+@inline export function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
