@@ -4,7 +4,7 @@
  * float targets, backward, step; then validation accuracy; the best model saved), with checkpoints to
  * resume, metrics.jsonl and curves.svg.
  */
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import '../ops/methods.js';
@@ -189,10 +189,5 @@ export async function train(config: TrainConfig, io: TrainIO = { log: (l) => con
   const fileList = [...files].map((f) => resolve(f));
   io.log(`best val acc ${bestAcc.toFixed(4)} at epoch ${bestEpoch}; ${seconds.toFixed(1)} s on ${info.name}; wrote ${[...files].join(', ') || 'nothing (no epochs left to run)'}`);
   return { bestAcc, bestEpoch, history, seconds, backend: info.name, files: fileList };
-}
-
-/** For tests and tools: whether `dir` holds the files a finished run leaves. */
-export function runFilesExist(dir: string): boolean {
-  return ['metrics.jsonl', 'curves.svg', LAST].every((f) => existsSync(join(dir, f)));
 }
 

@@ -57,9 +57,3 @@ export function unaryMap(a: Tensor, f: (x: number) => number, dtype: DType = a.d
   for (let i = 0; i < n; i++) out[i] = f(ad[i]);
   return new Tensor(out, a.shape, dtype);
 }
-
-/** Throw if a float-only op gets an integer tensor that cannot be promoted meaningfully. */
-export function toFloat(a: Tensor): Tensor {
-  if (a.dtype === 'float32') return a;
-  return new Tensor(Float32Array.from(a.data as ArrayLike<number>), a.shape, 'float32');
-}

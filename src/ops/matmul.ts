@@ -6,7 +6,6 @@ import { Tensor, shapeSize, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { getBackend } from '../backend/select.js';
 import { broadcastIndex, broadcastShapes, sumToShape } from './broadcast.js';
-import { toFloat } from './elementwise.js';
 
 /** Matrix product with torch.matmul's shape rules. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -51,7 +50,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /** Materialise x broadcast to (...batch, r, c) as a flat Float32Array (no copy when already that size). */
 function expandBatch(x: Tensor, batch: number[], r: number, c: number): Float32Array {
-  const xd = toFloat(x).data as Float32Array;
+  const xd = x.data as Float32Array; // float32: matmul checked the dtypes
   const nb = shapeSize(batch);
   if (xd.length === nb * r * c) return xd;
   const xBatch = x.ndim <= 2 ? [] : x.shape.slice(0, -2);
