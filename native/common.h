@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
+#include <new>
 #include <string>
 
 namespace nt {
@@ -47,6 +48,11 @@ struct Region {
 inline Region region(const F32& a) { return Region{a.data, a.len * sizeof(float)}; }
 inline Region region(const F64& a) { return Region{a.data, a.len * sizeof(double)}; }
 inline Region region(const Idx& a) { return Region{a.data, a.len * (a.i32 ? 4 : 1)}; }
+
+/** A kernel returns false only when it could not get scratch memory. */
+inline void checkAlloc(bool ok) {
+  if (!ok) throw std::bad_alloc();
+}
 
 constexpr double kMaxSafeInteger = 9007199254740991.0;  // 2**53 - 1
 
@@ -209,22 +215,43 @@ class Args {
   }
 
   /** Like noOverlap, but the two may also be exactly the same memory (an in-place elementwise kernel). */
-  void sameOrNoOverlap(const F32& a, const char* an, const F32& b, const char* bn) const {
-    if (a.data == b.data && a.len == b.len) return;
-    if (a.len == 0 || b.len == 0) return;
-    uintptr_t a0 = reinterpret_cast<uintptr_t>(a.data), a1 = a0 + a.len * sizeof(float);
-    uintptr_t b0 = reinterpret_cast<uintptr_t>(b.data), b1 = b0 + b.len * sizeof(float);
+  void sameOrNoOverlap(const Region& a, const char* an, const Region& b, const char* bn) const {
+    if (a.data == b.data && a.bytes == b.bytes) return;
+    if (a.bytes == 0 || b.bytes == 0) return;
+    uintptr_t a0 = reinterpret_cast<uintptr_t>(a.data), a1 = a0 + a.bytes;
+    uintptr_t b0 = reinterpret_cast<uintptr_t>(b.data), b1 = b0 + b.bytes;
     if (a0 < b1 && b0 < a1)
       rangeError(std::string(an) + " and " + bn + " partly overlap in memory (" + an + " may be " + bn +
                  " itself, or not alias it)");
   }
 
-  /** RangeError if two arrays share any memory (views of one ArrayBuffer / SharedArrayBuffer). */
-  void noOverlap(const F32& a, const char* an, const F32& b, const char* bn) const {
-    if (a.len == 0 || b.len == 0) return;
-    uintptr_t a0 = reinterpret_cast<uintptr_t>(a.data), a1 = a0 + a.len * sizeof(float);
-    uintptr_t b0 = reinterpret_cast<uintptr_t>(b.data), b1 = b0 + b.len * sizeof(float);
-    if (a0 < b1 && b0 < a1) rangeError(std::string(an) + " and " + bn + " overlap in memory (" + an + " must not alias " + bn + ")");
+  /** Checks argument i is a Uint8Array or an Int32Array (or null when nullable). Returns false for null. */
+  bool idxType(size_t i, const char* name, bool nullable) const {
+    Napi::Value v = info_[i];
+    if (nullable && v.IsNull()) return false;
+    if (v.IsTypedArray()) {
+      const napi_typedarray_type t = v.As<Napi::TypedArray>().TypedArrayType();
+      if (t == napi_uint8_array || t == napi_int32_array) return true;
+    }
+    typeError(std::string("expected ") + name + " to be a Uint8Array or an Int32Array" + (nullable ? " or null" : "") +
+              ", got " + describe(v));
+  }
+
+  /** An output index array must hold offsets up to bound - 1: a Uint8Array only when bound <= 256. */
+  void idxFits(const Idx& a, const char* name, size_t bound, const char* field) const {
+    if (!a.i32 && bound > 256)
+      rangeError(std::string("expected ") + name + " to be an Int32Array when params." + field +
+                 " > 256 (a Uint8Array holds offsets < 256), got " + field + " = " + str(bound));
+  }
+
+  /** Every value of an input index array is in [0, bound). */
+  void idxValuesBelow(const Idx& a, const char* name, size_t bound, const char* field) const {
+    for (size_t i = 0; i < a.len; ++i) {
+      const int64_t v = a.i32 ? static_cast<const int32_t*>(a.data)[i] : static_cast<const uint8_t*>(a.data)[i];
+      if (v < 0 || static_cast<uint64_t>(v) >= bound)
+        rangeError(std::string("expected every ") + name + " value in [0, params." + field + " = " + str(bound) +
+                   "), got " + std::to_string(v) + " at " + str(i));
+    }
   }
 
  private:

@@ -6,7 +6,7 @@
  *
  * Layouts are contiguous row-major; conv1d uses NCL (batch, channels, length).
  */
-import type { KernelName } from './kernels.js';
+import type { KERNELS, KernelName, PARAMS, ParamsName } from './manifest.js';
 
 /** `C = alpha * op(A) @ op(B) + beta * C`, with op(A) of shape (m, k) and op(B) of shape (k, n). */
 export interface MatmulParams {
@@ -96,84 +96,72 @@ export interface BatchNormParams {
   eps: number;
 }
 
-export interface Backend {
-  readonly name: 'native' | 'wasm' | 'ref';
+/** The TS type of an array argument of the manifest. */
+type ArrayTs<A> = A extends { readonly type: 'f32' } ? Float32Array
+  : A extends { readonly type: 'f64' } ? Float64Array
+  : Uint8Array | Int32Array;
+type ArgTs<A> = A extends { readonly nullable: true } ? ArrayTs<A> | null : ArrayTs<A>;
+type ArgsTs<T extends readonly unknown[]> = { -readonly [I in keyof T]: ArgTs<T[I]> };
 
-  /** C (m, n) = alpha * op(A) @ op(B) + beta * C. A, B must not alias C. */
-  matmul(a: Float32Array, b: Float32Array, c: Float32Array, p: MatmulParams): void;
-
-  /** y (n, cOut, lOut) = conv1d(x (n, cIn, l), w (cOut, cIn/groups, k)) + bias (cOut) if given. Overwrites y. */
-  conv1dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, p: Conv1dParams): void;
-
-  /** gx (n, cIn, l) = d loss / d x given gy (n, cOut, lOut). Overwrites gx. */
-  conv1dBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: Conv1dParams): void;
-
-  /**
-   * gw (cOut, cIn/groups, k) = d loss / d w; gb (cOut) = sum of gy over n and lOut if given.
-   * Overwrites gw and gb.
-   */
-  conv1dBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, gb: Float32Array | null, p: Conv1dParams): void;
-
-  /**
-   * In-place SGD on one parameter (see {@link SgdParams}). `buf` is required when momentum != 0 and is
-   * ignored otherwise; on `firstStep` its old contents are ignored. All arrays have the same length; grad
-   * may not alias param or buf.
-   */
-  sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, p: SgdParams): void;
-
-  /**
-   * y = x where !(x < 0), else +0 (torch.relu: NaN of either sign and -0 pass through). Same lengths; y may
-   * be x itself (in place) but must not partly overlap it.
-   */
-  reluForward(x: Float32Array, y: Float32Array): void;
-
-  /**
-   * gx = gy where the relu output y is > 0 or NaN, else +0 (PyTorch's threshold_backward, `y <= 0 ? 0 : gy`).
-   * Same lengths; gx may be gy itself (in place) but must not partly overlap it, nor overlap y.
-   */
-  reluBackward(y: Float32Array, gy: Float32Array, gx: Float32Array): void;
-
-  /**
-   * y (n, c, lOut) = max over each window of x (n, c, l) (see {@link Pool1dParams}); idx (n, c, lOut) = the
-   * argmax as the offset j in its window (input position o * stride - padding + j * dilation). Ties keep the
-   * first maximum; a NaN wins (the last NaN of a window, PyTorch's `v > max || isnan(v)`); -0 and +0 tie.
-   * idx is a Uint8Array (only when k <= 256) or an Int32Array. Overwrites y and idx; no argument overlaps another.
-   */
-  maxPool1dForward(x: Float32Array, y: Float32Array, idx: Uint8Array | Int32Array, p: Pool1dParams): void;
-
-  /**
-   * gx (n, c, l) = the sum of gy (n, c, lOut) over the windows whose argmax (idx, as written by
-   * maxPool1dForward; each in [0, k)) is each position; 0 elsewhere. Overwrites gx; gx overlaps neither
-   * gy nor idx.
-   */
-  maxPool1dBackward(gy: Float32Array, idx: Uint8Array | Int32Array, gx: Float32Array, p: Pool1dParams): void;
-
-  /**
-   * y (n, c, inner) = (x - mean) * invstd * weight + bias per channel, computed in float64 as
-   * `x * scale + shift` (scale = invstd * weight, shift = bias - mean * scale) and rounded once; weight /
-   * bias null mean 1 / 0. Training: first mean = batch mean, invstd = 1 / sqrt(biased batch var + eps)
-   * (float64 sums, shifted by the channel's first value so the variance does not cancel); needs
-   * n * inner >= 1. Otherwise mean and invstd (c) are read. y overlaps no other argument.
-   */
-  batchNormForward(x: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
-    mean: Float64Array, invstd: Float64Array, y: Float32Array, p: BatchNormParams): void;
-
-  /**
-   * Gradients of batchNormForward given gy (n, c, inner) and its mean / invstd: per channel (float64 sums)
-   * sum = sum gy, dot = sum gy * (x - mean); gw = dot * invstd, gb = sum; gx = training
-   * ? (gy - (x - mean) * dot * invstd^2 / count - sum / count) * invstd * weight : gy * invstd * weight
-   * (count = n * inner). Each of gx, gw, gb may be null (not wanted). gx may be gy itself (in place: a
-   * channel's sums are taken before its gx is written) but overlaps nothing else; gw and gb overlap nothing.
-   */
-  batchNormBackward(gy: Float32Array, x: Float32Array, weight: Float32Array | null, mean: Float64Array,
-    invstd: Float64Array, gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null,
-    p: BatchNormParams): void;
+/** The params interface of each manifest params struct (their fields are checked against PARAMS below). */
+interface ParamsTs {
+  Matmul: MatmulParams;
+  Conv1d: Conv1dParams;
+  Sgd: SgdParams;
+  Pool1d: Pool1dParams;
+  BatchNorm: BatchNormParams;
 }
 
-/** Compile-time check that Backend has exactly the kernels of kernels.ts. */
-type BackendKernels = Exclude<keyof Backend, 'name'>;
+/** A kernel's call signature, from its manifest entry: the arrays in order, then the params object if any. */
+export type KernelFn<K extends KernelName> = (typeof KERNELS)[K] extends { readonly params: infer P extends ParamsName }
+  ? (...args: [...ArgsTs<(typeof KERNELS)[K]['args']>, ParamsTs[P]]) => void
+  : (...args: ArgsTs<(typeof KERNELS)[K]['args']>) => void;
+
+/** The kernels of one backend: exactly the manifest's, with the contracts documented on each below. */
+export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
+
+/**
+ * One backend. The contracts, kernel by kernel (layouts row-major, outputs overwritten unless said):
+ *
+ * - `matmul(a, b, c, p)`: C (m, n) = alpha * op(A) @ op(B) + beta * C. A, B must not alias C.
+ * - `conv1dForward(x, w, bias | null, y, p)`: y (n, cOut, lOut) = conv1d(x (n, cIn, l), w (cOut, cIn/groups, k))
+ *   + bias (cOut) if given.
+ * - `conv1dBackwardInput(gy, w, gx, p)`: gx (n, cIn, l) = d loss / d x given gy (n, cOut, lOut).
+ * - `conv1dBackwardWeight(x, gy, gw, gb | null, p)`: gw (cOut, cIn/groups, k) = d loss / d w; gb (cOut) = sum
+ *   of gy over n and lOut if given.
+ * - `sgdStep(param, grad, buf | null, p)`: in-place SGD on one parameter (see {@link SgdParams}). `buf` is
+ *   required when momentum != 0 and ignored otherwise; on `firstStep` its old contents are ignored. All
+ *   arrays have the same length; grad may not alias param or buf.
+ * - `reluForward(x, y)`: y = x where !(x < 0), else +0 (torch.relu: NaN of either sign and -0 pass through).
+ *   y may be x itself (in place) but must not partly overlap it.
+ * - `reluBackward(y, gy, gx)`: gx = gy where the relu output y is > 0 or NaN, else +0 (PyTorch's
+ *   threshold_backward, `y <= 0 ? 0 : gy`). gx may be gy itself, and overlaps nothing else.
+ * - `maxPool1dForward(x, y, idx, p)`: y (n, c, lOut) = max over each window of x (n, c, l) (see
+ *   {@link Pool1dParams}); idx (n, c, lOut) = the argmax as the offset j in its window (input position
+ *   o * stride - padding + j * dilation). Ties keep the first maximum; a NaN wins (the last NaN of a
+ *   window, PyTorch's `v > max || isnan(v)`); -0 and +0 tie. idx is a Uint8Array (only when k <= 256) or an
+ *   Int32Array.
+ * - `maxPool1dBackward(gy, idx, gx, p)`: gx (n, c, l) = the sum of gy (n, c, lOut) over the windows whose
+ *   argmax (idx, each in [0, k)) is each position; 0 elsewhere.
+ * - `batchNormForward(x, weight | null, bias | null, mean, invstd, y, p)`: y (n, c, inner) = (x - mean) *
+ *   invstd * weight + bias per channel, computed in float64 as `x * scale + shift` (scale = invstd * weight,
+ *   shift = bias - mean * scale) and rounded once; weight / bias null mean 1 / 0. Training: first mean =
+ *   batch mean, invstd = 1 / sqrt(biased batch var + eps) (float64 sums, shifted by the channel's first
+ *   value so the variance does not cancel); needs n * inner >= 1. Otherwise mean and invstd (c) are read.
+ * - `batchNormBackward(gy, x, weight | null, mean, invstd, gx | null, gw | null, gb | null, p)`: per channel
+ *   (float64 sums) sum = sum gy, dot = sum gy * (x - mean); gw = dot * invstd, gb = sum; gx = training
+ *   ? (gy - (x - mean) * dot * invstd^2 / count - sum / count) * invstd * weight : gy * invstd * weight
+ *   (count = n * inner). gx may be gy itself (a channel's sums are taken before its gx is written).
+ *
+ * Aliasing: an array a kernel writes overlaps no other argument, except the in-place pairs above
+ * (src/backend/manifest.ts, enforced by the native addon).
+ */
+export type Backend = Kernels & { readonly name: 'native' | 'wasm' | 'ref' };
+
+/** Compile-time check that each params interface has exactly the fields of its manifest struct. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const BACKEND_MATCHES_KERNELS: Same<BackendKernels, KernelName> = true;
+type FieldsMatch = { [P in ParamsName]: Same<keyof ParamsTs[P], keyof (typeof PARAMS)[P]> };
+export const PARAMS_MATCH_MANIFEST: FieldsMatch[ParamsName] = true;
 
 /** Output length of a conv1d / pooling window, PyTorch's formula (floor mode). */
 export function convOutLength(l: number, k: number, stride: number, padding: number, dilation: number): number {

@@ -9,37 +9,19 @@
  * It is context-aware, so it also loads inside worker_threads.
  */
 import { createRequire } from 'node:module';
-import type {
-  Backend, BatchNormParams, Conv1dParams, MatmulParams, Pool1dParams, SgdParams,
-} from './backend.js';
-import { KERNEL_NAMES } from './kernels.js';
+import type { Backend, Kernels } from './backend.js';
+import { KERNEL_NAMES } from './manifest.js';
 
-/** The addon's exports (native/addon.cc). */
+/** The addon's exports (native/addon.cc): the manifest's kernels, with the Backend's signatures. */
 export interface NativeAddon {
-  readonly kernels: {
-    matmul(a: Float32Array, b: Float32Array, c: Float32Array, p: MatmulParams): void;
-    conv1dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, p: Conv1dParams): void;
-    conv1dBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: Conv1dParams): void;
-    conv1dBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, gb: Float32Array | null,
-      p: Conv1dParams): void;
-    sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, p: SgdParams): void;
-    reluForward(x: Float32Array, y: Float32Array): void;
-    reluBackward(y: Float32Array, gy: Float32Array, gx: Float32Array): void;
-    maxPool1dForward(x: Float32Array, y: Float32Array, idx: Uint8Array | Int32Array, p: Pool1dParams): void;
-    maxPool1dBackward(gy: Float32Array, idx: Uint8Array | Int32Array, gx: Float32Array, p: Pool1dParams): void;
-    batchNormForward(x: Float32Array, weight: Float32Array | null, bias: Float32Array | null, mean: Float64Array,
-      invstd: Float64Array, y: Float32Array, p: BatchNormParams): void;
-    batchNormBackward(gy: Float32Array, x: Float32Array, weight: Float32Array | null, mean: Float64Array,
-      invstd: Float64Array, gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null,
-      p: BatchNormParams): void;
-  };
+  readonly kernels: Kernels;
   info(): NativeInfo;
   setNumThreads(n: number): void;
 }
 
 export interface NativeInfo {
   /** The kernel variant chosen for this CPU. */
-  isa: 'avx2' | 'baseline';
+  isa: 'avx512' | 'avx2' | 'baseline';
   /** Thread pool size, including the calling thread. */
   threads: number;
 }
@@ -69,69 +51,14 @@ export function loadNativeAddon(): NativeAddon {
   }
 }
 
-/** The Backend over the addon's kernels. */
-class NativeBackend implements Backend {
-  readonly name = 'native' as const;
-  readonly #k: NativeAddon['kernels'];
+let backend: Backend | undefined;
 
-  constructor(kernels: NativeAddon['kernels']) {
-    this.#k = kernels;
-  }
-
-  matmul(a: Float32Array, b: Float32Array, c: Float32Array, p: MatmulParams): void {
-    this.#k.matmul(a, b, c, p);
-  }
-
-  conv1dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, p: Conv1dParams): void {
-    this.#k.conv1dForward(x, w, bias, y, p);
-  }
-
-  conv1dBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: Conv1dParams): void {
-    this.#k.conv1dBackwardInput(gy, w, gx, p);
-  }
-
-  conv1dBackwardWeight(x: Float32Array, gy: Float32Array, gw: Float32Array, gb: Float32Array | null,
-    p: Conv1dParams): void {
-    this.#k.conv1dBackwardWeight(x, gy, gw, gb, p);
-  }
-
-  sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, p: SgdParams): void {
-    this.#k.sgdStep(param, grad, buf, p);
-  }
-
-  reluForward(x: Float32Array, y: Float32Array): void {
-    this.#k.reluForward(x, y);
-  }
-
-  reluBackward(y: Float32Array, gy: Float32Array, gx: Float32Array): void {
-    this.#k.reluBackward(y, gy, gx);
-  }
-
-  maxPool1dForward(x: Float32Array, y: Float32Array, idx: Uint8Array | Int32Array, p: Pool1dParams): void {
-    this.#k.maxPool1dForward(x, y, idx, p);
-  }
-
-  maxPool1dBackward(gy: Float32Array, idx: Uint8Array | Int32Array, gx: Float32Array, p: Pool1dParams): void {
-    this.#k.maxPool1dBackward(gy, idx, gx, p);
-  }
-
-  batchNormForward(x: Float32Array, weight: Float32Array | null, bias: Float32Array | null, mean: Float64Array,
-    invstd: Float64Array, y: Float32Array, p: BatchNormParams): void {
-    this.#k.batchNormForward(x, weight, bias, mean, invstd, y, p);
-  }
-
-  batchNormBackward(gy: Float32Array, x: Float32Array, weight: Float32Array | null, mean: Float64Array,
-    invstd: Float64Array, gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null,
-    p: BatchNormParams): void {
-    this.#k.batchNormBackward(gy, x, weight, mean, invstd, gx, gw, gb, p);
-  }
-}
-
-let backend: NativeBackend | undefined;
-
-/** The native backend. Throws an Error with the reason if the addon is not built or cannot load here. */
+/**
+ * The native backend: the addon's kernel functions themselves (no forwarders; the addon validates every
+ * argument). Throws an Error with the reason if the addon is not built or cannot load here.
+ */
 export function loadNativeBackend(): Backend {
-  backend ??= new NativeBackend(loadNativeAddon().kernels);
+  backend ??= Object.freeze({ name: 'native' as const, ...loadNativeAddon().kernels });
   return backend;
 }
 

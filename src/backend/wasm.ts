@@ -11,43 +11,40 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type {
-  Backend, BatchNormParams, Conv1dParams, MatmulParams, Pool1dParams, SgdParams,
-} from './backend.js';
-import { MEMORY_BOUND_KERNELS } from './kernels.js';
+import type { Backend, Conv1dParams, Kernels } from './backend.js';
+import {
+  KERNEL_NAMES, formulaLength, kernelSpec, paramFields, type ArraySpec, type KernelName,
+} from './manifest.js';
 import { reluBackward, reluForward } from './ref/relu.js';
 import { maxPool1dBackward, maxPool1dForward } from './ref/max-pool1d.js';
 import { batchNormBackward, batchNormForward } from './ref/batch-norm.js';
 
 /**
- * The kernels this backend serves with the ref backend's TypeScript (run by the JIT on the caller's
- * arrays) instead of the module: the memory-bound ones, where staging the arrays into linear memory and
- * back would cost more than the compute. The module exports every other kernel.
+ * The kernels this backend serves with TypeScript run by the JIT on the caller's arrays, instead of the
+ * module: memory-bound ones where staging the arrays into linear memory and back costs more than the
+ * work. The module exports every other kernel (test/backend/drift.test.ts).
  */
-export const WASM_TS_KERNELS = MEMORY_BOUND_KERNELS;
+const TS_KERNELS: Partial<Kernels> = {
+  reluForward, reluBackward, maxPool1dForward, maxPool1dBackward, batchNormForward, batchNormBackward,
+};
+export const WASM_TS_KERNELS = Object.keys(TS_KERNELS) as KernelName[];
 
 const WASM_URL = new URL('../../wasm/build/nodetorch.wasm', import.meta.url);
 const PAGE_BYTES = 65536;
 
 /**
- * The raw exports of wasm/build/nodetorch.wasm: pointers are byte offsets into `memory`, booleans 0/1, a
- * pointer of 0 means "absent", `ws` is a workspace sized per kernel (see wasm/assembly/<kernel>.ts headers).
+ * The raw exports of wasm/build/nodetorch.wasm (the convention of wasm/assembly/index.ts): each kernel
+ * takes one byte pointer per array argument of its manifest entry (0 = null; an index array's pointer is
+ * followed by 1 for Int32Array, 0 for Uint8Array), then its workspace pointer if the module exports
+ * `<kernel>Workspace`, then `len` if an array sizes the kernel, then its params fields in manifest order
+ * (booleans 0/1). `<kernel>Workspace(len?, ...params)` gives the workspace's size in floats.
  */
+type WasmFn = (...args: number[]) => number | void;
 interface WasmExports {
   readonly memory: WebAssembly.Memory;
   __heapBase(): number;
   __panelWidth(): number;
-  matmul(a: number, b: number, c: number, ws: number, m: number, n: number, k: number,
-    transA: number, transB: number, alpha: number, beta: number): void;
-  conv1dForward(x: number, w: number, bias: number, y: number, ws: number, n: number, cIn: number, cOut: number,
-    l: number, k: number, stride: number, padding: number, dilation: number, groups: number, lOut: number): void;
-  conv1dBackwardInput(gy: number, w: number, gx: number, ws: number, n: number, cIn: number, cOut: number,
-    l: number, k: number, stride: number, padding: number, dilation: number, groups: number, lOut: number): void;
-  conv1dBackwardWeight(x: number, gy: number, gw: number, gb: number, ws: number, n: number, cIn: number,
-    cOut: number, l: number, k: number, stride: number, padding: number, dilation: number, groups: number,
-    lOut: number): void;
-  sgdStep(param: number, grad: number, buf: number, len: number, lr: number, momentum: number, dampening: number,
-    weightDecay: number, nesterov: number, maximize: number, firstStep: number): void;
+  readonly [name: string]: WasmFn | WebAssembly.Memory;
 }
 
 /** `i32x4.splat(0); i8x16.popcnt` in a function: validates only where SIMD128 is supported. */
@@ -99,55 +96,119 @@ function directWsFloats(rows: number, p: Conv1dParams, nr: number, lOut = p.lOut
   return Math.ceil((rows * k) / 4) * 4 + rows * stride * phaseLen;
 }
 
-/** Bytes for `count` floats, rounded up to 16 so that every region starts 16-byte aligned. */
-function regionBytes(count: number): number {
-  return Math.ceil(count / 4) * 16;
+/** Workspace floats of the kernels whose module predates `<kernel>Workspace` exports. */
+const LEGACY_WORKSPACE: Partial<Record<KernelName, (p: Conv1dParams & { k: number }, nr: number) => number>> = {
+  matmul: (p, nr) => p.k * nr,
+  conv1dForward: (p, nr) => directWsFloats(p.cIn / p.groups, p, nr),
+  conv1dBackwardInput: (p, nr) => (p.stride === 1
+    ? Math.ceil((p.cOut * (p.cIn / p.groups) * p.k) / 4) * 4 + directWsFloats(p.cOut / p.groups, p, nr, p.l)
+    : Math.ceil(((p.cIn / p.groups) * p.k * p.lOut) / 4) * 4 + (p.cOut / p.groups) * nr),
+  conv1dBackwardWeight: (p, nr) => (p.k === 1 && p.stride === 1 && p.padding === 0
+    ? p.lOut * nr
+    : (4 * p.cOut * (p.cIn / p.groups) * p.k) / p.groups + directWsFloats(p.cIn / p.groups, p, nr)),
+};
+
+type AnyArray = Float32Array | Float64Array | Uint8Array | Int32Array;
+
+/** Bytes rounded up to 16 so that every region starts 16-byte aligned. */
+function regionBytes(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
 }
 
-/** Copy the first `count` floats of src (fewer if it is shorter) to the view at byte offset `at`. */
-function copyIn(view: Float32Array, at: number, src: Float32Array, count: number): void {
-  view.set(src.length > count ? src.subarray(0, count) : src, at / 4);
+/** One kernel call staged through linear memory, driven by the kernel's manifest entry. */
+function stagedKernel(name: KernelName, owner: WasmBackend): (...args: unknown[]) => void {
+  const spec = kernelSpec(name);
+  const arrays: readonly ArraySpec[] = spec.args;
+  const fields = paramFields(name).map(([f]) => f);
+  const sizedByArray = arrays.some((a) => a.len === 'any');
+  const legacyWs = LEGACY_WORKSPACE[name];
+  return (...args: unknown[]) => {
+    const params = (spec.params ? args[arrays.length] : {}) as Record<string, unknown>;
+    const lengths: Record<string, number> = {};
+    const bytes: number[] = [];
+    let writes = 0;
+    arrays.forEach((a, i) => {
+      const arr = args[i] as AnyArray | null;
+      const n = formulaLength(a.len, params, lengths, arr?.length);
+      lengths[a.name] = n;
+      bytes.push(arr === null ? 0 : n * (arr.BYTES_PER_ELEMENT));
+      if (a.role !== 'in' && arr !== null) writes += n;
+    });
+    if (writes === 0) return;
+    const scalars: number[] = [];
+    if (sizedByArray) scalars.push(lengths[arrays.find((a) => a.len === 'any')!.name]!);
+    for (const f of fields) scalars.push(Number(params[f]));
+    const wsFn = owner.exports[`${name}Workspace`] as WasmFn | undefined;
+    const wsFloats = wsFn ? Number(wsFn(...scalars))
+      : legacyWs ? legacyWs(params as unknown as Conv1dParams, owner.panelWidth) : -1;
+    const { mem, at } = owner.stage(wsFloats >= 0 ? [...bytes, 4 * wsFloats] : bytes);
+    const call: number[] = [];
+    arrays.forEach((a, i) => {
+      const arr = args[i] as AnyArray | null;
+      call.push(arr === null ? 0 : at[i]!);
+      if (a.type === 'idx') call.push(arr instanceof Int32Array ? 1 : 0);
+      if (arr !== null && a.role !== 'out') copyIn(mem, at[i]!, arr, bytes[i]!);
+    });
+    if (wsFloats >= 0) call.push(at[arrays.length]!);
+    (owner.exports[name] as WasmFn)(...call, ...scalars);
+    arrays.forEach((a, i) => {
+      const arr = args[i] as AnyArray | null;
+      if (arr !== null && a.role !== 'in') copyOut(mem, at[i]!, arr, bytes[i]!);
+    });
+  };
 }
 
-/** Copy `count` floats at byte offset `at` into dst, never past dst's end. */
-function copyOut(view: Float32Array, at: number, dst: Float32Array, count: number): void {
-  const start = at / 4;
-  dst.set(view.subarray(start, start + Math.min(count, dst.length)));
+/** Copy the first `count` bytes of src (fewer if it is shorter) to linear memory at `at`. */
+function copyIn(mem: Uint8Array, at: number, src: AnyArray, count: number): void {
+  mem.set(new Uint8Array(src.buffer, src.byteOffset, Math.min(count, src.byteLength)), at);
 }
 
-class WasmBackend implements Backend {
+/** Copy `count` bytes at `at` into dst, never past dst's end. */
+function copyOut(mem: Uint8Array, at: number, dst: AnyArray, count: number): void {
+  new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength).set(mem.subarray(at, at + Math.min(count, dst.byteLength)));
+}
+
+/**
+ * The wasm backend: for each manifest kernel, the module's export through stagedKernel(), or its
+ * TypeScript from TS_KERNELS. No per-kernel forwarders.
+ */
+class WasmBackend {
   readonly name = 'wasm' as const;
-  readonly #ex: WasmExports;
+  readonly exports: WasmExports;
   /** First byte of the scratch region (heap base rounded up to 16). */
   readonly #base: number;
   /** GEMM panel width of the module, in floats: workspaces scale with it. */
-  readonly #nr: number;
-  #view: Float32Array;
+  readonly panelWidth: number;
+  #mem: Uint8Array;
 
   constructor(ex: WasmExports) {
-    this.#ex = ex;
+    this.exports = ex;
     this.#base = Math.ceil(ex.__heapBase() / 16) * 16;
-    this.#nr = ex.__panelWidth();
-    this.#view = new Float32Array(ex.memory.buffer);
+    this.panelWidth = ex.__panelWidth();
+    this.#mem = new Uint8Array(ex.memory.buffer);
+    const self = this as unknown as Record<string, unknown>;
+    for (const k of KERNEL_NAMES) {
+      self[k] = TS_KERNELS[k] ?? stagedKernel(k, this);
+    }
   }
 
   /** Current size of the module's linear memory in bytes (grows to the largest call so far, never shrinks). */
   get memoryBytes(): number {
-    return this.#ex.memory.buffer.byteLength;
+    return this.exports.memory.buffer.byteLength;
   }
 
   /**
-   * Lay out regions of the given float counts from the scratch base; grow the memory to fit and return the
-   * (possibly re-taken) view and the byte offset of each region.
+   * Lay out regions of the given byte counts from the scratch base; grow the memory to fit and return the
+   * (possibly re-taken: grow detaches views) byte view and the offset of each region.
    */
-  #stage(counts: number[]): { view: Float32Array; at: number[] } {
+  stage(counts: number[]): { mem: Uint8Array; at: number[] } {
     const at: number[] = [];
     let end = this.#base;
     for (const c of counts) {
       at.push(end);
       end += regionBytes(c);
     }
-    const memory = this.#ex.memory;
+    const memory = this.exports.memory;
     const have = memory.buffer.byteLength;
     if (end > have) {
       try {
@@ -156,118 +217,8 @@ class WasmBackend implements Backend {
         throw new RangeError(`wasm backend: cannot grow memory to ${end} bytes: ${(e as Error).message}`);
       }
     }
-    if (this.#view.buffer !== memory.buffer) this.#view = new Float32Array(memory.buffer); // grow detached it
-    return { view: this.#view, at };
-  }
-
-  matmul(a: Float32Array, b: Float32Array, c: Float32Array, p: MatmulParams): void {
-    const { m, n, k, transA, transB, alpha, beta } = p;
-    if (m === 0 || n === 0) return;
-    const { view, at: [aAt, bAt, cAt, wsAt] } = this.#stage([m * k, k * n, m * n, k * this.#nr]);
-    copyIn(view, aAt, a, m * k);
-    copyIn(view, bAt, b, k * n);
-    if (beta !== 0) copyIn(view, cAt, c, m * n);
-    this.#ex.matmul(aAt, bAt, cAt, wsAt, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta);
-    copyOut(view, cAt, c, m * n);
-  }
-
-  conv1dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, p: Conv1dParams): void {
-    const { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut } = p;
-    const xLen = n * cIn * l;
-    const wLen = cOut * (cIn / groups) * k;
-    const yLen = n * cOut * lOut;
-    if (yLen === 0) return;
-    const { view, at: [xAt, wAt, bAt, yAt, wsAt] } =
-      this.#stage([xLen, wLen, bias ? cOut : 0, yLen, directWsFloats(cIn / groups, p, this.#nr)]);
-    copyIn(view, xAt, x, xLen);
-    copyIn(view, wAt, w, wLen);
-    if (bias) copyIn(view, bAt, bias, cOut);
-    this.#ex.conv1dForward(xAt, wAt, bias ? bAt : 0, yAt, wsAt, n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut);
-    copyOut(view, yAt, y, yLen);
-  }
-
-  conv1dBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: Conv1dParams): void {
-    const { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut } = p;
-    const gyLen = n * cOut * lOut;
-    const wLen = cOut * (cIn / groups) * k;
-    const gxLen = n * cIn * l;
-    if (gxLen === 0) return;
-    // Workspace otherwise: cols (cinG*k x lOut, rounded up to 4 floats) then one packed gy panel (coutG x NR).
-    // Stride 1: packed weights, then the direct workspace over coutG gy rows producing l positions.
-    const wsLen = stride === 1
-      ? Math.ceil(wLen / 4) * 4 + directWsFloats(cOut / groups, p, this.#nr, l)
-      : Math.ceil(((cIn / groups) * k * lOut) / 4) * 4 + (cOut / groups) * this.#nr;
-    const { view, at: [gyAt, wAt, gxAt, wsAt] } = this.#stage([gyLen, wLen, gxLen, wsLen]);
-    copyIn(view, gyAt, gy, gyLen);
-    copyIn(view, wAt, w, wLen);
-    this.#ex.conv1dBackwardInput(gyAt, wAt, gxAt, wsAt, n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut);
-    copyOut(view, gxAt, gx, gxLen);
-  }
-
-  conv1dBackwardWeight(
-    x: Float32Array, gy: Float32Array, gw: Float32Array, gb: Float32Array | null, p: Conv1dParams,
-  ): void {
-    const { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut } = p;
-    const xLen = n * cIn * l;
-    const gyLen = n * cOut * lOut;
-    const gwLen = cOut * (cIn / groups) * k;
-    // Workspace: 1x1 stride-1 unpadded: one packed panel of x^T (lOut x NR); otherwise f32x4 partial sums
-    // (4 floats per weight of one group) then the direct workspace over cinG input rows.
-    const wsLen = k === 1 && stride === 1 && padding === 0
-      ? lOut * this.#nr
-      : (4 * gwLen) / groups + directWsFloats(cIn / groups, p, this.#nr);
-    const { view, at: [xAt, gyAt, gwAt, gbAt, wsAt] } =
-      this.#stage([xLen, gyLen, gwLen, gb ? cOut : 0, wsLen]);
-    copyIn(view, xAt, x, xLen);
-    copyIn(view, gyAt, gy, gyLen);
-    this.#ex.conv1dBackwardWeight(
-      xAt, gyAt, gwAt, gb ? gbAt : 0, wsAt, n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut);
-    copyOut(view, gwAt, gw, gwLen);
-    if (gb) copyOut(view, gbAt, gb, cOut);
-  }
-
-  sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, p: SgdParams): void {
-    const { lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep } = p;
-    const len = param.length;
-    if (len === 0) return;
-    const withBuf = momentum !== 0; // the kernel reads/writes its buf region only then
-    const { view, at: [pAt, gAt, bAt] } = this.#stage([len, len, withBuf ? len : 0]);
-    copyIn(view, pAt, param, len);
-    copyIn(view, gAt, grad, len);
-    if (withBuf && buf && !firstStep) copyIn(view, bAt, buf, len); // first step ignores old contents
-    this.#ex.sgdStep(pAt, gAt, bAt, len, lr, momentum, dampening, weightDecay,
-      nesterov ? 1 : 0, maximize ? 1 : 0, firstStep ? 1 : 0);
-    copyOut(view, pAt, param, len);
-    if (withBuf && buf) copyOut(view, bAt, buf, len);
-  }
-
-  // The WASM_TS_KERNELS: the ref TypeScript on the caller's arrays (no staging).
-
-  reluForward(x: Float32Array, y: Float32Array): void {
-    reluForward(x, y);
-  }
-
-  reluBackward(y: Float32Array, gy: Float32Array, gx: Float32Array): void {
-    reluBackward(y, gy, gx);
-  }
-
-  maxPool1dForward(x: Float32Array, y: Float32Array, idx: Uint8Array | Int32Array, p: Pool1dParams): void {
-    maxPool1dForward(x, y, idx, p);
-  }
-
-  maxPool1dBackward(gy: Float32Array, idx: Uint8Array | Int32Array, gx: Float32Array, p: Pool1dParams): void {
-    maxPool1dBackward(gy, idx, gx, p);
-  }
-
-  batchNormForward(x: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
-    mean: Float64Array, invstd: Float64Array, y: Float32Array, p: BatchNormParams): void {
-    batchNormForward(x, weight, bias, mean, invstd, y, p);
-  }
-
-  batchNormBackward(gy: Float32Array, x: Float32Array, weight: Float32Array | null, mean: Float64Array,
-    invstd: Float64Array, gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null,
-    p: BatchNormParams): void {
-    batchNormBackward(gy, x, weight, mean, invstd, gx, gw, gb, p);
+    if (this.#mem.buffer !== memory.buffer) this.#mem = new Uint8Array(memory.buffer);
+    return { mem: this.#mem, at };
   }
 }
 
@@ -275,7 +226,7 @@ class WasmBackend implements Backend {
  * Instantiate the wasm backend (synchronously; the compiled module is cached, each call gets its own memory).
  * Throws an Error naming the reason when the module is missing or SIMD128 is unsupported.
  */
-export function loadWasmBackend(): WasmBackend {
+export function loadWasmBackend(): WasmBackend & Backend {
   const instance = new WebAssembly.Instance(compileModule(), {
     env: {
       // Only reachable in a debug build (release uses --noAssert); turn it into a JS error.
@@ -284,7 +235,7 @@ export function loadWasmBackend(): WasmBackend {
       },
     },
   });
-  return new WasmBackend(instance.exports as unknown as WasmExports);
+  return new WasmBackend(instance.exports as unknown as WasmExports) as unknown as WasmBackend & Backend;
 }
 
 export type { WasmBackend };

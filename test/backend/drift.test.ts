@@ -1,6 +1,6 @@
 /** The one kernel list (kernels.ts) must equal the native exports, the wasm exports and the Backend methods. */
 import { describe, expect, it } from 'vitest';
-import { KERNEL_NAMES } from '../../src/backend/kernels.js';
+import { KERNEL_NAMES } from '../../src/backend/manifest.js';
 import { refBackend } from '../../src/backend/ref/index.js';
 import { loadNativeAddon } from '../../src/backend/native.js';
 import { WASM_TS_KERNELS, wasmExportNames } from '../../src/backend/wasm.js';

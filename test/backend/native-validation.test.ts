@@ -14,7 +14,7 @@ import { refBackend } from '../../src/backend/ref/index.js';
 import {
   convOutLength, type BatchNormParams, type Conv1dParams, type MatmulParams, type Pool1dParams, type SgdParams,
 } from '../../src/backend/backend.js';
-import { KERNEL_NAMES, type KernelName } from '../../src/backend/kernels.js';
+import { KERNEL_NAMES, type KernelName } from '../../src/backend/manifest.js';
 import { loadNativeAddon, loadNativeBackend, nativeInfo, setNativeThreads, type NativeAddon } from '../../src/backend/native.js';
 import { expectClose } from '../helpers/allclose.js';
 import { randomArray } from '../helpers/random.js';

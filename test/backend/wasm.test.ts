@@ -7,7 +7,7 @@
 import { describe, it, expect } from 'vitest';
 import { WASM_TS_KERNELS, loadWasmBackend, wasmExportNames, wasmInfo } from '../../src/backend/wasm.js';
 import { refBackend } from '../../src/backend/ref/index.js';
-import { KERNEL_NAMES } from '../../src/backend/kernels.js';
+import { KERNEL_NAMES } from '../../src/backend/manifest.js';
 import { convOutLength, type Conv1dParams, type MatmulParams, type SgdParams } from '../../src/backend/backend.js';
 import { expectClose } from '../helpers/allclose.js';
 import { randomArray } from '../helpers/random.js';

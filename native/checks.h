@@ -1,0 +1,87 @@
+// The checks of each params struct that go beyond its fields' kinds (those are read and checked by the
+// generated entries, native/generated/entries.h): PyTorch's rules and the output-length formulas. Each
+// throws a RangeError / TypeError naming the kernel through Args.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common.h"
+#include "kernels/kernels.h"
+
+namespace nt {
+
+inline void checkMatmul(const Args&, const MatmulArgs&) {}
+
+/** groups divides cIn and cOut; lOut = floor((l + 2 * padding - dilation * (k - 1) - 1) / stride) + 1. */
+inline void checkConv1d(const Args& args, const Conv1dArgs& c) {
+  if (c.cIn % c.groups != 0)
+    args.rangeError("expected params.groups = " + str(c.groups) + " to divide params.cIn = " + str(c.cIn));
+  if (c.cOut % c.groups != 0)
+    args.rangeError("expected params.groups = " + str(c.groups) + " to divide params.cOut = " + str(c.cOut));
+  // In int64 without overflow: l, padding <= 2**53 so l + 2 * padding < 2**55; the span is checked.
+  const int64_t padded = static_cast<int64_t>(c.l) + 2 * static_cast<int64_t>(c.padding);
+  const uint64_t km1 = c.k - 1;
+  if (km1 != 0 && c.dilation > static_cast<uint64_t>(INT64_MAX / 4) / km1)
+    args.rangeError("params.dilation * (params.k - 1) is too large");
+  const int64_t span = static_cast<int64_t>(c.dilation * km1) + 1;  // the dilated kernel's length
+  const int64_t num = padded - span, s = static_cast<int64_t>(c.stride);
+  const int64_t expected = (num >= 0 ? num / s : -((-num + s - 1) / s)) + 1;
+  if (expected < 0)
+    args.rangeError("the dilated kernel (dilation * (k - 1) + 1 = " + std::to_string(span) +
+                    ") is longer than the padded input (l + 2 * padding = " + std::to_string(padded) + ")");
+  if (c.lOut != static_cast<uint64_t>(expected))
+    args.rangeError("expected params.lOut = floor((l + 2 * padding - dilation * (k - 1) - 1) / stride) + 1 = " +
+                    std::to_string(expected) + ", got " + str(c.lOut));
+}
+
+/** PyTorch's SGD rule: nesterov needs momentum > 0 and dampening = 0 (the >= 0 rules are field kinds). */
+inline void checkSgd(const Args& args, const SgdArgs& s) {
+  if (s.nesterov && (s.momentum <= 0 || s.dampening != 0))
+    args.rangeError("nesterov needs params.momentum > 0 and params.dampening = 0");
+}
+
+/** sgdStep reads buf only when momentum != 0 in float32 (the kernel's precision); then it is required. */
+inline bool sgdUsesBuf(const Args& args, const SgdArgs& s, bool present) {
+  const bool used = static_cast<float>(s.momentum) != 0.0f;
+  if (used && !present) args.typeError("expected buf to be a Float32Array when params.momentum != 0, got null");
+  return used;
+}
+
+/**
+ * padding <= k / 2, and lOut is PyTorch's pooling output length in floor or in ceil mode (so every
+ * window holds a real element).
+ */
+inline void checkPool1d(const Args& args, const Pool1dArgs& q) {
+  if (q.padding > q.k / 2)
+    args.rangeError("expected params.padding <= params.k / 2 = " + str(q.k / 2) + ", got " + str(q.padding));
+  const uint64_t km1 = q.k - 1;
+  if (km1 != 0 && q.dilation > static_cast<uint64_t>(INT64_MAX / 4) / km1)
+    args.rangeError("params.dilation * (params.k - 1) is too large");
+  // l, padding <= 2**53, so these fit in int64.
+  const int64_t span = static_cast<int64_t>(q.dilation * km1) + 1;
+  const int64_t padded = static_cast<int64_t>(q.l) + 2 * static_cast<int64_t>(q.padding);
+  const int64_t num = padded - span;
+  if (num < 0)
+    args.rangeError("the dilated kernel (dilation * (k - 1) + 1 = " + std::to_string(span) +
+                    ") is longer than the padded input (l + 2 * padding = " + std::to_string(padded) + ")");
+  const int64_t s = static_cast<int64_t>(q.stride);
+  const int64_t floorOut = num / s + 1;
+  int64_t ceilOut = (num + s - 1) / s + 1;
+  if ((ceilOut - 1) * s >= static_cast<int64_t>(q.l) + static_cast<int64_t>(q.padding)) ceilOut--;
+  const int64_t lOut = static_cast<int64_t>(q.lOut);
+  if (lOut != floorOut && lOut != ceilOut)
+    args.rangeError("expected params.lOut = " + std::to_string(floorOut) +
+                    " (floor((l + 2 * padding - dilation * (k - 1) - 1) / stride) + 1)" +
+                    (ceilOut != floorOut ? " or " + std::to_string(ceilOut) + " (ceil mode)" : std::string()) +
+                    ", got " + str(q.lOut));
+}
+
+/** Training computes batch statistics: each channel needs at least one value. */
+inline void checkBatchNorm(const Args& args, const BatchNormArgs& b) {
+  if (b.training && b.c > 0 && (b.n == 0 || b.inner == 0))
+    args.rangeError("expected params.n * params.inner >= 1 when training, got n = " + str(b.n) +
+                    ", inner = " + str(b.inner));
+}
+
+}  // namespace nt

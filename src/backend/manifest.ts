@@ -1,0 +1,229 @@
+/**
+ * THE kernel manifest: every kernel's name, arguments and params, written once. Everything else derives
+ * from it:
+ * - the TS `Backend` type (src/backend/backend.ts, a mapped type over KERNELS);
+ * - the native adapter (src/backend/native.ts: the addon's functions are the backend's methods) and the
+ *   wasm adapter (src/backend/wasm.ts: one generic staging routine reads the argument list);
+ * - the C++ params structs, kernel table, exports and argument validation of the addon
+ *   (native/generated/manifest.h, written by `npm run gen:native` = scripts/gen-native-manifest.ts;
+ *   test/backend/drift.test.ts fails when the committed header is stale);
+ * - the malformed-call tables of test/backend/native-validation.test.ts.
+ *
+ * Adding a kernel = one entry here + `npm run gen:native` + its bodies (ref, native, wasm) + its tests.
+ *
+ * Argument rules, enforced by the addon and relied on by every backend:
+ * - an array's length must equal its `len` formula exactly (a product of params fields; `(a/b)` divides;
+ *   `=x` means "the same length as array x", and the first array with `len: 'any'` sets it);
+ * - an array that the kernel writes (`out`/`inout`) overlaps no other argument in memory, except the
+ *   arguments named in its `inPlace` list, which it may be exactly (same memory and length);
+ * - null is accepted only for `nullable` arrays.
+ */
+
+/** How a params field is read and checked (native/common.h). */
+export type FieldKind =
+  | 'size' // an integer in [0, 2**53 - 1]
+  | 'positive' // an integer in [1, 2**53 - 1]
+  | 'real' // a finite number
+  | 'nonNegative' // a finite number >= 0
+  | 'flag'; // true or false (no truthiness)
+
+/** Element type of an array argument: Float32Array, Float64Array, or an index array (Uint8Array | Int32Array). */
+export type ArrayType = 'f32' | 'f64' | 'idx';
+
+/** Whether the kernel reads an array, writes it (old contents ignored), or both. */
+export type ArrayRole = 'in' | 'out' | 'inout';
+
+export interface ArraySpec {
+  readonly name: string;
+  readonly type: ArrayType;
+  readonly role: ArrayRole;
+  /** A product of params fields (e.g. `n*cIn*l`, `cOut*(cIn/groups)*k`), `any`, or `=<array name>`. */
+  readonly len: string;
+  readonly nullable?: boolean;
+  /** Arguments this written array may be exactly (in place); it overlaps no other argument. */
+  readonly inPlace?: readonly string[];
+  /**
+   * Index arrays: values are window offsets in [0, params[bound]); an output needs an Int32Array when
+   * params[bound] > 256, and an input's values are range-checked.
+   */
+  readonly idxBound?: string;
+  /** Only used when this C++ predicate on the params holds (native/checks.h); else ignored (passed as null). */
+  readonly usedWhen?: string;
+}
+
+/** A params struct: field name -> kind, in the order of the C++ struct and the wasm export's scalars. */
+export const PARAMS = {
+  Matmul: {
+    m: 'size', n: 'size', k: 'size', transA: 'flag', transB: 'flag', alpha: 'real', beta: 'real',
+  },
+  Conv1d: {
+    n: 'size', cIn: 'size', cOut: 'size', l: 'size', k: 'positive', stride: 'positive', padding: 'size',
+    dilation: 'positive', groups: 'positive', lOut: 'size',
+  },
+  Sgd: {
+    lr: 'nonNegative', momentum: 'nonNegative', dampening: 'real', weightDecay: 'nonNegative', nesterov: 'flag',
+    maximize: 'flag',
+    firstStep: 'flag',
+  },
+  Pool1d: {
+    n: 'size', c: 'size', l: 'positive', k: 'positive', stride: 'positive', padding: 'size', dilation: 'positive',
+    lOut: 'size',
+  },
+  BatchNorm: { n: 'size', c: 'size', inner: 'size', training: 'flag', eps: 'nonNegative' },
+} as const satisfies Record<string, Record<string, FieldKind>>;
+
+export type ParamsName = keyof typeof PARAMS;
+
+export interface KernelSpec {
+  readonly args: readonly ArraySpec[];
+  /** The params object (last argument), or absent when the sizes come from the arrays' lengths alone. */
+  readonly params?: ParamsName;
+  /** One line for the generated C++ and the docs; the full contract is on the Backend type. */
+  readonly doc: string;
+}
+
+const CONV_X = 'n*cIn*l';
+const CONV_W = 'cOut*(cIn/groups)*k';
+const CONV_Y = 'n*cOut*lOut';
+const BN_X = 'n*c*inner';
+
+export const KERNELS = {
+  matmul: {
+    doc: 'C (m, n) = alpha * op(A) @ op(B) + beta * C',
+    params: 'Matmul',
+    args: [
+      { name: 'a', type: 'f32', role: 'in', len: 'm*k' },
+      { name: 'b', type: 'f32', role: 'in', len: 'k*n' },
+      { name: 'c', type: 'f32', role: 'inout', len: 'm*n' },
+    ],
+  },
+  conv1dForward: {
+    doc: 'y (n, cOut, lOut) = conv1d(x, w) + bias',
+    params: 'Conv1d',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: CONV_X },
+      { name: 'w', type: 'f32', role: 'in', len: CONV_W },
+      { name: 'bias', type: 'f32', role: 'in', len: 'cOut', nullable: true },
+      { name: 'y', type: 'f32', role: 'out', len: CONV_Y },
+    ],
+  },
+  conv1dBackwardInput: {
+    doc: 'gx (n, cIn, l) = d loss / d x',
+    params: 'Conv1d',
+    args: [
+      { name: 'gy', type: 'f32', role: 'in', len: CONV_Y },
+      { name: 'w', type: 'f32', role: 'in', len: CONV_W },
+      { name: 'gx', type: 'f32', role: 'out', len: CONV_X },
+    ],
+  },
+  conv1dBackwardWeight: {
+    doc: 'gw (cOut, cIn/groups, k) = d loss / d w; gb (cOut) = sum of gy',
+    params: 'Conv1d',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: CONV_X },
+      { name: 'gy', type: 'f32', role: 'in', len: CONV_Y },
+      { name: 'gw', type: 'f32', role: 'out', len: CONV_W },
+      { name: 'gb', type: 'f32', role: 'out', len: 'cOut', nullable: true },
+    ],
+  },
+  sgdStep: {
+    doc: 'one in-place SGD update (PyTorch 1.13 semantics and rounding)',
+    params: 'Sgd',
+    args: [
+      { name: 'param', type: 'f32', role: 'inout', len: 'any' },
+      { name: 'grad', type: 'f32', role: 'in', len: '=param' },
+      { name: 'buf', type: 'f32', role: 'inout', len: '=param', nullable: true, usedWhen: 'sgdUsesBuf' },
+    ],
+  },
+  reluForward: {
+    doc: 'y = relu(x); y may be x (in place)',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: 'any' },
+      { name: 'y', type: 'f32', role: 'out', len: '=x', inPlace: ['x'] },
+    ],
+  },
+  reluBackward: {
+    doc: 'gx = (y > 0 or NaN) ? gy : 0; gx may be gy (in place)',
+    args: [
+      { name: 'y', type: 'f32', role: 'in', len: 'any' },
+      { name: 'gy', type: 'f32', role: 'in', len: '=y' },
+      { name: 'gx', type: 'f32', role: 'out', len: '=y', inPlace: ['gy'] },
+    ],
+  },
+  maxPool1dForward: {
+    doc: 'y (n, c, lOut) = window max of x; idx = offset of the max in its window',
+    params: 'Pool1d',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: 'n*c*l' },
+      { name: 'y', type: 'f32', role: 'out', len: 'n*c*lOut' },
+      { name: 'idx', type: 'idx', role: 'out', len: 'n*c*lOut', idxBound: 'k' },
+    ],
+  },
+  maxPool1dBackward: {
+    doc: 'gx (n, c, l) = gy summed into each window argmax',
+    params: 'Pool1d',
+    args: [
+      { name: 'gy', type: 'f32', role: 'in', len: 'n*c*lOut' },
+      { name: 'idx', type: 'idx', role: 'in', len: 'n*c*lOut', idxBound: 'k' },
+      { name: 'gx', type: 'f32', role: 'out', len: 'n*c*l' },
+    ],
+  },
+  batchNormForward: {
+    doc: 'y = (x - mean) * invstd * weight + bias; training: mean, invstd = batch statistics',
+    params: 'BatchNorm',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: BN_X },
+      { name: 'weight', type: 'f32', role: 'in', len: 'c', nullable: true },
+      { name: 'bias', type: 'f32', role: 'in', len: 'c', nullable: true },
+      { name: 'mean', type: 'f64', role: 'inout', len: 'c' },
+      { name: 'invstd', type: 'f64', role: 'inout', len: 'c' },
+      { name: 'y', type: 'f32', role: 'out', len: BN_X },
+    ],
+  },
+  batchNormBackward: {
+    doc: 'gx, gw, gb of batchNormForward (each may be null); gx may be gy (in place)',
+    params: 'BatchNorm',
+    args: [
+      { name: 'gy', type: 'f32', role: 'in', len: BN_X },
+      { name: 'x', type: 'f32', role: 'in', len: BN_X },
+      { name: 'weight', type: 'f32', role: 'in', len: 'c', nullable: true },
+      { name: 'mean', type: 'f64', role: 'in', len: 'c' },
+      { name: 'invstd', type: 'f64', role: 'in', len: 'c' },
+      { name: 'gx', type: 'f32', role: 'out', len: BN_X, nullable: true, inPlace: ['gy'] },
+      { name: 'gw', type: 'f32', role: 'out', len: 'c', nullable: true },
+      { name: 'gb', type: 'f32', role: 'out', len: 'c', nullable: true },
+    ],
+  },
+} as const satisfies Record<string, KernelSpec>;
+
+export type KernelName = keyof typeof KERNELS;
+
+/** Every kernel name, in manifest order. */
+export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
+
+/** A kernel's spec, widened (for code that walks the manifest). */
+export function kernelSpec(name: KernelName): KernelSpec {
+  return KERNELS[name];
+}
+
+/** The params fields of a kernel in order (empty when it takes no params object). */
+export function paramFields(name: KernelName): [string, FieldKind][] {
+  const p = kernelSpec(name).params;
+  return p === undefined ? [] : (Object.entries(PARAMS[p]) as [string, FieldKind][]);
+}
+
+/**
+ * The length a `len` formula asks for, given the params and the arrays' lengths so far (`any` and `=x`
+ * read `lengths`). Used by the wasm adapter and the tests; the addon evaluates the same formulas in C++.
+ */
+export function formulaLength(formula: string, params: Record<string, unknown>, lengths: Record<string, number>,
+  self?: number): number {
+  if (formula === 'any') return self ?? 0;
+  if (formula.startsWith('=')) return lengths[formula.slice(1)] ?? 0;
+  let r = 1;
+  for (const factor of formula.split('*')) {
+    const q = /^\((\w+)\/(\w+)\)$/.exec(factor);
+    r *= q ? Math.floor(Number(params[q[1]!]) / Number(params[q[2]!])) : Number(params[factor]);
+  }
+  return r;
+}
