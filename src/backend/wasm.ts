@@ -15,9 +15,9 @@ import type { Backend, Conv1dParams, Kernels } from './backend.js';
 import {
   KERNEL_NAMES, formulaLength, kernelSpec, paramFields, type ArraySpec, type KernelName,
 } from './manifest.js';
-import { reluBackward, reluForward } from './ref/relu.js';
-import { maxPool1dBackward, maxPool1dForward } from './ref/max-pool1d.js';
-import { batchNormBackward, batchNormForward } from './ref/batch-norm.js';
+import { reluBackward, reluForward } from './wasm-ts/relu.js';
+import { maxPool1dBackward, maxPool1dForward } from './wasm-ts/max-pool1d.js';
+import { batchNormBackward, batchNormForward } from './wasm-ts/batch-norm.js';
 
 /**
  * The kernels this backend serves with TypeScript run by the JIT on the caller's arrays, instead of the

@@ -1,9 +1,8 @@
 import type { BatchNormParams } from '../backend.js';
 
 /*
- * Reference batchNorm kernels over x (n, c, inner): channel ch is the runs [b * c * inner + ch * inner,
- * + inner) for b < n. Every sum is float64 with two accumulators per sum (shorter float dependency
- * chains); the per-element results are float64, rounded once.
+ * Reference batchNorm kernels over x (n, c, inner): element (b, ch, i) is at (b * c + ch) * inner + i.
+ * Sums are float64; per-element results are computed in float64 and rounded once to float32.
  */
 
 /** y = x * scale + shift per channel; in training, first mean / invstd from the batch. */
@@ -12,29 +11,30 @@ export function batchNormForward(
   mean: Float64Array, invstd: Float64Array, y: Float32Array, p: BatchNormParams,
 ): void {
   const { n, c, inner, training, eps } = p;
-  const rowStride = c * inner;
-  if (training) {
-    const count = n * inner;
-    for (let ch = 0; ch < c; ch++) {
-      // One pass: sums of x - shift and of its square, shifted by the channel's first value so the
-      // variance does not cancel when |mean| >> std.
-      const shift = x[ch * inner];
+  const at = (b: number, ch: number, i: number) => (b * c + ch) * inner + i;
+  for (let ch = 0; ch < c; ch++) {
+    if (training) {
+      // Sums of x - shift and its square, shifted by the channel's first value so the variance does not
+      // cancel when |mean| >> std.
+      const count = n * inner;
+      const shift = x[at(0, ch, 0)]!;
       let s = 0;
       let q = 0;
-      for (let b = 0, o = ch * inner; b < n; b++, o += rowStride) {
-        const sq = channelSums(x, o, o + inner, shift);
-        s += sq[0];
-        q += sq[1];
+      for (let b = 0; b < n; b++) {
+        for (let i = 0; i < inner; i++) {
+          const d = x[at(b, ch, i)]! - shift;
+          s += d;
+          q += d * d;
+        }
       }
-      const v = Math.max(q - (s * s) / count, 0); // sum of squared deviations
       mean[ch] = shift + s / count;
-      invstd[ch] = 1 / Math.sqrt(v / count + eps);
+      invstd[ch] = 1 / Math.sqrt(Math.max(q - (s * s) / count, 0) / count + eps);
     }
-  }
-  for (let ch = 0; ch < c; ch++) {
-    const scale = invstd[ch] * (weight ? weight[ch] : 1);
-    const shift = (bias ? bias[ch] : 0) - mean[ch] * scale;
-    for (let b = 0, o = ch * inner; b < n; b++, o += rowStride) affine(x, y, o, o + inner, scale, shift);
+    const scale = invstd[ch]! * (weight ? weight[ch]! : 1);
+    const shift = (bias ? bias[ch]! : 0) - mean[ch]! * scale;
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < inner; i++) y[at(b, ch, i)] = x[at(b, ch, i)]! * scale + shift;
+    }
   }
 }
 
@@ -44,92 +44,31 @@ export function batchNormBackward(
   gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null, p: BatchNormParams,
 ): void {
   const { n, c, inner, training } = p;
-  const rowStride = c * inner;
+  const at = (b: number, ch: number, i: number) => (b * c + ch) * inner + i;
   const count = n * inner;
   for (let ch = 0; ch < c; ch++) {
-    const m = mean[ch];
+    const m = mean[ch]!;
+    const is = invstd[ch]!;
     let sum = 0;
     let dot = 0;
-    for (let b = 0, o = ch * inner; b < n; b++, o += rowStride) {
-      const sd = gradSums(gy, x, o, o + inner, m);
-      sum += sd[0];
-      dot += sd[1];
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < inner; i++) {
+        const g = gy[at(b, ch, i)]!;
+        sum += g;
+        dot += g * (x[at(b, ch, i)]! - m);
+      }
     }
-    const is = invstd[ch];
     if (gw) gw[ch] = dot * is;
     if (gb) gb[ch] = sum;
     if (!gx) continue;
-    const s = is * (weight ? weight[ch] : 1);
-    if (training) {
-      const k = (dot * is * is) / count;
-      const gm = sum / count;
-      for (let b = 0, o = ch * inner; b < n; b++, o += rowStride) gradInput(gy, x, gx, o, o + inner, m, k, gm, s);
-    } else {
-      for (let b = 0, o = ch * inner; b < n; b++, o += rowStride) scaleInto(gy, gx, o, o + inner, s);
+    const s = is * (weight ? weight[ch]! : 1);
+    const k = training ? (dot * is * is) / count : 0;
+    const gm = training ? sum / count : 0;
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < inner; i++) {
+        const o = at(b, ch, i);
+        gx[o] = training ? (gy[o]! - (x[o]! - m) * k - gm) * s : gy[o]! * s;
+      }
     }
   }
-}
-
-const pair = new Float64Array(2);
-
-/** [sum (x - shift), sum (x - shift)^2] over xd[p..e), in `pair` (read it before the next call). */
-function channelSums(xd: Float32Array, p: number, e: number, shift: number): Float64Array {
-  let s0 = 0;
-  let s1 = 0;
-  let q0 = 0;
-  let q1 = 0;
-  for (; p + 1 < e; p += 2) {
-    const d0 = xd[p] - shift;
-    const d1 = xd[p + 1] - shift;
-    s0 += d0;
-    q0 += d0 * d0;
-    s1 += d1;
-    q1 += d1 * d1;
-  }
-  if (p < e) {
-    const d = xd[p] - shift;
-    s0 += d;
-    q0 += d * d;
-  }
-  pair[0] = s0 + s1;
-  pair[1] = q0 + q1;
-  return pair;
-}
-
-/** [sum g, sum g * (x - m)] over [p, e), in `pair` (read it before the next call). */
-function gradSums(gd: Float32Array, xd: Float32Array, p: number, e: number, m: number): Float64Array {
-  let s0 = 0;
-  let s1 = 0;
-  let d0 = 0;
-  let d1 = 0;
-  for (; p + 1 < e; p += 2) {
-    const g0 = gd[p];
-    const g1 = gd[p + 1];
-    s0 += g0;
-    d0 += g0 * (xd[p] - m);
-    s1 += g1;
-    d1 += g1 * (xd[p + 1] - m);
-  }
-  if (p < e) {
-    s0 += gd[p];
-    d0 += gd[p] * (xd[p] - m);
-  }
-  pair[0] = s0 + s1;
-  pair[1] = d0 + d1;
-  return pair;
-}
-
-/** y = x * scale + shift over [p, e). */
-function affine(xd: Float32Array, y: Float32Array, p: number, e: number, scale: number, shift: number): void {
-  for (; p < e; p++) y[p] = xd[p] * scale + shift;
-}
-
-/** gx = (g - (x - m) * k - gm) * s over [p, e). */
-function gradInput(gd: Float32Array, xd: Float32Array, gx: Float32Array, p: number, e: number, m: number, k: number, gm: number, s: number): void {
-  for (; p < e; p++) gx[p] = (gd[p] - (xd[p] - m) * k - gm) * s;
-}
-
-/** gx = g * s over [p, e). */
-function scaleInto(gd: Float32Array, gx: Float32Array, p: number, e: number, s: number): void {
-  for (; p < e; p++) gx[p] = gd[p] * s;
 }
