@@ -116,7 +116,7 @@ function regionBytes(bytes: number): number {
 }
 
 /** One kernel call staged through linear memory, driven by the kernel's manifest entry. */
-function stagedKernel(name: KernelName, owner: WasmBackend): (...args: unknown[]) => void {
+function stagedKernel(name: KernelName, owner: Stager): (...args: unknown[]) => void {
   const spec = kernelSpec(name);
   const arrays: readonly ArraySpec[] = spec.args;
   const fields = paramFields(name).map(([f]) => f);
@@ -168,12 +168,8 @@ function copyOut(mem: Uint8Array, at: number, dst: AnyArray, count: number): voi
   new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength).set(mem.subarray(at, at + Math.min(count, dst.byteLength)));
 }
 
-/**
- * The wasm backend: for each manifest kernel, the module's export through stagedKernel(), or its
- * TypeScript from TS_KERNELS. No per-kernel forwarders.
- */
-class WasmBackend {
-  readonly name = 'wasm' as const;
+/** The module instance and its scratch region: where stagedKernel() lays out each call. */
+class Stager {
   readonly exports: WasmExports;
   /** First byte of the scratch region (heap base rounded up to 16). */
   readonly #base: number;
@@ -186,15 +182,6 @@ class WasmBackend {
     this.#base = Math.ceil(ex.__heapBase() / 16) * 16;
     this.panelWidth = ex.__panelWidth();
     this.#mem = new Uint8Array(ex.memory.buffer);
-    const self = this as unknown as Record<string, unknown>;
-    for (const k of KERNEL_NAMES) {
-      self[k] = TS_KERNELS[k] ?? stagedKernel(k, this);
-    }
-  }
-
-  /** Current size of the module's linear memory in bytes (grows to the largest call so far, never shrinks). */
-  get memoryBytes(): number {
-    return this.exports.memory.buffer.byteLength;
   }
 
   /**
@@ -219,6 +206,27 @@ class WasmBackend {
     }
     if (this.#mem.buffer !== memory.buffer) this.#mem = new Uint8Array(memory.buffer);
     return { mem: this.#mem, at };
+  }
+}
+
+/**
+ * The wasm backend: for each manifest kernel, the module's export through stagedKernel(), or its
+ * TypeScript from TS_KERNELS. No per-kernel forwarders.
+ */
+class WasmBackend {
+  readonly name = 'wasm' as const;
+  readonly #memory: WebAssembly.Memory;
+
+  constructor(ex: WasmExports) {
+    this.#memory = ex.memory;
+    const stager = new Stager(ex);
+    const self = this as unknown as Record<string, unknown>;
+    for (const k of KERNEL_NAMES) self[k] = TS_KERNELS[k] ?? stagedKernel(k, stager);
+  }
+
+  /** Current size of the module's linear memory in bytes (grows to the largest call so far, never shrinks). */
+  get memoryBytes(): number {
+    return this.#memory.buffer.byteLength;
   }
 }
 

@@ -1,13 +1,24 @@
-/** The one kernel list (kernels.ts) must equal the native exports, the wasm exports and the Backend methods. */
+/**
+ * The kernel manifest (src/backend/manifest.ts) against everything built from it: the committed generated
+ * C++ (native/generated/), the addon's raw exports, the wasm module's raw exports and every backend's
+ * methods. A drifted addon or module fails here (it is loaded raw, not through the adapters, which refuse
+ * a drifted build); only an addon that was never built (no compiler) is skipped.
+ */
 import { describe, expect, it } from 'vitest';
-import { KERNEL_NAMES } from '../../src/backend/manifest.js';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { KERNEL_NAMES, kernelSpec } from '../../src/backend/manifest.js';
 import { refBackend } from '../../src/backend/ref/index.js';
-import { loadNativeAddon } from '../../src/backend/native.js';
 import { WASM_TS_KERNELS, wasmExportNames } from '../../src/backend/wasm.js';
 import { availableBackends } from '../../src/backend/select.js';
+import { staleGeneratedFiles } from '../../scripts/gen-native-manifest.js';
 
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 const kernels = sorted(KERNEL_NAMES);
+const ADDON = fileURLToPath(new URL('../../build/Release/nodetorch.node', import.meta.url));
+
+/** Every own and inherited enumerable-or-not function-valued property except the constructor. */
 const methodsOf = (o: object) => {
   const names = new Set<string>();
   for (let p: object | null = o; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
@@ -17,34 +28,39 @@ const methodsOf = (o: object) => {
   }
   return names;
 };
-const isNative = availableBackends().some((b) => b.name === 'native');
-const isWasm = availableBackends().some((b) => b.name === 'wasm');
 
-describe('kernel list drift', () => {
-  it('ref backend methods equal kernels.ts', () => {
-    expect(sorted(methodsOf(refBackend))).toEqual(kernels);
+describe('kernel manifest drift', () => {
+  it('native/generated/ is what the manifest generates (run npm run gen:native)', () => {
+    expect(staleGeneratedFiles()).toEqual([]);
   });
 
-  it.skipIf(!isNative)('native addon kernel exports equal kernels.ts (skipped when the addon is not built)', () => {
-    expect(sorted(Object.keys(loadNativeAddon().kernels))).toEqual(kernels);
-  });
-
-  it('the kernels the wasm backend serves from TS are distinct kernels of kernels.ts', () => {
-    const all: readonly string[] = KERNEL_NAMES;
-    for (const k of WASM_TS_KERNELS) expect(all, k).toContain(k);
-    expect(new Set(WASM_TS_KERNELS).size).toBe(WASM_TS_KERNELS.length);
-  });
-
-  it.skipIf(!isWasm)('wasm module exports equal kernels.ts minus WASM_TS_KERNELS, plus memory and __ helpers (skipped when not built)', () => {
-    const names = wasmExportNames().filter((n) => n !== 'memory' && !n.startsWith('__'));
-    const fromTs: readonly string[] = WASM_TS_KERNELS;
-    expect(sorted(names)).toEqual(kernels.filter((k) => !fromTs.includes(k)));
-  });
-
-  it('every loaded backend exposes exactly the kernels as methods', () => {
-    for (const b of availableBackends()) {
-      const ms = [...methodsOf(b)].filter((m) => (KERNEL_NAMES as readonly string[]).includes(m));
-      expect(sorted(ms), b.name).toEqual(kernels);
+  it('every manifest entry is well formed', () => {
+    for (const k of KERNEL_NAMES) {
+      const names = kernelSpec(k).args.map((a) => a.name);
+      expect(new Set(names).size, k).toBe(names.length);
+      for (const a of kernelSpec(k).args) {
+        if (a.len.startsWith('=')) expect(names, `${k}.${a.name}`).toContain(a.len.slice(1));
+        for (const other of a.inPlace ?? []) expect(names, `${k}.${a.name}`).toContain(other);
+      }
     }
+  });
+
+  it.skipIf(!existsSync(ADDON))('the built addon exports exactly the manifest kernels (skipped only when it was never built)', () => {
+    const raw = createRequire(import.meta.url)(ADDON) as { kernels: object };
+    expect(sorted(Object.keys(raw.kernels))).toEqual(kernels);
+  });
+
+  it('the wasm module exports the manifest kernels minus those served from TypeScript, plus helpers', () => {
+    const names = wasmExportNames();
+    const fromTs: readonly string[] = WASM_TS_KERNELS;
+    const kernelExports = names.filter((n) => n !== 'memory' && !n.startsWith('__') && !n.endsWith('Workspace'));
+    expect(sorted(kernelExports)).toEqual(kernels.filter((k) => !fromTs.includes(k)));
+    for (const n of names.filter((x) => x.endsWith('Workspace'))) expect(kernels).toContain(n.slice(0, -'Workspace'.length));
+    for (const k of fromTs) expect(kernels).toContain(k);
+  });
+
+  it('ref and every loaded backend have exactly the manifest kernels as methods (plus nothing else)', () => {
+    expect(sorted(methodsOf(refBackend))).toEqual(kernels);
+    for (const b of availableBackends()) expect(sorted(methodsOf(b)), b.name).toEqual(kernels);
   });
 });

@@ -14,7 +14,8 @@ import { refBackend } from '../../src/backend/ref/index.js';
 import {
   convOutLength, type BatchNormParams, type Conv1dParams, type MatmulParams, type Pool1dParams, type SgdParams,
 } from '../../src/backend/backend.js';
-import { KERNEL_NAMES, type KernelName } from '../../src/backend/manifest.js';
+import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
+import { KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../src/backend/manifest.js';
 import { loadNativeAddon, loadNativeBackend, nativeInfo, setNativeThreads, type NativeAddon } from '../../src/backend/native.js';
 import { expectClose } from '../helpers/allclose.js';
 import { randomArray } from '../helpers/random.js';
@@ -58,17 +59,13 @@ interface BadCall {
 /** f32: Float32Array; f64: Float64Array; idx: Uint8Array or Int32Array. */
 type ArrayKind = 'f32' | 'f64' | 'idx';
 
-type FieldKind = 'size' | 'positive' | 'real' | 'nonNegative' | 'flag';
+type FieldKind = ManifestFieldKind;
 
 interface KernelSpec {
   name: KernelName;
   /** Fresh valid arguments, params last. */
   valid: () => unknown[];
-  /** Array arguments: position, name, nullable, element type (default f32: Float32Array). */
-  arrays: { index: number; name: string; nullable?: boolean; kind?: ArrayKind }[];
-  /** The kernel takes no params object (its sizes come from the arrays' lengths). */
-  noParams?: boolean;
-  fields: Record<string, FieldKind>;
+  // The array arguments, the params fields and their kinds come from the manifest (fromManifest()).
   /** Kernel-specific bad calls (aliasing, divisibility, ...). */
   extra: () => BadCall[];
   /** Runs the kernel through the addon. */
@@ -128,11 +125,22 @@ function detach(a: Float32Array): void {
   structuredClone(a.buffer, { transfer: [a.buffer as ArrayBuffer] });
 }
 
-/** The generic bad calls of a kernel, from its spec, plus its extras. */
+/** A kernel's array arguments (position, name, nullable, element type) and params fields, from the manifest. */
+function fromManifest(name: KernelName) {
+  const m = kernelSpec(name);
+  return {
+    arrays: m.args.map((a, index) => ({ index, name: a.name, nullable: a.nullable ?? false, kind: a.type as ArrayKind })),
+    noParams: m.params === undefined,
+    fields: Object.fromEntries(paramFields(name)) as Record<string, FieldKind>,
+  };
+}
+
+/** The generic bad calls of a kernel, from its manifest entry, plus its extras. */
 function badCalls(spec: KernelSpec): BadCall[] {
+  const { arrays, noParams, fields } = fromManifest(spec.name);
   const out: BadCall[] = [];
   const count = spec.valid().length;
-  const pIndex = count - 1; // unused when spec.noParams
+  const pIndex = count - 1; // unused when noParams
   const withArg = (i: number, v: unknown) => () => {
     const args = spec.valid();
     args[i] = v;
@@ -148,7 +156,7 @@ function badCalls(spec: KernelSpec): BadCall[] {
   for (let n = 0; n < count; n++) {
     out.push({ label: `only ${n} arguments`, make: () => spec.valid().slice(0, n), kind: 'TypeError' });
   }
-  for (const { index, name, nullable, kind } of spec.arrays) {
+  for (const { index, name, nullable, kind } of arrays) {
     const sample = spec.valid()[index] as Float32Array | Float64Array | Uint8Array | Int32Array;
     const len = sample.length;
     const Ctor = sample.constructor as TypedCtor;
@@ -167,13 +175,13 @@ function badCalls(spec: KernelSpec): BadCall[] {
         },
         kind: 'TypeError',
       });
-      if (!spec.noParams) out.push({
+      if (!noParams) out.push({
         label: `${name} detached by a params getter`,
         make: () => {
           const args = spec.valid();
           const arr = args[index] as Float32Array;
           const p = { ...(args[pIndex] as Record<string, unknown>) };
-          const first = Object.keys(spec.fields)[0]!;
+          const first = Object.keys(fields)[0]!;
           const value = p[first];
           Object.defineProperty(p, first, { get: () => (detach(arr), value), enumerable: true });
           args[pIndex] = p;
@@ -183,11 +191,11 @@ function badCalls(spec: KernelSpec): BadCall[] {
       });
     }
   }
-  if (spec.noParams) return out.concat(spec.extra());
+  if (noParams) return out.concat(spec.extra());
   for (const [what, v] of [['undefined', undefined], ['null', null], ['a number', 42], ['a string', 'p'], ['a boolean', true]] as const) {
     out.push({ label: `params is ${what}`, make: withArg(pIndex, v), kind: 'TypeError' });
   }
-  for (const [field, kind] of Object.entries(spec.fields)) {
+  for (const [field, kind] of Object.entries(fields)) {
     out.push({ label: `params.${field} missing`, make: withParams((p) => delete p[field]), kind: 'TypeError' });
     for (const [what, v, errKind] of WRONG_FIELD_VALUES[kind]) {
       out.push({ label: `params.${field} is ${what}`, make: withParams((p) => (p[field] = v)), kind: errKind });
@@ -224,10 +232,6 @@ const SGD: SgdParams = {
 };
 const SGD_LEN = 10;
 
-const CONV_FIELDS: Record<string, FieldKind> = {
-  n: 'size', cIn: 'size', cOut: 'size', l: 'size', k: 'positive', stride: 'positive', padding: 'size',
-  dilation: 'positive', groups: 'positive', lOut: 'size',
-};
 
 /** A RangeError case: the valid call with some fields of its params object (the last argument) replaced. */
 function paramEdit<P extends object>(valid: () => unknown[]) {
@@ -347,10 +351,6 @@ function reluBackwardArgs(): unknown[] {
 const POOL: Pool1dParams = { n: 2, c: 3, l: 11, k: 3, stride: 2, padding: 1, dilation: 1, lOut: 6 };
 /** The same pooling in ceil mode: the last window starts inside the input. */
 const POOL_CEIL: Pool1dParams = { n: 2, c: 3, l: 12, k: 3, stride: 2, padding: 1, dilation: 1, lOut: 7 };
-const POOL_FIELDS: Record<string, FieldKind> = {
-  n: 'size', c: 'size', l: 'positive', k: 'positive', stride: 'positive', padding: 'size', dilation: 'positive',
-  lOut: 'size',
-};
 const POOL_X = POOL.n * POOL.c * POOL.l;
 const POOL_Y = POOL.n * POOL.c * POOL.lOut;
 
@@ -386,9 +386,6 @@ function poolParamCalls(valid: () => unknown[]): BadCall[] {
 
 const BN: BatchNormParams = { n: 3, c: 4, inner: 5, training: true, eps: 1e-5 };
 const BN_LEN = BN.n * BN.c * BN.inner;
-const BN_FIELDS: Record<string, FieldKind> = {
-  n: 'size', c: 'size', inner: 'size', training: 'flag', eps: 'nonNegative',
-};
 function bnStats(seed: number): Float64Array {
   return Float64Array.from(randomArray(BN.c, seed, 0.5, 1.5));
 }
@@ -484,8 +481,6 @@ const SPECS: KernelSpec[] = [
   {
     name: 'matmul',
     valid: matmulArgs,
-    arrays: [{ index: 0, name: 'a' }, { index: 1, name: 'b' }, { index: 2, name: 'c' }],
-    fields: { m: 'size', n: 'size', k: 'size', transA: 'flag', transB: 'flag', alpha: 'real', beta: 'real' },
     extra: () => [
       ...aliasCalls(matmulArgs, [2, 'c'], [0, 'a']),
       ...aliasCalls(matmulArgs, [2, 'c'], [1, 'b']),
@@ -504,8 +499,6 @@ const SPECS: KernelSpec[] = [
   {
     name: 'conv1dForward',
     valid: forwardArgs,
-    arrays: [{ index: 0, name: 'x' }, { index: 1, name: 'w' }, { index: 2, name: 'bias', nullable: true }, { index: 3, name: 'y' }],
-    fields: CONV_FIELDS,
     extra: () => [
       ...convParamCalls(forwardArgs),
       ...aliasCalls(forwardArgs, [3, 'y'], [0, 'x']),
@@ -524,8 +517,6 @@ const SPECS: KernelSpec[] = [
   {
     name: 'conv1dBackwardInput',
     valid: backwardInputArgs,
-    arrays: [{ index: 0, name: 'gy' }, { index: 1, name: 'w' }, { index: 2, name: 'gx' }],
-    fields: CONV_FIELDS,
     extra: () => [
       ...convParamCalls(backwardInputArgs),
       ...aliasCalls(backwardInputArgs, [2, 'gx'], [0, 'gy']),
@@ -543,8 +534,6 @@ const SPECS: KernelSpec[] = [
   {
     name: 'conv1dBackwardWeight',
     valid: backwardWeightArgs,
-    arrays: [{ index: 0, name: 'x' }, { index: 1, name: 'gy' }, { index: 2, name: 'gw' }, { index: 3, name: 'gb', nullable: true }],
-    fields: CONV_FIELDS,
     extra: () => [
       ...convParamCalls(backwardWeightArgs),
       ...aliasCalls(backwardWeightArgs, [2, 'gw'], [0, 'x']),
@@ -566,11 +555,6 @@ const SPECS: KernelSpec[] = [
   {
     name: 'sgdStep',
     valid: sgdArgs,
-    arrays: [{ index: 0, name: 'param' }, { index: 1, name: 'grad' }, { index: 2, name: 'buf', nullable: true }],
-    fields: {
-      lr: 'nonNegative', momentum: 'nonNegative', dampening: 'real', weightDecay: 'nonNegative',
-      nesterov: 'flag', maximize: 'flag', firstStep: 'flag',
-    },
     extra: () => [
       substitute('buf null with momentum != 0', sgdArgs, { 2: null }, 'TypeError'),
       substitute('nesterov with dampening != 0', sgdArgs, { 3: { ...SGD, nesterov: true } }),
@@ -594,9 +578,6 @@ const SPECS: KernelSpec[] = [
   {
     name: 'reluForward',
     valid: reluForwardArgs,
-    noParams: true,
-    arrays: [{ index: 0, name: 'x' }, { index: 1, name: 'y' }],
-    fields: {},
     extra: () => [
       ...typedAliasCalls(reluForwardArgs, [1, 'y'], [0, 'x'], { allowSame: true }),
       substitute('x empty, y not', reluForwardArgs, { 0: new Float32Array(0) }),
@@ -621,9 +602,6 @@ const SPECS: KernelSpec[] = [
   {
     name: 'reluBackward',
     valid: reluBackwardArgs,
-    noParams: true,
-    arrays: [{ index: 0, name: 'y' }, { index: 1, name: 'gy' }, { index: 2, name: 'gx' }],
-    fields: {},
     extra: () => [
       ...typedAliasCalls(reluBackwardArgs, [2, 'gx'], [1, 'gy'], { allowSame: true }),
       ...typedAliasCalls(reluBackwardArgs, [2, 'gx'], [0, 'y']),
@@ -642,8 +620,6 @@ const SPECS: KernelSpec[] = [
   {
     name: 'maxPool1dForward',
     valid: poolForwardArgs,
-    arrays: [{ index: 0, name: 'x' }, { index: 1, name: 'y' }, { index: 2, name: 'idx', kind: 'idx' }],
-    fields: POOL_FIELDS,
     extra: () => [
       ...poolParamCalls(poolForwardArgs),
       ...typedAliasCalls(poolForwardArgs, [1, 'y'], [0, 'x']),
@@ -678,8 +654,6 @@ const SPECS: KernelSpec[] = [
   {
     name: 'maxPool1dBackward',
     valid: poolBackwardArgs,
-    arrays: [{ index: 0, name: 'gy' }, { index: 1, name: 'idx', kind: 'idx' }, { index: 2, name: 'gx' }],
-    fields: POOL_FIELDS,
     extra: () => [
       ...poolParamCalls(poolBackwardArgs),
       ...typedAliasCalls(poolBackwardArgs, [2, 'gx'], [0, 'gy']),
@@ -701,11 +675,6 @@ const SPECS: KernelSpec[] = [
   {
     name: 'batchNormForward',
     valid: bnForwardArgs,
-    arrays: [
-      { index: 0, name: 'x' }, { index: 1, name: 'weight', nullable: true }, { index: 2, name: 'bias', nullable: true },
-      { index: 3, name: 'mean', kind: 'f64' }, { index: 4, name: 'invstd', kind: 'f64' }, { index: 5, name: 'y' },
-    ],
-    fields: BN_FIELDS,
     extra: () => [
       substitute('training with n = 0', bnForwardArgs, { 0: new Float32Array(0), 5: new Float32Array(0), 6: { ...BN, n: 0 } }),
       substitute('training with inner = 0', bnForwardArgs, { 0: new Float32Array(0), 5: new Float32Array(0), 6: { ...BN, inner: 0 } }),
@@ -737,12 +706,6 @@ const SPECS: KernelSpec[] = [
   {
     name: 'batchNormBackward',
     valid: bnBackwardArgs,
-    arrays: [
-      { index: 0, name: 'gy' }, { index: 1, name: 'x' }, { index: 2, name: 'weight', nullable: true },
-      { index: 3, name: 'mean', kind: 'f64' }, { index: 4, name: 'invstd', kind: 'f64' },
-      { index: 5, name: 'gx', nullable: true }, { index: 6, name: 'gw', nullable: true }, { index: 7, name: 'gb', nullable: true },
-    ],
-    fields: BN_FIELDS,
     extra: () => [
       substitute('n*c*inner overflows', bnBackwardArgs, { 8: { ...BN, n: 2 ** 30, c: 2 ** 30, inner: 2 ** 30 } }),
       ...typedAliasCalls(bnBackwardArgs, [5, 'gx'], [0, 'gy'], { allowSame: true }),

@@ -1,0 +1,91 @@
+/**
+ * The conformance suite can fail: run on deliberately broken kernels (a wrong value, a one-past-end store,
+ * a one-before-start store, a write to an input), through the same guard-band wrapper as the real run, it
+ * reports each of them; run on correct kernels it reports nothing.
+ */
+import { describe, it, expect } from 'vitest';
+import type { Backend } from '../../src/backend/backend.js';
+import type { KernelName } from '../../src/backend/manifest.js';
+import { refBackend } from '../../src/backend/ref/index.js';
+import { conformanceSuite } from '../helpers/conformance-suite.js';
+import { withGuardBands } from '../helpers/guard-bands.js';
+
+/** Runs the suite on `backend`, returning the failing tests' names and first messages. */
+function failures(backend: Backend): string[] {
+  const failed: string[] = [];
+  const path: string[] = [];
+  conformanceSuite(withGuardBands(backend), {
+    describe(name, body) {
+      path.push(name);
+      body();
+      path.pop();
+    },
+    it(name, body) {
+      try {
+        body();
+      } catch (e) {
+        failed.push(`${[...path, name].join(' > ')}: ${(e as Error).message.split('\n')[0]}`);
+      }
+    },
+  });
+  return failed;
+}
+
+/** ref with one kernel replaced. */
+function withKernel<K extends KernelName>(name: K, fn: Backend[K]): Backend {
+  return { ...refBackend, [name]: fn };
+}
+
+/** A view of the same memory one element longer at the end, or at the start. */
+const oneLonger = (a: Float32Array) => new Float32Array(a.buffer, a.byteOffset, a.length + 1);
+const oneBefore = (a: Float32Array) => new Float32Array(a.buffer, a.byteOffset - 4, a.length + 1);
+
+describe('conformance harness', () => {
+  it('passes the correct kernels (ref wrapped in guard bands)', () => {
+    expect(failures(refBackend)).toEqual([]);
+  });
+
+  it('reports a wrong value in one output element', () => {
+    const broken = withKernel('reluForward', (x, y) => {
+      refBackend.reluForward(x, y);
+      if (y.length > 2) y[y.length >> 1] = y[y.length >> 1]! + 0.5;
+    });
+    const f = failures(broken);
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.every((m) => m.includes('relu'))).toBe(true);
+  });
+
+  it('reports a slightly wrong compute kernel (conv1d forward off by 1e-3 in one output)', () => {
+    const broken = withKernel('conv1dForward', (x, w, b, y, p) => {
+      refBackend.conv1dForward(x, w, b, y, p);
+      if (y.length > 0) y[y.length - 1] = y[y.length - 1]! + 1e-3;
+    });
+    expect(failures(broken).some((m) => m.includes('forward'))).toBe(true);
+  });
+
+  it('reports a store one element past the end of an output (a SIMD tail overrun)', () => {
+    const broken = withKernel('maxPool1dBackward', (gy, idx, gx, p) => {
+      refBackend.maxPool1dBackward(gy, idx, gx, p);
+      oneLonger(gx)[gx.length] = 0;
+    });
+    const f = failures(broken);
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.some((m) => m.includes('wrote past its end'))).toBe(true);
+  });
+
+  it('reports a store one element before the start of an output', () => {
+    const broken = withKernel('sgdStep', (param, grad, buf, p) => {
+      refBackend.sgdStep(param, grad, buf, p);
+      oneBefore(param)[0] = 1;
+    });
+    expect(failures(broken).some((m) => m.includes('wrote before its start'))).toBe(true);
+  });
+
+  it('reports a kernel that writes into an input', () => {
+    const broken = withKernel('matmul', (a, b, c, p) => {
+      refBackend.matmul(a, b, c, p);
+      if (a.length > 0) a[0] = 7;
+    });
+    expect(failures(broken).some((m) => m.includes('modified its input a'))).toBe(true);
+  });
+});

@@ -1,0 +1,425 @@
+/**
+ * The conformance suite: every kernel of a backend against the naive ref backend, at sizes that straddle
+ * SIMD widths (4, 8 and 16 floats) and tiles, including empty and length-1 dimensions, with seeded random
+ * inputs. test/backend/conformance.test.ts runs it on every non-ref backend with guard bands around every
+ * output (test/helpers/guard-bands.ts); test/backend/conformance-harness.test.ts runs it on deliberately
+ * broken kernels to show that it fails.
+ */
+import { expect } from 'vitest';
+import { expectClose } from '../helpers/allclose.js';
+import { randomArray } from '../helpers/random.js';
+import { refBackend } from '../../src/backend/ref/index.js';
+import type { Backend } from '../../src/backend/backend.js';
+import {
+  convOutLength, type BatchNormParams, type Conv1dParams, type MatmulParams, type Pool1dParams, type SgdParams,
+} from '../../src/backend/backend.js';
+import { poolOutLength } from '../../src/ops/pool1d.js';
+
+/** Float32 accumulation against the float64 ref: error grows with the reduction length. */
+const tol = (reduce: number) => ({ rtol: 1e-4, atol: 1e-6 * (reduce + 1) });
+
+const MATMUL_SHAPES: [number, number, number][] = [
+  [0, 3, 4], [3, 0, 4], [3, 4, 0], [1, 1, 1], [1, 7, 1], [7, 1, 3], [3, 4, 5], [4, 4, 4], [5, 8, 9],
+  [8, 8, 8], [9, 15, 16], [16, 17, 31], [17, 33, 7], [31, 64, 65], [65, 67, 33], [2, 129, 3], [64, 1, 257],
+];
+const SCALES: [number, number][] = [[1, 0], [0.5, 1], [2, -0.5]];
+
+function convCase(
+  n: number, cIn: number, cOut: number, l: number, k: number, stride = 1, padding = 0, dilation = 1, groups = 1,
+): Conv1dParams {
+  return { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut: convOutLength(l, k, stride, padding, dilation) };
+}
+
+const CONV_CASES: Conv1dParams[] = [
+  convCase(1, 1, 1, 1, 1),
+  convCase(0, 2, 3, 5, 3, 1, 1),
+  convCase(2, 3, 4, 10, 3),
+  convCase(2, 3, 4, 10, 3, 1, 1),
+  convCase(1, 1, 32, 1200, 7, 2, 3), // the reference model's stem
+  convCase(3, 16, 24, 33, 3, 1, 1),
+  convCase(2, 8, 12, 17, 5, 1, 2),
+  convCase(2, 4, 6, 9, 3, 2, 1, 2),
+  convCase(2, 6, 4, 15, 4, 3, 2, 1, 2),
+  convCase(1, 4, 4, 8, 3, 1, 1, 1, 4), // depthwise
+  convCase(2, 5, 7, 3, 5, 1, 2), // kernel longer than input, padded
+  convCase(1, 2, 2, 4, 1, 4), // stride longer than kernel
+  convCase(2, 3, 5, 1, 1), // length 1
+  convCase(1, 9, 9, 31, 2, 1, 0, 3, 3),
+  convCase(2, 7, 8, 65, 3, 1, 1),
+];
+
+const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
+const SGD_OPTIONS: Omit<SgdParams, 'firstStep'>[] = [];
+for (const momentum of [0, 0.9]) {
+  for (const dampening of [0, 0.5]) {
+    for (const nesterov of [false, true]) {
+      if (nesterov && (momentum === 0 || dampening !== 0)) continue;
+      for (const weightDecay of [0, 1e-2]) {
+        for (const maximize of [false, true]) {
+          SGD_OPTIONS.push({ lr: 0.003, momentum, dampening, weightDecay, nesterov, maximize });
+        }
+      }
+    }
+  }
+}
+
+/** Bit-for-bit equality of two arrays (NaN payloads and the sign of zero included), naming the first difference. */
+function expectSameBits(got: Float32Array | Uint8Array | Int32Array, want: Float32Array | Uint8Array | Int32Array, what: string): void {
+  expect(got.length, `${what}: length`).toBe(want.length);
+  const asInts = (a: Float32Array | Uint8Array | Int32Array) => (a instanceof Float32Array ? new Uint32Array(a.buffer, a.byteOffset, a.length) : a);
+  const g = asInts(got);
+  const w = asInts(want);
+  for (let i = 0; i < g.length; i++) {
+    if (g[i] !== w[i]) expect.fail(`${what}: differs at ${i}: got ${got[i]}, expected ${want[i]}`);
+  }
+}
+
+/** Random values with NaNs of both signs, infinities, signed zeros and repeated values sprinkled in. */
+function specialArray(n: number, seed: number): Float32Array {
+  const a = randomArray(n, seed);
+  const specials = [Number.NaN, -Number.NaN, Infinity, -Infinity, 0, -0, 0.5, 0.5, -0.25];
+  const r = randomArray(n, seed + 1000, 0, 1);
+  for (let i = 0; i < n; i++) {
+    if (r[i]! < 0.3) a[i] = specials[Math.floor(r[i]! * 30) % specials.length]!;
+  }
+  // -NaN: flip the sign bit of some NaNs.
+  const bits = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  for (let i = 0; i < n; i += 7) if (Number.isNaN(a[i])) bits[i] = (bits[i]! | 0x80000000) >>> 0;
+  return a;
+}
+
+const ELEMENTWISE_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 1031];
+
+function poolCase(
+  n: number, c: number, l: number, k: number, stride = k, padding = 0, dilation = 1, ceilMode = false,
+): Pool1dParams & { ceilMode: boolean } {
+  return { n, c, l, k, stride, padding, dilation, lOut: poolOutLength(l, k, stride, padding, dilation, ceilMode), ceilMode };
+}
+
+const POOL_CASES = [
+  poolCase(1, 1, 1, 1),
+  poolCase(0, 3, 5, 3, 1, 1),
+  poolCase(2, 3, 10, 3, 1, 1), // the reference model's pooling
+  poolCase(2, 3, 10, 3, 2, 1),
+  poolCase(1, 2, 17, 3, 1, 0),
+  poolCase(3, 1, 33, 2),
+  poolCase(2, 2, 16, 4, 3, 2),
+  poolCase(2, 2, 15, 4, 3, 2, 1, true),
+  poolCase(1, 3, 9, 3, 2, 1, 2),
+  poolCase(1, 3, 10, 3, 2, 1, 2, true),
+  poolCase(2, 2, 8, 5, 1, 2),
+  poolCase(1, 1, 7, 7, 1, 3),
+  poolCase(2, 4, 31, 5, 2, 2, 3, true),
+  poolCase(1, 2, 5, 1, 2, 0, 1, true),
+  poolCase(1, 2, 300, 260, 7, 100), // k > 256: Int32Array offsets only
+];
+
+function bnCase(n: number, c: number, inner: number, training: boolean): BatchNormParams {
+  return { n, c, inner, training, eps: 1e-5 };
+}
+const BN_SHAPES: [number, number, number][] = [
+  [1, 1, 1], [2, 3, 1], [1, 1, 5], [3, 2, 7], [4, 5, 8], [2, 3, 9], [2, 4, 16], [3, 2, 17], [2, 3, 33], [32, 3, 61], [2, 0, 4],
+];
+
+/** The suite's describe / it (vitest's, or a collector's in the harness test). */
+export interface SuiteApi {
+  describe(name: string, body: () => void): void;
+  it(name: string, body: () => void): void;
+}
+
+/** Defines the conformance tests of `backend` through `api`. */
+export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): void {
+  describe('matmul', () => {
+    for (const [m, n, k] of MATMUL_SHAPES) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          it(`m=${m} n=${n} k=${k} transA=${transA} transB=${transB}`, () => {
+            for (const [alpha, beta] of SCALES) {
+              const a = randomArray(m * k, 1 + m);
+              const b = randomArray(k * n, 2 + n);
+              const c0 = randomArray(m * n, 3 + k);
+              if (beta === 0) c0.fill(Number.NaN); // beta = 0 must ignore C's old contents
+              const p: MatmulParams = { m, n, k, transA, transB, alpha, beta };
+              const want = c0.slice();
+              refBackend.matmul(a, b, want, p);
+              const got = c0.slice();
+              backend.matmul(a, b, got, p);
+              const t = tol(k);
+              expectClose(got, want, t.rtol, t.atol, `alpha=${alpha} beta=${beta}`);
+            }
+          });
+        }
+      }
+    }
+
+    it('works on subarray views (non-zero byteOffset)', () => {
+      const buf = randomArray(100, 9);
+      const a = buf.subarray(3, 3 + 12); // (3, 4)
+      const b = buf.subarray(20, 20 + 20); // (4, 5)
+      const p: MatmulParams = { m: 3, n: 5, k: 4, transA: false, transB: false, alpha: 1, beta: 0 };
+      const want = new Float32Array(15);
+      refBackend.matmul(a, b, want, p);
+      const got = new Float32Array(15);
+      backend.matmul(a, b, got, p);
+      expectClose(got, want, 1e-5, 1e-6);
+    });
+  });
+
+  describe('conv1d', () => {
+    for (const p of CONV_CASES) {
+      const label = `n=${p.n} cIn=${p.cIn} cOut=${p.cOut} l=${p.l} k=${p.k} s=${p.stride} p=${p.padding} d=${p.dilation} g=${p.groups}`;
+      const xLen = p.n * p.cIn * p.l;
+      const wLen = p.cOut * (p.cIn / p.groups) * p.k;
+      const yLen = p.n * p.cOut * p.lOut;
+      const x = randomArray(xLen, 11);
+      const w = randomArray(wLen, 12);
+      const bias = randomArray(p.cOut, 13);
+      const gy = randomArray(yLen, 14);
+      const reduceFwd = (p.cIn / p.groups) * p.k;
+
+      it(`forward ${label}`, () => {
+        for (const withBias of [true, false]) {
+          const want = new Float32Array(yLen).fill(Number.NaN);
+          refBackend.conv1dForward(x, w, withBias ? bias : null, want, p);
+          const got = new Float32Array(yLen).fill(Number.NaN);
+          backend.conv1dForward(x, w, withBias ? bias : null, got, p);
+          expectClose(got, want, tol(reduceFwd).rtol, tol(reduceFwd).atol, `bias=${withBias}`);
+        }
+      });
+
+      it(`backward input ${label}`, () => {
+        const want = new Float32Array(xLen).fill(Number.NaN);
+        refBackend.conv1dBackwardInput(gy, w, want, p);
+        const got = new Float32Array(xLen).fill(Number.NaN);
+        backend.conv1dBackwardInput(gy, w, got, p);
+        const r = (p.cOut / p.groups) * p.k;
+        expectClose(got, want, tol(r).rtol, tol(r).atol);
+      });
+
+      it(`backward weight ${label}`, () => {
+        for (const withBias of [true, false]) {
+          const wantW = new Float32Array(wLen).fill(Number.NaN);
+          const wantB = new Float32Array(p.cOut).fill(Number.NaN);
+          refBackend.conv1dBackwardWeight(x, gy, wantW, withBias ? wantB : null, p);
+          const gotW = new Float32Array(wLen).fill(Number.NaN);
+          const gotB = new Float32Array(p.cOut).fill(Number.NaN);
+          backend.conv1dBackwardWeight(x, gy, gotW, withBias ? gotB : null, p);
+          const r = p.n * p.lOut;
+          expectClose(gotW, wantW, tol(r).rtol, tol(r).atol, 'grad weight');
+          if (withBias) expectClose(gotB, wantB, tol(r).rtol, tol(r).atol, 'grad bias');
+          else expect(Number.isNaN(gotB[0] ?? Number.NaN)).toBe(true); // untouched when null
+        }
+      });
+    }
+  });
+
+  describe('sgdStep', () => {
+    for (const size of SGD_SIZES) {
+      it(`size ${size}, every option combination, three steps in place`, () => {
+        for (const opt of SGD_OPTIONS) {
+          const label = JSON.stringify(opt);
+          const p0 = randomArray(size, 21);
+          const refP = p0.slice();
+          const gotP = p0.slice();
+          const refBuf = new Float32Array(size).fill(Number.NaN); // first step must ignore old contents
+          const gotBuf = new Float32Array(size).fill(Number.NaN);
+          for (let step = 0; step < 3; step++) {
+            const g = randomArray(size, 30 + step);
+            const p = { ...opt, firstStep: step === 0 };
+            refBackend.sgdStep(refP, g, opt.momentum !== 0 ? refBuf : null, p);
+            backend.sgdStep(gotP, g, opt.momentum !== 0 ? gotBuf : null, p);
+            expectClose(gotP, refP, 1e-6, 1e-7, `param step ${step} ${label}`);
+            if (opt.momentum !== 0) expectClose(gotBuf, refBuf, 1e-6, 1e-7, `buf step ${step} ${label}`);
+          }
+          if (size > 0) expect(gotP).not.toEqual(p0);
+        }
+      });
+    }
+
+    it('matches hand-computed values (momentum 0.9, dampening 0.5, weight decay 0.1)', () => {
+      const param = new Float32Array([1, -2]);
+      const buf = new Float32Array(2);
+      const p = { lr: 0.1, momentum: 0.9, dampening: 0.5, weightDecay: 0.1, nesterov: false, maximize: false };
+      backend.sgdStep(param, new Float32Array([0.5, 0.25]), buf, { ...p, firstStep: true });
+      // d = g + 0.1 * w = [0.6, 0.05]; buf = d; w = w - 0.1 * buf
+      expectClose(buf, [0.6, 0.05], 1e-6, 1e-7);
+      expectClose(param, [0.94, -2.005], 1e-6, 1e-7);
+      backend.sgdStep(param, new Float32Array([0.5, 0.25]), buf, { ...p, firstStep: false });
+      // d = [0.5 + 0.094, 0.25 - 0.2005]; buf = 0.9 * buf + 0.5 * d
+      const d = [0.594, 0.0495];
+      const b = [0.9 * 0.6 + 0.5 * d[0], 0.9 * 0.05 + 0.5 * d[1]];
+      expectClose(buf, b, 1e-6, 1e-7);
+      expectClose(param, [0.94 - 0.1 * b[0], -2.005 - 0.1 * b[1]], 1e-6, 1e-7);
+    });
+  });
+
+  describe('relu', () => {
+    for (const size of ELEMENTWISE_SIZES) {
+      it(`forward and backward, size ${size}, NaN / inf / signed zeros, in place`, () => {
+        const x = specialArray(size, 40 + size);
+        const want = new Float32Array(size).fill(7);
+        refBackend.reluForward(x, want);
+        const got = new Float32Array(size).fill(7);
+        backend.reluForward(x, got);
+        expectSameBits(got, want, 'reluForward');
+        const inPlace = x.slice();
+        backend.reluForward(inPlace, inPlace);
+        expectSameBits(inPlace, want, 'reluForward in place');
+
+        const gy = specialArray(size, 60 + size);
+        const wantG = new Float32Array(size).fill(7);
+        refBackend.reluBackward(want, gy, wantG);
+        const gotG = new Float32Array(size).fill(7);
+        backend.reluBackward(want, gy, gotG);
+        expectSameBits(gotG, wantG, 'reluBackward');
+        const gInPlace = gy.slice();
+        backend.reluBackward(want, gInPlace, gInPlace);
+        expectSameBits(gInPlace, wantG, 'reluBackward in place');
+      });
+    }
+
+    it('matches hand-computed values', () => {
+      const x = new Float32Array([-2, -0, 0, 3, Number.NaN, -Infinity, Infinity]);
+      const y = new Float32Array(7);
+      backend.reluForward(x, y);
+      expect(Array.from(y)).toEqual([0, -0, 0, 3, Number.NaN, 0, Infinity]);
+      expect(Object.is(y[0], 0) && Object.is(y[1], -0)).toBe(true);
+      const gx = new Float32Array(7);
+      backend.reluBackward(y, new Float32Array([1, 2, 3, 4, 5, 6, 7]), gx);
+      expect(Array.from(gx)).toEqual([0, 0, 0, 4, 5, 0, 7]);
+    });
+  });
+
+  describe('maxPool1d', () => {
+    for (const pc of POOL_CASES) {
+      const { ceilMode, ...p } = pc;
+      const label = `n=${p.n} c=${p.c} l=${p.l} k=${p.k} s=${p.stride} p=${p.padding} d=${p.dilation} ceil=${ceilMode} lOut=${p.lOut}`;
+      it(`forward and backward ${label}, NaN / -inf / ties, both offset types`, () => {
+        const rows = p.n * p.c;
+        for (const special of [false, true]) {
+          const x = special ? specialArray(rows * p.l, 70) : randomArray(rows * p.l, 71);
+          if (special) for (let i = 3; i < x.length; i += 11) x[i] = x[i - 1]!; // exact ties
+          const gy = randomArray(rows * p.lOut, 72);
+          for (const Idx of p.k <= 256 ? [Uint8Array, Int32Array] : [Int32Array]) {
+            const wantY = new Float32Array(rows * p.lOut).fill(7);
+            const wantI = new Idx(rows * p.lOut).fill(99);
+            refBackend.maxPool1dForward(x, wantY, wantI, p);
+            const gotY = new Float32Array(rows * p.lOut).fill(7);
+            const gotI = new Idx(rows * p.lOut).fill(99);
+            backend.maxPool1dForward(x, gotY, gotI, p);
+            const what = `special=${special} ${Idx.name}`;
+            expectSameBits(gotY, wantY, `y ${what}`);
+            expectSameBits(gotI, wantI, `idx ${what}`);
+            for (const v of wantI) expect(v).toBeLessThan(p.k);
+            const wantG = new Float32Array(rows * p.l).fill(Number.NaN); // overwritten, not accumulated
+            refBackend.maxPool1dBackward(gy, wantI, wantG, p);
+            const gotG = new Float32Array(rows * p.l).fill(Number.NaN);
+            backend.maxPool1dBackward(gy, gotI, gotG, p);
+            expectSameBits(gotG, wantG, `gx ${what}`);
+          }
+        }
+      });
+    }
+
+    it('matches hand-computed values: first max of ties, last NaN, -inf padding', () => {
+      const p: Pool1dParams = { n: 1, c: 1, l: 6, k: 3, stride: 1, padding: 1, dilation: 1, lOut: 6 };
+      const x = new Float32Array([-5, 2, 2, Number.NaN, 1, -Infinity]);
+      const y = new Float32Array(6);
+      const idx = new Uint8Array(6);
+      backend.maxPool1dForward(x, y, idx, p);
+      expect(Array.from(y)).toEqual([2, 2, Number.NaN, Number.NaN, Number.NaN, 1]);
+      // windows (positions): [-1,0,1] [0,1,2] [1,2,3] [2,3,4] [3,4,5] [4,5,6]
+      expect(Array.from(idx)).toEqual([2, 1, 2, 1, 0, 0]);
+      const gx = new Float32Array(6);
+      backend.maxPool1dBackward(new Float32Array([1, 2, 4, 8, 16, 32]), idx, gx, p);
+      expect(Array.from(gx)).toEqual([0, 3, 0, 28, 32, 0]);
+    });
+  });
+
+  describe('batchNorm', () => {
+    for (const [n, c, inner] of BN_SHAPES) {
+      for (const training of [true, false]) {
+        if (training && n * inner === 0 && c > 0) continue;
+        const p = bnCase(n, c, inner, training);
+        it(`forward and backward n=${n} c=${c} inner=${inner} training=${training}`, () => {
+          const len = n * c * inner;
+          // An offset mean (|mean| >> std) in one channel exercises the shifted sums.
+          const x = randomArray(len, 80, -1, 3);
+          if (c > 1) for (let b = 0; b < n; b++) for (let i = 0; i < inner; i++) x[(b * c + 1) * inner + i] += 1000;
+          const weight = randomArray(c, 81, 0.5, 1.5);
+          const bias = randomArray(c, 82);
+          const gy = randomArray(len, 83);
+          const stats = () => {
+            const mean = new Float64Array(c);
+            const invstd = new Float64Array(c);
+            if (!training) {
+              const rm = randomArray(c, 84);
+              const rv = randomArray(c, 85, 0.1, 2);
+              for (let ch = 0; ch < c; ch++) {
+                mean[ch] = rm[ch]!;
+                invstd[ch] = 1 / Math.sqrt(rv[ch]! + p.eps);
+              }
+            }
+            return { mean, invstd };
+          };
+          for (const affine of [true, false]) {
+            const w = affine ? weight : null;
+            const b = affine ? bias : null;
+            const want = stats();
+            const wantY = new Float32Array(len).fill(Number.NaN);
+            refBackend.batchNormForward(x, w, b, want.mean, want.invstd, wantY, p);
+            const got = stats();
+            const gotY = new Float32Array(len).fill(Number.NaN);
+            backend.batchNormForward(x, w, b, got.mean, got.invstd, gotY, p);
+            expectClose(gotY, wantY, 1e-5, 1e-5, `y affine=${affine}`);
+            expectClose(got.mean, want.mean, 1e-9, 1e-9, 'mean');
+            expectClose(got.invstd, want.invstd, 1e-7, 1e-9, 'invstd');
+
+            const wantGx = new Float32Array(len).fill(Number.NaN);
+            const wantGw = new Float32Array(c).fill(Number.NaN);
+            const wantGb = new Float32Array(c).fill(Number.NaN);
+            refBackend.batchNormBackward(gy, x, w, want.mean, want.invstd, wantGx, wantGw, wantGb, p);
+            const gotGx = new Float32Array(len).fill(Number.NaN);
+            const gotGw = new Float32Array(c).fill(Number.NaN);
+            const gotGb = new Float32Array(c).fill(Number.NaN);
+            backend.batchNormBackward(gy, x, w, want.mean, want.invstd, gotGx, gotGw, gotGb, p);
+            const r = n * inner;
+            expectClose(gotGx, wantGx, 1e-4, 1e-5, `gx affine=${affine}`);
+            expectClose(gotGw, wantGw, 1e-4, 1e-6 * (r + 1), `gw affine=${affine}`);
+            expectClose(gotGb, wantGb, 1e-4, 1e-6 * (r + 1), `gb affine=${affine}`);
+            // In place (gx is gy), and only some gradients wanted.
+            const inPlace = gy.slice();
+            const onlyGb = new Float32Array(c).fill(Number.NaN);
+            backend.batchNormBackward(inPlace, x, w, want.mean, want.invstd, inPlace, null, onlyGb, p);
+            expectClose(inPlace, wantGx, 1e-4, 1e-5, `gx in place affine=${affine}`);
+            expectClose(onlyGb, wantGb, 1e-4, 1e-6 * (r + 1), 'gb alone');
+            const onlyGw = new Float32Array(c).fill(Number.NaN);
+            backend.batchNormBackward(gy, x, w, want.mean, want.invstd, null, onlyGw, null, p);
+            expectClose(onlyGw, wantGw, 1e-4, 1e-6 * (r + 1), 'gw alone');
+          }
+        });
+      }
+    }
+
+    it('matches hand-computed values (training, one channel)', () => {
+      const p = bnCase(2, 1, 2, true);
+      const x = new Float32Array([1, 2, 3, 4]); // mean 2.5, biased var 1.25
+      const mean = new Float64Array(1);
+      const invstd = new Float64Array(1);
+      const y = new Float32Array(4);
+      backend.batchNormForward(x, new Float32Array([2]), new Float32Array([1]), mean, invstd, y, p);
+      expect(mean[0]).toBeCloseTo(2.5, 12);
+      expect(invstd[0]).toBeCloseTo(1 / Math.sqrt(1.25 + 1e-5), 12);
+      const is = 1 / Math.sqrt(1.25 + 1e-5);
+      expectClose(y, [-1.5, -0.5, 0.5, 1.5].map((d) => d * is * 2 + 1), 1e-6, 1e-6);
+      const gx = new Float32Array(4);
+      const gw = new Float32Array(1);
+      const gb = new Float32Array(1);
+      backend.batchNormBackward(new Float32Array([1, 0, 0, 0]), x, new Float32Array([2]), mean, invstd, gx, gw, gb, p);
+      expectClose(gb, [1], 1e-6, 1e-7);
+      expectClose(gw, [-1.5 * is], 1e-6, 1e-7);
+      // gx = (g - (x - m) * dot * is^2 / 4 - 1 / 4) * is * 2, dot = -1.5
+      expectClose(gx, [-1.5, -0.5, 0.5, 1.5].map((d, i) => ((i === 0 ? 1 : 0) - d * (-1.5 * is * is) / 4 - 0.25) * is * 2), 1e-5, 1e-6);
+    });
+  });
+}
