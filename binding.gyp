@@ -11,6 +11,7 @@
       'native/kernels/conv1d_backward_input.cc',
       'native/kernels/conv1d_backward_weight.cc',
       'native/kernels/sgd_step.cc',
+      'native/kernels/add.cc',
       'native/kernels/relu_forward.cc',
       'native/kernels/relu_backward.cc',
       'native/kernels/max_pool1d_forward.cc',

@@ -162,6 +162,22 @@ inline void sgdStep(const Napi::CallbackInfo& info, const nt::KernelTable& kerne
   nt::checkAlloc(kernels.sgdStep(param.data, grad.data, buf.data, p));
 }
 
+// add(a, b, out): out = a + b elementwise in float32; out may be a or b (in place)
+inline void add(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "add");
+  args.expectCount(3);
+  args.f32Type(0, "a", false);
+  args.f32Type(1, "b", false);
+  args.f32Type(2, "out", false);
+  const F32 a = args.f32Any(0, "a");
+  const size_t len = a.len;
+  const F32 b = args.f32(1, "b", len, "a.length");
+  const F32 out = args.f32(2, "out", len, "a.length");
+  args.sameOrNoOverlap(region(out), "out", region(a), "a");
+  args.sameOrNoOverlap(region(out), "out", region(b), "b");
+  nt::checkAlloc(kernels.add(a.data, b.data, out.data, len));
+}
+
 // reluForward(x, y): y = relu(x); y may be x (in place)
 inline void reluForward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
   Args args(info, "reluForward");

@@ -74,6 +74,7 @@ struct BatchNormArgs {
   X(conv1dBackwardInput, (const float* gy, const float* w, float* gx, const nt::Conv1dArgs& p)) \
   X(conv1dBackwardWeight, (const float* x, const float* gy, float* gw, float* gb, const nt::Conv1dArgs& p)) \
   X(sgdStep, (float* param, const float* grad, float* buf, const nt::SgdArgs& p)) \
+  X(add, (const float* a, const float* b, float* out, size_t len)) \
   X(reluForward, (const float* x, float* y, size_t len)) \
   X(reluBackward, (const float* y, const float* gy, float* gx, size_t len)) \
   X(maxPool1dForward, (const float* x, float* y, void* idx, bool idx32, const nt::Pool1dArgs& p)) \
@@ -81,4 +82,4 @@ struct BatchNormArgs {
   X(batchNormForward, (const float* x, const float* weight, const float* bias, double* mean, double* invstd, float* y, const nt::BatchNormArgs& p)) \
   X(batchNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* invstd, float* gx, float* gw, float* gb, const nt::BatchNormArgs& p))
 
-#define NT_KERNEL_COUNT 11
+#define NT_KERNEL_COUNT 12

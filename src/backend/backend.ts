@@ -132,6 +132,8 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  * - `sgdStep(param, grad, buf | null, p)`: in-place SGD on one parameter (see {@link SgdParams}). `buf` is
  *   required when momentum != 0 and ignored otherwise; on `firstStep` its old contents are ignored. All
  *   arrays have the same length; grad may not alias param or buf.
+ * - `add(a, b, out)`: out = a + b elementwise, each sum rounded to float32 (the autograd engine sums gradient
+ *   contributions with it). out may be a or b itself, and overlaps nothing else.
  * - `reluForward(x, y)`: y = x where !(x < 0), else +0 (torch.relu: NaN of either sign and -0 pass through).
  *   y may be x itself (in place) but must not partly overlap it.
  * - `reluBackward(y, gy, gx)`: gx = gy where the relu output y is > 0 or NaN, else +0 (PyTorch's

@@ -135,6 +135,14 @@ export const KERNELS = {
       { name: 'buf', type: 'f32', role: 'inout', len: '=param', nullable: true, usedWhen: 'sgdUsesBuf' },
     ],
   },
+  add: {
+    doc: 'out = a + b elementwise in float32; out may be a or b (in place)',
+    args: [
+      { name: 'a', type: 'f32', role: 'in', len: 'any' },
+      { name: 'b', type: 'f32', role: 'in', len: '=a' },
+      { name: 'out', type: 'f32', role: 'out', len: '=a', inPlace: ['a', 'b'] },
+    ],
+  },
   reluForward: {
     doc: 'y = relu(x); y may be x (in place)',
     args: [

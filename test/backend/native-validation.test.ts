@@ -341,6 +341,9 @@ function aliasCalls(valid: () => unknown[], out: [number, string], inp: [number,
 // Kernels added for the reference model's elementwise / pooling / normalisation work.
 
 const RELU_LEN = 37;
+function addArgs(): unknown[] {
+  return [randomArray(RELU_LEN, 43), randomArray(RELU_LEN, 44), randomArray(RELU_LEN, 45)];
+}
 function reluForwardArgs(): unknown[] {
   return [randomArray(RELU_LEN, 41), randomArray(RELU_LEN, 42)];
 }
@@ -573,6 +576,27 @@ const SPECS: KernelSpec[] = [
       kernels().sgdStep(param!, grad!, buf!, SGD);
       expect(param).toEqual(wantP); // bit for bit
       expect(buf).toEqual(wantB);
+    },
+  },
+  {
+    name: 'add',
+    valid: addArgs,
+    extra: () => [
+      ...typedAliasCalls(addArgs, [2, 'out'], [0, 'a'], { allowSame: true }),
+      ...typedAliasCalls(addArgs, [2, 'out'], [1, 'b'], { allowSame: true }),
+      substitute('a empty, b and out not', addArgs, { 0: new Float32Array(0) }),
+      substitute('out empty, a and b not', addArgs, { 2: new Float32Array(0) }),
+      substitute('a twice as long as out', addArgs, { 0: new Float32Array(2 * RELU_LEN) }),
+    ],
+    call: (args) => kernels().add(...(args as Parameters<NativeAddon['kernels']['add']>)),
+    check: () => {
+      const [a, b, out] = addArgs() as Float32Array[];
+      const want = new Float32Array(a!.length);
+      refBackend.add(a!, b!, want);
+      kernels().add(a!, b!, out!);
+      expectSameBits(out, want, 'add');
+      kernels().add(a!, b!, a!); // in place is allowed
+      expectSameBits(a, want, 'add in place');
     },
   },
   {

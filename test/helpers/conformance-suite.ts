@@ -253,6 +253,38 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
     });
   });
 
+  describe('add', () => {
+    // Which NaN payload a sum of two NaNs carries is the hardware's choice (operand order in a vector
+    // add): every NaN counts as the same NaN; all other bits, the sign of zero included, are exact.
+    const nanless = (a: Float32Array) => a.map((v) => (Number.isNaN(v) ? Number.NaN : v));
+    for (const size of ELEMENTWISE_SIZES) {
+      it(`size ${size}, NaN / inf / signed zeros, in place over either operand`, () => {
+        const a = specialArray(size, 20 + size);
+        const b = specialArray(size, 30 + size);
+        const want = new Float32Array(size).fill(7);
+        refBackend.add(a, b, want);
+        const got = new Float32Array(size).fill(7);
+        backend.add(a, b, got);
+        expectSameBits(nanless(got), nanless(want), 'add');
+        const overA = a.slice();
+        backend.add(overA, b, overA);
+        expectSameBits(nanless(overA), nanless(want), 'add in place over a');
+        const overB = b.slice();
+        backend.add(a, overB, overB);
+        expectSameBits(nanless(overB), nanless(want), 'add in place over b');
+      });
+    }
+
+    it('matches hand-computed values (float32 rounding of each sum)', () => {
+      const a = new Float32Array([1, -0, 16777216, 0.1, Infinity, -Infinity]);
+      const b = new Float32Array([2, -0, 1, 0.2, -Infinity, -1]);
+      const out = new Float32Array(6);
+      backend.add(a, b, out);
+      expect(Array.from(out)).toEqual([3, -0, 16777216, Math.fround(Math.fround(0.1) + Math.fround(0.2)), Number.NaN, -Infinity]);
+      expect(Object.is(out[1], -0)).toBe(true);
+    });
+  });
+
   describe('relu', () => {
     for (const size of ELEMENTWISE_SIZES) {
       it(`forward and backward, size ${size}, NaN / inf / signed zeros, in place`, () => {

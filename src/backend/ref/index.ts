@@ -2,6 +2,7 @@ import type { Backend } from '../backend.js';
 import { matmul } from './matmul.js';
 import { conv1dForward, conv1dBackwardInput, conv1dBackwardWeight } from './conv1d.js';
 import { sgdStep } from './sgd.js';
+import { add } from './add.js';
 import { reluForward, reluBackward } from './relu.js';
 import { maxPool1dForward, maxPool1dBackward } from './max-pool1d.js';
 import { batchNormForward, batchNormBackward } from './batch-norm.js';
@@ -14,6 +15,7 @@ export const refBackend: Backend = {
   conv1dBackwardInput,
   conv1dBackwardWeight,
   sgdStep,
+  add,
   reluForward,
   reluBackward,
   maxPool1dForward,
