@@ -4,22 +4,8 @@
 # at load time with __builtin_cpu_supports. On non-x86 CPUs only the baseline library exists.
 {
   'variables': {
-    'nt_kernel_sources': [
-      'native/kernels/gemm.cc',
-      'native/kernels/matmul.cc',
-      'native/kernels/conv1d_forward.cc',
-      'native/kernels/conv1d_backward_input.cc',
-      'native/kernels/conv1d_backward_weight.cc',
-      'native/kernels/sgd_step.cc',
-      'native/kernels/add.cc',
-      'native/kernels/relu_forward.cc',
-      'native/kernels/relu_backward.cc',
-      'native/kernels/max_pool1d_forward.cc',
-      'native/kernels/max_pool1d_backward.cc',
-      'native/kernels/batch_norm_forward.cc',
-      'native/kernels/batch_norm_backward.cc',
-      'native/kernels/table.cc',
-    ],
+    # Every native/kernels/*.cc (a new kernel file needs no edit here).
+    'nt_kernel_sources': [ '<!@(node scripts/kernel-sources.cjs)' ],
   },
   'target_defaults': {
     # Static libraries need -fPIC to link into the addon; C++ exceptions carry JS errors (common.h).
