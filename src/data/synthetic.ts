@@ -41,6 +41,9 @@ export interface SyntheticSignalsOptions {
 /** One sample: the series (1, length) float32 and its class 0 or 1. */
 export type SignalSample = [Tensor, number];
 
+/** Data sets up to this many floats (128 MiB) keep their generated series. */
+const MAX_CACHED_FLOATS = 2 ** 25;
+
 /** Events per series: 1 or 2, equally likely. */
 const MAX_EVENTS = 2;
 
@@ -112,11 +115,21 @@ export class SyntheticSignals extends Dataset<SignalSample> {
 
   getItem(index: number): SignalSample {
     const i = checkIndex('SyntheticSignals', index, this.numSamples);
-    const y = this.label(i);
-    const x = new Float32Array(this.seriesLength);
-    this.fill(x, i, y);
-    return [new Tensor(x, [1, this.seriesLength], 'float32'), y];
+    let hit = this.#cache?.[i];
+    if (hit === undefined) {
+      hit = { x: new Float32Array(this.seriesLength), y: this.label(i) };
+      this.fill(hit.x, i, hit.y);
+      if (this.numSamples * this.seriesLength <= MAX_CACHED_FLOATS) (this.#cache ??= new Array(this.numSamples))[i] = hit;
+    }
+    // A copy: the caller may modify its sample in place without changing the data set.
+    return [new Tensor(hit.x.slice(), [1, this.seriesLength], 'float32'), hit.y];
   }
+
+  /**
+   * Samples generated so far (the data set is deterministic, and generating a series costs far more than
+   * copying it: every epoch would otherwise redo the sines, envelopes and noise).
+   */
+  #cache: ({ x: Float32Array; y: number } | undefined)[] | undefined;
 
   /** Write series i (class y) into out. */
   private fill(out: Float32Array, i: number, y: number): void {
