@@ -35,6 +35,36 @@ inline void borderWindow(const float* xr, float* y, Idx* idx, int64_t p0, const 
   *idx = static_cast<Idx>(best);
 }
 
+/**
+ * One k = 3, dilation 1 window (a, b, c) inside the input, with selects only (no load at a computed
+ * index): b beats a if greater or NaN; c wins if NaN or greater than both (the same as greater than
+ * max(a, b), which is NaN, and so never exceeded, when a or b is).
+ */
+template <class Idx>
+static inline void window3One(const float* w, float* y, Idx* idx) {
+  const float a = w[0], b = w[1], c = w[2];
+  const bool pb = (b > a) | (b != b);
+  const bool qc = ((c > a) & (c > b)) | (c != c);
+  *y = qc ? c : (pb ? b : a);
+  *idx = static_cast<Idx>(qc ? 2 : (pb ? 1 : 0));
+}
+
+/**
+ * n consecutive k = 3, dilation 1 windows inside the input, the first at x, with the stride S a
+ * compile-time constant so the loads are a fixed pattern the compiler vectorises (contiguous for S = 1,
+ * a two-way deinterleave for S = 2) into compare-and-select across lanes.
+ */
+template <size_t S, class Idx>
+static inline void window3(const float* __restrict x, float* __restrict y, Idx* __restrict idx, size_t n) {
+  for (size_t o = 0; o < n; ++o) {
+    const float a = x[o * S], b = x[o * S + 1], c = x[o * S + 2];
+    const bool pb = (b > a) | (b != b);
+    const bool qc = ((c > a) & (c > b)) | (c != c);
+    y[o] = qc ? c : (pb ? b : a);
+    idx[o] = static_cast<Idx>(qc ? 2 : (pb ? 1 : 0));
+  }
+}
+
 template <class Idx>
 void poolRows(const float* x, float* y, Idx* idx, const nt::Pool1dArgs& p, size_t r0, size_t r1) {
   size_t oLo, oHi;
@@ -46,16 +76,12 @@ void poolRows(const float* x, float* y, Idx* idx, const nt::Pool1dArgs& p, size_
     Idx* ir = idx + r * lOut;
     for (size_t o = 0; o < oLo; ++o)
       borderWindow(xr, yr + o, ir + o, static_cast<int64_t>(o * s) - static_cast<int64_t>(pad), p);
-    if (k == 3 && d == 1) {
-      for (size_t o = oLo; o < oHi; ++o) {
-        const float* w = xr + (o * s - pad);
-        const float a = w[0], b = w[1], c = w[2];
-        const int pj = (b > a) | (b != b);
-        const int qj = ((c > a) & (c > b)) | (c != c);
-        const int j = qj ? 2 : pj;
-        yr[o] = w[j];
-        ir[o] = static_cast<Idx>(j);
-      }
+    if (k == 3 && d == 1 && s == 1) {
+      window3<1>(xr + (oLo - pad), yr + oLo, ir + oLo, oHi - oLo);
+    } else if (k == 3 && d == 1 && s == 2) {
+      window3<2>(xr + (oLo * 2 - pad), yr + oLo, ir + oLo, oHi - oLo);
+    } else if (k == 3 && d == 1) {
+      for (size_t o = oLo; o < oHi; ++o) window3One(xr + (o * s - pad), yr + o, ir + o);
     } else {
       for (size_t o = oLo; o < oHi; ++o) {
         const float* w = xr + (o * s - pad);
