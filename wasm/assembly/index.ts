@@ -7,10 +7,10 @@
  * never places data below __heapBase; `ws` is a kernel-specific workspace whose size each header states.
  */
 export { matmul } from './matmul';
-export { conv1dForward } from './conv1dForward';
-export { conv1dBackwardInput } from './conv1dBackwardInput';
-export { conv1dBackwardWeight } from './conv1dBackwardWeight';
-export { sgdStep } from './sgdStep';
+export { conv1dForward } from './conv1d-forward';
+export { conv1dBackwardInput } from './conv1d-backward-input';
+export { conv1dBackwardWeight } from './conv1d-backward-weight';
+export { sgdStep } from './sgd-step';
 import { NR } from './gemm';
 
 /** First free byte after static data: the adapter stages buffers from here (aligned up to 16). */

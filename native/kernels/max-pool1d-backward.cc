@@ -4,7 +4,7 @@
 // windows also check the position. Rows are split over the thread pool (each row owns its gx row).
 #include "isa.h"
 #include "kernels.h"
-#include "pool1d_common.h"
+#include "pool1d-common.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {

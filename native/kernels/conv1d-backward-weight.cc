@@ -6,13 +6,13 @@
 // Method: the batch is cut into at most kChunks fixed chunks (independent of the thread count, so
 // results are too). Chunk 0 accumulates into gw, chunk i > 0 into its own partial buffer; per batch
 // item, group and block of output positions gw_g += gy_g (coutG, tb) @ col^T (tb, cinG * k).
-// Partials are then added in chunk order. When K <= kDirectMaxK (conv1d_direct.h) a chunk instead
+// Partials are then added in chunk order. When K <= kDirectMaxK (conv1d-direct.h) a chunk instead
 // keeps one SIMD vector of partial sums per gw element (per-thread scratch): per batch item and group
 // it adds the lane-wise dot products of the gy rows with the tap rows (views of phase-copied input
 // rows, no im2col), and sums the lanes into its gw / partial buffer at the end.
 // gb sums each gy row in float SIMD lanes, rows in double.
-#include "conv1d_common.h"
-#include "conv1d_direct.h"
+#include "conv1d-common.h"
+#include "conv1d-direct.h"
 #include "gemm.h"
 #include "../threadpool.h"
 

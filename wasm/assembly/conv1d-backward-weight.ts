@@ -10,7 +10,7 @@
  *   the lanes are summed once at the end. Float32 accumulation.
  * Aliasing: gw and gb must not overlap x, gy, each other or ws. Workspace: 1x1 path: lOut * NR floats;
  *   otherwise 4 * coutG * cinG * k floats (the partial sums) followed by the direct workspace of
- *   conv1dForward.ts (row table + phase rows).
+ *   conv1d-forward.ts (row table + phase rows).
  */
 import { NR, gemmPanel } from './gemm';
 import { buildRows, dotAccumulate, hsum } from './direct';

@@ -15,7 +15,7 @@
 //                the lanes are summed once at the end (hsum).
 #pragma once
 
-#include "conv1d_common.h"
+#include "conv1d-common.h"
 
 namespace NT_ISA_NS {
 

@@ -5,7 +5,7 @@
 // __restrict. Channels are split over the thread pool.
 #include "isa.h"
 #include "kernels.h"
-#include "batch_norm_common.h"
+#include "batch-norm-common.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {

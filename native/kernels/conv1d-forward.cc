@@ -2,13 +2,13 @@
 // y (n, cOut, lOut). For output channel o of group g and input channel ci = g * cinG + c:
 //   y[b, o, t] = bias[o] + sum_{c, j} w[o, c, j] * x[b, ci, t * stride - padding + j * dilation]
 // with x = 0 outside [0, l). Overwrites y. Aliasing: y must not overlap x, w or bias.
-// Method: when K = cinG * k <= kDirectMaxK (conv1d_direct.h), per (batch item, group) the tap rows
+// Method: when K = cinG * k <= kDirectMaxK (conv1d-direct.h), per (batch item, group) the tap rows
 // are views of (phase-copied) input rows and y_g = w_g @ rows + bias runs through directGemm with
 // w packed once per call. Otherwise, per (batch item, group) and block of output positions, im2col
 // then y_g = w_g @ col (gemm.h), bias pre-filled with beta = 1. Threads split the (batch item, group)
 // pairs; results do not depend on the thread count.
-#include "conv1d_common.h"
-#include "conv1d_direct.h"
+#include "conv1d-common.h"
+#include "conv1d-direct.h"
 #include "gemm.h"
 #include "../threadpool.h"
 

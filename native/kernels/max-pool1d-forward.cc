@@ -6,7 +6,7 @@
 // over the thread pool.
 #include "isa.h"
 #include "kernels.h"
-#include "pool1d_common.h"
+#include "pool1d-common.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {

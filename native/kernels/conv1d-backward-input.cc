@@ -7,10 +7,10 @@
 // kDirectMaxK the input gradient is instead itself a convolution of zero-padded gy rows:
 //   gx_g[c, pos] = sum_{o, j} w[o, c, j] * gyPad[o, pos + padding + lead - j * dilation]
 // (lead = max(0, (k - 1) * dilation - padding) zeros in front of each gy row), computed by
-// directGemm (conv1d_direct.h) with w packed once per call. Threads split the (batch item, group)
+// directGemm (conv1d-direct.h) with w packed once per call. Threads split the (batch item, group)
 // pairs; results do not depend on the thread count.
-#include "conv1d_common.h"
-#include "conv1d_direct.h"
+#include "conv1d-common.h"
+#include "conv1d-direct.h"
 #include "gemm.h"
 #include "../threadpool.h"
 

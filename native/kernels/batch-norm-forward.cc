@@ -5,7 +5,7 @@
 // the thread pool (a channel's runs are n blocks of `inner` values, c * inner apart).
 #include "isa.h"
 #include "kernels.h"
-#include "batch_norm_common.h"
+#include "batch-norm-common.h"
 #include "../threadpool.h"
 
 
