@@ -2,17 +2,14 @@
  * Reverse-mode autograd, micrograd-sized: topologically sort the graph under the root, seed the root's
  * gradient, walk it backwards accumulating input gradients, and add into leaves' `.grad`.
  *
- * Gradient storage is recycled within and across passes (src/util/grad-pool.ts): the engine counts, per
- * storage buffer, the pending gradients that use it; once a node has consumed its gradient, every buffer
- * involved that came from the pool and that no pending gradient shares goes back to the pool. The
- * contributions to one tensor's gradient are summed in one pass when its turn comes, in place into one of
- * them when it is a pool buffer that nothing else shares. A gradient in such a buffer is offered to the
- * backward that consumes it (claimGrad), so an elementwise backward can write its result over it.
+ * Where gradients wait and whose storage may be reused is src/autograd/grad-buffers.ts: contributions to
+ * one tensor are summed when its turn comes, a gradient the engine owns alone is handed to its backward
+ * as owned (an elementwise backward may write over it), and dead buffers go back to the pool.
  */
 import { Tensor, shapeStr } from '../tensor.js';
 import { setGradEnabled } from './grad-mode.js';
-import { getBackend } from '../backend/select.js';
-import { adoptGrad, gradBuffer, isPooled, releaseGrad, setExclusiveGrad } from '../util/grad-pool.js';
+import { PendingGrads, accumulateLeaf } from './grad-buffers.js';
+import { gradBuffer } from '../util/grad-pool.js';
 
 export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGraph: boolean): void {
   if (!root.requiresGrad) {
@@ -60,13 +57,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
             'Pass { retainGraph: true } to the first backward() if you need to.',
         );
       }
-      setExclusiveGrad(isPooled(g.data) && pending.unshared(g) ? g.data : null);
-      let inGrads: readonly (Tensor | null)[];
-      try {
-        inGrads = fn.backward(g);
-      } finally {
-        setExclusiveGrad(null);
-      }
+      const inGrads = fn.backward(g, pending.owns(g));
       if (!retainGraph) fn.backward = null;
       done.push(g);
       const inputs = fn.inputs;
@@ -82,83 +73,6 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
   } finally {
     setGradEnabled(prev);
   }
-}
-
-/**
- * The gradients waiting for their tensor's turn, and how many of them use each storage buffer. The
- * contributions to one tensor are kept apart until it is its turn, then summed in one pass.
- */
-class PendingGrads {
-  private readonly grads = new Map<Tensor, Tensor[]>();
-  private readonly users = new Map<ArrayBufferLike, number>();
-
-  /** Add a gradient contribution for t. */
-  add(t: Tensor, g: Tensor): void {
-    const list = this.grads.get(t);
-    if (list === undefined) this.grads.set(t, [g]);
-    else list.push(g);
-    const b = g.data.buffer;
-    this.users.set(b, (this.users.get(b) ?? 0) + 1);
-  }
-
-  /**
-   * Remove t's contributions and return their sum (undefined if none). The sum is taken in arrival order,
-   * rounding to float32 after each addition, into one of the contributions if it is a pool buffer nothing
-   * else uses, else into a new pool buffer; contributions that were summed are pushed to `consumed`.
-   */
-  take(t: Tensor, consumed: Tensor[]): Tensor | undefined {
-    const list = this.grads.get(t);
-    if (list === undefined) return undefined;
-    this.grads.delete(t);
-    for (let k = 0; k < list.length; k++) {
-      const b = list[k].data.buffer;
-      const n = this.users.get(b)! - 1;
-      if (n === 0) this.users.delete(b);
-      else this.users.set(b, n);
-    }
-    if (list.length === 1) return list[0];
-    let dest: Float32Array | null = null;
-    for (let k = 0; k < list.length && dest === null; k++) {
-      const d: unknown = list[k].data;
-      if (isPooled(d) && !this.users.has(d.buffer) && list.every((o, m) => m === k || o.data.buffer !== d.buffer)) dest = d;
-    }
-    const first = list[0];
-    const out = dest ?? gradBuffer(first.data.length);
-    sumInto(out, list);
-    for (let k = 0; k < list.length; k++) if (list[k].data !== out) consumed.push(list[k]);
-    return new Tensor(out, first.shape);
-  }
-
-  /** True if no pending gradient uses g's storage buffer. */
-  unshared(g: Tensor): boolean {
-    return !this.users.has(g.data.buffer);
-  }
-
-  /** Return g's storage to the pool if it is a pool buffer that no pending gradient uses. */
-  releaseIfDead(g: Tensor): void {
-    const d = g.data;
-    if (isPooled(d) && !this.users.has(d.buffer)) releaseGrad(d);
-  }
-}
-
-/**
- * out = ((g0 + g1) + g2) + ..., rounded to float32 after each addition (what adding them one at a time
- * into a float32 buffer gives), by the backend's add kernel. out may be one of the operands: each element
- * is read before it is written.
- */
-function sumInto(out: Float32Array, list: readonly Tensor[]): void {
-  const add = getBackend().add;
-  const parts = list.map((t) => t.data as Float32Array);
-  if (parts.some((p) => p.length !== out.length)) {
-    for (let i = 0; i < out.length; i++) {
-      let s = parts[0]![i]! + parts[1]![i]!;
-      for (let k = 2; k < parts.length; k++) s = Math.fround(s) + parts[k]![i]!;
-      out[i] = s;
-    }
-    return;
-  }
-  add(parts[0]!, parts[1]!, out);
-  for (let k = 2; k < parts.length; k++) add(out, parts[k]!, out);
 }
 
 /** Graph nodes under root in topological order (inputs before outputs), iteratively. */
@@ -188,25 +102,4 @@ function topoSort(root: Tensor): Tensor[] {
     }
   }
   return order;
-}
-
-function accumulateLeaf(leaf: Tensor, g: Tensor, pending: PendingGrads): void {
-  if (g.numel() !== leaf.numel()) {
-    throw new Error(`backward: gradient of shape ${shapeStr(g.shape)} does not match leaf of shape ${shapeStr(leaf.shape)}`);
-  }
-  if (leaf.grad === null) {
-    const d = g.data;
-    if (isPooled(d) && pending.unshared(g)) {
-      // The engine's own buffer, shared with nothing: it becomes the leaf's storage.
-      adoptGrad(d);
-      leaf.grad = new Tensor(d, leaf.shape);
-    } else {
-      // Own the storage: the gradient may be a view of something an op still holds.
-      leaf.grad = new Tensor(Float32Array.from(d), leaf.shape);
-    }
-  } else {
-    const gd = leaf.grad.data;
-    const src = g.data;
-    for (let i = 0; i < gd.length; i++) gd[i] += src[i];
-  }
 }

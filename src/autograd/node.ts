@@ -4,10 +4,16 @@ import type { Tensor } from '../tensor.js';
  * The backward record an op attaches to its result. `backward` maps the gradient of the result to the
  * gradients of `inputs` (null where an input needs none); it is dropped after use unless the graph is
  * retained, which frees the tensors its closure saved.
+ *
+ * `gradOwned` is true when the engine hands the gradient's storage over: nothing else refers to it, so
+ * an elementwise backward may write an input gradient over it (element i from element i) and return
+ * that storage. Otherwise the closure must leave `grad` unchanged.
  */
+export type BackwardFn = (grad: Tensor, gradOwned: boolean) => readonly (Tensor | null)[];
+
 export interface GradFn {
   /** PyTorch-style name, e.g. 'MulBackward0'. */
   readonly name: string;
   readonly inputs: readonly (Tensor | null)[];
-  backward: ((grad: Tensor) => readonly (Tensor | null)[]) | null;
+  backward: BackwardFn | null;
 }

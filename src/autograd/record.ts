@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor.js';
+import type { BackwardFn } from './node.js';
 import { isGradEnabled } from './grad-mode.js';
 
 /** True if an op on these inputs must record history. */
@@ -11,13 +12,13 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
 /**
  * Attach an autograd record to `out` if any input requires grad and recording is on. `backward` gets the
  * gradient of `out` (same shape) and returns one gradient per input (null where not needed); it runs
- * with recording off. Returns `out`.
+ * with recording off, and may overwrite the gradient when told it owns it (see BackwardFn). Returns `out`.
  */
 export function record(
   out: Tensor,
   name: string,
   inputs: readonly (Tensor | null)[],
-  backward: (grad: Tensor) => readonly (Tensor | null)[],
+  backward: BackwardFn,
 ): Tensor {
   if (needsGrad(...inputs)) out._setHistory({ name, inputs, backward });
   return out;

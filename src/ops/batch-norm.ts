@@ -5,7 +5,7 @@
  */
 import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
-import { claimGrad, gradBuffer } from '../util/grad-pool.js';
+import { gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import type { BatchNormParams } from '../backend/backend.js';
 
@@ -95,9 +95,9 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     }
   }
 
-  return record(new Tensor(y, x.shape), 'NativeBatchNormBackward0', [x, weight, bias], (g) => {
-    // The kernel takes each channel's sums before writing its gx, so gx may overwrite g.
-    const gx = x.requiresGrad ? claimGrad(g) ?? gradBuffer(xd.length) : null;
+  return record(new Tensor(y, x.shape), 'NativeBatchNormBackward0', [x, weight, bias], (g, owned) => {
+    // The kernel takes each channel's sums before writing its gx, so gx may overwrite g when it is ours.
+    const gx = x.requiresGrad ? (owned ? (g.data as Float32Array) : gradBuffer(xd.length)) : null;
     const gw = weight && weight.requiresGrad ? new Float32Array(c) : null;
     const gb = bias && bias.requiresGrad ? new Float32Array(c) : null;
     getBackend().batchNormBackward(g.data as Float32Array, xd, wd, mean, invstd, gx, gw, gb, p);

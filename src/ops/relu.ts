@@ -1,7 +1,7 @@
 /** relu(x) = max(x, 0), like torch.relu (NaN propagates, -0 stays -0). */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
-import { claimGrad, gradBuffer } from '../util/grad-pool.js';
+import { gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 
 /**
@@ -27,15 +27,15 @@ export function relu(x: Tensor): Tensor {
     }
   }
   const out = new Tensor(y, x.shape, x.dtype);
-  return record(out, 'ReluBackward0', [x], (g) => [reluBackward(g, y as Float32Array)]);
+  return record(out, 'ReluBackward0', [x], (g, owned) => [reluBackward(g, y as Float32Array, owned)]);
 }
 
 /**
  * g where the relu output is > 0 or NaN, else +0 (PyTorch's threshold_backward: `y <= 0 ? 0 : g`); written
- * over g when the autograd engine hands g's storage over.
+ * over g when the autograd engine hands g's storage over (`owned`).
  */
-function reluBackward(g: Tensor, y: Float32Array): Tensor {
-  const gx = claimGrad(g) ?? gradBuffer(y.length);
+function reluBackward(g: Tensor, y: Float32Array, owned: boolean): Tensor {
+  const gx = owned ? (g.data as Float32Array) : gradBuffer(y.length);
   getBackend().reluBackward(y, g.data as Float32Array, gx);
   return new Tensor(gx, g.shape);
 }

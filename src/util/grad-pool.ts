@@ -12,9 +12,8 @@
  * closure must not keep a gradBuffer() array after returning it. A gradient that escapes the engine (a
  * leaf's `.grad`) is adopted first, which removes it from the pool's bookkeeping for good.
  *
- * An elementwise backward may also write its input gradient over the incoming gradient: claimGrad(g)
- * gives g's storage when the engine owns it and nothing else refers to it (the engine marks it with
- * setExclusiveGrad() around the call), and null otherwise.
+ * An elementwise backward may also write its input gradient over the incoming gradient when the engine
+ * says it owns it (the `gradOwned` argument of backward, src/autograd/node.ts).
  */
 
 /** Arrays created by the pool and not adopted: the only ones releaseGrad() accepts. */
@@ -80,28 +79,6 @@ export function releaseGrad(a: Float32Array): void {
 /** Take `a` out of the pool's bookkeeping for good (it becomes ordinary storage, e.g. a leaf's `.grad`). */
 export function adoptGrad(a: Float32Array): void {
   owned.delete(a);
-}
-
-let exclusive: Float32Array | null = null;
-
-/**
- * For the autograd engine: `a` is the storage of the gradient about to be passed to a backward closure,
- * owned by the engine and referenced by nothing else (null: none). Reset it to null after the call.
- */
-export function setExclusiveGrad(a: Float32Array | null): void {
-  exclusive = a;
-}
-
-/**
- * For a backward closure: g's storage if the engine hands it over (it may be overwritten with the input
- * gradient, element i from element i, and returned as that gradient's storage), else null. One claim per
- * call: a second claim returns null.
- */
-export function claimGrad(g: { data: unknown }): Float32Array | null {
-  const d = g.data;
-  if (exclusive === null || d !== exclusive) return null;
-  exclusive = null;
-  return d as Float32Array;
 }
 
 /** Bytes of free storage the pool holds now. */
