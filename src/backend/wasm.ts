@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Backend, Conv1dParams, Kernels } from './backend.js';
+import type { Backend, Kernels } from './backend.js';
 import {
   KERNEL_NAMES, formulaLength, kernelSpec, paramFields, type ArraySpec, type KernelName,
 } from './manifest.js';
@@ -44,7 +44,6 @@ type WasmFn = (...args: number[]) => number | void;
 interface WasmExports {
   readonly memory: WebAssembly.Memory;
   __heapBase(): number;
-  __panelWidth(): number;
   readonly [name: string]: WasmFn | WebAssembly.Memory;
 }
 
@@ -87,28 +86,6 @@ export function wasmExportNames(): string[] {
   return WebAssembly.Module.exports(compileModule()).map((e) => e.name);
 }
 
-/**
- * Floats of the direct conv workspace for `rows` input rows (see wasm/assembly/direct.ts): a row pointer table
- * of rows*k entries (rounded up to 4) followed by the zero-padded phase rows.
- */
-function directWsFloats(rows: number, p: Conv1dParams, nr: number, lOut = p.lOut): number {
-  const { k, stride, dilation } = p;
-  const phaseLen = Math.ceil(lOut / nr) * nr + Math.floor(((k - 1) * dilation) / stride) + 1;
-  return Math.ceil((rows * k) / 4) * 4 + rows * stride * phaseLen;
-}
-
-/** Workspace floats of the kernels whose module predates `<kernel>Workspace` exports. */
-const LEGACY_WORKSPACE: Partial<Record<KernelName, (p: Conv1dParams & { k: number }, nr: number) => number>> = {
-  matmul: (p, nr) => p.k * nr,
-  conv1dForward: (p, nr) => directWsFloats(p.cIn / p.groups, p, nr),
-  conv1dBackwardInput: (p, nr) => (p.stride === 1
-    ? Math.ceil((p.cOut * (p.cIn / p.groups) * p.k) / 4) * 4 + directWsFloats(p.cOut / p.groups, p, nr, p.l)
-    : Math.ceil(((p.cIn / p.groups) * p.k * p.lOut) / 4) * 4 + (p.cOut / p.groups) * nr),
-  conv1dBackwardWeight: (p, nr) => (p.k === 1 && p.stride === 1 && p.padding === 0
-    ? p.lOut * nr
-    : (4 * p.cOut * (p.cIn / p.groups) * p.k) / p.groups + directWsFloats(p.cIn / p.groups, p, nr)),
-};
-
 type AnyArray = Float32Array | Float64Array | Uint8Array | Int32Array;
 
 /** Bytes rounded up to 16 so that every region starts 16-byte aligned. */
@@ -122,7 +99,6 @@ function stagedKernel(name: KernelName, owner: Stager): (...args: unknown[]) => 
   const arrays: readonly ArraySpec[] = spec.args;
   const fields = paramFields(name).map(([f]) => f);
   const sizedByArray = arrays.some((a) => a.len === 'any');
-  const legacyWs = LEGACY_WORKSPACE[name];
   return (...args: unknown[]) => {
     const params = (spec.params ? args[arrays.length] : {}) as Record<string, unknown>;
     const lengths: Record<string, number> = {};
@@ -140,8 +116,7 @@ function stagedKernel(name: KernelName, owner: Stager): (...args: unknown[]) => 
     if (sizedByArray) scalars.push(lengths[arrays.find((a) => a.len === 'any')!.name]!);
     for (const f of fields) scalars.push(Number(params[f]));
     const wsFn = owner.exports[`${name}Workspace`] as WasmFn | undefined;
-    const wsFloats = wsFn ? Number(wsFn(...scalars))
-      : legacyWs ? legacyWs(params as unknown as Conv1dParams, owner.panelWidth) : -1;
+    const wsFloats = wsFn ? Number(wsFn(...scalars)) : -1;
     const { mem, at } = owner.stage(wsFloats >= 0 ? [...bytes, 4 * wsFloats] : bytes);
     const call: number[] = [];
     arrays.forEach((a, i) => {
@@ -174,14 +149,11 @@ class Stager {
   readonly exports: WasmExports;
   /** First byte of the scratch region (heap base rounded up to 16). */
   readonly #base: number;
-  /** GEMM panel width of the module, in floats: workspaces scale with it. */
-  readonly panelWidth: number;
   #mem: Uint8Array;
 
   constructor(ex: WasmExports) {
     this.exports = ex;
     this.#base = Math.ceil(ex.__heapBase() / 16) * 16;
-    this.panelWidth = ex.__panelWidth();
     this.#mem = new Uint8Array(ex.memory.buffer);
   }
 

@@ -63,12 +63,14 @@ describe('wasm backend adapter', () => {
     expect(loadWasmBackend().name).toBe('wasm');
   });
 
-  it('exports exactly the kernels it does not serve from TS, plus memory and __ helpers', () => {
+  it('exports exactly the kernels it does not serve from TS, their workspace sizes, memory and __ helpers', () => {
     const names = wasmExportNames();
     expect(names).toContain('memory');
-    const kernels = names.filter((n) => n !== 'memory' && !n.startsWith('__'));
+    const kernels = names.filter((n) => n !== 'memory' && !n.startsWith('__') && !n.endsWith('Workspace'));
     const fromTs: readonly string[] = WASM_TS_KERNELS;
     expect([...kernels].sort()).toEqual(KERNEL_NAMES.filter((k) => !fromTs.includes(k)).sort());
+    const workspaces = names.filter((n) => n.endsWith('Workspace')).map((n) => n.slice(0, -'Workspace'.length));
+    expect(workspaces.sort()).toEqual(['conv1dBackwardInput', 'conv1dBackwardWeight', 'conv1dForward', 'matmul']);
   });
 
   it('grows memory for a big call, then serves small calls from the same memory', () => {

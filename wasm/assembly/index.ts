@@ -1,7 +1,8 @@
 /*
- * The wasm module's exports: exactly the kernels of src/backend/kernels.ts (pointer + size signatures, see each
- * file's header) plus `memory` (exported by the compiler) and the `__` helpers
- * __heapBase and __panelWidth. Nothing else belongs here.
+ * The wasm module's exports: the kernels of src/backend/manifest.ts that the wasm backend does not serve from
+ * TypeScript (pointer + size signatures, see each file's header), `<kernel>Workspace` for each that takes a
+ * workspace (workspace.ts), `memory` (exported by the compiler) and the `__` helpers __heapBase and
+ * __panelWidth. Nothing else belongs here.
  * Conventions shared by every kernel: pointers are byte offsets into this module's memory, 16-byte aligned by
  * the adapter (src/backend/wasm.ts); a pointer of 0 means "absent" (bias, grad bias) because the adapter
  * never places data below __heapBase; `ws` is a kernel-specific workspace whose size each header states.
@@ -11,6 +12,9 @@ export { conv1dForward } from './conv1d-forward';
 export { conv1dBackwardInput } from './conv1d-backward-input';
 export { conv1dBackwardWeight } from './conv1d-backward-weight';
 export { sgdStep } from './sgd-step';
+export {
+  matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace,
+} from './workspace';
 import { NR } from './gemm';
 
 /** First free byte after static data: the adapter stages buffers from here (aligned up to 16). */
