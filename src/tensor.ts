@@ -164,11 +164,14 @@ export class Tensor {
   }
 }
 
-/** Resolve a possibly negative dim against ndim, PyTorch's error if out of range. */
-export function normalizeDim(op: string, dim: number, ndim: number): number {
+/**
+ * Resolve a possibly negative dim against ndim (a 0-d tensor accepts -1 and 0, as in PyTorch), with
+ * PyTorch's error if out of range. The one range check for dims: src/ops/args.ts dimArg adds the type check.
+ */
+export function normalizeDim(op: string, dim: number, ndim: number, name = 'dimension'): number {
   const n = Math.max(ndim, 1);
   if (!Number.isInteger(dim) || dim < -n || dim >= n) {
-    throw new RangeError(`${op}: dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
+    throw new RangeError(`${op}: ${name} out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
   }
   return dim < 0 ? dim + n : dim;
 }

@@ -2,7 +2,7 @@
  * Argument checks shared by the ops: every message names the op and the argument, PyTorch-style
  * (TypeError for wrong types, RangeError for bad values and shapes).
  */
-import { Tensor, shapeSize, type DType, type Shape } from '../tensor.js';
+import { Tensor, shapeSize, type DType, type Shape, normalizeDim } from '../tensor.js';
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -51,13 +51,7 @@ export function boolArg(op: string, name: string, v: unknown): boolean {
  * PyTorch). TypeError for a non-integer, RangeError when out of range.
  */
 export function dimArg(op: string, name: string, dim: unknown, ndim: number): number {
-  intArg(op, name, dim);
-  const d = dim as number;
-  const n = Math.max(ndim, 1);
-  if (d < -n || d >= n) {
-    throw new RangeError(`${op}: ${name} out of range (expected to be in range of [${-n}, ${n - 1}], but got ${d})`);
-  }
-  return d < 0 ? d + n : d;
+  return normalizeDim(op, intArg(op, name, dim), ndim, name);
 }
 
 /** Sizes before, at and after `dim`: a tensor viewed as (outer, size, inner). */

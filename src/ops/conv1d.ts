@@ -4,6 +4,7 @@
  * element on the right, as PyTorch does).
  */
 import { Tensor, shapeStr } from '../tensor.js';
+import { intArg } from './args.js';
 import { record } from '../autograd/record.js';
 import { reshape } from './reshape.js';
 import { gradBuffer } from '../util/grad-pool.js';
@@ -15,11 +16,6 @@ export interface Conv1dOptions {
   padding?: number | 'same' | 'valid';
   dilation?: number;
   groups?: number;
-}
-
-function positiveInt(name: string, v: number, min: number): number {
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`conv1d: expected ${name} to be an integer >= ${min}, got ${v}`);
-  return v;
 }
 
 /** Shape: input (N, C_in, L) or (C_in, L); weight (C_out, C_in / groups, K); bias (C_out); out (N, C_out, L_out). */
@@ -35,9 +31,9 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   }
   if (input.ndim !== 3) throw new RangeError(`conv1d: expected 2D (unbatched) or 3D (batched) input, got input of shape ${shapeStr(input.shape)}`);
   if (weight.ndim !== 3) throw new RangeError(`conv1d: expected 3D weight (C_out, C_in/groups, K), got weight of shape ${shapeStr(weight.shape)}`);
-  const stride = positiveInt('stride', opts.stride ?? 1, 1);
-  const dilation = positiveInt('dilation', opts.dilation ?? 1, 1);
-  const groups = positiveInt('groups', opts.groups ?? 1, 1);
+  const stride = intArg('conv1d', 'stride', opts.stride ?? 1, 1);
+  const dilation = intArg('conv1d', 'dilation', opts.dilation ?? 1, 1);
+  const groups = intArg('conv1d', 'groups', opts.groups ?? 1, 1);
   const [n, cIn, l] = input.shape;
   const [cOut, cInG, k] = weight.shape;
   if (cOut % groups !== 0) throw new RangeError(`conv1d: out_channels (${cOut}) must be divisible by groups (${groups})`);
@@ -57,7 +53,7 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     const total = dilation * (k - 1);
     padding = Math.floor(total / 2);
     extraRight = total - 2 * padding;
-  } else if (typeof pad === 'number') padding = positiveInt('padding', pad, 0);
+  } else if (typeof pad === 'number') padding = intArg('conv1d', 'padding', pad, 0);
   else throw new TypeError(`conv1d: expected padding to be a number, 'same' or 'valid', got ${String(pad)}`);
 
   if (extraRight > 0) {
