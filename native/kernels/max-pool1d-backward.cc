@@ -11,6 +11,32 @@ namespace NT_ISA_NS {
 
 namespace {
 
+/**
+ * The interior windows [oLo, oHi) of a k = 3, dilation 1, stride 1 row, as a gather: input position q
+ * takes the windows o = q + pad - 2, q + pad - 1, q + pad (offsets j = 2, 1, 0) in that order, the
+ * order the scatter adds them, so the sums are bit for bit the scatter's. A window whose argmax is not q
+ * adds +0, which changes nothing: a sum that starts at +0 never becomes -0. Branch-free, so the middle
+ * loop vectorises.
+ */
+template <class Idx>
+static inline void gatherK3S1(const float* __restrict g, const Idx* __restrict ir, float* __restrict gr, size_t oLo,
+                              size_t oHi, size_t pad) {
+  const int64_t lo = static_cast<int64_t>(oLo), hi = static_cast<int64_t>(oHi), P = static_cast<int64_t>(pad);
+  auto take = [&](int64_t o, int j) -> float { return (o >= lo && o < hi && ir[o] == j) ? g[o] : 0.0f; };
+  const int64_t q0 = lo - P, q1 = hi - 1 - P + 2;  // every position an interior window covers
+  const int64_t c0 = lo - P + 2, c1 = hi - 1 - P;  // positions all three of whose windows are interior
+  int64_t q = q0;
+  for (; q < c0 && q <= q1; ++q) gr[q] = ((gr[q] + take(q + P - 2, 2)) + take(q + P - 1, 1)) + take(q + P, 0);
+  for (; q <= c1; ++q) {
+    const int64_t o = q + P;
+    const float a = ir[o - 2] == 2 ? g[o - 2] : 0.0f;
+    const float b = ir[o - 1] == 1 ? g[o - 1] : 0.0f;
+    const float c = ir[o] == 0 ? g[o] : 0.0f;
+    gr[q] = ((gr[q] + a) + b) + c;
+  }
+  for (; q <= q1; ++q) gr[q] = ((gr[q] + take(q + P - 2, 2)) + take(q + P - 1, 1)) + take(q + P, 0);
+}
+
 template <class Idx>
 void scatterRows(const float* gy, const Idx* idx, float* gx, const nt::Pool1dArgs& p, size_t r0, size_t r1) {
   size_t oLo, oHi;
@@ -27,7 +53,9 @@ void scatterRows(const float* gy, const Idx* idx, float* gx, const nt::Pool1dArg
                         static_cast<int64_t>(d);
       if (q >= 0 && q < L) gr[q] += g[o];
     }
-    for (size_t o = oLo; o < oHi; ++o) gr[o * s - pad + static_cast<size_t>(ir[o]) * d] += g[o];
+    if (p.k == 3 && d == 1 && s == 1 && oHi > oLo) gatherK3S1(g, ir, gr, oLo, oHi, pad);
+    else
+      for (size_t o = oLo; o < oHi; ++o) gr[o * s - pad + static_cast<size_t>(ir[o]) * d] += g[o];
     for (size_t o = oHi; o < lOut; ++o) {
       const int64_t q = static_cast<int64_t>(o * s) - static_cast<int64_t>(pad) + static_cast<int64_t>(ir[o]) *
                         static_cast<int64_t>(d);
