@@ -35,7 +35,7 @@
     },
     {
       'target_name': 'nodetorch',
-      'sources': [ 'native/addon.cc', 'native/threadpool.cc' ],
+      'sources': [ 'native/addon.cc', 'native/threadpool.cc', 'native/malloc-tuning.cc' ],
       'dependencies': [ 'nt_kernels_baseline' ],
       'conditions': [
         [ 'target_arch=="x64" or target_arch=="ia32"', {

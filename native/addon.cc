@@ -4,7 +4,7 @@
 //                   order of src/backend/backend.ts; each validates everything it is given (the generated
 //                   native/generated/entries.h, over native/common.h and native/checks.h), then runs the
 //                   kernel of the ISA picked at load time.
-//   info()          { isa: 'avx2' | 'baseline', threads }
+//   info()          { isa: 'avx2' | 'baseline', threads, mallocTuned } (malloc-tuning.cc)
 //   setNumThreads(n)
 //
 // Context-aware (Napi::Addon): loads in the main thread and in any number of worker_threads. The ISA
@@ -19,6 +19,10 @@
 #include "generated/entries.h"
 #include "kernels/kernels.h"
 #include "threadpool.h"
+
+namespace nt {
+bool mallocTuned();  // malloc-tuning.cc
+}
 
 namespace {
 
@@ -80,6 +84,7 @@ class NodetorchAddon : public Napi::Addon<NodetorchAddon> {
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("isa", kernels_.isa);
     o.Set("threads", nt::numThreads());
+    o.Set("mallocTuned", nt::mallocTuned());
     return o;
   }
 

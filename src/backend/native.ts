@@ -24,6 +24,8 @@ export interface NativeInfo {
   isa: 'avx512' | 'avx2' | 'baseline';
   /** Thread pool size, including the calling thread. */
   threads: number;
+  /** Whether the addon set glibc's malloc to reuse freed tensor memory (native/malloc-tuning.cc). */
+  mallocTuned: boolean;
 }
 
 /** Relative to this file; the same from src/backend/ (tsx, vitest) and dist/backend/ (built package). */

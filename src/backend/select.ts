@@ -107,6 +107,11 @@ export interface BackendInfo {
   threads: number;
   /** Whether this runtime supports wasm SIMD128 (the wasm module needs it). */
   wasmSimd: boolean;
+  /**
+   * Whether the native addon tuned glibc's malloc so freed tensor memory is reused instead of returned to
+   * the OS (false without the addon, on other C libraries, or with NODETORCH_MALLOC_TUNING=0).
+   */
+  mallocTuned: boolean;
   /** Backends that failed to load, with the reason. */
   unavailable: { name: BackendName; reason: string }[];
 }
@@ -120,6 +125,7 @@ export function backendInfo(): BackendInfo {
     nativeIsa: native ? native.isa : null,
     threads: b.name === 'native' && native ? native.threads : 1,
     wasmSimd: wasmInfo().simd,
+    mallocTuned: native ? native.mallocTuned : false,
     unavailable: unavailableBackends(),
   };
 }

@@ -8,6 +8,7 @@ import { record } from '../autograd/record.js';
 import { gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import type { BatchNormParams } from '../backend/backend.js';
+import { uninitF32 } from '../util/alloc.js';
 
 export interface BatchNormOptions {
   /** Per-channel scale gamma (C), or null for 1. */
@@ -81,7 +82,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
       invstd[ch] = 1 / Math.sqrt(rv[ch] + eps);
     }
   }
-  const y = new Float32Array(xd.length);
+  const y = uninitF32(xd.length);
   getBackend().batchNormForward(xd, wd, bd, mean, invstd, y, p);
   if (training && runningMean !== null && runningVar !== null) {
     const rm = runningMean.data as Float32Array;

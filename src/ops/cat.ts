@@ -2,6 +2,7 @@
 import { Tensor, normalizeDim, shapeStr, storageFor, type DType } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { gradBuffer } from '../util/grad-pool.js';
+import { uninitF32 } from '../util/alloc.js';
 
 /**
  * Concatenate `tensors` along `dim`. All must have the same number of dims and the same sizes except in
@@ -47,7 +48,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const outShape = [...ref.shape];
   outShape[d] = total;
   const outRow = total * inner;
-  const out = storageFor(dtype, outer * outRow);
+  // The parts cover every element of the output.
+  const out = dtype === 'float32' ? uninitF32(outer * outRow) : storageFor(dtype, outer * outRow);
   const offsets: number[] = [];
   let off = 0;
   for (const t of parts) {

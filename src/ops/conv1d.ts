@@ -10,6 +10,7 @@ import { reshape } from './reshape.js';
 import { gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import { convOutLength, type Conv1dParams } from '../backend/backend.js';
+import { uninitF32 } from '../util/alloc.js';
 
 export interface Conv1dOptions {
   stride?: number;
@@ -66,7 +67,7 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   }
   const p: Conv1dParams = { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut };
   const be = getBackend();
-  const y = new Float32Array(n * cOut * lOut);
+  const y = uninitF32(n * cOut * lOut);
   be.conv1dForward(input.data as Float32Array, weight.data as Float32Array, bias ? (bias.data as Float32Array) : null, y, p);
   const out = new Tensor(y, [n, cOut, lOut]);
   return record(out, 'ConvolutionBackward0', [input, weight, bias], (g) => {

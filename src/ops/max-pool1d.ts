@@ -5,6 +5,7 @@ import { checkPoolWindow, poolInput, single } from './pool1d.js';
 import { gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import type { Pool1dParams } from '../backend/backend.js';
+import { uninitF32, uninitU8 } from '../util/alloc.js';
 
 export interface MaxPool1dOptions {
   /** Window step; default (or null) = kernelSize. */
@@ -40,10 +41,10 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
   const ceilMode = opts.ceilMode ?? false;
   const lOut = checkPoolWindow(op, x, l, k, stride, padding, dilation, ceilMode);
 
-  const y = new Float32Array(rows * lOut);
+  const y = uninitF32(rows * lOut);
   // The argmax of each window as its offset j in the window (position o * stride - padding + j * dilation):
   // one byte per output for the usual kernel sizes.
-  const arg: Uint8Array | Int32Array = k <= 256 ? new Uint8Array(rows * lOut) : new Int32Array(rows * lOut);
+  const arg: Uint8Array | Int32Array = k <= 256 ? uninitU8(rows * lOut) : new Int32Array(rows * lOut);
   // (C, L) input is one batch of C rows.
   const c = x.ndim === 3 ? x.shape[1] : x.shape[0];
   const p: Pool1dParams = { n: c === 0 ? 0 : rows / c, c, l, k, stride, padding, dilation, lOut };

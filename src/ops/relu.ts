@@ -3,6 +3,7 @@ import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
+import { uninitF32 } from '../util/alloc.js';
 
 /**
  * Rectified linear unit, elementwise.
@@ -16,7 +17,7 @@ export function relu(x: Tensor): Tensor {
   const n = x.data.length;
   let y: Float32Array | Float64Array;
   if (x.dtype === 'float32') {
-    y = new Float32Array(n);
+    y = uninitF32(n);
     getBackend().reluForward(x.data as Float32Array, y);
   } else {
     const xd = x.data;

@@ -15,6 +15,7 @@
  * An elementwise backward may also write its input gradient over the incoming gradient when the engine
  * says it owns it (the `gradOwned` argument of backward, src/autograd/node.ts).
  */
+import { uninitF32 } from './alloc.js';
 
 /** Arrays created by the pool and not adopted: the only ones releaseGrad() accepts. */
 const owned = new WeakSet<Float32Array>();
@@ -40,18 +41,14 @@ export function gradBuffer(n: number): Float32Array {
       return a;
     }
   }
-  const a = new Float32Array(n);
+  const a = uninitF32(n);
   if (n >= MIN_POOLED_LENGTH) owned.add(a);
   return a;
 }
 
 /** A Float32Array of length n filled with zeros (for gradients built by scatter-add). */
 export function gradBufferZeroed(n: number): Float32Array {
-  if (n >= MIN_POOLED_LENGTH) {
-    const list = lists.get(n);
-    if (list !== undefined && list.length > 0) return gradBuffer(n).fill(0);
-  }
-  return gradBuffer(n);
+  return gradBuffer(n).fill(0);
 }
 
 /** True if `a` came from gradBuffer() and has not been adopted (it may be released once dead). */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import {
   _resetBackendsForTest, availableBackends, backendInfo, getBackend, setBackend, setNumThreads, getNumThreads,
 } from '../../src/backend/select.js';
@@ -71,6 +72,9 @@ describe('backend selection', () => {
       const n = backendInfo();
       expect(['avx2', 'baseline']).toContain(n.nativeIsa);
       expect(n.threads).toBeGreaterThanOrEqual(1);
+      // glibc: the addon tunes malloc at load unless NODETORCH_MALLOC_TUNING=0 (checked in a child below).
+      const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
+      expect(n.mallocTuned).toBe(glibc && process.env.NODETORCH_MALLOC_TUNING !== '0');
       setNumThreads(1);
       expect(getNumThreads()).toBe(1);
       expect(backendInfo().threads).toBe(1);
@@ -78,5 +82,22 @@ describe('backend selection', () => {
       expect(getNumThreads()).toBe(2);
     }
     expect(() => setNumThreads(0)).toThrow(RangeError);
+  });
+});
+
+describe('malloc tuning', () => {
+  const native = availableBackends().some((b) => b.name === 'native');
+  // A fresh process: the setting is made once, when the addon loads.
+  const probe = (env: NodeJS.ProcessEnv) =>
+    spawnSync(process.execPath, ['--import', 'tsx', '-e',
+      "import('./src/backend/select.ts').then((m) => { m.setBackend('native'); process.stdout.write(String(m.backendInfo().mallocTuned)); })"],
+    { encoding: 'utf8', env: { ...process.env, ...env } });
+  it.skipIf(!native)('NODETORCH_MALLOC_TUNING=0 leaves malloc alone; otherwise glibc is tuned', () => {
+    const off = probe({ NODETORCH_MALLOC_TUNING: '0' });
+    expect(off.stderr).toBe('');
+    expect(off.stdout).toBe('false');
+    const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
+    const on = probe({ NODETORCH_MALLOC_TUNING: '' });
+    expect(on.stdout).toBe(String(glibc));
   });
 });
