@@ -7,7 +7,8 @@
 // kDirectMaxK the input gradient is instead itself a convolution of zero-padded gy rows:
 //   gx_g[c, pos] = sum_{o, j} w[o, c, j] * gyPad[o, pos + padding + lead - j * dilation]
 // (lead = max(0, (k - 1) * dilation - padding) zeros in front of each gy row), computed by
-// directGemm (conv1d-direct.h) with w packed once per call. Threads split the (batch item, group)
+// directGemm (conv1d-direct.h) with w packed once per call, prefetching the next pair's gy and gx
+// lines. Threads split the (batch item, group)
 // pairs; results do not depend on the thread count.
 #include "conv1d-common.h"
 #include "conv1d-direct.h"
@@ -44,12 +45,20 @@ bool backwardInputDirect(const float* gy, const float* w, float* gx, const nt::C
   int failed = 0;
   nt::parallelFor(p.n * p.groups, work, [&](size_t t0, size_t t1) {
     float* buf = identity ? nullptr : scratch(kScratchCol, coutG * lg);
-    float* tail = scratch(kScratchTail, K2 * kDNR);
+    float* tail = scratch(kScratchTail, K2 * kVecLen);
     if ((!identity && buf == nullptr) || tail == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
     const float* rows[kDirectMaxK];
     const float* tailRows[kDirectMaxK];
+    Prefetcher pf;
     for (size_t task = t0; task < t1; ++task) {
       const size_t b = task / p.groups, g = task % p.groups;
+      if (task + 1 < p.n * p.groups) {  // the next (batch item, group): its output gradient, then its input gradient
+        const size_t b1 = (task + 1) / p.groups, g1 = (task + 1) % p.groups;
+        pf = Prefetcher(gy + (b1 * p.cOut + g1 * coutG) * lOut, coutG * lOut, gx + (b1 * p.cIn + g1 * cinG) * l,
+                        cinG * l, true);
+      } else {
+        pf = Prefetcher{};
+      }
       const float* gyg = gy + (b * p.cOut + g * coutG) * lOut;
       if (identity) {
         for (size_t o = 0; o < coutG; ++o) rows[o] = gyg + o * lOut;
@@ -63,7 +72,7 @@ bool backwardInputDirect(const float* gy, const float* w, float* gx, const nt::C
           for (size_t j = 0; j < k; ++j) rows[o * k + j] = dst + (pad + lead - j * d);
         }
       }
-      directGemm(cinG, l, K2, wp + g * packed, rows, nullptr, gx + (b * p.cIn + g * cinG) * l, l, tail, tailRows);
+      directGemm(cinG, l, K2, wp + g * packed, rows, nullptr, gx + (b * p.cIn + g * cinG) * l, l, tail, tailRows, pf);
     }
   });
   return failed == 0;

@@ -74,6 +74,7 @@ bool conv1dBackwardWeight(const float* x, const float* gy, float* gw, float* gb,
       if (buf == nullptr || acc == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
       const float* rows[kDirectMaxK];
       const float* gyRows[kDirectMaxK];
+      Prefetcher none;
       for (size_t ch = c0; ch < c1; ++ch) {
         float* dst = ch == 0 ? gw : partial + (ch - 1) * gwLen;
         const size_t q = p.n / chunks, rem = p.n % chunks;
@@ -86,7 +87,7 @@ bool conv1dBackwardWeight(const float* x, const float* gy, float* gw, float* gb,
             for (size_t o0 = 0; o0 < coutG; o0 += kDirectMaxK) {
               const size_t mo = minz(kDirectMaxK, coutG - o0);
               for (size_t o = 0; o < mo; ++o) gyRows[o] = gyg + (o0 + o) * lOut;
-              dotAccumulate(mo, K, lOut, gyRows, rows, acc + (g * coutG + o0) * K);
+              dotAccumulate(mo, K, lOut, gyRows, rows, acc + (g * coutG + o0) * K, false, none);
             }
           }
         }

@@ -21,7 +21,7 @@ namespace NT_ISA_NS {
 
 /** Largest reduction length (rows) the direct paths take; larger problems use the packed gemm. */
 constexpr size_t kDirectMaxK = 512;
-constexpr size_t kDMR = 4, kDNV = 3, kDNR = kDNV * kVecLen;
+constexpr size_t kDMR = 4, kDNV = kVecLen >= 16 ? 2 : 3, kDNR = kDNV * kVecLen;
 
 /** Length of each phase row (see buildRows). */
 static inline size_t phaseLen(const nt::Conv1dArgs& p) { return p.lOut + ((p.k - 1) * p.dilation) / p.stride + 1; }
@@ -85,80 +85,168 @@ static inline void packRowsA(size_t m, size_t K, const float* a, ptrdiff_t rs, p
 /** Floats of a packRowsA result. */
 static inline size_t packedAFloats(size_t m, size_t K) { return roundUp(m, kDMR) * K; }
 
-// C rows (R x nr at c, row stride ldc) = sum_kk ap[kk][r] * rows[kk][col ..] (+ bias[r]).
-template <size_t R>
+/**
+ * Software prefetch of the next task's data while the current task computes: the kernels read their
+ * inputs in a strided order (K rows of a column panel), which the hardware prefetchers do not follow,
+ * so an input that is not in the caches (in a train step: the previous layer's output, megabytes
+ * ago) was fetched one cache-line miss at a time (the 1x1 forward ran at ~4 GB/s, a quarter of the
+ * copy bandwidth). The tile loops instead issue one prefetch per step of their reduction, walking
+ * sequentially through the next task's ranges: first `a` (read), then `b` (read, or written when
+ * bWrite: an output, so that its lines are owned before the stores reach them).
+ */
+struct Prefetcher {
+  static constexpr size_t kLine = 64;
+  const char *a = nullptr, *aEnd = nullptr;
+  const char *b = nullptr, *bEnd = nullptr;
+  bool bWrite = false;
+
+  Prefetcher() = default;
+  Prefetcher(const float* first, size_t firstFloats, const float* then, size_t thenFloats, bool thenWritten)
+      : a(lineOf(first)), aEnd(endOf(first, firstFloats)), b(lineOf(then)), bEnd(endOf(then, thenFloats)),
+        bWrite(thenWritten) {}
+
+ private:
+  static const char* lineOf(const float* p) {
+    return reinterpret_cast<const char*>(reinterpret_cast<uintptr_t>(p) & ~static_cast<uintptr_t>(kLine - 1));
+  }
+  static const char* endOf(const float* p, size_t floats) { return reinterpret_cast<const char*>(p + floats); }
+};
+
+// A Prefetcher's cursors in locals for one loop (so they stay in registers), written back after it.
+class PrefetchCursor {
+ public:
+  explicit PrefetchCursor(Prefetcher& pf) : a_(pf.a), aEnd_(pf.aEnd), b_(pf.b), bEnd_(pf.bEnd), write_(pf.bWrite), pf_(pf) {}
+  ~PrefetchCursor() {
+    pf_.a = a_;
+    pf_.b = b_;
+  }
+  void step() {
+    if (a_ < aEnd_) {
+      __builtin_prefetch(a_, 0, 3);
+      a_ += Prefetcher::kLine;
+    } else if (b_ < bEnd_) {
+      if (write_)
+        __builtin_prefetch(b_, 1, 3);
+      else
+        __builtin_prefetch(b_, 0, 3);
+      b_ += Prefetcher::kLine;
+    }
+  }
+
+ private:
+  const char *a_, *aEnd_, *b_, *bEnd_;
+  bool write_;
+  Prefetcher& pf_;
+};
+
+// C rows (R x NV vectors at c, row stride ldc) = sum_kk ap[kk][r] * rows[kk][col ..] (+ bias[r]),
+// every lane valid unless nr < NV * kVecLen (then only the first nr columns are stored).
+template <size_t R, size_t NV>
 static inline void directTile(size_t K, const float* __restrict ap, const float* const* __restrict rows, size_t col,
-                              const float* bias, float* __restrict c, size_t ldc, size_t nr) {
-  VecF acc[R][kDNV];
+                              const float* bias, float* __restrict c, size_t ldc, size_t nr, Prefetcher& pf) {
+  VecF acc[R][NV];
   for (size_t r = 0; r < R; ++r)
-    for (size_t v = 0; v < kDNV; ++v) acc[r][v] = VecF{};
-  for (size_t kk = 0; kk < K; ++kk, ap += kDMR) {
-    const float* bp = rows[kk] + col;
-    VecF b[kDNV];
-    for (size_t v = 0; v < kDNV; ++v) b[v] = loadu(bp + v * kVecLen);
-    for (size_t r = 0; r < R; ++r) {
-      const VecF ar = splat(ap[r]);
-      for (size_t v = 0; v < kDNV; ++v) acc[r][v] += ar * b[v];
+    for (size_t v = 0; v < NV; ++v) acc[r][v] = VecF{};
+  {
+    PrefetchCursor cur(pf);
+    for (size_t kk = 0; kk < K; ++kk, ap += kDMR) {
+      const float* bp = rows[kk] + col;
+      VecF b[NV];
+      for (size_t v = 0; v < NV; ++v) b[v] = loadu(bp + v * kVecLen);
+      for (size_t r = 0; r < R; ++r) {
+        const VecF ar = splat(ap[r]);
+        for (size_t v = 0; v < NV; ++v) acc[r][v] += ar * b[v];
+      }
+      cur.step();
     }
   }
   if (bias != nullptr)
     for (size_t r = 0; r < R; ++r) {
       const VecF vb = splat(bias[r]);
-      for (size_t v = 0; v < kDNV; ++v) acc[r][v] += vb;
+      for (size_t v = 0; v < NV; ++v) acc[r][v] += vb;
     }
-  if (nr == kDNR) {
+  if (nr == NV * kVecLen) {
     for (size_t r = 0; r < R; ++r)
-      for (size_t v = 0; v < kDNV; ++v) storeu(c + r * ldc + v * kVecLen, acc[r][v]);
+      for (size_t v = 0; v < NV; ++v) storeu(c + r * ldc + v * kVecLen, acc[r][v]);
     return;
   }
-  float tile[kDNR];
+  float tile[NV * kVecLen];
   for (size_t r = 0; r < R; ++r) {
-    for (size_t v = 0; v < kDNV; ++v) storeu(tile + v * kVecLen, acc[r][v]);
+    for (size_t v = 0; v < NV; ++v) storeu(tile + v * kVecLen, acc[r][v]);
     for (size_t j = 0; j < nr; ++j) c[r * ldc + j] = tile[j];
   }
 }
 
-static inline void directTileAny(size_t mr, size_t K, const float* ap, const float* const* rows, size_t col,
-                                 const float* bias, float* c, size_t ldc, size_t nr) {
+template <size_t NV>
+static inline void directTileRows(size_t mr, size_t K, const float* ap, const float* const* rows, size_t col,
+                                  const float* bias, float* c, size_t ldc, size_t nr, Prefetcher& pf) {
+  static_assert(kDMR == 4, "directTileRows dispatches 1 .. 4 rows");
   switch (mr) {
-    case 4: directTile<4>(K, ap, rows, col, bias, c, ldc, nr); break;
-    case 3: directTile<3>(K, ap, rows, col, bias, c, ldc, nr); break;
-    case 2: directTile<2>(K, ap, rows, col, bias, c, ldc, nr); break;
-    default: directTile<1>(K, ap, rows, col, bias, c, ldc, nr); break;
+    case 4: directTile<4, NV>(K, ap, rows, col, bias, c, ldc, nr, pf); break;
+    case 3: directTile<3, NV>(K, ap, rows, col, bias, c, ldc, nr, pf); break;
+    case 2: directTile<2, NV>(K, ap, rows, col, bias, c, ldc, nr, pf); break;
+    default: directTile<1, NV>(K, ap, rows, col, bias, c, ldc, nr, pf); break;
+  }
+}
+
+// Every row block of the column block [col, col + nv * kVecLen) (nr columns stored).
+template <size_t NV>
+static inline void directColumns(size_t m, size_t K, const float* ap, const float* const* rows, size_t col,
+                                 const float* bias, float* c, size_t ldc, size_t nr, Prefetcher& pf) {
+  for (size_t i = 0; i < m; i += kDMR)
+    directTileRows<NV>(minz(kDMR, m - i), K, ap + i * K, rows, col, bias != nullptr ? bias + i : nullptr,
+                       c + i * ldc + col, ldc, nr, pf);
+}
+
+static inline void directColumnsAny(size_t nv, size_t m, size_t K, const float* ap, const float* const* rows,
+                                    size_t col, const float* bias, float* c, size_t ldc, size_t nr, Prefetcher& pf) {
+  static_assert(kDNV >= 2 && kDNV <= 3, "directColumnsAny dispatches 1 .. 3 vectors");
+  switch (nv) {
+    case 3: directColumns<kDNV >= 3 ? 3 : 2>(m, K, ap, rows, col, bias, c, ldc, nr, pf); break;
+    case 2: directColumns<2>(m, K, ap, rows, col, bias, c, ldc, nr, pf); break;
+    default: directColumns<1>(m, K, ap, rows, col, bias, c, ldc, nr, pf); break;
   }
 }
 
 /**
  * C (m, n; row stride ldc) = A @ B (+ bias[r] per row r if bias is not null), overwriting C. A is
- * packRowsA(m, K) output; B row kk is rows[kk][0 .. n). tail: scratch of K * kDNR floats; tailRows:
- * room for K pointers.
+ * packRowsA(m, K) output; B row kk is rows[kk][0 .. n). Column blocks of kDNR columns, each for all
+ * row blocks (its K x kDNR panel of B stays in L1); the last n % kDNR columns are one block of as
+ * few vectors as cover them, ending at column n and so overlapping the block before (those columns
+ * are computed again, bit for bit the same, and stored again). Only n < kVecLen needs the tail
+ * scratch: K * kVecLen floats, and tailRows room for K pointers. pf runs during the tiles.
  */
 static inline void directGemm(size_t m, size_t n, size_t K, const float* ap, const float* const* rows,
-                              const float* bias, float* c, size_t ldc, float* tail, const float** tailRows) {
-  const size_t nFull = n / kDNR * kDNR;
-  for (size_t col = 0; col < nFull; col += kDNR)
-    for (size_t i = 0; i < m; i += kDMR)
-      directTileAny(minz(kDMR, m - i), K, ap + i * K, rows, col, bias != nullptr ? bias + i : nullptr,
-                    c + i * ldc + col, ldc, kDNR);
-  if (nFull == n) return;
-  const size_t nr = n - nFull;
-  for (size_t kk = 0; kk < K; ++kk) {
-    float* dst = tail + kk * kDNR;
-    const float* src = rows[kk] + nFull;
-    for (size_t j = 0; j < nr; ++j) dst[j] = src[j];
-    for (size_t j = nr; j < kDNR; ++j) dst[j] = 0.0f;
-    tailRows[kk] = dst;
+                              const float* bias, float* c, size_t ldc, float* tail, const float** tailRows,
+                              Prefetcher& pf) {
+  if (n < kVecLen) {
+    for (size_t kk = 0; kk < K; ++kk) {
+      float* dst = tail + kk * kVecLen;
+      for (size_t j = 0; j < n; ++j) dst[j] = rows[kk][j];
+      for (size_t j = n; j < kVecLen; ++j) dst[j] = 0.0f;
+      tailRows[kk] = dst;
+    }
+    directColumns<1>(m, K, ap, tailRows, 0, bias, c, ldc, n, pf);
+    return;
   }
-  for (size_t i = 0; i < m; i += kDMR)
-    directTileAny(minz(kDMR, m - i), K, ap + i * K, tailRows, 0, bias != nullptr ? bias + i : nullptr,
-                  c + i * ldc + nFull, ldc, nr);
+  size_t col = 0;
+  for (; col + kDNR <= n; col += kDNR) directColumns<kDNV>(m, K, ap, rows, col, bias, c, ldc, kDNR, pf);
+  if (col == n) return;
+  size_t nv = (n - col + kVecLen - 1) / kVecLen;
+  if (nv * kVecLen > n) {  // n < kDNR: the whole vectors from 0, then one vector ending at n
+    nv = n / kVecLen;
+    directColumnsAny(nv, m, K, ap, rows, 0, bias, c, ldc, nv * kVecLen, pf);
+    nv = 1;
+  }
+  directColumnsAny(nv, m, K, ap, rows, n - nv * kVecLen, bias, c, ldc, nv * kVecLen, pf);
 }
 
 typedef int32_t VecI __attribute__((vector_size(kVecLen * sizeof(float))));
 
 // acc[ra * accStride + rb] += lane-wise sum over t of a[ra][t] * b[rb][t], t < len.
 template <size_t RA, size_t RB>
-static inline void dotTile(size_t len, const float* const* a, const float* const* b, VecF* acc, size_t accStride) {
+static inline void dotTile(size_t len, const float* const* a, const float* const* b, VecF* acc, size_t accStride,
+                           Prefetcher& pf) {
   VecF s[RA][RB];
   const float* ap[RA];
   const float* bp[RB];
@@ -167,12 +255,16 @@ static inline void dotTile(size_t len, const float* const* a, const float* const
   for (size_t i = 0; i < RA; ++i)
     for (size_t j = 0; j < RB; ++j) s[i][j] = acc[i * accStride + j];
   size_t t = 0;
-  for (; t + kVecLen <= len; t += kVecLen) {
-    VecF bv[RB];
-    for (size_t j = 0; j < RB; ++j) bv[j] = loadu(bp[j] + t);
-    for (size_t i = 0; i < RA; ++i) {
-      const VecF av = loadu(ap[i] + t);
-      for (size_t j = 0; j < RB; ++j) s[i][j] += av * bv[j];
+  {
+    PrefetchCursor cur(pf);
+    for (; t + kVecLen <= len; t += kVecLen) {
+      VecF bv[RB];
+      for (size_t j = 0; j < RB; ++j) bv[j] = loadu(bp[j] + t);
+      for (size_t i = 0; i < RA; ++i) {
+        const VecF av = loadu(ap[i] + t);
+        for (size_t j = 0; j < RB; ++j) s[i][j] += av * bv[j];
+      }
+      cur.step();
     }
   }
   if (t < len && len >= kVecLen) {
@@ -208,30 +300,39 @@ static inline void dotTile(size_t len, const float* const* a, const float* const
 
 template <size_t RA>
 static inline void dotTileB(size_t rb, size_t len, const float* const* a, const float* const* b, VecF* acc,
-                            size_t accStride) {
+                            size_t accStride, Prefetcher& pf) {
   switch (rb) {
-    case 3: dotTile<RA, 3>(len, a, b, acc, accStride); break;
-    case 2: dotTile<RA, 2>(len, a, b, acc, accStride); break;
-    default: dotTile<RA, 1>(len, a, b, acc, accStride); break;
+    case 3: dotTile<RA, 3>(len, a, b, acc, accStride, pf); break;
+    case 2: dotTile<RA, 2>(len, a, b, acc, accStride, pf); break;
+    default: dotTile<RA, 1>(len, a, b, acc, accStride, pf); break;
   }
 }
 
-/** acc (ma, mb; row stride mb) += lane-wise a (ma rows) . b (mb rows) over len columns. */
+/**
+ * acc (ma, mb; row stride mb) += lane-wise a (ma rows) . b (mb rows) over len columns, in blocks of 4
+ * a rows by 3 b rows. The outer loop runs over the blocks of the larger set of rows (bOuter: b), so
+ * the smaller set stays in L1 while the larger one streams through once, in order. pf runs during
+ * the loops.
+ */
 static inline void dotAccumulate(size_t ma, size_t mb, size_t len, const float* const* a, const float* const* b,
-                                 VecF* acc) {
+                                 VecF* acc, bool bOuter, Prefetcher& pf) {
   constexpr size_t TA = 4, TB = 3;
-  for (size_t i = 0; i < ma; i += TA) {
-    const size_t ra = minz(TA, ma - i);
-    for (size_t j = 0; j < mb; j += TB) {
-      const size_t rb = minz(TB, mb - j);
-      VecF* at = acc + i * mb + j;
-      switch (ra) {
-        case 4: dotTileB<4>(rb, len, a + i, b + j, at, mb); break;
-        case 3: dotTileB<3>(rb, len, a + i, b + j, at, mb); break;
-        case 2: dotTileB<2>(rb, len, a + i, b + j, at, mb); break;
-        default: dotTileB<1>(rb, len, a + i, b + j, at, mb); break;
-      }
+  const auto tile = [&](size_t i, size_t j) {
+    const size_t rb = minz(TB, mb - j);
+    VecF* at = acc + i * mb + j;
+    switch (minz(TA, ma - i)) {
+      case 4: dotTileB<4>(rb, len, a + i, b + j, at, mb, pf); break;
+      case 3: dotTileB<3>(rb, len, a + i, b + j, at, mb, pf); break;
+      case 2: dotTileB<2>(rb, len, a + i, b + j, at, mb, pf); break;
+      default: dotTileB<1>(rb, len, a + i, b + j, at, mb, pf); break;
     }
+  };
+  if (bOuter) {
+    for (size_t j = 0; j < mb; j += TB)
+      for (size_t i = 0; i < ma; i += TA) tile(i, j);
+  } else {
+    for (size_t i = 0; i < ma; i += TA)
+      for (size_t j = 0; j < mb; j += TB) tile(i, j);
   }
 }
 

@@ -4,7 +4,7 @@
 // with x = 0 outside [0, l). Overwrites y. Aliasing: y must not overlap x, w or bias.
 // Method: when K = cinG * k <= kDirectMaxK (conv1d-direct.h), per (batch item, group) the tap rows
 // are views of (phase-copied) input rows and y_g = w_g @ rows + bias runs through directGemm with
-// w packed once per call. Otherwise, per (batch item, group) and block of output positions, im2col
+// w packed once per call, prefetching the next pair's input and output lines. Otherwise, per (batch item, group) and block of output positions, im2col
 // then y_g = w_g @ col (gemm.h), bias pre-filled with beta = 1. Threads split the (batch item, group)
 // pairs; results do not depend on the thread count.
 #include "conv1d-common.h"
@@ -68,15 +68,23 @@ bool forwardDirect(const float* x, const float* w, const float* bias, float* y, 
   int failed = 0;
   nt::parallelFor(p.n * p.groups, work, [&](size_t t0, size_t t1) {
     float* buf = scratch(kScratchCol, phaseFloats(cinG, p));
-    float* tail = scratch(kScratchTail, K * kDNR);
+    float* tail = scratch(kScratchTail, K * kVecLen);
     if (buf == nullptr || tail == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
     const float* rows[kDirectMaxK];
     const float* tailRows[kDirectMaxK];
+    Prefetcher pf;
     for (size_t task = t0; task < t1; ++task) {
       const size_t b = task / p.groups, g = task % p.groups;
+      if (task + 1 < p.n * p.groups) {  // the next (batch item, group): its input rows, then its output
+        const size_t b1 = (task + 1) / p.groups, g1 = (task + 1) % p.groups;
+        pf = Prefetcher(x + (b1 * p.cIn + g1 * cinG) * p.l, cinG * p.l, y + (b1 * p.cOut + g1 * coutG) * lOut,
+                        coutG * lOut, true);
+      } else {
+        pf = Prefetcher{};
+      }
       buildRows(x + (b * p.cIn + g * cinG) * p.l, cinG, p, buf, rows);
       directGemm(coutG, lOut, K, wp + g * packed, rows, bias != nullptr ? bias + g * coutG : nullptr,
-                 y + (b * p.cOut + g * coutG) * lOut, lOut, tail, tailRows);
+                 y + (b * p.cOut + g * coutG) * lOut, lOut, tail, tailRows, pf);
     }
   });
   return failed == 0;
