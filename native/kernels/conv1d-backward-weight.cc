@@ -4,13 +4,13 @@
 //   gb[o]       = sum_{b, t} gy[b, o, t]
 // Overwrites gw and gb. Aliasing: gw and gb must not overlap x, gy or each other.
 // Method: the batch is cut into at most kChunks fixed chunks (independent of the thread count, so
-// results are too). Chunk 0 accumulates into gw, chunk i > 0 into its own partial buffer; per batch
-// item, group and block of output positions gw_g += gy_g (coutG, tb) @ col^T (tb, cinG * k).
-// Partials are then added in chunk order. When K <= kDirectMaxK (conv1d-direct.h) a chunk instead
-// keeps one SIMD vector of partial sums per gw element (per-thread scratch): per batch item and group
-// it adds the lane-wise dot products of the gy rows with the tap rows (views of phase-copied input
-// rows, no im2col), and sums the lanes into its gw / partial buffer at the end.
-// gb sums each gy row in float SIMD lanes, rows in double.
+// results are too); each chunk's sums are kept apart and added in chunk order at the end.
+// When K = cinG * k <= kDirectMaxK (conv1d-direct.h) a chunk keeps one SIMD vector of partial sums per
+// gw element (per-thread scratch): per batch item and group it adds the lane-wise dot products of the
+// gy rows with the tap rows (views of phase-copied input rows, no im2col), plus a row of ones for gb,
+// while prefetching the next item's rows; the lanes are summed once per chunk (hsum).
+// Otherwise, per batch item, group and block of output positions gw_g += gy_g (coutG, tb) @ col^T
+// (tb, cinG * k) through gemm.h, and gb sums each gy row in float SIMD lanes, rows in double.
 #include "conv1d-common.h"
 #include "conv1d-direct.h"
 #include "gemm.h"
@@ -45,17 +45,77 @@ void biasGrad(const float* gy, float* gb, const nt::Conv1dArgs& p) {
   });
 }
 
-}  // namespace
+/**
+ * The direct path (K <= kDirectMaxK). Chunk ch's sums go to part[ch] (accLen floats: per output
+ * channel its K gw sums, then its gb sum when gb is wanted); part is the calling thread's scratch.
+ */
+bool backwardWeightDirect(const float* x, const float* gy, float* gw, float* gb, const nt::Conv1dArgs& p) {
+  const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.k, lOut = p.lOut;
+  const size_t KB = K + (gb != nullptr ? 1 : 0), accLen = p.cOut * KB, tasks = p.n * p.groups;
+  const size_t chunks = minz(p.n, kChunks);
+  float* part = scratch(kScratchPackW, chunks * accLen);
+  if (part == nullptr) return false;
+  const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(lOut) *
+                      static_cast<double>(KB);
+  int failed = 0;
+  nt::parallelFor(chunks, work, [&](size_t c0, size_t c1) {
+    float* buf = scratch(kScratchCol, phaseFloats(cinG, p));
+    VecF* acc = reinterpret_cast<VecF*>(scratch(kScratchAcc, accLen * kVecLen));
+    float* ones = gb != nullptr ? scratch(kScratchTail, lOut) : nullptr;
+    if (buf == nullptr || acc == nullptr || (gb != nullptr && ones == nullptr))
+      return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    for (size_t t = 0; ones != nullptr && t < lOut; ++t) ones[t] = 1.0f;
+    const float* rows[kDirectMaxK + 1];
+    const float* gyRows[kDirectMaxK];
+    // the tap rows stream once per item, the gy rows stay in L1, unless the gy rows are the larger set
+    const bool tapsOuter = cinG * p.l >= coutG * lOut;
+    Prefetcher pf;
+    for (size_t ch = c0; ch < c1; ++ch) {
+      const size_t q = p.n / chunks, rem = p.n % chunks;
+      const size_t b0 = ch * q + minz(ch, rem), b1 = b0 + q + (ch < rem ? 1 : 0);
+      for (size_t i = 0; i < accLen; ++i) acc[i] = VecF{};
+      for (size_t task = b0 * p.groups; task < b1 * p.groups; ++task) {
+        const size_t b = task / p.groups, g = task % p.groups;
+        if (task + 1 < tasks) {  // the next (batch item, group): its input rows, then its output gradient
+          const size_t bn = (task + 1) / p.groups, gn = (task + 1) % p.groups;
+          pf = Prefetcher(x + (bn * p.cIn + gn * cinG) * p.l, cinG * p.l, gy + (bn * p.cOut + gn * coutG) * lOut,
+                          coutG * lOut, false);
+        } else {
+          pf = Prefetcher{};
+        }
+        buildRows(x + (b * p.cIn + g * cinG) * p.l, cinG, p, buf, rows);
+        if (ones != nullptr) rows[K] = ones;
+        const float* gyg = gy + (b * p.cOut + g * coutG) * lOut;
+        for (size_t o0 = 0; o0 < coutG; o0 += kDirectMaxK) {
+          const size_t mo = minz(kDirectMaxK, coutG - o0);
+          for (size_t o = 0; o < mo; ++o) gyRows[o] = gyg + (o0 + o) * lOut;
+          dotAccumulate(mo, KB, lOut, gyRows, rows, acc + (g * coutG + o0) * KB, tapsOuter, pf);
+        }
+      }
+      float* dst = part + ch * accLen;
+      for (size_t i = 0; i < accLen; ++i) dst[i] = hsum(acc[i]);
+    }
+  });
+  if (failed != 0) return false;
+  for (size_t o = 0; o < p.cOut; ++o) {
+    for (size_t kk = 0; kk < K; ++kk) {
+      float s = part[o * KB + kk];
+      for (size_t ch = 1; ch < chunks; ++ch) s += part[ch * accLen + o * KB + kk];
+      gw[o * K + kk] = s;
+    }
+    if (gb != nullptr) {
+      double s = 0.0;
+      for (size_t ch = 0; ch < chunks; ++ch) s += part[ch * accLen + o * KB + K];
+      gb[o] = static_cast<float>(s);
+    }
+  }
+  return true;
+}
 
-bool conv1dBackwardWeight(const float* x, const float* gy, float* gw, float* gb, const nt::Conv1dArgs& p) {
+bool backwardWeightGemm(const float* x, const float* gy, float* gw, float* gb, const nt::Conv1dArgs& p) {
   if (gb != nullptr) biasGrad(gy, gb, p);
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.k, lOut = p.lOut;
   const size_t gwLen = p.cOut * K;
-  if (gwLen == 0) return true;
-  if (p.n == 0 || lOut == 0) {
-    for (size_t i = 0; i < gwLen; ++i) gw[i] = 0.0f;
-    return true;
-  }
   const size_t chunks = minz(p.n, kChunks);
   float* partial = nullptr;
   if (chunks > 1) {
@@ -66,35 +126,6 @@ bool conv1dBackwardWeight(const float* x, const float* gy, float* gw, float* gb,
   const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(lOut) *
                       static_cast<double>(K);
   int failed = 0;
-  const bool direct = K <= kDirectMaxK;
-  if (direct) {
-    nt::parallelFor(chunks, work, [&](size_t c0, size_t c1) {
-      float* buf = scratch(kScratchCol, phaseFloats(cinG, p));
-      VecF* acc = reinterpret_cast<VecF*>(scratch(kScratchAcc, gwLen * kVecLen));
-      if (buf == nullptr || acc == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
-      const float* rows[kDirectMaxK];
-      const float* gyRows[kDirectMaxK];
-      Prefetcher none;
-      for (size_t ch = c0; ch < c1; ++ch) {
-        float* dst = ch == 0 ? gw : partial + (ch - 1) * gwLen;
-        const size_t q = p.n / chunks, rem = p.n % chunks;
-        const size_t b0 = ch * q + minz(ch, rem), b1 = b0 + q + (ch < rem ? 1 : 0);
-        for (size_t i = 0; i < gwLen; ++i) acc[i] = VecF{};
-        for (size_t b = b0; b < b1; ++b) {
-          for (size_t g = 0; g < p.groups; ++g) {
-            buildRows(x + (b * p.cIn + g * cinG) * p.l, cinG, p, buf, rows);
-            const float* gyg = gy + (b * p.cOut + g * coutG) * lOut;
-            for (size_t o0 = 0; o0 < coutG; o0 += kDirectMaxK) {
-              const size_t mo = minz(kDirectMaxK, coutG - o0);
-              for (size_t o = 0; o < mo; ++o) gyRows[o] = gyg + (o0 + o) * lOut;
-              dotAccumulate(mo, K, lOut, gyRows, rows, acc + (g * coutG + o0) * K, false, none);
-            }
-          }
-        }
-        for (size_t i = 0; i < gwLen; ++i) dst[i] = hsum(acc[i]);
-      }
-    });
-  } else {
   nt::parallelFor(chunks, work, [&](size_t c0, size_t c1) {
     float* col = identity ? nullptr : scratch(kScratchCol, K * minz(lOut, kColBlock));
     if (!identity && col == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
@@ -126,13 +157,25 @@ bool conv1dBackwardWeight(const float* x, const float* gy, float* gw, float* gb,
       }
     }
   });
-  }
   for (size_t ch = 1; ch < chunks && failed == 0; ++ch) {
     const float* src = partial + (ch - 1) * gwLen;
     for (size_t i = 0; i < gwLen; ++i) gw[i] += src[i];
   }
   std::free(partial);
   return failed == 0;
+}
+
+}  // namespace
+
+bool conv1dBackwardWeight(const float* x, const float* gy, float* gw, float* gb, const nt::Conv1dArgs& p) {
+  const size_t K = p.cIn / p.groups * p.k, gwLen = p.cOut * K;
+  if (p.n == 0 || p.lOut == 0 || gwLen == 0) {
+    if (gb != nullptr) biasGrad(gy, gb, p);
+    for (size_t i = 0; i < gwLen; ++i) gw[i] = 0.0f;
+    return true;
+  }
+  if (K <= kDirectMaxK) return backwardWeightDirect(x, gy, gw, gb, p);
+  return backwardWeightGemm(x, gy, gw, gb, p);
 }
 
 }  // namespace NT_ISA_NS
