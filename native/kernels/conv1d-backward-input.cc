@@ -55,7 +55,7 @@ bool backwardInputDirect(const float* gy, const float* w, float* gx, const nt::C
       if (task + 1 < p.n * p.groups) {  // the next (batch item, group): its output gradient, then its input gradient
         const size_t b1 = (task + 1) / p.groups, g1 = (task + 1) % p.groups;
         pf = Prefetcher(gy + (b1 * p.cOut + g1 * coutG) * lOut, coutG * lOut, gx + (b1 * p.cIn + g1 * cinG) * l,
-                        cinG * l, true);
+                        cinG * l);
       } else {
         pf = Prefetcher{};
       }

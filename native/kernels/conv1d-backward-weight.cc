@@ -79,7 +79,7 @@ bool backwardWeightDirect(const float* x, const float* gy, float* gw, float* gb,
         if (task + 1 < tasks) {  // the next (batch item, group): its input rows, then its output gradient
           const size_t bn = (task + 1) / p.groups, gn = (task + 1) % p.groups;
           pf = Prefetcher(x + (bn * p.cIn + gn * cinG) * p.l, cinG * p.l, gy + (bn * p.cOut + gn * coutG) * lOut,
-                          coutG * lOut, false);
+                          coutG * lOut);
         } else {
           pf = Prefetcher{};
         }

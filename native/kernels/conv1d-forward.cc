@@ -78,7 +78,7 @@ bool forwardDirect(const float* x, const float* w, const float* bias, float* y, 
       if (task + 1 < p.n * p.groups) {  // the next (batch item, group): its input rows, then its output
         const size_t b1 = (task + 1) / p.groups, g1 = (task + 1) % p.groups;
         pf = Prefetcher(x + (b1 * p.cIn + g1 * cinG) * p.l, cinG * p.l, y + (b1 * p.cOut + g1 * coutG) * lOut,
-                        coutG * lOut, true);
+                        coutG * lOut);
       } else {
         pf = Prefetcher{};
       }
