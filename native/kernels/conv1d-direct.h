@@ -201,14 +201,14 @@ static inline void directColumns(size_t m, size_t K, const float* ap, const floa
                        c + i * ldc + col, ldc, nr, pf);
 }
 
-static inline void directColumnsAny(size_t nv, size_t m, size_t K, const float* ap, const float* const* rows,
-                                    size_t col, const float* bias, float* c, size_t ldc, size_t nr, Prefetcher& pf) {
-  static_assert(kDNV >= 2 && kDNV <= 3, "directColumnsAny dispatches 1 .. 3 vectors");
-  switch (nv) {
-    case 3: directColumns<kDNV >= 3 ? 3 : 2>(m, K, ap, rows, col, bias, c, ldc, nr, pf); break;
-    case 2: directColumns<2>(m, K, ap, rows, col, bias, c, ldc, nr, pf); break;
-    default: directColumns<1>(m, K, ap, rows, col, bias, c, ldc, nr, pf); break;
+// directColumns<nv> for a run-time nv in [1, NV].
+template <size_t NV>
+static inline void directColumnsUpTo(size_t nv, size_t m, size_t K, const float* ap, const float* const* rows,
+                                     size_t col, const float* bias, float* c, size_t ldc, size_t nr, Prefetcher& pf) {
+  if constexpr (NV > 1) {
+    if (nv < NV) return directColumnsUpTo<NV - 1>(nv, m, K, ap, rows, col, bias, c, ldc, nr, pf);
   }
+  directColumns<NV>(m, K, ap, rows, col, bias, c, ldc, nr, pf);
 }
 
 /**
@@ -238,13 +238,27 @@ static inline void directGemm(size_t m, size_t n, size_t K, const float* ap, con
   size_t nv = (n - col + kVecLen - 1) / kVecLen;
   if (nv * kVecLen > n) {  // n < kDNR: the whole vectors from 0, then one vector ending at n
     nv = n / kVecLen;
-    directColumnsAny(nv, m, K, ap, rows, 0, bias, c, ldc, nv * kVecLen, pf);
+    directColumnsUpTo<kDNV>(nv, m, K, ap, rows, 0, bias, c, ldc, nv * kVecLen, pf);
     nv = 1;
   }
-  directColumnsAny(nv, m, K, ap, rows, n - nv * kVecLen, bias, c, ldc, nv * kVecLen, pf);
+  directColumnsUpTo<kDNV>(nv, m, K, ap, rows, n - nv * kVecLen, bias, c, ldc, nv * kVecLen, pf);
 }
 
 typedef int32_t VecI __attribute__((vector_size(kVecLen * sizeof(float))));
+
+/**
+ * v, kept in a register: without this GCC 12 (with AVX-512) folds one loaded vector into each of the
+ * RB FMAs that use it as a memory operand, so the weight-gradient tile made 15 loads per 12 FMAs
+ * instead of 7 and ran at half speed.
+ */
+static inline VecF inRegister(VecF v) {
+#if defined(__x86_64__) || defined(__i386__)
+  __asm__("" : "+v"(v));
+#elif defined(__aarch64__)
+  __asm__("" : "+w"(v));
+#endif
+  return v;
+}
 
 // acc[ra * accStride + rb] += lane-wise sum over t of a[ra][t] * b[rb][t], t < len. The sums start
 // from zero in registers and are added to acc at the end (no wait for acc's loads before the loop).
@@ -265,7 +279,7 @@ static inline void dotTile(size_t len, const float* const* a, const float* const
       VecF bv[RB];
       for (size_t j = 0; j < RB; ++j) bv[j] = loadu(bp[j] + t);
       for (size_t i = 0; i < RA; ++i) {
-        const VecF av = loadu(ap[i] + t);
+        const VecF av = inRegister(loadu(ap[i] + t));
         for (size_t j = 0; j < RB; ++j) s[i][j] += av * bv[j];
       }
       cur.step();
