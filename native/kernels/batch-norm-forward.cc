@@ -1,11 +1,12 @@
 // batchNormForward: y = x * scale + shift per channel (scale = invstd * weight, shift = bias - mean * scale),
-// in float64 rounded once, like src/backend/ref/batch-norm.ts. In training, first mean = batch mean and
+// in float64 rounded once (then relu if p.relu), like src/backend/ref/batch-norm.ts. In training, first mean = batch mean and
 // invstd = 1 / sqrt(biased var + eps) from one pass of float64 sums of x - x0 and (x - x0)^2, shifted by
 // the channel's first value x0 so the variance does not cancel when |mean| >> std. Channels are split over
 // the thread pool (a channel's runs are n blocks of `inner` values, c * inner apart).
 #include "isa.h"
 #include "kernels.h"
 #include "batch-norm-common.h"
+#include "relu-inline.h"
 #include "../threadpool.h"
 
 
@@ -66,6 +67,7 @@ bool batchNormForward(const float* x, const float* weight, const float* bias, do
       for (size_t b = 0; b < n; ++b) {
         const size_t o = b * rowStride + ch * inner;
         affine(x + o, y + o, inner, scale, shift);
+        if (p.relu) reluRange(y + o, y + o, inner);  // of the rounded float, as reluForward
       }
     }
   });
