@@ -101,6 +101,9 @@ const POOL_CASES = [
   poolCase(0, 3, 5, 3, 1, 1),
   poolCase(2, 3, 10, 3, 1, 1), // the reference model's pooling
   poolCase(2, 3, 10, 3, 2, 1),
+  poolCase(2, 3, 11, 3, 2, 1), // stride-2 gather, odd length (the last position has one window)
+  poolCase(1, 2, 67, 3, 2, 1, 1, true), // stride-2 gather past every SIMD width, ceil mode
+  poolCase(1, 2, 2, 3, 2, 1), // stride-2 gather, one window
   poolCase(1, 2, 17, 3, 1, 0),
   poolCase(3, 1, 33, 2),
   poolCase(2, 2, 16, 4, 3, 2),
