@@ -23,7 +23,7 @@ export const MATMUL_SHAPES: Record<string, [number, number, number]> = {
 };
 
 function conv(n: number, cIn: number, cOut: number, l: number, k: number, stride = 1, padding = 0): Conv1dParams {
-  return { n, cIn, cOut, l, k, stride, padding, dilation: 1, groups: 1, lOut: convOutLength(l, k, stride, padding, 1) };
+  return { n, cIn, cOut, l, k, stride, padding, dilation: 1, groups: 1, lOut: convOutLength(l, k, stride, padding, 1), relu: false };
 }
 
 /** The reference Inception1d's convolutions at batch 32. */

@@ -39,7 +39,7 @@ inline void matmul(const Napi::CallbackInfo& info, const nt::KernelTable& kernel
   nt::checkAlloc(kernels.matmul(a.data, b.data, c.data, p));
 }
 
-// conv1dForward(x, w, bias | null, y, params): y (n, cOut, lOut) = conv1d(x, w) + bias
+// conv1dForward(x, w, bias | null, y, params): y (n, cOut, lOut) = conv1d(x, w) + bias, then relu if p.relu
 inline void conv1dForward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
   Args args(info, "conv1dForward");
   args.expectCount(5);
@@ -59,6 +59,7 @@ inline void conv1dForward(const Napi::CallbackInfo& info, const nt::KernelTable&
   p.dilation = args.size(po, "dilation", 1);
   p.groups = args.size(po, "groups", 1);
   p.lOut = args.size(po, "lOut");
+  p.relu = args.flag(po, "relu");
   checkConv1d(args, p);
   const F32 x = args.f32(0, "x", args.product({p.n, p.cIn, p.l}, "n*cIn*l"), "n*cIn*l");
   const F32 w = args.f32(1, "w", args.product({p.cOut, p.cIn / p.groups, p.k}, "cOut*(cIn/groups)*k"), "cOut*(cIn/groups)*k");
@@ -89,6 +90,7 @@ inline void conv1dBackwardInput(const Napi::CallbackInfo& info, const nt::Kernel
   p.dilation = args.size(po, "dilation", 1);
   p.groups = args.size(po, "groups", 1);
   p.lOut = args.size(po, "lOut");
+  p.relu = args.flag(po, "relu");
   checkConv1d(args, p);
   const F32 gy = args.f32(0, "gy", args.product({p.n, p.cOut, p.lOut}, "n*cOut*lOut"), "n*cOut*lOut");
   const F32 w = args.f32(1, "w", args.product({p.cOut, p.cIn / p.groups, p.k}, "cOut*(cIn/groups)*k"), "cOut*(cIn/groups)*k");
@@ -118,6 +120,7 @@ inline void conv1dBackwardWeight(const Napi::CallbackInfo& info, const nt::Kerne
   p.dilation = args.size(po, "dilation", 1);
   p.groups = args.size(po, "groups", 1);
   p.lOut = args.size(po, "lOut");
+  p.relu = args.flag(po, "relu");
   checkConv1d(args, p);
   const F32 x = args.f32(0, "x", args.product({p.n, p.cIn, p.l}, "n*cIn*l"), "n*cIn*l");
   const F32 gy = args.f32(1, "gy", args.product({p.n, p.cOut, p.lOut}, "n*cOut*lOut"), "n*cOut*lOut");
@@ -262,7 +265,7 @@ inline void maxPool1dBackward(const Napi::CallbackInfo& info, const nt::KernelTa
   nt::checkAlloc(kernels.maxPool1dBackward(gy.data, idx.data, idx.i32, gx.data, p));
 }
 
-// batchNormForward(x, weight | null, bias | null, mean, invstd, y, params): y = (x - mean) * invstd * weight + bias; training: mean, invstd = batch statistics
+// batchNormForward(x, weight | null, bias | null, mean, invstd, y, params): y = (x - mean) * invstd * weight + bias (then relu if p.relu); training: mean, invstd = batch statistics
 inline void batchNormForward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
   Args args(info, "batchNormForward");
   args.expectCount(7);
@@ -280,6 +283,7 @@ inline void batchNormForward(const Napi::CallbackInfo& info, const nt::KernelTab
   p.training = args.flag(po, "training");
   p.eps = args.number(po, "eps", true);
   if (p.eps < 0) args.rangeError("expected params.eps >= 0, got " + std::to_string(p.eps));
+  p.relu = args.flag(po, "relu");
   checkBatchNorm(args, p);
   const F32 x = args.f32(0, "x", args.product({p.n, p.c, p.inner}, "n*c*inner"), "n*c*inner");
   const F32 weight = has_weight ? args.f32(1, "weight", args.product({p.c}, "c"), "c") : F32{};
@@ -322,6 +326,7 @@ inline void batchNormBackward(const Napi::CallbackInfo& info, const nt::KernelTa
   p.training = args.flag(po, "training");
   p.eps = args.number(po, "eps", true);
   if (p.eps < 0) args.rangeError("expected params.eps >= 0, got " + std::to_string(p.eps));
+  p.relu = args.flag(po, "relu");
   checkBatchNorm(args, p);
   const F32 gy = args.f32(0, "gy", args.product({p.n, p.c, p.inner}, "n*c*inner"), "n*c*inner");
   const F32 x = args.f32(1, "x", args.product({p.n, p.c, p.inner}, "n*c*inner"), "n*c*inner");

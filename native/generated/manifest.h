@@ -29,6 +29,7 @@ struct Conv1dArgs {
   size_t dilation;
   size_t groups;
   size_t lOut;
+  bool relu;
 };
 
 /** src/backend/backend.ts SgdParams; len = the length of the sized arrays. */
@@ -62,6 +63,7 @@ struct BatchNormArgs {
   size_t inner;
   bool training;
   double eps;
+  bool relu;
 };
 
 }  // namespace nt

@@ -58,32 +58,33 @@ bool batchNormBackward(const float* gy, const float* x, const float* weight, con
   const size_t n = p.n, c = p.c, inner = p.inner, rowStride = c * inner;
   const double count = static_cast<double>(n) * static_cast<double>(inner);
   const double work = 5.0 * count * static_cast<double>(c);
+  // Blocks of channels, batch item by batch item (address order), as batchNormForward; every sum of a
+  // block is complete before any of its gx is written.
   nt::parallelFor(c, work, [&](size_t c0, size_t c1) {
-    for (size_t ch = c0; ch < c1; ++ch) {
-      const double m = mean[ch];
-      double sum = 0, dot = 0;
-      for (size_t b = 0; b < n; ++b) {
-        const size_t o = b * rowStride + ch * inner;
-        gradSums(gy + o, x + o, inner, m, &sum, &dot);
+    for (size_t cb = c0; cb < c1; cb += kBnChannelBlock) {
+      const size_t ce = minz(c1, cb + kBnChannelBlock);
+      double sum[kBnChannelBlock] = {}, dot[kBnChannelBlock] = {};
+      for (size_t b = 0; b < n; ++b)
+        for (size_t ch = cb; ch < ce; ++ch) {
+          const size_t o = b * rowStride + ch * inner;
+          gradSums(gy + o, x + o, inner, mean[ch], &sum[ch - cb], &dot[ch - cb]);
+        }
+      double k[kBnChannelBlock], gm[kBnChannelBlock], s[kBnChannelBlock];
+      for (size_t ch = cb; ch < ce; ++ch) {
+        const double is = invstd[ch];
+        if (gw) gw[ch] = static_cast<float>(dot[ch - cb] * is);
+        if (gb) gb[ch] = static_cast<float>(sum[ch - cb]);
+        s[ch - cb] = is * (weight ? static_cast<double>(weight[ch]) : 1.0);
+        k[ch - cb] = (dot[ch - cb] * is * is) / count;
+        gm[ch - cb] = sum[ch - cb] / count;
       }
-      const double is = invstd[ch];
-      if (gw) gw[ch] = static_cast<float>(dot * is);
-      if (gb) gb[ch] = static_cast<float>(sum);
       if (!gx) continue;
-      const double s = is * (weight ? static_cast<double>(weight[ch]) : 1.0);
-      if (p.training) {
-        const double k = (dot * is * is) / count;
-        const double gm = sum / count;
-        for (size_t b = 0; b < n; ++b) {
-          const size_t o = b * rowStride + ch * inner;
-          gradInput(gy + o, x + o, gx + o, inner, m, k, gm, s);
+      for (size_t b = 0; b < n; ++b)
+        for (size_t ch = cb; ch < ce; ++ch) {
+          const size_t o = b * rowStride + ch * inner, i = ch - cb;
+          if (p.training) gradInput(gy + o, x + o, gx + o, inner, mean[ch], k[i], gm[i], s[i]);
+          else scaleInto(gy + o, gx + o, inner, s[i]);
         }
-      } else {
-        for (size_t b = 0; b < n; ++b) {
-          const size_t o = b * rowStride + ch * inner;
-          scaleInto(gy + o, gx + o, inner, s);
-        }
-      }
     }
   });
   return true;

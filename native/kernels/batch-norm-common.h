@@ -14,6 +14,9 @@
 
 namespace NT_ISA_NS {
 
+/** Channels a batch-norm pass handles together (their statistics live on the stack). */
+constexpr size_t kBnChannelBlock = 64;
+
 typedef float F4 __attribute__((vector_size(16)));
 typedef float F4U __attribute__((vector_size(16), aligned(4), may_alias));
 typedef double D4 __attribute__((vector_size(32)));

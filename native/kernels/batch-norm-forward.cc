@@ -1,11 +1,12 @@
 // batchNormForward: y = x * scale + shift per channel (scale = invstd * weight, shift = bias - mean * scale),
-// in float64 rounded once, like src/backend/ref/batch-norm.ts. In training, first mean = batch mean and
+// in float64 rounded once (then relu if p.relu), like src/backend/ref/batch-norm.ts. In training, first mean = batch mean and
 // invstd = 1 / sqrt(biased var + eps) from one pass of float64 sums of x - x0 and (x - x0)^2, shifted by
 // the channel's first value x0 so the variance does not cancel when |mean| >> std. Channels are split over
 // the thread pool (a channel's runs are n blocks of `inner` values, c * inner apart).
 #include "isa.h"
 #include "kernels.h"
 #include "batch-norm-common.h"
+#include "relu-inline.h"
 #include "../threadpool.h"
 
 
@@ -50,23 +51,37 @@ bool batchNormForward(const float* x, const float* weight, const float* bias, do
   const size_t n = p.n, c = p.c, inner = p.inner, rowStride = c * inner;
   const double count = static_cast<double>(n) * static_cast<double>(inner);
   const double work = 4.0 * count * static_cast<double>(c);
+  // Each pass walks a block of channels batch item by batch item, so memory is read in address order
+  // (a channel alone is n runs of `inner` floats, c * inner apart, which the prefetchers follow poorly);
+  // each channel's sums still add its runs in batch order.
   nt::parallelFor(c, work, [&](size_t c0, size_t c1) {
-    for (size_t ch = c0; ch < c1; ++ch) {
+    for (size_t cb = c0; cb < c1; cb += kBnChannelBlock) {
+      const size_t ce = minz(c1, cb + kBnChannelBlock);
+      double scale[kBnChannelBlock], shift[kBnChannelBlock];
       if (p.training) {
-        const double shift = x[ch * inner];
-        double s = 0, q = 0;
-        for (size_t b = 0; b < n; ++b) channelSums(x + b * rowStride + ch * inner, inner, shift, &s, &q);
-        double v = q - (s * s) / count;  // sum of squared deviations
-        if (!(v >= 0)) v = v < 0 ? 0 : v;  // max(v, 0), NaN kept
-        mean[ch] = shift + s / count;
-        invstd[ch] = 1 / __builtin_sqrt(v / count + p.eps);
+        double s[kBnChannelBlock] = {}, q[kBnChannelBlock] = {}, x0[kBnChannelBlock];
+        for (size_t ch = cb; ch < ce; ++ch) x0[ch - cb] = x[ch * inner];
+        for (size_t b = 0; b < n; ++b)
+          for (size_t ch = cb; ch < ce; ++ch)
+            channelSums(x + b * rowStride + ch * inner, inner, x0[ch - cb], &s[ch - cb], &q[ch - cb]);
+        for (size_t ch = cb; ch < ce; ++ch) {
+          const double sc = s[ch - cb];
+          double v = q[ch - cb] - (sc * sc) / count;  // sum of squared deviations
+          if (!(v >= 0)) v = v < 0 ? 0 : v;  // max(v, 0), NaN kept
+          mean[ch] = x0[ch - cb] + sc / count;
+          invstd[ch] = 1 / __builtin_sqrt(v / count + p.eps);
+        }
       }
-      const double scale = invstd[ch] * (weight ? static_cast<double>(weight[ch]) : 1.0);
-      const double shift = (bias ? static_cast<double>(bias[ch]) : 0.0) - mean[ch] * scale;
-      for (size_t b = 0; b < n; ++b) {
-        const size_t o = b * rowStride + ch * inner;
-        affine(x + o, y + o, inner, scale, shift);
+      for (size_t ch = cb; ch < ce; ++ch) {
+        scale[ch - cb] = invstd[ch] * (weight ? static_cast<double>(weight[ch]) : 1.0);
+        shift[ch - cb] = (bias ? static_cast<double>(bias[ch]) : 0.0) - mean[ch] * scale[ch - cb];
       }
+      for (size_t b = 0; b < n; ++b)
+        for (size_t ch = cb; ch < ce; ++ch) {
+          const size_t o = b * rowStride + ch * inner;
+          affine(x + o, y + o, inner, scale[ch - cb], shift[ch - cb]);
+          if (p.relu) reluRange(y + o, y + o, inner);  // of the rounded float, as reluForward
+        }
     }
   });
   return true;

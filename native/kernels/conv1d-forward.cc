@@ -4,12 +4,15 @@
 // with x = 0 outside [0, l). Overwrites y. Aliasing: y must not overlap x, w or bias.
 // Method: when K = cinG * k <= kDirectMaxK (conv1d-direct.h), per (batch item, group) the tap rows
 // are views of (phase-copied) input rows and y_g = w_g @ rows + bias runs through directGemm with
-// w packed once per call, prefetching the next pair's input and output lines. Otherwise, per (batch item, group) and block of output positions, im2col
-// then y_g = w_g @ col (gemm.h), bias pre-filled with beta = 1. Threads split the (batch item, group)
-// pairs; results do not depend on the thread count.
+// w packed once per call, prefetching the next pair's input and output lines. Otherwise, per (batch
+// item, group) and block of output positions, im2col then y_g = w_g @ col (gemm.h), bias pre-filled
+// with beta = 1. Threads split the (batch item, group) pairs; results do not depend on the thread
+// count. p.relu: each (batch item, group) block of y is
+// replaced by its relu right after it is computed (relu-inline.h).
 #include "conv1d-common.h"
 #include "conv1d-direct.h"
 #include "gemm.h"
+#include "relu-inline.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
@@ -42,6 +45,7 @@ bool forwardGemm(const float* x, const float* w, const float* bias, float* y, co
       if (identity) {  // lOut == l, K == cinG: the input rows are the columns
         const MatRef cols{xg, static_cast<ptrdiff_t>(p.l), 1};
         if (!gemm(coutG, lOut, K, 1.0f, wg, cols, beta, yg, lOut)) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+        if (p.relu) reluRange(yg, yg, coutG * lOut);
         continue;
       }
       for (size_t t0 = 0; t0 < lOut; t0 += kColBlock) {
@@ -51,6 +55,7 @@ bool forwardGemm(const float* x, const float* w, const float* bias, float* y, co
         if (!gemm(coutG, tb, K, 1.0f, wg, cols, beta, yg + t0, lOut))
           return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
       }
+      if (p.relu) reluRange(yg, yg, coutG * lOut);
     }
   });
   return failed == 0;
@@ -83,8 +88,10 @@ bool forwardDirect(const float* x, const float* w, const float* bias, float* y, 
         pf = Prefetcher{};
       }
       buildRows(x + (b * p.cIn + g * cinG) * p.l, cinG, p, buf, rows);
-      directGemm(coutG, lOut, K, wp + g * packed, rows, bias != nullptr ? bias + g * coutG : nullptr,
-                 y + (b * p.cOut + g * coutG) * lOut, lOut, tail, tailRows, pf);
+      float* yg = y + (b * p.cOut + g * coutG) * lOut;
+      directGemm(coutG, lOut, K, wp + g * packed, rows, bias != nullptr ? bias + g * coutG : nullptr, yg, lOut, tail,
+                 tailRows, pf);
+      if (p.relu) reluRange(yg, yg, coutG * lOut);  // while the block is in cache
     }
   });
   return failed == 0;

@@ -1,7 +1,8 @@
 // maxPool1dBackward: gx = 0, then gx[o * stride - padding + idx * dilation] += gy for every output o in
 // order, per row; exactly src/backend/ref/max-pool1d.ts (float adds in the same order, so bit for bit).
 // The addon has checked every idx value is in [0, k), so interior windows stay inside the row; border
-// windows also check the position. Rows are split over the thread pool (each row owns its gx row).
+// windows also check the position. k = 3 rows with stride 1 (interior) or stride 2 and padding 1 (whole
+// rows) run as gathers in the same add order. Rows are split over the thread pool (each row owns its gx row).
 #include "isa.h"
 #include "kernels.h"
 #include "pool1d-common.h"
@@ -37,12 +38,47 @@ static inline void gatherK3S1(const float* __restrict g, const Idx* __restrict i
   for (; q <= q1; ++q) gr[q] = ((gr[q] + take(q + P - 2, 2)) + take(q + P - 1, 1)) + take(q + P, 0);
 }
 
+/**
+ * A whole k = 3, stride 2, padding 1, dilation 1 row as a gather (no zero fill, no scatter): window o
+ * covers 2o - 1, 2o, 2o + 1, so position 2m takes window m (offset 1) alone and 2m + 1 takes window m
+ * (offset 2), then window m + 1 (offset 0): the scatter's order, so the sums are bit for bit its own
+ * (+0 + v, with +0 where a window's argmax is elsewhere, which changes nothing). Windows that do not
+ * exist, and argmaxes in the padding, contribute nothing, as in the scatter. Branch-free in the middle.
+ */
+template <class Idx>
+static inline void gatherK3S2P1(const float* __restrict g, const Idx* __restrict ir, float* __restrict gr, size_t l,
+                                size_t lOut) {
+  auto take = [&](size_t o, unsigned j) -> float { return (o < lOut && ir[o] == j) ? g[o] : 0.0f; };
+  // Middle: m + 1 < lOut and 2m + 1 < l.
+  size_t mEnd = lOut == 0 ? 0 : lOut - 1;
+  if (mEnd > (l - 1) / 2) mEnd = (l - 1) / 2;  // 2m + 1 < l
+  size_t m = 0;
+  for (; m < mEnd; ++m) {
+    // Unconditional loads, then selects: no data-dependent branch.
+    const float g0 = g[m], g1 = g[m + 1];
+    const unsigned i0 = ir[m], i1 = ir[m + 1];
+    const float a = i0 == 1 ? g0 : 0.0f;
+    const float b = i0 == 2 ? g0 : 0.0f;
+    const float c = i1 == 0 ? g1 : 0.0f;
+    gr[2 * m] = 0.0f + a;
+    gr[2 * m + 1] = (0.0f + b) + c;
+  }
+  for (size_t q = 2 * m; q < l; ++q) {
+    const size_t mm = q / 2;
+    gr[q] = (q % 2 == 0) ? 0.0f + take(mm, 1) : (0.0f + take(mm, 2)) + take(mm + 1, 0);
+  }
+}
+
 template <class Idx>
 void scatterRows(const float* gy, const Idx* idx, float* gx, const nt::Pool1dArgs& p, size_t r0, size_t r1) {
   size_t oLo, oHi;
   poolInterior(p, &oLo, &oHi);
   const size_t l = p.l, s = p.stride, d = p.dilation, lOut = p.lOut, pad = p.padding;
   const int64_t L = static_cast<int64_t>(l);
+  if (p.k == 3 && d == 1 && s == 2 && pad == 1) {
+    for (size_t r = r0; r < r1; ++r) gatherK3S2P1(gy + r * lOut, idx + r * lOut, gx + r * l, l, lOut);
+    return;
+  }
   if (r1 > r0) memset(gx + r0 * l, 0, (r1 - r0) * l * sizeof(float));
   for (size_t r = r0; r < r1; ++r) {
     float* gr = gx + r * l;

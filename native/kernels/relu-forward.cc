@@ -3,16 +3,14 @@
 // __restrict. Split over the thread pool for large arrays.
 #include "isa.h"
 #include "kernels.h"
+#include "relu-inline.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
 
 bool reluForward(const float* x, float* y, size_t len) {
   nt::parallelFor(len, static_cast<double>(len), [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) {
-      const float v = x[i];
-      y[i] = v < 0.0f ? 0.0f : v;
-    }
+    reluRange(x + b, y + b, e - b);
   });
   return true;
 }

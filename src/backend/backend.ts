@@ -37,6 +37,11 @@ export interface Conv1dParams {
   dilation: number;
   groups: number;
   lOut: number;
+  /**
+   * conv1dForward only: y = relu(conv1d(x, w) + bias) (`v < 0 ? +0 : v`, as reluForward), applied while each
+   * block of y is still in cache. The backward kernels ignore it.
+   */
+  relu: boolean;
 }
 
 /**
@@ -94,6 +99,8 @@ export interface BatchNormParams {
   training: boolean;
   /** Added to the biased batch variance before the square root (training only). */
   eps: number;
+  /** batchNormForward only: y = relu(normalised x) (`v < 0 ? +0 : v`, as reluForward). batchNormBackward ignores it. */
+  relu: boolean;
 }
 
 /** The TS type of an array argument of the manifest. */
@@ -125,7 +132,7 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  *
  * - `matmul(a, b, c, p)`: C (m, n) = alpha * op(A) @ op(B) + beta * C. A, B must not alias C.
  * - `conv1dForward(x, w, bias | null, y, p)`: y (n, cOut, lOut) = conv1d(x (n, cIn, l), w (cOut, cIn/groups, k))
- *   + bias (cOut) if given.
+ *   + bias (cOut) if given, then relu if `p.relu`.
  * - `conv1dBackwardInput(gy, w, gx, p)`: gx (n, cIn, l) = d loss / d x given gy (n, cOut, lOut).
  * - `conv1dBackwardWeight(x, gy, gw, gb | null, p)`: gw (cOut, cIn/groups, k) = d loss / d w; gb (cOut) = sum
  *   of gy over n and lOut if given.
@@ -150,6 +157,7 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  *   shift = bias - mean * scale) and rounded once; weight / bias null mean 1 / 0. Training: first mean =
  *   batch mean, invstd = 1 / sqrt(biased batch var + eps) (float64 sums, shifted by the channel's first
  *   value so the variance does not cancel); needs n * inner >= 1. Otherwise mean and invstd (c) are read.
+ *   With `p.relu`, y = relu of that.
  * - `batchNormBackward(gy, x, weight | null, mean, invstd, gx | null, gw | null, gb | null, p)`: per channel
  *   (float64 sums) sum = sum gy, dot = sum gy * (x - mean); gw = dot * invstd, gb = sum; gx = training
  *   ? (gy - (x - mean) * dot * invstd^2 / count - sum / count) * invstd * weight : gy * invstd * weight

@@ -58,7 +58,7 @@ export const PARAMS = {
   },
   Conv1d: {
     n: 'size', cIn: 'size', cOut: 'size', l: 'size', k: 'positive', stride: 'positive', padding: 'size',
-    dilation: 'positive', groups: 'positive', lOut: 'size',
+    dilation: 'positive', groups: 'positive', lOut: 'size', relu: 'flag',
   },
   Sgd: {
     lr: 'nonNegative', momentum: 'nonNegative', dampening: 'real', weightDecay: 'nonNegative', nesterov: 'flag',
@@ -69,7 +69,7 @@ export const PARAMS = {
     n: 'size', c: 'size', l: 'positive', k: 'positive', stride: 'positive', padding: 'size', dilation: 'positive',
     lOut: 'size',
   },
-  BatchNorm: { n: 'size', c: 'size', inner: 'size', training: 'flag', eps: 'nonNegative' },
+  BatchNorm: { n: 'size', c: 'size', inner: 'size', training: 'flag', eps: 'nonNegative', relu: 'flag' },
 } as const satisfies Record<string, Record<string, FieldKind>>;
 
 export type ParamsName = keyof typeof PARAMS;
@@ -98,7 +98,7 @@ export const KERNELS = {
     ],
   },
   conv1dForward: {
-    doc: 'y (n, cOut, lOut) = conv1d(x, w) + bias',
+    doc: 'y (n, cOut, lOut) = conv1d(x, w) + bias, then relu if p.relu',
     params: 'Conv1d',
     args: [
       { name: 'x', type: 'f32', role: 'in', len: CONV_X },
@@ -177,7 +177,7 @@ export const KERNELS = {
     ],
   },
   batchNormForward: {
-    doc: 'y = (x - mean) * invstd * weight + bias; training: mean, invstd = batch statistics',
+    doc: 'y = (x - mean) * invstd * weight + bias (then relu if p.relu); training: mean, invstd = batch statistics',
     params: 'BatchNorm',
     args: [
       { name: 'x', type: 'f32', role: 'in', len: BN_X },

@@ -1,7 +1,7 @@
 /** BatchNorm1d layer (torch.nn.BatchNorm1d). */
 import { Tensor, shapeStr } from '../tensor.js';
 import { ones, zeros } from '../creation.js';
-import { batchNorm } from '../ops/batch-norm.js';
+import { batchNorm, batchNormRelu } from '../ops/batch-norm.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { pyBool, pyFloat } from './repr.js';
@@ -82,6 +82,15 @@ export class BatchNorm1d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
+    return this.normalize(x, false);
+  }
+
+  /** @internal relu(forward(x)) as one fused op (nn.Sequential runs BatchNorm1d + ReLU this way, ./fusion.ts). */
+  forwardRelu(x: Tensor): Tensor {
+    return this.normalize(x, true);
+  }
+
+  private normalize(x: Tensor, relu: boolean): Tensor {
     if (!(x instanceof Tensor)) throw new TypeError(`BatchNorm1d: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
     if (x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`BatchNorm1d: expected 2D or 3D input (got ${x.ndim}D input of shape ${shapeStr(x.shape)})`);
     const c = this.numFeatures;
@@ -94,7 +103,7 @@ export class BatchNorm1d extends Module {
     const rv = this.runningVar;
     const bnTraining = this.training || (rm === null && rv === null);
     const useRunning = !this.training || this.trackRunningStats;
-    const out = batchNorm(x, useRunning ? rm : null, useRunning ? rv : null, {
+    const out = (relu ? batchNormRelu : batchNorm)(x, useRunning ? rm : null, useRunning ? rv : null, {
       weight: this.weight, bias: this.bias, training: bnTraining, momentum: factor, eps: this.eps,
     });
     if (counting) nbt.data[0] += 1;

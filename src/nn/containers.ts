@@ -1,6 +1,7 @@
 /** Containers (torch.nn.modules.container): Sequential, ModuleList, ModuleDict. */
 import type { Tensor } from '../tensor.js';
 import { Module, type AnyModule } from './module.js';
+import { reluFusion } from './fusion.js';
 
 function checkModule(cls: string, m: unknown, where: string): AnyModule {
   if (!(m instanceof Module)) throw new TypeError(`${cls}: expected a Module ${where}, got ${m === null ? 'null' : typeof m === 'object' ? m.constructor.name : typeof m}`);
@@ -67,7 +68,17 @@ export class Sequential extends ModuleSequence {
 
   override forward(x: Tensor): Tensor {
     let y: unknown = x;
-    for (const m of this._modules.values()) if (m !== null) y = m.forward(y);
+    const mods = [...this._modules.values()].filter((m) => m !== null);
+    for (let i = 0; i < mods.length; i++) {
+      // Conv1d / BatchNorm1d + ReLU run as one fused op (./fusion.ts): same values and gradients.
+      const fused = reluFusion(mods[i]!, mods[i + 1]);
+      if (fused !== null) {
+        y = fused(y as Tensor);
+        i++;
+      } else {
+        y = mods[i]!.forward(y);
+      }
+    }
     return y as Tensor;
   }
 }

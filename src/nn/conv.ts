@@ -1,7 +1,7 @@
 /** Conv1d layer (torch.nn.Conv1d) over the backend's conv1d kernels. */
 import { Tensor, shapeStr } from '../tensor.js';
 import { empty } from '../creation.js';
-import { conv1d } from '../ops/conv1d.js';
+import { conv1d, conv1dRelu } from '../ops/conv1d.js';
 import type { Generator } from '../util/generator.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -90,12 +90,22 @@ export class Conv1d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
+    return this.convolve(x, false);
+  }
+
+  /** @internal relu(forward(x)) as one fused op (nn.Sequential runs Conv1d + ReLU this way, ./fusion.ts). */
+  forwardRelu(x: Tensor): Tensor {
+    return this.convolve(x, true);
+  }
+
+  private convolve(x: Tensor, relu: boolean): Tensor {
     if (!(x instanceof Tensor)) throw new TypeError(`Conv1d: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
     const c = this.inChannels;
     if ((x.ndim !== 3 && x.ndim !== 2) || x.shape[x.ndim - 2] !== c) {
       throw new RangeError(`Conv1d: expected input of shape (N, C_in=${c}, L) or (C_in=${c}, L), got ${shapeStr(x.shape)}`);
     }
-    return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    const opts = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+    return (relu ? conv1dRelu : conv1d)(x, this.weight, this.bias, opts);
   }
 
   override extraRepr(): string {

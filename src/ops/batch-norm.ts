@@ -5,7 +5,8 @@
  */
 import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
-import { gradBuffer } from '../util/grad-pool.js';
+import { gradBuffer, releaseGrad } from '../util/grad-pool.js';
+import { reluMask } from './relu.js';
 import { getBackend } from '../backend/select.js';
 import type { BatchNormParams } from '../backend/backend.js';
 import { uninitF32 } from '../util/alloc.js';
@@ -39,6 +40,18 @@ function checkChannelVector(name: string, t: Tensor | null | undefined, c: numbe
  * @example batchNorm(x, runningMean, runningVar, { weight, bias, training: true, momentum: 0.1, eps: 1e-5 })
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+  return normalize(x, runningMean, runningVar, opts, false);
+}
+
+/**
+ * relu(batchNorm(...)) in one pass over the output and one autograd node: the same values and gradients
+ * as the two ops (nn.Sequential uses it for BatchNorm1d followed by ReLU, src/nn/fusion.ts).
+ */
+export function batchNormRelu(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+  return normalize(x, runningMean, runningVar, opts, true);
+}
+
+function normalize(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions, relu: boolean): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`batchNorm: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
   if (x.dtype !== 'float32') throw new TypeError(`batchNorm: expected a float32 input, got ${x.dtype}`);
   if (x.ndim < 2) throw new RangeError(`batchNorm: expected input of shape (N, C) or (N, C, L), got ${shapeStr(x.shape)}`);
@@ -73,7 +86,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   const bd = bias ? (bias.data as Float32Array) : null;
   const mean = new Float64Array(c);
   const invstd = new Float64Array(c);
-  const p: BatchNormParams = { n: nb, c, inner, training, eps };
+  const p: BatchNormParams = { n: nb, c, inner, training, eps, relu };
   if (!training) {
     const rm = runningMean!.data as Float32Array;
     const rv = runningVar!.data as Float32Array;
@@ -96,12 +109,16 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     }
   }
 
-  return record(new Tensor(y, x.shape), 'NativeBatchNormBackward0', [x, weight, bias], (g, owned) => {
-    // The kernel takes each channel's sums before writing its gx, so gx may overwrite g when it is ours.
-    const gx = x.requiresGrad ? (owned ? (g.data as Float32Array) : gradBuffer(xd.length)) : null;
+  return record(new Tensor(y, x.shape), relu ? 'ReluBackward0' : 'NativeBatchNormBackward0', [x, weight, bias], (g, owned) => {
+    // With relu, g is first masked by the output (in place when it is ours), as ReluBackward0 would.
+    const gy = relu ? reluMask(y, g.data as Float32Array, owned) : (g.data as Float32Array);
+    const gyOwned = owned || gy !== g.data;
+    // The kernel takes each channel's sums before writing its gx, so gx may overwrite gy when it is ours.
+    const gx = x.requiresGrad ? (gyOwned ? gy : gradBuffer(xd.length)) : null;
     const gw = weight && weight.requiresGrad ? new Float32Array(c) : null;
     const gb = bias && bias.requiresGrad ? new Float32Array(c) : null;
-    getBackend().batchNormBackward(g.data as Float32Array, xd, wd, mean, invstd, gx, gw, gb, p);
+    getBackend().batchNormBackward(gy, xd, wd, mean, invstd, gx, gw, gb, p);
+    if (gy !== g.data && gy !== gx) releaseGrad(gy);
     return [gx ? new Tensor(gx, x.shape) : null, gw ? new Tensor(gw, [c]) : null, gb ? new Tensor(gb, [c]) : null];
   });
 }

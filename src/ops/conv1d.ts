@@ -7,7 +7,8 @@ import { Tensor, shapeStr } from '../tensor.js';
 import { intArg } from './args.js';
 import { record } from '../autograd/record.js';
 import { reshape } from './reshape.js';
-import { gradBuffer } from '../util/grad-pool.js';
+import { gradBuffer, releaseGrad } from '../util/grad-pool.js';
+import { reluMask } from './relu.js';
 import { getBackend } from '../backend/select.js';
 import { convOutLength, type Conv1dParams } from '../backend/backend.js';
 import { uninitF32 } from '../util/alloc.js';
@@ -21,13 +22,26 @@ export interface Conv1dOptions {
 
 /** Shape: input (N, C_in, L) or (C_in, L); weight (C_out, C_in / groups, K); bias (C_out); out (N, C_out, L_out). */
 export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
+  return convolve(input, weight, bias, opts, false);
+}
+
+/**
+ * relu(conv1d(...)) with the relu applied by the conv kernel while each output block is in cache, and one
+ * autograd node: the same values and gradients as the two ops (nn.Sequential uses it for Conv1d followed
+ * by ReLU, src/nn/fusion.ts).
+ */
+export function conv1dRelu(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
+  return convolve(input, weight, bias, opts, true);
+}
+
+function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv1dOptions, relu: boolean): Tensor {
   if (!(input instanceof Tensor)) throw new TypeError('conv1d: expected input to be a Tensor');
   if (!(weight instanceof Tensor)) throw new TypeError('conv1d: expected weight to be a Tensor');
   if (input.dtype !== 'float32' || weight.dtype !== 'float32' || (bias && bias.dtype !== 'float32')) {
     throw new TypeError(`conv1d: expected float32 input, weight and bias, got ${input.dtype}, ${weight.dtype}${bias ? `, ${bias.dtype}` : ''}`);
   }
   if (input.ndim === 2) {
-    const out = conv1d(reshape(input, [1, ...input.shape]), weight, bias, opts);
+    const out = convolve(reshape(input, [1, ...input.shape]), weight, bias, opts, relu);
     return reshape(out, [out.shape[1], out.shape[2]]);
   }
   if (input.ndim !== 3) throw new RangeError(`conv1d: expected 2D (unbatched) or 3D (batched) input, got input of shape ${shapeStr(input.shape)}`);
@@ -59,19 +73,20 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
 
   if (extraRight > 0) {
     // Asymmetric 'same': zero-extend the input on the right, then pad symmetrically.
-    return conv1d(padRight(input, extraRight), weight, bias, { stride, padding, dilation, groups });
+    return convolve(padRight(input, extraRight), weight, bias, { stride, padding, dilation, groups }, relu);
   }
   const lOut = convOutLength(l, k, stride, padding, dilation);
   if (lOut < 1) {
     throw new RangeError(`conv1d: calculated output size (${n}x${cOut}x${lOut}) is too small for input ${shapeStr(input.shape)}, kernel ${k}, padding ${padding}, dilation ${dilation}`);
   }
-  const p: Conv1dParams = { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut };
+  const p: Conv1dParams = { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut, relu };
   const be = getBackend();
   const y = uninitF32(n * cOut * lOut);
   be.conv1dForward(input.data as Float32Array, weight.data as Float32Array, bias ? (bias.data as Float32Array) : null, y, p);
   const out = new Tensor(y, [n, cOut, lOut]);
-  return record(out, 'ConvolutionBackward0', [input, weight, bias], (g) => {
-    const gd = g.data as Float32Array;
+  return record(out, relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned) => {
+    // With relu, g is first masked by the output (in place when it is ours), as ReluBackward0 would.
+    const gd = relu ? reluMask(y, g.data as Float32Array, owned) : (g.data as Float32Array);
     let gx: Tensor | null = null;
     if (input.requiresGrad) {
       const buf = gradBuffer(input.numel());
@@ -87,6 +102,7 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
       gw = weight.requiresGrad ? new Tensor(wbuf, weight.shape) : null;
       gb = bbuf ? new Tensor(bbuf, [cOut]) : null;
     }
+    if (gd !== g.data) releaseGrad(gd); // the masked copy is ours and dead now
     return [gx, gw, gb];
   });
 }

@@ -36,7 +36,16 @@ export function relu(x: Tensor): Tensor {
  * over g when the autograd engine hands g's storage over (`owned`).
  */
 function reluBackward(g: Tensor, y: Float32Array, owned: boolean): Tensor {
-  const gx = owned ? (g.data as Float32Array) : gradBuffer(y.length);
-  getBackend().reluBackward(y, g.data as Float32Array, gx);
-  return new Tensor(gx, g.shape);
+  return new Tensor(reluMask(y, g.data as Float32Array, owned), g.shape);
+}
+
+/**
+ * The gradient through a relu whose output is y: g where y > 0 or NaN, else +0, over g itself when `owned`
+ * (the caller may overwrite g), else into a new gradient buffer. Also used by the ops that fuse a relu
+ * (conv1d and batchNorm with a relu epilogue).
+ */
+export function reluMask(y: Float32Array, g: Float32Array, owned: boolean): Float32Array {
+  const gx = owned ? g : gradBuffer(y.length);
+  getBackend().reluBackward(y, g, gx);
+  return gx;
 }

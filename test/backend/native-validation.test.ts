@@ -219,7 +219,7 @@ function overlapping(lenA: number, lenB: number, shared = false): [Float32Array,
 const MM: MatmulParams = { m: 3, n: 4, k: 5, transA: false, transB: true, alpha: 1.5, beta: 0.5 };
 
 const CONV: Conv1dParams = (() => {
-  const p = { n: 2, cIn: 4, cOut: 6, l: 9, k: 3, stride: 2, padding: 1, dilation: 1, groups: 2, lOut: 0 };
+  const p = { n: 2, cIn: 4, cOut: 6, l: 9, k: 3, stride: 2, padding: 1, dilation: 1, groups: 2, lOut: 0, relu: false };
   p.lOut = convOutLength(p.l, p.k, p.stride, p.padding, p.dilation);
   return p;
 })();
@@ -387,7 +387,7 @@ function poolParamCalls(valid: () => unknown[]): BadCall[] {
   ];
 }
 
-const BN: BatchNormParams = { n: 3, c: 4, inner: 5, training: true, eps: 1e-5 };
+const BN: BatchNormParams = { n: 3, c: 4, inner: 5, training: true, eps: 1e-5, relu: false };
 const BN_LEN = BN.n * BN.c * BN.inner;
 function bnStats(seed: number): Float64Array {
   return Float64Array.from(randomArray(BN.c, seed, 0.5, 1.5));
@@ -883,7 +883,7 @@ describe.skipIf(!addon)(suiteName, () => {
     it('1 and 2 threads give the same results, close to ref', () => {
       const results: Float32Array[][] = [];
       const mm: MatmulParams = { m: 130, n: 150, k: 170, transA: true, transB: false, alpha: 1, beta: 0 };
-      const cp: Conv1dParams = { n: 9, cIn: 8, cOut: 12, l: 1300, k: 5, stride: 1, padding: 2, dilation: 2, groups: 2, lOut: 0 };
+      const cp: Conv1dParams = { n: 9, cIn: 8, cOut: 12, l: 1300, k: 5, stride: 1, padding: 2, dilation: 2, groups: 2, lOut: 0, relu: true };
       cp.lOut = convOutLength(cp.l, cp.k, cp.stride, cp.padding, cp.dilation);
       const a = randomArray(mm.m * mm.k, 1);
       const b = randomArray(mm.k * mm.n, 2);
@@ -942,7 +942,7 @@ describe.skipIf(!addon)(suiteName, () => {
     it('relu, maxPool1d and batchNorm: 1 and 2 threads give the same results, equal to / close to ref', () => {
       // Above every kernel's threading threshold: 32 x 32 rows of 700.
       const pool: Pool1dParams = { n: 32, c: 32, l: 700, k: 3, stride: 1, padding: 1, dilation: 1, lOut: 700 };
-      const bn: BatchNormParams = { n: 32, c: 32, inner: 700, training: true, eps: 1e-5 };
+      const bn: BatchNormParams = { n: 32, c: 32, inner: 700, training: true, eps: 1e-5, relu: true };
       const len = 32 * 32 * 700;
       const x = randomArray(len, 91);
       const g = randomArray(len, 92);
@@ -1004,7 +1004,7 @@ describe.skipIf(!addon)(suiteName, () => {
   it('the baseline ISA build agrees with ref on relu, maxPool1d and batchNorm', () => {
     const pool: Pool1dParams = { n: 2, c: 3, l: 41, k: 4, stride: 3, padding: 2, dilation: 2, lOut: 0 };
     pool.lOut = convOutLength(pool.l, pool.k, pool.stride, pool.padding, pool.dilation);
-    const bn: BatchNormParams = { n: 3, c: 5, inner: 19, training: true, eps: 1e-5 };
+    const bn: BatchNormParams = { n: 3, c: 5, inner: 19, training: true, eps: 1e-5, relu: true };
     const x = randomArray(2 * 3 * 41, 95);
     const gp = randomArray(2 * 3 * pool.lOut, 96);
     const xb = randomArray(3 * 5 * 19, 97);
@@ -1103,7 +1103,7 @@ describe.skipIf(!addon)(suiteName, () => {
 
   it('the baseline ISA build (forced by NODETORCH_NATIVE_ISA) agrees with ref', () => {
     const mm: MatmulParams = { m: 37, n: 29, k: 53, transA: true, transB: true, alpha: 0.5, beta: 0 };
-    const cp: Conv1dParams = { n: 3, cIn: 6, cOut: 9, l: 40, k: 4, stride: 3, padding: 2, dilation: 2, groups: 3, lOut: 0 };
+    const cp: Conv1dParams = { n: 3, cIn: 6, cOut: 9, l: 40, k: 4, stride: 3, padding: 2, dilation: 2, groups: 3, lOut: 0, relu: true };
     cp.lOut = convOutLength(cp.l, cp.k, cp.stride, cp.padding, cp.dilation);
     const sgdP: SgdParams = { ...SGD, nesterov: true, dampening: 0, maximize: true };
     const inputs = {

@@ -1,5 +1,5 @@
 /** The ref backend against values computed by PyTorch 1.13 (test/fixtures/kernels.json). */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { refBackend } from '../../src/backend/ref/index.js';
 import { expectClose } from '../helpers/allclose.js';
 import { loadFixture } from '../helpers/fixtures.js';
@@ -22,6 +22,13 @@ describe('ref backend vs PyTorch', () => {
       const y = new Float32Array(c.y.length);
       refBackend.conv1dForward(f32(c.x), f32(c.w), f32(c.bias), y, c);
       expectClose(y, c.y, 1e-5, 1e-5, 'y');
+      // The fused relu epilogue is exactly reluForward of the plain output (so relu(conv) of PyTorch).
+      const yRelu = new Float32Array(c.y.length);
+      refBackend.conv1dForward(f32(c.x), f32(c.w), f32(c.bias), yRelu, { ...c, relu: true });
+      const want = new Float32Array(c.y.length);
+      refBackend.reluForward(y, want);
+      expect(Array.from(yRelu)).toEqual(Array.from(want));
+      expect(y.some((v) => v < 0)).toBe(true); // the case exercises the relu
       const gx = new Float32Array(c.x.length);
       refBackend.conv1dBackwardInput(f32(c.gy), f32(c.w), gx, c);
       expectClose(gx, c.gx, 1e-5, 1e-5, 'gx');

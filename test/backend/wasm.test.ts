@@ -19,7 +19,7 @@ const atol = (reduce: number) => 1e-5 * Math.sqrt(Math.max(reduce, 1));
 function conv(
   n: number, cIn: number, cOut: number, l: number, k: number, stride = 1, padding = 0, dilation = 1, groups = 1,
 ): Conv1dParams {
-  return { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut: convOutLength(l, k, stride, padding, dilation) };
+  return { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut: convOutLength(l, k, stride, padding, dilation), relu: false };
 }
 
 function checkMatmul(backend = loadWasmBackend(), p: MatmulParams, seed = 1): void {

@@ -27,7 +27,7 @@ const SCALES: [number, number][] = [[1, 0], [0.5, 1], [2, -0.5]];
 function convCase(
   n: number, cIn: number, cOut: number, l: number, k: number, stride = 1, padding = 0, dilation = 1, groups = 1,
 ): Conv1dParams {
-  return { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut: convOutLength(l, k, stride, padding, dilation) };
+  return { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut: convOutLength(l, k, stride, padding, dilation), relu: false };
 }
 
 const CONV_CASES: Conv1dParams[] = [
@@ -101,6 +101,9 @@ const POOL_CASES = [
   poolCase(0, 3, 5, 3, 1, 1),
   poolCase(2, 3, 10, 3, 1, 1), // the reference model's pooling
   poolCase(2, 3, 10, 3, 2, 1),
+  poolCase(2, 3, 11, 3, 2, 1), // stride-2 gather, odd length (the last position has one window)
+  poolCase(1, 2, 67, 3, 2, 1, 1, true), // stride-2 gather past every SIMD width, ceil mode
+  poolCase(1, 2, 2, 3, 2, 1), // stride-2 gather, one window
   poolCase(1, 2, 17, 3, 1, 0),
   poolCase(3, 1, 33, 2),
   poolCase(2, 2, 16, 4, 3, 2),
@@ -115,7 +118,7 @@ const POOL_CASES = [
 ];
 
 function bnCase(n: number, c: number, inner: number, training: boolean): BatchNormParams {
-  return { n, c, inner, training, eps: 1e-5 };
+  return { n, c, inner, training, eps: 1e-5, relu: false };
 }
 const BN_SHAPES: [number, number, number][] = [
   [1, 1, 1], [2, 3, 1], [1, 1, 5], [3, 2, 7], [4, 5, 8], [2, 3, 9], [2, 4, 16], [3, 2, 17], [2, 3, 33], [32, 3, 61], [2, 0, 4],
@@ -185,6 +188,15 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
           backend.conv1dForward(x, w, withBias ? bias : null, got, p);
           expectClose(got, want, tol(reduceFwd).rtol, tol(reduceFwd).atol, `bias=${withBias}`);
         }
+        // The fused relu epilogue: ref's fused output is relu of its plain one (checked in ref.test.ts).
+        const pr = { ...p, relu: true };
+        const want = new Float32Array(yLen).fill(Number.NaN);
+        refBackend.conv1dForward(x, w, bias, want, pr);
+        const got = new Float32Array(yLen).fill(Number.NaN);
+        backend.conv1dForward(x, w, bias, got, pr);
+        expectClose(got, want, tol(reduceFwd).rtol, tol(reduceFwd).atol, 'relu');
+        for (let i = 0; i < yLen; i++) if (want[i] === 0) expect(Object.is(got[i], 0) || Math.abs(got[i]!) <= tol(reduceFwd).atol, `relu zero at ${i}`).toBe(true);
+        expect(got.some((v) => v < 0), 'relu output has a negative value').toBe(false);
       });
 
       it(`backward input ${label}`, () => {
@@ -406,6 +418,17 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
             expectClose(gotY, wantY, 1e-5, 1e-5, `y affine=${affine}`);
             expectClose(got.mean, want.mean, 1e-9, 1e-9, 'mean');
             expectClose(got.invstd, want.invstd, 1e-7, 1e-9, 'invstd');
+            // The fused relu (the statistics are those of x, not of the relu output).
+            const pr = { ...p, relu: true };
+            const wantR = stats();
+            const wantYR = new Float32Array(len).fill(Number.NaN);
+            refBackend.batchNormForward(x, w, b, wantR.mean, wantR.invstd, wantYR, pr);
+            const gotR = stats();
+            const gotYR = new Float32Array(len).fill(Number.NaN);
+            backend.batchNormForward(x, w, b, gotR.mean, gotR.invstd, gotYR, pr);
+            expectClose(gotYR, wantYR, 1e-5, 1e-5, `y relu affine=${affine}`);
+            expectClose(gotR.mean, want.mean, 1e-9, 1e-9, 'mean with relu');
+            expect(gotYR.some((v) => v < 0), 'relu output has a negative value').toBe(false);
 
             const wantGx = new Float32Array(len).fill(Number.NaN);
             const wantGw = new Float32Array(c).fill(Number.NaN);

@@ -70,6 +70,7 @@ function directStride1(
 export function conv1dBackwardInput(
   gy: usize, w: usize, gx: usize, ws: usize,
   n: i32, cIn: i32, cOut: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, groups: i32, lOut: i32,
+  relu: i32, // conv1dForward only; unused here
 ): void {
   const cinG = cIn / groups;
   const coutG = cOut / groups;

@@ -153,6 +153,7 @@ function directPath(
 export function conv1dBackwardWeight(
   x: usize, gy: usize, gw: usize, gb: usize, ws: usize,
   n: i32, cIn: i32, cOut: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, groups: i32, lOut: i32,
+  relu: i32, // conv1dForward only; unused here
 ): void {
   if (k == 1 && stride == 1 && padding == 0) {
     gemmPath(x, gy, gw, ws, n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut);

@@ -6,15 +6,32 @@
  * Method: per (b, g), copy the cinG input rows once into zero-padded phase rows and point a table at the
  *   cinG*k shifted column rows (direct.ts buildRows), then the pack-free direct GEMM
  *   y[b, g-rows] = W_g (coutG x cinG*k) @ rows + bias, a 4 x NR register tile reading the rows in place.
+ * relu != 0: each (b, g) block of y is then replaced by relu(y) while it is in cache.
  * Aliasing: y must not overlap x, w, bias or ws. Workspace: ws holds roundUp4(cinG * k) floats (the row
  *   pointer table) followed by phaseFloats(cinG, lOut, k, stride, dilation) floats (see direct.ts):
  *   cinG * stride * (roundUp(lOut, NR) + floor((k - 1) * dilation / stride) + 1).
  */
 import { buildRows, directGemm } from './direct';
 
+/** y[0 .. len) = relu(y) in place while the block is in cache: `v < 0 ? +0 : v` (pmax(v, 0) is exactly that). */
+function reluInPlace(y: usize, len: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const p = y + (<usize>i << 2);
+    v128.store(p, f32x4.pmax(v128.load(p), zero));
+  }
+  for (; i < len; i++) {
+    const p = y + (<usize>i << 2);
+    const v = load<f32>(p);
+    if (v < 0) store<f32>(p, 0);
+  }
+}
+
 export function conv1dForward(
   x: usize, w: usize, bias: usize, y: usize, ws: usize,
   n: i32, cIn: i32, cOut: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, groups: i32, lOut: i32,
+  relu: i32,
 ): void {
   const cinG = cIn / groups;
   const coutG = cOut / groups;
@@ -28,6 +45,7 @@ export function conv1dForward(
       const yg = y + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
       buildRows(xg, cinG, l, k, stride, padding, dilation, lOut, buf, tab);
       directGemm(coutG, lOut, kk, wg, kk, 1, tab, bias != 0 ? bias + ((<usize>g * coutG) << 2) : 0, yg, lOut);
+      if (relu) reluInPlace(yg, coutG * lOut);
     }
   }
 }

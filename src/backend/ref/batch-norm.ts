@@ -5,12 +5,12 @@ import type { BatchNormParams } from '../backend.js';
  * Sums are float64; per-element results are computed in float64 and rounded once to float32.
  */
 
-/** y = x * scale + shift per channel; in training, first mean / invstd from the batch. */
+/** y = x * scale + shift per channel (then relu if p.relu); in training, first mean / invstd from the batch. */
 export function batchNormForward(
   x: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
   mean: Float64Array, invstd: Float64Array, y: Float32Array, p: BatchNormParams,
 ): void {
-  const { n, c, inner, training, eps } = p;
+  const { n, c, inner, training, eps, relu } = p;
   const at = (b: number, ch: number, i: number) => (b * c + ch) * inner + i;
   for (let ch = 0; ch < c; ch++) {
     if (training) {
@@ -33,7 +33,10 @@ export function batchNormForward(
     const scale = invstd[ch]! * (weight ? weight[ch]! : 1);
     const shift = (bias ? bias[ch]! : 0) - mean[ch]! * scale;
     for (let b = 0; b < n; b++) {
-      for (let i = 0; i < inner; i++) y[at(b, ch, i)] = x[at(b, ch, i)]! * scale + shift;
+      for (let i = 0; i < inner; i++) {
+        const v = Math.fround(x[at(b, ch, i)]! * scale + shift);
+        y[at(b, ch, i)] = relu && v < 0 ? 0 : v; // relu of the float32 result, as reluForward
+      }
     }
   }
 }

@@ -4,13 +4,13 @@ import type { Conv1dParams } from '../backend.js';
  * Reference conv1d kernels, NCL layout. For output channel o in group g = floor(o / (cOut/groups)),
  * input channel ci = g * (cIn/groups) + c:
  *   y[b, o, t] = bias[o] + sum_{c, j} w[o, c, j] * x[b, ci, t * stride - padding + j * dilation]
- * with x = 0 outside [0, l). Sums run in float64, rounded once.
+ * with x = 0 outside [0, l). Sums run in float64, rounded once; conv1dForward then applies relu if p.relu.
  */
 
 export function conv1dForward(
   x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, p: Conv1dParams,
 ): void {
-  const { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut } = p;
+  const { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut, relu } = p;
   const cinG = cIn / groups;
   const coutG = cOut / groups;
   for (let b = 0; b < n; b++) {
@@ -26,7 +26,8 @@ export function conv1dForward(
             if (pos >= 0 && pos < l) s += w[wBase + j] * x[xBase + pos];
           }
         }
-        y[(b * cOut + o) * lOut + t] = s;
+        const v = Math.fround(s);
+        y[(b * cOut + o) * lOut + t] = relu && v < 0 ? 0 : v; // relu of the float32 result, as reluForward
       }
     }
   }

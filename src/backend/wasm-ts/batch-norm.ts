@@ -1,4 +1,5 @@
 import type { BatchNormParams } from '../backend.js';
+import { reluForward } from './relu.js';
 
 /*
  * The wasm backend's batchNorm kernels in TypeScript (the naive spec is src/backend/ref/batch-norm.ts), over x (n, c, inner): channel ch is the runs [b * c * inner + ch * inner,
@@ -6,12 +7,12 @@ import type { BatchNormParams } from '../backend.js';
  * chains); the per-element results are float64, rounded once.
  */
 
-/** y = x * scale + shift per channel; in training, first mean / invstd from the batch. */
+/** y = x * scale + shift per channel, then relu if p.relu; in training, first mean / invstd from the batch. */
 export function batchNormForward(
   x: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
   mean: Float64Array, invstd: Float64Array, y: Float32Array, p: BatchNormParams,
 ): void {
-  const { n, c, inner, training, eps } = p;
+  const { n, c, inner, training, eps, relu } = p;
   const rowStride = c * inner;
   if (training) {
     const count = n * inner;
@@ -36,6 +37,7 @@ export function batchNormForward(
     const shift = (bias ? bias[ch] : 0) - mean[ch] * scale;
     for (let b = 0, o = ch * inner; b < n; b++, o += rowStride) affine(x, y, o, o + inner, scale, shift);
   }
+  if (relu) reluForward(y, y);
 }
 
 /** gx / gw / gb of batchNormForward (each skipped when null); gx may be gy itself. */
