@@ -28,7 +28,7 @@ const require = createRequire(import.meta.url);
 const addons = files.map((f) => require(resolve(f)));
 
 const conv = (cIn, cOut, l, k, stride = 1, padding = 0) => ({
-  n: batch, cIn, cOut, l, k, stride, padding, dilation: 1, groups: 1,
+  n: batch, cIn, cOut, l, k, stride, padding, dilation: 1, groups: 1, relu: false,
   lOut: Math.floor((l + 2 * padding - (k - 1) - 1) / stride) + 1,
 });
 // name, params, how many of the model's convs have this shape, backward-input needed

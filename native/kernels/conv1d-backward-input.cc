@@ -72,7 +72,8 @@ bool backwardInputDirect(const float* gy, const float* w, float* gx, const nt::C
           for (size_t j = 0; j < k; ++j) rows[o * k + j] = dst + (pad + lead - j * d);
         }
       }
-      directGemm(cinG, l, K2, wp + g * packed, rows, nullptr, gx + (b * p.cIn + g * cinG) * l, l, tail, tailRows, pf);
+      directGemm(cinG, l, K2, wp + g * packed, rows, nullptr, false, gx + (b * p.cIn + g * cinG) * l, l, tail, tailRows,
+                 pf);
     }
   });
   return failed == 0;

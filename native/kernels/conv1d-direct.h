@@ -142,11 +142,17 @@ class PrefetchCursor {
   Prefetcher& pf_;
 };
 
-// C rows (R x NV vectors at c, row stride ldc) = sum_kk ap[kk][r] * rows[kk][col ..] (+ bias[r]),
-// every lane valid unless nr < NV * kVecLen (then only the first nr columns are stored).
+typedef int32_t VecI __attribute__((vector_size(kVecLen * sizeof(float))));
+
+/** relu lane by lane, as reluRange (relu-inline.h): +0 where v < 0, else v (NaN and -0 pass through). */
+static inline VecF reluLanes(VecF v) { return (VecF)((VecI)v & ~(VecI)(v < VecF{})); }
+
+// C rows (R x NV vectors at c, row stride ldc) = sum_kk ap[kk][r] * rows[kk][col ..] (+ bias[r]), then
+// relu'd if relu, every lane valid unless nr < NV * kVecLen (then only the first nr columns are stored).
 template <size_t R, size_t NV>
 static inline void directTile(size_t K, const float* __restrict ap, const float* const* __restrict rows, size_t col,
-                              const float* bias, float* __restrict c, size_t ldc, size_t nr, Prefetcher& pf) {
+                              const float* bias, bool relu, float* __restrict c, size_t ldc, size_t nr,
+                              Prefetcher& pf) {
   VecF acc[R][NV];
   for (size_t r = 0; r < R; ++r)
     for (size_t v = 0; v < NV; ++v) acc[r][v] = VecF{};
@@ -168,6 +174,9 @@ static inline void directTile(size_t K, const float* __restrict ap, const float*
       const VecF vb = splat(bias[r]);
       for (size_t v = 0; v < NV; ++v) acc[r][v] += vb;
     }
+  if (relu)
+    for (size_t r = 0; r < R; ++r)
+      for (size_t v = 0; v < NV; ++v) acc[r][v] = reluLanes(acc[r][v]);
   if (nr == NV * kVecLen) {
     for (size_t r = 0; r < R; ++r)
       for (size_t v = 0; v < NV; ++v) storeu(c + r * ldc + v * kVecLen, acc[r][v]);
@@ -182,37 +191,39 @@ static inline void directTile(size_t K, const float* __restrict ap, const float*
 
 template <size_t NV>
 static inline void directTileRows(size_t mr, size_t K, const float* ap, const float* const* rows, size_t col,
-                                  const float* bias, float* c, size_t ldc, size_t nr, Prefetcher& pf) {
+                                  const float* bias, bool relu, float* c, size_t ldc, size_t nr, Prefetcher& pf) {
   static_assert(kDMR == 4, "directTileRows dispatches 1 .. 4 rows");
   switch (mr) {
-    case 4: directTile<4, NV>(K, ap, rows, col, bias, c, ldc, nr, pf); break;
-    case 3: directTile<3, NV>(K, ap, rows, col, bias, c, ldc, nr, pf); break;
-    case 2: directTile<2, NV>(K, ap, rows, col, bias, c, ldc, nr, pf); break;
-    default: directTile<1, NV>(K, ap, rows, col, bias, c, ldc, nr, pf); break;
+    case 4: directTile<4, NV>(K, ap, rows, col, bias, relu, c, ldc, nr, pf); break;
+    case 3: directTile<3, NV>(K, ap, rows, col, bias, relu, c, ldc, nr, pf); break;
+    case 2: directTile<2, NV>(K, ap, rows, col, bias, relu, c, ldc, nr, pf); break;
+    default: directTile<1, NV>(K, ap, rows, col, bias, relu, c, ldc, nr, pf); break;
   }
 }
 
 // Every row block of the column block [col, col + nv * kVecLen) (nr columns stored).
 template <size_t NV>
 static inline void directColumns(size_t m, size_t K, const float* ap, const float* const* rows, size_t col,
-                                 const float* bias, float* c, size_t ldc, size_t nr, Prefetcher& pf) {
+                                 const float* bias, bool relu, float* c, size_t ldc, size_t nr, Prefetcher& pf) {
   for (size_t i = 0; i < m; i += kDMR)
-    directTileRows<NV>(minz(kDMR, m - i), K, ap + i * K, rows, col, bias != nullptr ? bias + i : nullptr,
+    directTileRows<NV>(minz(kDMR, m - i), K, ap + i * K, rows, col, bias != nullptr ? bias + i : nullptr, relu,
                        c + i * ldc + col, ldc, nr, pf);
 }
 
 // directColumns<nv> for a run-time nv in [1, NV].
 template <size_t NV>
 static inline void directColumnsUpTo(size_t nv, size_t m, size_t K, const float* ap, const float* const* rows,
-                                     size_t col, const float* bias, float* c, size_t ldc, size_t nr, Prefetcher& pf) {
+                                     size_t col, const float* bias, bool relu, float* c, size_t ldc, size_t nr,
+                                     Prefetcher& pf) {
   if constexpr (NV > 1) {
-    if (nv < NV) return directColumnsUpTo<NV - 1>(nv, m, K, ap, rows, col, bias, c, ldc, nr, pf);
+    if (nv < NV) return directColumnsUpTo<NV - 1>(nv, m, K, ap, rows, col, bias, relu, c, ldc, nr, pf);
   }
-  directColumns<NV>(m, K, ap, rows, col, bias, c, ldc, nr, pf);
+  directColumns<NV>(m, K, ap, rows, col, bias, relu, c, ldc, nr, pf);
 }
 
 /**
- * C (m, n; row stride ldc) = A @ B (+ bias[r] per row r if bias is not null), overwriting C. A is
+ * C (m, n; row stride ldc) = A @ B (+ bias[r] per row r if bias is not null; then relu'd if relu),
+ * overwriting C, each tile while it is in registers. A is
  * packRowsA(m, K) output; B row kk is rows[kk][0 .. n). Column blocks of kDNR columns, each for all
  * row blocks (its K x kDNR panel of B stays in L1); the last n % kDNR columns are one block of as
  * few vectors as cover them, ending at column n and so overlapping the block before (those columns
@@ -220,8 +231,8 @@ static inline void directColumnsUpTo(size_t nv, size_t m, size_t K, const float*
  * scratch: K * kVecLen floats, and tailRows room for K pointers. pf runs during the tiles.
  */
 static inline void directGemm(size_t m, size_t n, size_t K, const float* ap, const float* const* rows,
-                              const float* bias, float* c, size_t ldc, float* tail, const float** tailRows,
-                              Prefetcher& pf) {
+                              const float* bias, bool relu, float* c, size_t ldc, float* tail,
+                              const float** tailRows, Prefetcher& pf) {
   if (n < kVecLen) {
     for (size_t kk = 0; kk < K; ++kk) {
       float* dst = tail + kk * kVecLen;
@@ -229,22 +240,20 @@ static inline void directGemm(size_t m, size_t n, size_t K, const float* ap, con
       for (size_t j = n; j < kVecLen; ++j) dst[j] = 0.0f;
       tailRows[kk] = dst;
     }
-    directColumns<1>(m, K, ap, tailRows, 0, bias, c, ldc, n, pf);
+    directColumns<1>(m, K, ap, tailRows, 0, bias, relu, c, ldc, n, pf);
     return;
   }
   size_t col = 0;
-  for (; col + kDNR <= n; col += kDNR) directColumns<kDNV>(m, K, ap, rows, col, bias, c, ldc, kDNR, pf);
+  for (; col + kDNR <= n; col += kDNR) directColumns<kDNV>(m, K, ap, rows, col, bias, relu, c, ldc, kDNR, pf);
   if (col == n) return;
   size_t nv = (n - col + kVecLen - 1) / kVecLen;
   if (nv * kVecLen > n) {  // n < kDNR: the whole vectors from 0, then one vector ending at n
     nv = n / kVecLen;
-    directColumnsUpTo<kDNV>(nv, m, K, ap, rows, 0, bias, c, ldc, nv * kVecLen, pf);
+    directColumnsUpTo<kDNV>(nv, m, K, ap, rows, 0, bias, relu, c, ldc, nv * kVecLen, pf);
     nv = 1;
   }
-  directColumnsUpTo<kDNV>(nv, m, K, ap, rows, n - nv * kVecLen, bias, c, ldc, nv * kVecLen, pf);
+  directColumnsUpTo<kDNV>(nv, m, K, ap, rows, n - nv * kVecLen, bias, relu, c, ldc, nv * kVecLen, pf);
 }
-
-typedef int32_t VecI __attribute__((vector_size(kVecLen * sizeof(float))));
 
 /**
  * v, kept in a register: without this GCC 12 (with AVX-512) folds one loaded vector into each of the

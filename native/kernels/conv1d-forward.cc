@@ -7,8 +7,8 @@
 // w packed once per call, prefetching the next pair's input and output lines. Otherwise, per (batch
 // item, group) and block of output positions, im2col then y_g = w_g @ col (gemm.h), bias pre-filled
 // with beta = 1. Threads split the (batch item, group) pairs; results do not depend on the thread
-// count. p.relu: each (batch item, group) block of y is
-// replaced by its relu right after it is computed (relu-inline.h).
+// count. p.relu: y is replaced by its relu, on the direct path as each register tile is stored, on
+// the gemm path per (batch item, group) block right after it is computed (relu-inline.h).
 #include "conv1d-common.h"
 #include "conv1d-direct.h"
 #include "gemm.h"
@@ -88,10 +88,8 @@ bool forwardDirect(const float* x, const float* w, const float* bias, float* y, 
         pf = Prefetcher{};
       }
       buildRows(x + (b * p.cIn + g * cinG) * p.l, cinG, p, buf, rows);
-      float* yg = y + (b * p.cOut + g * coutG) * lOut;
-      directGemm(coutG, lOut, K, wp + g * packed, rows, bias != nullptr ? bias + g * coutG : nullptr, yg, lOut, tail,
-                 tailRows, pf);
-      if (p.relu) reluRange(yg, yg, coutG * lOut);  // while the block is in cache
+      directGemm(coutG, lOut, K, wp + g * packed, rows, bias != nullptr ? bias + g * coutG : nullptr, p.relu,
+                 y + (b * p.cOut + g * coutG) * lOut, lOut, tail, tailRows, pf);
     }
   });
   return failed == 0;
