@@ -67,8 +67,6 @@ bool backwardWeightDirect(const float* x, const float* gy, float* gw, float* gb,
     for (size_t t = 0; ones != nullptr && t < lOut; ++t) ones[t] = 1.0f;
     const float* rows[kDirectMaxK + 1];
     const float* gyRows[kDirectMaxK];
-    // the tap rows stream once per item, the gy rows stay in L1, unless the gy rows are the larger set
-    const bool tapsOuter = cinG * p.l >= coutG * lOut;
     Prefetcher pf;
     for (size_t ch = c0; ch < c1; ++ch) {
       const size_t q = p.n / chunks, rem = p.n % chunks;
@@ -89,7 +87,7 @@ bool backwardWeightDirect(const float* x, const float* gy, float* gw, float* gb,
         for (size_t o0 = 0; o0 < coutG; o0 += kDirectMaxK) {
           const size_t mo = minz(kDirectMaxK, coutG - o0);
           for (size_t o = 0; o < mo; ++o) gyRows[o] = gyg + (o0 + o) * lOut;
-          dotAccumulate(mo, KB, lOut, gyRows, rows, acc + (g * coutG + o0) * KB, tapsOuter, pf);
+          dotAccumulate(mo, KB, lOut, gyRows, rows, acc + (g * coutG + o0) * KB, pf);
         }
       }
       float* dst = part + ch * accLen;

@@ -338,29 +338,25 @@ static inline void dotTileB(size_t rb, size_t len, const float* const* a, const 
 
 /**
  * acc (ma, mb; row stride mb) += lane-wise a (ma rows) . b (mb rows) over len columns, in blocks of 4
- * a rows by 3 b rows. The outer loop runs over the blocks of the larger set of rows (bOuter: b), so
- * the smaller set stays in L1 while the larger one streams through once, in order. pf runs during
- * the loops.
+ * a rows by 3 b rows, b blocks outer: each block of b rows stays in L1 while the a rows stream past
+ * it. (For the weight gradient, b = the tap rows: this order was as fast or faster than the other at
+ * every shape of the reference model, by 15-20% for the k = 3 and 5 convs, whose gy rows outnumber
+ * their input rows.) pf runs during the loops.
  */
 static inline void dotAccumulate(size_t ma, size_t mb, size_t len, const float* const* a, const float* const* b,
-                                 VecF* acc, bool bOuter, Prefetcher& pf) {
+                                 VecF* acc, Prefetcher& pf) {
   constexpr size_t TA = 4, TB = 3;
-  const auto tile = [&](size_t i, size_t j) {
+  for (size_t j = 0; j < mb; j += TB) {
     const size_t rb = minz(TB, mb - j);
-    VecF* at = acc + i * mb + j;
-    switch (minz(TA, ma - i)) {
-      case 4: dotTileB<4>(rb, len, a + i, b + j, at, mb, pf); break;
-      case 3: dotTileB<3>(rb, len, a + i, b + j, at, mb, pf); break;
-      case 2: dotTileB<2>(rb, len, a + i, b + j, at, mb, pf); break;
-      default: dotTileB<1>(rb, len, a + i, b + j, at, mb, pf); break;
+    for (size_t i = 0; i < ma; i += TA) {
+      VecF* at = acc + i * mb + j;
+      switch (minz(TA, ma - i)) {
+        case 4: dotTileB<4>(rb, len, a + i, b + j, at, mb, pf); break;
+        case 3: dotTileB<3>(rb, len, a + i, b + j, at, mb, pf); break;
+        case 2: dotTileB<2>(rb, len, a + i, b + j, at, mb, pf); break;
+        default: dotTileB<1>(rb, len, a + i, b + j, at, mb, pf); break;
+      }
     }
-  };
-  if (bOuter) {
-    for (size_t j = 0; j < mb; j += TB)
-      for (size_t i = 0; i < ma; i += TA) tile(i, j);
-  } else {
-    for (size_t i = 0; i < ma; i += TA)
-      for (size_t j = 0; j < mb; j += TB) tile(i, j);
   }
 }
 
