@@ -427,7 +427,7 @@ export function loadCheckpoint(path: string, opts: LoadCheckpointOptions = {}): 
   if (opts.model !== undefined) {
     let res: unknown;
     if (hasLoadStateDict(opts.model)) res = opts.model.loadStateDict(modelSd, { strict });
-    else if (isStateDict(opts.model)) res = loadStateDictInto(opts.model, modelSd, { strict });
+    else if (isStateDict(opts.model)) res = loadStateDictInto(opts.model, modelSd, { strict }, 'model');
     else throw new TypeError(`${op}: model must have loadStateDict() or be a state dict, got ${describeValue(opts.model)}`);
     if (isPlainObject(res) && Array.isArray(res.missingKeys) && Array.isArray(res.unexpectedKeys)) {
       out.missingKeys = (res as unknown as LoadStateDictResult).missingKeys;
