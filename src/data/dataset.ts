@@ -12,6 +12,7 @@
 import { Tensor, shapeSize, shapeStr, type DType, type Storage } from '../tensor.js';
 import { randperm } from '../creation.js';
 import { defaultGenerator, type Generator } from '../util/generator.js';
+import { describeValue } from '../util/describe.js';
 
 /** A typed array that may live in a SharedArrayBuffer. */
 export type SharedStorage = Float32Array | Float64Array | Uint8Array;
@@ -204,21 +205,15 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
 export function checkDataset(op: string, dataset: unknown): asserts dataset is DatasetLike {
   const d = dataset as DatasetLike | null;
   if (d === null || typeof d !== 'object' || typeof d.getItem !== 'function' || !Number.isInteger(d.length) || d.length < 0) {
-    throw new TypeError(`${op}: expected a dataset with an integer length and a getItem(index) method, got ${describe(dataset)}`);
+    throw new TypeError(`${op}: expected a dataset with an integer length and a getItem(index) method, got ${describeValue(dataset)}`);
   }
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v !== 'object') return typeof v;
-  return (v as object).constructor?.name ?? 'object';
 }
 
 /** The worker spec of a dataset, or a TypeError explaining how to provide one. */
 export function specOf(op: string, dataset: DatasetLike): DatasetSpec {
   if (typeof dataset.workerSpec === 'function') return dataset.workerSpec();
   throw new TypeError(
-    `${op}: ${describe(dataset)} cannot be rebuilt in a worker thread: give it a workerSpec() method ` +
+    `${op}: ${describeValue(dataset, { type: true })} cannot be rebuilt in a worker thread: give it a workerSpec() method ` +
     `(e.g. returning { kind: 'module', module, export, args }), pass the DataLoader option ` +
     `workerDataset: { module, export, args }, or use numWorkers: 0`,
   );

@@ -26,9 +26,10 @@ import { asOrderedDict, asTuple, isOrderedDict, isTuple, type PickleValue } from
 import { parsePth, serializePth, type LoadPthOptions } from './pth.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
 import {
-  describeValue, isPlainObject, isStateDict, loadStateDictInto, stateDictEntries,
+  isPlainObject, isStateDict, loadStateDictInto, stateDictEntries,
   type LoadStateDictResult, type StateDict,
 } from './state-dict.js';
+import { describeValue } from '../util/describe.js';
 
 export type SerializationFormat = 'safetensors' | 'pth';
 

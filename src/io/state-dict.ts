@@ -4,6 +4,7 @@
  * Both plain objects and Maps are accepted everywhere.
  */
 import { Tensor, shapeStr } from '../tensor.js';
+import { describeValue } from '../util/describe.js';
 
 /**
  * A state dict: tensors by dotted name (`stem.0.weight`, `stem.1.running_mean`), in order. `stateDict()`
@@ -55,19 +56,6 @@ export function stateDictEntries(sd: unknown, op: string): [string, Tensor][] {
     out.push([k, t]);
   }
   return out;
-}
-
-export function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (v instanceof Tensor) return `a ${v.dtype} Tensor of shape ${shapeStr(v.shape)}`;
-  if (Array.isArray(v)) return 'an array';
-  if (v instanceof Map) return 'a Map';
-  if (typeof v === 'object') {
-    const name = Object.getPrototypeOf(v)?.constructor?.name;
-    return name && name !== 'Object' ? `a ${name}` : 'an object';
-  }
-  return typeof v;
 }
 
 /** What `loadStateDict` returns (PyTorch's `_IncompatibleKeys` NamedTuple). */

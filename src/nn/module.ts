@@ -12,19 +12,11 @@ import { Tensor } from '../tensor.js';
 import { loadStateDictInto, type LoadStateDictResult, type StateDict } from '../io/state-dict.js';
 import { Parameter } from './parameter.js';
 import { addIndent } from './repr.js';
+import { describeValue } from '../util/describe.js';
 
 /** Any module, whatever its forward signature. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = Module<any[], any>;
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (v instanceof Parameter) return 'Parameter';
-  if (v instanceof Tensor) return 'Tensor';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return typeof v;
-}
 
 /** Routes plain field assignment on a module to the registries (see the class doc). */
 const handler: ProxyHandler<AnyModule> = {
@@ -93,7 +85,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   // ---- registration -------------------------------------------------------------------------------
 
   private _checkName(kind: string, fn: string, name: unknown): asserts name is string {
-    if (typeof name !== 'string') throw new TypeError(`${fn}: ${kind} name should be a string, got ${describe(name)}`);
+    if (typeof name !== 'string') throw new TypeError(`${fn}: ${kind} name should be a string, got ${describeValue(name)}`);
     if (name === '') throw new RangeError(`${fn}: ${kind} name can't be empty string ""`);
     if (name.includes('.')) throw new RangeError(`${fn}: ${kind} name can't contain ".", got "${name}"`);
     const registered = this._parameters.has(name) || this._buffers.has(name) || this._modules.has(name);
@@ -137,7 +129,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   registerParameter(name: string, param: Parameter | null): void {
     this._checkName('parameter', 'registerParameter', name);
     if (param !== null && !(param instanceof Parameter)) {
-      throw new TypeError(`registerParameter: cannot assign '${describe(param)}' object to parameter '${name}' (nn.Parameter or null required)`);
+      throw new TypeError(`registerParameter: cannot assign '${describeValue(param, { type: true })}' object to parameter '${name}' (nn.Parameter or null required)`);
     }
     if (param !== null && param.gradFn !== null) {
       throw new RangeError(`registerParameter: cannot assign non-leaf Tensor to parameter '${name}'; parameters must be created explicitly`);
@@ -154,7 +146,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   registerBuffer(name: string, tensor: Tensor | null, persistent = true): void {
     this._checkName('buffer', 'registerBuffer', name);
     if (tensor !== null && !(tensor instanceof Tensor)) {
-      throw new TypeError(`registerBuffer: cannot assign '${describe(tensor)}' object to buffer '${name}' (Tensor or null required)`);
+      throw new TypeError(`registerBuffer: cannot assign '${describeValue(tensor, { type: true })}' object to buffer '${name}' (Tensor or null required)`);
     }
     this._unregister(name);
     this._buffers.set(name, tensor);
@@ -166,7 +158,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   registerModule(name: string, module: AnyModule | null): void {
     this._checkName('module', 'registerModule', name);
     if (module !== null && !(module instanceof Module)) {
-      throw new TypeError(`registerModule: ${describe(module)} is not a Module subclass`);
+      throw new TypeError(`registerModule: ${describeValue(module, { type: true })} is not a Module subclass`);
     }
     this._unregister(name);
     this._modules.set(name, module);
@@ -196,17 +188,17 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       this.registerModule(name, value);
     } else if (this._parameters.has(name)) {
       if (value !== null) {
-        throw new TypeError(`cannot assign '${describe(value)}' as parameter '${name}' (nn.Parameter or null expected)`);
+        throw new TypeError(`cannot assign '${describeValue(value, { type: true })}' as parameter '${name}' (nn.Parameter or null expected)`);
       }
       this._parameters.set(name, null);
     } else if (this._buffers.has(name)) {
       if (value !== null && !(value instanceof Tensor)) {
-        throw new TypeError(`cannot assign '${describe(value)}' as buffer '${name}' (Tensor or null expected)`);
+        throw new TypeError(`cannot assign '${describeValue(value, { type: true })}' as buffer '${name}' (Tensor or null expected)`);
       }
       this._buffers.set(name, value);
     } else if (this._modules.has(name)) {
       if (value !== null) {
-        throw new TypeError(`cannot assign '${describe(value)}' as child module '${name}' (nn.Module or null expected)`);
+        throw new TypeError(`cannot assign '${describeValue(value, { type: true })}' as child module '${name}' (nn.Module or null expected)`);
       }
       this._modules.set(name, null);
     } else {
@@ -342,7 +334,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Set training mode on this module and all children; returns this. */
   train(mode = true): this {
-    if (typeof mode !== 'boolean') throw new TypeError(`train: expected mode to be a boolean, got ${describe(mode)}`);
+    if (typeof mode !== 'boolean') throw new TypeError(`train: expected mode to be a boolean, got ${describeValue(mode)}`);
     this.training = mode;
     for (const m of this.children()) m.train(mode);
     return this;

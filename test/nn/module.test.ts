@@ -123,7 +123,7 @@ describe('Module behaviour', () => {
     expect(net.modules().every((m) => m.training === false)).toBe(true);
     net.train();
     expect(net.fc2.training).toBe(true);
-    expect(() => net.train('yes' as never)).toThrow(/train: expected mode to be a boolean, got string/);
+    expect(() => net.train('yes' as never)).toThrow(/train: expected mode to be a boolean, got 'yes'$/);
   });
 
   it('zeroGrad sets grads to null by default, or zeroes them in place', () => {
@@ -202,7 +202,7 @@ describe('Module.loadStateDict', () => {
       'loadStateDict: expected stateDict to be dict-like (a Map or a plain object of name -> Tensor), got null',
     ));
     expect(() => lin.loadStateDict(lin.stateDict(), { strict: 'yes' as never })).toThrow(new TypeError(
-      "loadStateDict: expected strict to be a boolean, got string",
+      "loadStateDict: expected strict to be a boolean, got 'yes'",
     ));
   });
 
