@@ -61,7 +61,7 @@ export abstract class Dataset<T = unknown> implements DatasetLike<T> {
 
 /** Resolve a possibly negative index against length; RangeError (PyTorch's IndexError) if out of range. */
 export function checkIndex(op: string, index: number, length: number): number {
-  if (!Number.isInteger(index)) throw new TypeError(`${op}: index must be an integer, got ${String(index)}`);
+  if (!Number.isInteger(index)) throw new TypeError(`${op}: index must be an integer, got ${describeValue(index)}`);
   const i = index < 0 ? index + length : index;
   if (i < 0 || i >= length) throw new RangeError(`${op}: index ${index} is out of range for a dataset of length ${length}`);
   return i;
@@ -92,7 +92,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
     super();
     if (tensors.length === 0) throw new TypeError('TensorDataset: expected at least one tensor');
     tensors.forEach((t, k) => {
-      if (!(t instanceof Tensor)) throw new TypeError(`TensorDataset: argument ${k} must be a Tensor, got ${typeof t}`);
+      if (!(t instanceof Tensor)) throw new TypeError(`TensorDataset: argument ${k} must be a Tensor, got ${describeValue(t)}`);
       if (t.ndim === 0) throw new RangeError(`TensorDataset: argument ${k} is 0-d; tensors need a first (sample) dimension`);
     });
     const n = tensors[0].shape[0];

@@ -329,7 +329,7 @@ export function saveCheckpoint(path: string, opts: SaveCheckpointOptions): void 
   const sub = (v: unknown): unknown => (hasStateDict(v) ? v.stateDict() : v ?? null);
   for (const [k, v] of [['epoch', opts.epoch], ['step', opts.step]] as const) {
     if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)) {
-      throw new TypeError(`${op}: expected ${k} to be a non-negative integer, got ${String(v)}`);
+      throw new TypeError(`${op}: expected ${k} to be a non-negative integer, got ${describeValue(v)}`);
     }
   }
   const gen = opts.generator === undefined ? defaultGenerator : opts.generator;

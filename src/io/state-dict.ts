@@ -41,7 +41,7 @@ export function stateDictEntries(sd: unknown, op: string): [string, Tensor][] {
   const out: [string, Tensor][] = [];
   if (sd instanceof Map) {
     for (const [k, t] of sd) {
-      if (typeof k !== 'string') throw new TypeError(`${op}: expected string keys, got ${typeof k} key ${String(k)}`);
+      if (typeof k !== 'string') throw new TypeError(`${op}: expected string keys, got ${describeValue(k)}`);
       if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor for key '${k}', got ${describeValue(t)}`);
       out.push([k, t]);
     }

@@ -1,9 +1,10 @@
 /** Containers (torch.nn.modules.container): Sequential, ModuleList, ModuleDict. */
 import type { Tensor } from '../tensor.js';
 import { Module, type AnyModule } from './module.js';
+import { describeValue } from '../util/describe.js';
 
 function checkModule(cls: string, m: unknown, where: string): AnyModule {
-  if (!(m instanceof Module)) throw new TypeError(`${cls}: expected a Module ${where}, got ${m === null ? 'null' : typeof m === 'object' ? m.constructor.name : typeof m}`);
+  if (!(m instanceof Module)) throw new TypeError(`${cls}: expected a Module ${where}, got ${describeValue(m)}`);
   return m;
 }
 

@@ -7,6 +7,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init.js';
 import { pyTuple1 } from './repr.js';
+import { tensorArg } from '../ops/args.js';
 
 export interface Conv1dLayerOptions {
   /** Default 1. */
@@ -90,7 +91,7 @@ export class Conv1d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    if (!(x instanceof Tensor)) throw new TypeError(`Conv1d: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+    tensorArg('Conv1d', 'input', x);
     const c = this.inChannels;
     if ((x.ndim !== 3 && x.ndim !== 2) || x.shape[x.ndim - 2] !== c) {
       throw new RangeError(`Conv1d: expected input of shape (N, C_in=${c}, L) or (C_in=${c}, L), got ${shapeStr(x.shape)}`);

@@ -7,9 +7,10 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init.js';
 import { pyBool } from './repr.js';
+import { describeValue } from '../util/describe.js';
 
 function featureCount(cls: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${cls}: expected ${name} to be an integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${cls}: expected ${name} to be an integer, got ${describeValue(v)}`);
   if (v < 0) throw new RangeError(`${cls}: expected ${name} to be >= 0, got ${v}`);
   return v;
 }

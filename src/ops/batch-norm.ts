@@ -8,6 +8,8 @@ import { record } from '../autograd/record.js';
 import { gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import type { BatchNormParams } from '../backend/backend.js';
+import { describeValue } from '../util/describe.js';
+import { tensorArg } from './args.js';
 
 export interface BatchNormOptions {
   /** Per-channel scale gamma (C), or null for 1. */
@@ -24,7 +26,7 @@ export interface BatchNormOptions {
 
 function checkChannelVector(name: string, t: Tensor | null | undefined, c: number): void {
   if (t === null || t === undefined) return;
-  if (!(t instanceof Tensor)) throw new TypeError(`batchNorm: expected ${name} to be a Tensor or null, got ${typeof t}`);
+  if (!(t instanceof Tensor)) throw new TypeError(`batchNorm: expected ${name} to be a Tensor or null, got ${describeValue(t)}`);
   if (t.dtype !== 'float32') throw new TypeError(`batchNorm: expected ${name} to be float32, got ${t.dtype}`);
   if (t.numel() !== c) throw new RangeError(`batchNorm: expected ${name} of shape (${c},), got ${shapeStr(t.shape)}`);
 }
@@ -38,13 +40,13 @@ function checkChannelVector(name: string, t: Tensor | null | undefined, c: numbe
  * @example batchNorm(x, runningMean, runningVar, { weight, bias, training: true, momentum: 0.1, eps: 1e-5 })
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`batchNorm: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  tensorArg('batchNorm', 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`batchNorm: expected a float32 input, got ${x.dtype}`);
   if (x.ndim < 2) throw new RangeError(`batchNorm: expected input of shape (N, C) or (N, C, L), got ${shapeStr(x.shape)}`);
   const training = opts.training ?? false;
   const momentum = opts.momentum ?? 0.1;
   const eps = opts.eps ?? 1e-5;
-  if (typeof momentum !== 'number' || Number.isNaN(momentum)) throw new TypeError(`batchNorm: expected momentum to be a number, got ${String(momentum)}`);
+  if (typeof momentum !== 'number' || Number.isNaN(momentum)) throw new TypeError(`batchNorm: expected momentum to be a number, got ${describeValue(momentum)}`);
   if (typeof eps !== 'number' || !(eps >= 0)) throw new RangeError(`batchNorm: expected eps to be a number >= 0, got ${String(eps)}`);
   const weight = opts.weight ?? null;
   const bias = opts.bias ?? null;

@@ -10,6 +10,7 @@ import { reshape } from './reshape.js';
 import { gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import { convOutLength, type Conv1dParams } from '../backend/backend.js';
+import { describeValue } from '../util/describe.js';
 
 export interface Conv1dOptions {
   stride?: number;
@@ -54,7 +55,7 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     padding = Math.floor(total / 2);
     extraRight = total - 2 * padding;
   } else if (typeof pad === 'number') padding = intArg('conv1d', 'padding', pad, 0);
-  else throw new TypeError(`conv1d: expected padding to be a number, 'same' or 'valid', got ${String(pad)}`);
+  else throw new TypeError(`conv1d: expected padding to be a number, 'same' or 'valid', got ${describeValue(pad)}`);
 
   if (extraRight > 0) {
     // Asymmetric 'same': zero-extend the input on the right, then pad symmetrically.

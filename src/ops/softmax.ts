@@ -1,6 +1,8 @@
 /** softmax along one dim, numerically stable (the max is subtracted first), like torch.softmax. */
 import { Tensor, normalizeDim } from '../tensor.js';
 import { record } from '../autograd/record.js';
+import { describeValue } from '../util/describe.js';
+import { tensorArg } from './args.js';
 
 /** (outer, size, inner) view of x around `dim`: element (o, k, j) is at (o * size + k) * inner + j. */
 export interface DimLayout {
@@ -12,9 +14,9 @@ export interface DimLayout {
 
 /** Validate a softmax-style (float32 tensor, integer dim) call and split x around dim. */
 export function dimLayout(op: string, x: Tensor, dim: number): DimLayout {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  tensorArg(op, 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 tensor, got ${x.dtype}`);
-  if (typeof dim !== 'number') throw new TypeError(`${op}: expected dim to be an integer, got ${dim === undefined ? 'undefined' : typeof dim}`);
+  if (typeof dim !== 'number') throw new TypeError(`${op}: expected dim to be an integer, got ${describeValue(dim)}`);
   const d = normalizeDim(op, dim, x.ndim);
   if (x.ndim === 0) return { dim: 0, outer: 1, size: 1, inner: 1 };
   let outer = 1;
