@@ -5,7 +5,7 @@ import { conv1d } from '../ops/conv1d.js';
 import type { Generator } from '../util/generator.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init.js';
+import { resetWeightAndBias } from './linear.js';
 import { pyTuple1 } from './repr.js';
 import { tensorArg } from '../ops/args.js';
 
@@ -82,12 +82,7 @@ export class Conv1d extends Module {
 
   /** Re-draw weight and bias with PyTorch's default initialisation. */
   resetParameters(generator?: Generator): void {
-    kaimingUniform_(this.weight, Math.sqrt(5), 'fan_in', 'leaky_relu', generator);
-    if (this.bias) {
-      const { fanIn } = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound, generator);
-    }
+    resetWeightAndBias(this.weight, this.bias, generator);
   }
 
   override forward(x: Tensor): Tensor {
