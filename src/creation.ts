@@ -1,6 +1,7 @@
 /** Tensor factories: tensor, zeros, ones, full, empty, arange, linspace, rand, randn, randint, *Like. */
 import { Tensor, storageFor, shapeSize, checkShape, type DType, type NestedArray, type Shape, type Storage } from './tensor.js';
 import { defaultGenerator, type Generator } from './util/generator.js';
+import { describeValue } from './util/describe.js';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -31,7 +32,7 @@ function flattenInto(v: NestedArray, shape: Shape, dim: number, out: number[]): 
   if (dim === shape.length) {
     if (typeof v === 'number') out.push(v);
     else if (typeof v === 'boolean') out.push(v ? 1 : 0);
-    else throw new TypeError(`tensor: expected a number at depth ${dim}, got ${Array.isArray(v) ? 'an array' : typeof v}`);
+    else throw new TypeError(`tensor: expected a number at depth ${dim}, got ${describeValue(v)}`);
     return;
   }
   if (!Array.isArray(v) || v.length !== shape[dim]) {

@@ -5,6 +5,7 @@
  * Batched tensors are built directly into one new typed array (no autograd: data needs none).
  */
 import { Tensor, storageFor, shapeStr, type DType } from '../tensor.js';
+import { describeValue } from '../util/describe.js';
 
 /** Turns the list of samples of one batch into the batch. */
 export type CollateFn<S = any, B = any> = (samples: S[]) => B;
@@ -28,15 +29,6 @@ export function dtypeOfTypedArray(a: AnyTypedArray): DType {
   return a instanceof Float32Array || a instanceof Float64Array ? 'float32' : 'int64';
 }
 
-function kind(v: unknown): string {
-  if (v === null) return 'null';
-  if (v instanceof Tensor) return 'Tensor';
-  if (isTypedArray(v)) return v.constructor.name;
-  if (Array.isArray(v)) return 'Array';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return typeof v;
-}
-
 function at(path: string): string {
   return path === '' ? '' : ` (at sample${path})`;
 }
@@ -58,17 +50,17 @@ function at(path: string): string {
  * @example defaultCollate([[tensor([1, 2]), 0], [tensor([3, 4]), 1]]) // [tensor (2, 2), tensor([0, 1]) int64]
  */
 export function defaultCollate(samples: unknown[]): any {
-  if (!Array.isArray(samples)) throw new TypeError(`defaultCollate: expected an array of samples, got ${kind(samples)}`);
+  if (!Array.isArray(samples)) throw new TypeError(`defaultCollate: expected an array of samples, got ${describeValue(samples)}`);
   if (samples.length === 0) throw new RangeError('defaultCollate: cannot collate an empty batch');
   return collate(samples, '');
 }
 
 function collate(batch: unknown[], path: string): unknown {
   const first = batch[0];
-  const firstKind = kind(first);
+  const firstKind = describeValue(first, { type: true });
   for (let i = 1; i < batch.length; i++) {
-    const k = kind(batch[i]);
-    const compatible = k === firstKind || (isTypedArray(first) && isTypedArray(batch[i]));
+    const k = describeValue(batch[i], { type: true });
+    const compatible = k === firstKind || (isTypedArray(first) && isTypedArray(batch[i])) || (first instanceof Tensor && batch[i] instanceof Tensor);
     if (!compatible) {
       throw new TypeError(`defaultCollate: batch elements must be of the same kind, got ${firstKind} at entry 0 and ${k} at entry ${i}${at(path)}`);
     }

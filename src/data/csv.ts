@@ -12,6 +12,7 @@ import { Tensor } from '../tensor.js';
 import { DataFileError } from './errors.js';
 import { TensorDataset } from './dataset.js';
 import { checkLabelOptions, type SignalArrays, type SignalFileOptions } from './npy.js';
+import { describeValue } from '../util/describe.js';
 
 export interface CsvSignalOptions extends SignalFileOptions {
   /** Which cell is the label: 'first' (default, the UCR layout), 'last', or a 0-based index (negative
@@ -63,7 +64,7 @@ export function parseCsvSignals(text: string, name: string, opts: CsvSignalOptio
   if (!(labelColumn === 'first' || labelColumn === 'last' || Number.isInteger(labelColumn))) {
     throw new RangeError(`${op}: labelColumn must be 'first', 'last' or an integer index, got ${String(labelColumn)}`);
   }
-  if (!(header === 'auto' || typeof header === 'boolean')) throw new TypeError(`${op}: header must be 'auto', true or false, got ${String(header)}`);
+  if (!(header === 'auto' || typeof header === 'boolean')) throw new TypeError(`${op}: header must be 'auto', true or false, got ${describeValue(header)}`);
   if (opts.delimiter !== undefined && (typeof opts.delimiter !== 'string' || opts.delimiter.length === 0)) {
     throw new TypeError(`${op}: delimiter must be a non-empty string`);
   }

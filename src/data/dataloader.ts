@@ -29,6 +29,7 @@ import { SequentialSampler, RandomSampler, BatchSampler, type Sampler } from './
 import { defaultCollate, defaultConvert, type CollateFn } from './collate.js';
 import { decodeTransfer, reviveError } from './transfer.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker.js';
+import { describeValue } from '../util/describe.js';
 
 /** A module export that builds the dataset inside each worker (see ModuleDatasetSpec). */
 export interface WorkerDatasetOption {
@@ -242,8 +243,8 @@ export class DataLoader<B = any> implements Iterable<B>, AsyncIterable<B> {
     const { shuffle = false, sampler, batchSampler, collateFn, generator, numWorkers = 0, persistentWorkers = false } = opts;
     let batchSize = opts.batchSize === undefined ? 1 : opts.batchSize;
     let dropLast = opts.dropLast ?? false;
-    if (typeof shuffle !== 'boolean') throw new TypeError(`${op}: shuffle must be a boolean, got ${String(shuffle)}`);
-    if (typeof dropLast !== 'boolean') throw new TypeError(`${op}: dropLast must be a boolean, got ${String(dropLast)}`);
+    if (typeof shuffle !== 'boolean') throw new TypeError(`${op}: shuffle must be a boolean, got ${describeValue(shuffle)}`);
+    if (typeof dropLast !== 'boolean') throw new TypeError(`${op}: dropLast must be a boolean, got ${describeValue(dropLast)}`);
     if (!Number.isInteger(numWorkers) || numWorkers < 0) {
       throw new RangeError(`${op}: numWorkers option should be a non-negative integer; use numWorkers=0 to disable worker threads (got ${numWorkers})`);
     }
@@ -254,7 +255,7 @@ export class DataLoader<B = any> implements Iterable<B>, AsyncIterable<B> {
     if (!Number.isInteger(prefetchFactor) || prefetchFactor < 1) throw new RangeError(`${op}: prefetchFactor must be a positive integer, got ${prefetchFactor}`);
     if (persistentWorkers && numWorkers === 0) throw new RangeError(`${op}: persistentWorkers option needs numWorkers > 0`);
     if (generator !== undefined && !(generator instanceof Generator)) throw new TypeError(`${op}: generator must be a Generator`);
-    if (collateFn !== undefined && typeof collateFn !== 'function') throw new TypeError(`${op}: collateFn must be a function, got ${typeof collateFn}`);
+    if (collateFn !== undefined && typeof collateFn !== 'function') throw new TypeError(`${op}: collateFn must be a function, got ${describeValue(collateFn)}`);
     if (sampler !== undefined && shuffle) throw new RangeError(`${op}: sampler option is mutually exclusive with shuffle`);
     if (batchSampler !== undefined) {
       if ((opts.batchSize !== undefined && opts.batchSize !== 1) || shuffle || sampler !== undefined || dropLast) {

@@ -12,6 +12,7 @@
 import { Tensor, shapeSize, shapeStr, type DType, type Storage } from '../tensor.js';
 import { randperm } from '../creation.js';
 import { defaultGenerator, type Generator } from '../util/generator.js';
+import { describeValue } from '../util/describe.js';
 
 /** A typed array that may live in a SharedArrayBuffer. */
 export type SharedStorage = Float32Array | Float64Array | Uint8Array;
@@ -60,7 +61,7 @@ export abstract class Dataset<T = unknown> implements DatasetLike<T> {
 
 /** Resolve a possibly negative index against length; RangeError (PyTorch's IndexError) if out of range. */
 export function checkIndex(op: string, index: number, length: number): number {
-  if (!Number.isInteger(index)) throw new TypeError(`${op}: index must be an integer, got ${String(index)}`);
+  if (!Number.isInteger(index)) throw new TypeError(`${op}: index must be an integer, got ${describeValue(index)}`);
   const i = index < 0 ? index + length : index;
   if (i < 0 || i >= length) throw new RangeError(`${op}: index ${index} is out of range for a dataset of length ${length}`);
   return i;
@@ -91,7 +92,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
     super();
     if (tensors.length === 0) throw new TypeError('TensorDataset: expected at least one tensor');
     tensors.forEach((t, k) => {
-      if (!(t instanceof Tensor)) throw new TypeError(`TensorDataset: argument ${k} must be a Tensor, got ${typeof t}`);
+      if (!(t instanceof Tensor)) throw new TypeError(`TensorDataset: argument ${k} must be a Tensor, got ${describeValue(t)}`);
       if (t.ndim === 0) throw new RangeError(`TensorDataset: argument ${k} is 0-d; tensors need a first (sample) dimension`);
     });
     const n = tensors[0].shape[0];
@@ -204,21 +205,15 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
 export function checkDataset(op: string, dataset: unknown): asserts dataset is DatasetLike {
   const d = dataset as DatasetLike | null;
   if (d === null || typeof d !== 'object' || typeof d.getItem !== 'function' || !Number.isInteger(d.length) || d.length < 0) {
-    throw new TypeError(`${op}: expected a dataset with an integer length and a getItem(index) method, got ${describe(dataset)}`);
+    throw new TypeError(`${op}: expected a dataset with an integer length and a getItem(index) method, got ${describeValue(dataset)}`);
   }
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v !== 'object') return typeof v;
-  return (v as object).constructor?.name ?? 'object';
 }
 
 /** The worker spec of a dataset, or a TypeError explaining how to provide one. */
 export function specOf(op: string, dataset: DatasetLike): DatasetSpec {
   if (typeof dataset.workerSpec === 'function') return dataset.workerSpec();
   throw new TypeError(
-    `${op}: ${describe(dataset)} cannot be rebuilt in a worker thread: give it a workerSpec() method ` +
+    `${op}: ${describeValue(dataset, { type: true })} cannot be rebuilt in a worker thread: give it a workerSpec() method ` +
     `(e.g. returning { kind: 'module', module, export, args }), pass the DataLoader option ` +
     `workerDataset: { module, export, args }, or use numWorkers: 0`,
   );

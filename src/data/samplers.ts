@@ -4,6 +4,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { defaultGenerator, Generator } from '../util/generator.js';
+import { describeValue } from '../util/describe.js';
 
 /** An iterable of dataset indices with a known length. */
 export interface Sampler<T = number> extends Iterable<T> {
@@ -11,7 +12,7 @@ export interface Sampler<T = number> extends Iterable<T> {
 }
 
 function checkGenerator(op: string, g: unknown): void {
-  if (g !== undefined && !(g instanceof Generator)) throw new TypeError(`${op}: generator must be a Generator, got ${typeof g}`);
+  if (g !== undefined && !(g instanceof Generator)) throw new TypeError(`${op}: generator must be a Generator, got ${describeValue(g)}`);
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { describeValue } from '../util/describe.js';
 
 export interface AtomicWriteOptions {
   /** fsync the file and its directory (default true). Turning it off keeps atomicity against process
@@ -66,7 +67,7 @@ function removeStaleTemps(dir: string, name: string): void {
  * @example writeFileAtomic('model.safetensors', [header, body]);
  */
 export function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8Array[], opts: AtomicWriteOptions = {}): void {
-  if (typeof path !== 'string' || path.length === 0) throw new TypeError(`writeFileAtomic: expected a file path, got ${typeof path}`);
+  if (typeof path !== 'string' || path.length === 0) throw new TypeError(`writeFileAtomic: expected a file path, got ${describeValue(path)}`);
   const doSync = opts.fsync ?? true;
   const target = resolve(path);
   const dir = dirname(target);
@@ -78,7 +79,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8A
   try {
     try {
       for (const c of chunks) {
-        if (!(c instanceof Uint8Array)) throw new TypeError(`writeFileAtomic: expected Uint8Array chunks, got ${typeof c}`);
+        if (!(c instanceof Uint8Array)) throw new TypeError(`writeFileAtomic: expected Uint8Array chunks, got ${describeValue(c)}`);
         writeAll(fd, c);
       }
       if (doSync) fsyncSync(fd);

@@ -17,7 +17,5 @@ export {
   type PickleValue,
 } from './pickle.js';
 export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write.js';
-export {
-  loadStateDictInto, isStateDict, type StateDict, type LoadStateDictResult, type HasStateDict,
-} from './state-dict.js';
+export { isStateDict, type StateDict, type LoadStateDictResult, type HasStateDict } from './state-dict.js';
 export type { RawDType } from './tensor-bytes.js';

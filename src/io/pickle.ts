@@ -22,6 +22,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { isRawDType, type RawDType } from './tensor-bytes.js';
+import { describeValue } from '../util/describe.js';
 
 /** Thrown for a malformed pickle or one that asks for anything outside the allowed set. */
 export class UnpicklingError extends Error {
@@ -143,18 +144,21 @@ function isDict(v: unknown): v is Record<string, PickleValue> {
   return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 }
 
-function describe(v: unknown): string {
+/**
+ * An unpickled value in an error message: Python's names for what only a pickle holds (None, tuple,
+ * list, dict, set, bytes, a global, a storage), describeValue for the rest (numbers, strings, tensors).
+ */
+function describePickled(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'None';
   if (v instanceof PyGlobal) return v.fullName;
-  if (v instanceof Tensor) return 'a tensor';
   if (isTuple(v)) return 'a tuple';
   if (Array.isArray(v)) return 'a list';
   if (v instanceof Set) return 'a set';
   if (v instanceof Uint8Array) return 'bytes';
   if (isDict(v)) return 'a dict';
-  if (typeof v === 'object') return 'a storage';
-  return `a ${typeof v}`;
+  if (typeof v === 'object' && !(v instanceof Tensor)) return 'a storage';
+  return describeValue(v);
 }
 
 function decodeLong(b: Uint8Array): number | bigint {
@@ -238,18 +242,18 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, what = 'unpick
   const dictKey = (k: unknown): string => {
     if (typeof k === 'string') return k;
     if ((typeof k === 'number' && Number.isInteger(k)) || typeof k === 'bigint') return String(k);
-    return err(`dict key of type ${describe(k)} is not supported (only str and int keys)`);
+    return err(`dict key of type ${describePickled(k)} is not supported (only str and int keys)`);
   };
   const setItem = (d: unknown, k: unknown, v: unknown): void => {
-    if (!isDict(d)) err(`${opName(bytes[opAt])} on ${describe(d)}: can only set items of a dict`);
+    if (!isDict(d)) err(`${opName(bytes[opAt])} on ${describePickled(d)}: can only set items of a dict`);
     Object.defineProperty(d, dictKey(k), { value: v, enumerable: true, writable: true, configurable: true });
   };
   const intArg = (v: unknown, name: string): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) err(`${name} must be a non-negative int, got ${describe(v)}${typeof v === 'number' ? ` ${v}` : ''}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) err(`${name} must be a non-negative int, got ${describePickled(v)}`);
     return v as number;
   };
   const intTuple = (v: unknown, name: string): number[] => {
-    if (!Array.isArray(v)) err(`${name} must be a tuple of ints, got ${describe(v)}`);
+    if (!Array.isArray(v)) err(`${name} must be a tuple of ints, got ${describePickled(v)}`);
     return (v as unknown[]).map((x, i) => intArg(x, `${name}[${i}]`));
   };
   const rebuild = (args: unknown[], v2: boolean): Tensor => {
@@ -262,7 +266,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, what = 'unpick
     if (sz.length !== st.length) err(`${fn}: size has ${sz.length} dims but stride has ${st.length}`);
     if (v2) {
       const rg = args[4];
-      if (typeof rg !== 'boolean') err(`${fn}: requires_grad must be a bool, got ${describe(rg)}`);
+      if (typeof rg !== 'boolean') err(`${fn}: requires_grad must be a bool, got ${describePickled(rg)}`);
       const backwardHooks = args[5];
       if (!(backwardHooks === null || (isDict(backwardHooks) && Object.keys(backwardHooks).length === 0))) {
         err(`${fn}: backward hooks cannot be loaded`);
@@ -273,16 +277,16 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, what = 'unpick
     return t;
   };
   const parameter = (data: unknown, requiresGrad: unknown, fn: string): Tensor => {
-    if (!(data instanceof Tensor)) err(`${fn}: data must be a tensor, got ${describe(data)}`);
+    if (!(data instanceof Tensor)) err(`${fn}: data must be a tensor, got ${describePickled(data)}`);
     const t = data as Tensor;
     if (requiresGrad !== undefined && typeof requiresGrad !== 'boolean') err(`${fn}: requires_grad must be a bool`);
     t.requiresGrad = requiresGrad !== false && t.dtype === 'float32';
     return t;
   };
   const call = (f: unknown, args: unknown): unknown => {
-    if (!(f instanceof PyGlobal)) err(`REDUCE: calling ${describe(f)} is not allowed`);
+    if (!(f instanceof PyGlobal)) err(`REDUCE: calling ${describePickled(f)} is not allowed`);
     const g = f as PyGlobal;
-    if (!Array.isArray(args)) err(`REDUCE: arguments of ${g.fullName} must be a tuple, got ${describe(args)}`);
+    if (!Array.isArray(args)) err(`REDUCE: arguments of ${g.fullName} must be a tuple, got ${describePickled(args)}`);
     const a = args as unknown[];
     switch (g.kind) {
       case 'OrderedDict': {
@@ -365,14 +369,14 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, what = 'unpick
       case 0x61: { // APPEND
         const v = pop();
         const l = top();
-        if (!Array.isArray(l) || isTuple(l)) err(`APPEND to ${describe(l)}: can only append to a list`);
+        if (!Array.isArray(l) || isTuple(l)) err(`APPEND to ${describePickled(l)}: can only append to a list`);
         (l as unknown[]).push(v);
         break;
       }
       case 0x65: { // APPENDS
         const items = popMark();
         const l = top();
-        if (!Array.isArray(l) || isTuple(l)) err(`APPENDS to ${describe(l)}: can only extend a list`);
+        if (!Array.isArray(l) || isTuple(l)) err(`APPENDS to ${describePickled(l)}: can only extend a list`);
         for (const it of items) (l as unknown[]).push(it);
         break;
       }
@@ -389,7 +393,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, what = 'unpick
       case 0x90: { // ADDITEMS
         const items = popMark();
         const s = top();
-        if (!(s instanceof Set)) err(`ADDITEMS to ${describe(s)}: can only add to a set`);
+        if (!(s instanceof Set)) err(`ADDITEMS to ${describePickled(s)}: can only add to a set`);
         for (const it of items) (s as Set<unknown>).add(it);
         break;
       }
@@ -424,7 +428,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, what = 'unpick
       case 0x81: { // NEWOBJ
         const args = pop();
         const cls = pop();
-        if (!(cls instanceof PyGlobal) || cls.kind !== 'Parameter') err(`NEWOBJ: instantiating ${describe(cls)} is not allowed`);
+        if (!(cls instanceof PyGlobal) || cls.kind !== 'Parameter') err(`NEWOBJ: instantiating ${describePickled(cls)} is not allowed`);
         if (!Array.isArray(args) || args.length < 1 || args.length > 2) err('NEWOBJ: Parameter takes (data[, requires_grad])');
         const a = args as unknown[];
         stack.push(parameter(a[0], a[1], 'Parameter'));
@@ -434,22 +438,22 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, what = 'unpick
         const state = pop();
         const inst = top();
         if (isOrderedDict(inst)) {
-          if (!(isDict(state) || state === null || isTuple(state))) err(`BUILD: OrderedDict state must be a dict, got ${describe(state)}`);
+          if (!(isDict(state) || state === null || isTuple(state))) err(`BUILD: OrderedDict state must be a dict, got ${describePickled(state)}`);
           // The state is `{'_metadata': ...}` (module versions); not needed by nodetorch, dropped.
         } else if (inst instanceof Tensor) {
           const empty = state === null || (isDict(state) && Object.keys(state).length === 0) ||
             (isTuple(state) && (state as unknown[]).every((s) => s === null || (isDict(s) && Object.keys(s).length === 0)));
           if (!empty) err('BUILD: tensor attributes cannot be loaded');
         } else {
-          err(`BUILD on ${describe(inst)} is not allowed (only OrderedDict and tensors)`);
+          err(`BUILD on ${describePickled(inst)} is not allowed (only OrderedDict and tensors)`);
         }
         break;
       }
       case 0x51: { // BINPERSID
         const pid = pop();
-        if (!isTuple(pid)) err(`persistent id must be a tuple, got ${describe(pid)}`);
+        if (!isTuple(pid)) err(`persistent id must be a tuple, got ${describePickled(pid)}`);
         const p = pid as unknown[];
-        if (p[0] !== 'storage') err(`only persistent ids of storages are allowed, got ${describe(p[0])}${typeof p[0] === 'string' ? ` ${JSON.stringify(p[0])}` : ''}`);
+        if (p[0] !== 'storage') err(`only persistent ids of storages are allowed, got ${describePickled(p[0])}`);
         stack.push(hooks.persistentLoad(p, opAt));
         break;
       }
@@ -466,7 +470,7 @@ export function parseStoragePid(pid: readonly unknown[], what: string, at: numbe
   };
   if (pid.length !== 5) bad(`storage persistent id must have 5 fields, got ${pid.length}`);
   const [, cls, key, location, numel] = pid;
-  if (!(cls instanceof PyGlobal) || cls.kind !== 'storage' || !isRawDType(cls.dtype)) bad(`storage persistent id names ${describe(cls)}, not a storage class`);
+  if (!(cls instanceof PyGlobal) || cls.kind !== 'storage' || !isRawDType(cls.dtype)) bad(`storage persistent id names ${describePickled(cls)}, not a storage class`);
   if (typeof key !== 'string' || key.length === 0) bad('storage key must be a non-empty string');
   if (typeof location !== 'string') bad('storage location must be a string');
   if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) bad('storage numel must be a non-negative int');

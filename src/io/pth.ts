@@ -20,6 +20,7 @@ import { parseStoragePid, unpickle, UnpicklingError, type PickleValue } from './
 import { pickleTorch } from './pickler.js';
 import { decodeElements, RAW_ITEM_SIZE, type RawDType } from './tensor-bytes.js';
 import { ZipReader, writeZip } from './zip.js';
+import { describeValue } from '../util/describe.js';
 
 export interface LoadPthOptions {
   /**
@@ -61,7 +62,7 @@ function findArchivePrefix(zip: ZipReader, what: string): string {
  * archives, and pickles that reference anything but tensors and containers.
  */
 export function parsePth(bytes: Uint8Array, opts: LoadPthOptions = {}, what = 'loadPth'): PickleValue {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array, got ${typeof bytes}`);
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array, got ${describeValue(bytes)}`);
   const maxExpanded = opts.maxExpandedElements ?? 2 ** 24;
   if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5) {
     throw new RangeError(`${what}: this is a legacy (pre-1.6, non-zip) torch.save file, which is not supported. ${LEGACY_HINT}`);

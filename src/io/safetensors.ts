@@ -17,6 +17,7 @@ import type { Tensor } from '../tensor.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { stateDictEntries, type StateDict } from './state-dict.js';
 import { decodeTensor, encodeTensor, isRawDType, RAW_ITEM_SIZE, rawDTypeOf, type RawDType } from './tensor-bytes.js';
+import { describeValue } from '../util/describe.js';
 
 /** The largest header the reference implementation accepts. */
 export const SAFETENSORS_MAX_HEADER = 100_000_000;
@@ -50,7 +51,7 @@ function defineKey<T>(obj: Record<string, T>, key: string, value: T): void {
  * decoded tensors.
  */
 export function parseSafetensors(bytes: Uint8Array, what = 'loadSafetensors'): SafetensorsContents {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array, got ${typeof bytes}`);
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array, got ${describeValue(bytes)}`);
   if (bytes.length < 8) fail(what, `file is ${bytes.length} bytes, shorter than the 8-byte header length (truncated?)`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lo = dv.getUint32(0, true);
@@ -85,7 +86,7 @@ export function parseSafetensors(bytes: Uint8Array, what = 'loadSafetensors'): S
       metadata = {};
       for (const k of Object.keys(info)) {
         const v = (info as Record<string, unknown>)[k];
-        if (typeof v !== 'string') fail(what, `__metadata__ value for '${k}' must be a string, got ${typeof v}`);
+        if (typeof v !== 'string') fail(what, `__metadata__ value for '${k}' must be a string, got ${describeValue(v)}`);
         defineKey(metadata, k, v);
       }
       continue;
@@ -157,7 +158,7 @@ export function serializeSafetensors(
   if (metadata !== null && metadata !== undefined) {
     if (typeof metadata !== 'object' || Array.isArray(metadata)) throw new TypeError(`${what}: metadata must be an object of strings`);
     for (const k of Object.keys(metadata)) {
-      if (typeof metadata[k] !== 'string') throw new TypeError(`${what}: metadata value for '${k}' must be a string, got ${typeof metadata[k]}`);
+      if (typeof metadata[k] !== 'string') throw new TypeError(`${what}: metadata value for '${k}' must be a string, got ${describeValue(metadata[k])}`);
     }
   }
   const items = entries.map(([name, t]) => ({ name, t, dtype: rawDTypeOf(t) }));

@@ -26,9 +26,10 @@ import { asOrderedDict, asTuple, isOrderedDict, isTuple, type PickleValue } from
 import { parsePth, serializePth, type LoadPthOptions } from './pth.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
 import {
-  describeValue, isPlainObject, isStateDict, loadStateDictInto, stateDictEntries,
+  isPlainObject, isStateDict, loadStateDictInto, stateDictEntries,
   type LoadStateDictResult, type StateDict,
 } from './state-dict.js';
+import { describeValue } from '../util/describe.js';
 
 export type SerializationFormat = 'safetensors' | 'pth';
 
@@ -328,7 +329,7 @@ export function saveCheckpoint(path: string, opts: SaveCheckpointOptions): void 
   const sub = (v: unknown): unknown => (hasStateDict(v) ? v.stateDict() : v ?? null);
   for (const [k, v] of [['epoch', opts.epoch], ['step', opts.step]] as const) {
     if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)) {
-      throw new TypeError(`${op}: expected ${k} to be a non-negative integer, got ${String(v)}`);
+      throw new TypeError(`${op}: expected ${k} to be a non-negative integer, got ${describeValue(v)}`);
     }
   }
   const gen = opts.generator === undefined ? defaultGenerator : opts.generator;
@@ -427,7 +428,7 @@ export function loadCheckpoint(path: string, opts: LoadCheckpointOptions = {}): 
   if (opts.model !== undefined) {
     let res: unknown;
     if (hasLoadStateDict(opts.model)) res = opts.model.loadStateDict(modelSd, { strict });
-    else if (isStateDict(opts.model)) res = loadStateDictInto(opts.model, modelSd, { strict });
+    else if (isStateDict(opts.model)) res = loadStateDictInto(opts.model, modelSd, { strict }, 'model');
     else throw new TypeError(`${op}: model must have loadStateDict() or be a state dict, got ${describeValue(opts.model)}`);
     if (isPlainObject(res) && Array.isArray(res.missingKeys) && Array.isArray(res.unexpectedKeys)) {
       out.missingKeys = (res as unknown as LoadStateDictResult).missingKeys;

@@ -9,6 +9,7 @@ import { softmax } from '../ops/softmax.js';
 import { logSoftmax } from '../ops/log-softmax.js';
 import { Module } from './module.js';
 import { pyFloat } from './repr.js';
+import { describeValue } from '../util/describe.js';
 
 /** max(x, 0) elementwise. Shape: any -> same. */
 export class ReLU extends Module {
@@ -24,7 +25,7 @@ export class LeakyReLU extends Module {
   constructor(negativeSlope = 0.01) {
     super();
     if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) {
-      throw new TypeError(`LeakyReLU: expected negativeSlope to be a number, got ${String(negativeSlope)}`);
+      throw new TypeError(`LeakyReLU: expected negativeSlope to be a number, got ${describeValue(negativeSlope)}`);
     }
     this.negativeSlope = negativeSlope;
   }
@@ -78,7 +79,7 @@ export abstract class DimActivation extends Module {
 
   constructor(cls: string, dim: number) {
     super();
-    if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new TypeError(`${cls}: expected dim to be an integer, got ${String(dim)}`);
+    if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new TypeError(`${cls}: expected dim to be an integer, got ${describeValue(dim)}`);
     this.dim = dim;
   }
 

@@ -5,6 +5,7 @@ import { batchNorm, batchNormRelu } from '../ops/batch-norm.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { pyBool, pyFloat } from './repr.js';
+import { tensorArg } from '../ops/args.js';
 
 export interface BatchNorm1dOptions {
   /** Added to the variance. Default 1e-5. */
@@ -91,7 +92,7 @@ export class BatchNorm1d extends Module {
   }
 
   private normalize(x: Tensor, relu: boolean): Tensor {
-    if (!(x instanceof Tensor)) throw new TypeError(`BatchNorm1d: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+    tensorArg('BatchNorm1d', 'input', x);
     if (x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`BatchNorm1d: expected 2D or 3D input (got ${x.ndim}D input of shape ${shapeStr(x.shape)})`);
     const c = this.numFeatures;
     if (x.shape[1] !== c) throw new RangeError(`BatchNorm1d: expected input of shape (N, C=${c}) or (N, C=${c}, L), got ${shapeStr(x.shape)}`);

@@ -2,9 +2,10 @@
 import type { Tensor } from '../tensor.js';
 import { Module, type AnyModule } from './module.js';
 import { reluFusion } from './fusion.js';
+import { describeValue } from '../util/describe.js';
 
 function checkModule(cls: string, m: unknown, where: string): AnyModule {
-  if (!(m instanceof Module)) throw new TypeError(`${cls}: expected a Module ${where}, got ${m === null ? 'null' : typeof m === 'object' ? m.constructor.name : typeof m}`);
+  if (!(m instanceof Module)) throw new TypeError(`${cls}: expected a Module ${where}, got ${describeValue(m)}`);
   return m;
 }
 

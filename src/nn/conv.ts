@@ -5,8 +5,9 @@ import { conv1d, conv1dRelu } from '../ops/conv1d.js';
 import type { Generator } from '../util/generator.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init.js';
+import { resetWeightAndBias } from './linear.js';
 import { pyTuple1 } from './repr.js';
+import { tensorArg } from '../ops/args.js';
 
 export interface Conv1dLayerOptions {
   /** Default 1. */
@@ -81,12 +82,7 @@ export class Conv1d extends Module {
 
   /** Re-draw weight and bias with PyTorch's default initialisation. */
   resetParameters(generator?: Generator): void {
-    kaimingUniform_(this.weight, Math.sqrt(5), 'fan_in', 'leaky_relu', generator);
-    if (this.bias) {
-      const { fanIn } = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound, generator);
-    }
+    resetWeightAndBias(this.weight, this.bias, generator);
   }
 
   override forward(x: Tensor): Tensor {
@@ -99,7 +95,7 @@ export class Conv1d extends Module {
   }
 
   private convolve(x: Tensor, relu: boolean): Tensor {
-    if (!(x instanceof Tensor)) throw new TypeError(`Conv1d: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+    tensorArg('Conv1d', 'input', x);
     const c = this.inChannels;
     if ((x.ndim !== 3 && x.ndim !== 2) || x.shape[x.ndim - 2] !== c) {
       throw new RangeError(`Conv1d: expected input of shape (N, C_in=${c}, L) or (C_in=${c}, L), got ${shapeStr(x.shape)}`);

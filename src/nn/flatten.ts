@@ -2,6 +2,7 @@
 import type { Tensor } from '../tensor.js';
 import { flatten } from '../ops/reshape.js';
 import { Module } from './module.js';
+import { describeValue } from '../util/describe.js';
 
 /**
  * Flattens dims startDim..endDim into one (a view sharing storage).
@@ -16,7 +17,7 @@ export class Flatten extends Module {
   constructor(startDim = 1, endDim = -1) {
     super();
     if (!Number.isInteger(startDim) || !Number.isInteger(endDim)) {
-      throw new TypeError(`Flatten: expected integer startDim and endDim, got ${String(startDim)} and ${String(endDim)}`);
+      throw new TypeError(`Flatten: expected integer startDim and endDim, got ${describeValue(startDim)} and ${describeValue(endDim)}`);
     }
     this.startDim = startDim;
     this.endDim = endDim;

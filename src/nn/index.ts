@@ -7,7 +7,8 @@
  */
 import '../ops/methods.js';
 
-export { Module, type AnyModule, type StateDict, type LoadStateDictResult } from './module.js';
+export { Module, type AnyModule } from './module.js';
+export type { StateDict, LoadStateDictResult } from '../io/state-dict.js';
 export { Parameter, parameter } from './parameter.js';
 export { Sequential, ModuleList, ModuleDict } from './containers.js';
 export { Linear, Identity, type LinearOptions } from './linear.js';

@@ -6,6 +6,7 @@
  */
 import { Tensor, shapeStr } from '../tensor.js';
 import { defaultGenerator, type Generator } from '../util/generator.js';
+import { describeValue } from '../util/describe.js';
 
 export type Nonlinearity =
   | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
@@ -38,7 +39,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number | null)
 
 /** fan_in = size(1) * receptive field, fan_out = size(0) * receptive field; needs >= 2 dims. */
 export function calculateFanInAndFanOut(tensor: Tensor): { fanIn: number; fanOut: number } {
-  if (!(tensor instanceof Tensor)) throw new TypeError(`calculateFanInAndFanOut: expected a Tensor, got ${tensor === null ? 'null' : typeof tensor}`);
+  if (!(tensor instanceof Tensor)) throw new TypeError(`calculateFanInAndFanOut: expected a Tensor, got ${describeValue(tensor)}`);
   if (tensor.ndim < 2) {
     throw new RangeError(`calculateFanInAndFanOut: fan in and fan out can not be computed for tensor with fewer than 2 dimensions, got shape ${shapeStr(tensor.shape)}`);
   }
@@ -54,7 +55,7 @@ function calculateCorrectFan(tensor: Tensor, mode: FanMode): number {
 }
 
 function floatTensor(fn: string, t: Tensor): Float32Array {
-  if (!(t instanceof Tensor)) throw new TypeError(`${fn}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+  if (!(t instanceof Tensor)) throw new TypeError(`${fn}: expected a Tensor, got ${describeValue(t)}`);
   if (t.dtype !== 'float32') throw new TypeError(`${fn}: expected a float32 tensor, got ${t.dtype}`);
   return t.data as Float32Array;
 }
@@ -78,7 +79,7 @@ export function normal_(tensor: Tensor, mean = 0, std = 1, generator: Generator 
 
 /** Fill with `val`. */
 export function constant_(tensor: Tensor, val: number): Tensor {
-  if (!(tensor instanceof Tensor)) throw new TypeError(`constant_: expected a Tensor, got ${tensor === null ? 'null' : typeof tensor}`);
+  if (!(tensor instanceof Tensor)) throw new TypeError(`constant_: expected a Tensor, got ${describeValue(tensor)}`);
   tensor.data.fill(tensor.dtype === 'int64' ? Math.trunc(val) : val);
   return tensor;
 }

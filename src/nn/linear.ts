@@ -7,11 +7,25 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init.js';
 import { pyBool } from './repr.js';
+import { describeValue } from '../util/describe.js';
 
 function featureCount(cls: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${cls}: expected ${name} to be an integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${cls}: expected ${name} to be an integer, got ${describeValue(v)}`);
   if (v < 0) throw new RangeError(`${cls}: expected ${name} to be >= 0, got ${v}`);
   return v;
+}
+
+/**
+ * @internal PyTorch's reset_parameters of Linear and of the conv layers (the same code there):
+ * weight kaiming-uniform with a = sqrt(5), bias U(-1/sqrt(fanIn), 1/sqrt(fanIn)).
+ */
+export function resetWeightAndBias(weight: Tensor, bias: Tensor | null, generator?: Generator): void {
+  kaimingUniform_(weight, Math.sqrt(5), 'fan_in', 'leaky_relu', generator);
+  if (bias) {
+    const { fanIn } = calculateFanInAndFanOut(weight);
+    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+    uniform_(bias, -bound, bound, generator);
+  }
 }
 
 /** A placeholder that returns its input unchanged. */
@@ -53,12 +67,7 @@ export class Linear extends Module {
 
   /** Re-draw weight and bias with PyTorch's default initialisation. */
   resetParameters(generator?: Generator): void {
-    kaimingUniform_(this.weight, Math.sqrt(5), 'fan_in', 'leaky_relu', generator);
-    if (this.bias) {
-      const { fanIn } = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound, generator);
-    }
+    resetWeightAndBias(this.weight, this.bias, generator);
   }
 
   override forward(x: Tensor): Tensor {

@@ -12,6 +12,7 @@ import { bceLoss } from '../ops/bce-loss.js';
 import { bceWithLogitsLoss } from '../ops/bce-with-logits-loss.js';
 import { checkReduction, type Reduction } from '../ops/loss-reduction.js';
 import { Module } from './module.js';
+import { describeValue } from '../util/describe.js';
 
 /** Base of the loss modules: holds the reduction. */
 export class Loss extends Module<[Tensor, Tensor], Tensor> {
@@ -28,7 +29,7 @@ export class WeightedLoss extends Loss {
   constructor(weight: Tensor | null | undefined, reduction?: Reduction) {
     super(reduction);
     if (weight !== undefined && weight !== null && !(weight instanceof Tensor)) {
-      throw new TypeError(`${this.constructor.name}: expected weight to be a Tensor or null, got ${typeof weight}`);
+      throw new TypeError(`${this.constructor.name}: expected weight to be a Tensor or null, got ${describeValue(weight)}`);
     }
     this.registerBuffer('weight', weight ?? null);
   }

@@ -8,36 +8,15 @@
  * registers it under the field's name, and assigning a Tensor (or null) to a registered buffer name
  * replaces the buffer.
  */
-import { Tensor, shapeStr } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { loadStateDictInto, type LoadStateDictResult, type StateDict } from '../io/state-dict.js';
 import { Parameter } from './parameter.js';
 import { addIndent } from './repr.js';
+import { describeValue } from '../util/describe.js';
 
 /** Any module, whatever its forward signature. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = Module<any[], any>;
-
-/**
- * A state dict: parameter and persistent buffer tensors by dotted name (`stem.0.weight`,
- * `stem.1.running_mean`, `stem.1.num_batches_tracked`), in PyTorch's order. An ordinary `Map`, so
- * iteration order is the registration order.
- */
-export type StateDict = Map<string, Tensor>;
-
-export interface LoadStateDictResult {
-  /** Keys the module expects that the state dict lacks. */
-  missingKeys: string[];
-  /** Keys of the state dict that the module does not have. */
-  unexpectedKeys: string[];
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (v instanceof Parameter) return 'Parameter';
-  if (v instanceof Tensor) return 'Tensor';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return typeof v;
-}
 
 /** Routes plain field assignment on a module to the registries (see the class doc). */
 const handler: ProxyHandler<AnyModule> = {
@@ -106,7 +85,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   // ---- registration -------------------------------------------------------------------------------
 
   private _checkName(kind: string, fn: string, name: unknown): asserts name is string {
-    if (typeof name !== 'string') throw new TypeError(`${fn}: ${kind} name should be a string, got ${describe(name)}`);
+    if (typeof name !== 'string') throw new TypeError(`${fn}: ${kind} name should be a string, got ${describeValue(name)}`);
     if (name === '') throw new RangeError(`${fn}: ${kind} name can't be empty string ""`);
     if (name.includes('.')) throw new RangeError(`${fn}: ${kind} name can't contain ".", got "${name}"`);
     const registered = this._parameters.has(name) || this._buffers.has(name) || this._modules.has(name);
@@ -150,7 +129,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   registerParameter(name: string, param: Parameter | null): void {
     this._checkName('parameter', 'registerParameter', name);
     if (param !== null && !(param instanceof Parameter)) {
-      throw new TypeError(`registerParameter: cannot assign '${describe(param)}' object to parameter '${name}' (nn.Parameter or null required)`);
+      throw new TypeError(`registerParameter: cannot assign '${describeValue(param, { type: true })}' object to parameter '${name}' (nn.Parameter or null required)`);
     }
     if (param !== null && param.gradFn !== null) {
       throw new RangeError(`registerParameter: cannot assign non-leaf Tensor to parameter '${name}'; parameters must be created explicitly`);
@@ -167,7 +146,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   registerBuffer(name: string, tensor: Tensor | null, persistent = true): void {
     this._checkName('buffer', 'registerBuffer', name);
     if (tensor !== null && !(tensor instanceof Tensor)) {
-      throw new TypeError(`registerBuffer: cannot assign '${describe(tensor)}' object to buffer '${name}' (Tensor or null required)`);
+      throw new TypeError(`registerBuffer: cannot assign '${describeValue(tensor, { type: true })}' object to buffer '${name}' (Tensor or null required)`);
     }
     this._unregister(name);
     this._buffers.set(name, tensor);
@@ -179,7 +158,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   registerModule(name: string, module: AnyModule | null): void {
     this._checkName('module', 'registerModule', name);
     if (module !== null && !(module instanceof Module)) {
-      throw new TypeError(`registerModule: ${describe(module)} is not a Module subclass`);
+      throw new TypeError(`registerModule: ${describeValue(module, { type: true })} is not a Module subclass`);
     }
     this._unregister(name);
     this._modules.set(name, module);
@@ -209,17 +188,17 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       this.registerModule(name, value);
     } else if (this._parameters.has(name)) {
       if (value !== null) {
-        throw new TypeError(`cannot assign '${describe(value)}' as parameter '${name}' (nn.Parameter or null expected)`);
+        throw new TypeError(`cannot assign '${describeValue(value, { type: true })}' as parameter '${name}' (nn.Parameter or null expected)`);
       }
       this._parameters.set(name, null);
     } else if (this._buffers.has(name)) {
       if (value !== null && !(value instanceof Tensor)) {
-        throw new TypeError(`cannot assign '${describe(value)}' as buffer '${name}' (Tensor or null expected)`);
+        throw new TypeError(`cannot assign '${describeValue(value, { type: true })}' as buffer '${name}' (Tensor or null expected)`);
       }
       this._buffers.set(name, value);
     } else if (this._modules.has(name)) {
       if (value !== null) {
-        throw new TypeError(`cannot assign '${describe(value)}' as child module '${name}' (nn.Module or null expected)`);
+        throw new TypeError(`cannot assign '${describeValue(value, { type: true })}' as child module '${name}' (nn.Module or null expected)`);
       }
       this._modules.set(name, null);
     } else {
@@ -355,7 +334,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Set training mode on this module and all children; returns this. */
   train(mode = true): this {
-    if (typeof mode !== 'boolean') throw new TypeError(`train: expected mode to be a boolean, got ${describe(mode)}`);
+    if (typeof mode !== 'boolean') throw new TypeError(`train: expected mode to be a boolean, got ${describeValue(mode)}`);
     this.training = mode;
     for (const m of this.children()) m.train(mode);
     return this;
@@ -396,13 +375,13 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * then its buffers, then each child's). Values are detached tensors sharing storage with the module
    * (`keepVars: true` gives the Parameter objects themselves).
    */
-  stateDict(opts: { prefix?: string; keepVars?: boolean } = {}): StateDict {
-    const dest: StateDict = new Map();
+  stateDict(opts: { prefix?: string; keepVars?: boolean } = {}): Map<string, Tensor> {
+    const dest = new Map<string, Tensor>();
     this._saveToStateDict(dest, opts.prefix ?? '', opts.keepVars ?? false);
     return dest;
   }
 
-  private _saveToStateDict(dest: StateDict, prefix: string, keepVars: boolean): void {
+  private _saveToStateDict(dest: Map<string, Tensor>, prefix: string, keepVars: boolean): void {
     for (const [name, p] of this._parameters) if (p !== null) dest.set(prefix + name, keepVars ? p : p.detach());
     for (const [name, b] of this._buffers) {
       if (b !== null && !this._nonPersistentBuffers.has(name)) dest.set(prefix + name, keepVars ? b : b.detach());
@@ -411,46 +390,24 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
 
   /**
-   * Copy parameters and buffers from `stateDict` (a Map or a plain object of tensors) into this
-   * module, in place. With `strict` (default) missing or unexpected keys are errors; a shape mismatch
-   * always is. Errors are reported all together, PyTorch-style ("Error(s) in loading state_dict for
-   * Net: ..."), and nothing is copied when there is any (PyTorch copies the good keys first).
+   * Copy parameters and buffers from `stateDict` (a Map or a plain object of tensors, e.g. what
+   * `stateDict()`, `load` or `loadPth` return) into this module, in place, converting dtypes. With
+   * `strict` (default) missing or unexpected keys are errors; a shape mismatch always is. Returns the
+   * missing and unexpected keys (PyTorch's `_IncompatibleKeys`).
+   *
+   * Errors are reported all together in PyTorch's words, and nothing is copied when there is any
+   * (PyTorch copies the good keys first):
+   * ```
+   * Error(s) in loading state_dict for Linear:
+   * \tMissing key(s) in state_dict: "bias". 
+   * \tUnexpected key(s) in state_dict: "extra". 
+   * ```
+   * @example
+   * model.loadStateDict(loadPth('model.pth'));
+   * const { missingKeys } = model.loadStateDict(partial, { strict: false });
    */
-  loadStateDict(stateDict: StateDict | Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadStateDictResult {
-    const strict = opts.strict ?? true;
-    if (stateDict === null || typeof stateDict !== 'object') {
-      throw new TypeError(`loadStateDict: expected stateDict to be a Map or an object of Tensors, got ${describe(stateDict)}`);
-    }
-    const sd: Map<string, unknown> = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
-    const own = this.stateDict({ keepVars: true });
-    const missingKeys: string[] = [];
-    const unexpectedKeys: string[] = [];
-    const errors: string[] = [];
-    const copies: [Tensor, Tensor][] = [];
-    for (const [key, dst] of own) {
-      if (!sd.has(key)) {
-        missingKeys.push(key);
-        continue;
-      }
-      const src = sd.get(key);
-      if (!(src instanceof Tensor)) {
-        errors.push(`While copying the parameter named "${key}", expected Tensor from checkpoint but received ${describe(src)}`);
-      } else if (src.ndim !== dst.ndim || src.shape.some((d, i) => d !== dst.shape[i])) {
-        errors.push(`size mismatch for ${key}: copying a param with shape ${shapeStr(src.shape)} from checkpoint, the shape in current model is ${shapeStr(dst.shape)}.`);
-      } else {
-        copies.push([src, dst]);
-      }
-    }
-    for (const key of sd.keys()) if (!own.has(key)) unexpectedKeys.push(key);
-    if (strict) {
-      if (unexpectedKeys.length > 0) errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
-      if (missingKeys.length > 0) errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
-    }
-    if (errors.length > 0) {
-      throw new Error(`Error(s) in loading state_dict for ${this._getName()}:\n\t${errors.join('\n\t')}`);
-    }
-    for (const [src, dst] of copies) copyInto(dst, src);
-    return { missingKeys, unexpectedKeys };
+  loadStateDict(stateDict: StateDict, opts: { strict?: boolean } = {}): LoadStateDictResult {
+    return loadStateDictInto(this.stateDict({ keepVars: true }), stateDict, opts, this._getName());
   }
 
   // ---- repr ---------------------------------------------------------------------------------------
@@ -482,18 +439,5 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
-  }
-}
-
-/** dst.data <- src.data, converting dtype (float to int64 truncates, to bool tests != 0). */
-function copyInto(dst: Tensor, src: Tensor): void {
-  if (dst.dtype === src.dtype) {
-    (dst.data as Float32Array).set(src.data as Float32Array);
-    return;
-  }
-  const d = dst.data;
-  const s = src.data;
-  for (let i = 0; i < d.length; i++) {
-    d[i] = dst.dtype === 'int64' ? Math.trunc(s[i]) : dst.dtype === 'bool' ? (s[i] !== 0 ? 1 : 0) : s[i];
   }
 }

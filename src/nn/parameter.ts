@@ -1,5 +1,6 @@
 /** Parameter: a Tensor that a Module registers as learnable (requiresGrad true by default). */
 import { Tensor } from '../tensor.js';
+import { tensorArg } from '../ops/args.js';
 
 /**
  * A leaf tensor that modules treat as a learnable parameter: assigning one to a Module field registers
@@ -8,7 +9,7 @@ import { Tensor } from '../tensor.js';
  */
 export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
-    if (!(data instanceof Tensor)) throw new TypeError(`Parameter: expected data to be a Tensor, got ${data === null ? 'null' : typeof data}`);
+    tensorArg('Parameter', 'data', data);
     super(data.data, data.shape, data.dtype);
     this.requiresGrad = requiresGrad;
   }

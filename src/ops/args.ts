@@ -3,17 +3,11 @@
  * (TypeError for wrong types, RangeError for bad values and shapes).
  */
 import { Tensor, shapeSize, type DType, type Shape, normalizeDim } from '../tensor.js';
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (v instanceof Tensor) return `a ${v.dtype} Tensor`;
-  return typeof v;
-}
+import { describeValue } from '../util/describe.js';
 
 /** `v` must be a Tensor. */
 export function tensorArg(op: string, name: string, v: unknown): Tensor {
-  if (!(v instanceof Tensor)) throw new TypeError(`${op}: expected ${name} to be a Tensor, got ${describe(v)}`);
+  if (!(v instanceof Tensor)) throw new TypeError(`${op}: expected ${name} to be a Tensor, got ${describeValue(v)}`);
   return v;
 }
 
@@ -28,7 +22,7 @@ export function dtypeArg(op: string, name: string, v: Tensor, dtypes: readonly D
 /** `v` must be an integer (TypeError otherwise), optionally >= min (RangeError). */
 export function intArg(op: string, name: string, v: unknown, min?: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) {
-    throw new TypeError(`${op}: expected ${name} to be an integer, got ${typeof v === 'number' ? v : describe(v)}`);
+    throw new TypeError(`${op}: expected ${name} to be an integer, got ${describeValue(v)}`);
   }
   if (min !== undefined && v < min) throw new RangeError(`${op}: expected ${name} >= ${min}, got ${v}`);
   return v;
@@ -36,13 +30,13 @@ export function intArg(op: string, name: string, v: unknown, min?: number): numb
 
 /** `v` must be a number (NaN allowed). */
 export function numberArg(op: string, name: string, v: unknown): number {
-  if (typeof v !== 'number') throw new TypeError(`${op}: expected ${name} to be a number, got ${describe(v)}`);
+  if (typeof v !== 'number') throw new TypeError(`${op}: expected ${name} to be a number, got ${describeValue(v)}`);
   return v;
 }
 
 /** `v` must be a boolean. */
 export function boolArg(op: string, name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new TypeError(`${op}: expected ${name} to be a boolean, got ${describe(v)}`);
+  if (typeof v !== 'boolean') throw new TypeError(`${op}: expected ${name} to be a boolean, got ${describeValue(v)}`);
   return v;
 }
 

@@ -10,6 +10,8 @@ import { reluMask } from './relu.js';
 import { getBackend } from '../backend/select.js';
 import type { BatchNormParams } from '../backend/backend.js';
 import { uninitF32 } from '../util/alloc.js';
+import { describeValue } from '../util/describe.js';
+import { tensorArg } from './args.js';
 
 export interface BatchNormOptions {
   /** Per-channel scale gamma (C), or null for 1. */
@@ -26,7 +28,7 @@ export interface BatchNormOptions {
 
 function checkChannelVector(name: string, t: Tensor | null | undefined, c: number): void {
   if (t === null || t === undefined) return;
-  if (!(t instanceof Tensor)) throw new TypeError(`batchNorm: expected ${name} to be a Tensor or null, got ${typeof t}`);
+  if (!(t instanceof Tensor)) throw new TypeError(`batchNorm: expected ${name} to be a Tensor or null, got ${describeValue(t)}`);
   if (t.dtype !== 'float32') throw new TypeError(`batchNorm: expected ${name} to be float32, got ${t.dtype}`);
   if (t.numel() !== c) throw new RangeError(`batchNorm: expected ${name} of shape (${c},), got ${shapeStr(t.shape)}`);
 }
@@ -52,13 +54,13 @@ export function batchNormRelu(x: Tensor, runningMean: Tensor | null, runningVar:
 }
 
 function normalize(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions, relu: boolean): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`batchNorm: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  tensorArg('batchNorm', 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`batchNorm: expected a float32 input, got ${x.dtype}`);
   if (x.ndim < 2) throw new RangeError(`batchNorm: expected input of shape (N, C) or (N, C, L), got ${shapeStr(x.shape)}`);
   const training = opts.training ?? false;
   const momentum = opts.momentum ?? 0.1;
   const eps = opts.eps ?? 1e-5;
-  if (typeof momentum !== 'number' || Number.isNaN(momentum)) throw new TypeError(`batchNorm: expected momentum to be a number, got ${String(momentum)}`);
+  if (typeof momentum !== 'number' || Number.isNaN(momentum)) throw new TypeError(`batchNorm: expected momentum to be a number, got ${describeValue(momentum)}`);
   if (typeof eps !== 'number' || !(eps >= 0)) throw new RangeError(`batchNorm: expected eps to be a number >= 0, got ${String(eps)}`);
   const weight = opts.weight ?? null;
   const bias = opts.bias ?? null;

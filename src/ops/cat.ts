@@ -3,6 +3,7 @@ import { Tensor, normalizeDim, shapeStr, storageFor, type DType } from '../tenso
 import { record } from '../autograd/record.js';
 import { gradBuffer } from '../util/grad-pool.js';
 import { uninitF32 } from '../util/alloc.js';
+import { describeValue } from '../util/describe.js';
 
 /**
  * Concatenate `tensors` along `dim`. All must have the same number of dims and the same sizes except in
@@ -12,10 +13,10 @@ import { uninitF32 } from '../util/alloc.js';
  * @example cat([zeros([2, 3]), ones([2, 1])], 1).shape // [2, 4]
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors)) throw new TypeError(`cat: expected tensors to be an array of Tensors, got ${tensors === null ? 'null' : typeof tensors}`);
+  if (!Array.isArray(tensors)) throw new TypeError(`cat: expected tensors to be an array of Tensors, got ${describeValue(tensors)}`);
   if (tensors.length === 0) throw new RangeError('cat: expected a non-empty list of Tensors');
   tensors.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`cat: expected a Tensor at position ${i}, got ${t === null ? 'null' : typeof t}`);
+    if (!(t instanceof Tensor)) throw new TypeError(`cat: expected a Tensor at position ${i}, got ${describeValue(t)}`);
     if (t.ndim === 0) throw new RangeError(`cat: zero-dimensional tensor (at position ${i}) cannot be concatenated`);
   });
   // Legacy rule: 1-D tensors with 0 elements are ignored.

@@ -2,6 +2,7 @@
 import { Tensor, storageFor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { tensorArg } from './args.js';
+import { describeValue } from '../util/describe.js';
 
 /**
  * min(max(x, min), max) elementwise; either bound may be omitted (null/undefined), not both. If
@@ -17,8 +18,8 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const lo = min ?? null;
   const hi = max ?? null;
   if (lo === null && hi === null) throw new RangeError("clamp: at least one of 'min' or 'max' must not be null");
-  if (lo !== null && typeof lo !== 'number') throw new TypeError(`clamp: expected min to be a number, got ${typeof lo}`);
-  if (hi !== null && typeof hi !== 'number') throw new TypeError(`clamp: expected max to be a number, got ${typeof hi}`);
+  if (lo !== null && typeof lo !== 'number') throw new TypeError(`clamp: expected min to be a number, got ${describeValue(lo)}`);
+  if (hi !== null && typeof hi !== 'number') throw new TypeError(`clamp: expected max to be a number, got ${describeValue(hi)}`);
   if (x.dtype === 'bool') throw new TypeError('clamp: not implemented for input of dtype bool');
   const intBounds = (lo === null || Number.isInteger(lo)) && (hi === null || Number.isInteger(hi));
   const dtype = x.dtype === 'int64' && intBounds ? 'int64' : 'float32';

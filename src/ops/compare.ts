@@ -2,11 +2,12 @@
 import { Tensor } from '../tensor.js';
 import { asTensor, type TensorLike } from './elementwise.js';
 import { broadcastPair } from './broadcast.js';
+import { tensorArg } from './args.js';
 
 type CmpOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
-function compare(op: CmpOp, a: TensorLike, b: TensorLike): Tensor {
-  if (!(a instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, got ${a === null ? 'null' : typeof a}`);
+function compare(op: CmpOp, input: TensorLike, b: TensorLike): Tensor {
+  const a = tensorArg(op, 'input', input);
   const tb = asTensor(b, op, a, 'other');
   const { shape, n, fa, fb, ia, ib } = broadcastPair(op, a, tb);
   const ad = a.data;

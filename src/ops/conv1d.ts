@@ -12,6 +12,7 @@ import { reluMask } from './relu.js';
 import { getBackend } from '../backend/select.js';
 import { convOutLength, type Conv1dParams } from '../backend/backend.js';
 import { uninitF32 } from '../util/alloc.js';
+import { describeValue } from '../util/describe.js';
 
 export interface Conv1dOptions {
   stride?: number;
@@ -69,7 +70,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
     padding = Math.floor(total / 2);
     extraRight = total - 2 * padding;
   } else if (typeof pad === 'number') padding = intArg('conv1d', 'padding', pad, 0);
-  else throw new TypeError(`conv1d: expected padding to be a number, 'same' or 'valid', got ${String(pad)}`);
+  else throw new TypeError(`conv1d: expected padding to be a number, 'same' or 'valid', got ${describeValue(pad)}`);
 
   if (extraRight > 0) {
     // Asymmetric 'same': zero-extend the input on the right, then pad symmetrically.

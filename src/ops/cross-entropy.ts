@@ -8,6 +8,7 @@ import { record } from '../autograd/record.js';
 import { checkReduction, type Reduction } from './loss-reduction.js';
 import { checkClassTarget, checkClassWeight, checkIgnoreIndex, classLayout } from './nll-loss.js';
 import { logSoftmaxInto } from './log-softmax.js';
+import { tensorArg } from './args.js';
 
 export interface CrossEntropyOptions {
   /** Per-class weight (C). */
@@ -36,7 +37,7 @@ export interface CrossEntropyOptions {
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   const op = 'crossEntropy';
   const lay = classLayout(op, input);
-  if (!(target instanceof Tensor)) throw new TypeError(`${op}: expected target to be a Tensor, got ${target === null ? 'null' : typeof target}`);
+  tensorArg(op, 'target', target);
   const reduction = checkReduction(op, opts.reduction);
   const ignoreIndex = checkIgnoreIndex(op, opts.ignoreIndex);
   const eps = opts.labelSmoothing ?? 0;

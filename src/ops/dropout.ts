@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { defaultGenerator, type Generator } from '../util/generator.js';
+import { tensorArg } from './args.js';
 
 /**
  * In training, each element is kept with probability 1 - p (drawn from `generator`, default the global
@@ -12,7 +13,7 @@ import { defaultGenerator, type Generator } from '../util/generator.js';
  * @example dropout(x, 0.2, model.training)
  */
 export function dropout(x: Tensor, p = 0.5, training = true, generator: Generator = defaultGenerator): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`dropout: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  tensorArg('dropout', 'input', x);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
     throw new RangeError(`dropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
   }

@@ -3,6 +3,7 @@ import { Tensor, storageFor, shapeSize, shapeStr, type Shape } from '../tensor.j
 import { record } from '../autograd/record.js';
 import { broadcastIndex, sumToShape } from './broadcast.js';
 import { tensorArg } from './args.js';
+import { describeValue } from '../util/describe.js';
 
 function expandTo(op: string, x: Tensor, sizes: Shape): Tensor {
   tensorArg(op, 'input', x);
@@ -13,7 +14,7 @@ function expandTo(op: string, x: Tensor, sizes: Shape): Tensor {
   }
   const off = nd - x.ndim;
   const shape = sizes.map((s, i) => {
-    if (typeof s !== 'number' || !Number.isInteger(s)) throw new TypeError(`${op}: expected size to hold integers, got ${String(s)} at position ${i}`);
+    if (typeof s !== 'number' || !Number.isInteger(s)) throw new TypeError(`${op}: expected size to hold integers, got ${describeValue(s)} at position ${i}`);
     if (i < off) {
       if (s < 0) throw new RangeError(`${op}: the expanded size (${s}) isn't allowed in a leading, non-existing dimension ${i} of size ${shapeStr(sizes)}`);
       return s;

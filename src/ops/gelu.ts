@@ -4,6 +4,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
+import { tensorArg } from './args.js';
 
 export type GeluApproximate = 'none' | 'tanh';
 
@@ -61,7 +62,7 @@ export function normalCdf(x: number): number {
  * @example gelu(tensor([1])) // tensor([0.8413]); gelu(x, { approximate: 'tanh' })
  */
 export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`gelu: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  tensorArg('gelu', 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`gelu: expected a float32 tensor, got ${x.dtype}`);
   const approximate = opts.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') {

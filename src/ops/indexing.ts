@@ -4,6 +4,7 @@ import { record } from '../autograd/record.js';
 import { tensor } from '../creation.js';
 import { tensorArg } from './args.js';
 import { select } from './select.js';
+import { describeValue } from '../util/describe.js';
 
 /** Index argument: an int64 (or bool mask) tensor, nested arrays of integers/booleans, or one integer. */
 export type IndexLike = Tensor | number | readonly NestedArray[];
@@ -50,7 +51,7 @@ export function index(x: Tensor, idx: IndexLike): Tensor {
       if (!Array.from(it.data).every(Number.isInteger)) throw new TypeError('index: expected idx to hold integers or booleans');
       it = new Tensor(Float64Array.from(it.data), it.shape, 'int64');
     }
-  } else throw new TypeError(`index: expected idx to be a Tensor, an array or an integer, got ${idx === null ? 'null' : typeof idx}`);
+  } else throw new TypeError(`index: expected idx to be a Tensor, an array or an integer, got ${describeValue(idx)}`);
   if (it.dtype === 'float32') throw new TypeError('index: tensors used as indices (idx) must be int64 or bool, got float32');
   if (x.ndim === 0) throw new RangeError('index: cannot index a 0-d tensor (input) with a tensor idx');
 

@@ -1,6 +1,8 @@
 /** leakyRelu(x) = x if x > 0 else negativeSlope * x, like torch.nn.functional.leaky_relu. */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
+import { describeValue } from '../util/describe.js';
+import { tensorArg } from './args.js';
 
 /**
  * Leaky rectified linear unit, elementwise.
@@ -9,10 +11,10 @@ import { record } from '../autograd/record.js';
  * @example leakyRelu(tensor([-1, 2]), 0.1) // tensor([-0.1000, 2.0000])
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`leakyRelu: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  tensorArg('leakyRelu', 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`leakyRelu: expected a float32 tensor, got ${x.dtype}`);
   if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) {
-    throw new TypeError(`leakyRelu: expected negativeSlope to be a number, got ${String(negativeSlope)}`);
+    throw new TypeError(`leakyRelu: expected negativeSlope to be a number, got ${describeValue(negativeSlope)}`);
   }
   const xd = x.data as Float32Array;
   const n = xd.length;

@@ -2,6 +2,8 @@
 import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { getBackend } from '../backend/select.js';
+import { describeValue } from '../util/describe.js';
+import { tensorArg } from './args.js';
 
 /**
  * Affine map over the last dim.
@@ -11,9 +13,9 @@ import { getBackend } from '../backend/select.js';
  * @example linear(x, weight, bias) // x (8, 64), weight (2, 64), bias (2) -> (8, 2)
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`linear: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  if (!(weight instanceof Tensor)) throw new TypeError(`linear: expected weight to be a Tensor, got ${weight === null ? 'null' : typeof weight}`);
-  if (bias !== null && bias !== undefined && !(bias instanceof Tensor)) throw new TypeError(`linear: expected bias to be a Tensor or null, got ${typeof bias}`);
+  tensorArg('linear', 'input', x);
+  tensorArg('linear', 'weight', weight);
+  if (bias !== null && bias !== undefined && !(bias instanceof Tensor)) throw new TypeError(`linear: expected bias to be a Tensor or null, got ${describeValue(bias)}`);
   const b = bias ?? null;
   if (x.dtype !== 'float32' || weight.dtype !== 'float32' || (b && b.dtype !== 'float32')) {
     throw new TypeError(`linear: expected float32 input, weight and bias, got ${x.dtype}, ${weight.dtype}${b ? `, ${b.dtype}` : ''}`);

@@ -1,7 +1,7 @@
 /** logSoftmax along one dim, numerically stable (log-sum-exp around the max), like torch.log_softmax. */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
-import { dimLayout } from './softmax.js';
+import { dimLayout, maxAlong } from './softmax.js';
 
 /**
  * out[(o * size + k) * inner + j] = x - max - log(sum(exp(x - max))) over k, for each (o, j), computed in
@@ -13,11 +13,7 @@ export function logSoftmaxInto(
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const base = o * size * inner + j;
-      let m = -Infinity;
-      for (let k = 0, p = base; k < size; k++, p += inner) {
-        const v = xd[p];
-        if (v > m || v !== v) m = v;
-      }
+      const m = maxAlong(xd, base, size, inner);
       let s = 0;
       for (let k = 0, p = base; k < size; k++, p += inner) s += Math.exp(xd[p] - m);
       const lse = m + Math.log(s);

@@ -1,6 +1,7 @@
 /** Shared pieces of the loss ops: the reduction argument, broadcasting a weight, reducing per-element losses. */
 import { Tensor, shapeSize, shapeStr, type Shape } from '../tensor.js';
 import { broadcastIndex, broadcastShapes } from './broadcast.js';
+import { tensorArg } from './args.js';
 
 /** How a loss combines its per-element values: 'mean' (default), 'sum' or 'none' (no reduction). */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -13,8 +14,8 @@ export function checkReduction(op: string, reduction: unknown): Reduction {
   return reduction;
 }
 
-export function checkFloatTensor(op: string, name: string, t: unknown): Tensor {
-  if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected ${name} to be a Tensor, got ${t === null ? 'null' : typeof t}`);
+export function checkFloatTensor(op: string, name: string, v: unknown): Tensor {
+  const t = tensorArg(op, name, v);
   if (t.dtype !== 'float32') throw new TypeError(`${op}: expected ${name} to be float32, got ${t.dtype}`);
   return t;
 }

@@ -2,6 +2,8 @@
 import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { checkReduction, type Reduction } from './loss-reduction.js';
+import { describeValue } from '../util/describe.js';
+import { tensorArg } from './args.js';
 
 export interface NllLossOptions {
   /** Per-class weight (C). */
@@ -24,7 +26,7 @@ export interface ClassLayout {
 }
 
 export function classLayout(op: string, input: Tensor): ClassLayout {
-  if (!(input instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, got ${input === null ? 'null' : typeof input}`);
+  tensorArg(op, 'input', input);
   if (input.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 input, got ${input.dtype}`);
   if (input.ndim === 0) throw new RangeError(`${op}: expected input of shape (C), (N, C) or (N, C, d1, ...), got ()`);
   if (input.ndim === 1) return { n: 1, c: input.shape[0], inner: 1, positions: 1, targetShape: [] };
@@ -53,7 +55,7 @@ export function checkClassTarget(op: string, input: Tensor, target: Tensor, lay:
 /** Check an optional per-class weight; returns its data or null. */
 export function checkClassWeight(op: string, weight: Tensor | null | undefined, c: number): Float32Array | null {
   if (weight === null || weight === undefined) return null;
-  if (!(weight instanceof Tensor)) throw new TypeError(`${op}: expected weight to be a Tensor or null, got ${typeof weight}`);
+  if (!(weight instanceof Tensor)) throw new TypeError(`${op}: expected weight to be a Tensor or null, got ${describeValue(weight)}`);
   if (weight.dtype !== 'float32') throw new TypeError(`${op}: expected weight to be float32, got ${weight.dtype}`);
   if (weight.ndim !== 1 || weight.shape[0] !== c) {
     throw new RangeError(`${op}: expected weight of shape (${c},) (one per class), got ${shapeStr(weight.shape)}`);
@@ -64,7 +66,7 @@ export function checkClassWeight(op: string, weight: Tensor | null | undefined, 
 export function checkIgnoreIndex(op: string, ignoreIndex: unknown): number {
   if (ignoreIndex === undefined) return -100;
   if (typeof ignoreIndex !== 'number' || !Number.isInteger(ignoreIndex)) {
-    throw new TypeError(`${op}: expected ignoreIndex to be an integer, got ${String(ignoreIndex)}`);
+    throw new TypeError(`${op}: expected ignoreIndex to be an integer, got ${describeValue(ignoreIndex)}`);
   }
   return ignoreIndex;
 }
@@ -80,7 +82,7 @@ export function checkIgnoreIndex(op: string, ignoreIndex: unknown): number {
 export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
   const op = 'nllLoss';
   const lay = classLayout(op, input);
-  if (!(target instanceof Tensor)) throw new TypeError(`${op}: expected target to be a Tensor, got ${target === null ? 'null' : typeof target}`);
+  tensorArg(op, 'target', target);
   if (target.dtype !== 'int64') throw new TypeError(`${op}: expected target of dtype int64 (class indices), got ${target.dtype}`);
   const reduction = checkReduction(op, opts.reduction);
   const ignoreIndex = checkIgnoreIndex(op, opts.ignoreIndex);

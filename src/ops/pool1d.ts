@@ -1,5 +1,6 @@
 /** Shared argument checks and shape math for the 1-D pooling ops (maxPool1d, avgPool1d, adaptive*). */
 import { Tensor, shapeStr } from '../tensor.js';
+import { tensorArg } from './args.js';
 
 /** A pooling input viewed as `rows` independent signals of length `l`: (N, C, L) or unbatched (C, L). */
 export interface PoolInput {
@@ -10,7 +11,7 @@ export interface PoolInput {
 }
 
 export function poolInput(op: string, x: Tensor): PoolInput {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  tensorArg(op, 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 tensor, got ${x.dtype}`);
   if (x.ndim !== 2 && x.ndim !== 3) {
     throw new RangeError(`${op}: expected 2D (C, L) or 3D (N, C, L) input, got input of shape ${shapeStr(x.shape)}`);

@@ -4,6 +4,7 @@ import { record } from '../autograd/record.js';
 import { gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import { uninitF32 } from '../util/alloc.js';
+import { tensorArg } from './args.js';
 
 /**
  * Rectified linear unit, elementwise.
@@ -12,7 +13,7 @@ import { uninitF32 } from '../util/alloc.js';
  * @example relu(tensor([-1, 0, 2])) // tensor([0., 0., 2.])
  */
 export function relu(x: Tensor): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`relu: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  tensorArg('relu', 'input', x);
   if (x.dtype === 'bool') throw new TypeError('relu: expected a float32 or int64 tensor, got bool');
   const n = x.data.length;
   let y: Float32Array | Float64Array;

@@ -1,6 +1,7 @@
 /** sigmoid(x) = 1 / (1 + exp(-x)), like torch.sigmoid. */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
+import { tensorArg } from './args.js';
 
 /**
  * Logistic sigmoid, elementwise. Integer input is promoted to float32.
@@ -9,7 +10,7 @@ import { record } from '../autograd/record.js';
  * @example sigmoid(tensor([0])) // tensor([0.5000])
  */
 export function sigmoid(x: Tensor): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`sigmoid: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  tensorArg('sigmoid', 'input', x);
   const xd = x.data;
   const n = xd.length;
   const y = new Float32Array(n);

@@ -1,6 +1,8 @@
 /** softmax along one dim, numerically stable (the max is subtracted first), like torch.softmax. */
 import { Tensor, normalizeDim } from '../tensor.js';
 import { record } from '../autograd/record.js';
+import { describeValue } from '../util/describe.js';
+import { splitAt, tensorArg } from './args.js';
 
 /** (outer, size, inner) view of x around `dim`: element (o, k, j) is at (o * size + k) * inner + j. */
 export interface DimLayout {
@@ -12,16 +14,21 @@ export interface DimLayout {
 
 /** Validate a softmax-style (float32 tensor, integer dim) call and split x around dim. */
 export function dimLayout(op: string, x: Tensor, dim: number): DimLayout {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  tensorArg(op, 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 tensor, got ${x.dtype}`);
-  if (typeof dim !== 'number') throw new TypeError(`${op}: expected dim to be an integer, got ${dim === undefined ? 'undefined' : typeof dim}`);
+  if (typeof dim !== 'number') throw new TypeError(`${op}: expected dim to be an integer, got ${describeValue(dim)}`);
   const d = normalizeDim(op, dim, x.ndim);
-  if (x.ndim === 0) return { dim: 0, outer: 1, size: 1, inner: 1 };
-  let outer = 1;
-  for (let i = 0; i < d; i++) outer *= x.shape[i];
-  let inner = 1;
-  for (let i = d + 1; i < x.ndim; i++) inner *= x.shape[i];
-  return { dim: d, outer, size: x.shape[d], inner };
+  return { dim: d, ...splitAt(x.shape, d) };
+}
+
+/** max over k < size of xd[base + k * inner]; NaN if any is NaN (the max softmax subtracts). */
+export function maxAlong(xd: ArrayLike<number>, base: number, size: number, inner: number): number {
+  let m = -Infinity;
+  for (let k = 0, p = base; k < size; k++, p += inner) {
+    const v = xd[p];
+    if (v > m || v !== v) m = v;
+  }
+  return m;
 }
 
 /**
@@ -38,11 +45,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const base = o * size * inner + j;
-      let m = -Infinity;
-      for (let k = 0, p = base; k < size; k++, p += inner) {
-        const v = xd[p];
-        if (v > m || v !== v) m = v;
-      }
+      const m = maxAlong(xd, base, size, inner);
       let s = 0;
       for (let k = 0, p = base; k < size; k++, p += inner) {
         const e = Math.exp(xd[p] - m);

@@ -2,6 +2,7 @@
 import { Tensor, shapeStr } from '../tensor.js';
 import { dimArg, intArg, tensorArg } from './args.js';
 import { sliceAlong } from './narrow.js';
+import { describeValue } from '../util/describe.js';
 
 /** Pieces of the given sizes along d (validated). */
 export function splitWithSizes(x: Tensor, sizes: readonly number[], d: number): Tensor[] {
@@ -36,7 +37,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
     }
     return splitWithSizes(x, splitSize, d);
   }
-  if (typeof splitSize !== 'number') throw new TypeError(`split: expected splitSize to be an integer or an array of integers, got ${typeof splitSize}`);
+  if (typeof splitSize !== 'number') throw new TypeError(`split: expected splitSize to be an integer or an array of integers, got ${describeValue(splitSize)}`);
   intArg('split', 'splitSize', splitSize, 0);
   if (splitSize === 0 && size !== 0) throw new RangeError(`split: splitSize can only be 0 if dimension size is 0, but got dimension size ${size}`);
   const pieces = splitSize === 0 ? 1 : Math.max(1, Math.ceil(size / splitSize));

@@ -3,6 +3,7 @@ import { Tensor, shapeStr } from '../tensor.js';
 import { dimArg } from './args.js';
 import { cat } from './cat.js';
 import { unsqueeze } from './reshape.js';
+import { describeValue } from '../util/describe.js';
 
 /**
  * Stack tensors of equal shape along a new dim inserted at `dim` (range [-ndim-1, ndim], negative
@@ -13,10 +14,10 @@ import { unsqueeze } from './reshape.js';
  * @example stack([tensor([1, 2]), tensor([3, 4])], 1) // tensor([[1., 3.], [2., 4.]])
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors)) throw new TypeError(`stack: expected tensors to be an array of Tensors, got ${typeof tensors}`);
+  if (!Array.isArray(tensors)) throw new TypeError(`stack: expected tensors to be an array of Tensors, got ${describeValue(tensors)}`);
   if (tensors.length === 0) throw new RangeError('stack: expected a non-empty array of tensors');
   tensors.forEach((t: unknown, i: number) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`stack: expected tensors[${i}] to be a Tensor, got ${t === null ? 'null' : typeof t}`);
+    if (!(t instanceof Tensor)) throw new TypeError(`stack: expected tensors[${i}] to be a Tensor, got ${describeValue(t)}`);
   });
   const shape = tensors[0].shape;
   tensors.forEach((t: Tensor, i: number) => {

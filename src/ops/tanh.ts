@@ -1,6 +1,7 @@
 /** Hyperbolic tangent, like torch.tanh. */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
+import { tensorArg } from './args.js';
 
 /**
  * tanh, elementwise. Integer input is promoted to float32.
@@ -9,7 +10,7 @@ import { record } from '../autograd/record.js';
  * @example tanh(tensor([0, 1])) // tensor([0.0000, 0.7616])
  */
 export function tanh(x: Tensor): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`tanh: expected input to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  tensorArg('tanh', 'input', x);
   const xd = x.data;
   const n = xd.length;
   const y = new Float32Array(n);

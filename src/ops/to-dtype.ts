@@ -1,6 +1,7 @@
 /** toDtype: dtype conversion (torch.Tensor.to(dtype), .float(), .long(), .bool()). */
 import { Tensor, storageFor, type DType } from '../tensor.js';
 import { tensorArg } from './args.js';
+import { describeValue } from '../util/describe.js';
 
 const DTYPES: readonly DType[] = ['float32', 'int64', 'bool'];
 /** 2^63: float -> int64 conversions out of range (and NaN) give -2^63, as PyTorch on x86 does. */
@@ -17,7 +18,7 @@ const INT64_MIN_ABS = 2 ** 63;
  */
 export function toDtype(x: Tensor, dtype: DType): Tensor {
   tensorArg('toDtype', 'input', x);
-  if (!DTYPES.includes(dtype)) throw new TypeError(`toDtype: expected dtype to be one of ${DTYPES.join(', ')}, got ${String(dtype)}`);
+  if (!DTYPES.includes(dtype)) throw new TypeError(`toDtype: expected dtype to be one of ${DTYPES.map((d) => `'${d}'`).join(', ')}, got ${describeValue(dtype)}`);
   if (dtype === x.dtype) return x;
   const n = x.data.length;
   const xd = x.data;

@@ -3,6 +3,7 @@ import { Tensor, shapeSize } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { planReduce, type ReducePlan } from './reduction.js';
 import { boolArg, dimArg, numberArg, tensorArg } from './args.js';
+import { describeValue } from '../util/describe.js';
 
 export interface VarOptions {
   /** Subtracted from the element count in the divisor: N - correction. Default 1 (sample variance). */
@@ -31,7 +32,7 @@ export function moments(op: 'var' | 'std', x: Tensor, dim: number | readonly num
   const correction = opts.correction !== undefined ? numberArg(op, 'correction', opts.correction) : opts.unbiased === false ? 0 : 1;
   const keepdim = boolArg(op, 'keepdim', opts.keepdim ?? false);
   if (dim !== undefined && dim !== null && typeof dim !== 'number' && !Array.isArray(dim)) {
-    throw new TypeError(`${op}: expected dim to be an integer or an array of integers, got ${typeof dim}`);
+    throw new TypeError(`${op}: expected dim to be an integer or an array of integers, got ${describeValue(dim)}`);
   }
   if (dim !== undefined && dim !== null) {
     const seen = new Set<number>();

@@ -4,6 +4,7 @@
  */
 import { Tensor, shapeStr } from '../tensor.js';
 import { enableGrad } from '../autograd/grad-mode.js';
+import { describeValue } from '../util/describe.js';
 
 /**
  * One parameter group: its Tensors and its options (the optimizer's defaults filled in for any option the
@@ -69,18 +70,6 @@ export function camelToSnake(key: string): string {
 /** `'weight_decay'` -> `'weightDecay'`. */
 export function snakeToCamel(key: string): string {
   return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** A short description of a value for error messages. */
-export function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (v instanceof Tensor) return `a ${v.dtype} Tensor of shape ${shapeStr(v.shape)}`;
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return typeof v;
 }
 
 function at(where: string): string {

@@ -139,7 +139,7 @@ describe('DataLoader (in process)', () => {
     expect(() => new DataLoader(ds, { numWorkers: -1 })).toThrow(/numWorkers option should be a non-negative integer/);
     expect(() => new DataLoader(ds, { prefetchFactor: 4 })).toThrow(/prefetchFactor option could only be specified with worker threads/);
     expect(() => new DataLoader(ds, { numWorkers: 1, prefetchFactor: 0 })).toThrow(/prefetchFactor must be a positive integer, got 0/);
-    expect(() => new DataLoader({} as never)).toThrow(/DataLoader: expected a dataset with an integer length and a getItem\(index\) method, got Object/);
+    expect(() => new DataLoader({} as never)).toThrow(/DataLoader: expected a dataset with an integer length and a getItem\(index\) method, got an object$/);
     expect(() => new DataLoader(ds, { shuffle: 'yes' as never })).toThrow(TypeError);
   });
 

@@ -28,7 +28,7 @@ describe('writeFileAtomic', () => {
   it('leaves the previous file intact and removes its temp file when a write fails', () => {
     const f = join(tmp.dir, 'b.bin');
     writeFileAtomic(f, enc.encode('good'));
-    expect(() => writeFileAtomic(f, [enc.encode('partial'), 'not bytes' as never])).toThrow(/expected Uint8Array chunks, got string/);
+    expect(() => writeFileAtomic(f, [enc.encode('partial'), 'not bytes' as never])).toThrow(/expected Uint8Array chunks, got 'not bytes'/);
     expect(readFileSync(f, 'utf8')).toBe('good');
     expect(temps('b.bin')).toEqual([]);
   });

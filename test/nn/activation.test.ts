@@ -18,7 +18,7 @@ describe('activation layers', () => {
     expect(() => new nn.Softmax(undefined as never)).toThrow(/Softmax: expected dim to be an integer, got undefined/);
     expect(() => new nn.LogSoftmax(1.5)).toThrow(/LogSoftmax: expected dim to be an integer, got 1.5/);
     expect(() => new nn.GELU({ approximate: 'erf' as never })).toThrow(/GELU: expected approximate to be 'none' or 'tanh', got 'erf'/);
-    expect(() => new nn.LeakyReLU('a' as never)).toThrow(/LeakyReLU: expected negativeSlope to be a number, got a/);
+    expect(() => new nn.LeakyReLU('a' as never)).toThrow(/LeakyReLU: expected negativeSlope to be a number, got 'a'$/);
     expect(() => new nn.Softmax(2).call(tensor([[1]]))).toThrow(/softmax: dimension out of range/);
   });
 });

@@ -22,7 +22,7 @@ describe('Sequential', () => {
   });
 
   it('rejects non-modules', () => {
-    expect(() => new nn.Sequential(new nn.ReLU(), 3 as never)).toThrow(/Sequential: expected a Module at position 1, got number/);
+    expect(() => new nn.Sequential(new nn.ReLU(), 3 as never)).toThrow(/Sequential: expected a Module at position 1, got 3$/);
   });
 
   it('prints like PyTorch (empty)', () => {

@@ -22,6 +22,6 @@ describe('loss modules', () => {
 
   it('errors name the module and the argument', () => {
     expect(() => new nn.MSELoss({ reduction: 'avg' as never })).toThrow(/MSELoss: expected reduction to be 'none', 'mean' or 'sum', got 'avg'/);
-    expect(() => new nn.NLLLoss({ weight: [1, 2] as never })).toThrow(/NLLLoss: expected weight to be a Tensor or null, got object/);
+    expect(() => new nn.NLLLoss({ weight: [1, 2] as never })).toThrow(/NLLLoss: expected weight to be a Tensor or null, got an array$/);
   });
 });

@@ -123,7 +123,7 @@ describe('Module behaviour', () => {
     expect(net.modules().every((m) => m.training === false)).toBe(true);
     net.train();
     expect(net.fc2.training).toBe(true);
-    expect(() => net.train('yes' as never)).toThrow(/train: expected mode to be a boolean, got string/);
+    expect(() => net.train('yes' as never)).toThrow(/train: expected mode to be a boolean, got 'yes'$/);
   });
 
   it('zeroGrad sets grads to null by default, or zeroes them in place', () => {
@@ -179,20 +179,31 @@ describe('Module.loadStateDict', () => {
     expect(lin.call(tensor([[1, 1]])).item()).toBe(6);
   });
 
-  it('strict errors list missing and unexpected keys; non-strict returns them', () => {
+  it("strict errors list missing and unexpected keys in PyTorch's words; non-strict returns them", () => {
     const lin = new nn.Linear(2, 1);
-    expect(() => lin.loadStateDict({ weight: zeros([1, 2]), extra: zeros([1]) })).toThrow(
+    // Each message is PyTorch 1.13's (RuntimeError there), shapes printed as nodetorch prints them.
+    expect(() => lin.loadStateDict({ weight: zeros([1, 2]), extra: zeros([1]) })).toThrow(new RangeError(
       'Error(s) in loading state_dict for Linear:\n\tMissing key(s) in state_dict: "bias". \n\tUnexpected key(s) in state_dict: "extra". ',
-    );
+    ));
     expect(lin.loadStateDict({ weight: ones([1, 2]), extra: zeros([1]) }, { strict: false })).toEqual({ missingKeys: ['bias'], unexpectedKeys: ['extra'] });
     expect(Array.from(lin.weight.data)).toEqual([1, 1]);
-    expect(() => lin.loadStateDict({ weight: zeros([2, 2]), bias: zeros([1]) })).toThrow(
+    expect(() => lin.loadStateDict({ weight: zeros([2, 2]), bias: zeros([1]) })).toThrow(new RangeError(
       'Error(s) in loading state_dict for Linear:\n\tsize mismatch for weight: copying a param with shape (2, 2) from checkpoint, the shape in current model is (1, 2).',
-    );
-    expect(() => lin.loadStateDict({ weight: [1, 2] as never, bias: zeros([1]) })).toThrow(
-      /While copying the parameter named "weight", expected Tensor from checkpoint but received Array/,
-    );
-    expect(() => lin.loadStateDict(null as never)).toThrow(TypeError);
+    ));
+    // Non-strict still rejects a size mismatch, and an unexpected key's value is not looked at.
+    expect(() => lin.loadStateDict({ weight: ones([1, 2]), bias: zeros([]), x: 'x' as never }, { strict: false })).toThrow(new RangeError(
+      'Error(s) in loading state_dict for Linear:\n\tsize mismatch for bias: copying a param with shape () from checkpoint, the shape in current model is (1,).',
+    ));
+    expect(() => lin.loadStateDict({ weight: [1, 2] as never, bias: zeros([1]) })).toThrow(new RangeError(
+      'Error(s) in loading state_dict for Linear:\n\tWhile copying the parameter named "weight", expected Tensor from checkpoint but received an array',
+    ));
+    expect(Array.from(lin.weight.data)).toEqual([1, 1]);
+    expect(() => lin.loadStateDict(null as never)).toThrow(new TypeError(
+      'loadStateDict: expected stateDict to be dict-like (a Map or a plain object of name -> Tensor), got null',
+    ));
+    expect(() => lin.loadStateDict(lin.stateDict(), { strict: 'yes' as never })).toThrow(new TypeError(
+      "loadStateDict: expected strict to be a boolean, got 'yes'",
+    ));
   });
 
   it('non-persistent buffers are neither saved nor expected', () => {

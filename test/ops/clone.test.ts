@@ -24,6 +24,6 @@ describe('clone', () => {
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => clone({} as never)).toThrow(/clone: expected input to be a Tensor, got object/);
+    expect(() => clone({} as never)).toThrow(/clone: expected input to be a Tensor, got an object$/);
   });
 });

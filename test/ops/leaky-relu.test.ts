@@ -19,6 +19,6 @@ describe('leakyRelu', () => {
 
   it('errors name the op and the argument', () => {
     expect(() => leakyRelu(tensor([1], { dtype: 'int64' }))).toThrow(/leakyRelu: expected a float32 tensor, got int64/);
-    expect(() => leakyRelu(tensor([1]), 'x' as never)).toThrow(/leakyRelu: expected negativeSlope to be a number, got x/);
+    expect(() => leakyRelu(tensor([1]), 'x' as never)).toThrow(/leakyRelu: expected negativeSlope to be a number, got 'x'$/);
   });
 });

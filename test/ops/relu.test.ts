@@ -32,7 +32,7 @@ describe('relu', () => {
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => relu([1, 2] as never)).toThrow(/relu: expected input to be a Tensor, got object/);
+    expect(() => relu([1, 2] as never)).toThrow(/relu: expected input to be a Tensor, got an array$/);
     expect(() => relu(tensor([true]))).toThrow(TypeError);
     expect(() => relu(tensor([true]))).toThrow(/relu: expected a float32 or int64 tensor, got bool/);
   });

@@ -152,7 +152,7 @@ describe('LR scheduler behaviour', () => {
 describe('LR scheduler argument errors', () => {
   const notOpt = { paramGroups: [] };
   it.each([
-    ['StepLR', () => new lrs.StepLR(notOpt as never, 1), TypeError, 'StepLR: expected an Optimizer, got Object'],
+    ['StepLR', () => new lrs.StepLR(notOpt as never, 1), TypeError, 'StepLR: expected an Optimizer, got an object'],
     ['StepLR', () => new lrs.StepLR(sgd(), 0), RangeError, 'StepLR: expected stepSize >= 1, got 0'],
     ['StepLR', () => new lrs.StepLR(sgd(), 1.5), TypeError, 'StepLR: expected stepSize to be an integer, got 1.5'],
     ['StepLR', () => new lrs.StepLR(sgd(), 2, { gamma: '0.1' as never }), TypeError, "StepLR: expected gamma to be a number, got '0.1'"],
@@ -192,7 +192,7 @@ describe('LR scheduler argument errors', () => {
       'SequentialLR: Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers 2 and the number of milestones to be equal to 0'],
     ['SequentialLR', () => new lrs.SequentialLR(sgd(), [], []), TypeError, 'SequentialLR: expected schedulers to be a non-empty array of schedulers, got an array'],
     ['SequentialLR', () => { const o = sgd(); return new lrs.SequentialLR(o, [new lrs.ReduceLROnPlateau(o) as never], []); }, TypeError,
-      'SequentialLR: expected schedulers[0] to be an LRScheduler, got ReduceLROnPlateau'],
+      'SequentialLR: expected schedulers[0] to be an LRScheduler, got a ReduceLROnPlateau'],
   ] as [string, () => unknown, ErrorConstructor, string][])('%s: %s', (_, make, type, message) => {
     expect(make).toThrow(type);
     expect(make).toThrow(message);

@@ -7,14 +7,14 @@
  * table of K row pointers. The copy is cinG * stride * phaseLen floats instead of the cinG * k * lOut of an
  * im2col.
  *
- *   directGemm: C (m x n) = A (m x K, any strides) @ rows (K x n) [+ bias per row], overwriting C. A 4 x NR
- *     register tile reads NR floats of every row in place; the rows must be readable (any value) up to the
- *     next multiple of NR past n, only the first n columns of C are written.
+ *   directGemm: C (m x n) = A (m x K, any strides) @ rows (K x n) [+ bias per row], overwriting C. gemm.ts's
+ *     4 x NR micro-tile in its table form reads NR floats of every row in place; the rows must be readable
+ *     (any value) up to the next multiple of NR past n, only the first n columns of C are written.
  *   dotAccumulate: acc (ma x mb f32x4 vectors) += lane-wise sum over t < len of a-row[t] * b-row[t]; the
  *     caller sums the lanes once at the end.
  * Float32 accumulation throughout.
  */
-import { NR } from './gemm';
+import { NR, tile4, tile1 } from './gemm';
 
 /** Length in floats of one phase row: positions up to the next multiple of NR past lOut, plus the taps. */
 export function phaseLen(lOut: i32, k: i32, stride: i32, dilation: i32): i32 {
@@ -64,78 +64,6 @@ export function buildRows(
   }
 }
 
-/** 32-byte staging slot for partial-width stores. */
-const TAIL: usize = memory.data(32, 16);
-
-// @ts-ignore: decorator
-@inline function storeRow(cp: usize, v0: v128, v1: v128, nc: i32): void {
-  if (nc == NR) {
-    v128.store(cp, v0);
-    v128.store(cp, v1, 16);
-  } else {
-    v128.store(TAIL, v0);
-    v128.store(TAIL, v1, 16);
-    memory.copy(cp, TAIL, <usize>nc << 2);
-  }
-}
-
-/** 4 x NR tile: C rows (strides in bytes) = A rows . rows[kk][colB ..] (+ bias row values). */
-function dtile4(
-  K: i32, a: usize, ars: usize, acs: usize, tab: usize, colB: usize, c: usize, ldc: usize, nc: i32, bias: usize,
-): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  if (bias != 0) {
-    c00 = v128.load32_splat(bias); c01 = c00;
-    c10 = v128.load32_splat(bias, 4); c11 = c10;
-    c20 = v128.load32_splat(bias, 8); c21 = c20;
-    c30 = v128.load32_splat(bias, 12); c31 = c30;
-  }
-  let ap = a;
-  const ars2 = ars << 1;
-  const tabEnd = tab + (<usize>K << 2);
-  for (let tp = tab; tp < tabEnd; tp += 4) {
-    const bp = load<usize>(tp) + colB;
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let av = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = v128.load32_splat(ap + ars);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = v128.load32_splat(ap + ars2);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = v128.load32_splat(ap + ars2 + ars);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
-    ap += acs;
-  }
-  storeRow(c, c00, c01, nc);
-  storeRow(c + ldc, c10, c11, nc);
-  storeRow(c + (ldc << 1), c20, c21, nc);
-  storeRow(c + (ldc << 1) + ldc, c30, c31, nc);
-}
-
-/** 1 x NR tile for the last m % 4 rows. */
-function dtile1(K: i32, a: usize, acs: usize, tab: usize, colB: usize, c: usize, nc: i32, bias: usize): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-  if (bias != 0) { c0 = v128.load32_splat(bias); c1 = c0; }
-  let ap = a;
-  const tabEnd = tab + (<usize>K << 2);
-  for (let tp = tab; tp < tabEnd; tp += 4) {
-    const bp = load<usize>(tp) + colB;
-    const av = v128.load32_splat(ap);
-    c0 = f32x4.add(c0, f32x4.mul(av, v128.load(bp)));
-    c1 = f32x4.add(c1, f32x4.mul(av, v128.load(bp, 16)));
-    ap += acs;
-  }
-  storeRow(c, c0, c1, nc);
-}
-
 /**
  * C (m x n, row stride ldc floats) = A (m x K; strides ars, acs in floats) @ rows + bias[i] per row i when bias
  * != 0. Row kk of B is the f32 array at byte pointer tab[kk].
@@ -151,12 +79,12 @@ export function directGemm(
     const colB = <usize>t0 << 2;
     let i = 0;
     for (; i + 4 <= m; i += 4) {
-      dtile4(K, a + <usize>i * arsB, arsB, acsB, tab, colB, c + <usize>i * ldcB + colB, ldcB, nc,
-        bias != 0 ? bias + (<usize>i << 2) : 0);
+      tile4<usize>(K, a + <usize>i * arsB, arsB, acsB, tab, colB, c + <usize>i * ldcB + colB, ldcB, nc,
+        bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0);
     }
     for (; i < m; i++) {
-      dtile1(K, a + <usize>i * arsB, acsB, tab, colB, c + <usize>i * ldcB + colB, nc,
-        bias != 0 ? bias + (<usize>i << 2) : 0);
+      tile1<usize>(K, a + <usize>i * arsB, acsB, tab, colB, c + <usize>i * ldcB + colB, nc,
+        bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0);
     }
   }
 }

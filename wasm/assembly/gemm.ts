@@ -1,16 +1,20 @@
 /*
- * Shared GEMM core (not an exported kernel): the register-blocked SIMD inner loop every kernel reduces to.
+ * Shared GEMM core (not an exported kernel): the register-blocked SIMD micro-kernel every kernel reduces to,
+ * and the panel GEMM built on it.
  *
  * Layout (all sizes in floats, pointers in bytes):
  *   A[i, p]      at a + 4 * (i * ars + p * acs)   any two strides, so A, A^T or a weight slice all fit
- *   panel[p, jj] at panel + 4 * (p * NR + jj)     NR packed columns of B, zero past the last real column
+ *   B[p, jj]     row p of B, NR floats read in place, found one of two ways (the type argument B of the tiles,
+ *                so each caller gets its own code and the inner loop never tests which):
+ *                  B = f32    panel: row p at b + 4 * (p * NR), a packed panel, zero past the last real column
+ *                  B = usize  table: row p at load<usize>(b + 4 * p) + colB, rows anywhere (direct.ts)
  *   C[i, jj]     at c + 4 * (i * ldc + jj)         row-major; only the first nc <= NR columns are written
- * Formula: C[i, jj] = alpha * sum_{p < k} A[i, p] * panel[p, jj] + beta * C[i, jj],
- *          beta == 0 ignores C's old contents (NaN included). Float32 accumulation.
- * Aliasing: C must not overlap A or the panel. The panel buffer belongs to the caller (workspace).
+ * Formula: C[i, jj] = alpha * (bias[i] + sum_{p < k} A[i, p] * B[p, jj]) + beta * C[i, jj], bias == 0 meaning
+ *          none; beta == 0 ignores C's old contents (NaN included). Float32 accumulation.
+ * Aliasing: C must not overlap A or B. The panel buffer belongs to the caller (workspace).
  *
  * Micro-kernel: MR = 4 rows x NR = 8 columns (2 f32x4) of C live in 8 registers across the whole k loop;
- * each step loads 2 panel vectors and 4 splatted A scalars for 16 multiply-adds (no FMA in SIMD128).
+ * each step loads 2 B vectors and 4 splatted A scalars for 16 multiply-adds (no FMA in SIMD128).
  */
 
 /** Panel width in floats (2 x f32x4). Workspace sizes in src/backend/wasm.ts depend on it. */
@@ -24,9 +28,11 @@ const TAIL: usize = memory.data(32, 16);
 /** Write one row of the micro-tile: C[0..nc) = alpha * (v0|v1) + beta * C. */
 // @ts-ignore: decorator
 @inline function storeRow(cp: usize, v0: v128, v1: v128, nc: i32, alpha: f32, beta: f32): void {
-  const va = f32x4.splat(alpha);
-  v0 = f32x4.mul(v0, va);
-  v1 = f32x4.mul(v1, va);
+  if (alpha != 1) {
+    const va = f32x4.splat(alpha);
+    v0 = f32x4.mul(v0, va);
+    v1 = f32x4.mul(v1, va);
+  }
   if (nc == NR) {
     if (beta != 0) {
       const vb = f32x4.splat(beta);
@@ -47,18 +53,41 @@ const TAIL: usize = memory.data(32, 16);
   }
 }
 
-/** 4 x NR micro-tile. Strides ars, acs, ldc are in bytes here. */
-function tile4(
-  k: i32, a: usize, ars: usize, acs: usize, panel: usize, c: usize, ldc: usize, nc: i32, alpha: f32, beta: f32,
+/** Bytes between the B walk's entries for row p and p + 1 (see the header). */
+// @ts-ignore: decorator
+@inline function bStep<B>(): usize {
+  return isInteger<B>() ? sizeof<usize>() : <usize>NR << 2;
+}
+
+/** Address of B row p from the walk pointer bw at its entry for p. */
+// @ts-ignore: decorator
+@inline function bRow<B>(bw: usize, colB: usize): usize {
+  return isInteger<B>() ? load<usize>(bw) + colB : bw;
+}
+
+/**
+ * 4 x NR micro-tile (see the header): C rows i < 4 at c, c + ldc, ... Strides ars, acs, ldc in bytes;
+ * colB (table only) is the byte offset of the tile's first column in every row.
+ */
+export function tile4<B>(
+  k: i32, a: usize, ars: usize, acs: usize, b: usize, colB: usize,
+  c: usize, ldc: usize, nc: i32, bias: usize, alpha: f32, beta: f32,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (bias != 0) {
+    c00 = v128.load32_splat(bias); c01 = c00;
+    c10 = v128.load32_splat(bias, 4); c11 = c10;
+    c20 = v128.load32_splat(bias, 8); c21 = c20;
+    c30 = v128.load32_splat(bias, 12); c31 = c30;
+  }
   let ap = a;
-  let bp = panel;
   const ars2 = ars << 1;
-  for (let p = 0; p < k; p++) {
+  const bEnd = b + <usize>k * bStep<B>();
+  for (let bw = b; bw < bEnd; bw += bStep<B>()) {
+    const bp = bRow<B>(bw, colB);
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let av = v128.load32_splat(ap);
@@ -74,7 +103,6 @@ function tile4(
     c30 = f32x4.add(c30, f32x4.mul(av, b0));
     c31 = f32x4.add(c31, f32x4.mul(av, b1));
     ap += acs;
-    bp += <usize>NR << 2;
   }
   storeRow(c, c00, c01, nc, alpha, beta);
   storeRow(c + ldc, c10, c11, nc, alpha, beta);
@@ -82,17 +110,20 @@ function tile4(
   storeRow(c + (ldc << 1) + ldc, c30, c31, nc, alpha, beta);
 }
 
-/** 1 x NR micro-tile for the last m % 4 rows. Strides in bytes. */
-function tile1(k: i32, a: usize, acs: usize, panel: usize, c: usize, nc: i32, alpha: f32, beta: f32): void {
+/** 1 x NR micro-tile for the last m % 4 rows: tile4 with one row. */
+export function tile1<B>(
+  k: i32, a: usize, acs: usize, b: usize, colB: usize, c: usize, nc: i32, bias: usize, alpha: f32, beta: f32,
+): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  if (bias != 0) { c0 = v128.load32_splat(bias); c1 = c0; }
   let ap = a;
-  let bp = panel;
-  for (let p = 0; p < k; p++) {
+  const bEnd = b + <usize>k * bStep<B>();
+  for (let bw = b; bw < bEnd; bw += bStep<B>()) {
+    const bp = bRow<B>(bw, colB);
     const av = v128.load32_splat(ap);
     c0 = f32x4.add(c0, f32x4.mul(av, v128.load(bp)));
     c1 = f32x4.add(c1, f32x4.mul(av, v128.load(bp, 16)));
     ap += acs;
-    bp += <usize>NR << 2;
   }
   storeRow(c, c0, c1, nc, alpha, beta);
 }
@@ -109,10 +140,10 @@ export function gemmPanel(
   const ldcB = <usize>ldc << 2;
   let i = 0;
   for (; i + 4 <= m; i += 4) {
-    tile4(k, a + <usize>i * arsB, arsB, acsB, panel, c + <usize>i * ldcB, ldcB, nc, alpha, beta);
+    tile4<f32>(k, a + <usize>i * arsB, arsB, acsB, panel, 0, c + <usize>i * ldcB, ldcB, nc, 0, alpha, beta);
   }
   for (; i < m; i++) {
-    tile1(k, a + <usize>i * arsB, acsB, panel, c + <usize>i * ldcB, nc, alpha, beta);
+    tile1<f32>(k, a + <usize>i * arsB, acsB, panel, 0, c + <usize>i * ldcB, nc, 0, alpha, beta);
   }
 }
 

@@ -4,6 +4,7 @@
  * the same functions without it.
  */
 import { Tensor } from '../../tensor.js';
+import { describeValue } from '../../util/describe.js';
 
 export interface ClipGradNormOptions {
   /** Order p of the norm: any number, Infinity or 'inf' (max |g|), -Infinity or '-inf' (default 2). */
@@ -14,23 +15,15 @@ export interface ClipGradNormOptions {
 
 const f = Math.fround;
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (v instanceof Tensor) return `a ${v.dtype} Tensor`;
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'number' || typeof v === 'string') return JSON.stringify(v);
-  return typeof v;
-}
-
 /** The float32 gradients of `parameters` that are set (a Tensor or an iterable of Tensors). */
 function gradsOf(op: string, parameters: Tensor | Iterable<Tensor>): Float32Array[] {
   let list: unknown[];
   if (parameters instanceof Tensor) list = [parameters];
   else if (parameters !== null && typeof parameters === 'object' && Symbol.iterator in parameters) list = Array.from(parameters);
-  else throw new TypeError(`${op}: expected parameters to be a Tensor or an iterable of Tensors, got ${describe(parameters)}`);
+  else throw new TypeError(`${op}: expected parameters to be a Tensor or an iterable of Tensors, got ${describeValue(parameters)}`);
   const grads: Float32Array[] = [];
   for (const p of list) {
-    if (!(p instanceof Tensor)) throw new TypeError(`${op}: expected parameters to hold Tensors, got ${describe(p)}`);
+    if (!(p instanceof Tensor)) throw new TypeError(`${op}: expected parameters to hold Tensors, got ${describeValue(p)}`);
     if (p.grad === null) continue;
     if (!(p.grad.data instanceof Float32Array)) throw new TypeError(`${op}: expected float32 gradients, got ${p.grad.dtype}`);
     grads.push(p.grad.data);
@@ -87,17 +80,17 @@ function vectorNorm(x: ArrayLike<number>, p: number): number {
  */
 export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, opts: ClipGradNormOptions = {}): Tensor {
   const op = 'clipGradNorm_';
-  if (typeof maxNorm !== 'number') throw new TypeError(`${op}: expected maxNorm to be a number, got ${describe(maxNorm)}`);
+  if (typeof maxNorm !== 'number') throw new TypeError(`${op}: expected maxNorm to be a number, got ${describeValue(maxNorm)}`);
   if (!(maxNorm >= 0)) throw new RangeError(`${op}: expected maxNorm >= 0, got ${maxNorm}`);
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`${op}: expected options to be an object, got ${describe(opts)}`);
+  if (opts === null || typeof opts !== 'object') throw new TypeError(`${op}: expected options to be an object, got ${describeValue(opts)}`);
   const raw = opts.normType ?? 2;
   let p: number;
   if (raw === 'inf') p = Infinity;
   else if (raw === '-inf') p = -Infinity;
   else if (typeof raw === 'number' && !Number.isNaN(raw)) p = raw;
-  else throw new TypeError(`${op}: expected normType to be a number, 'inf' or '-inf', got ${describe(raw)}`);
+  else throw new TypeError(`${op}: expected normType to be a number, 'inf' or '-inf', got ${describeValue(raw)}`);
   const errorIfNonfinite = opts.errorIfNonfinite ?? false;
-  if (typeof errorIfNonfinite !== 'boolean') throw new TypeError(`${op}: expected errorIfNonfinite to be a boolean, got ${describe(errorIfNonfinite)}`);
+  if (typeof errorIfNonfinite !== 'boolean') throw new TypeError(`${op}: expected errorIfNonfinite to be a boolean, got ${describeValue(errorIfNonfinite)}`);
 
   const grads = gradsOf(op, parameters);
   if (grads.length === 0) return new Tensor(new Float32Array([0]), []);
@@ -129,7 +122,7 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
  */
 export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
   const op = 'clipGradValue_';
-  if (typeof clipValue !== 'number') throw new TypeError(`${op}: expected clipValue to be a number, got ${describe(clipValue)}`);
+  if (typeof clipValue !== 'number') throw new TypeError(`${op}: expected clipValue to be a number, got ${describeValue(clipValue)}`);
   if (!(clipValue >= 0)) throw new RangeError(`${op}: expected clipValue >= 0, got ${clipValue}`);
   const c = f(clipValue);
   for (const g of gradsOf(op, parameters)) {

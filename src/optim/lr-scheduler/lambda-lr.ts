@@ -1,6 +1,6 @@
 /** LambdaLR: the learning rate is the initial lr times a user function of the epoch. */
 import type { Optimizer } from '../optimizer.js';
-import { describeValue } from '../optimizer.js';
+import { describeValue } from '../../util/describe.js';
 import { LRScheduler, checkOptionsObject, type LRSchedulerOptions } from './lr-scheduler.js';
 
 /** A multiplicative factor as a function of the epoch. */

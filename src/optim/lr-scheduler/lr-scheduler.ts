@@ -2,7 +2,8 @@
  * LRScheduler: base class of the epoch/iteration-driven learning-rate schedulers
  * (torch.optim.lr_scheduler._LRScheduler, PyTorch 1.13 semantics).
  */
-import { Optimizer, describeValue } from '../optimizer.js';
+import { Optimizer } from '../optimizer.js';
+import { describeValue } from '../../util/describe.js';
 
 /** A scheduler's state dict: PyTorch's field names (`last_epoch`, `base_lrs`, `_last_lr`, ...). */
 export type SchedulerStateDict = Record<string, unknown>;

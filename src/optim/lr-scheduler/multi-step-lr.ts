@@ -1,6 +1,6 @@
 /** MultiStepLR: decay the learning rate by gamma at given epochs. */
 import type { Optimizer } from '../optimizer.js';
-import { describeValue } from '../optimizer.js';
+import { describeValue } from '../../util/describe.js';
 import { LRScheduler, orDefault, checkOptionsObject, numberField, type LRSchedulerOptions } from './lr-scheduler.js';
 
 export interface MultiStepLROptions extends LRSchedulerOptions {

@@ -1,6 +1,6 @@
 /** OneCycleLR: the 1cycle policy (warm up to maxLr, then anneal far below the initial lr). */
 import type { Optimizer } from '../optimizer.js';
-import { describeValue } from '../optimizer.js';
+import { describeValue } from '../../util/describe.js';
 import { LRScheduler, orDefault, checkOptionsObject, intField, numberField, type LRSchedulerOptions } from './lr-scheduler.js';
 
 export interface OneCycleLROptions extends LRSchedulerOptions {

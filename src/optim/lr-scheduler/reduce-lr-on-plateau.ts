@@ -1,7 +1,7 @@
 /** ReduceLROnPlateau: cut the learning rate when a metric stops improving. */
 import { Tensor } from '../../tensor.js';
 import type { Optimizer } from '../optimizer.js';
-import { describeValue } from '../optimizer.js';
+import { describeValue } from '../../util/describe.js';
 import { checkOptimizer, orDefault, checkOptionsObject, intField, numberArray, numberField, stateDictRecord, type Scheduler, type SchedulerStateDict } from './lr-scheduler.js';
 
 export interface ReduceLROnPlateauOptions {

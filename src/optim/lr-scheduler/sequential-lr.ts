@@ -1,6 +1,6 @@
 /** SequentialLR: run schedulers one after another, switching at milestones. */
 import type { Optimizer } from '../optimizer.js';
-import { describeValue } from '../optimizer.js';
+import { describeValue } from '../../util/describe.js';
 import { LRScheduler, orDefault, checkOptimizer, intField, checkOptionsObject, numberArray, numberField, stateDictRecord, type LRSchedulerOptions, type Scheduler, type SchedulerStateDict } from './lr-scheduler.js';
 
 /**

@@ -78,13 +78,13 @@ describe('clipping behaviour', () => {
 describe('clipping argument errors', () => {
   const p = () => withGrad([1, 2]);
   it.each([
-    ['maxNorm not a number', () => clipGradNorm_([p()], '1' as never), TypeError, "clipGradNorm_: expected maxNorm to be a number, got \"1\""],
+    ['maxNorm not a number', () => clipGradNorm_([p()], '1' as never), TypeError, "clipGradNorm_: expected maxNorm to be a number, got '1'"],
     ['negative maxNorm', () => clipGradNorm_([p()], -1), RangeError, 'clipGradNorm_: expected maxNorm >= 0, got -1'],
     ['NaN maxNorm', () => clipGradNorm_([p()], NaN), RangeError, 'clipGradNorm_: expected maxNorm >= 0, got NaN'],
-    ['bad normType', () => clipGradNorm_([p()], 1, { normType: 'fro' as never }), TypeError, "clipGradNorm_: expected normType to be a number, 'inf' or '-inf', got \"fro\""],
+    ['bad normType', () => clipGradNorm_([p()], 1, { normType: 'fro' as never }), TypeError, "clipGradNorm_: expected normType to be a number, 'inf' or '-inf', got 'fro'"],
     ['bad errorIfNonfinite', () => clipGradNorm_([p()], 1, { errorIfNonfinite: 1 as never }), TypeError, 'clipGradNorm_: expected errorIfNonfinite to be a boolean, got 1'],
     ['parameters not iterable', () => clipGradNorm_(5 as never, 1), TypeError, 'clipGradNorm_: expected parameters to be a Tensor or an iterable of Tensors, got 5'],
-    ['a non-Tensor parameter', () => clipGradNorm_([p(), {}] as never, 1), TypeError, 'clipGradNorm_: expected parameters to hold Tensors, got object'],
+    ['a non-Tensor parameter', () => clipGradNorm_([p(), {}] as never, 1), TypeError, 'clipGradNorm_: expected parameters to hold Tensors, got an object'],
     ['clipValue not a number', () => clipGradValue_([p()], null as never), TypeError, 'clipGradValue_: expected clipValue to be a number, got null'],
     ['negative clipValue', () => clipGradValue_([p()], -0.5), RangeError, 'clipGradValue_: expected clipValue >= 0, got -0.5'],
     ['clipValue parameters not iterable', () => clipGradValue_(null as never, 1), TypeError, 'clipGradValue_: expected parameters to be a Tensor or an iterable of Tensors, got null'],
