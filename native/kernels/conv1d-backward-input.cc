@@ -52,13 +52,7 @@ bool backwardInputDirect(const float* gy, const float* w, float* gx, const nt::C
     Prefetcher pf;
     for (size_t task = t0; task < t1; ++task) {
       const size_t b = task / p.groups, g = task % p.groups;
-      if (task + 1 < p.n * p.groups) {  // the next (batch item, group): its output gradient, then its input gradient
-        const size_t b1 = (task + 1) / p.groups, g1 = (task + 1) % p.groups;
-        pf = Prefetcher(gy + (b1 * p.cOut + g1 * coutG) * lOut, coutG * lOut, gx + (b1 * p.cIn + g1 * cinG) * l,
-                        cinG * l);
-      } else {
-        pf = Prefetcher{};
-      }
+      pf = prefetchNextTask(task, p, GroupRows{gy, p.cOut, coutG, lOut}, GroupRows{gx, p.cIn, cinG, l});
       const float* gyg = gy + (b * p.cOut + g * coutG) * lOut;
       if (identity) {
         for (size_t o = 0; o < coutG; ++o) rows[o] = gyg + o * lOut;

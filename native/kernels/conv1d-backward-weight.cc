@@ -51,7 +51,7 @@ void biasGrad(const float* gy, float* gb, const nt::Conv1dArgs& p) {
  */
 bool backwardWeightDirect(const float* x, const float* gy, float* gw, float* gb, const nt::Conv1dArgs& p) {
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.k, lOut = p.lOut;
-  const size_t KB = K + (gb != nullptr ? 1 : 0), accLen = p.cOut * KB, tasks = p.n * p.groups;
+  const size_t KB = K + (gb != nullptr ? 1 : 0), accLen = p.cOut * KB;
   const size_t chunks = minz(p.n, kChunks);
   float* part = scratch(kScratchPackW, chunks * accLen);
   if (part == nullptr) return false;
@@ -74,13 +74,7 @@ bool backwardWeightDirect(const float* x, const float* gy, float* gw, float* gb,
       for (size_t i = 0; i < accLen; ++i) acc[i] = VecF{};
       for (size_t task = b0 * p.groups; task < b1 * p.groups; ++task) {
         const size_t b = task / p.groups, g = task % p.groups;
-        if (task + 1 < tasks) {  // the next (batch item, group): its input rows, then its output gradient
-          const size_t bn = (task + 1) / p.groups, gn = (task + 1) % p.groups;
-          pf = Prefetcher(x + (bn * p.cIn + gn * cinG) * p.l, cinG * p.l, gy + (bn * p.cOut + gn * coutG) * lOut,
-                          coutG * lOut);
-        } else {
-          pf = Prefetcher{};
-        }
+        pf = prefetchNextTask(task, p, GroupRows{x, p.cIn, cinG, p.l}, GroupRows{gy, p.cOut, coutG, lOut});
         buildRows(x + (b * p.cIn + g * cinG) * p.l, cinG, p, buf, rows);
         if (ones != nullptr) rows[K] = ones;
         const float* gyg = gy + (b * p.cOut + g * coutG) * lOut;

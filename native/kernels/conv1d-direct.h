@@ -122,6 +122,21 @@ struct Prefetcher {
   static const char* endOf(const float* q, size_t floats) { return reinterpret_cast<const char*>(q + floats); }
 };
 
+/** The rows of (batch item b, group g) in an NCL array of `channels` rows of len floats per item. */
+struct GroupRows {
+  const float* base;
+  size_t channels, perGroup, len;
+  const float* at(size_t b, size_t g) const { return base + (b * channels + g * perGroup) * len; }
+  size_t floats() const { return perGroup * len; }
+};
+
+/** A Prefetcher for the (batch item, group) pair after `task` (= b * groups + g): first's rows, then then's. */
+static inline Prefetcher prefetchNextTask(size_t task, const nt::Conv1dArgs& p, GroupRows first, GroupRows then) {
+  if (task + 1 >= p.n * p.groups) return Prefetcher{};
+  const size_t b = (task + 1) / p.groups, g = (task + 1) % p.groups;
+  return Prefetcher(first.at(b, g), first.floats(), then.at(b, g), then.floats());
+}
+
 // A Prefetcher's cursor in locals for one loop (two registers), written back after it.
 class PrefetchCursor {
  public:

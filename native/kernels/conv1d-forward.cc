@@ -80,13 +80,7 @@ bool forwardDirect(const float* x, const float* w, const float* bias, float* y, 
     Prefetcher pf;
     for (size_t task = t0; task < t1; ++task) {
       const size_t b = task / p.groups, g = task % p.groups;
-      if (task + 1 < p.n * p.groups) {  // the next (batch item, group): its input rows, then its output
-        const size_t b1 = (task + 1) / p.groups, g1 = (task + 1) % p.groups;
-        pf = Prefetcher(x + (b1 * p.cIn + g1 * cinG) * p.l, cinG * p.l, y + (b1 * p.cOut + g1 * coutG) * lOut,
-                        coutG * lOut);
-      } else {
-        pf = Prefetcher{};
-      }
+      pf = prefetchNextTask(task, p, GroupRows{x, p.cIn, cinG, p.l}, GroupRows{y, p.cOut, coutG, lOut});
       buildRows(x + (b * p.cIn + g * cinG) * p.l, cinG, p, buf, rows);
       directGemm(coutG, lOut, K, wp + g * packed, rows, bias != nullptr ? bias + g * coutG : nullptr, p.relu,
                  y + (b * p.cOut + g * coutG) * lOut, lOut, tail, tailRows, pf);
