@@ -1,16 +1,24 @@
 /**
- * `npm run bench`: kernel throughput per backend and the reference model's train step, printed as
- * tables and written as JSON to bench/results/<timestamp>.json. Ratios between backends measured in
- * the same process are the numbers to trust on a noisy machine.
+ * `npm run bench`: every target of the speed issue, each figure beside its baseline measured in the same
+ * run (PyTorch / numpy in child processes, the copy bandwidth, the other backends), threads stated; prints
+ * tables and a targets summary, and writes JSON to bench/results/bench-<time>.json.
  *
- * Flags: --quick (shorter timing), --only kernels|train, --threads N (native pool size).
+ * Flags:
+ *   --quick              shorter timings, one round, no wasm batch 128, no user's loop
+ *   --only <groups>      comma-separated: conv, matmul, memory, train, loop; `kernels` = conv,matmul,memory
+ *   --threads <n[,m]>    native / PyTorch / numpy thread counts to measure (default 1,2)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableBackends, setNumThreads, getNumThreads } from '../src/backend/select.js';
+import { loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { availableBackends, unavailableBackends } from '../src/backend/select.js';
 import { benchKernels } from './kernels.js';
 import { benchTrainStep } from './train-step.js';
-import { machineInfo } from './machine.js';
-import { printTable } from './harness.js';
+import { machineInfo, printMachine } from './machine.js';
+import { busy, note, notes, printTable, type BenchOptions, type Row } from './harness.js';
+
+const GROUPS = ['conv', 'matmul', 'memory', 'train', 'loop'] as const;
+type Group = (typeof GROUPS)[number];
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -18,30 +26,74 @@ const flag = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const only = flag('--only');
-const threads = flag('--threads');
-if (threads) setNumThreads(Number(threads));
-
-const machine = machineInfo();
-const backends = availableBackends();
-console.log(`machine: ${machine.cpu}, ${machine.cores} cores @ ${machine.mhz} MHz, ${machine.simd}`);
-console.log(`peak ~${machine.peakGflopsPerCore.toFixed(0)} GFLOP/s per core (fp32 FMA); copy bandwidth ${machine.copyGBs.toFixed(1)} GB/s`);
-console.log(`backends: ${backends.map((b) => b.name).join(', ')}; native threads: ${getNumThreads()}; wasm and ref: 1 thread`);
-
-const result: Record<string, unknown> = { date: new Date().toISOString(), machine, threads: getNumThreads() };
-if (only !== 'train') {
-  console.log('\nkernels (median):');
-  const rows = benchKernels(backends, quick ? 100 : 300);
-  printTable(rows);
-  result.kernels = rows;
+const onlyArg = flag('--only');
+let groups: Group[] = [...GROUPS];
+if (onlyArg) {
+  const asked = onlyArg.split(',').flatMap((g) => (g === 'kernels' ? ['conv', 'matmul', 'memory'] : [g]));
+  const bad = asked.filter((g) => !(GROUPS as readonly string[]).includes(g));
+  if (bad.length) throw new RangeError(`bench: --only takes ${[...GROUPS, 'kernels'].join(', ')} (comma-separated), got '${bad.join(',')}'`);
+  groups = asked as Group[];
 }
-if (only !== 'kernels') {
-  console.log('\ntrain step of the reference Inception1d (forward + backward + SGD):');
+if (quick && groups.includes('loop') && !onlyArg?.split(',').includes('loop')) groups = groups.filter((g) => g !== 'loop');
+const threadArg = flag('--threads');
+const threads = threadArg ? threadArg.split(',').map(Number) : [1, 2];
+if (!threads.every((t) => Number.isInteger(t) && t >= 1)) throw new RangeError(`bench: --threads takes positive integers, got '${threadArg}'`);
+const o: BenchOptions = { quick, threads: [...new Set(threads)].sort((a, b) => a - b) };
+
+const load = () => loadavg().map((x) => Number(x.toFixed(2)));
+const loadStart = load();
+const machine = machineInfo(o.threads);
+const backends = availableBackends();
+printMachine(machine);
+console.log(`backends: ${backends.map((b) => b.name).join(', ')}${unavailableBackends().map((u) => `; ${u.name} unavailable (${u.reason})`).join('')}`);
+console.log(`threads measured: ${o.threads.join(', ')} (native pool, torch.set_num_threads, OpenBLAS); wasm and ref: 1 thread; ` +
+  `load average at start: ${loadStart.join(' ')} on ${machine.cores} cores${quick ? '; --quick' : ''}`);
+
+const result: Record<string, unknown> = { date: new Date().toISOString(), commit: gitCommit(), args, threads: o.threads, machine };
+const targets: Row[] = [];
+const target = (name: string, measured: string | null, goal: string, met: boolean | null) =>
+  targets.push({ target: name, measured, goal, status: met === null ? 'n/a' : met ? 'met' : 'MISSED' });
+const x = (s: string | null | undefined) => (s ? Number(s.replace(/x$/, '')) : null);
+const busyBySection: Record<string, ReturnType<typeof busy>> = {};
+let warnedBusy = false;
+const section = (group: Group, title: string) => {
+  const b = busy();
+  busyBySection[group] = b;
+  console.log(`\n== ${title}\n[load average ${b.load1}${b.cpuPressure10s === null ? '' : `, CPU pressure ${b.cpuPressure10s}% (tasks waiting for a CPU, last 10 s)`}]`);
+  if (!warnedBusy && b.load1 > machine.cores + 0.5) {
+    warnedBusy = true;
+    note(`other jobs share this machine (load ${b.load1} on ${machine.cores} cores): multi-thread figures on both sides suffer most ` +
+      '(a thread waiting for a descheduled peer); read the min columns beside the medians');
+  }
+};
+
+if (groups.includes('train')) {
+  section('train', 'train step of the reference Inception1d (forward + backward + SGD)');
   const rows = benchTrainStep(backends, quick);
   printTable(rows);
   result.trainStep = rows;
 }
+
+if (groups.includes('conv')) {
+  section('conv', 'compute kernels per backend (batch 32 conv shapes of the model), GFLOP/s, median');
+  const rows = benchKernels(backends, o);
+  printTable(rows);
+  result.kernels = rows;
+}
+
+const loadEnd = load();
+result.load = { start: loadStart, end: loadEnd, bySection: busyBySection };
+console.log(`\n== targets (load average at start ${loadStart.join(' ')}, at end ${loadEnd.join(' ')}, ${machine.cores} cores)`);
+if (targets.length) printTable(targets);
+else note('no targets measured in the groups asked for');
+result.targets = targets;
+result.notes = notes;
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/bench-${Date.now()}.json`, import.meta.url);
 writeFileSync(file, JSON.stringify(result, null, 2));
 console.log(`\nJSON: ${file.pathname}`);
+
+function gitCommit(): string | null {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', cwd: new URL('..', import.meta.url).pathname });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
