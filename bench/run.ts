@@ -68,10 +68,34 @@ const section = (group: Group, title: string) => {
 };
 
 if (groups.includes('train')) {
-  section('train', 'train step of the reference Inception1d (forward + backward + SGD)');
-  const rows = benchTrainStep(backends, quick);
-  printTable(rows);
-  result.trainStep = rows;
+  section('train', 'train step of the reference Inception1d (zeroGrad + forward + CrossEntropyLoss + backward + SGD), random input');
+  const r = benchTrainStep(backends, o);
+  console.log(`PyTorch: ${r.torch ?? 'n/a'}, same threads, MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_=4294967296; ` +
+    `interleaved (PyTorch, then native, then wasm) over ${r.rounds} round(s), medians; ratio = our time / PyTorch's (target <= 0.25x)`);
+  printTable(r.native);
+  if (r.speedup) {
+    console.log('\n2 threads vs 1 at batch 128 (target >= 1.7x):');
+    printTable([r.speedup]);
+  }
+  if (r.wasm.length) {
+    console.log('\nwasm (1 thread) vs native at the same batch (target <= 2.5x) and vs PyTorch on 1 thread (target < 1x):');
+    printTable(r.wasm);
+  }
+  result.trainStep = r;
+  for (const row of r.native) {
+    const v = row['native/PyTorch'] as string | null;
+    target(`train step, batch ${row.batch}, ${row.threads}T: native / PyTorch`, v, '<= 0.25x', v ? x(v)! <= 0.25 : null);
+  }
+  const s = r.speedup?.['native 2T speedup'] as string | undefined;
+  if (r.speedup) target('train step, batch 128: native 2T speedup over 1T', s ?? null, '>= 1.7x', s ? x(s)! >= 1.7 : null);
+  for (const row of r.wasm) {
+    for (const t of [1, 2]) {
+      const v = row[`wasm/native ${t}T`] as string | null;
+      if (v) target(`wasm step, batch ${row.batch}: wasm / native ${t}T`, v, '<= 2.5x', x(v)! <= 2.5);
+    }
+    const v = row['wasm/PyTorch 1T'] as string | null;
+    target(`wasm step, batch ${row.batch}: wasm / PyTorch 1T`, v, '< 1x', v ? x(v)! < 1 : null);
+  }
 }
 
 if (groups.includes('conv')) {
