@@ -13,6 +13,7 @@ import { loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { availableBackends, unavailableBackends } from '../src/backend/select.js';
 import { benchKernels } from './kernels.js';
+import { benchMatmul } from './matmul.js';
 import { benchTrainStep } from './train-step.js';
 import { machineInfo, printMachine } from './machine.js';
 import { busy, note, notes, printTable, type BenchOptions, type Row } from './harness.js';
@@ -95,6 +96,17 @@ if (groups.includes('train')) {
     }
     const v = row['wasm/PyTorch 1T'] as string | null;
     target(`wasm step, batch ${row.batch}: wasm / PyTorch 1T`, v, '< 1x', v ? x(v)! < 1 : null);
+  }
+}
+
+if (groups.includes('matmul')) {
+  section('matmul', 'matmul, square, native kernel vs numpy float32 matmul at the same threads (target >= 0.9x), GFLOP/s');
+  const r = benchMatmul(backends, o);
+  console.log(`numpy: ${r.baseline ?? 'n/a'}; one child per round and thread count, right before ours; medians`);
+  printTable(r.rows);
+  result.matmul = r;
+  for (const row of r.rows) {
+    target(`matmul ${row.n}, ${row.threads}T: native / numpy`, row.ratio, '>= 0.9x', row.ratio ? x(row.ratio)! >= 0.9 : null);
   }
 }
 
