@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { availableBackends, unavailableBackends } from '../src/backend/select.js';
 import { benchKernels } from './kernels.js';
 import { benchMatmul } from './matmul.js';
+import { benchMemory } from './memory.js';
 import { benchTrainStep } from './train-step.js';
 import { machineInfo, printMachine } from './machine.js';
 import { busy, note, notes, printTable, type BenchOptions, type Row } from './harness.js';
@@ -107,6 +108,24 @@ if (groups.includes('matmul')) {
   result.matmul = r;
   for (const row of r.rows) {
     target(`matmul ${row.n}, ${row.threads}T: native / numpy`, row.ratio, '>= 0.9x', row.ratio ? x(row.ratio)! >= 0.9 : null);
+  }
+}
+
+if (groups.includes('memory')) {
+  section('memory', 'memory-bound kernels at the model\'s shapes (batch 32), buffers reused; GB/s = bytes read + written per call / time');
+  const r = benchMemory(backends, o);
+  console.log(`copy bandwidth (Float32Array.set, 64 MiB, 1 thread, before and after the kernels): ${r.copySamplesGBs.map((g) => g.toFixed(1)).join(', ')} GB/s ` +
+    `-> ${r.copyGBs.toFixed(1)} GB/s is 100% (%copy); at 2.4 MB (cache-resident) ${r.copyActivationGBs.toFixed(1)} GB/s. ` +
+    `%same: of a Float32Array.set copy of the same counted bytes, timed just before the row. Target >= 50%.`);
+  printTable(r.rows);
+  result.memory = r;
+  for (const t of o.threads) {
+    for (const [key, what] of [['copy', '64 MiB copy'], ['same', 'same-size copy']]) {
+      const vals = r.rows.map((row) => row[`${t}T %${key}`]).filter((v): v is string => typeof v === 'string').map((v) => Number(v.replace('%', '')));
+      if (vals.length === 0) continue;
+      const met = vals.filter((v) => v >= 50).length;
+      target(`memory-bound kernels, native ${t}T: rows >= 50% of ${what}`, `${met}/${vals.length} (worst ${Math.min(...vals)}%)`, 'all', met === vals.length);
+    }
   }
 }
 
