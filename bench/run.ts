@@ -16,6 +16,7 @@ import { benchKernels } from './kernels.js';
 import { benchMatmul } from './matmul.js';
 import { benchMemory } from './memory.js';
 import { benchTrainStep } from './train-step.js';
+import { benchLoop } from './loop.js';
 import { machineInfo, printMachine } from './machine.js';
 import { busy, note, notes, printTable, type BenchOptions, type Row } from './harness.js';
 
@@ -134,6 +135,19 @@ if (groups.includes('conv')) {
   const rows = benchKernels(backends, o);
   printTable(rows);
   result.kernels = rows;
+}
+
+if (groups.includes('loop')) {
+  section('loop', `the user's loop: npm run train, 5 epochs x 3,750 samples, whole-process wall time vs the same loop in PyTorch (target <= 0.3x)`);
+  const r = benchLoop(o);
+  if (r) {
+    printTable([r.row]);
+    const v = r.row['ours/PyTorch'] as string | null;
+    target(`user's loop (npm run train, 5 x 3,750), ${r.threads}T: ours / PyTorch`, v, '<= 0.3x', v ? x(v)! <= 0.3 : null);
+    const v1 = r.row['ours/PyTorch 1T'] as string | null | undefined;
+    if (v1) target(`user's loop, ${r.threads}T: ours / PyTorch 1T (context)`, v1, '<= 0.3x', x(v1)! <= 0.3);
+  }
+  result.loop = r;
 }
 
 const loadEnd = load();
