@@ -18,12 +18,19 @@ export interface MatmulRow extends Row {
   ratio: string | null;
 }
 
-export function benchMatmul(backends: Backend[], o: BenchOptions): { rows: MatmulRow[]; baseline: string | null } {
+export interface MatmulResult {
+  rows: MatmulRow[];
+  baseline: string | null;
+  /** GFLOP/s of every round, by `<n>/<threads>`. */
+  raw: { native: Record<string, number[]>; numpy: Record<string, number[]> };
+}
+
+export function benchMatmul(backends: Backend[], o: BenchOptions): MatmulResult {
   const native = backends.find((b) => b.name === 'native');
   if (!native) note('matmul: native addon not loaded: native side skipped');
   const py = findPython('numpy');
   if (typeof py === 'string') note(`matmul: numpy baseline skipped: ${py}`);
-  if (!native && typeof py === 'string') return { rows: [], baseline: null };
+  if (!native && typeof py === 'string') return { rows: [], baseline: null, raw: { native: {}, numpy: {} } };
   const rounds = o.quick ? 1 : 3;
   const targetMs = o.quick ? 150 : 300;
   const ours = new Map<string, number[]>();
@@ -59,5 +66,9 @@ export function benchMatmul(backends: Backend[], o: BenchOptions): { rows: Matmu
       rows.push({ n, threads: t, nativeGflops: ng, numpyGflops: bg, ratio: ratio(ng, bg) });
     }
   }
-  return { rows, baseline: typeof py === 'string' ? null : `${py.version} via ${py.exe}` };
+  return {
+    rows,
+    baseline: typeof py === 'string' ? null : `${py.version} via ${py.exe}`,
+    raw: { native: Object.fromEntries(ours), numpy: Object.fromEntries(theirs) },
+  };
 }

@@ -69,6 +69,8 @@ export interface TrainStepResult {
   speedup: Row | null;
   torch: string | null;
   rounds: number;
+  /** Every measurement, by `<side>/<batch>/<threads>`, in round order. */
+  raw: Record<string, Measure[]>;
 }
 
 export function benchTrainStep(backends: Backend[], o: BenchOptions): TrainStepResult {
@@ -139,7 +141,7 @@ export function benchTrainStep(backends: Backend[], o: BenchOptions): TrainStepR
   const speedup = n1 !== null && n2 !== null
     ? { batch: 128, 'native 1T ms': n1, 'native 2T ms': n2, 'native 2T speedup': ratio(n1, n2), 'PyTorch 2T speedup': ratio(t1, t2) }
     : null;
-  return { native: nativeRows, wasm: wasmRows, speedup, torch: typeof py === 'string' ? null : `${py.version} via ${py.exe}`, rounds };
+  return { native: nativeRows, wasm: wasmRows, speedup, torch: typeof py === 'string' ? null : `${py.version} via ${py.exe}`, rounds, raw: Object.fromEntries(ms) };
 }
 
 function round(x: number | null): number | null {
