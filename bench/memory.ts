@@ -72,7 +72,7 @@ function cases(): MemCase[] {
   // batch norm of the stem conv's output, training mode.
   {
     const c = 32, l = 600, n = N * c * l;
-    const p: BatchNormParams = { n: N, c, inner: l, training: true, eps: 1e-5 };
+    const p: BatchNormParams = { n: N, c, inner: l, training: true, eps: 1e-5, relu: false };
     out.push({
       kernel: 'batchNormForward (train)', shape: dims(c, l), bytes: 8 * n,
       make: (be) => {
