@@ -1,25 +1,17 @@
 /**
- * Kernel throughput per backend on named shapes (the reference model's layers and square matmuls).
- * GFLOP/s counts 2 flops per multiply-add; sgdStep reports GB/s of param+grad+buf traffic.
+ * Compute-bound kernels per backend on named shapes: conv1d forward / backward-input / backward-weight at
+ * each conv shape of the reference Inception1d (batch 32), and small matmuls (square 128, the model's linear
+ * head). Native at each thread count, wasm and ref beside it. GFLOP/s counts 2 flops per multiply-add.
+ * (Square 256-1024 against OpenBLAS: matmul.ts; the memory-bound kernels: memory.ts.)
  */
 import type { Backend, Conv1dParams, MatmulParams } from '../src/backend/backend.js';
 import { convOutLength } from '../src/backend/backend.js';
-import { time } from './harness.js';
-
-function rand(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 32 - 0.5;
-  }
-  return a;
-}
+import { setNumThreads, getNumThreads } from '../src/backend/select.js';
+import { rand, time, type BenchOptions, type Row } from './harness.js';
 
 export const MATMUL_SHAPES: Record<string, [number, number, number]> = {
-  'square-128': [128, 128, 128],
-  'square-256': [256, 256, 256],
-  'linear-head (32x64 @ 64x2)': [32, 2, 64],
+  'square 128': [128, 128, 128],
+  'linear head 32x64 @ 64x2': [32, 2, 64],
 };
 
 function conv(n: number, cIn: number, cOut: number, l: number, k: number, stride = 1, padding = 0): Conv1dParams {
@@ -35,48 +27,65 @@ export const CONV_SHAPES: Record<string, Conv1dParams> = {
   'blk2.1x1 64->16 L150': conv(32, 64, 16, 150, 1),
 };
 
-export interface KernelRow {
+interface Case {
   kernel: string;
   shape: string;
-  backend: string;
-  ms: number;
-  gflops: number;
-  [k: string]: string | number;
+  flops: number;
+  make(be: Backend): () => void;
 }
 
-export function benchKernels(backends: Backend[], targetMs = 300): KernelRow[] {
-  const rows: KernelRow[] = [];
+function cases(): Case[] {
+  const out: Case[] = [];
   for (const [shape, [m, n, k]] of Object.entries(MATMUL_SHAPES)) {
-    const a = rand(m * k, 1), b = rand(k * n, 2), c = new Float32Array(m * n);
     const p: MatmulParams = { m, n, k, transA: false, transB: false, alpha: 1, beta: 0 };
-    for (const be of backends) {
-      const t = time(() => be.matmul(a, b, c, p), targetMs);
-      rows.push({ kernel: 'matmul', shape, backend: be.name, ms: t.medianMs, gflops: (2 * m * n * k) / t.medianMs / 1e6 });
-    }
+    out.push({
+      kernel: 'matmul', shape, flops: 2 * m * n * k,
+      make: (be) => { const a = rand(m * k, 1), b = rand(k * n, 2), c = new Float32Array(m * n); return () => be.matmul(a, b, c, p); },
+    });
   }
   for (const [shape, p] of Object.entries(CONV_SHAPES)) {
-    const x = rand(p.n * p.cIn * p.l, 3), w = rand(p.cOut * p.cIn * p.k, 4), bias = rand(p.cOut, 5);
-    const y = new Float32Array(p.n * p.cOut * p.lOut), gy = rand(y.length, 6);
-    const gx = new Float32Array(x.length), gw = new Float32Array(w.length), gb = new Float32Array(p.cOut);
     const flops = 2 * p.n * p.cOut * p.lOut * p.cIn * p.k;
+    const nx = p.n * p.cIn * p.l, nw = p.cOut * p.cIn * p.k, ny = p.n * p.cOut * p.lOut;
+    out.push({
+      kernel: 'conv1dForward', shape, flops,
+      make: (be) => { const x = rand(nx, 3), w = rand(nw, 4), b = rand(p.cOut, 5), y = new Float32Array(ny); return () => be.conv1dForward(x, w, b, y, p); },
+    });
+    out.push({
+      kernel: 'conv1dBackwardInput', shape, flops,
+      make: (be) => { const gy = rand(ny, 6), w = rand(nw, 4), gx = new Float32Array(nx); return () => be.conv1dBackwardInput(gy, w, gx, p); },
+    });
+    out.push({
+      kernel: 'conv1dBackwardWeight', shape, flops,
+      make: (be) => {
+        const x = rand(nx, 3), gy = rand(ny, 6), gw = new Float32Array(nw), gb = new Float32Array(p.cOut);
+        return () => be.conv1dBackwardWeight(x, gy, gw, gb, p);
+      },
+    });
+  }
+  return out;
+}
+
+/** One row per kernel and shape: GFLOP/s per backend (native per thread count). */
+export function benchKernels(backends: Backend[], o: BenchOptions): Row[] {
+  const targetMs = o.quick ? 80 : 250;
+  const prev = getNumThreads();
+  const rows: Row[] = [];
+  for (const c of cases()) {
+    const row: Row = { kernel: c.kernel, shape: c.shape };
     for (const be of backends) {
-      const cases: [string, () => void][] = [
-        ['conv1dForward', () => be.conv1dForward(x, w, bias, y, p)],
-        ['conv1dBackwardInput', () => be.conv1dBackwardInput(gy, w, gx, p)],
-        ['conv1dBackwardWeight', () => be.conv1dBackwardWeight(x, gy, gw, gb, p)],
-      ];
-      for (const [kernel, fn] of cases) {
-        const t = time(fn, targetMs);
-        rows.push({ kernel, shape, backend: be.name, ms: t.medianMs, gflops: flops / t.medianMs / 1e6 });
+      const fn = c.make(be);
+      const gflops = (ms: number, minRuns: number) => c.flops / time(fn, ms, minRuns).medianMs / 1e6;
+      if (be.name === 'native') {
+        for (const t of o.threads) {
+          setNumThreads(t);
+          row[`native ${t}T`] = gflops(targetMs, 5);
+        }
+      } else {
+        row[be.name] = be.name === 'ref' ? gflops(Math.min(targetMs, 60), 3) : gflops(targetMs, 5);
       }
     }
+    rows.push(row);
   }
-  const size = 8882; // the reference model's parameter count
-  const param = rand(size, 7), grad = rand(size, 8), buf = new Float32Array(size);
-  for (const be of backends) {
-    const sp = { lr: 0.003, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, firstStep: false };
-    const t = time(() => be.sgdStep(param, grad, buf, sp), targetMs);
-    rows.push({ kernel: 'sgdStep', shape: `${size} params`, backend: be.name, ms: t.medianMs, gflops: (5 * size) / t.medianMs / 1e6 });
-  }
+  if (backends.some((b) => b.name === 'native')) setNumThreads(prev);
   return rows;
 }
