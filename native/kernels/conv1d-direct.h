@@ -13,6 +13,8 @@
 //   dotAccumulate: acc (ma, mb) of SIMD vectors += A rows (ma, len) . B rows (mb, len) along len,
 //                used by the weight gradient (reduction over output positions and batch items);
 //                the lanes are summed once at the end (hsum).
+//   Prefetcher:  both loop nests prefetch the next (batch item, group)'s rows into L2 as they go, so
+//                inputs that are not in the caches (as in a train step) stream at memory speed.
 #pragma once
 
 #include "conv1d-common.h"
@@ -237,13 +239,13 @@ static inline void directColumnsUpTo(size_t nv, size_t m, size_t K, const float*
 }
 
 /**
- * C (m, n; row stride ldc) = A @ B (+ bias[r] per row r if bias is not null; then relu'd if relu),
- * overwriting C, each tile while it is in registers. A is
- * packRowsA(m, K) output; B row kk is rows[kk][0 .. n). Column blocks of kDNR columns, each for all
- * row blocks (its K x kDNR panel of B stays in L1); the last n % kDNR columns are one block of as
- * few vectors as cover them, ending at column n and so overlapping the block before (those columns
- * are computed again, bit for bit the same, and stored again). Only n < kVecLen needs the tail
- * scratch: K * kVecLen floats, and tailRows room for K pointers. pf runs during the tiles.
+ * C (m, n; row stride ldc) = A @ B (+ bias[r] per row r if bias is not null; then relu'd, each tile
+ * in registers, if relu), overwriting C. A is packRowsA(m, K) output; B row kk is rows[kk][0 .. n).
+ * Column blocks of kDNR columns, each for all row blocks (its K x kDNR panel of B stays in L1); the
+ * last n % kDNR columns are one block of as few vectors as cover them, ending at column n and so
+ * overlapping the block before (those columns are computed again, bit for bit the same, and stored
+ * again). Only n < kVecLen needs the tail scratch: K * kVecLen floats, and tailRows room for K
+ * pointers. pf runs during the tiles.
  */
 static inline void directGemm(size_t m, size_t n, size_t K, const float* ap, const float* const* rows,
                               const float* bias, bool relu, float* c, size_t ldc, float* tail,
