@@ -48,7 +48,7 @@ static inline void gatherK3S1(const float* __restrict g, const Idx* __restrict i
 template <class Idx>
 static inline void gatherK3S2P1(const float* __restrict g, const Idx* __restrict ir, float* __restrict gr, size_t l,
                                 size_t lOut) {
-  auto take = [&](size_t o, unsigned j) -> float { return (o < lOut && ir[o] == j) ? g[o] : 0.0f; };
+  auto take = [&](size_t o, unsigned j) -> float { return (o < lOut && static_cast<unsigned>(ir[o]) == j) ? g[o] : 0.0f; };
   // Middle: m + 1 < lOut and 2m + 1 < l.
   size_t mEnd = lOut == 0 ? 0 : lOut - 1;
   if (mEnd > (l - 1) / 2) mEnd = (l - 1) / 2;  // 2m + 1 < l
