@@ -15,8 +15,6 @@ import type { Backend, Kernels } from './backend.js';
 import {
   KERNEL_NAMES, formulaLength, kernelSpec, paramFields, type ArraySpec, type KernelName,
 } from './manifest.js';
-import { add } from './wasm-ts/add.js';
-import { reluBackward, reluForward } from './wasm-ts/relu.js';
 import { maxPool1dBackward, maxPool1dForward } from './wasm-ts/max-pool1d.js';
 import { batchNormBackward, batchNormForward } from './wasm-ts/batch-norm.js';
 
@@ -26,7 +24,7 @@ import { batchNormBackward, batchNormForward } from './wasm-ts/batch-norm.js';
  * work. The module exports every other kernel (test/backend/drift.test.ts).
  */
 const TS_KERNELS: Partial<Kernels> = {
-  add, reluForward, reluBackward, maxPool1dForward, maxPool1dBackward, batchNormForward, batchNormBackward,
+  maxPool1dForward, maxPool1dBackward, batchNormForward, batchNormBackward,
 };
 export const WASM_TS_KERNELS = Object.keys(TS_KERNELS) as KernelName[];
 

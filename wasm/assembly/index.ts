@@ -12,6 +12,9 @@ export { conv1dForward } from './conv1d-forward';
 export { conv1dBackwardInput } from './conv1d-backward-input';
 export { conv1dBackwardWeight } from './conv1d-backward-weight';
 export { sgdStep } from './sgd-step';
+export { add } from './add';
+export { reluForward } from './relu-forward';
+export { reluBackward } from './relu-backward';
 export {
   matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace,
 } from './workspace';
