@@ -15,7 +15,6 @@ import type { Backend, Kernels } from './backend.js';
 import {
   KERNEL_NAMES, formulaLength, kernelSpec, paramFields, type ArraySpec, type KernelName,
 } from './manifest.js';
-import { maxPool1dBackward, maxPool1dForward } from './wasm-ts/max-pool1d.js';
 import { batchNormBackward, batchNormForward } from './wasm-ts/batch-norm.js';
 
 /**
@@ -23,9 +22,7 @@ import { batchNormBackward, batchNormForward } from './wasm-ts/batch-norm.js';
  * module: memory-bound ones where staging the arrays into linear memory and back costs more than the
  * work. The module exports every other kernel (test/backend/drift.test.ts).
  */
-const TS_KERNELS: Partial<Kernels> = {
-  maxPool1dForward, maxPool1dBackward, batchNormForward, batchNormBackward,
-};
+const TS_KERNELS: Partial<Kernels> = { batchNormForward, batchNormBackward };
 export const WASM_TS_KERNELS = Object.keys(TS_KERNELS) as KernelName[];
 
 const WASM_URL = new URL('../../wasm/build/nodetorch.wasm', import.meta.url);

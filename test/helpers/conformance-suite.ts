@@ -102,6 +102,7 @@ const POOL_CASES = [
   poolCase(2, 3, 10, 3, 1, 1), // the reference model's pooling
   poolCase(2, 3, 10, 3, 2, 1),
   poolCase(2, 3, 11, 3, 2, 1), // stride-2 gather, odd length (the last position has one window)
+  poolCase(2, 2, 53, 3, 1, 1), // stride 1 past every SIMD block (16 windows), odd tail
   poolCase(1, 2, 67, 3, 2, 1, 1, true), // stride-2 gather past every SIMD width, ceil mode
   poolCase(1, 2, 2, 3, 2, 1), // stride-2 gather, one window
   poolCase(1, 2, 17, 3, 1, 0),

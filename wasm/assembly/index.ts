@@ -15,6 +15,8 @@ export { sgdStep } from './sgd-step';
 export { add } from './add';
 export { reluForward } from './relu-forward';
 export { reluBackward } from './relu-backward';
+export { maxPool1dForward } from './max-pool1d-forward';
+export { maxPool1dBackward } from './max-pool1d-backward';
 export {
   matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace,
 } from './workspace';
