@@ -17,6 +17,8 @@ export { reluForward } from './relu-forward';
 export { reluBackward } from './relu-backward';
 export { maxPool1dForward } from './max-pool1d-forward';
 export { maxPool1dBackward } from './max-pool1d-backward';
+export { batchNormForward } from './batch-norm-forward';
+export { batchNormBackward } from './batch-norm-backward';
 export {
   matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace,
 } from './workspace';
