@@ -4,10 +4,12 @@
  *
  * Memory strategy: the adapter owns the module's linear memory. Each call lays its arrays out back to back
  * (16-byte aligned) in one scratch region starting at the module's heap base, grows the memory if that
- * region does not fit yet (it never shrinks, so steady-state calls never grow), copies the inputs in, runs the
- * kernel and copies the outputs out. `memory.grow` detaches every view of the old buffer, so the Float32Array
- * view is re-taken whenever the buffer changed. Copies are clamped to the caller's array lengths, so a
- * too-short array yields garbage values but never an out-of-bounds write.
+ * region does not fit yet (it never shrinks, so steady-state calls never grow), copies the inputs in (not
+ * the arrays the kernel only writes; an array written in place shares its input's region), runs the kernel
+ * and copies the outputs out. Each copy is one TypedArray.set between same-typed views (a memory copy).
+ * `memory.grow` detaches every view of the old buffer, so the views are re-taken whenever the buffer
+ * changed. Copies are clamped to the caller's array lengths, so a too-short array yields garbage values
+ * but never an out-of-bounds write.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -89,55 +91,84 @@ function regionBytes(bytes: number): number {
   return Math.ceil(bytes / 16) * 16;
 }
 
-/** One kernel call staged through linear memory, driven by the kernel's manifest entry. */
+/**
+ * One kernel call staged through linear memory, driven by the kernel's manifest entry. An array written in
+ * place (the caller passed the same array as one of its `inPlace` partners) shares its partner's region:
+ * one copy in, the kernel works in place, one copy out. Arrays the kernel only writes are not copied in.
+ */
 function stagedKernel(name: KernelName, owner: Stager): (...args: unknown[]) => void {
   const spec = kernelSpec(name);
   const arrays: readonly ArraySpec[] = spec.args;
   const fields = paramFields(name).map(([f]) => f);
-  const sizedByArray = arrays.some((a) => a.len === 'any');
+  const sizedBy = arrays.find((a) => a.len === 'any')?.name;
+  const partners = arrays.map((a) => (a.inPlace ?? []).map((p) => arrays.findIndex((b) => b.name === p)));
+  const kernel = owner.exports[name] as WasmFn;
+  const wsFn = owner.exports[`${name}Workspace`] as WasmFn | undefined;
   return (...args: unknown[]) => {
     const params = (spec.params ? args[arrays.length] : {}) as Record<string, unknown>;
     const lengths: Record<string, number> = {};
     const bytes: number[] = [];
+    const twin: number[] = []; // the argument whose region array i shares, or -1
     let writes = 0;
     arrays.forEach((a, i) => {
       const arr = args[i] as AnyArray | null;
       const n = formulaLength(a.len, params, lengths, arr?.length);
       lengths[a.name] = n;
-      bytes.push(arr === null ? 0 : n * (arr.BYTES_PER_ELEMENT));
+      const t = arr === null ? -1 : (partners[i]!.find((j) => args[j] === arr) ?? -1);
+      twin.push(t);
+      bytes.push(arr === null || t >= 0 ? 0 : n * arr.BYTES_PER_ELEMENT);
       if (a.role !== 'in' && arr !== null) writes += n;
     });
     if (writes === 0) return;
     const scalars: number[] = [];
-    if (sizedByArray) scalars.push(lengths[arrays.find((a) => a.len === 'any')!.name]!);
+    if (sizedBy !== undefined) scalars.push(lengths[sizedBy]!);
     for (const f of fields) scalars.push(Number(params[f]));
-    const wsFn = owner.exports[`${name}Workspace`] as WasmFn | undefined;
     const wsFloats = wsFn ? Number(wsFn(...scalars)) : -1;
-    const { mem, at } = owner.stage(wsFloats >= 0 ? [...bytes, 4 * wsFloats] : bytes);
+    const { views, at } = owner.stage(wsFloats >= 0 ? [...bytes, 4 * wsFloats] : bytes);
     const call: number[] = [];
     arrays.forEach((a, i) => {
       const arr = args[i] as AnyArray | null;
+      if (twin[i]! >= 0) at[i] = at[twin[i]!]!;
       call.push(arr === null ? 0 : at[i]!);
       if (a.type === 'idx') call.push(arr instanceof Int32Array ? 1 : 0);
-      if (arr !== null && a.role !== 'out') copyIn(mem, at[i]!, arr, bytes[i]!);
+      if (arr !== null && a.role !== 'out' && twin[i]! < 0) copyIn(views, at[i]!, arr, lengths[a.name]!);
     });
     if (wsFloats >= 0) call.push(at[arrays.length]!);
-    (owner.exports[name] as WasmFn)(...call, ...scalars);
+    kernel(...call, ...scalars);
     arrays.forEach((a, i) => {
       const arr = args[i] as AnyArray | null;
-      if (arr !== null && a.role !== 'in') copyOut(mem, at[i]!, arr, bytes[i]!);
+      if (arr !== null && a.role !== 'in') copyOut(views, at[i]!, arr, lengths[a.name]!);
     });
   };
 }
 
-/** Copy the first `count` bytes of src (fewer if it is shorter) to linear memory at `at`. */
-function copyIn(mem: Uint8Array, at: number, src: AnyArray, count: number): void {
-  mem.set(new Uint8Array(src.buffer, src.byteOffset, Math.min(count, src.byteLength)), at);
+/** Views of linear memory, one per element type a kernel argument can have. */
+interface MemoryViews {
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+  readonly u8: Uint8Array;
 }
 
-/** Copy `count` bytes at `at` into dst, never past dst's end. */
-function copyOut(mem: Uint8Array, at: number, dst: AnyArray, count: number): void {
-  new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength).set(mem.subarray(at, at + Math.min(count, dst.byteLength)));
+/** The view with arr's element type. */
+function viewOf(views: MemoryViews, arr: AnyArray): AnyArray {
+  if (arr instanceof Float32Array) return views.f32;
+  if (arr instanceof Float64Array) return views.f64;
+  return arr instanceof Int32Array ? views.i32 : views.u8;
+}
+
+/**
+ * Copy the first n elements of src (fewer if it is shorter) to linear memory at byte `at` (a multiple of the
+ * element size): one TypedArray.set between views of the same element type, a plain memory copy.
+ */
+function copyIn(views: MemoryViews, at: number, src: AnyArray, n: number): void {
+  viewOf(views, src).set(n >= src.length ? src : src.subarray(0, n), at / src.BYTES_PER_ELEMENT);
+}
+
+/** Copy n elements at byte `at` into dst, never past dst's end. */
+function copyOut(views: MemoryViews, at: number, dst: AnyArray, n: number): void {
+  const i = at / dst.BYTES_PER_ELEMENT;
+  dst.set(viewOf(views, dst).subarray(i, i + Math.min(n, dst.length)));
 }
 
 /** The module instance and its scratch region: where stagedKernel() lays out each call. */
@@ -145,19 +176,23 @@ class Stager {
   readonly exports: WasmExports;
   /** First byte of the scratch region (heap base rounded up to 16). */
   readonly #base: number;
-  #mem: Uint8Array;
+  #views: MemoryViews;
 
   constructor(ex: WasmExports) {
     this.exports = ex;
     this.#base = Math.ceil(ex.__heapBase() / 16) * 16;
-    this.#mem = new Uint8Array(ex.memory.buffer);
+    this.#views = Stager.#viewsOf(ex.memory.buffer);
+  }
+
+  static #viewsOf(buffer: ArrayBuffer): MemoryViews {
+    return { f32: new Float32Array(buffer), f64: new Float64Array(buffer), i32: new Int32Array(buffer), u8: new Uint8Array(buffer) };
   }
 
   /**
    * Lay out regions of the given byte counts from the scratch base; grow the memory to fit and return the
-   * (possibly re-taken: grow detaches views) byte view and the offset of each region.
+   * (possibly re-taken: grow detaches views) views and the offset of each region.
    */
-  stage(counts: number[]): { mem: Uint8Array; at: number[] } {
+  stage(counts: number[]): { views: MemoryViews; at: number[] } {
     const at: number[] = [];
     let end = this.#base;
     for (const c of counts) {
@@ -173,8 +208,8 @@ class Stager {
         throw new RangeError(`wasm backend: cannot grow memory to ${end} bytes: ${(e as Error).message}`);
       }
     }
-    if (this.#mem.buffer !== memory.buffer) this.#mem = new Uint8Array(memory.buffer);
-    return { mem: this.#mem, at };
+    if (this.#views.u8.buffer !== memory.buffer) this.#views = Stager.#viewsOf(memory.buffer);
+    return { views: this.#views, at };
   }
 }
 

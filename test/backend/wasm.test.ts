@@ -107,6 +107,18 @@ describe('wasm backend adapter', () => {
     checkConv(backend, conv(1, 2, 3, 7, 3), 13);
   });
 
+  it('stages an in-place call once: the array written in place shares its input\'s region', () => {
+    const backend = loadWasmBackend();
+    const n = 1 << 20; // 4 MiB per array
+    const y = randomArray(n, 1);
+    const g = randomArray(n, 2);
+    const want = new Float32Array(n);
+    refBackend.reluBackward(y, g, want);
+    backend.reluBackward(y, g, g);
+    expect(g.every((v, i) => Object.is(v, want[i]))).toBe(true);
+    expect(backend.memoryBytes).toBeLessThan(3 * 4 * n); // regions for y and g, none for gx
+  });
+
   it('matches ref at shapes that cross its KC = 256 reduction blocks and NR = 8 panels', () => {
     for (const [m, n, k] of [[33, 17, 513], [7, 25, 256], [4, 8, 257], [1, 9, 600]]) {
       for (const transA of [false, true]) {
