@@ -4,20 +4,10 @@
  * read before it is written); no other overlap.
  */
 
-/** out[0 .. len) = a + b, 16 floats per iteration, then 4, then one at a time. */
+/** out[0 .. len) = a + b, four floats per f32x4, then one at a time. */
 export function add(a: usize, b: usize, out: usize, len: i32): void {
   const n = <usize>len << 2;
   let i: usize = 0;
-  for (; i + 64 <= n; i += 64) {
-    const s0 = f32x4.add(v128.load(a + i), v128.load(b + i));
-    const s1 = f32x4.add(v128.load(a + i, 16), v128.load(b + i, 16));
-    const s2 = f32x4.add(v128.load(a + i, 32), v128.load(b + i, 32));
-    const s3 = f32x4.add(v128.load(a + i, 48), v128.load(b + i, 48));
-    v128.store(out + i, s0);
-    v128.store(out + i, s1, 16);
-    v128.store(out + i, s2, 32);
-    v128.store(out + i, s3, 48);
-  }
   for (; i + 16 <= n; i += 16) v128.store(out + i, f32x4.add(v128.load(a + i), v128.load(b + i)));
   for (; i < n; i += 4) store<f32>(out + i, load<f32>(a + i) + load<f32>(b + i));
 }

@@ -7,7 +7,7 @@
  * Layout: channel ch is the rows [(b * c + ch) * inner, + inner) for b < n of gy, x and gx.
  * Aliasing: gx may be gy itself (a channel's sums are taken before its gx is written); nothing else overlaps.
  */
-import { at, lanes, load2, round4 } from './batch-norm';
+import { at, channelSums, load2, round4, sumA, sumAB } from './batch-norm';
 
 export function batchNormBackward(
   gy: usize, x: usize, weight: usize, mean: usize, invstd: usize, gx: usize, gw: usize, gb: usize,
@@ -19,33 +19,9 @@ export function batchNormBackward(
     const m = load<f64>(mean + (<usize>ch << 3));
     const vm = f64x2.splat(m);
     const off = (<usize>ch * inner) << 2;
-    let s0 = f64x2.splat(0);
-    let s1 = s0;
-    let d0 = s0;
-    let d1 = s0;
-    let sum = 0.0;
-    let dot = 0.0;
-    for (let b = 0; b < n; b++) {
-      const g = gy + <usize>b * row + off;
-      const xr = x + <usize>b * row + off;
-      let i = 0;
-      for (; i + 4 <= inner; i += 4) {
-        const o = <usize>i << 2;
-        const g0 = load2(g + o, 0);
-        const g1 = load2(g + o, 8);
-        s0 = f64x2.add(s0, g0);
-        s1 = f64x2.add(s1, g1);
-        d0 = f64x2.add(d0, f64x2.mul(g0, f64x2.sub(load2(xr + o, 0), vm)));
-        d1 = f64x2.add(d1, f64x2.mul(g1, f64x2.sub(load2(xr + o, 8), vm)));
-      }
-      for (; i < inner; i++) {
-        const v = at(g, i);
-        sum += v;
-        dot += v * (at(xr, i) - m);
-      }
-    }
-    sum += lanes(f64x2.add(s0, s1));
-    dot += lanes(f64x2.add(d0, d1));
+    channelSums(false, gy, 0, x, m, n, c, inner, ch);
+    const sum = sumA;
+    const dot = sumAB;
     const is = load<f64>(invstd + (<usize>ch << 3));
     if (gw != 0) store<f32>(gw + (<usize>ch << 2), <f32>(dot * is));
     if (gb != 0) store<f32>(gb + (<usize>ch << 2), <f32>sum);

@@ -10,42 +10,15 @@
  * Layout: channel ch is the rows x[(b * c + ch) * inner .. + inner) for b < n.
  * Aliasing: y overlaps nothing.
  */
-import { at, lanes, load2, round4 } from './batch-norm';
+import { at, channelSums, load2, round4, sumA, sumAB } from './batch-norm';
 
 /** The batch mean and invstd of channel ch into mean[ch] / invstd[ch], from the sums of x - shift and its square. */
 function channelStats(x: usize, n: i32, c: i32, inner: i32, ch: i32, eps: f64, mean: usize, invstd: usize): void {
-  const row = (<usize>c * inner) << 2;
-  const first = x + ((<usize>ch * inner) << 2);
-  const shift = at(first, 0);
-  const vShift = f64x2.splat(shift);
-  let s0 = f64x2.splat(0);
-  let s1 = s0;
-  let q0 = s0;
-  let q1 = s0;
-  let s = 0.0;
-  let q = 0.0;
-  for (let b = 0, r = first; b < n; b++, r += row) {
-    let i = 0;
-    for (; i + 4 <= inner; i += 4) {
-      const p = r + (<usize>i << 2);
-      const d0 = f64x2.sub(load2(p, 0), vShift);
-      const d1 = f64x2.sub(load2(p, 8), vShift);
-      s0 = f64x2.add(s0, d0);
-      s1 = f64x2.add(s1, d1);
-      q0 = f64x2.add(q0, f64x2.mul(d0, d0));
-      q1 = f64x2.add(q1, f64x2.mul(d1, d1));
-    }
-    for (; i < inner; i++) {
-      const d = at(r, i) - shift;
-      s += d;
-      q += d * d;
-    }
-  }
-  s += lanes(f64x2.add(s0, s1));
-  q += lanes(f64x2.add(q0, q1));
+  const shift = at(x + ((<usize>ch * inner) << 2), 0);
+  channelSums(true, x, shift, 0, 0, n, c, inner, ch);
   const count = <f64>n * inner;
-  const v = max(q - (s * s) / count, 0); // sum of squared deviations
-  store<f64>(mean + (<usize>ch << 3), shift + s / count);
+  const v = max(sumAB - (sumA * sumA) / count, 0); // sum of squared deviations
+  store<f64>(mean + (<usize>ch << 3), shift + sumA / count);
   store<f64>(invstd + (<usize>ch << 3), 1 / Math.sqrt(v / count + eps));
 }
 

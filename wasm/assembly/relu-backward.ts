@@ -4,25 +4,11 @@
  * Aliasing: gx may be gy itself (in place: each vector is read before it is written); no other overlap.
  */
 
-/** gx[0 .. len) = y > 0 or NaN ? gy : +0, 16 floats per iteration, then 4, then one at a time. */
+/** gx[0 .. len) = y > 0 or NaN ? gy : +0, four floats per f32x4, then one at a time. */
 export function reluBackward(y: usize, gy: usize, gx: usize, len: i32): void {
   const zero = f32x4.splat(0);
   const n = <usize>len << 2;
   let i: usize = 0;
-  for (; i + 64 <= n; i += 64) {
-    const m0 = f32x4.le(v128.load(y + i), zero);
-    const m1 = f32x4.le(v128.load(y + i, 16), zero);
-    const m2 = f32x4.le(v128.load(y + i, 32), zero);
-    const m3 = f32x4.le(v128.load(y + i, 48), zero);
-    const g0 = v128.load(gy + i);
-    const g1 = v128.load(gy + i, 16);
-    const g2 = v128.load(gy + i, 32);
-    const g3 = v128.load(gy + i, 48);
-    v128.store(gx + i, v128.andnot(g0, m0));
-    v128.store(gx + i, v128.andnot(g1, m1), 16);
-    v128.store(gx + i, v128.andnot(g2, m2), 32);
-    v128.store(gx + i, v128.andnot(g3, m3), 48);
-  }
   for (; i + 16 <= n; i += 16) v128.store(gx + i, v128.andnot(v128.load(gy + i), f32x4.le(v128.load(y + i), zero)));
   for (; i < n; i += 4) store<u32>(gx + i, load<f32>(y + i) <= 0 ? 0 : load<u32>(gy + i));
 }

@@ -4,21 +4,11 @@
  * Aliasing: y may be x itself (in place: each vector is read before it is written); no other overlap.
  */
 
-/** y[0 .. len) = relu(x[0 .. len)), 16 floats per iteration, then 4, then one at a time. */
+/** y[0 .. len) = relu(x[0 .. len)), four floats per f32x4, then one at a time. */
 export function reluForward(x: usize, y: usize, len: i32): void {
   const zero = f32x4.splat(0);
   const n = <usize>len << 2;
   let i: usize = 0;
-  for (; i + 64 <= n; i += 64) {
-    const v0 = v128.load(x + i);
-    const v1 = v128.load(x + i, 16);
-    const v2 = v128.load(x + i, 32);
-    const v3 = v128.load(x + i, 48);
-    v128.store(y + i, f32x4.pmax(v0, zero));
-    v128.store(y + i, f32x4.pmax(v1, zero), 16);
-    v128.store(y + i, f32x4.pmax(v2, zero), 32);
-    v128.store(y + i, f32x4.pmax(v3, zero), 48);
-  }
   for (; i + 16 <= n; i += 16) v128.store(y + i, f32x4.pmax(v128.load(x + i), zero));
   for (; i < n; i += 4) {
     const v = load<f32>(x + i);
