@@ -14,6 +14,7 @@ import { CrossEntropyLoss } from '../src/nn/index.js';
 import { SGD } from '../src/optim/index.js';
 import { randn, randint } from '../src/creation.js';
 import { Generator } from '../src/util/generator.js';
+import { referenceStep } from './reference-step.js';
 import { performance } from 'node:perf_hooks';
 import {
   TORCH_MALLOC_ENV, findPython, median, note, ratio, runPythonJson, threadEnv, type BenchOptions, type Row,
@@ -30,18 +31,7 @@ interface Measure {
 /** A model, optimizer and batch on one backend, and a function that times `steps` steps. */
 function stepper(backend: BackendName, batch: number): (steps: number) => Measure {
   setBackend(backend);
-  const g = new Generator(0);
-  const model = new Inception1d(2, { generator: g });
-  model.train();
-  const opt = new SGD(model.parameters(), { lr: 0.003, momentum: 0.9 });
-  const lossFn = new CrossEntropyLoss();
-  const x = randn([batch, 1, 1200], { generator: g });
-  const y = randint(0, 2, [batch], { generator: g });
-  const step = () => {
-    opt.zeroGrad();
-    lossFn.forward(model.forward(x), y).backward();
-    opt.step();
-  };
+  const step = referenceStep({ Inception1d, CrossEntropyLoss, SGD, randn, randint, Generator }, batch);
   return (steps) => {
     setBackend(backend);
     for (let i = 0; i < 2; i++) step();

@@ -1,0 +1,74 @@
+/**
+ * A/B of the reference model's train step between two checkouts (or two backends) in one process: both
+ * trees' module graphs load side by side (each with its own backend selection and wasm instance), and the
+ * steps alternate A, B, A, B, ... so that load from other jobs falls on both sides alike. Prints one JSON
+ * line: wall and CPU time per step (process.cpuUsage: time this process ran, so other jobs' time slices on
+ * a shared machine do not count), min and median, and the median of the per-pair ratios B / A.
+ *
+ *   npx tsx bench/train-step-ab.ts <treeA> <treeB> [backendA=wasm] [backendB=wasm] [batch=32] [pairs=40]
+ *
+ * A tree is a checkout with node_modules and built wasm / addon (e.g. a `git worktree` of the old commit).
+ * The two backends must come from different trees (one tree has one backend selection). The native addon
+ * is loaded in both trees first (its malloc tuning is process-wide, as in `npm run bench`); native runs on
+ * 1 thread. The losses printed last must agree.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { referenceStep, type StepModules } from './reference-step.js';
+
+const [treeA, treeB, backendA = 'wasm', backendB = 'wasm', batchArg = '32', pairsArg = '40'] = process.argv.slice(2);
+if (!treeA || !treeB) throw new Error('usage: train-step-ab.ts <treeA> <treeB> [backendA] [backendB] [batch] [pairs]');
+const batch = Number(batchArg);
+const pairs = Number(pairsArg);
+
+/** One tree's train step (bench/reference-step.ts with that tree's modules) on `backend`; returns the loss. */
+async function stepOf(tree: string, backend: string): Promise<() => number> {
+  const from = (p: string) => import(pathToFileURL(resolve(tree, p)).href);
+  const sel = await from('src/backend/select.ts');
+  const modules = {
+    ...(await from('src/models/inception1d.ts')), ...(await from('src/nn/index.ts')), ...(await from('src/optim/index.ts')),
+    ...(await from('src/creation.ts')), ...(await from('src/util/generator.ts')),
+  } as StepModules;
+  sel.availableBackends();
+  sel.setBackend(backend);
+  sel.setNumThreads(1);
+  return referenceStep(modules, batch);
+}
+
+const a = await stepOf(treeA, backendA);
+const b = await stepOf(treeB, backendB);
+for (let i = 0; i < 5; i++) {
+  a();
+  b();
+}
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const timed = (step: () => number) => {
+  const c0 = cpuMs();
+  const t0 = performance.now();
+  const loss = step();
+  return { wall: performance.now() - t0, cpu: cpuMs() - c0, loss };
+};
+const wallA: number[] = [], wallB: number[] = [], cpuA: number[] = [], cpuB: number[] = [], ratio: number[] = [];
+let lossA = 0;
+let lossB = 0;
+for (let i = 0; i < pairs; i++) {
+  const ta = timed(a);
+  const tb = timed(b);
+  wallA.push(ta.wall);
+  wallB.push(tb.wall);
+  cpuA.push(ta.cpu);
+  cpuB.push(tb.cpu);
+  ratio.push(tb.wall / ta.wall);
+  lossA = ta.loss;
+  lossB = tb.loss;
+}
+const at = (xs: number[], q: number) => +[...xs].sort((p, r) => p - r)[Math.floor(q * (xs.length - 1))]!.toFixed(2);
+console.log(JSON.stringify({
+  A: `${treeA}:${backendA}`, B: `${treeB}:${backendB}`, batch, pairs,
+  wallMinA: at(wallA, 0), wallMinB: at(wallB, 0), wallMedA: at(wallA, 0.5), wallMedB: at(wallB, 0.5),
+  cpuMinA: at(cpuA, 0), cpuMinB: at(cpuB, 0), cpuMedA: at(cpuA, 0.5), cpuMedB: at(cpuB, 0.5),
+  cpuMinRatio: +(at(cpuB, 0) / at(cpuA, 0)).toFixed(3), medianPairRatio: at(ratio, 0.5), lossA, lossB,
+}));
