@@ -1,11 +1,14 @@
 # The native addon build/Release/nodetorch.node (node-gyp; native/CMakeLists.txt is the same build
 # for cmake-js). Never tuned to the build host's CPU: the hot kernels (native/kernels/*.cc) are compiled once per ISA
 # into a static library, each build inside its own C++ namespace (NT_ISA_NS), and addon.cc picks one
-# at load time with __builtin_cpu_supports. On non-x86 CPUs only the baseline library exists.
+# at load time with __builtin_cpu_supports. x86: baseline, AVX2 + FMA, and AVX-512 when the compiler
+# can target it (scripts/probe-avx512.cjs; otherwise skipped with a note). Other CPUs: baseline only.
 {
   'variables': {
     # Every native/kernels/*.cc (a new kernel file needs no edit here).
     'nt_kernel_sources': [ '<!@(node scripts/kernel-sources.cjs)' ],
+    # 'true' if the compiler can build the AVX-512 library for this x86 target (the probe prints why not).
+    'nt_avx512': '<!(node scripts/probe-avx512.cjs <(target_arch))',
   },
   'target_defaults': {
     # Static libraries need -fPIC to link into the addon; C++ exceptions carry JS errors (common.h).
@@ -42,6 +45,10 @@
           'dependencies': [ 'nt_kernels_avx2' ],
           'defines': [ 'NT_HAVE_AVX2' ],
         } ],
+        [ '(target_arch=="x64" or target_arch=="ia32") and nt_avx512=="true"', {
+          'dependencies': [ 'nt_kernels_avx512' ],
+          'defines': [ 'NT_HAVE_AVX512' ],
+        } ],
       ],
     },
   ],
@@ -56,6 +63,19 @@
           'defines': [ 'NT_ISA_NS=nt_avx2', 'NT_ISA_AVX2' ],
           'cflags': [ '-mavx2', '-mfma' ],
           'xcode_settings': { 'OTHER_CFLAGS': [ '-mavx2', '-mfma' ] },
+        },
+      ],
+    } ],
+    [ '(target_arch=="x64" or target_arch=="ia32") and nt_avx512=="true"', {
+      'targets': [
+        {
+          # AVX-512 F/BW/VL/DQ (x86-64-v4 vector units). native/kernels/isa.h #errors without these flags.
+          'target_name': 'nt_kernels_avx512',
+          'type': 'static_library',
+          'sources': [ '<@(nt_kernel_sources)' ],
+          'defines': [ 'NT_ISA_NS=nt_avx512', 'NT_ISA_AVX512' ],
+          'cflags': [ '-mavx512f', '-mavx512bw', '-mavx512vl', '-mavx512dq', '-mavx2', '-mfma' ],
+          'xcode_settings': { 'OTHER_CFLAGS': [ '-mavx512f', '-mavx512bw', '-mavx512vl', '-mavx512dq', '-mavx2', '-mfma' ] },
         },
       ],
     } ],

@@ -2,11 +2,12 @@
 //
 // Each kernel source is compiled once per ISA library (binding.gyp / CMakeLists.txt): with
 // -DNT_ISA_NS=nt_baseline (generic flags) and, on x86, with -DNT_ISA_NS=nt_avx2 -DNT_ISA_AVX2
-// -mavx2 -mfma. Everything a kernel file defines, including inline helpers, must sit inside
-// `namespace NT_ISA_NS` so the two builds never share a symbol (an AVX2 copy of a shared inline
-// function could otherwise be picked by the linker for the baseline path). For the same reason the
-// kernel sources avoid STL templates (std::vector, std::min, ...): only C library calls and code
-// local to this namespace.
+// -mavx2 -mfma and (where the compiler can target it) -DNT_ISA_NS=nt_avx512 -DNT_ISA_AVX512
+// -mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx2 -mfma. Everything a kernel file defines, including
+// inline helpers, must sit inside `namespace NT_ISA_NS` so the builds never share a symbol (an AVX2
+// copy of a shared inline function could otherwise be picked by the linker for the baseline path).
+// For the same reason the kernel sources avoid STL templates (std::vector, std::min, ...): only C
+// library calls and code local to this namespace.
 #pragma once
 
 #include <cstddef>
@@ -20,11 +21,18 @@
 #if defined(NT_ISA_AVX2) && !(defined(__AVX2__) && defined(__FMA__))
 #error "the avx2 kernel library must be compiled with -mavx2 -mfma"
 #endif
+#if defined(NT_ISA_AVX512) && !(defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && \
+                                defined(__AVX512DQ__) && defined(__AVX2__) && defined(__FMA__))
+#error "the avx512 kernel library must be compiled with -mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx2 -mfma"
+#endif
 
 namespace NT_ISA_NS {
 
 // SIMD vector of floats via GCC/Clang vector extensions: the compiler maps it to ymm (AVX2), xmm
 // (SSE2) or NEON registers; `a * b + c` becomes an FMA where the ISA has one.
+// The AVX-512 build keeps 8 lanes here (ymm, with 32 of them): 16 lanes made the direct conv kernels'
+// tiles too wide for the model's shapes (weight gradients 0.6-0.7x, stem forward 0.8x, one thread,
+// AMD Zen 4). The GEMM micro-kernel uses 16-lane vectors of its own (gemm.cc).
 #if defined(__AVX__)
 #define NT_VEC_LEN 8
 #else

@@ -34,3 +34,8 @@ namespace nt_avx2 {
 const nt::KernelTable& kernelTable();
 }
 #endif
+#if defined(NT_HAVE_AVX512)
+namespace nt_avx512 {
+const nt::KernelTable& kernelTable();
+}
+#endif

@@ -4,8 +4,9 @@
  * (zero copy: the addon reads and writes their memory in place). The addon validates every argument itself
  * and throws TypeError / RangeError naming the kernel, so no input can crash the process.
  *
- * The addon picks its kernels by CPU at load (`avx2` with FMA, else `baseline`; NODETORCH_NATIVE_ISA=baseline
- * forces baseline) and runs them on a process-wide thread pool (NODETORCH_NUM_THREADS, default: all cores).
+ * The addon picks its kernels by CPU at load (`avx512` with F/BW/VL/DQ, else `avx2` with FMA, else `baseline`;
+ * NODETORCH_NATIVE_ISA=avx2|baseline forces a lower one) and runs them on a process-wide thread pool
+ * (NODETORCH_NUM_THREADS, default: all cores).
  * It is context-aware, so it also loads inside worker_threads.
  */
 import { createRequire } from 'node:module';
@@ -19,9 +20,13 @@ export interface NativeAddon {
   setNumThreads(n: number): void;
 }
 
+export type NativeIsa = 'avx512' | 'avx2' | 'baseline';
+
 export interface NativeInfo {
   /** The kernel variant chosen for this CPU. */
-  isa: 'avx512' | 'avx2' | 'baseline';
+  isa: NativeIsa;
+  /** The variants compiled into the addon, best first (avx512 is skipped where the compiler cannot target it). */
+  built: NativeIsa[];
   /** Thread pool size, including the calling thread. */
   threads: number;
   /** Whether the addon set glibc's malloc to reuse freed tensor memory (native/malloc-tuning.cc). */

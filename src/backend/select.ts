@@ -101,7 +101,7 @@ export function unavailableBackends(): { name: BackendName; reason: string }[] {
 export interface BackendInfo {
   /** The backend in use. */
   name: BackendName;
-  /** The CPU feature variant the native addon picked ('avx2', 'baseline'), or null if native is not loaded. */
+  /** The CPU feature variant the native addon picked ('avx512', 'avx2', 'baseline'), or null if native is not loaded. */
   nativeIsa: string | null;
   /** Threads the kernels use (native thread pool size; 1 for wasm and ref). */
   threads: number;

@@ -772,7 +772,7 @@ describe.skipIf(!addon)(suiteName, () => {
     expect(Object.keys(raw).sort()).toEqual(['info', 'kernels', 'setNumThreads']);
     expect(Object.keys(raw.kernels).sort()).toEqual([...KERNEL_NAMES].sort());
     const info = nativeInfo();
-    expect(['avx2', 'baseline']).toContain(info.isa);
+    expect(['avx512', 'avx2', 'baseline']).toContain(info.isa);
     expect(info.threads).toBeGreaterThanOrEqual(1);
     expect(loadNativeBackend().name).toBe('native');
   });

@@ -70,7 +70,7 @@ describe('backend selection', () => {
     if (availableBackends().some((b) => b.name === 'native')) {
       setBackend('native');
       const n = backendInfo();
-      expect(['avx2', 'baseline']).toContain(n.nativeIsa);
+      expect(['avx512', 'avx2', 'baseline']).toContain(n.nativeIsa);
       expect(n.threads).toBeGreaterThanOrEqual(1);
       // glibc: the addon tunes malloc at load unless NODETORCH_MALLOC_TUNING=0 (checked in a child below).
       const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
