@@ -1,4 +1,4 @@
-// Single-threaded packed SGEMM core used by matmul and the conv1d kernels (per ISA, see isa.h).
+// Packed SGEMM core used by matmul and the conv1d kernels (per ISA, see isa.h).
 #pragma once
 
 #include "isa.h"
@@ -13,15 +13,17 @@ struct MatRef {
 
 /**
  * C (m, n; row stride ldc) = alpha * A (m, k) @ B (k, n) + beta * C, with beta == 0 ignoring C's old
- * contents (NaN included). C must not overlap A or B. A and B are packed into per-thread scratch
- * blocks (KC x MC of A, KC x NC of B) and multiplied by an MR x NR register-tile micro-kernel.
+ * contents (NaN included). C must not overlap A or B. Runs on the calling thread; A and B are packed
+ * into its scratch (kScratchPackA / kScratchPackB) and multiplied by a register-tile micro-kernel.
  * Returns false if scratch memory could not be had.
  */
 bool gemm(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float beta, float* c, size_t ldc);
 
-/** Rows of C one micro-tile covers; callers splitting C by rows use multiples of this. */
-constexpr size_t kGemmMR = 6;
-/** Columns of C one micro-tile covers (two SIMD vectors). */
-constexpr size_t kGemmNR = 2 * kVecLen;
+/**
+ * gemm() on the thread pool (nt::parallelFor): the threads pack A and B together into the calling
+ * thread's scratch, then split C's tiles. Each element of C goes through the same operations as in
+ * gemm(), so the result does not depend on the thread count.
+ */
+bool gemmThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float beta, float* c, size_t ldc);
 
 }  // namespace NT_ISA_NS

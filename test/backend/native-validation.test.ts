@@ -883,6 +883,11 @@ describe.skipIf(!addon)(suiteName, () => {
     it('1 and 2 threads give the same results, close to ref', () => {
       const results: Float32Array[][] = [];
       const mm: MatmulParams = { m: 130, n: 150, k: 170, transA: true, transB: false, alpha: 1, beta: 0 };
+      // Several k blocks and column blocks of the packed GEMM (compared between thread counts only).
+      const big: MatmulParams = { m: 203, n: 900, k: 600, transA: false, transB: true, alpha: 0.5, beta: 1 };
+      const bigA = randomArray(big.m * big.k, 11);
+      const bigB = randomArray(big.k * big.n, 12);
+      const bigC = randomArray(big.m * big.n, 13);
       const cp: Conv1dParams = { n: 9, cIn: 8, cOut: 12, l: 1300, k: 5, stride: 1, padding: 2, dilation: 2, groups: 2, lOut: 0, relu: true };
       cp.lOut = convOutLength(cp.l, cp.k, cp.stride, cp.padding, cp.dilation);
       const a = randomArray(mm.m * mm.k, 1);
@@ -908,7 +913,9 @@ describe.skipIf(!addon)(suiteName, () => {
         const param = randomArray(sgdLen, 8);
         const buf = randomArray(sgdLen, 9);
         kernels().sgdStep(param, grad, buf, SGD);
-        results.push([c, y, gx, gw, gb, param, buf]);
+        const c2 = bigC.slice();
+        kernels().matmul(bigA, bigB, c2, big);
+        results.push([c, y, gx, gw, gb, param, buf, c2]);
       }
       const [one, two] = results as [Float32Array[], Float32Array[]];
       one.forEach((r, i) => expectSameBits(two[i], r, `result ${i}, 2 threads vs 1`));

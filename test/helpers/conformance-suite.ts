@@ -21,6 +21,9 @@ const tol = (reduce: number) => ({ rtol: 1e-4, atol: 1e-6 * (reduce + 1) });
 const MATMUL_SHAPES: [number, number, number][] = [
   [0, 3, 4], [3, 0, 4], [3, 4, 0], [1, 1, 1], [1, 7, 1], [7, 1, 3], [3, 4, 5], [4, 4, 4], [5, 8, 9],
   [8, 8, 8], [9, 15, 16], [16, 17, 31], [17, 33, 7], [31, 64, 65], [65, 67, 33], [2, 129, 3], [64, 1, 257],
+  // Past the native GEMM's blocks (k blocks of 256, column blocks of 384, 2048 rows or columns packed at
+  // once) and big enough to run on several threads.
+  [20, 70, 600], [41, 500, 300], [2100, 5, 3], [3, 2100, 5],
 ];
 const SCALES: [number, number][] = [[1, 0], [0.5, 1], [2, -0.5]];
 
