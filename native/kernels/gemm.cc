@@ -2,9 +2,12 @@
 //
 //   for ic (MCB rows of C), jc (NCB columns), pc (KC of k):
 //     pack A[ic.., pc..] into MR-row panels ap[t][r] and B[pc.., jc..] into NR-column panels bp[t][c]
-//     for each column block (cbPanels B panels, KC x cbPanels*NR floats: stays in L2)
-//       for each A panel (MR x KC: stays in L1 while the B panels stream past)
+//     for each column block (cbPanels B panels, at most kCbBytes: stays in L2)
+//       for each A panel (MR x KC floats, 6-8 KiB: stays in L1 while the B panels stream from L2)
 //         for each B panel: micro-kernel, MR x NR accumulators in registers, over the kc of this block
+// gemmThreaded runs the packing of each block, then its (column block, A panel) tasks, as two
+// parallelFor jobs: all threads share one packed copy of A and B (BLIS's and OpenBLAS's threads
+// likewise share the packed B), and dynamic ranges absorb a thread that the OS delays.
 // The micro-kernel broadcasts one A value per row and multiplies it by NR/VL vectors of B (BLIS's
 // "broadcast B, load A" kernels, transposed for row-major C: e.g. bli_sgemm_skx_asm_32x12_l2 keeps
 // 24 zmm accumulators; OpenBLAS's skylakex sgemm 16x4 likewise). Its tile is chosen per ISA so the
@@ -28,9 +31,11 @@ constexpr size_t VL = 16, MR = 8, NV = 3;
 constexpr size_t VL = kVecLen, MR = 6, NV = 2;
 #endif
 constexpr size_t NR = NV * VL;
-// kc of one packed block: an A panel (MR x KC) stays in L1 beside the B panel streaming through.
+// Depth of one packed block. 128-384 measured alike on Zen 4 (1 MiB L2); 256 halves the passes over C
+// of 128 and keeps the A panel small.
 constexpr size_t KC = 256;
-// B panels per column block: KC x CB_PANELS x NR floats (AVX-512: 480 KiB... see kCbBytes) kept in L2.
+// B panels per column block: KC x CB_PANELS x NR floats, at most this many bytes, kept in L2 (Zen 4:
+// 1 MiB; Intel Sapphire Rapids: 2 MiB). 768 KiB was slower at 512^2 and 1024^2.
 constexpr size_t kCbBytes = 384 * 1024;
 constexpr size_t CB_PANELS = kCbBytes / (KC * NR * sizeof(float)) > 0 ? kCbBytes / (KC * NR * sizeof(float)) : 1;
 // Rows and columns packed at once (bounds the scratch to (MCB + NCB) x KC floats).
@@ -50,8 +55,8 @@ struct Block {
   size_t aPanels, bPanels, cbPanels, cBlocks;
 };
 
-// Panel i of A (rows r0 + i*MR .., MR of them or fewer at the end), depth kc from column t0:
-// ap[t * MR + r] = A(r, t). Rows past m are left unset: the kernel for that panel does not read them.
+// The panel of A at rows r0 .. r0 + rows (rows <= MR), depth kc from column t0: ap[t * MR + r] =
+// A(r0 + r, t0 + t). Rows past `rows` are left unset: the kernel for that panel does not read them.
 void packA(const MatRef& a, size_t r0, size_t rows, size_t t0, size_t kc, float* __restrict ap) {
   const float* src = a.p + static_cast<ptrdiff_t>(r0) * a.rs + static_cast<ptrdiff_t>(t0) * a.cs;
   if (a.cs == 1 && rows == MR) {
@@ -61,6 +66,12 @@ void packA(const MatRef& a, size_t r0, size_t rows, size_t t0, size_t kc, float*
     for (size_t r = 0; r < MR; ++r) rp[r] = src + static_cast<ptrdiff_t>(r) * a.rs;
     for (size_t t = 0; t < kc; ++t)
       for (size_t r = 0; r < MR; ++r) ap[t * MR + r] = rp[r][t];
+  } else if (a.rs == 1 && rows == MR) {
+    // A stored transposed: MR contiguous floats per t (a fixed count; with `rows` GCC called memmove).
+    for (size_t t = 0; t < kc; ++t) {
+      const float* col = src + static_cast<ptrdiff_t>(t) * a.cs;
+      for (size_t r = 0; r < MR; ++r) ap[t * MR + r] = col[r];
+    }
   } else {
     for (size_t t = 0; t < kc; ++t) {
       const float* col = src + static_cast<ptrdiff_t>(t) * a.cs;
@@ -69,8 +80,8 @@ void packA(const MatRef& a, size_t r0, size_t rows, size_t t0, size_t kc, float*
   }
 }
 
-// Panel of B (columns c0 .. c0 + cols, cols <= NR), depth kc from row t0: bp[t * NR + c] = B(t, c),
-// zero from cols up to the next multiple of VL (the kernel reads whole vectors).
+// The panel of B at columns c0 .. c0 + cols (cols <= NR), depth kc from row t0: bp[t * NR + c] =
+// B(t0 + t, c0 + c), zero from cols up to the next multiple of VL (the kernel reads whole vectors).
 void packB(const MatRef& b, size_t t0, size_t kc, size_t c0, size_t cols, float* __restrict bp) {
   const float* src = b.p + static_cast<ptrdiff_t>(t0) * b.rs + static_cast<ptrdiff_t>(c0) * b.cs;
   const size_t padded = roundUp(cols, VL);
