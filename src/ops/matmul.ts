@@ -5,6 +5,7 @@
 import { Tensor, shapeSize, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { getBackend } from '../backend/select.js';
+import { uninitF32 } from '../util/alloc.js';
 import { broadcastIndex, broadcastShapes, sumToShape } from './broadcast.js';
 
 /** Matrix product with torch.matmul's shape rules. */
@@ -71,7 +72,7 @@ function expandBatch(x: Tensor, batch: number[], r: number, c: number): Float32A
 export function batchedMatmul(
   a: Float32Array, b: Float32Array, nb: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
 ): Float32Array {
-  const out = new Float32Array(nb * m * n);
+  const out = uninitF32(nb * m * n); // beta = 0: the kernel writes every element
   const be = getBackend();
   const p = { m, n, k, transA, transB, alpha: 1, beta: 0 };
   if (nb === 1) {
