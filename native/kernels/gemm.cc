@@ -219,13 +219,15 @@ bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const MatRe
       for (size_t pc = 0; pc < k; pc += KC) {
         blk.kc = minz(KC, k - pc);
         blk.beta = pc == 0 ? beta : 1.0f;  // later k blocks accumulate
+        // B panels (NR/MR times larger than A's) first, so the threads' dynamic ranges even out the
+        // rest with the small A panels.
         auto pack = [&](size_t p0, size_t p1) {
           for (size_t p = p0; p < p1; ++p) {
-            if (p < blk.aPanels) {
-              packA(a, ic + p * MR, minz(MR, blk.m - p * MR), pc, blk.kc, ap + p * MR * blk.kc);
+            if (p < blk.bPanels) {
+              packB(b, pc, blk.kc, jc + p * NR, minz(NR, blk.n - p * NR), bp + p * NR * blk.kc);
             } else {
-              const size_t j = p - blk.aPanels;
-              packB(b, pc, blk.kc, jc + j * NR, minz(NR, blk.n - j * NR), bp + j * NR * blk.kc);
+              const size_t i = p - blk.bPanels;
+              packA(a, ic + i * MR, minz(MR, blk.m - i * MR), pc, blk.kc, ap + i * MR * blk.kc);
             }
           }
         };
