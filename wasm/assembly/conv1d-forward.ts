@@ -12,21 +12,7 @@
  *   cinG * stride * (roundUp(lOut, NR) + floor((k - 1) * dilation / stride) + 1).
  */
 import { buildRows, directGemm } from './direct';
-
-/** y[0 .. len) = relu(y) in place while the block is in cache: `v < 0 ? +0 : v` (pmax(v, 0) is exactly that). */
-function reluInPlace(y: usize, len: i32): void {
-  const zero = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    const p = y + (<usize>i << 2);
-    v128.store(p, f32x4.pmax(v128.load(p), zero));
-  }
-  for (; i < len; i++) {
-    const p = y + (<usize>i << 2);
-    const v = load<f32>(p);
-    if (v < 0) store<f32>(p, 0);
-  }
-}
+import { reluForward } from './relu-forward';
 
 export function conv1dForward(
   x: usize, w: usize, bias: usize, y: usize, ws: usize,
@@ -45,7 +31,7 @@ export function conv1dForward(
       const yg = y + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
       buildRows(xg, cinG, l, k, stride, padding, dilation, lOut, buf, tab);
       directGemm(coutG, lOut, kk, wg, kk, 1, tab, bias != 0 ? bias + ((<usize>g * coutG) << 2) : 0, yg, lOut);
-      if (relu) reluInPlace(yg, coutG * lOut);
+      if (relu) reluForward(yg, yg, coutG * lOut); // in place, while the block is in cache
     }
   }
 }
