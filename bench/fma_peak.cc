@@ -4,7 +4,6 @@
 // the figure is what a core does while it runs this code. bench/machine.ts compiles this at bench time in a
 // temp dir (g++ -O2 -mavx2 -mfma [-mavx512f] -pthread) and reads the one JSON line it prints:
 //   {"avx2": {"1": GFLOP/s on 1 thread, "T": sum over T threads}, "avx512": {...}}   (T = argv[1], default 2)
-#include <immintrin.h>
 #include <time.h>
 
 #include <cstdio>
@@ -16,37 +15,32 @@
 
 static volatile float sink;
 
-__attribute__((noinline)) static void chains_avx2(long iters) {
-#define DECL(i) __m256 a##i = _mm256_set1_ps(1.0f + (i) * 1e-3f);
-#define STEP(i) a##i = _mm256_fmadd_ps(a##i, m, c);
-#define SUM(i) s = _mm256_add_ps(s, a##i);
-  REP12(DECL)
-  const __m256 m = _mm256_set1_ps(0.999999f), c = _mm256_set1_ps(1e-7f);
-  for (long it = 0; it < iters; it++) { REP12(STEP) }
-  __m256 s = _mm256_setzero_ps();
-  REP12(SUM)
-  sink = _mm256_cvtss_f32(s);
-#undef DECL
-#undef STEP
-#undef SUM
-}
-
+// GCC vectors of 8 floats (ymm) and, in an AVX-512 build, 16 (zmm).
+typedef float V8 __attribute__((vector_size(32)));
 #ifdef __AVX512F__
-__attribute__((noinline)) static void chains_avx512(long iters) {
-#define DECL(i) __m512 a##i = _mm512_set1_ps(1.0f + (i) * 1e-3f);
-#define STEP(i) a##i = _mm512_fmadd_ps(a##i, m, c);
-#define SUM(i) s = _mm512_add_ps(s, a##i);
+typedef float V16 __attribute__((vector_size(64)));
+#endif
+
+// `a * m + c` on a GCC vector is one FMA (-mfma, GNU floating-point contraction); the 12 accumulators
+// are independent chains.
+template <class V, int Lanes>
+__attribute__((noinline)) static void chains(long iters) {
+  V m, c;
+  for (int j = 0; j < Lanes; j++) m[j] = 0.999999f, c[j] = 1e-7f;
+#define DECL(i) V a##i = m * 0.0f + (1.0f + (i) * 1e-3f);
+#define STEP(i) a##i = a##i * m + c;
+#define SUM(i) s += a##i;
   REP12(DECL)
-  const __m512 m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);
   for (long it = 0; it < iters; it++) { REP12(STEP) }
-  __m512 s = _mm512_setzero_ps();
+  V s = m * 0.0f;
   REP12(SUM)
-  sink = _mm512_reduce_add_ps(s);
+  float t = 0;
+  for (int j = 0; j < Lanes; j++) t += s[j];
+  sink = t;
 #undef DECL
 #undef STEP
 #undef SUM
 }
-#endif
 
 static double thread_cpu_seconds() {
   timespec ts;
@@ -80,10 +74,10 @@ static double gflops(void (*fn)(long), int lanes, int threads) {
 int main(int argc, char** argv) {
   int threads = argc > 1 ? std::atoi(argv[1]) : 2;
   if (threads < 1) threads = 1;
-  std::printf("{\"avx2\": {\"1\": %.1f, \"%d\": %.1f}", gflops(chains_avx2, 8, 1), threads, gflops(chains_avx2, 8, threads));
+  std::printf("{\"avx2\": {\"1\": %.1f, \"%d\": %.1f}", gflops(chains<V8, 8>, 8, 1), threads, gflops(chains<V8, 8>, 8, threads));
 #ifdef __AVX512F__
   if (__builtin_cpu_supports("avx512f"))
-    std::printf(", \"avx512\": {\"1\": %.1f, \"%d\": %.1f}", gflops(chains_avx512, 16, 1), threads, gflops(chains_avx512, 16, threads));
+    std::printf(", \"avx512\": {\"1\": %.1f, \"%d\": %.1f}", gflops(chains<V16, 16>, 16, 1), threads, gflops(chains<V16, 16>, 16, threads));
 #endif
   std::printf("}\n");
   return 0;
