@@ -15,6 +15,10 @@ const broken = (why: string) => () => {
   throw new Error(why);
 };
 
+
+/** This process runs on glibc (where the addon tunes malloc at load). */
+const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
+
 describe('backend selection', () => {
   it('prefers native, then wasm, then ref', () => {
     delete process.env.NODETORCH_BACKEND;
@@ -73,7 +77,6 @@ describe('backend selection', () => {
       expect(['avx512', 'avx2', 'baseline']).toContain(n.nativeIsa);
       expect(n.threads).toBeGreaterThanOrEqual(1);
       // glibc: the addon tunes malloc at load unless NODETORCH_MALLOC_TUNING=0 (checked in a child below).
-      const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
       expect(n.mallocTuned).toBe(glibc && process.env.NODETORCH_MALLOC_TUNING !== '0');
       setNumThreads(1);
       expect(getNumThreads()).toBe(1);
@@ -96,7 +99,6 @@ describe('malloc tuning', () => {
     const off = probe({ NODETORCH_MALLOC_TUNING: '0' });
     expect(off.stderr).toBe('');
     expect(off.stdout).toBe('false');
-    const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
     const on = probe({ NODETORCH_MALLOC_TUNING: '' });
     expect(on.stdout).toBe(String(glibc));
   });
