@@ -15,7 +15,6 @@ const broken = (why: string) => () => {
   throw new Error(why);
 };
 
-
 /** This process runs on glibc (where the addon tunes malloc at load). */
 const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
 
