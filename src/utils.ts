@@ -1,0 +1,2 @@
+/** `utils`: as `torch.utils` (TensorBoard logging). */
+export * as tensorboard from './tensorboard/index.js';
