@@ -1,20 +1,27 @@
 #!/usr/bin/env node
 /**
- * The `nodetorch` command. `nodetorch train [options]` (also `npm run train`); `nodetorch info` prints
- * the backend in use; `nodetorch --help`.
+ * The `nodetorch` command. `nodetorch train [options]` (also `npm run train`); `nodetorch predict` and
+ * `nodetorch evaluate` run a trained model on a file; `nodetorch info` prints the backend in use;
+ * `nodetorch --help`.
  */
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { parseTrainArgs, TRAIN_HELP, UsageError } from './args.js';
 import { train } from './train.js';
+import { EVALUATE_HELP, PREDICT_HELP, evaluate, parseInferArgs, predict } from './infer.js';
+import { nearest } from './flags.js';
 import { backendInfo } from '../backend/select.js';
 
 const HELP = `Usage: nodetorch <command> [options]
 
 Commands:
-  train    train the reference Inception1d (see nodetorch train --help)
-  info     print the backend, native CPU variant, threads and wasm SIMD support
+  train      train the reference Inception1d (see nodetorch train --help)
+  predict    classify a CSV or .npy file with a trained model (nodetorch predict --help)
+  evaluate   accuracy, per-class F1 and confusion matrix of a trained model on labelled data
+  info       print the backend, native CPU variant, threads and wasm SIMD support
 `;
+
+const COMMANDS = ['train', 'predict', 'evaluate', 'info', 'help'];
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -28,15 +35,30 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (cmd === 'train') {
-      const { config, help } = parseTrainArgs(rest);
+      const { config, help, given } = parseTrainArgs(rest);
       if (help) {
         process.stdout.write(TRAIN_HELP);
         return 0;
       }
-      await train(config);
+      await train(config, undefined, given);
       return 0;
     }
-    throw new UsageError(`unknown command '${cmd}' (see nodetorch --help)`);
+    if (cmd === 'predict' || cmd === 'evaluate') {
+      const { config, help } = parseInferArgs(cmd, rest);
+      if (help) {
+        process.stdout.write(cmd === 'predict' ? PREDICT_HELP : EVALUATE_HELP);
+        return 0;
+      }
+      if (cmd === 'predict') {
+        const csv = predict(config);
+        if (!config.out) process.stdout.write(csv);
+      } else {
+        console.log(evaluate(config).text);
+      }
+      return 0;
+    }
+    const guess = nearest(cmd, COMMANDS);
+    throw new UsageError(`unknown command '${cmd}'${guess ? ` (did you mean ${guess}?)` : ''} (see nodetorch --help)`);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     console.error(`nodetorch: ${msg}`);

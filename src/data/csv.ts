@@ -15,9 +15,9 @@ import { checkLabelOptions, type SignalArrays, type SignalFileOptions } from './
 import { describeValue } from '../util/describe.js';
 
 export interface CsvSignalOptions extends SignalFileOptions {
-  /** Which cell is the label: 'first' (default, the UCR layout), 'last', or a 0-based index (negative
-   * counts from the end). */
-  labelColumn?: 'first' | 'last' | number;
+  /** Which cell is the label: 'first' (default, the UCR layout), 'last', a 0-based index (negative
+   * counts from the end), or 'none' (unlabelled rows: every cell is a signal value, labels are null). */
+  labelColumn?: 'first' | 'last' | 'none' | number;
   /**
    * Whether the first row is a header: true, false, or 'auto' (default): it is a header when its label
    * cell is not a number or most of its cells are not numbers.
@@ -46,7 +46,9 @@ function cellText(cell: string): string {
  * of the wrong length (with `length`), a non-integer label, a label out of range.
  * @example const { signals, labels } = readCsvSignals('train.csv', { labelColumn: 'first', labelBase: 1 });
  */
-export function readCsvSignals(path: string, opts: CsvSignalOptions = {}): SignalArrays {
+export function readCsvSignals(path: string, opts: CsvSignalOptions & { labelColumn: 'none' }): UnlabelledSignals;
+export function readCsvSignals(path: string, opts?: CsvSignalOptions): SignalArrays;
+export function readCsvSignals(path: string, opts: CsvSignalOptions = {}): SignalArrays | UnlabelledSignals {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -56,14 +58,24 @@ export function readCsvSignals(path: string, opts: CsvSignalOptions = {}): Signa
   return parseCsvSignals(text, path, opts);
 }
 
+/** Signals of a CSV without a label column (`labelColumn: 'none'`). */
+export interface UnlabelledSignals {
+  signals: Tensor;
+  labels: null;
+}
+
 /** parseCsvSignals on text already in memory; `name` is used in error messages. */
-export function parseCsvSignals(text: string, name: string, opts: CsvSignalOptions = {}): SignalArrays {
+export function parseCsvSignals(text: string, name: string, opts: CsvSignalOptions & { labelColumn: 'none' }): UnlabelledSignals;
+export function parseCsvSignals(text: string, name: string, opts?: CsvSignalOptions): SignalArrays;
+export function parseCsvSignals(text: string, name: string, opts: CsvSignalOptions = {}): SignalArrays | UnlabelledSignals {
   const op = 'readCsvSignals';
   const { base, numClasses } = checkLabelOptions(op, opts);
   const { labelColumn = 'first', header = 'auto' } = opts;
-  if (!(labelColumn === 'first' || labelColumn === 'last' || Number.isInteger(labelColumn))) {
-    throw new RangeError(`${op}: labelColumn must be 'first', 'last' or an integer index, got ${String(labelColumn)}`);
+  if (!(labelColumn === 'first' || labelColumn === 'last' || labelColumn === 'none' || Number.isInteger(labelColumn))) {
+    throw new RangeError(`${op}: labelColumn must be 'first', 'last', 'none' or an integer index, got ${String(labelColumn)}`);
   }
+  const unlabelled = labelColumn === 'none';
+  const labelCells = unlabelled ? 0 : 1;
   if (!(header === 'auto' || typeof header === 'boolean')) throw new TypeError(`${op}: header must be 'auto', true or false, got ${describeValue(header)}`);
   if (opts.delimiter !== undefined && (typeof opts.delimiter !== 'string' || opts.delimiter.length === 0)) {
     throw new TypeError(`${op}: delimiter must be a non-empty string`);
@@ -112,14 +124,14 @@ export function parseCsvSignals(text: string, name: string, opts: CsvSignalOptio
     if (ncells < 0) {
       ncells = cells.length;
       firstDataRow = lineNo;
-      if (ncells < 2) fail(`expected a label and at least one signal value per row, got ${ncells} cell`, lineNo);
+      if (ncells < 1 + labelCells) fail(`expected ${unlabelled ? '' : 'a label and '}at least one signal value per row, got ${ncells} cell`, lineNo);
       labelIdx = resolveLabelColumn(labelColumn, ncells);
-      if (labelIdx < 0 || labelIdx >= ncells) fail(`labelColumn ${String(labelColumn)} is outside the ${ncells} cells of a row`, lineNo);
-      if (opts.length !== undefined && ncells - 1 !== opts.length) {
-        fail(`expected ${opts.length} signal values and a label (${opts.length + 1} cells), got ${ncells} cells`, lineNo);
+      if (!unlabelled && (labelIdx < 0 || labelIdx >= ncells)) fail(`labelColumn ${String(labelColumn)} is outside the ${ncells} cells of a row`, lineNo);
+      if (opts.length !== undefined && ncells - labelCells !== opts.length) {
+        fail(`expected ${opts.length} signal values${unlabelled ? '' : ' and a label'} (${opts.length + labelCells} cells), got ${ncells} cells`, lineNo);
       }
       const cap = 16 + Math.ceil((1.25 * (text.length - pos)) / (line.length + 1)); // rows left, roughly
-      values = new Float32Array(cap * (ncells - 1));
+      values = new Float32Array(cap * (ncells - labelCells));
       labels = new Float64Array(cap);
     } else if (cells.length !== ncells) {
       fail(`expected ${ncells} cells like row ${firstDataRow}, got ${cells.length} (ragged rows)`, lineNo);
@@ -132,7 +144,7 @@ export function parseCsvSignals(text: string, name: string, opts: CsvSignalOptio
       l2.set(labels);
       labels = l2;
     }
-    const L = ncells - 1;
+    const L = ncells - labelCells;
     let k = n * L;
     for (let j = 0; j < ncells; j++) {
       const cell = cells[j];
@@ -153,14 +165,14 @@ export function parseCsvSignals(text: string, name: string, opts: CsvSignalOptio
     n++;
   }
   if (n === 0) fail('no data rows');
-  const L = ncells - 1;
-  return {
-    signals: new Tensor(values.slice(0, n * L), [n, 1, L], 'float32'),
-    labels: new Tensor(labels.slice(0, n), [n], 'int64'),
-  };
+  const L = ncells - labelCells;
+  const signals = new Tensor(values.slice(0, n * L), [n, 1, L], 'float32');
+  if (unlabelled) return { signals, labels: null };
+  return { signals, labels: new Tensor(labels.slice(0, n), [n], 'int64') };
 }
 
-function resolveLabelColumn(labelColumn: 'first' | 'last' | number, ncells: number): number {
+function resolveLabelColumn(labelColumn: 'first' | 'last' | 'none' | number, ncells: number): number {
+  if (labelColumn === 'none') return -1;
   if (labelColumn === 'first') return 0;
   if (labelColumn === 'last') return ncells - 1;
   return labelColumn < 0 ? ncells + labelColumn : labelColumn;
@@ -172,5 +184,5 @@ function resolveLabelColumn(labelColumn: 'first' | 'last' | number, ncells: numb
  */
 export function csvDataset(path: string, opts: CsvSignalOptions = {}): TensorDataset {
   const { signals, labels } = readCsvSignals(path, opts);
-  return new TensorDataset(signals, labels);
+  return labels ? new TensorDataset(signals, labels) : new TensorDataset(signals); // labelColumn 'none': signals only
 }

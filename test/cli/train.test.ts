@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { parseTrainArgs, DEFAULTS, type TrainConfig } from '../../src/cli/args.js';
+import { parseTrainArgs, DEFAULTS, effectiveLr, type TrainConfig } from '../../src/cli/args.js';
 import { train } from '../../src/cli/train.js';
 import { load } from '../../src/io/index.js';
 import { Inception1d } from '../../src/models/inception1d.js';
@@ -34,7 +34,9 @@ describe('train flags', () => {
 
   it('defaults mirror the seed: SGD lr 0.003 momentum 0.9, batch 32', () => {
     const { config } = parseTrainArgs([]);
-    expect(config).toMatchObject({ lr: 0.003, momentum: 0.9, batchSize: 32, data: null, numClasses: 2 });
+    expect(config).toMatchObject({ optimizer: 'sgd', lr: null, momentum: 0.9, batchSize: 32, data: null, numClasses: null, scheduler: 'none' });
+    expect(effectiveLr(config)).toBe(0.003);
+    expect(effectiveLr({ ...config, optimizer: 'adam' })).toBe(0.001);
   });
 
   it.each([
