@@ -7,6 +7,7 @@
  * Operations live in src/ops (one file each) and are attached as methods by src/ops/methods.ts.
  */
 import type { GradFn } from './autograd/node.js';
+import { RemovableHandle, checkHook } from './util/hooks.js';
 import { runBackward } from './autograd/engine.js';
 import { formatTensor } from './util/format.js';
 
@@ -86,6 +87,22 @@ export class Tensor {
   requiresGrad_(on = true): this {
     this.requiresGrad = on;
     return this;
+  }
+
+  /** @internal hooks run on this tensor's gradient during backward (registerHook). */
+  _gradHooks: Map<number, (grad: Tensor) => Tensor | void> | null = null;
+
+  /**
+   * Register a hook called with this tensor's gradient each time it is computed during backward, before
+   * it is passed on (or accumulated into `.grad` for a leaf). The hook may return a tensor of the same
+   * shape to use instead. Returns a handle whose `remove()` unregisters it (torch's register_hook).
+   * @example const h = x.registerHook((g) => g.mul(2)); y.backward(); h.remove();
+   */
+  registerHook(hook: (grad: Tensor) => Tensor | void): RemovableHandle {
+    checkHook('registerHook', hook);
+    if (!this.requiresGrad) throw new Error("registerHook: cannot register a hook on a tensor that doesn't require gradient");
+    this._gradHooks ??= new Map();
+    return new RemovableHandle(this._gradHooks, hook);
   }
 
   /** @internal set by ops when recording a result. */

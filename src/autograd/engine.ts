@@ -40,8 +40,12 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       done.length = 0;
-      const g = pending.take(t, done);
+      let g = pending.take(t, done);
       if (g === undefined) continue;
+      if (t._gradHooks !== null && t._gradHooks.size > 0) {
+        done.push(g);
+        g = runGradHooks(t, g);
+      }
       // Summed parts are dead: free them before the backward allocates.
       for (let k = 0; k < done.length; k++) pending.releaseIfDead(done[k]);
       done.length = 0;
@@ -73,6 +77,24 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
   } finally {
     setGradEnabled(prev);
   }
+}
+
+/**
+ * Tensor.registerHook hooks on t's gradient, in order. They get a copy the engine never recycles (a hook
+ * may keep it); a returned tensor replaces the gradient and must have its shape.
+ */
+function runGradHooks(t: Tensor, g: Tensor): Tensor {
+  let cur = new Tensor(Float32Array.from(g.data as Float32Array), g.shape);
+  for (const hook of [...t._gradHooks!.values()]) {
+    const r = hook(cur);
+    if (r === undefined || r === null) continue;
+    if (!(r instanceof Tensor)) throw new TypeError(`backward: a registerHook hook must return a Tensor or nothing, got ${typeof r}`);
+    if (r.ndim !== cur.ndim || r.shape.some((d, i) => d !== cur.shape[i])) {
+      throw new RangeError(`backward: hook has changed the size of value: expected ${shapeStr(cur.shape)}, got ${shapeStr(r.shape)}`);
+    }
+    cur = r.dtype === 'float32' ? r : new Tensor(Float32Array.from(r.data as ArrayLike<number>), r.shape);
+  }
+  return cur;
 }
 
 /** Graph nodes under root in topological order (inputs before outputs), iteratively. */

@@ -25,6 +25,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { progress, trainDescription, type ProgressStream } from '../util/progress.js';
 import { writeCurvesSvg, type EpochRecord } from '../util/svg-plot.js';
 import { SummaryWriter } from '../tensorboard/summary-writer.js';
+import { summary } from '../nn/summary.js';
 import { DEFAULTS, effectiveLr, effectiveWeightDecay, flagOf, resumeConfig, type TrainConfig } from './args.js';
 import { applyNormalize, balancedClassWeights, buildTrainingData, fitNormalize, type NormalizeSpec } from './data.js';
 import { addToConfusion, classificationReport, emptyConfusion } from './metrics.js';
@@ -145,6 +146,7 @@ export async function train(config: TrainConfig, io: TrainIO = { log: (l) => con
   io.log(`nodetorch train: backend ${info.name}${info.name === 'native' ? ` (${info.nativeIsa}, ${info.threads} threads)` : ''}; ` +
     `${modelName} (${nParams.toLocaleString('en-US')} parameters); data: ${source}: ${trainSet.length} train / ${valSet.length} validation`);
   for (const note of data.notes) io.log(note);
+  io.log(summary(model, [1, 1, modelInfo.length ?? 1200]).toString());
   if (resumed) io.log(`resuming from ${c.resume} after epoch ${startEpoch} (best val acc ${bestAcc.toFixed(4)})`);
   const tb = c.tensorboard ? new SummaryWriter(c.tensorboard) : null;
 

@@ -12,6 +12,8 @@ import { Tensor } from '../tensor.js';
 import { loadStateDictInto, type LoadStateDictResult, type StateDict } from '../io/state-dict.js';
 import { Parameter } from './parameter.js';
 import { addIndent } from './repr.js';
+import type { RemovableHandle } from '../util/hooks.js';
+import { registerForwardPreHook, registerForwardHook, registerFullBackwardHook, type ForwardPreHook, type ForwardHook, type FullBackwardHook } from './module-hooks.js';
 import { describeValue } from '../util/describe.js';
 
 /** Any module, whatever its forward signature. */
@@ -80,6 +82,32 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Run forward (JS instances cannot be called like PyTorch modules). */
   call(...args: In): Out {
     return this.forward(...args);
+  }
+
+  // ---- hooks (./module-hooks.ts) -------------------------------------------------------------------
+
+  /**
+   * `hook(module, args)` runs before every forward; it may return new arguments (an array, or one value).
+   * @example const h = model.registerForwardPreHook((m, args) => console.log(m.constructor.name)); h.remove();
+   */
+  registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
+    return registerForwardPreHook(this, hook);
+  }
+
+  /**
+   * `hook(module, args, output)` runs after every forward; it may return a replacement output.
+   * @example const acts = new Map(); model.fc.registerForwardHook((m, args, out) => { acts.set('fc', out); });
+   */
+  registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
+    return registerForwardHook(this, hook);
+  }
+
+  /**
+   * `hook(module, gradInput, gradOutput)` runs during backward once the gradients with respect to the
+   * module's inputs are computed; it may return replacement input gradients.
+   */
+  registerFullBackwardHook(hook: FullBackwardHook<this>): RemovableHandle {
+    return registerFullBackwardHook(this, hook);
   }
 
   // ---- registration -------------------------------------------------------------------------------
