@@ -171,6 +171,11 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /** Alias of {@link Tensor.toArray} (torch's `tolist()`). */
+  tolist(): NestedArray {
+    return this.toArray();
+  }
+
   /** PyTorch-like text: `tensor([[1.0000, 2.0000]], requires_grad=True)`. */
   toString(): string {
     return formatTensor(this);

@@ -253,6 +253,9 @@ export interface SaveOptions {
  */
 export function save(obj: unknown, path: string, opts: SaveOptions = {}): void {
   const op = `save('${path}')`;
+  if (obj !== null && typeof obj === 'object' && typeof (obj as { stateDict?: unknown }).stateDict === 'function' && typeof (obj as { forward?: unknown }).forward === 'function') {
+    throw new TypeError(`${op}: cannot save a Module itself (PyTorch pickles the object, which nodetorch does not); pass model.stateDict()`);
+  }
   const format = opts.format ?? formatForPath(path, op);
   if (opts.metadata && format !== 'safetensors') throw new RangeError(`${op}: metadata is only supported for safetensors`);
   writeFileAtomic(path, serialize(obj, format, { metadata: opts.metadata ?? null }, op));
