@@ -34,7 +34,7 @@ export { split } from './ops/split.js';
 export { chunk } from './ops/chunk.js';
 export { narrow } from './ops/narrow.js';
 export { select } from './ops/select.js';
-export { index, type IndexLike } from './ops/indexing.js';
+export { index, slice, newaxis, type IndexLike, type IndexRange } from './ops/indexing.js';
 export { indexSelect } from './ops/index-select.js';
 export { gather } from './ops/gather.js';
 export { eq, ne, lt, le, gt, ge } from './ops/compare.js';

@@ -30,7 +30,7 @@ import { split } from './split.js';
 import { chunk } from './chunk.js';
 import { narrow } from './narrow.js';
 import { select } from './select.js';
-import { index } from './indexing.js';
+import { index, slice } from './indexing.js';
 import { indexSelect } from './index-select.js';
 import { gather } from './gather.js';
 import { eq, ne, lt, le, gt, ge } from './compare.js';
@@ -49,7 +49,7 @@ import { logSoftmax } from './log-softmax.js';
 /** Methods that are exactly `op(this, ...rest)`, by method name. */
 const OPS = {
   add, sub, mul, matmul, flatten, squeeze, unsqueeze, sum, mean, div, neg, pow, exp, log, sqrt, abs, clamp,
-  argmax, argmin, var: variance, std, transpose, t, split, chunk, narrow, select, index, indexSelect, gather,
+  argmax, argmin, var: variance, std, transpose, t, split, chunk, narrow, select, index, slice, indexSelect, gather,
   eq, ne, lt, le, gt, ge, clone, expandAs, broadcastTo, relu, sigmoid, tanh, softmax, logSoftmax,
 } as const;
 
