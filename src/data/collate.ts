@@ -10,6 +10,24 @@ import { describeValue } from '../util/describe.js';
 /** Turns the list of samples of one batch into the batch. */
 export type CollateFn<S = any, B = any> = (samples: S[]) => B;
 
+/**
+ * The batch defaultCollate makes from samples of type S: a tensor, a number or a typed array becomes a
+ * stacked tensor;
+ * arrays, tuples and plain objects keep their structure with their fields collated; strings are gathered
+ * into an array.
+ */
+export type Collated<S> = S extends Tensor
+  ? Tensor
+  : S extends number | boolean | bigint | ArrayBufferView
+    ? Tensor
+    : S extends string
+      ? string[]
+      : S extends readonly unknown[]
+        ? { -readonly [K in keyof S]: Collated<S[K]> }
+        : S extends object
+          ? { [K in keyof S]: Collated<S[K]> }
+          : unknown;
+
 type AnyTypedArray =
   | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint8ClampedArray
   | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;

@@ -26,7 +26,7 @@ import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { Generator } from '../util/generator.js';
 import { checkDataset, specOf, type DatasetLike, type DatasetSpec, type ModuleDatasetSpec } from './dataset.js';
 import { SequentialSampler, RandomSampler, BatchSampler, type Sampler } from './samplers.js';
-import { defaultCollate, defaultConvert, type CollateFn } from './collate.js';
+import { defaultCollate, defaultConvert, type CollateFn, type Collated } from './collate.js';
 import { decodeTransfer, reviveError } from './transfer.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker.js';
 import { describeValue } from '../util/describe.js';
@@ -41,7 +41,7 @@ export interface WorkerDatasetOption {
   args?: unknown;
 }
 
-export interface DataLoaderOptions<B = any> {
+export interface DataLoaderOptions<S = unknown, B = Collated<S>> {
   /** Samples per batch (default 1); null turns automatic batching off (one sample per item). */
   batchSize?: number | null;
   /** Reshuffle every pass (a RandomSampler over the dataset). Exclusive with sampler. */
@@ -51,7 +51,7 @@ export interface DataLoaderOptions<B = any> {
   /** Yields whole batches of indices. Exclusive with batchSize, shuffle, sampler and dropLast. */
   batchSampler?: Sampler<number[]>;
   /** Builds a batch from its samples; default defaultCollate (defaultConvert without batching). */
-  collateFn?: CollateFn<any, B>;
+  collateFn?: CollateFn<S, B>;
   /** Drop the last incomplete batch (default false). */
   dropLast?: boolean;
   /** Generator for shuffle: the same seed gives the same order; passes advance its state. */
@@ -216,17 +216,19 @@ class WorkerPool {
  * Combines a dataset and a sampler into an iterable of batches (torch.utils.data.DataLoader).
  *
  * Shape: with the default collate, samples `[x (1, L), y]` give batches `[x (B, 1, L), y (B,)]`.
+ * Types: the batch type follows the dataset's sample type (`Collated<S>`: tensors and numbers become
+ * stacked tensors, tuples and objects keep their structure), or a custom collateFn's return type.
  * @example
  * const loader = new DataLoader(trainSet, { batchSize: 32, shuffle: true, generator: new Generator(0) });
  * for await (const [x, y] of loader) { ... }   // loader.length batches
  */
-export class DataLoader<B = any> implements Iterable<B>, AsyncIterable<B> {
-  readonly dataset: DatasetLike;
+export class DataLoader<S = unknown, B = Collated<S>> implements Iterable<B>, AsyncIterable<B> {
+  readonly dataset: DatasetLike<S>;
   readonly batchSize: number | null;
   readonly dropLast: boolean;
   readonly sampler: Sampler<number>;
   readonly batchSampler: Sampler<number[]> | null;
-  readonly collateFn: CollateFn<any, B>;
+  readonly collateFn: CollateFn<S, B>;
   readonly numWorkers: number;
   readonly prefetchFactor: number;
   readonly persistentWorkers: boolean;
@@ -236,7 +238,7 @@ export class DataLoader<B = any> implements Iterable<B>, AsyncIterable<B> {
   private readonly rawMode: boolean;
   private pool: WorkerPool | null = null;
 
-  constructor(dataset: DatasetLike, opts: DataLoaderOptions<B> = {}) {
+  constructor(dataset: DatasetLike<S>, opts: DataLoaderOptions<S, B> = {}) {
     const op = 'DataLoader';
     checkDataset(op, dataset);
     if (opts === null || typeof opts !== 'object') throw new TypeError(`${op}: options must be an object`);
@@ -279,7 +281,7 @@ export class DataLoader<B = any> implements Iterable<B>, AsyncIterable<B> {
     this.batchSampler = batchSampler ?? (batchSize !== null ? new BatchSampler(this.sampler, batchSize, dropLast) : null);
     const autoBatch = this.batchSampler !== null;
     this.rawMode = !autoBatch || (collateFn !== undefined && collateFn !== defaultCollate);
-    this.collateFn = collateFn ?? ((autoBatch ? defaultCollate : defaultConvert) as CollateFn<any, B>);
+    this.collateFn = collateFn ?? ((autoBatch ? defaultCollate : defaultConvert) as unknown as CollateFn<S, B>);
     this.numWorkers = numWorkers;
     this.prefetchFactor = prefetchFactor;
     this.persistentWorkers = persistentWorkers;

@@ -15,7 +15,7 @@ export {
   type Sampler, type RandomSamplerOptions, type WeightedRandomSamplerOptions,
 } from './samplers.js';
 export { DataLoader, type DataLoaderOptions, type WorkerDatasetOption } from './dataloader.js';
-export { defaultCollate, defaultConvert, type CollateFn } from './collate.js';
+export { defaultCollate, defaultConvert, type CollateFn, type Collated } from './collate.js';
 export { SyntheticSignals, type SyntheticSignalsOptions, type SignalSample } from './synthetic.js';
 export { readCsvSignals, parseCsvSignals, csvDataset, type CsvSignalOptions } from './csv.js';
 export {

@@ -85,7 +85,7 @@ describe('readCsvSignals', () => {
     const rows = Array.from({ length: 5 }, (_, i) => `${i % 2},${i},${i + 0.5},${-i}`).join('\n');
     const ds = csvDataset(file(rows), { length: 3 });
     expect(ds.length).toBe(5);
-    const batches = [...new DataLoader<Tensor[]>(ds, { batchSize: 2 })];
+    const batches = [...new DataLoader(ds, { batchSize: 2 })];
     expect(batches.map(([x]) => x.shape)).toEqual([[2, 1, 3], [2, 1, 3], [1, 1, 3]]);
     expect(batches[1][0].toArray()).toEqual([[[2, 2.5, -2]], [[3, 3.5, -3]]]);
     expect(batches[2][1].toArray()).toEqual([0]);

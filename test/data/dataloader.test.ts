@@ -31,7 +31,7 @@ const workerModule = new URL('./worker-datasets.ts', import.meta.url);
 
 describe('DataLoader (in process)', () => {
   it('batches in order with the default collate; length is the number of batches', () => {
-    const loader = new DataLoader<Tensor[]>(pairs(10), { batchSize: 4 });
+    const loader = new DataLoader(pairs(10), { batchSize: 4 });
     expect(loader.length).toBe(3);
     const batches = [...loader];
     expect(batches.length).toBe(3);
@@ -43,7 +43,7 @@ describe('DataLoader (in process)', () => {
   });
 
   it('dropLast drops the incomplete batch (and length agrees)', () => {
-    const loader = new DataLoader<Tensor[]>(pairs(10), { batchSize: 4, dropLast: true });
+    const loader = new DataLoader(pairs(10), { batchSize: 4, dropLast: true });
     expect(loader.length).toBe(2);
     expect(labelsOf([...loader])).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
     expect(new DataLoader(pairs(8), { batchSize: 4, dropLast: true }).length).toBe(2);
@@ -52,14 +52,14 @@ describe('DataLoader (in process)', () => {
   });
 
   it('default batchSize is 1', () => {
-    const loader = new DataLoader<Tensor[]>(pairs(3));
+    const loader = new DataLoader(pairs(3));
     expect(loader.length).toBe(3);
     expect([...loader].map(([x]) => x.shape)).toEqual([[1, 2], [1, 2], [1, 2]]);
   });
 
   it('shuffle with a seeded generator: a permutation, reproducible, different each epoch', () => {
     const run = (seed: number, epochs: number) => {
-      const loader = new DataLoader<Tensor[]>(pairs(20), { batchSize: 6, shuffle: true, generator: new Generator(seed) });
+      const loader = new DataLoader(pairs(20), { batchSize: 6, shuffle: true, generator: new Generator(seed) });
       const out: number[][] = [];
       for (let e = 0; e < epochs; e++) out.push(labelsOf([...loader]).flat());
       return out;
@@ -71,7 +71,7 @@ describe('DataLoader (in process)', () => {
     expect(run(7, 2)).toEqual([e1, e2]);
     expect(run(8, 1)[0]).not.toEqual(e1);
     // the sample rows follow the labels
-    const loader = new DataLoader<Tensor[]>(pairs(20), { batchSize: 5, shuffle: true, generator: new Generator(3) });
+    const loader = new DataLoader(pairs(20), { batchSize: 5, shuffle: true, generator: new Generator(3) });
     for (const [x, y] of loader) {
       y.data.forEach((i, r) => expect([x.data[2 * r], x.data[2 * r + 1]]).toEqual([10 * i, 10 * i + 1]));
     }
@@ -79,7 +79,7 @@ describe('DataLoader (in process)', () => {
 
   it('shuffle without a generator draws from the default generator (manualSeed reproduces)', async () => {
     const { manualSeed } = await import('../../src/util/generator.js');
-    const order = () => labelsOf([...new DataLoader<Tensor[]>(pairs(12), { batchSize: 12, shuffle: true })])[0];
+    const order = () => labelsOf([...new DataLoader(pairs(12), { batchSize: 12, shuffle: true })])[0];
     manualSeed(5);
     const a = order();
     manualSeed(5);
@@ -89,12 +89,12 @@ describe('DataLoader (in process)', () => {
   it('sampler, batchSampler and batchSize null', () => {
     const ds = pairs(6);
     const rev = { length: 6, *[Symbol.iterator]() { for (let i = 5; i >= 0; i--) yield i; } };
-    expect(labelsOf([...new DataLoader<Tensor[]>(ds, { sampler: rev, batchSize: 4 })])).toEqual([[5, 4, 3, 2], [1, 0]]);
+    expect(labelsOf([...new DataLoader(ds, { sampler: rev, batchSize: 4 })])).toEqual([[5, 4, 3, 2], [1, 0]]);
     const bs = new BatchSampler(new SequentialSampler(ds), 5, false);
-    const l2 = new DataLoader<Tensor[]>(ds, { batchSampler: bs });
+    const l2 = new DataLoader(ds, { batchSampler: bs });
     expect(l2.length).toBe(2);
     expect(labelsOf([...l2])).toEqual([[0, 1, 2, 3, 4], [5]]);
-    const l3 = new DataLoader<Tensor[]>(ds, { batchSize: null });
+    const l3 = new DataLoader(ds, { batchSize: null });
     expect(l3.length).toBe(6);
     const items = [...l3];
     expect(items[2][0].shape).toEqual([2]);
@@ -108,7 +108,7 @@ describe('DataLoader (in process)', () => {
   });
 
   it('for await works in process too', async () => {
-    const batches = await collectAsync(new DataLoader<Tensor[]>(pairs(5), { batchSize: 2 }));
+    const batches = await collectAsync(new DataLoader(pairs(5), { batchSize: 2 }));
     expect(labelsOf(batches)).toEqual([[0, 1], [2, 3], [4]]);
   });
 
@@ -161,7 +161,7 @@ describe('DataLoader (in process)', () => {
 describe('DataLoader with worker threads', () => {
   it('numWorkers 2 yields the same batches in the same order as numWorkers 0 (shuffled, synthetic, several epochs)', async () => {
     const ds = new SyntheticSignals({ numSamples: 90, length: 200, seed: 11 });
-    const make = (numWorkers: number) => new DataLoader<Tensor[]>(ds, {
+    const make = (numWorkers: number) => new DataLoader(ds, {
       batchSize: 16, shuffle: true, generator: new Generator(42), numWorkers, persistentWorkers: numWorkers > 0,
     });
     const ref = make(0);
@@ -190,8 +190,8 @@ describe('DataLoader with worker threads', () => {
   it('parity for a TensorDataset split (shared storage) with dropLast and prefetchFactor 1', async () => {
     const ds = new Subset(pairs(50), Array.from({ length: 25 }, (_, i) => 2 * i + 1));
     const opts = { batchSize: 4, dropLast: true, shuffle: true } as const;
-    const want = await collectAsync(new DataLoader<Tensor[]>(ds, { ...opts, generator: new Generator(9) }));
-    const got = await collectAsync(new DataLoader<Tensor[]>(ds, { ...opts, generator: new Generator(9), numWorkers: 2, prefetchFactor: 1 }));
+    const want = await collectAsync(new DataLoader(ds, { ...opts, generator: new Generator(9) }));
+    const got = await collectAsync(new DataLoader(ds, { ...opts, generator: new Generator(9), numWorkers: 2, prefetchFactor: 1 }));
     expect(got.length).toBe(6);
     expect(labelsOf(got)).toEqual(labelsOf(want));
     expect(got.map(([x]) => Array.from(x.data))).toEqual(want.map(([x]) => Array.from(x.data)));
@@ -199,7 +199,7 @@ describe('DataLoader with worker threads', () => {
   });
 
   it('workers are terminated when the loop ends early with break', async () => {
-    const loader = new DataLoader<Tensor[]>(new SyntheticSignals({ numSamples: 200, length: 128, seed: 1 }), { batchSize: 8, numWorkers: 2 });
+    const loader = new DataLoader(new SyntheticSignals({ numSamples: 200, length: 128, seed: 1 }), { batchSize: 8, numWorkers: 2 });
     let seen = 0;
     for await (const [x] of loader) {
       expect(x.shape).toEqual([8, 1, 128]);
@@ -219,19 +219,20 @@ describe('DataLoader with worker threads', () => {
   });
 
   it('workerDataset builds the dataset in each worker from a module; batches go round-robin to the workers', async () => {
-    const make = (numWorkers: number) => new DataLoader(
+    type Sample = { worker: number; seed: number; x: Tensor; y: number };
+    const make = (numWorkers: number) => new DataLoader<Sample>(
       { length: 10, getItem: () => { throw new Error('not used with workers'); } },
       { batchSize: 3, numWorkers, workerDataset: { module: workerModule, export: 'makeSquares', args: { length: 10, scale: 2 } } },
     );
     const batches = await collectAsync(make(2));
     expect(batches.length).toBe(4);
     expect(batches.map((b) => b.worker.toArray())).toEqual([[0, 0, 0], [1, 1, 1], [0, 0, 0], [1]]);
-    expect(batches.map((b) => b.seed.toArray()[0])).toEqual([0x5eed0000, 0x5eed0001, 0x5eed0000, 0x5eed0001]);
+    expect(batches.map((b) => (b.seed.toArray() as number[])[0])).toEqual([0x5eed0000, 0x5eed0001, 0x5eed0000, 0x5eed0001]);
     expect(batches[1].x.shape).toEqual([3, 3]);
     expect(Array.from(batches[1].x.data)).toEqual([3, 9, 6, 4, 16, 8, 5, 25, 10]);
     expect(batches[3].y.toArray()).toEqual([0]);
     // the default export, given as a relative path
-    const rel = new DataLoader({ length: 4, getItem: () => 0 }, {
+    const rel = new DataLoader<Sample>({ length: 4, getItem: (): Sample => { throw new Error('built in the worker'); } }, {
       batchSize: 4, numWorkers: 1, workerDataset: { module: './test/data/worker-datasets.ts', args: { length: 4 } },
     });
     const [b] = await collectAsync(rel);
@@ -244,18 +245,18 @@ describe('DataLoader with worker threads', () => {
     const collateFn = (s: Tensor[][]) => s.map(([x, y]) => `${y.item()}:${Array.from(x.data).join('/')}`);
     const got = await collectAsync(new DataLoader(ds, { batchSize: 3, collateFn, numWorkers: 2 }));
     expect(got).toEqual([['0:0/1', '1:10/11', '2:20/21'], ['3:30/31', '4:40/41', '5:50/51'], ['6:60/61']]);
-    const single = await collectAsync(new DataLoader<Tensor[]>(ds, { batchSize: null, numWorkers: 2 }));
+    const single = await collectAsync(new DataLoader(ds, { batchSize: null, numWorkers: 2 }));
     expect(single.map(([, y]) => y.item())).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(single[3][0].toArray()).toEqual([30, 31]);
   });
 
   it('an error in a worker rejects the iteration with the same class and message, and stops the workers', async () => {
-    const loader = new DataLoader({ length: 12, getItem: () => 0 }, {
+    const loader = new DataLoader<{ y: number }>({ length: 12, getItem: () => ({ y: 0 }) }, {
       batchSize: 2, numWorkers: 2, workerDataset: { module: workerModule, export: 'makeSquares', args: { length: 12, failAt: 7 } },
     });
     const seen: number[][] = [];
     const run = async () => {
-      for await (const b of loader) seen.push(b.y.toArray());
+      for await (const b of loader) seen.push(b.y.toArray() as number[]);
     };
     const err = await run().then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(RangeError);
@@ -278,7 +279,7 @@ describe('DataLoader with worker threads', () => {
 
   it('persistent workers survive epochs and an early break, and close() ends them', async () => {
     const ds = new TensorDataset(tensor([[1], [2], [3], [4], [5], [6], [7], [8]]), arange(8));
-    const loader = new DataLoader<Tensor[]>(ds, { batchSize: 2, numWorkers: 2, persistentWorkers: true });
+    const loader = new DataLoader(ds, { batchSize: 2, numWorkers: 2, persistentWorkers: true });
     expect(labelsOf(await collectAsync(loader))).toEqual([[0, 1], [2, 3], [4, 5], [6, 7]]);
     expect(activeWorkerCount()).toBe(2);
     for await (const [, y] of loader) {
@@ -297,7 +298,7 @@ describe('DataLoader with worker threads', () => {
 
   it('RandomSampler with replacement through workers matches in-process', async () => {
     const ds = pairs(10);
-    const mk = (numWorkers: number) => new DataLoader<Tensor[]>(ds, {
+    const mk = (numWorkers: number) => new DataLoader(ds, {
       sampler: new RandomSampler(ds, { replacement: true, numSamples: 15, generator: new Generator(4) }), batchSize: 5, numWorkers,
     });
     expect(labelsOf(await collectAsync(mk(2)))).toEqual(labelsOf(await collectAsync(mk(0))));

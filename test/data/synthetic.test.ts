@@ -30,7 +30,7 @@ describe('SyntheticSignals', () => {
     expect(x.dtype).toBe('float32');
     expect([0, 1]).toContain(y);
     expect(x.data.every(Number.isFinite)).toBe(true);
-    const [[bx, by]] = [...new DataLoader<Tensor[]>(ds, { batchSize: 4 })];
+    const [[bx, by]] = [...new DataLoader(ds, { batchSize: 4 })];
     expect(bx.shape).toEqual([4, 1, 1200]);
     expect(by.shape).toEqual([4]);
     expect(by.dtype).toBe('int64');
