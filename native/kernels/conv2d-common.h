@@ -1,0 +1,104 @@
+// im2col / col2im for the conv2d kernels (NCHW layout, per ISA, see isa.h).
+//
+// For one batch item and one group, the columns matrix col (K = cinG * kH * kW rows, P = outH * outW
+// columns, output positions t = r * outW + s in row-major order) is
+//   col[(c * kH + i) * kW + j, t] = x[c, r * strideH - padH + i * dilationH, s * strideW - padW + j * dilationW]
+// (0 outside the image), so that conv2d becomes y_g (coutG, P) = w_g (coutG, K) @ col, as in PyTorch's
+// slow_conv2d (im2col + GEMM). The kernels build col in blocks of output positions [t0, t0 + tb),
+// stored (K, tb).
+#pragma once
+
+#include "isa.h"
+#include "gemm.h"
+#include "kernels.h"
+
+namespace NT_ISA_NS {
+
+/**
+ * Output indices u in [*lo, *hi) of a length-`out` axis whose input index u * stride + off lies in
+ * [0, len), clamped to [u0, u1).
+ */
+static inline void validRange(ptrdiff_t off, size_t stride, size_t len, size_t u0, size_t u1, size_t* lo, size_t* hi) {
+  const ptrdiff_t s = static_cast<ptrdiff_t>(stride), L = static_cast<ptrdiff_t>(len);
+  size_t a = off >= 0 ? 0 : static_cast<size_t>((-off + s - 1) / s);
+  size_t b = L - off <= 0 ? 0 : static_cast<size_t>((L - off + s - 1) / s);
+  a = a < u0 ? u0 : a;
+  b = b > u1 ? u1 : b;
+  *lo = a > b ? b : a;
+  *hi = b < *lo ? *lo : b;
+}
+
+/** The (output row, first column, end column, block offset) runs of the positions [t0, t0 + tb). */
+template <class F>
+static inline void forEachRowRun(const nt::Conv2dArgs& p, size_t t0, size_t tb, const F& f) {
+  for (size_t t = t0, end = t0 + tb; t < end;) {
+    const size_t r = t / p.outW, s0 = t - r * p.outW, s1 = minz(p.outW, s0 + (end - t));
+    f(r, s0, s1, t - t0);
+    t += s1 - s0;
+  }
+}
+
+/** Visits every (row of col, output-row run) of a block: f(input row or nullptr if padding, dst offset, ...). */
+template <class F>
+static inline void forEachTapRun(const nt::Conv2dArgs& p, size_t cinG, size_t t0, size_t tb, const F& f) {
+  for (size_t c = 0; c < cinG; ++c)
+    for (size_t i = 0; i < p.kH; ++i)
+      for (size_t j = 0; j < p.kW; ++j) {
+        const size_t row = (c * p.kH + i) * p.kW + j;
+        const ptrdiff_t offW = static_cast<ptrdiff_t>(j * p.dilationW) - static_cast<ptrdiff_t>(p.padW);
+        forEachRowRun(p, t0, tb, [&](size_t r, size_t s0, size_t s1, size_t d0) {
+          const ptrdiff_t h = static_cast<ptrdiff_t>(r * p.strideH + i * p.dilationH) - static_cast<ptrdiff_t>(p.padH);
+          const bool inside = h >= 0 && h < static_cast<ptrdiff_t>(p.inH);
+          size_t lo = s1, hi = s1;
+          if (inside) validRange(offW, p.strideW, p.inW, s0, s1, &lo, &hi);
+          // x offset of output column s: plane c, row h, column s * strideW + offW
+          const ptrdiff_t xRow = inside ? static_cast<ptrdiff_t>((c * p.inH + static_cast<size_t>(h)) * p.inW) + offW : 0;
+          f(row * tb + d0, s0, lo, hi, s1, xRow);
+        });
+      }
+}
+
+/** Columns t0 .. t0 + tb of col, stored (K, tb), from the cinG input planes x (each inH x inW). */
+static inline void im2col2d(const float* __restrict x, size_t cinG, const nt::Conv2dArgs& p, size_t t0, size_t tb,
+                            float* __restrict col) {
+  const size_t sw = p.strideW;
+  forEachTapRun(p, cinG, t0, tb, [&](size_t d, size_t s0, size_t lo, size_t hi, size_t s1, ptrdiff_t xRow) {
+    float* dst = col + d - s0;  // dst[s] for s in [s0, s1)
+    for (size_t s = s0; s < lo; ++s) dst[s] = 0.0f;
+    const float* src = x + xRow;  // src[s * sw] for s in [lo, hi)
+    if (sw == 1) {
+      if (hi > lo) std::memcpy(dst + lo, src + lo, (hi - lo) * sizeof(float));
+    } else {
+      for (size_t s = lo; s < hi; ++s) dst[s] = src[s * sw];
+    }
+    for (size_t s = hi; s < s1; ++s) dst[s] = 0.0f;
+  });
+}
+
+/** The adjoint of im2col2d: the cinG gx planes (already initialised) += the scatter of col (K, tb). */
+static inline void col2imAdd2d(const float* __restrict col, size_t cinG, const nt::Conv2dArgs& p, size_t t0, size_t tb,
+                               float* __restrict gx) {
+  const size_t sw = p.strideW;
+  forEachTapRun(p, cinG, t0, tb, [&](size_t d, size_t s0, size_t lo, size_t hi, size_t, ptrdiff_t xRow) {
+    const float* src = col + d - s0;
+    float* dst = gx + xRow;
+    if (sw == 1) {
+      for (size_t s = lo; s < hi; ++s) dst[s] += src[s];
+    } else {
+      for (size_t s = lo; s < hi; ++s) dst[s * sw] += src[s];
+    }
+  });
+}
+
+/** Output positions per im2col block (a multiple of every SIMD tile width). */
+constexpr size_t kCol2dBlock = 1024;
+
+/** True when the input planes are themselves the columns matrix (1x1 kernel, stride 1, no padding). */
+static inline bool im2col2dIsIdentity(const nt::Conv2dArgs& p) {
+  return p.kH == 1 && p.kW == 1 && p.strideH == 1 && p.strideW == 1 && p.padH == 0 && p.padW == 0;
+}
+
+/** A GEMM entry point: gemm (one thread) or gemmThreaded (the pool), see gemm.h. */
+typedef bool (*GemmFn)(size_t, size_t, size_t, float, MatRef, MatRef, float, float*, size_t);
+
+}  // namespace NT_ISA_NS
