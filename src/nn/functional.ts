@@ -25,6 +25,8 @@ export { convTranspose2d, type ConvTranspose2dOptions } from '../ops/conv-transp
 export { maxPool2d, type MaxPool2dOptions } from '../ops/max-pool2d.js';
 export { avgPool2d, type AvgPool2dOptions } from '../ops/avg-pool2d.js';
 export { adaptiveAvgPool2d } from '../ops/adaptive-avg-pool2d.js';
+export { interpolate, type InterpolateOptions, type InterpolateMode } from '../ops/interpolate.js';
+export { dropout2d } from '../ops/dropout2d.js';
 export { crossEntropy, type CrossEntropyOptions } from '../ops/cross-entropy.js';
 export { nllLoss, type NllLossOptions } from '../ops/nll-loss.js';
 export { mseLoss, type PointwiseLossOptions } from '../ops/mse-loss.js';

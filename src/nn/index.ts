@@ -25,6 +25,8 @@ export { BatchNorm2d } from './batchnorm.js';
 export {
   MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dLayerOptions, type AvgPool2dLayerOptions,
 } from './pooling2d.js';
+export { Upsample, type UpsampleOptions } from './upsample.js';
+export { Dropout2d } from './dropout.js';
 export { Flatten } from './flatten.js';
 export {
   Loss, WeightedLoss, CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, type CrossEntropyLossOptions,

@@ -30,6 +30,8 @@ const KINDS: Record<string, Ctor> = {
   AvgPool2d: nn.AvgPool2d,
   AdaptiveAvgPool2d: nn.AdaptiveAvgPool2d,
   BatchNorm2d: nn.BatchNorm2d,
+  Upsample: nn.Upsample,
+  Dropout2d: nn.Dropout2d,
 };
 
 /** The CNN of gen_nn2d.py, built the same way. */
