@@ -8,8 +8,8 @@ import { intArg } from './args.js';
 import { pairArg } from './pair.js';
 import { record } from '../autograd/record.js';
 import { reshape } from './reshape.js';
-import { gradBuffer, releaseGrad } from '../util/grad-pool.js';
-import { reluMask } from './relu.js';
+import { convGrads } from './conv-grads.js';
+import { gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import { convOutLength, type Conv2dParams } from '../backend/backend.js';
 import { uninitF32 } from '../util/alloc.js';
@@ -126,27 +126,10 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
   const be = getBackend();
   const y = uninitF32(n * cOut * outH * outW);
   be.conv2dForward(input.data as Float32Array, weight.data as Float32Array, bias ? (bias.data as Float32Array) : null, y, p);
-  return record(new Tensor(y, [n, cOut, outH, outW]), relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned) => {
-    // With relu, g is first masked by the output (in place when it is ours), as ReluBackward0 would.
-    const gd = relu ? reluMask(y, g.data as Float32Array, owned) : (g.data as Float32Array);
-    let gx: Tensor | null = null;
-    if (input.requiresGrad) {
-      const buf = gradBuffer(input.numel());
-      be.conv2dBackwardInput(gd, weight.data as Float32Array, buf, p);
-      gx = new Tensor(buf, input.shape);
-    }
-    let gw: Tensor | null = null;
-    let gb: Tensor | null = null;
-    if (weight.requiresGrad || (bias && bias.requiresGrad)) {
-      const wbuf = gradBuffer(weight.numel());
-      const bbuf = bias && bias.requiresGrad ? gradBuffer(cOut) : null;
-      be.conv2dBackwardWeight(input.data as Float32Array, gd, wbuf, bbuf, p);
-      gw = weight.requiresGrad ? new Tensor(wbuf, weight.shape) : null;
-      gb = bbuf ? new Tensor(bbuf, [cOut]) : null;
-    }
-    if (gd !== g.data) releaseGrad(gd); // the masked copy is ours and dead now
-    return [gx, gw, gb];
-  });
+  return record(new Tensor(y, [n, cOut, outH, outW]), relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned) => convGrads(g, owned, y, relu, input, weight, bias, {
+    input: (gy, w, gx) => be.conv2dBackwardInput(gy, w, gx, p),
+    weight: (x, gy, gw, gb) => be.conv2dBackwardWeight(x, gy, gw, gb, p),
+  }));
 }
 
 /** (N, C, H, W) -> (N, C, H + [0], W + [1]) with zeros at the bottom and right; the gradient is the top-left part. */
