@@ -38,9 +38,14 @@ static inline void forEachRowRun(const nt::Conv2dArgs& p, size_t t0, size_t tb, 
   }
 }
 
-/** Visits every (row of col, output-row run) of a block: f(input row or nullptr if padding, dst offset, ...). */
+/**
+ * Visits every (row of col, output-row run) of the positions [t0, t0 + tb) of one image, whose columns sit at
+ * col[row * ld + off + (t - t0)]: f(col offset of the run's first position s0, s0, lo, hi, s1, x offset of
+ * column 0 of the input row) where [lo, hi) are the run's columns inside the image (xRow unused if lo == hi).
+ */
 template <class F>
-static inline void forEachTapRun(const nt::Conv2dArgs& p, size_t cinG, size_t t0, size_t tb, const F& f) {
+static inline void forEachTapRun(const nt::Conv2dArgs& p, size_t cinG, size_t t0, size_t tb, size_t ld, size_t off,
+                                 const F& f) {
   for (size_t c = 0; c < cinG; ++c)
     for (size_t i = 0; i < p.kH; ++i)
       for (size_t j = 0; j < p.kW; ++j) {
@@ -53,16 +58,19 @@ static inline void forEachTapRun(const nt::Conv2dArgs& p, size_t cinG, size_t t0
           if (inside) validRange(offW, p.strideW, p.inW, s0, s1, &lo, &hi);
           // x offset of output column s: plane c, row h, column s * strideW + offW
           const ptrdiff_t xRow = inside ? static_cast<ptrdiff_t>((c * p.inH + static_cast<size_t>(h)) * p.inW) + offW : 0;
-          f(row * tb + d0, s0, lo, hi, s1, xRow);
+          f(row * ld + off + d0, s0, lo, hi, s1, xRow);
         });
       }
 }
 
-/** Columns t0 .. t0 + tb of col, stored (K, tb), from the cinG input planes x (each inH x inW). */
+/**
+ * Positions t0 .. t0 + tb of one image (its cinG input planes x, each inH x inW) into columns off .. off + tb
+ * of col (K rows of ld floats).
+ */
 static inline void im2col2d(const float* __restrict x, size_t cinG, const nt::Conv2dArgs& p, size_t t0, size_t tb,
-                            float* __restrict col) {
+                            float* __restrict col, size_t ld, size_t off) {
   const size_t sw = p.strideW;
-  forEachTapRun(p, cinG, t0, tb, [&](size_t d, size_t s0, size_t lo, size_t hi, size_t s1, ptrdiff_t xRow) {
+  forEachTapRun(p, cinG, t0, tb, ld, off, [&](size_t d, size_t s0, size_t lo, size_t hi, size_t s1, ptrdiff_t xRow) {
     float* dst = col + d - s0;  // dst[s] for s in [s0, s1)
     for (size_t s = s0; s < lo; ++s) dst[s] = 0.0f;
     const float* src = x + xRow;  // src[s * sw] for s in [lo, hi)
@@ -75,11 +83,11 @@ static inline void im2col2d(const float* __restrict x, size_t cinG, const nt::Co
   });
 }
 
-/** The adjoint of im2col2d: the cinG gx planes (already initialised) += the scatter of col (K, tb). */
+/** The adjoint of im2col2d: the cinG gx planes of one image (already initialised) += the scatter of col. */
 static inline void col2imAdd2d(const float* __restrict col, size_t cinG, const nt::Conv2dArgs& p, size_t t0, size_t tb,
-                               float* __restrict gx) {
+                               float* __restrict gx, size_t ld, size_t off) {
   const size_t sw = p.strideW;
-  forEachTapRun(p, cinG, t0, tb, [&](size_t d, size_t s0, size_t lo, size_t hi, size_t, ptrdiff_t xRow) {
+  forEachTapRun(p, cinG, t0, tb, ld, off, [&](size_t d, size_t s0, size_t lo, size_t hi, size_t, ptrdiff_t xRow) {
     const float* src = col + d - s0;
     float* dst = gx + xRow;
     if (sw == 1) {
@@ -90,13 +98,45 @@ static inline void col2imAdd2d(const float* __restrict col, size_t cinG, const n
   });
 }
 
-/** Output positions per im2col block (a multiple of every SIMD tile width). */
-constexpr size_t kCol2dBlock = 1024;
+/**
+ * The column blocks of one group's GEMMs. Small images are batched: a block holds nb whole images (their P
+ * positions side by side, so one GEMM of nb * P columns replaces nb narrow ones whose packing and edge tiles
+ * dominate, e.g. 8x8 outputs); a large image is cut into blocks of at most `cols` positions. The block
+ * width keeps col (K x cols floats) near kColFloats, within L2. Depends on the shapes only, never on threads.
+ */
+constexpr size_t kColFloats = 128 * 1024;
 
-/** True when the input planes are themselves the columns matrix (1x1 kernel, stride 1, no padding). */
-static inline bool im2col2dIsIdentity(const nt::Conv2dArgs& p) {
-  return p.kH == 1 && p.kW == 1 && p.strideH == 1 && p.strideW == 1 && p.padH == 0 && p.padW == 0;
-}
+struct ColBlocks {
+  size_t P;       // positions per image
+  size_t nb;      // images per block (1: an image is cut into posBlocks blocks)
+  size_t posCols; // positions per block when nb == 1
+  size_t perImage, count;  // blocks per image (nb == 1), blocks per group
+
+  ColBlocks(const nt::Conv2dArgs& p, size_t K) {
+    P = p.outH * p.outW;
+    const size_t cols = K == 0 ? P : (kColFloats / K > 64 ? kColFloats / K : 64);
+    nb = P == 0 || P >= cols ? 1 : cols / P;
+    posCols = nb == 1 ? roundUp(cols, 16) : P;
+    perImage = nb == 1 ? (P + posCols - 1) / posCols : 1;
+    count = nb == 1 ? p.n * perImage : (p.n + nb - 1) / nb;
+  }
+  /** The widest block, in columns. */
+  size_t maxCols() const { return nb == 1 ? minz(P, posCols) : nb * P; }
+  /** Block i: images [b0, b1) and, when nb == 1, positions [t0, t0 + len) of image b0 (else all P of each). */
+  void at(size_t i, size_t n, size_t* b0, size_t* b1, size_t* t0, size_t* len) const {
+    if (nb == 1) {
+      *b0 = i / perImage;
+      *b1 = *b0 + 1;
+      *t0 = (i % perImage) * posCols;
+      *len = minz(posCols, P - *t0);
+    } else {
+      *b0 = i * nb;
+      *b1 = minz(n, *b0 + nb);
+      *t0 = 0;
+      *len = P;
+    }
+  }
+};
 
 /** A GEMM entry point: gemm (one thread) or gemmThreaded (the pool), see gemm.h. */
 typedef bool (*GemmFn)(size_t, size_t, size_t, float, MatRef, MatRef, float, float*, size_t);
