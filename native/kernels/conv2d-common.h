@@ -28,38 +28,42 @@ static inline void validRange(ptrdiff_t off, size_t stride, size_t len, size_t u
   *hi = b < *lo ? *lo : b;
 }
 
-/** The (output row, first column, end column, block offset) runs of the positions [t0, t0 + tb). */
-template <class F>
-static inline void forEachRowRun(const nt::Conv2dArgs& p, size_t t0, size_t tb, const F& f) {
-  for (size_t t = t0, end = t0 + tb; t < end;) {
-    const size_t r = t / p.outW, s0 = t - r * p.outW, s1 = minz(p.outW, s0 + (end - t));
-    f(r, s0, s1, t - t0);
-    t += s1 - s0;
-  }
-}
-
 /**
  * Visits every (row of col, output-row run) of the positions [t0, t0 + tb) of one image, whose columns sit at
  * col[row * ld + off + (t - t0)]: f(col offset of the run's first position s0, s0, lo, hi, s1, x offset of
  * column 0 of the input row) where [lo, hi) are the run's columns inside the image (xRow unused if lo == hi).
+ * Runs are an output row each (often a few floats), so the per-run work is a few compares: the valid column
+ * range of a tap is computed once per tap, and the runs are walked without divisions.
  */
 template <class F>
 static inline void forEachTapRun(const nt::Conv2dArgs& p, size_t cinG, size_t t0, size_t tb, size_t ld, size_t off,
                                  const F& f) {
+  const size_t rFirst = t0 / p.outW, sFirst = t0 - rFirst * p.outW;
   for (size_t c = 0; c < cinG; ++c)
     for (size_t i = 0; i < p.kH; ++i)
       for (size_t j = 0; j < p.kW; ++j) {
         const size_t row = (c * p.kH + i) * p.kW + j;
         const ptrdiff_t offW = static_cast<ptrdiff_t>(j * p.dilationW) - static_cast<ptrdiff_t>(p.padW);
-        forEachRowRun(p, t0, tb, [&](size_t r, size_t s0, size_t s1, size_t d0) {
-          const ptrdiff_t h = static_cast<ptrdiff_t>(r * p.strideH + i * p.dilationH) - static_cast<ptrdiff_t>(p.padH);
+        size_t loAll, hiAll;  // output columns whose input column is inside the image
+        validRange(offW, p.strideW, p.inW, 0, p.outW, &loAll, &hiAll);
+        const ptrdiff_t hOff = static_cast<ptrdiff_t>(i * p.dilationH) - static_cast<ptrdiff_t>(p.padH);
+        size_t r = rFirst, s0 = sFirst, d0 = 0;
+        while (d0 < tb) {
+          const size_t s1 = minz(p.outW, s0 + (tb - d0));
+          const ptrdiff_t h = static_cast<ptrdiff_t>(r * p.strideH) + hOff;
           const bool inside = h >= 0 && h < static_cast<ptrdiff_t>(p.inH);
           size_t lo = s1, hi = s1;
-          if (inside) validRange(offW, p.strideW, p.inW, s0, s1, &lo, &hi);
+          if (inside) {
+            lo = loAll < s0 ? s0 : loAll > s1 ? s1 : loAll;
+            hi = hiAll > s1 ? s1 : hiAll < lo ? lo : hiAll;
+          }
           // x offset of output column s: plane c, row h, column s * strideW + offW
           const ptrdiff_t xRow = inside ? static_cast<ptrdiff_t>((c * p.inH + static_cast<size_t>(h)) * p.inW) + offW : 0;
           f(row * ld + off + d0, s0, lo, hi, s1, xRow);
-        });
+          d0 += s1 - s0;
+          ++r;
+          s0 = 0;
+        }
       }
 }
 
@@ -74,8 +78,10 @@ static inline void im2col2d(const float* __restrict x, size_t cinG, const nt::Co
     float* dst = col + d - s0;  // dst[s] for s in [s0, s1)
     for (size_t s = s0; s < lo; ++s) dst[s] = 0.0f;
     const float* src = x + xRow;  // src[s * sw] for s in [lo, hi)
-    if (sw == 1) {
-      if (hi > lo) std::memcpy(dst + lo, src + lo, (hi - lo) * sizeof(float));
+    if (sw == 1) {  // runs are short (an output row): vector copies, no memcpy call
+      size_t s = lo;
+      for (; s + kVecLen <= hi; s += kVecLen) storeu(dst + s, loadu(src + s));
+      for (; s < hi; ++s) dst[s] = src[s];
     } else {
       for (size_t s = lo; s < hi; ++s) dst[s] = src[s * sw];
     }
