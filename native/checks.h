@@ -13,26 +13,51 @@ namespace nt {
 
 inline void checkMatmul(const Args&, const MatmulArgs&) {}
 
-/** groups divides cIn and cOut; lOut = floor((l + 2 * padding - dilation * (k - 1) - 1) / stride) + 1. */
-inline void checkConv1d(const Args& args, const Conv1dArgs& c) {
-  if (c.cIn % c.groups != 0)
-    args.rangeError("expected params.groups = " + str(c.groups) + " to divide params.cIn = " + str(c.cIn));
-  if (c.cOut % c.groups != 0)
-    args.rangeError("expected params.groups = " + str(c.groups) + " to divide params.cOut = " + str(c.cOut));
+/** groups divides cIn and cOut. */
+inline void checkGroups(const Args& args, size_t cIn, size_t cOut, size_t groups) {
+  if (cIn % groups != 0)
+    args.rangeError("expected params.groups = " + str(groups) + " to divide params.cIn = " + str(cIn));
+  if (cOut % groups != 0)
+    args.rangeError("expected params.groups = " + str(groups) + " to divide params.cOut = " + str(cOut));
+}
+
+/**
+ * One convolved dimension: out = floor((l + 2 * padding - dilation * (k - 1) - 1) / stride) + 1. The
+ * field names (e.g. "l", "k", ..., "lOut") go into the messages.
+ */
+inline void checkConvLength(const Args& args, size_t l, size_t k, size_t stride, size_t padding, size_t dilation,
+                            size_t out, const char* const names[6]) {
+  const std::string L = names[0], K = names[1], S = names[2], P = names[3], D = names[4], O = names[5];
   // In int64 without overflow: l, padding <= 2**53 so l + 2 * padding < 2**55; the span is checked.
-  const int64_t padded = static_cast<int64_t>(c.l) + 2 * static_cast<int64_t>(c.padding);
-  const uint64_t km1 = c.k - 1;
-  if (km1 != 0 && c.dilation > static_cast<uint64_t>(INT64_MAX / 4) / km1)
-    args.rangeError("params.dilation * (params.k - 1) is too large");
-  const int64_t span = static_cast<int64_t>(c.dilation * km1) + 1;  // the dilated kernel's length
-  const int64_t num = padded - span, s = static_cast<int64_t>(c.stride);
+  const int64_t padded = static_cast<int64_t>(l) + 2 * static_cast<int64_t>(padding);
+  const uint64_t km1 = k - 1;
+  if (km1 != 0 && dilation > static_cast<uint64_t>(INT64_MAX / 4) / km1)
+    args.rangeError("params." + D + " * (params." + K + " - 1) is too large");
+  const int64_t span = static_cast<int64_t>(dilation * km1) + 1;  // the dilated kernel's length
+  const int64_t num = padded - span, s = static_cast<int64_t>(stride);
   const int64_t expected = (num >= 0 ? num / s : -((-num + s - 1) / s)) + 1;
   if (expected < 0)
-    args.rangeError("the dilated kernel (dilation * (k - 1) + 1 = " + std::to_string(span) +
-                    ") is longer than the padded input (l + 2 * padding = " + std::to_string(padded) + ")");
-  if (c.lOut != static_cast<uint64_t>(expected))
-    args.rangeError("expected params.lOut = floor((l + 2 * padding - dilation * (k - 1) - 1) / stride) + 1 = " +
-                    std::to_string(expected) + ", got " + str(c.lOut));
+    args.rangeError("the dilated kernel (" + D + " * (" + K + " - 1) + 1 = " + std::to_string(span) +
+                    ") is longer than the padded input (" + L + " + 2 * " + P + " = " + std::to_string(padded) + ")");
+  if (out != static_cast<uint64_t>(expected))
+    args.rangeError("expected params." + O + " = floor((" + L + " + 2 * " + P + " - " + D + " * (" + K + " - 1) - 1) / " +
+                    S + ") + 1 = " + std::to_string(expected) + ", got " + str(out));
+}
+
+/** groups divides cIn and cOut; lOut = floor((l + 2 * padding - dilation * (k - 1) - 1) / stride) + 1. */
+inline void checkConv1d(const Args& args, const Conv1dArgs& c) {
+  checkGroups(args, c.cIn, c.cOut, c.groups);
+  static const char* const names[6] = {"l", "k", "stride", "padding", "dilation", "lOut"};
+  checkConvLength(args, c.l, c.k, c.stride, c.padding, c.dilation, c.lOut, names);
+}
+
+/** checkConv1d for each of the two spatial dimensions. */
+inline void checkConv2d(const Args& args, const Conv2dArgs& c) {
+  checkGroups(args, c.cIn, c.cOut, c.groups);
+  static const char* const rows[6] = {"inH", "kH", "strideH", "padH", "dilationH", "outH"};
+  static const char* const cols[6] = {"inW", "kW", "strideW", "padW", "dilationW", "outW"};
+  checkConvLength(args, c.inH, c.kH, c.strideH, c.padH, c.dilationH, c.outH, rows);
+  checkConvLength(args, c.inW, c.kW, c.strideW, c.padW, c.dilationW, c.outW, cols);
 }
 
 /** PyTorch's SGD rule: nesterov needs momentum > 0 and dampening = 0 (the >= 0 rules are field kinds). */

@@ -134,6 +134,119 @@ inline void conv1dBackwardWeight(const Napi::CallbackInfo& info, const nt::Kerne
   nt::checkAlloc(kernels.conv1dBackwardWeight(x.data, gy.data, gw.data, gb.data, p));
 }
 
+// conv2dForward(x, w, bias | null, y, params): y (n, cOut, outH, outW) = conv2d(x, w) + bias, then relu if p.relu
+inline void conv2dForward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "conv2dForward");
+  args.expectCount(5);
+  args.f32Type(0, "x", false);
+  args.f32Type(1, "w", false);
+  const bool has_bias = args.f32Type(2, "bias", true);
+  args.f32Type(3, "y", false);
+  const Napi::Object po = args.params(4);
+  nt::Conv2dArgs p{};
+  p.n = args.size(po, "n");
+  p.cIn = args.size(po, "cIn");
+  p.cOut = args.size(po, "cOut");
+  p.inH = args.size(po, "inH");
+  p.inW = args.size(po, "inW");
+  p.kH = args.size(po, "kH", 1);
+  p.kW = args.size(po, "kW", 1);
+  p.strideH = args.size(po, "strideH", 1);
+  p.strideW = args.size(po, "strideW", 1);
+  p.padH = args.size(po, "padH");
+  p.padW = args.size(po, "padW");
+  p.dilationH = args.size(po, "dilationH", 1);
+  p.dilationW = args.size(po, "dilationW", 1);
+  p.groups = args.size(po, "groups", 1);
+  p.outH = args.size(po, "outH");
+  p.outW = args.size(po, "outW");
+  p.relu = args.flag(po, "relu");
+  checkConv2d(args, p);
+  const F32 x = args.f32(0, "x", args.product({p.n, p.cIn, p.inH, p.inW}, "n*cIn*inH*inW"), "n*cIn*inH*inW");
+  const F32 w = args.f32(1, "w", args.product({p.cOut, p.cIn / p.groups, p.kH, p.kW}, "cOut*(cIn/groups)*kH*kW"), "cOut*(cIn/groups)*kH*kW");
+  const F32 bias = has_bias ? args.f32(2, "bias", args.product({p.cOut}, "cOut"), "cOut") : F32{};
+  const F32 y = args.f32(3, "y", args.product({p.n, p.cOut, p.outH, p.outW}, "n*cOut*outH*outW"), "n*cOut*outH*outW");
+  args.noOverlap(region(y), "y", region(x), "x");
+  args.noOverlap(region(y), "y", region(w), "w");
+  args.noOverlap(region(y), "y", region(bias), "bias");
+  nt::checkAlloc(kernels.conv2dForward(x.data, w.data, bias.data, y.data, p));
+}
+
+// conv2dBackwardInput(gy, w, gx, params): gx (n, cIn, inH, inW) = d loss / d x
+inline void conv2dBackwardInput(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "conv2dBackwardInput");
+  args.expectCount(4);
+  args.f32Type(0, "gy", false);
+  args.f32Type(1, "w", false);
+  args.f32Type(2, "gx", false);
+  const Napi::Object po = args.params(3);
+  nt::Conv2dArgs p{};
+  p.n = args.size(po, "n");
+  p.cIn = args.size(po, "cIn");
+  p.cOut = args.size(po, "cOut");
+  p.inH = args.size(po, "inH");
+  p.inW = args.size(po, "inW");
+  p.kH = args.size(po, "kH", 1);
+  p.kW = args.size(po, "kW", 1);
+  p.strideH = args.size(po, "strideH", 1);
+  p.strideW = args.size(po, "strideW", 1);
+  p.padH = args.size(po, "padH");
+  p.padW = args.size(po, "padW");
+  p.dilationH = args.size(po, "dilationH", 1);
+  p.dilationW = args.size(po, "dilationW", 1);
+  p.groups = args.size(po, "groups", 1);
+  p.outH = args.size(po, "outH");
+  p.outW = args.size(po, "outW");
+  p.relu = args.flag(po, "relu");
+  checkConv2d(args, p);
+  const F32 gy = args.f32(0, "gy", args.product({p.n, p.cOut, p.outH, p.outW}, "n*cOut*outH*outW"), "n*cOut*outH*outW");
+  const F32 w = args.f32(1, "w", args.product({p.cOut, p.cIn / p.groups, p.kH, p.kW}, "cOut*(cIn/groups)*kH*kW"), "cOut*(cIn/groups)*kH*kW");
+  const F32 gx = args.f32(2, "gx", args.product({p.n, p.cIn, p.inH, p.inW}, "n*cIn*inH*inW"), "n*cIn*inH*inW");
+  args.noOverlap(region(gx), "gx", region(gy), "gy");
+  args.noOverlap(region(gx), "gx", region(w), "w");
+  nt::checkAlloc(kernels.conv2dBackwardInput(gy.data, w.data, gx.data, p));
+}
+
+// conv2dBackwardWeight(x, gy, gw, gb | null, params): gw (cOut, cIn/groups, kH, kW) = d loss / d w; gb (cOut) = sum of gy
+inline void conv2dBackwardWeight(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "conv2dBackwardWeight");
+  args.expectCount(5);
+  args.f32Type(0, "x", false);
+  args.f32Type(1, "gy", false);
+  args.f32Type(2, "gw", false);
+  const bool has_gb = args.f32Type(3, "gb", true);
+  const Napi::Object po = args.params(4);
+  nt::Conv2dArgs p{};
+  p.n = args.size(po, "n");
+  p.cIn = args.size(po, "cIn");
+  p.cOut = args.size(po, "cOut");
+  p.inH = args.size(po, "inH");
+  p.inW = args.size(po, "inW");
+  p.kH = args.size(po, "kH", 1);
+  p.kW = args.size(po, "kW", 1);
+  p.strideH = args.size(po, "strideH", 1);
+  p.strideW = args.size(po, "strideW", 1);
+  p.padH = args.size(po, "padH");
+  p.padW = args.size(po, "padW");
+  p.dilationH = args.size(po, "dilationH", 1);
+  p.dilationW = args.size(po, "dilationW", 1);
+  p.groups = args.size(po, "groups", 1);
+  p.outH = args.size(po, "outH");
+  p.outW = args.size(po, "outW");
+  p.relu = args.flag(po, "relu");
+  checkConv2d(args, p);
+  const F32 x = args.f32(0, "x", args.product({p.n, p.cIn, p.inH, p.inW}, "n*cIn*inH*inW"), "n*cIn*inH*inW");
+  const F32 gy = args.f32(1, "gy", args.product({p.n, p.cOut, p.outH, p.outW}, "n*cOut*outH*outW"), "n*cOut*outH*outW");
+  const F32 gw = args.f32(2, "gw", args.product({p.cOut, p.cIn / p.groups, p.kH, p.kW}, "cOut*(cIn/groups)*kH*kW"), "cOut*(cIn/groups)*kH*kW");
+  const F32 gb = has_gb ? args.f32(3, "gb", args.product({p.cOut}, "cOut"), "cOut") : F32{};
+  args.noOverlap(region(gw), "gw", region(x), "x");
+  args.noOverlap(region(gw), "gw", region(gy), "gy");
+  args.noOverlap(region(gw), "gw", region(gb), "gb");
+  args.noOverlap(region(gb), "gb", region(x), "x");
+  args.noOverlap(region(gb), "gb", region(gy), "gy");
+  nt::checkAlloc(kernels.conv2dBackwardWeight(x.data, gy.data, gw.data, gb.data, p));
+}
+
 // sgdStep(param, grad, buf | null, params): one in-place SGD update (PyTorch 1.13 semantics and rounding)
 inline void sgdStep(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
   Args args(info, "sgdStep");

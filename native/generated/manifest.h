@@ -32,6 +32,27 @@ struct Conv1dArgs {
   bool relu;
 };
 
+/** src/backend/backend.ts Conv2dParams. */
+struct Conv2dArgs {
+  size_t n;
+  size_t cIn;
+  size_t cOut;
+  size_t inH;
+  size_t inW;
+  size_t kH;
+  size_t kW;
+  size_t strideH;
+  size_t strideW;
+  size_t padH;
+  size_t padW;
+  size_t dilationH;
+  size_t dilationW;
+  size_t groups;
+  size_t outH;
+  size_t outW;
+  bool relu;
+};
+
 /** src/backend/backend.ts SgdParams; len = the length of the sized arrays. */
 struct SgdArgs {
   size_t len;
@@ -75,6 +96,9 @@ struct BatchNormArgs {
   X(conv1dForward, (const float* x, const float* w, const float* bias, float* y, const nt::Conv1dArgs& p)) \
   X(conv1dBackwardInput, (const float* gy, const float* w, float* gx, const nt::Conv1dArgs& p)) \
   X(conv1dBackwardWeight, (const float* x, const float* gy, float* gw, float* gb, const nt::Conv1dArgs& p)) \
+  X(conv2dForward, (const float* x, const float* w, const float* bias, float* y, const nt::Conv2dArgs& p)) \
+  X(conv2dBackwardInput, (const float* gy, const float* w, float* gx, const nt::Conv2dArgs& p)) \
+  X(conv2dBackwardWeight, (const float* x, const float* gy, float* gw, float* gb, const nt::Conv2dArgs& p)) \
   X(sgdStep, (float* param, const float* grad, float* buf, const nt::SgdArgs& p)) \
   X(add, (const float* a, const float* b, float* out, size_t len)) \
   X(reluForward, (const float* x, float* y, size_t len)) \
@@ -84,4 +108,4 @@ struct BatchNormArgs {
   X(batchNormForward, (const float* x, const float* weight, const float* bias, double* mean, double* invstd, float* y, const nt::BatchNormArgs& p)) \
   X(batchNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* invstd, float* gx, float* gw, float* gb, const nt::BatchNormArgs& p))
 
-#define NT_KERNEL_COUNT 12
+#define NT_KERNEL_COUNT 15

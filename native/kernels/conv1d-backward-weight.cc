@@ -11,6 +11,7 @@
 // while prefetching the next item's rows; the lanes are summed once per chunk (hsum).
 // Otherwise, per batch item, group and block of output positions gw_g += gy_g (coutG, tb) @ col^T
 // (tb, cinG * k) through gemm.h, and gb sums each gy row in float SIMD lanes, rows in double.
+#include "conv-bias-grad.h"
 #include "conv1d-common.h"
 #include "conv1d-direct.h"
 #include "gemm.h"
@@ -21,29 +22,6 @@ namespace NT_ISA_NS {
 namespace {
 
 constexpr size_t kChunks = 8;
-
-float rowSum(const float* __restrict x, size_t len) {
-  VecF acc[4] = {VecF{}, VecF{}, VecF{}, VecF{}};
-  size_t i = 0;
-  for (; i + 4 * kVecLen <= len; i += 4 * kVecLen)
-    for (size_t v = 0; v < 4; ++v) acc[v] += loadu(x + i + v * kVecLen);
-  VecF s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-  float total = 0.0f;
-  for (size_t v = 0; v < kVecLen; ++v) total += s[v];
-  for (; i < len; ++i) total += x[i];
-  return total;
-}
-
-void biasGrad(const float* gy, float* gb, const nt::Conv1dArgs& p) {
-  const double work = static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(p.lOut);
-  nt::parallelFor(p.cOut, work, [&](size_t o0, size_t o1) {
-    for (size_t o = o0; o < o1; ++o) {
-      double s = 0.0;
-      for (size_t b = 0; b < p.n; ++b) s += rowSum(gy + (b * p.cOut + o) * p.lOut, p.lOut);
-      gb[o] = static_cast<float>(s);
-    }
-  });
-}
 
 /**
  * The direct path (K <= kDirectMaxK). Chunk ch's sums go to part[ch] (accLen floats: per output
@@ -105,7 +83,7 @@ bool backwardWeightDirect(const float* x, const float* gy, float* gw, float* gb,
 }
 
 bool backwardWeightGemm(const float* x, const float* gy, float* gw, float* gb, const nt::Conv1dArgs& p) {
-  if (gb != nullptr) biasGrad(gy, gb, p);
+  if (gb != nullptr) biasGrad(gy, gb, p.n, p.cOut, p.lOut);
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.k, lOut = p.lOut;
   const size_t gwLen = p.cOut * K;
   const size_t chunks = minz(p.n, kChunks);
@@ -162,7 +140,7 @@ bool backwardWeightGemm(const float* x, const float* gy, float* gw, float* gb, c
 bool conv1dBackwardWeight(const float* x, const float* gy, float* gw, float* gb, const nt::Conv1dArgs& p) {
   const size_t K = p.cIn / p.groups * p.k, gwLen = p.cOut * K;
   if (p.n == 0 || p.lOut == 0 || gwLen == 0) {
-    if (gb != nullptr) biasGrad(gy, gb, p);
+    if (gb != nullptr) biasGrad(gy, gb, p.n, p.cOut, p.lOut);
     for (size_t i = 0; i < gwLen; ++i) gw[i] = 0.0f;
     return true;
   }

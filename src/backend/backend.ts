@@ -4,7 +4,7 @@
  * allocate tensors, never see autograd and never validate user input: `src/ops` did that. (The native
  * addon re-validates anyway so that no JS call can crash the process.)
  *
- * Layouts are contiguous row-major; conv1d uses NCL (batch, channels, length).
+ * Layouts are contiguous row-major; conv1d uses NCL (batch, channels, length), conv2d NCHW.
  */
 import type { KERNELS, KernelName, PARAMS, ParamsName } from './manifest.js';
 
@@ -41,6 +41,32 @@ export interface Conv1dParams {
    * conv1dForward only: y = relu(conv1d(x, w) + bias) (`v < 0 ? +0 : v`, as reluForward), applied while each
    * block of y is still in cache. The backward kernels ignore it.
    */
+  relu: boolean;
+}
+
+/**
+ * Sizes of one conv2d: input (n, cIn, inH, inW), weight (cOut, cIn / groups, kH, kW), output
+ * (n, cOut, outH, outW), outH = floor((inH + 2 * padH - dilationH * (kH - 1) - 1) / strideH) + 1 (outW
+ * likewise). Padding is zeros, padH rows above and below, padW columns left and right.
+ */
+export interface Conv2dParams {
+  n: number;
+  cIn: number;
+  cOut: number;
+  inH: number;
+  inW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  groups: number;
+  outH: number;
+  outW: number;
+  /** conv2dForward only: y = relu(conv2d(x, w) + bias) (`v < 0 ? +0 : v`, as reluForward). The backward kernels ignore it. */
   relu: boolean;
 }
 
@@ -114,6 +140,7 @@ type ArgsTs<T extends readonly unknown[]> = { -readonly [I in keyof T]: ArgTs<T[
 interface ParamsTs {
   Matmul: MatmulParams;
   Conv1d: Conv1dParams;
+  Conv2d: Conv2dParams;
   Sgd: SgdParams;
   Pool1d: Pool1dParams;
   BatchNorm: BatchNormParams;
@@ -136,6 +163,9 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  * - `conv1dBackwardInput(gy, w, gx, p)`: gx (n, cIn, l) = d loss / d x given gy (n, cOut, lOut).
  * - `conv1dBackwardWeight(x, gy, gw, gb | null, p)`: gw (cOut, cIn/groups, k) = d loss / d w; gb (cOut) = sum
  *   of gy over n and lOut if given.
+ * - `conv2dForward(x, w, bias | null, y, p)`, `conv2dBackwardInput(gy, w, gx, p)`,
+ *   `conv2dBackwardWeight(x, gy, gw, gb | null, p)`: the conv1d contracts over NCHW (see {@link Conv2dParams}):
+ *   x (n, cIn, inH, inW), w (cOut, cIn/groups, kH, kW), y and gy (n, cOut, outH, outW).
  * - `sgdStep(param, grad, buf | null, p)`: in-place SGD on one parameter (see {@link SgdParams}). `buf` is
  *   required when momentum != 0 and ignored otherwise; on `firstStep` its old contents are ignored. All
  *   arrays have the same length; grad may not alias param or buf.

@@ -60,6 +60,11 @@ export const PARAMS = {
     n: 'size', cIn: 'size', cOut: 'size', l: 'size', k: 'positive', stride: 'positive', padding: 'size',
     dilation: 'positive', groups: 'positive', lOut: 'size', relu: 'flag',
   },
+  Conv2d: {
+    n: 'size', cIn: 'size', cOut: 'size', inH: 'size', inW: 'size', kH: 'positive', kW: 'positive',
+    strideH: 'positive', strideW: 'positive', padH: 'size', padW: 'size', dilationH: 'positive', dilationW: 'positive',
+    groups: 'positive', outH: 'size', outW: 'size', relu: 'flag',
+  },
   Sgd: {
     lr: 'nonNegative', momentum: 'nonNegative', dampening: 'real', weightDecay: 'nonNegative', nesterov: 'flag',
     maximize: 'flag',
@@ -86,6 +91,9 @@ const CONV_X = 'n*cIn*l';
 const CONV_W = 'cOut*(cIn/groups)*k';
 const CONV_Y = 'n*cOut*lOut';
 const BN_X = 'n*c*inner';
+const CONV2D_X = 'n*cIn*inH*inW';
+const CONV2D_W = 'cOut*(cIn/groups)*kH*kW';
+const CONV2D_Y = 'n*cOut*outH*outW';
 
 export const KERNELS = {
   matmul: {
@@ -123,6 +131,35 @@ export const KERNELS = {
       { name: 'x', type: 'f32', role: 'in', len: CONV_X },
       { name: 'gy', type: 'f32', role: 'in', len: CONV_Y },
       { name: 'gw', type: 'f32', role: 'out', len: CONV_W },
+      { name: 'gb', type: 'f32', role: 'out', len: 'cOut', nullable: true },
+    ],
+  },
+  conv2dForward: {
+    doc: 'y (n, cOut, outH, outW) = conv2d(x, w) + bias, then relu if p.relu',
+    params: 'Conv2d',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: CONV2D_X },
+      { name: 'w', type: 'f32', role: 'in', len: CONV2D_W },
+      { name: 'bias', type: 'f32', role: 'in', len: 'cOut', nullable: true },
+      { name: 'y', type: 'f32', role: 'out', len: CONV2D_Y },
+    ],
+  },
+  conv2dBackwardInput: {
+    doc: 'gx (n, cIn, inH, inW) = d loss / d x',
+    params: 'Conv2d',
+    args: [
+      { name: 'gy', type: 'f32', role: 'in', len: CONV2D_Y },
+      { name: 'w', type: 'f32', role: 'in', len: CONV2D_W },
+      { name: 'gx', type: 'f32', role: 'out', len: CONV2D_X },
+    ],
+  },
+  conv2dBackwardWeight: {
+    doc: 'gw (cOut, cIn/groups, kH, kW) = d loss / d w; gb (cOut) = sum of gy',
+    params: 'Conv2d',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: CONV2D_X },
+      { name: 'gy', type: 'f32', role: 'in', len: CONV2D_Y },
+      { name: 'gw', type: 'f32', role: 'out', len: CONV2D_W },
       { name: 'gb', type: 'f32', role: 'out', len: 'cOut', nullable: true },
     ],
   },

@@ -1,4 +1,4 @@
-/** BatchNorm1d layer (torch.nn.BatchNorm1d). */
+/** Batch normalisation layers (torch.nn.BatchNorm1d, BatchNorm2d): one base class, the input rank apart. */
 import { Tensor, shapeStr } from '../tensor.js';
 import { ones, zeros } from '../creation.js';
 import { batchNorm, batchNormRelu } from '../ops/batch-norm.js';
@@ -19,15 +19,10 @@ export interface BatchNorm1dOptions {
 }
 
 /**
- * Batch normalisation over the channel dim of (N, C) or (N, C, L) input. In training mode it normalises
- * with the batch statistics (biased variance) and updates the running statistics (unbiased variance);
- * in eval mode it uses the running statistics. State dict keys: weight, bias, running_mean,
- * running_var, num_batches_tracked (int64, 0-d).
- *
- * Shape: input (N, C) or (N, C, L) -> same shape.
- * @example new nn.BatchNorm1d(32)
+ * What BatchNorm1d and BatchNorm2d share (PyTorch's _BatchNorm): the parameters, buffers, running-statistics
+ * update and repr. Subclasses name themselves and check the input's rank.
  */
-export class BatchNorm1d extends Module {
+abstract class BatchNormNd extends Module {
   readonly numFeatures: number;
   eps: number;
   momentum: number | null;
@@ -36,10 +31,17 @@ export class BatchNorm1d extends Module {
   declare weight: Parameter | null;
   declare bias: Parameter | null;
 
+  /** The layer's name in messages. */
+  protected abstract readonly layer: string;
+  /** Throws PyTorch's error unless x has the rank this layer takes. */
+  protected abstract checkInputDim(x: Tensor): void;
+  /** The input shapes this layer takes, for messages. */
+  protected abstract shapeText(c: number): string;
+
   constructor(numFeatures: number, opts: BatchNorm1dOptions = {}) {
     super();
     if (typeof numFeatures !== 'number' || !Number.isInteger(numFeatures) || numFeatures < 0) {
-      throw new RangeError(`BatchNorm1d: expected numFeatures to be a non-negative integer, got ${String(numFeatures)}`);
+      throw new RangeError(`${new.target.name}: expected numFeatures to be a non-negative integer, got ${String(numFeatures)}`);
     }
     this.numFeatures = numFeatures;
     this.eps = opts.eps ?? 1e-5;
@@ -86,16 +88,16 @@ export class BatchNorm1d extends Module {
     return this.normalize(x, false);
   }
 
-  /** @internal relu(forward(x)) as one fused op (nn.Sequential runs BatchNorm1d + ReLU this way, ./fusion.ts). */
+  /** @internal relu(forward(x)) as one fused op (nn.Sequential runs BatchNorm1d / BatchNorm2d + ReLU this way, ./fusion.ts). */
   forwardRelu(x: Tensor): Tensor {
     return this.normalize(x, true);
   }
 
   private normalize(x: Tensor, relu: boolean): Tensor {
-    tensorArg('BatchNorm1d', 'input', x);
-    if (x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`BatchNorm1d: expected 2D or 3D input (got ${x.ndim}D input of shape ${shapeStr(x.shape)})`);
+    tensorArg(this.layer, 'input', x);
+    this.checkInputDim(x);
     const c = this.numFeatures;
-    if (x.shape[1] !== c) throw new RangeError(`BatchNorm1d: expected input of shape (N, C=${c}) or (N, C=${c}, L), got ${shapeStr(x.shape)}`);
+    if (x.shape[1] !== c) throw new RangeError(`${this.layer}: expected input of shape ${this.shapeText(c)}, got ${shapeStr(x.shape)}`);
     const nbt = this.numBatchesTracked;
     const counting = this.training && this.trackRunningStats && nbt !== null;
     let factor = this.momentum ?? 0;
@@ -113,5 +115,45 @@ export class BatchNorm1d extends Module {
 
   override extraRepr(): string {
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? 'None' : pyFloat(this.momentum)}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/**
+ * Batch normalisation over the channel dim of (N, C) or (N, C, L) input. In training mode it normalises
+ * with the batch statistics (biased variance) and updates the running statistics (unbiased variance);
+ * in eval mode it uses the running statistics. State dict keys: weight, bias, running_mean,
+ * running_var, num_batches_tracked (int64, 0-d).
+ *
+ * Shape: input (N, C) or (N, C, L) -> same shape.
+ * @example new nn.BatchNorm1d(32)
+ */
+export class BatchNorm1d extends BatchNormNd {
+  protected readonly layer = 'BatchNorm1d';
+
+  protected checkInputDim(x: Tensor): void {
+    if (x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`BatchNorm1d: expected 2D or 3D input (got ${x.ndim}D input of shape ${shapeStr(x.shape)})`);
+  }
+
+  protected shapeText(c: number): string {
+    return `(N, C=${c}) or (N, C=${c}, L)`;
+  }
+}
+
+/**
+ * Batch normalisation over the channel dim of (N, C, H, W) images (the batch-norm kernel over
+ * N x C x (H * W)), otherwise as BatchNorm1d: same options, buffers and state dict keys.
+ *
+ * Shape: input (N, C, H, W) -> same shape.
+ * @example new nn.BatchNorm2d(16)
+ */
+export class BatchNorm2d extends BatchNormNd {
+  protected readonly layer = 'BatchNorm2d';
+
+  protected checkInputDim(x: Tensor): void {
+    if (x.ndim !== 4) throw new RangeError(`BatchNorm2d: expected 4D input (got ${x.ndim}D input of shape ${shapeStr(x.shape)})`);
+  }
+
+  protected shapeText(c: number): string {
+    return `(N, C=${c}, H, W)`;
   }
 }

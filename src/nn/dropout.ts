@@ -1,6 +1,7 @@
-/** Dropout layer (torch.nn.Dropout). */
+/** Dropout layers (torch.nn.Dropout, Dropout2d). */
 import type { Tensor } from '../tensor.js';
 import { dropout } from '../ops/dropout.js';
+import { dropout2d } from '../ops/dropout2d.js';
 import { defaultGenerator, type Generator } from '../util/generator.js';
 import { Module } from './module.js';
 import { pyFloat } from './repr.js';
@@ -20,7 +21,7 @@ export class Dropout extends Module {
   constructor(p = 0.5, opts: { generator?: Generator } = {}) {
     super();
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-      throw new RangeError(`Dropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
+      throw new RangeError(`${new.target.name}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
     }
     this.p = p;
     this.generator = opts.generator ?? defaultGenerator;
@@ -32,5 +33,18 @@ export class Dropout extends Module {
 
   override extraRepr(): string {
     return `p=${pyFloat(this.p)}, inplace=False`;
+  }
+}
+
+/**
+ * In training mode zeroes whole channels (H x W planes) with probability `p` and scales the rest by
+ * 1 / (1 - p) (see dropout2d); in eval mode returns its input.
+ *
+ * Shape: (N, C, H, W) or (C, H, W) -> same.
+ * @example new nn.Dropout2d(0.2)
+ */
+export class Dropout2d extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return dropout2d(x, this.p, this.training, this.generator);
   }
 }

@@ -18,6 +18,15 @@ export { adaptiveAvgPool1d } from '../ops/adaptive-avg-pool1d.js';
 export { adaptiveMaxPool1d, type AdaptiveMaxPool1dOptions } from '../ops/adaptive-max-pool1d.js';
 export { batchNorm, type BatchNormOptions } from '../ops/batch-norm.js';
 export { dropout } from '../ops/dropout.js';
+// Image ops (NCHW)
+export { conv2d, type Conv2dOptions } from '../ops/conv2d.js';
+export { convTranspose1d, type ConvTranspose1dOptions } from '../ops/conv-transpose1d.js';
+export { convTranspose2d, type ConvTranspose2dOptions } from '../ops/conv-transpose2d.js';
+export { maxPool2d, type MaxPool2dOptions } from '../ops/max-pool2d.js';
+export { avgPool2d, type AvgPool2dOptions } from '../ops/avg-pool2d.js';
+export { adaptiveAvgPool2d } from '../ops/adaptive-avg-pool2d.js';
+export { interpolate, type InterpolateOptions, type InterpolateMode } from '../ops/interpolate.js';
+export { dropout2d } from '../ops/dropout2d.js';
 export { crossEntropy, type CrossEntropyOptions } from '../ops/cross-entropy.js';
 export { nllLoss, type NllLossOptions } from '../ops/nll-loss.js';
 export { mseLoss, type PointwiseLossOptions } from '../ops/mse-loss.js';

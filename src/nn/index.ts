@@ -19,6 +19,14 @@ export {
   MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPool1dLayerOptions, type AvgPool1dLayerOptions,
 } from './pooling.js';
 export { Dropout } from './dropout.js';
+// Image layers (NCHW)
+export { Conv2d, ConvTranspose1d, ConvTranspose2d, type Conv2dLayerOptions, type ConvTransposeLayerOptions } from './conv2d.js';
+export { BatchNorm2d } from './batchnorm.js';
+export {
+  MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dLayerOptions, type AvgPool2dLayerOptions,
+} from './pooling2d.js';
+export { Upsample, type UpsampleOptions } from './upsample.js';
+export { Dropout2d } from './dropout.js';
 export { Flatten } from './flatten.js';
 export {
   Loss, WeightedLoss, CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, type CrossEntropyLossOptions,

@@ -7,8 +7,7 @@ import { Tensor, shapeStr } from '../tensor.js';
 import { intArg } from './args.js';
 import { record } from '../autograd/record.js';
 import { reshape } from './reshape.js';
-import { gradBuffer, releaseGrad } from '../util/grad-pool.js';
-import { reluMask } from './relu.js';
+import { convGrads } from './conv-grads.js';
 import { getBackend } from '../backend/select.js';
 import { convOutLength, type Conv1dParams } from '../backend/backend.js';
 import { uninitF32 } from '../util/alloc.js';
@@ -85,27 +84,10 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
   const y = uninitF32(n * cOut * lOut);
   be.conv1dForward(input.data as Float32Array, weight.data as Float32Array, bias ? (bias.data as Float32Array) : null, y, p);
   const out = new Tensor(y, [n, cOut, lOut]);
-  return record(out, relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned) => {
-    // With relu, g is first masked by the output (in place when it is ours), as ReluBackward0 would.
-    const gd = relu ? reluMask(y, g.data as Float32Array, owned) : (g.data as Float32Array);
-    let gx: Tensor | null = null;
-    if (input.requiresGrad) {
-      const buf = gradBuffer(input.numel());
-      be.conv1dBackwardInput(gd, weight.data as Float32Array, buf, p);
-      gx = new Tensor(buf, input.shape);
-    }
-    let gw: Tensor | null = null;
-    let gb: Tensor | null = null;
-    if (weight.requiresGrad || (bias && bias.requiresGrad)) {
-      const wbuf = gradBuffer(weight.numel());
-      const bbuf = bias && bias.requiresGrad ? gradBuffer(cOut) : null;
-      be.conv1dBackwardWeight(input.data as Float32Array, gd, wbuf, bbuf, p);
-      gw = weight.requiresGrad ? new Tensor(wbuf, weight.shape) : null;
-      gb = bbuf ? new Tensor(bbuf, [cOut]) : null;
-    }
-    if (gd !== g.data) releaseGrad(gd); // the masked copy is ours and dead now
-    return [gx, gw, gb];
-  });
+  return record(out, relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned) => convGrads(g, owned, y, relu, input, weight, bias, {
+    input: (gy, w, gx) => be.conv1dBackwardInput(gy, w, gx, p),
+    weight: (x, gy, gw, gb) => be.conv1dBackwardWeight(x, gy, gw, gb, p),
+  }));
 }
 
 /** (N, C, L) -> (N, C, L + r) with zeros on the right; gradient is the left part. */

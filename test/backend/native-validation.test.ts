@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
-  convOutLength, type BatchNormParams, type Conv1dParams, type MatmulParams, type Pool1dParams, type SgdParams,
+  convOutLength, type BatchNormParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
 } from '../../src/backend/backend.js';
 import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
 import { KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../src/backend/manifest.js';
@@ -227,6 +227,19 @@ const X_LEN = CONV.n * CONV.cIn * CONV.l;
 const W_LEN = CONV.cOut * (CONV.cIn / CONV.groups) * CONV.k;
 const Y_LEN = CONV.n * CONV.cOut * CONV.lOut;
 
+const CONV2D: Conv2dParams = (() => {
+  const p = {
+    n: 2, cIn: 4, cOut: 6, inH: 7, inW: 9, kH: 3, kW: 2, strideH: 2, strideW: 1, padH: 1, padW: 0, dilationH: 1,
+    dilationW: 2, groups: 2, outH: 0, outW: 0, relu: false,
+  };
+  p.outH = convOutLength(p.inH, p.kH, p.strideH, p.padH, p.dilationH);
+  p.outW = convOutLength(p.inW, p.kW, p.strideW, p.padW, p.dilationW);
+  return p;
+})();
+const X2_LEN = CONV2D.n * CONV2D.cIn * CONV2D.inH * CONV2D.inW;
+const W2_LEN = CONV2D.cOut * (CONV2D.cIn / CONV2D.groups) * CONV2D.kH * CONV2D.kW;
+const Y2_LEN = CONV2D.n * CONV2D.cOut * CONV2D.outH * CONV2D.outW;
+
 const SGD: SgdParams = {
   lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: false, maximize: false, firstStep: false,
 };
@@ -259,6 +272,30 @@ function convParamCalls(valid: () => unknown[]): BadCall[] {
     edit('huge dilation * (k - 1)', { dilation: 2 ** 52, k: 2 ** 20 }),
     edit('sizes whose product overflows', { n: 2 ** 40, cIn: 2 ** 40, cOut: 2 ** 40, groups: 1 }),
   ];
+}
+
+/** convParamCalls for the conv2d kernels: each spatial dimension's rules. */
+function conv2dParamCalls(valid: () => unknown[]): BadCall[] {
+  const edit = paramEdit<Conv2dParams>(valid);
+  return [
+    edit('groups does not divide cIn', { groups: 3 }),
+    edit('groups does not divide cOut', { cIn: 8, groups: 4 }),
+    edit('outH one too small', { outH: CONV2D.outH - 1 }),
+    edit('outW one too large', { outW: CONV2D.outW + 1 }),
+    edit('kH longer than the padded input', { kH: 20 }),
+    edit('dilated kW longer than the padded input', { dilationW: 9 }),
+    edit('huge dilationH * (kH - 1)', { dilationH: 2 ** 52, kH: 2 ** 20 }),
+    edit('sizes whose product overflows', { n: 2 ** 40, cIn: 2 ** 40, cOut: 2 ** 40, groups: 1 }),
+  ];
+}
+function forward2dArgs(): unknown[] {
+  return [randomArray(X2_LEN, 4), randomArray(W2_LEN, 5), randomArray(CONV2D.cOut, 6), randomArray(Y2_LEN, 7), { ...CONV2D }];
+}
+function backwardInput2dArgs(): unknown[] {
+  return [randomArray(Y2_LEN, 8), randomArray(W2_LEN, 9), randomArray(X2_LEN, 10), { ...CONV2D }];
+}
+function backwardWeight2dArgs(): unknown[] {
+  return [randomArray(X2_LEN, 11), randomArray(Y2_LEN, 12), randomArray(W2_LEN, 13), randomArray(CONV2D.cOut, 14), { ...CONV2D }];
 }
 
 function matmulArgs(): unknown[] {
@@ -553,6 +590,63 @@ const SPECS: KernelSpec[] = [
       kernels().conv1dBackwardWeight(x!, gy!, gw!, gb!, CONV);
       expectNear(gw!, wantW, CONV.n * CONV.lOut, 'conv1dBackwardWeight gw');
       expectNear(gb!, wantB, CONV.n * CONV.lOut, 'conv1dBackwardWeight gb');
+    },
+  },
+  {
+    name: 'conv2dForward',
+    valid: forward2dArgs,
+    extra: () => [
+      ...conv2dParamCalls(forward2dArgs),
+      ...aliasCalls(forward2dArgs, [3, 'y'], [0, 'x']),
+      ...aliasCalls(forward2dArgs, [3, 'y'], [1, 'w']),
+      ...aliasCalls(forward2dArgs, [3, 'y'], [2, 'bias']),
+    ],
+    call: (args) => kernels().conv2dForward(...(args as Parameters<NativeAddon['kernels']['conv2dForward']>)),
+    check: () => {
+      const [x, w, bias, y] = forward2dArgs() as Float32Array[];
+      const want = y!.slice();
+      refBackend.conv2dForward(x!, w!, bias!, want, CONV2D);
+      kernels().conv2dForward(x!, w!, bias!, y!, CONV2D);
+      expectNear(y!, want, W2_LEN, 'conv2dForward');
+    },
+  },
+  {
+    name: 'conv2dBackwardInput',
+    valid: backwardInput2dArgs,
+    extra: () => [
+      ...conv2dParamCalls(backwardInput2dArgs),
+      ...aliasCalls(backwardInput2dArgs, [2, 'gx'], [0, 'gy']),
+      ...aliasCalls(backwardInput2dArgs, [2, 'gx'], [1, 'w']),
+    ],
+    call: (args) => kernels().conv2dBackwardInput(...(args as Parameters<NativeAddon['kernels']['conv2dBackwardInput']>)),
+    check: () => {
+      const [gy, w, gx] = backwardInput2dArgs() as Float32Array[];
+      const want = gx!.slice();
+      refBackend.conv2dBackwardInput(gy!, w!, want, CONV2D);
+      kernels().conv2dBackwardInput(gy!, w!, gx!, CONV2D);
+      expectNear(gx!, want, CONV2D.cOut * CONV2D.kH * CONV2D.kW, 'conv2dBackwardInput');
+    },
+  },
+  {
+    name: 'conv2dBackwardWeight',
+    valid: backwardWeight2dArgs,
+    extra: () => [
+      ...conv2dParamCalls(backwardWeight2dArgs),
+      ...aliasCalls(backwardWeight2dArgs, [2, 'gw'], [0, 'x']),
+      ...aliasCalls(backwardWeight2dArgs, [2, 'gw'], [1, 'gy']),
+      ...aliasCalls(backwardWeight2dArgs, [2, 'gw'], [3, 'gb']),
+      ...aliasCalls(backwardWeight2dArgs, [3, 'gb'], [1, 'gy']),
+    ],
+    call: (args) => kernels().conv2dBackwardWeight(...(args as Parameters<NativeAddon['kernels']['conv2dBackwardWeight']>)),
+    check: () => {
+      const [x, gy, gw, gb] = backwardWeight2dArgs() as Float32Array[];
+      const wantW = gw!.slice();
+      const wantB = gb!.slice();
+      refBackend.conv2dBackwardWeight(x!, gy!, wantW, wantB, CONV2D);
+      kernels().conv2dBackwardWeight(x!, gy!, gw!, gb!, CONV2D);
+      const r = CONV2D.n * CONV2D.outH * CONV2D.outW;
+      expectNear(gw!, wantW, r, 'conv2dBackwardWeight gw');
+      expectNear(gb!, wantB, r, 'conv2dBackwardWeight gb');
     },
   },
   {

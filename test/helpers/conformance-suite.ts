@@ -11,7 +11,7 @@ import { randomArray } from '../helpers/random.js';
 import { refBackend } from '../../src/backend/ref/index.js';
 import type { Backend } from '../../src/backend/backend.js';
 import {
-  convOutLength, type BatchNormParams, type Conv1dParams, type MatmulParams, type Pool1dParams, type SgdParams,
+  convOutLength, type BatchNormParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
 } from '../../src/backend/backend.js';
 import { poolOutLength } from '../../src/ops/pool1d.js';
 
@@ -49,6 +49,41 @@ const CONV_CASES: Conv1dParams[] = [
   convCase(2, 3, 5, 1, 1), // length 1
   convCase(1, 9, 9, 31, 2, 1, 0, 3, 3),
   convCase(2, 7, 8, 65, 3, 1, 1),
+];
+
+/** A conv2d case: square or (h, w) pairs for the image, kernel, stride, padding and dilation. */
+function conv2dCase(
+  n: number, cIn: number, cOut: number, [inH, inW]: [number, number], [kH, kW]: [number, number],
+  [strideH, strideW]: [number, number] = [1, 1], [padH, padW]: [number, number] = [0, 0],
+  [dilationH, dilationW]: [number, number] = [1, 1], groups = 1,
+): Conv2dParams {
+  return {
+    n, cIn, cOut, inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, groups,
+    outH: convOutLength(inH, kH, strideH, padH, dilationH), outW: convOutLength(inW, kW, strideW, padW, dilationW), relu: false,
+  };
+}
+
+const CONV2D_CASES: Conv2dParams[] = [
+  conv2dCase(1, 1, 1, [1, 1], [1, 1]),
+  conv2dCase(0, 2, 3, [5, 5], [3, 3], [1, 1], [1, 1]), // empty batch
+  conv2dCase(2, 3, 4, [6, 7], [3, 3]),
+  conv2dCase(2, 3, 16, [9, 9], [3, 3], [1, 1], [1, 1]), // 3 -> 16 3x3 'same'
+  conv2dCase(3, 16, 24, [8, 8], [3, 3], [1, 1], [1, 1]), // past every GEMM tile (6 x 16, 8 x 48)
+  conv2dCase(2, 5, 7, [17, 15], [3, 5], [2, 1], [1, 2]), // odd sizes, non-square kernel and stride
+  conv2dCase(2, 4, 6, [9, 10], [3, 3], [1, 2], [2, 1], [2, 2]), // dilation
+  conv2dCase(2, 6, 4, [11, 9], [4, 2], [3, 2], [2, 1], [1, 1], 2), // groups, even kernel
+  conv2dCase(1, 4, 4, [8, 8], [3, 3], [1, 1], [1, 1], [1, 1], 4), // depthwise
+  conv2dCase(2, 3, 5, [3, 3], [5, 5], [1, 1], [2, 2]), // kernel larger than the image, padded
+  conv2dCase(1, 2, 3, [9, 9], [3, 3], [1, 1], [7, 6]), // padding larger than the kernel
+  conv2dCase(1, 2, 2, [7, 8], [1, 1], [4, 3]), // stride larger than the kernel
+  conv2dCase(2, 8, 9, [5, 6], [1, 1]), // 1x1: the input planes are the columns
+  conv2dCase(2, 3, 5, [1, 1], [1, 1], [1, 1], [1, 1]), // 1x1 padded image
+  conv2dCase(1, 9, 9, [13, 31], [2, 2], [1, 1], [0, 0], [3, 3], 3),
+  conv2dCase(1, 2, 3, [40, 40], [3, 3], [1, 1], [1, 1]), // several small images' worth of columns in one block
+  conv2dCase(3, 32, 5, [24, 23], [3, 3], [1, 1], [1, 1]), // an image wider than one native column block (cut in two)
+  conv2dCase(5, 64, 8, [2, 3], [3, 3], [1, 1], [1, 1]), // 6 positions per image: blocks of many images, a short last one
+  conv2dCase(9, 8, 12, [6, 5], [3, 3], [1, 1], [1, 1], [1, 1], 2), // more batch items than weight-gradient chunks (8)
+  conv2dCase(2, 2, 3, [4, 4], [3, 3], [1, 1], [0, 0], [2, 2]), // dilated kernel exactly the image: 0 x 0 output
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
@@ -223,6 +258,58 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
           const r = p.n * p.lOut;
           expectClose(gotW, wantW, tol(r).rtol, tol(r).atol, 'grad weight');
           if (withBias) expectClose(gotB, wantB, tol(r).rtol, tol(r).atol, 'grad bias');
+          else expect(Number.isNaN(gotB[0] ?? Number.NaN)).toBe(true); // untouched when null
+        }
+      });
+    }
+  });
+
+  describe('conv2d', () => {
+    for (const p of CONV2D_CASES) {
+      const label = `n=${p.n} cIn=${p.cIn} cOut=${p.cOut} in=${p.inH}x${p.inW} k=${p.kH}x${p.kW} s=${p.strideH},${p.strideW} `
+        + `p=${p.padH},${p.padW} d=${p.dilationH},${p.dilationW} g=${p.groups}`;
+      const xLen = p.n * p.cIn * p.inH * p.inW;
+      const wLen = p.cOut * (p.cIn / p.groups) * p.kH * p.kW;
+      const yLen = p.n * p.cOut * p.outH * p.outW;
+      const x = randomArray(xLen, 31);
+      const w = randomArray(wLen, 32);
+      const bias = randomArray(p.cOut, 33);
+      const gy = randomArray(yLen, 34);
+      const reduceFwd = (p.cIn / p.groups) * p.kH * p.kW;
+      const t = tol(reduceFwd);
+
+      it(`forward ${label}`, () => {
+        for (const [withBias, relu] of [[true, false], [false, false], [true, true]]) {
+          const q = { ...p, relu };
+          const want = new Float32Array(yLen).fill(Number.NaN);
+          refBackend.conv2dForward(x, w, withBias ? bias : null, want, q);
+          const got = new Float32Array(yLen).fill(Number.NaN);
+          backend.conv2dForward(x, w, withBias ? bias : null, got, q);
+          expectClose(got, want, t.rtol, t.atol, `bias=${withBias} relu=${relu}`);
+          if (relu) expect(got.some((v) => v < 0), 'relu output has a negative value').toBe(false);
+        }
+      });
+
+      it(`backward input ${label}`, () => {
+        const want = new Float32Array(xLen).fill(Number.NaN);
+        refBackend.conv2dBackwardInput(gy, w, want, p);
+        const got = new Float32Array(xLen).fill(Number.NaN);
+        backend.conv2dBackwardInput(gy, w, got, p);
+        const r = tol((p.cOut / p.groups) * p.kH * p.kW);
+        expectClose(got, want, r.rtol, r.atol);
+      });
+
+      it(`backward weight ${label}`, () => {
+        for (const withBias of [true, false]) {
+          const wantW = new Float32Array(wLen).fill(Number.NaN);
+          const wantB = new Float32Array(p.cOut).fill(Number.NaN);
+          refBackend.conv2dBackwardWeight(x, gy, wantW, withBias ? wantB : null, p);
+          const gotW = new Float32Array(wLen).fill(Number.NaN);
+          const gotB = new Float32Array(p.cOut).fill(Number.NaN);
+          backend.conv2dBackwardWeight(x, gy, gotW, withBias ? gotB : null, p);
+          const r = tol(p.n * p.outH * p.outW);
+          expectClose(gotW, wantW, r.rtol, r.atol, 'grad weight');
+          if (withBias) expectClose(gotB, wantB, r.rtol, r.atol, 'grad bias');
           else expect(Number.isNaN(gotB[0] ?? Number.NaN)).toBe(true); // untouched when null
         }
       });

@@ -39,11 +39,12 @@ export interface NnFixture {
   gains: Record<string, number>;
 }
 
-let cache: NnFixture | null = null;
+const cache = new Map<string, NnFixture>();
 
-export function nnFixture(): NnFixture {
-  cache ??= loadFixture<NnFixture>('nn.json');
-  return cache;
+/** nn.json, or another file of its layout (nn2d.json: the image layers, test/fixtures/gen_nn2d.py). */
+export function nnFixture(file = 'nn.json'): NnFixture {
+  if (!cache.has(file)) cache.set(file, loadFixture<NnFixture>(file));
+  return cache.get(file)!;
 }
 
 /**
@@ -52,8 +53,9 @@ export function nnFixture(): NnFixture {
  */
 export function itMatchesPyTorchNn(
   op: string, impl: (inputs: Tensor[], args: Record<string, any>) => Tensor | readonly Tensor[], opts: FixtureOptions = {},
+  file = 'nn.json',
 ): void {
-  itMatchesFixtureCases(op, nnFixture().cases, impl, opts);
+  itMatchesFixtureCases(op, nnFixture(file).cases, impl, opts);
 }
 
 /** Constructor arguments from JSON: `{ tensor: FixtureTensor }` becomes a Tensor, recursively. */
@@ -73,9 +75,9 @@ export function decodeArgs(v: unknown): any {
  * compare outputs, input gradients, parameter gradients and buffers.
  */
 export function itMatchesPyTorchModule(
-  kind: string, make: (args: any[]) => AnyModule, opts: FixtureOptions = {},
+  kind: string, make: (args: any[]) => AnyModule, opts: FixtureOptions = {}, file = 'nn.json',
 ): void {
-  const cases = nnFixture().modules.filter((c) => c.module === kind);
+  const cases = nnFixture(file).modules.filter((c) => c.module === kind);
   it(`has PyTorch module cases for ${kind}`, () => {
     expect(cases.length).toBeGreaterThan(0);
   });

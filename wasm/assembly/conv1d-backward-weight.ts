@@ -14,6 +14,7 @@
  */
 import { NR, gemmPanel } from './gemm';
 import { buildRows, dotAccumulate, hsum } from './direct';
+import { biasGrad } from './bias-grad';
 
 /** Per-column source row pointer and position offset of the panel being packed (static, NR entries each). */
 const SRC: usize = memory.data(NR * 4, 16);
@@ -115,16 +116,6 @@ function gemmPath(
 }
 
 
-/** Sum of len floats at p, f32x4 partial sums with a scalar tail. */
-function rowSum(p: usize, len: i32): f32 {
-  let acc = f32x4.splat(0);
-  let t = 0;
-  for (; t + 4 <= len; t += 4) acc = f32x4.add(acc, v128.load(p + (<usize>t << 2)));
-  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-  for (; t < len; t++) s += load<f32>(p + (<usize>t << 2));
-  return s;
-}
-
 /** The direct path: f32x4 partial sums over batch items of gy rows . shifted input rows (no im2col). */
 function directPath(
   x: usize, gy: usize, gw: usize, ws: usize,
@@ -160,11 +151,5 @@ export function conv1dBackwardWeight(
   } else {
     directPath(x, gy, gw, ws, n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut);
   }
-  if (gb != 0) {
-    for (let o = 0; o < cOut; o++) {
-      let s: f32 = 0;
-      for (let b = 0; b < n; b++) s += rowSum(gy + ((<usize>(b * cOut + o) * lOut) << 2), lOut);
-      store<f32>(gb + (<usize>o << 2), s);
-    }
-  }
+  if (gb != 0) biasGrad(gy, gb, n, cOut, lOut);
 }

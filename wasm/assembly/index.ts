@@ -11,6 +11,9 @@ export { matmul } from './matmul';
 export { conv1dForward } from './conv1d-forward';
 export { conv1dBackwardInput } from './conv1d-backward-input';
 export { conv1dBackwardWeight } from './conv1d-backward-weight';
+export { conv2dForward } from './conv2d-forward';
+export { conv2dBackwardInput } from './conv2d-backward-input';
+export { conv2dBackwardWeight } from './conv2d-backward-weight';
 export { sgdStep } from './sgd-step';
 export { add } from './add';
 export { reluForward } from './relu-forward';
@@ -21,6 +24,7 @@ export { batchNormForward } from './batch-norm-forward';
 export { batchNormBackward } from './batch-norm-backward';
 export {
   matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace,
+  conv2dForwardWorkspace, conv2dBackwardInputWorkspace, conv2dBackwardWeightWorkspace,
 } from './workspace';
 import { NR } from './gemm';
 

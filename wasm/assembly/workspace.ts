@@ -4,7 +4,7 @@
  * adapter (src/backend/wasm.ts) never recomputes a layout. Each formula matches the layout its kernel's
  * header states. Computed in f64 so that huge sizes are reported, not wrapped.
  */
-import { NR } from './gemm';
+import { KC, NR } from './gemm';
 
 function roundUp4(v: f64): f64 {
   return Math.ceil(v / 4) * 4;
@@ -47,4 +47,36 @@ export function conv1dBackwardWeightWorkspace(
   if (k == 1 && stride == 1 && padding == 0) return lOut * <f64>NR;
   // Otherwise f32x4 partial sums (4 floats per weight of one group), then the direct workspace.
   return 4 * (cOut / groups) * cinG * k + directFloats(cinG, k, stride, dilation, lOut);
+}
+
+/**
+ * The conv2d kernels (conv2d-forward.ts and the two backward files): cols (K * P floats, rounded up to 4; none
+ * for a 1x1 stride-1 unpadded conv) followed by matmul's panel of KC * NR floats.
+ */
+function conv2dFloats(
+  cIn: f64, kH: f64, kW: f64, strideH: f64, strideW: f64, padH: f64, padW: f64, groups: f64, outH: f64, outW: f64,
+): f64 {
+  const identity = kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
+  return (identity ? 0 : roundUp4((cIn / groups) * kH * kW * outH * outW)) + <f64>(KC * NR);
+}
+
+export function conv2dForwardWorkspace(
+  n: f64, cIn: f64, cOut: f64, inH: f64, inW: f64, kH: f64, kW: f64, strideH: f64, strideW: f64, padH: f64,
+  padW: f64, dilationH: f64, dilationW: f64, groups: f64, outH: f64, outW: f64,
+): f64 {
+  return conv2dFloats(cIn, kH, kW, strideH, strideW, padH, padW, groups, outH, outW);
+}
+
+export function conv2dBackwardInputWorkspace(
+  n: f64, cIn: f64, cOut: f64, inH: f64, inW: f64, kH: f64, kW: f64, strideH: f64, strideW: f64, padH: f64,
+  padW: f64, dilationH: f64, dilationW: f64, groups: f64, outH: f64, outW: f64,
+): f64 {
+  return conv2dFloats(cIn, kH, kW, strideH, strideW, padH, padW, groups, outH, outW);
+}
+
+export function conv2dBackwardWeightWorkspace(
+  n: f64, cIn: f64, cOut: f64, inH: f64, inW: f64, kH: f64, kW: f64, strideH: f64, strideW: f64, padH: f64,
+  padW: f64, dilationH: f64, dilationW: f64, groups: f64, outH: f64, outW: f64,
+): f64 {
+  return conv2dFloats(cIn, kH, kW, strideH, strideW, padH, padW, groups, outH, outW);
 }

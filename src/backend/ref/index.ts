@@ -1,6 +1,7 @@
 import type { Backend } from '../backend.js';
 import { matmul } from './matmul.js';
 import { conv1dForward, conv1dBackwardInput, conv1dBackwardWeight } from './conv1d.js';
+import { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
 import { sgdStep } from './sgd.js';
 import { add } from './add.js';
 import { reluForward, reluBackward } from './relu.js';
@@ -14,6 +15,9 @@ export const refBackend: Backend = {
   conv1dForward,
   conv1dBackwardInput,
   conv1dBackwardWeight,
+  conv2dForward,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
   sgdStep,
   add,
   reluForward,

@@ -1,0 +1,150 @@
+// im2col / col2im for the conv2d kernels (NCHW layout, per ISA, see isa.h).
+//
+// For one batch item and one group, the columns matrix col (K = cinG * kH * kW rows, P = outH * outW
+// columns, output positions t = r * outW + s in row-major order) is
+//   col[(c * kH + i) * kW + j, t] = x[c, r * strideH - padH + i * dilationH, s * strideW - padW + j * dilationW]
+// (0 outside the image), so that conv2d becomes y_g (coutG, P) = w_g (coutG, K) @ col, as in PyTorch's
+// slow_conv2d (im2col + GEMM). The kernels build col in blocks of output positions [t0, t0 + tb),
+// stored (K, tb).
+#pragma once
+
+#include "isa.h"
+#include "gemm.h"
+#include "kernels.h"
+
+namespace NT_ISA_NS {
+
+/**
+ * Output indices u in [*lo, *hi) of a length-`out` axis whose input index u * stride + off lies in
+ * [0, len), clamped to [u0, u1).
+ */
+static inline void validRange(ptrdiff_t off, size_t stride, size_t len, size_t u0, size_t u1, size_t* lo, size_t* hi) {
+  const ptrdiff_t s = static_cast<ptrdiff_t>(stride), L = static_cast<ptrdiff_t>(len);
+  size_t a = off >= 0 ? 0 : static_cast<size_t>((-off + s - 1) / s);
+  size_t b = L - off <= 0 ? 0 : static_cast<size_t>((L - off + s - 1) / s);
+  a = a < u0 ? u0 : a;
+  b = b > u1 ? u1 : b;
+  *lo = a > b ? b : a;
+  *hi = b < *lo ? *lo : b;
+}
+
+/**
+ * Visits every (row of col, output-row run) of the positions [t0, t0 + tb) of one image, whose columns sit at
+ * col[row * ld + off + (t - t0)]: f(col offset of the run's first position s0, s0, lo, hi, s1, x offset of
+ * column 0 of the input row) where [lo, hi) are the run's columns inside the image (xRow unused if lo == hi).
+ * Runs are an output row each (often a few floats), so the per-run work is a few compares: the valid column
+ * range of a tap is computed once per tap, and the runs are walked without divisions.
+ */
+template <class F>
+static inline void forEachTapRun(const nt::Conv2dArgs& p, size_t cinG, size_t t0, size_t tb, size_t ld, size_t off,
+                                 const F& f) {
+  const size_t rFirst = t0 / p.outW, sFirst = t0 - rFirst * p.outW;
+  for (size_t c = 0; c < cinG; ++c)
+    for (size_t i = 0; i < p.kH; ++i)
+      for (size_t j = 0; j < p.kW; ++j) {
+        const size_t row = (c * p.kH + i) * p.kW + j;
+        const ptrdiff_t offW = static_cast<ptrdiff_t>(j * p.dilationW) - static_cast<ptrdiff_t>(p.padW);
+        size_t loAll, hiAll;  // output columns whose input column is inside the image
+        validRange(offW, p.strideW, p.inW, 0, p.outW, &loAll, &hiAll);
+        const ptrdiff_t hOff = static_cast<ptrdiff_t>(i * p.dilationH) - static_cast<ptrdiff_t>(p.padH);
+        size_t r = rFirst, s0 = sFirst, d0 = 0;
+        while (d0 < tb) {
+          const size_t s1 = minz(p.outW, s0 + (tb - d0));
+          const ptrdiff_t h = static_cast<ptrdiff_t>(r * p.strideH) + hOff;
+          const bool inside = h >= 0 && h < static_cast<ptrdiff_t>(p.inH);
+          size_t lo = s1, hi = s1;
+          if (inside) {
+            lo = loAll < s0 ? s0 : loAll > s1 ? s1 : loAll;
+            hi = hiAll > s1 ? s1 : hiAll < lo ? lo : hiAll;
+          }
+          // x offset of output column s: plane c, row h, column s * strideW + offW
+          const ptrdiff_t xRow = inside ? static_cast<ptrdiff_t>((c * p.inH + static_cast<size_t>(h)) * p.inW) + offW : 0;
+          f(row * ld + off + d0, s0, lo, hi, s1, xRow);
+          d0 += s1 - s0;
+          ++r;
+          s0 = 0;
+        }
+      }
+}
+
+/**
+ * Positions t0 .. t0 + tb of one image (its cinG input planes x, each inH x inW) into columns off .. off + tb
+ * of col (K rows of ld floats).
+ */
+static inline void im2col2d(const float* __restrict x, size_t cinG, const nt::Conv2dArgs& p, size_t t0, size_t tb,
+                            float* __restrict col, size_t ld, size_t off) {
+  const size_t sw = p.strideW;
+  forEachTapRun(p, cinG, t0, tb, ld, off, [&](size_t d, size_t s0, size_t lo, size_t hi, size_t s1, ptrdiff_t xRow) {
+    float* dst = col + d - s0;  // dst[s] for s in [s0, s1)
+    for (size_t s = s0; s < lo; ++s) dst[s] = 0.0f;
+    const float* src = x + xRow;  // src[s * sw] for s in [lo, hi)
+    if (sw == 1) {  // runs are short (an output row): vector copies, no memcpy call
+      size_t s = lo;
+      for (; s + kVecLen <= hi; s += kVecLen) storeu(dst + s, loadu(src + s));
+      for (; s < hi; ++s) dst[s] = src[s];
+    } else {
+      for (size_t s = lo; s < hi; ++s) dst[s] = src[s * sw];
+    }
+    for (size_t s = hi; s < s1; ++s) dst[s] = 0.0f;
+  });
+}
+
+/** The adjoint of im2col2d: the cinG gx planes of one image (already initialised) += the scatter of col. */
+static inline void col2imAdd2d(const float* __restrict col, size_t cinG, const nt::Conv2dArgs& p, size_t t0, size_t tb,
+                               float* __restrict gx, size_t ld, size_t off) {
+  const size_t sw = p.strideW;
+  forEachTapRun(p, cinG, t0, tb, ld, off, [&](size_t d, size_t s0, size_t lo, size_t hi, size_t, ptrdiff_t xRow) {
+    const float* src = col + d - s0;
+    float* dst = gx + xRow;
+    if (sw == 1) {
+      for (size_t s = lo; s < hi; ++s) dst[s] += src[s];
+    } else {
+      for (size_t s = lo; s < hi; ++s) dst[s * sw] += src[s];
+    }
+  });
+}
+
+/**
+ * The column blocks of one group's GEMMs. Small images are batched: a block holds nb whole images (their P
+ * positions side by side, so one GEMM of nb * P columns replaces nb narrow ones whose packing and edge tiles
+ * dominate, e.g. 8x8 outputs); a large image is cut into blocks of at most `cols` positions. The block
+ * width keeps col (K x cols floats) near kColFloats, within L2. Depends on the shapes only, never on threads.
+ */
+constexpr size_t kColFloats = 128 * 1024;
+
+struct ColBlocks {
+  size_t P;       // positions per image
+  size_t nb;      // images per block (1: an image is cut into posBlocks blocks)
+  size_t posCols; // positions per block when nb == 1
+  size_t perImage, count;  // blocks per image (nb == 1), blocks per group
+
+  ColBlocks(const nt::Conv2dArgs& p, size_t K) {
+    P = p.outH * p.outW;
+    const size_t cols = K == 0 ? P : (kColFloats / K > 64 ? kColFloats / K : 64);
+    nb = P == 0 || P >= cols ? 1 : cols / P;
+    posCols = nb == 1 ? roundUp(cols, 16) : P;
+    perImage = nb == 1 ? (P + posCols - 1) / posCols : 1;
+    count = nb == 1 ? p.n * perImage : (p.n + nb - 1) / nb;
+  }
+  /** The widest block, in columns. */
+  size_t maxCols() const { return nb == 1 ? minz(P, posCols) : nb * P; }
+  /** Block i: images [b0, b1) and, when nb == 1, positions [t0, t0 + len) of image b0 (else all P of each). */
+  void at(size_t i, size_t n, size_t* b0, size_t* b1, size_t* t0, size_t* len) const {
+    if (nb == 1) {
+      *b0 = i / perImage;
+      *b1 = *b0 + 1;
+      *t0 = (i % perImage) * posCols;
+      *len = minz(posCols, P - *t0);
+    } else {
+      *b0 = i * nb;
+      *b1 = minz(n, *b0 + nb);
+      *t0 = 0;
+      *len = P;
+    }
+  }
+};
+
+/** A GEMM entry point: gemm (one thread) or gemmThreaded (the pool), see gemm.h. */
+typedef bool (*GemmFn)(size_t, size_t, size_t, float, MatRef, MatRef, float, float*, size_t);
+
+}  // namespace NT_ISA_NS

@@ -1,0 +1,40 @@
+/*
+ * conv2dBackwardWeight: gw (cOut, cIn / groups, kH, kW) = d loss / d w and gb (cOut) = d loss / d bias of conv2d,
+ * given x (n, cIn, inH, inW) and gy (n, cOut, outH, outW). Layout: NCHW, contiguous row-major. gb == 0 means no
+ * bias grad. Overwrites gw and gb (n == 0 writes zeros).
+ * Formula: gw[o, c, i, j] = sum_{b, r, s} gy[b, o, r, s] * x[b, ci, r * strideH - padH + i * dilationH,
+ *                                                             s * strideW - padW + j * dilationW] (x = 0 outside),
+ *          gb[o] = sum_{b, r, s} gy[b, o, r, s]. Float32 accumulation.
+ * Method: per (b, g), im2col (conv2d.ts) then gw_g (+)= gy_g (coutG x P) @ cols^T through matmul.ts (transB;
+ *   beta = 1 after the first batch item); a 1x1 stride-1 unpadded conv uses the input planes as cols.
+ * Aliasing: gw and gb must not overlap x, gy, each other or ws. Workspace: as conv2d-forward.ts.
+ */
+import { im2col2d, isIdentity } from './conv2d';
+import { matmul } from './matmul';
+import { biasGrad } from './bias-grad';
+
+export function conv2dBackwardWeight(
+  x: usize, gy: usize, gw: usize, gb: usize, ws: usize,
+  n: i32, cIn: i32, cOut: i32, inH: i32, inW: i32, kH: i32, kW: i32, strideH: i32, strideW: i32, padH: i32, padW: i32,
+  dilationH: i32, dilationW: i32, groups: i32, outH: i32, outW: i32,
+  relu: i32, // conv2dForward only; unused here
+): void {
+  const cinG = cIn / groups;
+  const coutG = cOut / groups;
+  const K = cinG * kH * kW;
+  const P = outH * outW;
+  const identity = isIdentity(kH, kW, strideH, strideW, padH, padW);
+  const cols = ws;
+  const panel = identity ? ws : ws + ((<usize>(K * P + 3) & ~3) << 2);
+  if (n == 0) memory.fill(gw, 0, <usize>(cOut * K) << 2);
+  for (let b = 0; b < n; b++) {
+    for (let g = 0; g < groups; g++) {
+      const xg = x + ((<usize>(b * cIn + g * cinG) * inH * inW) << 2);
+      const gyg = gy + ((<usize>(b * cOut + g * coutG) * P) << 2);
+      if (!identity) im2col2d(xg, cinG, inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW, cols);
+      const gwg = gw + ((<usize>(g * coutG) * K) << 2);
+      matmul(gyg, identity ? xg : cols, gwg, panel, coutG, K, P, false, true, 1, b == 0 ? 0 : 1);
+    }
+  }
+  if (gb != 0) biasGrad(gy, gb, n, cOut, P);
+}
