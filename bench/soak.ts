@@ -79,6 +79,6 @@ const growth = memoryGrowth(samples);
 if (json) {
   console.log(JSON.stringify({ backend, steps, batch, leaked: leaked.length * leakBytes, samples, growth }));
 } else {
-  const pct = (k: keyof typeof growth) => `${k} ${(growth[k].bytes / MB).toFixed(2)} MB (${growth[k].percent.toFixed(2)}%)`;
+  const pct = (k: 'rss' | 'heapUsed' | 'external' | 'arrayBuffers') => `${k} ${(growth[k].bytes / MB).toFixed(2)} MB (${growth[k].percent.toFixed(2)}%)`;
   console.log(`growth from step ${growth.from} to ${growth.to}: ${pct('rss')}, ${pct('heapUsed')}, ${pct('external')}, ${pct('arrayBuffers')}`);
 }
