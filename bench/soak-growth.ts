@@ -2,7 +2,10 @@
 
 export interface MemorySample {
   step: number;
+  /** RSS after the GC. */
   rss: number;
+  /** The highest RSS read after any step since the previous sample. */
+  peakRss: number;
   heapUsed: number;
   external: number;
   arrayBuffers: number;
@@ -14,7 +17,9 @@ export interface Growth {
   percent: number;
 }
 
-export type MemoryGrowth = { from: number; to: number } & Record<'rss' | 'heapUsed' | 'external' | 'arrayBuffers', Growth>;
+export type Quantity = 'rss' | 'peakRss' | 'heapUsed' | 'external' | 'arrayBuffers';
+
+export type MemoryGrowth = { from: number; to: number } & Record<Quantity, Growth>;
 
 /**
  * Growth from the sample at 10% of the run (the first one at or after it: JIT, pools and wasm memory
@@ -24,9 +29,9 @@ export function memoryGrowth(samples: readonly MemorySample[]): MemoryGrowth {
   if (samples.length < 2) throw new RangeError(`memoryGrowth: need at least 2 samples, got ${samples.length}`);
   const last = samples[samples.length - 1];
   const first = samples.find((s) => s.step >= last.step / 10) ?? samples[0];
-  const of = (k: 'rss' | 'heapUsed' | 'external' | 'arrayBuffers'): Growth => ({
+  const of = (k: Quantity): Growth => ({
     bytes: last[k] - first[k],
     percent: first[k] > 0 ? (100 * (last[k] - first[k])) / first[k] : 0,
   });
-  return { from: first.step, to: last.step, rss: of('rss'), heapUsed: of('heapUsed'), external: of('external'), arrayBuffers: of('arrayBuffers') };
+  return { from: first.step, to: last.step, rss: of('rss'), peakRss: of('peakRss'), heapUsed: of('heapUsed'), external: of('external'), arrayBuffers: of('arrayBuffers') };
 }

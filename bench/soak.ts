@@ -3,7 +3,9 @@
  * random (32, 1, 1200) batch every step, SGD lr 0.003 momentum 0.9, CrossEntropyLoss — for many steps
  * with no manual memory management, and prints RSS, heapUsed, external and arrayBuffers every
  * `--every` steps (after a full GC when run with --expose-gc, so the heap figures are what is retained),
- * then the growth of each from 10% to 100% of the run. The goal is growth under 2%.
+ * with the window's peak RSS (read after every step: a single post-GC reading of RSS moves by 10-20 MB
+ * either way as V8 and malloc return and re-take pages), then the growth of each from 10% to 100% of
+ * the run. The goal is growth under 2%.
  *
  *   node --expose-gc --import tsx bench/soak.ts --backend native --steps 10000   # ~; see bench/README.md
  *   node --expose-gc --import tsx bench/soak.ts --backend wasm --steps 10000
@@ -20,7 +22,7 @@ import { CrossEntropyLoss } from '../src/nn/index.js';
 import { SGD } from '../src/optim/index.js';
 import { randn, randint } from '../src/creation.js';
 import { Generator } from '../src/util/generator.js';
-import { memoryGrowth, type MemorySample } from './soak-growth.js';
+import { memoryGrowth, type MemorySample, type Quantity } from './soak-growth.js';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,9 +51,10 @@ const mb = (v: number) => (v / MB).toFixed(1).padStart(8);
 
 if (!json) {
   console.log(`soak: ${backend}, ${steps} steps, batch ${batch}${gc ? ', sampled after a full GC' : ' (run with --expose-gc for post-GC figures)'}`);
-  console.log(`${'step'.padStart(6)} ${'rss MB'.padStart(8)} ${'heap MB'.padStart(8)} ${'ext MB'.padStart(8)} ${'ab MB'.padStart(8)} ${'ms/step'.padStart(8)}`);
+  console.log(`${'step'.padStart(6)} ${'rss MB'.padStart(8)} ${'peak MB'.padStart(8)} ${'heap MB'.padStart(8)} ${'ext MB'.padStart(8)} ${'ab MB'.padStart(8)} ${'ms/step'.padStart(8)}`);
 }
 let t0 = performance.now();
+let peak = 0;
 for (let step = 1; step <= steps; step++) {
   const x = randn([batch, 1, 1200], { generator: g });
   const y = randint(0, 2, [batch], { generator: g });
@@ -60,6 +63,7 @@ for (let step = 1; step <= steps; step++) {
   loss.backward();
   opt.step();
   if (leakBytes > 0) leaked.push(new Uint8Array(leakBytes).fill(1));
+  peak = Math.max(peak, process.memoryUsage.rss());
   if (step % every === 0) {
     const ms = (performance.now() - t0) / every;
     if (gc) {
@@ -69,16 +73,17 @@ for (let step = 1; step <= steps; step++) {
       gc();
     }
     const m = process.memoryUsage();
-    const s = { step, rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+    const s = { step, rss: m.rss, peakRss: peak, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
     samples.push(s);
-    if (!json) console.log(`${String(step).padStart(6)} ${mb(s.rss)} ${mb(s.heapUsed)} ${mb(s.external)} ${mb(s.arrayBuffers)} ${ms.toFixed(1).padStart(8)}`);
+    if (!json) console.log(`${String(step).padStart(6)} ${mb(s.rss)} ${mb(s.peakRss)} ${mb(s.heapUsed)} ${mb(s.external)} ${mb(s.arrayBuffers)} ${ms.toFixed(1).padStart(8)}`);
     t0 = performance.now();
+    peak = 0;
   }
 }
 const growth = memoryGrowth(samples);
 if (json) {
   console.log(JSON.stringify({ backend, steps, batch, leaked: leaked.length * leakBytes, samples, growth }));
 } else {
-  const pct = (k: 'rss' | 'heapUsed' | 'external' | 'arrayBuffers') => `${k} ${(growth[k].bytes / MB).toFixed(2)} MB (${growth[k].percent.toFixed(2)}%)`;
-  console.log(`growth from step ${growth.from} to ${growth.to}: ${pct('rss')}, ${pct('heapUsed')}, ${pct('external')}, ${pct('arrayBuffers')}`);
+  const pct = (k: Quantity) => `${k} ${(growth[k].bytes / MB).toFixed(2)} MB (${growth[k].percent.toFixed(2)}%)`;
+  console.log(`growth from step ${growth.from} to ${growth.to}: ${pct('rss')}, ${pct('peakRss')}, ${pct('heapUsed')}, ${pct('external')}, ${pct('arrayBuffers')}`);
 }
