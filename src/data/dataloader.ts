@@ -178,8 +178,16 @@ class WorkerPool {
     return !this.closed && this.failure === null;
   }
 
+  /**
+   * A reply from worker k arrived: unref it when it owes nothing more, so an idle pool never keeps
+   * the process alive. Never once terminating: Worker.terminate() refs the worker so that the event
+   * loop stays alive until its 'exit' event settles the promise, and a reply still in the port (Node
+   * drains it while the thread stops) would otherwise drop that ref. With nothing else pending (an
+   * early `break` out of `for await`, whose return() awaits terminate()), Node then exited mid-await:
+   * code 13 under top-level await, or 0 without running the code after the loop.
+   */
   private settle(k: number): void {
-    if (--this.inFlight[k] === 0) this.workers[k].unref();
+    if (--this.inFlight[k] === 0 && !this.closed) this.workers[k].unref();
   }
 
   private onReply(k: number, reply: WorkerReply): void {
@@ -208,6 +216,8 @@ class WorkerPool {
     const err = new Error('DataLoader: workers were closed');
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+    // Worker.terminate() refs the worker until its 'exit' event; settle() must not unref it after
+    // this point (see there).
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

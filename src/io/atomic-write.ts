@@ -5,11 +5,12 @@
  * new one, never a torn mix.
  *
  * Temp files are named `.<name>.<pid>.<random>.tmp`. A writer killed mid-write leaves its temp file
- * behind; the next successful write of the same target removes temp files whose process is gone.
+ * behind; the next successful write of the same target removes temp files whose process is gone, and
+ * cleanStaleTemps(dir or path) removes them on demand.
  */
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync,
+  closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeValue } from '../util/describe.js';
@@ -38,27 +39,54 @@ function processGone(pid: number): boolean {
   }
 }
 
-/** Remove temp files of `name` in `dir` left by writers that no longer run. */
-function removeStaleTemps(dir: string, name: string): void {
+/** A temp file of ours: `.<target name>.<writer pid>.<12 hex digits>.tmp`. */
+const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Remove the temp files in `dir` (of target `name` only, when given) whose writer process is gone;
+ * returns their paths. A live writer's temp file (this process's included) is left alone, so two
+ * processes saving to one path never delete each other's work in progress.
+ */
+function removeStaleTemps(dir: string, name?: string): string[] {
   let files: string[];
   try {
     files = readdirSync(dir);
   } catch {
-    return;
+    return [];
   }
-  const prefix = `.${name}.`;
+  const removed: string[] = [];
   for (const f of files) {
-    if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;
-    const m = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(f.slice(prefix.length));
-    if (!m) continue;
-    const pid = Number(m[1]);
+    const m = TEMP_NAME.exec(f);
+    if (!m || (name !== undefined && m[1] !== name)) continue;
+    const pid = Number(m[2]);
     if (pid === process.pid || !processGone(pid)) continue;
     try {
       unlinkSync(join(dir, f));
+      removed.push(join(dir, f));
     } catch {
       // another writer may have removed it already
     }
   }
+  return removed;
+}
+
+/**
+ * Remove temp files left by saves that were interrupted (the process killed mid-write): given a
+ * directory, all of them in it; given a file path, those of that file. Only temps whose writer process
+ * no longer runs are removed. Returns the removed paths. (Every successful save already does this for
+ * its own path; this is for a directory whose files are no longer saved to.)
+ * @example io.cleanStaleTemps('runs/exp1'); // ['runs/exp1/.last.safetensors.4242.0a1b2c3d4e5f.tmp']
+ */
+export function cleanStaleTemps(path: string): string[] {
+  if (typeof path !== 'string' || path.length === 0) throw new TypeError(`cleanStaleTemps: expected a directory or file path, got ${describeValue(path)}`);
+  const target = resolve(path);
+  let isDir = false;
+  try {
+    isDir = statSync(target).isDirectory();
+  } catch {
+    // a file path that does not exist (yet): its temps may still be there
+  }
+  return isDir ? removeStaleTemps(target) : removeStaleTemps(dirname(target), basename(target));
 }
 
 /**

@@ -16,6 +16,6 @@ export {
   UnpicklingError, TUPLE_MARK, ORDERED_DICT_MARK, asTuple, isTuple, asOrderedDict, isOrderedDict,
   type PickleValue,
 } from './pickle.js';
-export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write.js';
+export { writeFileAtomic, cleanStaleTemps, type AtomicWriteOptions } from './atomic-write.js';
 export { isStateDict, type StateDict, type LoadStateDictResult, type HasStateDict } from './state-dict.js';
 export type { RawDType } from './tensor-bytes.js';

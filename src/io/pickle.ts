@@ -23,6 +23,7 @@
 import { Tensor } from '../tensor.js';
 import { isRawDType, type RawDType } from './tensor-bytes.js';
 import { describeValue } from '../util/describe.js';
+import { checkNesting } from './nesting.js';
 
 /** Thrown for a malformed pickle or one that asks for anything outside the allowed set. */
 export class UnpicklingError extends Error {
@@ -329,6 +330,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, what = 'unpick
       case 0x2e: { // STOP
         const v = pop();
         if (metastack.length > 0) err('STOP inside an unclosed MARK (corrupt pickle)');
+        checkNesting(v, err);
         return v as PickleValue;
       }
       case 0x28: metastack.push(stack); stack = []; break; // MARK

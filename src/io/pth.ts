@@ -13,7 +13,7 @@
  * 1.13's weights_only loader cannot read Python floats, so on 1.13 files holding floats — optimizer
  * state dicts, checkpoints — need `weights_only=False`; a plain model state dict loads either way.)
  */
-import { readFileSync } from 'node:fs';
+import { readInput } from './read-input.js';
 import { Tensor, storageFor, type Storage } from '../tensor.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { parseStoragePid, unpickle, UnpicklingError, type PickleValue } from './pickle.js';
@@ -175,7 +175,7 @@ export function parsePth(bytes: Uint8Array, opts: LoadPthOptions = {}, what = 'l
       }
       return new Tensor(out, size);
     },
-  }, what);
+  }, `${what}: record ${prefix}data.pkl`);
   return result;
 }
 
@@ -202,7 +202,8 @@ export function serializePth(obj: unknown, what = 'savePth'): Uint8Array[] {
  * const { model, optimizer } = loadPth('ckpt.pth'); // a dict of state dicts
  */
 export function loadPth<T = any>(path: string, opts: LoadPthOptions = {}): T {
-  return parsePth(readFileSync(path), opts, `loadPth('${path}')`) as T;
+  const what = `loadPth('${path}')`;
+  return parsePth(readInput(path, what), opts, what) as T;
 }
 
 /**

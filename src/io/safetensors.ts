@@ -12,12 +12,13 @@
  * I64/I32/I16/I8/U64/U32/U16/U8 -> int64; BOOL -> bool. Writing: float32 -> F32, int64 -> I64,
  * bool -> BOOL. Tensors are written in the reference order (wider dtypes first, then by name).
  */
-import { readFileSync } from 'node:fs';
 import type { Tensor } from '../tensor.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { stateDictEntries, type StateDict } from './state-dict.js';
 import { decodeTensor, encodeTensor, isRawDType, RAW_ITEM_SIZE, rawDTypeOf, type RawDType } from './tensor-bytes.js';
 import { describeValue } from '../util/describe.js';
+import { previewJson } from './preview.js';
+import { readInput } from './read-input.js';
 
 /** The largest header the reference implementation accepts. */
 export const SAFETENSORS_MAX_HEADER = 100_000_000;
@@ -36,10 +37,6 @@ function fail(what: string, msg: string): never {
   throw new RangeError(`${what}: invalid safetensors file: ${msg}`);
 }
 
-/** JSON text of a header value for messages ('missing' when absent). */
-function show(v: unknown): string {
-  return v === undefined ? 'missing' : JSON.stringify(v);
-}
 
 function defineKey<T>(obj: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
@@ -94,13 +91,13 @@ export function parseSafetensors(bytes: Uint8Array, what = 'loadSafetensors'): S
     if (typeof info !== 'object' || info === null || Array.isArray(info)) fail(what, `entry '${name}' is not an object`);
     const { dtype, shape, data_offsets: offs } = info as Record<string, unknown>;
     if (!isRawDType(dtype)) {
-      fail(what, `tensor '${name}' has dtype ${show(dtype)}; supported: ${Object.keys(RAW_ITEM_SIZE).join(', ')}`);
+      fail(what, `tensor '${name}' has dtype ${previewJson(dtype)}; supported: ${Object.keys(RAW_ITEM_SIZE).join(', ')}`);
     }
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      fail(what, `tensor '${name}' has shape ${show(shape)}; expected an array of non-negative integers`);
+      fail(what, `tensor '${name}' has shape ${previewJson(shape)}; expected an array of non-negative integers`);
     }
     if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isSafeInteger(o) && o >= 0) || offs[0] > offs[1]) {
-      fail(what, `tensor '${name}' has data_offsets ${show(offs)}; expected [begin, end] with 0 <= begin <= end`);
+      fail(what, `tensor '${name}' has data_offsets ${previewJson(offs)}; expected [begin, end] with 0 <= begin <= end`);
     }
     let numel = (shape as number[]).includes(0) ? 0 : 1;
     for (const d of shape as number[]) {
@@ -109,7 +106,7 @@ export function parseSafetensors(bytes: Uint8Array, what = 'loadSafetensors'): S
     }
     const need = numel * RAW_ITEM_SIZE[dtype];
     if (need !== offs[1] - offs[0]) {
-      fail(what, `tensor '${name}' of dtype ${dtype} and shape ${JSON.stringify(shape)} needs ${numel > dataLen ? 'more than the file holds' : `${need} bytes`}, but data_offsets ${JSON.stringify(offs)} span ${offs[1] - offs[0]}`);
+      fail(what, `tensor '${name}' of dtype ${dtype} and shape ${previewJson(shape)} needs ${numel > dataLen ? 'more than the file holds' : `${need} bytes`}, but data_offsets ${JSON.stringify(offs)} span ${offs[1] - offs[0]}`);
     }
     entries.push({ name, dtype, shape: shape as number[], begin: offs[0], end: offs[1] });
   }
@@ -192,7 +189,8 @@ export function loadSafetensors(path: string): Record<string, Tensor> {
 
 /** Read a .safetensors file with its `__metadata__` and the dtypes as stored. */
 export function readSafetensors(path: string): SafetensorsContents {
-  return parseSafetensors(readFileSync(path), `loadSafetensors('${path}')`);
+  const what = `loadSafetensors('${path}')`;
+  return parseSafetensors(readInput(path, what), what);
 }
 
 /**

@@ -17,7 +17,6 @@
  * format. Loading also accepts PyTorch's common spellings (`model_state_dict`, `state_dict`,
  * `optimizer_state_dict`, `lr_scheduler`, `global_step`) and bare state dicts.
  */
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Tensor } from '../tensor.js';
 import { defaultGenerator, Generator } from '../util/generator.js';
@@ -30,6 +29,9 @@ import {
   type LoadStateDictResult, type StateDict,
 } from './state-dict.js';
 import { describeValue } from '../util/describe.js';
+import { previewJson } from './preview.js';
+import { MAX_NESTING } from './nesting.js';
+import { readInput } from './read-input.js';
 
 export type SerializationFormat = 'safetensors' | 'pth';
 
@@ -49,7 +51,7 @@ export function formatForPath(path: string, op = 'save'): SerializationFormat {
 export const STRUCTURE_KEY = 'nodetorch';
 
 /** Containers nested deeper than this are refused (a clear error instead of a stack overflow). */
-const MAX_DEPTH = 1000;
+const MAX_DEPTH = MAX_NESTING;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -122,23 +124,32 @@ function encodeStructure(value: unknown, op: string): { json: Json; tensors: Map
   return { json: enc(value, []), tensors };
 }
 
+/** Where in the structure document a problem is: `model.fc.weight`, long paths shortened. */
+function structurePath(path: readonly string[]): string {
+  if (path.length === 0) return 'root';
+  const shown = path.length <= 8 ? path : [...path.slice(0, 4), `…(${path.length - 7} more)…`, ...path.slice(-3)];
+  return shown.map((k) => (k.length > 40 ? `${k.slice(0, 37)}...` : k)).join('.');
+}
+
 function decodeStructure(json: unknown, tensors: Record<string, Tensor>, op: string): unknown {
+  const path: string[] = [];
   const bad = (msg: string): never => {
-    throw new RangeError(`${op}: corrupt nodetorch structure in safetensors metadata: ${msg}`);
+    throw new RangeError(`${op}: corrupt nodetorch structure in safetensors metadata at ${structurePath(path)}: ${msg}`);
   };
-  let depth = 0;
-  const dec = (v: unknown): unknown => {
-    if (depth >= MAX_DEPTH) bad(`nesting deeper than ${MAX_DEPTH} levels`);
-    depth++;
+  // The depth is bounded before recursing, so a 5,000-deep document is this error, not a stack overflow.
+  const dec = (v: unknown, key: string | number): unknown => {
+    if (path.length >= MAX_DEPTH) bad(`nesting deeper than ${MAX_DEPTH} levels`);
+    path.push(String(key));
     try {
       return decOne(v);
     } finally {
-      depth--;
+      path.pop();
     }
   };
+  const decList = (a: unknown[]): unknown[] => a.map((x, i) => dec(x, i));
   const decOne = (v: unknown): unknown => {
     if (v === null || typeof v === 'boolean' || typeof v === 'string' || typeof v === 'number') return v;
-    if (Array.isArray(v)) return v.map(dec);
+    if (Array.isArray(v)) return decList(v);
     if (typeof v !== 'object') return bad(`unexpected ${typeof v}`);
     const o = v as Record<string, unknown>;
     const keys = Object.keys(o);
@@ -146,38 +157,39 @@ function decodeStructure(json: unknown, tensors: Record<string, Tensor>, op: str
       const x = o[keys[0]];
       switch (keys[0]) {
         case '$tensor':
-          if (typeof x !== 'string' || !Object.prototype.hasOwnProperty.call(tensors, x)) bad(`reference to missing tensor ${JSON.stringify(x)}`);
+          if (typeof x !== 'string' || !Object.prototype.hasOwnProperty.call(tensors, x)) bad(`reference to missing tensor ${previewJson(x)}`);
           return tensors[x as string];
         case '$float':
           if (x === 'NaN') return Number.NaN;
           if (x === 'Infinity') return Infinity;
           if (x === '-Infinity') return -Infinity;
           if (x === '-0') return -0;
-          return bad(`bad $float ${JSON.stringify(x)}`);
+          return bad(`bad $float ${previewJson(x)}`);
         case '$bigint':
-          if (typeof x !== 'string' || !/^-?\d+$/.test(x)) bad('bad $bigint');
+          if (typeof x !== 'string' || !/^-?\d+$/.test(x)) bad(`bad $bigint ${previewJson(x)}`);
           return BigInt(x as string);
         case '$tuple':
-          if (!Array.isArray(x)) bad('bad $tuple');
-          return asTuple((x as unknown[]).map(dec));
+          if (!Array.isArray(x)) bad(`bad $tuple ${previewJson(x)}`);
+          return asTuple(decList(x as unknown[]));
         case '$set':
-          if (!Array.isArray(x)) bad('bad $set');
-          return new Set((x as unknown[]).map(dec));
+          if (!Array.isArray(x)) bad(`bad $set ${previewJson(x)}`);
+          return new Set(decList(x as unknown[]));
         case '$bytes':
-          if (typeof x !== 'string') bad('bad $bytes');
+          if (typeof x !== 'string') bad(`bad $bytes ${previewJson(x)}`);
           return new Uint8Array(Buffer.from(x as string, 'base64'));
         case '$map': {
-          if (!Array.isArray(x)) bad('bad $map');
+          if (!Array.isArray(x)) bad(`bad $map ${previewJson(x)}`);
           const m = new Map<unknown, unknown>();
           for (const pair of x as unknown[]) {
-            if (!Array.isArray(pair) || pair.length !== 2 || (typeof pair[0] !== 'string' && typeof pair[0] !== 'number')) bad('bad $map entry');
-            m.set((pair as unknown[])[0], dec((pair as unknown[])[1]));
+            if (!Array.isArray(pair) || pair.length !== 2 || (typeof pair[0] !== 'string' && typeof pair[0] !== 'number')) bad(`bad $map entry ${previewJson(pair)}`);
+            const [k, val] = pair as [string | number, unknown];
+            m.set(k, dec(val, k));
           }
           return m;
         }
         case '$ordered':
         case '$object': {
-          if (typeof x !== 'object' || x === null || Array.isArray(x)) bad(`bad ${keys[0]}`);
+          if (typeof x !== 'object' || x === null || Array.isArray(x)) bad(`bad ${keys[0]} ${previewJson(x)}`);
           const r = decObject(x as Record<string, unknown>);
           return keys[0] === '$ordered' ? asOrderedDict(r) : r;
         }
@@ -189,10 +201,10 @@ function decodeStructure(json: unknown, tensors: Record<string, Tensor>, op: str
   };
   const decObject = (o: Record<string, unknown>): Record<string, unknown> => {
     const r: Record<string, unknown> = {};
-    for (const k of Object.keys(o)) define(r, k, dec(o[k]));
+    for (const k of Object.keys(o)) define(r, k, dec(o[k], k));
     return r;
   };
-  return dec(json);
+  return decOne(json);
 }
 
 /** Serialize `obj` in `format`; returns the file's bytes as chunks in order. */
@@ -268,7 +280,8 @@ export function save(obj: unknown, path: string, opts: SaveOptions = {}): void {
  * @example const sd = load('model.safetensors'); model.loadStateDict(sd);
  */
 export function load<T = any>(path: string, opts: LoadPthOptions = {}): T {
-  return deserialize<T>(readFileSync(path), opts, `load('${path}')`);
+  const op = `load('${path}')`;
+  return deserialize<T>(readInput(path, op), opts, op);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -394,7 +407,7 @@ function pick(d: Record<string, unknown>, keys: string[]): unknown {
  */
 export function loadCheckpoint(path: string, opts: LoadCheckpointOptions = {}): LoadedCheckpoint {
   const op = `loadCheckpoint('${path}')`;
-  const raw = deserialize<unknown>(readFileSync(path), opts, op);
+  const raw = deserialize<unknown>(readInput(path, op), opts, op);
   if (!isPlainObject(raw)) throw new TypeError(`${op}: expected a checkpoint dict, got ${describeValue(raw)}`);
   const d = raw as Record<string, unknown>;
   let model: unknown;

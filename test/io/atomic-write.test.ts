@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/io/atomic-write.js';
+import { cleanStaleTemps, writeFileAtomic } from '../../src/io/atomic-write.js';
 import { loadCheckpoint } from '../../src/io/serialize.js';
 import { Generator } from '../../src/util/generator.js';
 import { tempDir } from './util.js';
@@ -129,5 +129,30 @@ describe('a writer killed with SIGKILL mid-checkpoint leaves the previous checkp
     writeFileAtomic(join(tmp.dir, name), readFileSync(path));
     expect(temps(name)).toEqual([]);
     expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe('cleanStaleTemps', () => {
+  it('removes the temp file of a writer killed mid-write, keeps live writers\' temps and other files', async () => {
+    const path = join(tmp.dir, 'stale.safetensors');
+    let left = false;
+    for (let attempt = 0; attempt < 5 && !left; attempt++) left = (await killWriter(path, 1 << 20, 'mid-write')).tempLeft;
+    expect(left).toBe(true); // the SIGKILL landed while the temp file was open
+    const killed = temps('stale.safetensors');
+    expect(killed.length).toBeGreaterThan(0);
+    const live = [`.stale.safetensors.${process.ppid}.0123456789ab.tmp`, `.stale.safetensors.${process.pid}.0123456789ab.tmp`];
+    const other = `.other.bin.${process.ppid}.0123456789ab.tmp`;
+    for (const f of [...live, other, '.stale.safetensors.notapid.tmp']) writeFileSync(join(tmp.dir, f), 'x');
+    // by file path: only that file's stale temps
+    expect(cleanStaleTemps(path).sort()).toEqual(killed.map((f) => join(tmp.dir, f)).sort());
+    expect(temps('stale.safetensors').sort()).toEqual([...live, '.stale.safetensors.notapid.tmp'].sort());
+    expect(loadCheckpoint(path, { generator: null }).step).toBeGreaterThan(0);
+    // by directory: everything stale in it; a dead writer of another file too
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    writeFileSync(join(tmp.dir, `.other.bin.${dead}.0123456789ab.tmp`), 'x');
+    expect(cleanStaleTemps(tmp.dir)).toEqual([join(tmp.dir, `.other.bin.${dead}.0123456789ab.tmp`)]);
+    expect(existsSync(join(tmp.dir, other))).toBe(true);
+    expect(cleanStaleTemps(join(tmp.dir, 'never-written.bin'))).toEqual([]);
+    expect(() => cleanStaleTemps('' as never)).toThrow(/^cleanStaleTemps: expected a directory or file path, got ''$/);
   });
 });

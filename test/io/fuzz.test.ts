@@ -270,3 +270,155 @@ describe('fuzz: pickles', () => {
     expect(tally.rejected).toBeGreaterThan(2000);
   });
 });
+
+describe('fuzz: structure documents (the JSON in __metadata__.nodetorch)', () => {
+  const base = bases0();
+  const tensors = base.tensors;
+  /** A safetensors file holding `tensors` and the structure document `doc` (any JSON text). */
+  const withDoc = (doc: string): Uint8Array => concat(serializeSafetensors(tensors, { nodetorch: doc }));
+  const nest = (open: (inner: string) => string, depth: number, leaf: string): string => {
+    // built iteratively: prefix and suffix, so a 100,000-deep document costs no recursion here
+    const [pre, post] = open('\u0000').split('\u0000');
+    return pre.repeat(depth) + leaf + post.repeat(depth);
+  };
+  const markers: [string, (s: string) => string, string][] = [
+    ['$tensor', (s) => `{"$tensor":${s}}`, '"model.conv.bias"'],
+    ['$tuple', (s) => `{"$tuple":[${s}]}`, '1'],
+    ['$set', (s) => `{"$set":[${s}]}`, '1'],
+    ['$map', (s) => `{"$map":[["k",${s}]]}`, '1'],
+    ['$ordered', (s) => `{"$ordered":{"k":${s}}}`, '1'],
+    ['$object', (s) => `{"$object":{"k":${s}}}`, '1'],
+    ['object', (s) => `{"k":${s}}`, '1'],
+    ['array', (s) => `[${s}]`, '1'],
+  ];
+
+  it.each(markers)('a %s value nested 999, 1000, 5000 and 100000 deep loads or is refused clearly', (name, open, leaf) => {
+    for (const depth of [999, 1000, 5000, 100_000]) {
+      const file = withDoc(`{"version":1,"root":${nest(open, depth, leaf)}}`);
+      let err: Error | null = null;
+      try {
+        deserialize(file);
+      } catch (e) {
+        err = e as Error;
+      }
+      // a $tensor whose payload is not a name is refused at once (its preview is bounded); other
+      // containers load up to the bound and are refused beyond it
+      if (name === '$tensor' || depth >= 5000) {
+        expect(err, `${name} x${depth}`).toBeInstanceOf(RangeError);
+        expect(err!.message).toMatch(/^load: corrupt nodetorch structure in safetensors metadata at [^:]+: (nesting deeper than 1000 levels|reference to missing tensor \{"\$tensor":\{"\$tensor":\{"\$tensor":\{…\}\}\}\})$/);
+      } else if (depth === 999) {
+        expect(err, `${name} x${depth}`).toBe(null);
+      }
+    }
+  });
+
+  it('survives 3000 mutated documents (nodes replaced, wrapped, dropped; markers with wrong payloads)', () => {
+    const g = new Generator(11);
+    const tally = { ok: 0, rejected: 0 };
+    const doc = JSON.parse(base.doc) as { root: unknown };
+    const junk = (): unknown => {
+      const choices: (() => unknown)[] = [
+        () => null, () => 1.5, () => -1, () => 'model.conv.bias', () => 'nope', () => [], () => ({}),
+        () => ({ $tensor: ['model.conv.bias', 'model.mask', 'model.empty', 'x', 3, null, { $tensor: 'model.mask' }][g.randint(0, 7)] }),
+        () => ({ $float: ['NaN', '-0', 'inf', 1, null][g.randint(0, 5)] }),
+        () => ({ $bigint: ['12', '-9007199254740993', '1e3', '', 5][g.randint(0, 5)] }),
+        () => ({ $tuple: g.random() < 0.5 ? [1, { $tensor: 'model.mask' }] : 'x' }),
+        () => ({ $set: g.random() < 0.5 ? [1, 2] : {} }),
+        () => ({ $bytes: g.random() < 0.5 ? 'AAEC' : 7 }),
+        () => ({ $map: [[[1, 2], 3], ['a'], 'x', [['k', 1]]][g.randint(0, 4)] }),
+        () => ({ $ordered: g.random() < 0.5 ? { a: 1 } : [1] }),
+        () => ({ $object: g.random() < 0.5 ? { $tensor: 'x' } : null }),
+        () => ({ $unknown: 1 }), () => ({ $tensor: 'mask', extra: 1 }),
+      ];
+      return choices[g.randint(0, choices.length)]();
+    };
+    /** Every [container, key] in the document, found without recursion. */
+    const slots = (root: unknown): [Record<string, unknown>, string][] => {
+      const out: [Record<string, unknown>, string][] = [];
+      const todo: unknown[] = [root];
+      while (todo.length > 0) {
+        const v = todo.pop();
+        if (typeof v !== 'object' || v === null) continue;
+        for (const k of Object.keys(v)) {
+          out.push([v as Record<string, unknown>, k]);
+          todo.push((v as Record<string, unknown>)[k]);
+        }
+      }
+      return out;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const d = JSON.parse(JSON.stringify(doc));
+      for (let m = g.randint(1, 4); m > 0; m--) {
+        const all = slots(d);
+        if (all.length === 0) break;
+        const [obj, key] = all[g.randint(0, all.length)];
+        switch (g.randint(0, 4)) {
+          case 0: obj[key] = junk(); break;
+          case 1: obj[key] = [{ $tuple: [obj[key]] }, { $ordered: { w: obj[key] } }, [obj[key]], { $tensor: obj[key] }][g.randint(0, 4)]; break;
+          case 2: delete obj[key]; break;
+          default: obj[key] = { [`$${['tensor', 'tuple', 'set', 'map', 'ordered', 'object', 'float', 'bigint', 'bytes'][g.randint(0, 9)]}`]: obj[key] }; break;
+        }
+      }
+      if (i % 10 === 0) d.version = [1, 2, '1', null][g.randint(0, 4)];
+      check(tally, `document mutation ${i}`, () => deserialize(withDoc(JSON.stringify(d))));
+    }
+    expect(tally.ok).toBeGreaterThan(100);
+    expect(tally.rejected).toBeGreaterThan(1000);
+  });
+
+  it('survives 2000 byte mutations of the document text (broken JSON, broken escapes)', () => {
+    const g = new Generator(12);
+    const tally = { ok: 0, rejected: 0 };
+    const text = new TextEncoder().encode(base.doc);
+    for (let i = 0; i < 2000; i++) {
+      const m = mutateBytes(text, g);
+      check(tally, `document bytes ${i}`, () => deserialize(withDoc(Buffer.from(m).toString('latin1'))));
+    }
+    expect(tally.rejected).toBeGreaterThan(1000);
+  });
+
+  it('huge documents: wide, long, many references to one tensor', () => {
+    const tally = { ok: 0, rejected: 0 };
+    const wide = `{"version":1,"root":{"xs":[${Array.from({ length: 200_000 }, (_, i) => i).join(',')}]}}`;
+    const keys = `{"version":1,"root":{${Array.from({ length: 100_000 }, (_, i) => `"k${i}":{"$tensor":"model.mask"}`).join(',')}}}`;
+    const long = `{"version":1,"root":{"s":"${'x'.repeat(5_000_000)}"}}`;
+    const badRefs = `{"version":1,"root":[${Array.from({ length: 50_000 }, () => '{"$tensor":"x"}').join(',')}]}`;
+    for (const [name, doc] of [['wide', wide], ['keys', keys], ['long', long], ['badRefs', badRefs]]) {
+      check(tally, name, () => deserialize(withDoc(doc)), name === 'badRefs');
+    }
+    expect(tally).toEqual({ ok: 3, rejected: 1 });
+    const many = deserialize(withDoc(keys)) as Record<string, Tensor>;
+    expect(many.k99999).toBe(many.k0); // one tensor, referenced 100,000 times
+  });
+});
+
+/** The structured base file of the safetensors fuzz: its tensors and its structure document. */
+function bases0(): { tensors: Record<string, Tensor>; doc: string } {
+  const sd = smallStateDict();
+  const file = concat(serialize({ model: sd, extra: [sd.mask, { $x: 1 }, -0, Number.NaN, 3n, new Set([1]), new Map([['a', 1]])], step: 3 }, 'safetensors'));
+  const { tensors, metadata } = parseSafetensors(file);
+  return { tensors, doc: metadata!.nodetorch };
+}
+
+describe('fuzz: pickles nested without bound', () => {
+  const hooks = { persistentLoad: () => null as never, rebuildTensor: () => null as never };
+  it('a list nested 200,000 deep, or one holding itself, is refused with a message', () => {
+    const n = 200_000;
+    const deep = new Uint8Array(2 + n + (n - 1) + 1);
+    deep.set([0x80, 2]);
+    deep.fill(0x5d, 2, 2 + n); // EMPTY_LIST x n
+    deep.fill(0x61, 2 + n, 2 + 2 * n - 1); // APPEND x (n - 1)
+    deep[deep.length - 1] = 0x2e;
+    expect(() => unpickle(deep, hooks, 'fuzz')).toThrow(/^fuzz: nesting deeper than 1000 levels \(byte 400001\)$/);
+    const self = Uint8Array.from([0x80, 2, 0x5d, 0x71, 0, 0x68, 0, 0x61, 0x2e]); // l = []; l.append(l)
+    expect(() => unpickle(self, hooks, 'fuzz')).toThrow(/^fuzz: a container holds itself \(cyclic structure\) \(byte 8\)$/);
+    // 1000 levels load; one list shared by many parents is walked once
+    const ok = Uint8Array.from([0x80, 2, ...new Array(1000).fill(0x5d), ...new Array(999).fill(0x61), 0x2e]);
+    let v = unpickle(ok, hooks, 'fuzz') as unknown[];
+    let depth = 1;
+    while (v.length > 0) { v = v[0] as unknown[]; depth++; }
+    expect(depth).toBe(1000);
+    const shared = Uint8Array.from([0x80, 2, 0x5d, 0x71, 0, 0x5d, 0x28, ...new Array(5000).fill([0x68, 0]).flat(), 0x65, 0x2e]);
+    expect((unpickle(shared, hooks, 'fuzz') as unknown[]).length).toBe(5000);
+  });
+});

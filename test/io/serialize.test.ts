@@ -122,7 +122,7 @@ describe('save / load', () => {
     const ref = '\\"$tensor\\":\\"a.0\\"';
     expect(text.includes(ref)).toBe(true);
     const bad = Buffer.from(text.replace(ref, ref.replace('a.0', 'b.0')), 'latin1');
-    expect(() => deserialize(bad)).toThrow(/corrupt nodetorch structure in safetensors metadata: reference to missing tensor "b\.0"/);
+    expect(() => deserialize(bad)).toThrow(/^load: corrupt nodetorch structure in safetensors metadata at a\.0: reference to missing tensor "b\.0"$/);
     // A structure nested 100000 deep (JSON.parse copes; decoding must refuse it clearly).
     const deepDoc = `{"version":1,"root":${'['.repeat(100000)}${']'.repeat(100000)}}`;
     const deepFile = concat(serializeSafetensors({}, { nodetorch: deepDoc }));
