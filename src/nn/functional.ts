@@ -29,3 +29,9 @@ export {
 export type { Reduction } from '../ops/loss-reduction.js';
 export { oneHot } from '../ops/one-hot.js';
 export { flatten } from '../ops/reshape.js';
+// sequences, normalisation, activations and losses (issue 12)
+export { silu } from '../ops/silu.js';
+export { mish } from '../ops/mish.js';
+export { softplus, type SoftplusOptions } from '../ops/softplus.js';
+export { elu } from '../ops/elu.js';
+export { hardtanh } from '../ops/hardtanh.js';

@@ -15,6 +15,8 @@ export { Linear, Identity, type LinearOptions } from './linear.js';
 export { Conv1d, type Conv1dLayerOptions } from './conv.js';
 export { BatchNorm1d, type BatchNorm1dOptions } from './batchnorm.js';
 export { ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
+// sequences, normalisation, activations and losses (issue 12)
+export { SiLU, Mish, Softplus, ELU, Hardtanh, type InplaceOption } from './activation.js';
 export {
   MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPool1dLayerOptions, type AvgPool1dLayerOptions,
 } from './pooling.js';

@@ -1,0 +1,49 @@
+/** The sequence, normalisation, activation and loss layers of issue 12 against PyTorch (test/fixtures/seq.json), on every backend. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as nn from '../../src/nn/index.js';
+import { tensor } from '../../src/creation.js';
+import { setBackend, getBackend } from '../../src/backend/select.js';
+import { testBackends } from '../helpers/backends.js';
+import { itMatchesPyTorchModule, seqFixture } from './nn-fixtures.js';
+
+type Ctor = new (...args: any[]) => nn.AnyModule;
+
+const KINDS: Record<string, Ctor> = {
+  SiLU: nn.SiLU,
+  Mish: nn.Mish,
+  Softplus: nn.Softplus,
+  ELU: nn.ELU,
+  Hardtanh: nn.Hardtanh,
+  LeakyReLU: nn.LeakyReLU,
+  CrossEntropyLoss: nn.CrossEntropyLoss,
+};
+
+describe.each(testBackends())('issue-12 layers vs PyTorch on $name', (backend) => {
+  beforeAll(() => setBackend(backend.name));
+  it('runs on the selected backend', () => {
+    expect(getBackend().name).toBe(backend.name);
+  });
+  for (const [kind, Ctor] of Object.entries(KINDS)) {
+    describe(kind, () => {
+      itMatchesPyTorchModule(kind, (args) => new Ctor(...args), { rtol: 1e-5, atol: 1e-5, fixture: seqFixture() });
+    });
+  }
+});
+
+describe('activation layer arguments', () => {
+  it('errors name the layer and the argument', () => {
+    expect(() => new nn.SiLU({ inplace: 1 as never })).toThrow(/^SiLU: expected inplace to be a boolean, got 1$/);
+    expect(() => new nn.Softplus({ beta: 'x' as never })).toThrow(/^Softplus: expected beta to be a number, got 'x'$/);
+    expect(() => new nn.ELU({ alpha: null as never })).toThrow(/^ELU: expected alpha to be a number, got null$/);
+    expect(() => new nn.Hardtanh(1, -1)).toThrow(/^Hardtanh: minVal cannot be greater than maxVal, got minVal=1, maxVal=-1$/);
+    expect(() => new nn.LeakyReLU(0.1, { inplace: 'yes' as never })).toThrow(/^LeakyReLU: expected inplace to be a boolean, got 'yes'$/);
+  });
+
+  it('inplace computes a new tensor with the same values', () => {
+    const x = tensor([-1, 2]);
+    const y = new nn.ELU({ inplace: true }).forward(x);
+    expect(y).not.toBe(x);
+    expect(Array.from(x.data)).toEqual([-1, 2]);
+    expect(y.data[0]).toBeCloseTo(Math.expm1(-1), 6);
+  });
+});
