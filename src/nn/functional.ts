@@ -35,3 +35,6 @@ export { mish } from '../ops/mish.js';
 export { softplus, type SoftplusOptions } from '../ops/softplus.js';
 export { elu } from '../ops/elu.js';
 export { hardtanh } from '../ops/hardtanh.js';
+export { huberLoss, type HuberLossOptions } from '../ops/huber-loss.js';
+export { smoothL1Loss, type SmoothL1LossOptions } from '../ops/smooth-l1-loss.js';
+export { klDiv, type KlDivOptions } from '../ops/kl-div.js';

@@ -17,6 +17,7 @@ export { BatchNorm1d, type BatchNorm1dOptions } from './batchnorm.js';
 export { ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
 // sequences, normalisation, activations and losses (issue 12)
 export { SiLU, Mish, Softplus, ELU, Hardtanh, type InplaceOption } from './activation.js';
+export { HuberLoss, SmoothL1Loss, KLDivLoss } from './loss.js';
 export {
   MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPool1dLayerOptions, type AvgPool1dLayerOptions,
 } from './pooling.js';

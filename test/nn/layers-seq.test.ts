@@ -16,6 +16,9 @@ const KINDS: Record<string, Ctor> = {
   Hardtanh: nn.Hardtanh,
   LeakyReLU: nn.LeakyReLU,
   CrossEntropyLoss: nn.CrossEntropyLoss,
+  HuberLoss: nn.HuberLoss,
+  SmoothL1Loss: nn.SmoothL1Loss,
+  KLDivLoss: nn.KLDivLoss,
 };
 
 describe.each(testBackends())('issue-12 layers vs PyTorch on $name', (backend) => {
@@ -37,6 +40,13 @@ describe('activation layer arguments', () => {
     expect(() => new nn.ELU({ alpha: null as never })).toThrow(/^ELU: expected alpha to be a number, got null$/);
     expect(() => new nn.Hardtanh(1, -1)).toThrow(/^Hardtanh: minVal cannot be greater than maxVal, got minVal=1, maxVal=-1$/);
     expect(() => new nn.LeakyReLU(0.1, { inplace: 'yes' as never })).toThrow(/^LeakyReLU: expected inplace to be a boolean, got 'yes'$/);
+  });
+
+  it('loss options are checked by the constructor, naming the layer', () => {
+    expect(() => new nn.HuberLoss({ delta: -1 })).toThrow(/^HuberLoss: huber_loss does not support non-positive values for delta, got -1$/);
+    expect(() => new nn.SmoothL1Loss({ beta: -0.5 })).toThrow(/^SmoothL1Loss: smooth_l1_loss does not support negative values for beta, got -0.5$/);
+    expect(() => new nn.KLDivLoss({ reduction: 'avg' as never })).toThrow(/^KLDivLoss: expected reduction to be 'none', 'batchmean', 'mean' or 'sum', got 'avg'$/);
+    expect(() => new nn.HuberLoss({ reduction: 'avg' as never })).toThrow(/^HuberLoss: expected reduction/);
   });
 
   it('inplace computes a new tensor with the same values', () => {
