@@ -38,3 +38,5 @@ export { hardtanh } from '../ops/hardtanh.js';
 export { huberLoss, type HuberLossOptions } from '../ops/huber-loss.js';
 export { smoothL1Loss, type SmoothL1LossOptions } from '../ops/smooth-l1-loss.js';
 export { klDiv, type KlDivOptions } from '../ops/kl-div.js';
+export { layerNorm, type LayerNormOptions } from '../ops/layer-norm.js';
+export { groupNorm, type GroupNormOptions } from '../ops/group-norm.js';

@@ -18,6 +18,7 @@ export { ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax } from './act
 // sequences, normalisation, activations and losses (issue 12)
 export { SiLU, Mish, Softplus, ELU, Hardtanh, type InplaceOption } from './activation.js';
 export { HuberLoss, SmoothL1Loss, KLDivLoss } from './loss.js';
+export { LayerNorm, GroupNorm, type LayerNormLayerOptions, type GroupNormLayerOptions } from './normalization.js';
 export {
   MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPool1dLayerOptions, type AvgPool1dLayerOptions,
 } from './pooling.js';

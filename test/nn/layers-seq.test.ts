@@ -19,6 +19,8 @@ const KINDS: Record<string, Ctor> = {
   HuberLoss: nn.HuberLoss,
   SmoothL1Loss: nn.SmoothL1Loss,
   KLDivLoss: nn.KLDivLoss,
+  LayerNorm: nn.LayerNorm,
+  GroupNorm: nn.GroupNorm,
 };
 
 describe.each(testBackends())('issue-12 layers vs PyTorch on $name', (backend) => {
@@ -40,6 +42,16 @@ describe('activation layer arguments', () => {
     expect(() => new nn.ELU({ alpha: null as never })).toThrow(/^ELU: expected alpha to be a number, got null$/);
     expect(() => new nn.Hardtanh(1, -1)).toThrow(/^Hardtanh: minVal cannot be greater than maxVal, got minVal=1, maxVal=-1$/);
     expect(() => new nn.LeakyReLU(0.1, { inplace: 'yes' as never })).toThrow(/^LeakyReLU: expected inplace to be a boolean, got 'yes'$/);
+  });
+
+  it('normalisation layers check their arguments and start as the identity affine map', () => {
+    expect(() => new nn.GroupNorm(4, 6)).toThrow(/^GroupNorm: num_channels must be divisible by num_groups, got numChannels=6, numGroups=4$/);
+    expect(() => new nn.LayerNorm([2, -1])).toThrow(/^LayerNorm: expected normalizedShape to be an integer or an array of integers, got/);
+    expect(() => new nn.LayerNorm(4, { elementwiseAffine: 'no' as never })).toThrow(/^LayerNorm: expected elementwiseAffine to be a boolean, got 'no'$/);
+    const ln = new nn.LayerNorm([2, 3]);
+    expect([...ln.stateDict().keys()]).toEqual(['weight', 'bias']);
+    expect(ln.weight!.toArray()).toEqual([[1, 1, 1], [1, 1, 1]]);
+    expect(ln.bias!.toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
   });
 
   it('loss options are checked by the constructor, naming the layer', () => {

@@ -83,7 +83,8 @@ export function itMatchesPyTorchSeq(
 function caseState(c: ModuleCase): Map<string, Tensor> {
   const fromJson = new Map(c.state.map(([k, f]) => [k, fixtureTensor(f)]));
   if (c.pth === undefined) return fromJson;
-  const fromPth = loadPth(fileURLToPath(new URL(`../fixtures/seq/${c.pth}`, import.meta.url)));
+  const loaded = loadPth<Record<string, Tensor>>(fileURLToPath(new URL(`../fixtures/seq/${c.pth}`, import.meta.url)));
+  const fromPth = new Map(Object.entries(loaded));
   expect([...fromPth.keys()], `${c.pth} keys`).toEqual([...fromJson.keys()]);
   for (const [k, t] of fromJson) {
     const p = fromPth.get(k)!;
