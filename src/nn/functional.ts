@@ -40,3 +40,4 @@ export { smoothL1Loss, type SmoothL1LossOptions } from '../ops/smooth-l1-loss.js
 export { klDiv, type KlDivOptions } from '../ops/kl-div.js';
 export { layerNorm, type LayerNormOptions } from '../ops/layer-norm.js';
 export { groupNorm, type GroupNormOptions } from '../ops/group-norm.js';
+export { embedding, type EmbeddingOptions } from '../ops/embedding.js';

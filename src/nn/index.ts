@@ -19,6 +19,7 @@ export { ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax } from './act
 export { SiLU, Mish, Softplus, ELU, Hardtanh, type InplaceOption } from './activation.js';
 export { HuberLoss, SmoothL1Loss, KLDivLoss } from './loss.js';
 export { LayerNorm, GroupNorm, type LayerNormLayerOptions, type GroupNormLayerOptions } from './normalization.js';
+export { Embedding, type EmbeddingLayerOptions } from './sparse.js';
 export {
   MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPool1dLayerOptions, type AvgPool1dLayerOptions,
 } from './pooling.js';

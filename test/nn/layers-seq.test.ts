@@ -21,6 +21,7 @@ const KINDS: Record<string, Ctor> = {
   KLDivLoss: nn.KLDivLoss,
   LayerNorm: nn.LayerNorm,
   GroupNorm: nn.GroupNorm,
+  Embedding: nn.Embedding,
 };
 
 describe.each(testBackends())('issue-12 layers vs PyTorch on $name', (backend) => {
@@ -52,6 +53,31 @@ describe('activation layer arguments', () => {
     expect([...ln.stateDict().keys()]).toEqual(['weight', 'bias']);
     expect(ln.weight!.toArray()).toEqual([[1, 1, 1], [1, 1, 1]]);
     expect(ln.bias!.toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+  });
+
+  it('Embedding: N(0, 1) init with a zero padding row, fromPretrained copies and freezes', () => {
+    const e = new nn.Embedding(50, 8, { paddingIdx: -2 });
+    expect(e.paddingIdx).toBe(48);
+    const w = e.weight.data;
+    expect(Array.from(w.subarray(48 * 8, 49 * 8))).toEqual(new Array(8).fill(0));
+    let s = 0;
+    let s2 = 0;
+    for (let i = 0; i < 48 * 8; i++) {
+      s += w[i];
+      s2 += w[i] * w[i];
+    }
+    expect(Math.abs(s / 384)).toBeLessThan(0.2);
+    expect(Math.abs(s2 / 384 - 1)).toBeLessThan(0.25);
+    const pre = tensor([[1, 2], [3, 4]]);
+    const f = nn.Embedding.fromPretrained(pre);
+    expect(f.weight.requiresGrad).toBe(false);
+    expect(f.weight.data).not.toBe(pre.data);
+    expect(f.forward(tensor([1], { dtype: 'int64' })).toArray()).toEqual([[3, 4]]);
+    expect(nn.Embedding.fromPretrained(pre, { freeze: false }).weight.requiresGrad).toBe(true);
+    expect(String(nn.Embedding.fromPretrained(pre, { paddingIdx: 0, maxNorm: 1 }))).toBe('Embedding(2, 2, padding_idx=0, max_norm=1.0)');
+    expect(() => nn.Embedding.fromPretrained(tensor([1, 2]))).toThrow(/^Embedding.fromPretrained: Embeddings parameter is expected to be 2-dimensional, got shape \(2,\)$/);
+    expect(() => new nn.Embedding(4, 2, { paddingIdx: 4 })).toThrow(/^Embedding: Padding_idx must be within num_embeddings/);
+    expect(() => new nn.Embedding(4, 2, { sparse: true })).toThrow(/^Embedding: sparse gradients are not supported/);
   });
 
   it('loss options are checked by the constructor, naming the layer', () => {
