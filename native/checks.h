@@ -13,6 +13,14 @@ namespace nt {
 
 inline void checkMatmul(const Args&, const MatmulArgs&) {}
 
+/** Each operand's batch count is the batch or 1 (one matrix shared by every product). */
+inline void checkBmm(const Args& args, const BmmArgs& p) {
+  if (p.aBatch != p.batch && p.aBatch != 1)
+    args.rangeError("expected params.aBatch to be params.batch = " + str(p.batch) + " or 1, got " + str(p.aBatch));
+  if (p.bBatch != p.batch && p.bBatch != 1)
+    args.rangeError("expected params.bBatch to be params.batch = " + str(p.batch) + " or 1, got " + str(p.bBatch));
+}
+
 /** groups divides cIn and cOut; lOut = floor((l + 2 * padding - dilation * (k - 1) - 1) / stride) + 1. */
 inline void checkConv1d(const Args& args, const Conv1dArgs& c) {
   if (c.cIn % c.groups != 0)

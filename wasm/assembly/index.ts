@@ -19,8 +19,9 @@ export { maxPool1dForward } from './max-pool1d-forward';
 export { maxPool1dBackward } from './max-pool1d-backward';
 export { batchNormForward } from './batch-norm-forward';
 export { batchNormBackward } from './batch-norm-backward';
+export { bmm } from './bmm';
 export {
-  matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace,
+  matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace, bmmWorkspace,
 } from './workspace';
 import { NR } from './gemm';
 
