@@ -20,6 +20,7 @@ export { SiLU, Mish, Softplus, ELU, Hardtanh, type InplaceOption } from './activ
 export { HuberLoss, SmoothL1Loss, KLDivLoss } from './loss.js';
 export { LayerNorm, GroupNorm, type LayerNormLayerOptions, type GroupNormLayerOptions } from './normalization.js';
 export { Embedding, type EmbeddingLayerOptions } from './sparse.js';
+export { RNNBase, RNN, LSTM, GRU, type RnnOptions, type RnnState } from './rnn.js';
 export {
   MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPool1dLayerOptions, type AvgPool1dLayerOptions,
 } from './pooling.js';
