@@ -41,3 +41,4 @@ export { klDiv, type KlDivOptions } from '../ops/kl-div.js';
 export { layerNorm, type LayerNormOptions } from '../ops/layer-norm.js';
 export { groupNorm, type GroupNormOptions } from '../ops/group-norm.js';
 export { embedding, type EmbeddingOptions } from '../ops/embedding.js';
+export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from '../ops/scaled-dot-product-attention.js';

@@ -22,6 +22,12 @@ export { LayerNorm, GroupNorm, type LayerNormLayerOptions, type GroupNormLayerOp
 export { Embedding, type EmbeddingLayerOptions } from './sparse.js';
 export { RNNBase, RNN, LSTM, GRU, type RnnOptions, type RnnState } from './rnn.js';
 export {
+  MultiheadAttention, NonDynamicallyQuantizableLinear, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
+} from './attention.js';
+export {
+  TransformerEncoderLayer, TransformerEncoder, type TransformerEncoderLayerOptions, type TransformerEncoderForwardOptions,
+} from './transformer.js';
+export {
   MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPool1dLayerOptions, type AvgPool1dLayerOptions,
 } from './pooling.js';
 export { Dropout } from './dropout.js';
