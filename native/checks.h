@@ -13,6 +13,14 @@ namespace nt {
 
 inline void checkMatmul(const Args&, const MatmulArgs&) {}
 
+/** Each operand's batch count is the batch or 1 (one matrix shared by every product). */
+inline void checkBmm(const Args& args, const BmmArgs& p) {
+  if (p.aBatch != p.batch && p.aBatch != 1)
+    args.rangeError("expected params.aBatch to be params.batch = " + str(p.batch) + " or 1, got " + str(p.aBatch));
+  if (p.bBatch != p.batch && p.bBatch != 1)
+    args.rangeError("expected params.bBatch to be params.batch = " + str(p.batch) + " or 1, got " + str(p.bBatch));
+}
+
 /** groups divides cIn and cOut. */
 inline void checkGroups(const Args& args, size_t cIn, size_t cOut, size_t groups) {
   if (cIn % groups != 0)

@@ -11,6 +11,7 @@ export { Generator, manualSeed, defaultGenerator } from './util/generator.js';
 export { add, sub } from './ops/add.js';
 export { mul } from './ops/mul.js';
 export { matmul } from './ops/matmul.js';
+export { bmm } from './ops/bmm.js';
 export { reshape, flatten, squeeze, unsqueeze } from './ops/reshape.js';
 export { sum, mean } from './ops/sum.js';
 export { div, type DivOptions } from './ops/div.js';

@@ -470,4 +470,32 @@ inline void batchNormBackward(const Napi::CallbackInfo& info, const nt::KernelTa
   nt::checkAlloc(kernels.batchNormBackward(gy.data, x.data, weight.data, mean.data, invstd.data, gx.data, gw.data, gb.data, p));
 }
 
+// bmm(a, b, c, params): C[i] (m, n) = alpha * op(A[i or 0]) @ op(B[i or 0]) + beta * C[i] for i < batch (aBatch, bBatch: batch or 1)
+inline void bmm(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "bmm");
+  args.expectCount(4);
+  args.f32Type(0, "a", false);
+  args.f32Type(1, "b", false);
+  args.f32Type(2, "c", false);
+  const Napi::Object po = args.params(3);
+  nt::BmmArgs p{};
+  p.batch = args.size(po, "batch");
+  p.aBatch = args.size(po, "aBatch");
+  p.bBatch = args.size(po, "bBatch");
+  p.m = args.size(po, "m");
+  p.n = args.size(po, "n");
+  p.k = args.size(po, "k");
+  p.transA = args.flag(po, "transA");
+  p.transB = args.flag(po, "transB");
+  p.alpha = args.number(po, "alpha", true);
+  p.beta = args.number(po, "beta", true);
+  checkBmm(args, p);
+  const F32 a = args.f32(0, "a", args.product({p.aBatch, p.m, p.k}, "aBatch*m*k"), "aBatch*m*k");
+  const F32 b = args.f32(1, "b", args.product({p.bBatch, p.k, p.n}, "bBatch*k*n"), "bBatch*k*n");
+  const F32 c = args.f32(2, "c", args.product({p.batch, p.m, p.n}, "batch*m*n"), "batch*m*n");
+  args.noOverlap(region(c), "c", region(a), "a");
+  args.noOverlap(region(c), "c", region(b), "b");
+  nt::checkAlloc(kernels.bmm(a.data, b.data, c.data, p));
+}
+
 }  // namespace nt::entries

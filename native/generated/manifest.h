@@ -87,6 +87,20 @@ struct BatchNormArgs {
   bool relu;
 };
 
+/** src/backend/backend.ts BmmParams. */
+struct BmmArgs {
+  size_t batch;
+  size_t aBatch;
+  size_t bBatch;
+  size_t m;
+  size_t n;
+  size_t k;
+  bool transA;
+  bool transB;
+  double alpha;
+  double beta;
+};
+
 }  // namespace nt
 
 // X(name, signature) for every kernel, in manifest order. Each returns false only when it could not get
@@ -106,6 +120,7 @@ struct BatchNormArgs {
   X(maxPool1dForward, (const float* x, float* y, void* idx, bool idx32, const nt::Pool1dArgs& p)) \
   X(maxPool1dBackward, (const float* gy, const void* idx, bool idx32, float* gx, const nt::Pool1dArgs& p)) \
   X(batchNormForward, (const float* x, const float* weight, const float* bias, double* mean, double* invstd, float* y, const nt::BatchNormArgs& p)) \
-  X(batchNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* invstd, float* gx, float* gw, float* gb, const nt::BatchNormArgs& p))
+  X(batchNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* invstd, float* gx, float* gw, float* gb, const nt::BatchNormArgs& p)) \
+  X(bmm, (const float* a, const float* b, float* c, const nt::BmmArgs& p))
 
-#define NT_KERNEL_COUNT 15
+#define NT_KERNEL_COUNT 16

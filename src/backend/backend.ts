@@ -129,6 +129,26 @@ export interface BatchNormParams {
   relu: boolean;
 }
 
+/**
+ * `batch` independent products C[i] = alpha * op(A[i]) @ op(B[i]) + beta * C[i], each as {@link MatmulParams}
+ * describes, with the matrices stored back to back. An operand with a batch count of 1 (aBatch or bBatch)
+ * is shared by every product (a broadcast batch dim, e.g. one weight matrix for every sample).
+ */
+export interface BmmParams {
+  batch: number;
+  /** batch or 1 (then A is one matrix used for every product). */
+  aBatch: number;
+  /** batch or 1 (then B is one matrix used for every product). */
+  bBatch: number;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  alpha: number;
+  beta: number;
+}
+
 /** The TS type of an array argument of the manifest. */
 type ArrayTs<A> = A extends { readonly type: 'f32' } ? Float32Array
   : A extends { readonly type: 'f64' } ? Float64Array
@@ -144,6 +164,7 @@ interface ParamsTs {
   Sgd: SgdParams;
   Pool1d: Pool1dParams;
   BatchNorm: BatchNormParams;
+  Bmm: BmmParams;
 }
 
 /** A kernel's call signature, from its manifest entry: the arrays in order, then the params object if any. */
@@ -192,6 +213,9 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  *   (float64 sums) sum = sum gy, dot = sum gy * (x - mean); gw = dot * invstd, gb = sum; gx = training
  *   ? (gy - (x - mean) * dot * invstd^2 / count - sum / count) * invstd * weight : gy * invstd * weight
  *   (count = n * inner). gx may be gy itself (a channel's sums are taken before its gx is written).
+ *
+ * - `bmm(a, b, c, p)`: `p.batch` matmuls in one call (see {@link BmmParams}); A[i] is at i * m * k of `a`
+ *   (or A[0] for every i when aBatch = 1), B[i] at i * k * n, C[i] at i * m * n. A, B must not alias C.
  *
  * Aliasing: an array a kernel writes overlaps no other argument, except the in-place pairs above
  * (src/backend/manifest.ts, enforced by the native addon).

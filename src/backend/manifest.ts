@@ -75,6 +75,10 @@ export const PARAMS = {
     lOut: 'size',
   },
   BatchNorm: { n: 'size', c: 'size', inner: 'size', training: 'flag', eps: 'nonNegative', relu: 'flag' },
+  Bmm: {
+    batch: 'size', aBatch: 'size', bBatch: 'size', m: 'size', n: 'size', k: 'size', transA: 'flag', transB: 'flag',
+    alpha: 'real', beta: 'real',
+  },
 } as const satisfies Record<string, Record<string, FieldKind>>;
 
 export type ParamsName = keyof typeof PARAMS;
@@ -237,6 +241,15 @@ export const KERNELS = {
       { name: 'gx', type: 'f32', role: 'out', len: BN_X, nullable: true, inPlace: ['gy'] },
       { name: 'gw', type: 'f32', role: 'out', len: 'c', nullable: true },
       { name: 'gb', type: 'f32', role: 'out', len: 'c', nullable: true },
+    ],
+  },
+  bmm: {
+    doc: 'C[i] (m, n) = alpha * op(A[i or 0]) @ op(B[i or 0]) + beta * C[i] for i < batch (aBatch, bBatch: batch or 1)',
+    params: 'Bmm',
+    args: [
+      { name: 'a', type: 'f32', role: 'in', len: 'aBatch*m*k' },
+      { name: 'b', type: 'f32', role: 'in', len: 'bBatch*k*n' },
+      { name: 'c', type: 'f32', role: 'inout', len: 'batch*m*n' },
     ],
   },
 } as const satisfies Record<string, KernelSpec>;

@@ -38,3 +38,16 @@ export {
 export type { Reduction } from '../ops/loss-reduction.js';
 export { oneHot } from '../ops/one-hot.js';
 export { flatten } from '../ops/reshape.js';
+// sequences, normalisation, activations and losses (issue 12)
+export { silu } from '../ops/silu.js';
+export { mish } from '../ops/mish.js';
+export { softplus, type SoftplusOptions } from '../ops/softplus.js';
+export { elu } from '../ops/elu.js';
+export { hardtanh } from '../ops/hardtanh.js';
+export { huberLoss, type HuberLossOptions } from '../ops/huber-loss.js';
+export { smoothL1Loss, type SmoothL1LossOptions } from '../ops/smooth-l1-loss.js';
+export { klDiv, type KlDivOptions } from '../ops/kl-div.js';
+export { layerNorm, type LayerNormOptions } from '../ops/layer-norm.js';
+export { groupNorm, type GroupNormOptions } from '../ops/group-norm.js';
+export { embedding, type EmbeddingOptions } from '../ops/embedding.js';
+export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from '../ops/scaled-dot-product-attention.js';

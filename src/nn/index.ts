@@ -15,6 +15,18 @@ export { Linear, Identity, type LinearOptions } from './linear.js';
 export { Conv1d, type Conv1dLayerOptions } from './conv.js';
 export { BatchNorm1d, type BatchNorm1dOptions } from './batchnorm.js';
 export { ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
+// sequences, normalisation, activations and losses (issue 12)
+export { SiLU, Mish, Softplus, ELU, Hardtanh, type InplaceOption } from './activation.js';
+export { HuberLoss, SmoothL1Loss, KLDivLoss } from './loss.js';
+export { LayerNorm, GroupNorm, type LayerNormLayerOptions, type GroupNormLayerOptions } from './normalization.js';
+export { Embedding, type EmbeddingLayerOptions } from './sparse.js';
+export { RNNBase, RNN, LSTM, GRU, type RnnOptions, type RnnState } from './rnn.js';
+export {
+  MultiheadAttention, NonDynamicallyQuantizableLinear, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
+} from './attention.js';
+export {
+  TransformerEncoderLayer, TransformerEncoder, type TransformerEncoderLayerOptions, type TransformerEncoderForwardOptions,
+} from './transformer.js';
 export {
   MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPool1dLayerOptions, type AvgPool1dLayerOptions,
 } from './pooling.js';

@@ -1,6 +1,6 @@
 /**
  * Loss modules (torch.nn.modules.loss): CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss,
- * BCEWithLogitsLoss. Called as `loss.call(input, target)`. Class weights are registered as buffers
+ * BCEWithLogitsLoss, HuberLoss, SmoothL1Loss, KLDivLoss. Called as `loss.call(input, target)`. Class weights are registered as buffers
  * (`weight`, `pos_weight`), as in PyTorch.
  */
 import { Tensor } from '../tensor.js';
@@ -10,6 +10,9 @@ import { mseLoss } from '../ops/mse-loss.js';
 import { l1Loss } from '../ops/l1-loss.js';
 import { bceLoss } from '../ops/bce-loss.js';
 import { bceWithLogitsLoss } from '../ops/bce-with-logits-loss.js';
+import { huberLoss, huberDelta } from '../ops/huber-loss.js';
+import { smoothL1Loss, smoothL1Beta } from '../ops/smooth-l1-loss.js';
+import { klDiv, klDivOptions } from '../ops/kl-div.js';
 import { checkReduction, type Reduction } from '../ops/loss-reduction.js';
 import { Module } from './module.js';
 import { describeValue } from '../util/describe.js';
@@ -139,5 +142,59 @@ export class BCEWithLogitsLoss extends Loss {
     return bceWithLogitsLoss(input, target, {
       weight: this._buffers.get('weight') ?? null, posWeight: this._buffers.get('pos_weight') ?? null, reduction: this.reduction,
     });
+  }
+}
+
+/**
+ * Huber loss: 0.5 * d^2 where |d| < delta, else delta * (|d| - 0.5 * delta), with d = input - target.
+ * Shape: input and target broadcastable. @example new nn.HuberLoss({ delta: 0.5 }).call(pred, y)
+ */
+export class HuberLoss extends Loss {
+  readonly delta: number;
+
+  constructor(opts: { reduction?: Reduction; delta?: number } = {}) {
+    super(opts.reduction);
+    this.delta = huberDelta('HuberLoss', opts.delta);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
+  }
+}
+
+/**
+ * Smooth L1 loss: 0.5 * d^2 / beta where |d| < beta, else |d| - 0.5 * beta (beta 0: the L1 loss).
+ * Shape: input and target broadcastable. @example new nn.SmoothL1Loss({ beta: 0.5 }).call(pred, y)
+ */
+export class SmoothL1Loss extends Loss {
+  readonly beta: number;
+
+  constructor(opts: { reduction?: Reduction; beta?: number } = {}) {
+    super(opts.reduction);
+    this.beta = smoothL1Beta('SmoothL1Loss', opts.beta);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
+  }
+}
+
+/**
+ * Kullback-Leibler divergence of log-probability inputs from probability targets (log-probabilities
+ * with `logTarget`). `reduction: 'batchmean'` is the mathematical KL per sample; PyTorch's default 'mean'
+ * divides by every element.
+ * Shape: input and target broadcastable. @example new nn.KLDivLoss({ reduction: 'batchmean' })
+ */
+export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
+  readonly reduction: Reduction | 'batchmean';
+  readonly logTarget: boolean;
+
+  constructor(opts: { reduction?: Reduction | 'batchmean'; logTarget?: boolean } = {}) {
+    super();
+    ({ reduction: this.reduction, logTarget: this.logTarget } = klDivOptions('KLDivLoss', opts));
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
   }
 }

@@ -25,3 +25,15 @@ export function floatUnaryOp(
     return [new Tensor(gx, x.shape)];
   });
 }
+
+/**
+ * An activation: {@link floatUnaryOp} for float32 input only (a TypeError names `op` otherwise, as
+ * PyTorch refuses integer input to its activation functions).
+ */
+export function activationOp(
+  op: string, gradName: string, x: Tensor, f: (v: number) => number, grad: (g: number, x: number, y: number) => number,
+): Tensor {
+  tensorArg(op, 'input', x);
+  if (x.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 tensor, got ${x.dtype}`);
+  return floatUnaryOp(op, gradName, x, f, grad);
+}

@@ -28,25 +28,39 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new RangeError(`matmul: mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n}); shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   }
   const batch = broadcastShapes('matmul', aShape.slice(0, -2), bShape.slice(0, -2));
-  const aFull = expandBatch(a, batch, m, k);
-  const bFull = expandBatch(b, batch, k, n);
   const nb = shapeSize(batch);
-  const out = batchedMatmul(aFull, bFull, nb, m, n, k, false, false);
+  const A = batchOperand(a, batch, m, k);
+  const B = batchOperand(b, batch, k, n);
+  const out = batchedMatmul(A, B, nb, m, n, k, false, false);
 
   let outShape = [...batch, m, n];
   if (a.ndim === 1) outShape = outShape.filter((_, i) => i !== outShape.length - 2);
   if (b.ndim === 1) outShape = outShape.slice(0, -1);
   const result = new Tensor(out, outShape);
   return record(result, 'MmBackward0', [a, b], (g) => {
-    const gd = g.data as Float32Array;
-    // gA = g @ B^T  (m, k); gB = A^T @ g  (k, n), per batch, then reduce broadcast batch dims.
-    const ga = a.requiresGrad ? batchedMatmul(gd, bFull, nb, m, k, n, false, true) : null;
-    const gb = b.requiresGrad ? batchedMatmul(aFull, gd, nb, k, n, m, true, false) : null;
+    const G = { data: g.data as Float32Array, count: nb };
+    // gA = g @ B^T  (m, k); gB = A^T @ g  (k, n), per product, then reduce broadcast batch dims.
+    const ga = a.requiresGrad ? batchedMatmul(G, B, nb, m, k, n, false, true) : null;
+    const gb = b.requiresGrad ? batchedMatmul(A, G, nb, k, n, m, true, false) : null;
     return [
       ga ? new Tensor(sumToShape(new Tensor(ga, [...batch, m, k]), aShape).data, a.shape) : null,
       gb ? new Tensor(sumToShape(new Tensor(gb, [...batch, k, n]), bShape).data, b.shape) : null,
     ];
   });
+}
+
+/** A matmul operand on the kernel: `count` matrices back to back, nb (one per product) or 1 (shared by all). */
+interface Operand {
+  data: Float32Array;
+  count: number;
+}
+
+/** x as an operand of the batch: as it is when it has one matrix or one per product, else broadcast (copied). */
+function batchOperand(x: Tensor, batch: number[], r: number, c: number): Operand {
+  const own = x.ndim <= 2 ? 1 : shapeSize(x.shape.slice(0, -2));
+  const nb = shapeSize(batch);
+  if (own === nb || own === 1) return { data: x.data as Float32Array, count: own }; // float32: matmul checked
+  return { data: expandBatch(x, batch, r, c), count: nb };
 }
 
 /** Materialise x broadcast to (...batch, r, c) as a flat Float32Array (no copy when already that size). */
@@ -68,19 +82,18 @@ function expandBatch(x: Tensor, batch: number[], r: number, c: number): Float32A
   return out;
 }
 
-/** nb independent (m, n) = op(A) (m, k) @ op(B) (k, n) products on the backend kernel. */
-export function batchedMatmul(
-  a: Float32Array, b: Float32Array, nb: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
-): Float32Array {
+/**
+ * nb independent (m, n) = op(A_i) (m, k) @ op(B_i) (k, n) products in one backend call (an operand with
+ * count 1 is shared by every product). When only A varies and is not transposed, its matrices stack into
+ * one (nb * m, k) matrix times the shared B: one plain matmul.
+ */
+export function batchedMatmul(A: Operand, B: Operand, nb: number, m: number, n: number, k: number, transA: boolean, transB: boolean): Float32Array {
   const out = uninitF32(nb * m * n); // beta = 0: the kernel writes every element
   const be = getBackend();
-  const p = { m, n, k, transA, transB, alpha: 1, beta: 0 };
-  if (nb === 1) {
-    be.matmul(a, b, out, p);
+  if (nb === 1 || (B.count === 1 && A.count === nb && !transA)) {
+    be.matmul(A.data, B.data, out, { m: nb * m, n, k, transA, transB, alpha: 1, beta: 0 });
     return out;
   }
-  for (let i = 0; i < nb; i++) {
-    be.matmul(a.subarray(i * m * k, (i + 1) * m * k), b.subarray(i * k * n, (i + 1) * k * n), out.subarray(i * m * n, (i + 1) * m * n), p);
-  }
+  be.bmm(A.data, B.data, out, { batch: nb, aBatch: A.count, bBatch: B.count, m, n, k, transA, transB, alpha: 1, beta: 0 });
   return out;
 }

@@ -8,6 +8,7 @@ import { Tensor, type Shape } from '../tensor.js';
 import { add, sub } from './add.js';
 import { mul } from './mul.js';
 import { matmul } from './matmul.js';
+import { bmm } from './bmm.js';
 import { reshape, flatten, squeeze, unsqueeze } from './reshape.js';
 import { sum, mean } from './sum.js';
 import { div } from './div.js';
@@ -48,7 +49,7 @@ import { logSoftmax } from './log-softmax.js';
 
 /** Methods that are exactly `op(this, ...rest)`, by method name. */
 const OPS = {
-  add, sub, mul, matmul, flatten, squeeze, unsqueeze, sum, mean, div, neg, pow, exp, log, sqrt, abs, clamp,
+  add, sub, mul, matmul, bmm, flatten, squeeze, unsqueeze, sum, mean, div, neg, pow, exp, log, sqrt, abs, clamp,
   argmax, argmin, var: variance, std, transpose, t, split, chunk, narrow, select, index, slice, indexSelect, gather,
   eq, ne, lt, le, gt, ge, clone, expandAs, broadcastTo, relu, sigmoid, tanh, softmax, logSoftmax,
 } as const;

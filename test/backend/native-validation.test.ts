@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
-  convOutLength, type BatchNormParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
+  convOutLength, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
 } from '../../src/backend/backend.js';
 import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
 import { KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../src/backend/manifest.js';
@@ -296,6 +296,10 @@ function backwardInput2dArgs(): unknown[] {
 }
 function backwardWeight2dArgs(): unknown[] {
   return [randomArray(X2_LEN, 11), randomArray(Y2_LEN, 12), randomArray(W2_LEN, 13), randomArray(CONV2D.cOut, 14), { ...CONV2D }];
+}
+const BMM: BmmParams = { batch: 3, aBatch: 3, bBatch: 1, m: 2, n: 4, k: 5, transA: true, transB: false, alpha: 0.5, beta: 1 };
+function bmmArgs(): unknown[] {
+  return [randomArray(BMM.aBatch * BMM.m * BMM.k, 41), randomArray(BMM.bBatch * BMM.k * BMM.n, 42), randomArray(BMM.batch * BMM.m * BMM.n, 43), { ...BMM }];
 }
 
 function matmulArgs(): unknown[] {
@@ -848,6 +852,26 @@ const SPECS: KernelSpec[] = [
       expectClose(gb, wantB, 1e-5, 1e-6, 'gb');
       kernels().batchNormBackward(gy, x, w, mean, invstd, gy, null, null, BN); // in place is allowed
       expectClose(gy, wantX, 1e-5, 1e-6, 'gx in place');
+    },
+  },
+  {
+    name: 'bmm',
+    valid: bmmArgs,
+    extra: () => [
+      ...aliasCalls(bmmArgs, [2, 'c'], [0, 'a']),
+      ...aliasCalls(bmmArgs, [2, 'c'], [1, 'b']),
+      substitute('aBatch neither batch nor 1', bmmArgs, { 0: randomArray(2 * BMM.m * BMM.k, 1), 3: { ...BMM, aBatch: 2 } }),
+      substitute('bBatch neither batch nor 1', bmmArgs, { 1: randomArray(2 * BMM.k * BMM.n, 1), 3: { ...BMM, bBatch: 2 } }),
+      substitute('batch*m*n overflows', bmmArgs, { 3: { ...BMM, batch: 2 ** 40, m: 2 ** 20, aBatch: 1 } }),
+      substitute('a one batch short', bmmArgs, { 0: randomArray((BMM.aBatch - 1) * BMM.m * BMM.k, 1) }),
+    ],
+    call: (args) => kernels().bmm(...(args as Parameters<NativeAddon['kernels']['bmm']>)),
+    check: () => {
+      const [a, b, c] = bmmArgs() as Float32Array[];
+      const want = c!.slice();
+      refBackend.bmm(a!, b!, want, BMM);
+      kernels().bmm(a!, b!, c!, BMM);
+      expectNear(c!, want, BMM.k, 'bmm');
     },
   },
 ];

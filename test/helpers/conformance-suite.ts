@@ -11,7 +11,7 @@ import { randomArray } from '../helpers/random.js';
 import { refBackend } from '../../src/backend/ref/index.js';
 import type { Backend } from '../../src/backend/backend.js';
 import {
-  convOutLength, type BatchNormParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
+  convOutLength, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
 } from '../../src/backend/backend.js';
 import { poolOutLength } from '../../src/ops/pool1d.js';
 
@@ -26,6 +26,12 @@ const MATMUL_SHAPES: [number, number, number][] = [
   [20, 70, 600], [41, 500, 300], [2100, 5, 3], [3, 2100, 5],
 ];
 const SCALES: [number, number][] = [[1, 0], [0.5, 1], [2, -0.5]];
+
+/** [batch, m, n, k]: empty batch and matrices, 1, odd and SIMD-straddling sizes, and one past the GEMM's k block. */
+const BMM_SHAPES: [number, number, number, number][] = [
+  [0, 3, 4, 5], [1, 1, 1, 1], [2, 0, 3, 4], [3, 3, 4, 0], [2, 1, 7, 3], [3, 4, 4, 4], [5, 9, 15, 16], [2, 17, 33, 7],
+  [4, 8, 8, 8], [7, 3, 5, 1], [2, 20, 70, 300],
+];
 
 function convCase(
   n: number, cIn: number, cOut: number, l: number, k: number, stride = 1, padding = 0, dilation = 1, groups = 1,
@@ -564,6 +570,43 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
       expectClose(gw, [-1.5 * is], 1e-6, 1e-7);
       // gx = (g - (x - m) * dot * is^2 / 4 - 1 / 4) * is * 2, dot = -1.5
       expectClose(gx, [-1.5, -0.5, 0.5, 1.5].map((d, i) => ((i === 0 ? 1 : 0) - d * (-1.5 * is * is) / 4 - 0.25) * is * 2), 1e-5, 1e-6);
+    });
+  });
+
+  describe('bmm', () => {
+    for (const [batch, m, n, k] of BMM_SHAPES) {
+      for (const [aBatch, bBatch] of [[batch, batch], [1, batch], [batch, 1]]) {
+        for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+          it(`batch=${batch} (a ${aBatch}, b ${bBatch}) m=${m} n=${n} k=${k} transA=${transA} transB=${transB}`, () => {
+            for (const [alpha, beta] of SCALES) {
+              const a = randomArray(aBatch * m * k, 71 + m);
+              const b = randomArray(bBatch * k * n, 72 + n);
+              const c0 = randomArray(batch * m * n, 73 + k);
+              if (beta === 0) c0.fill(Number.NaN); // beta = 0 must ignore C's old contents
+              const p: BmmParams = { batch, aBatch, bBatch, m, n, k, transA, transB, alpha, beta };
+              const want = c0.slice();
+              refBackend.bmm(a, b, want, p);
+              const got = c0.slice();
+              backend.bmm(a, b, got, p);
+              const t = tol(k);
+              expectClose(got, want, t.rtol, t.atol, `alpha=${alpha} beta=${beta}`);
+            }
+          });
+        }
+      }
+    }
+
+    it('equals one matmul per product (a shared B, as an RNN weight)', () => {
+      const [batch, m, n, k] = [3, 5, 9, 17];
+      const a = randomArray(batch * m * k, 81);
+      const b = randomArray(k * n, 82);
+      const got = new Float32Array(batch * m * n);
+      backend.bmm(a, b, got, { batch, aBatch: batch, bBatch: 1, m, n, k, transA: false, transB: false, alpha: 1, beta: 0 });
+      for (let i = 0; i < batch; i++) {
+        const want = new Float32Array(m * n);
+        refBackend.matmul(a.subarray(i * m * k, (i + 1) * m * k), b, want, { m, n, k, transA: false, transB: false, alpha: 1, beta: 0 });
+        expectClose(got.subarray(i * m * n, (i + 1) * m * n), want, 1e-4, 1e-6 * (k + 1), `product ${i}`);
+      }
     });
   });
 }

@@ -6,6 +6,8 @@
 import { expect, it } from 'vitest';
 import type { Tensor } from '../../src/tensor.js';
 import type { AnyModule } from '../../src/nn/module.js';
+import { fileURLToPath } from 'node:url';
+import { loadPth } from '../../src/io/pth.js';
 import { expectClose } from '../helpers/allclose.js';
 import { loadFixture } from '../helpers/fixtures.js';
 import {
@@ -28,6 +30,8 @@ export interface ModuleCase {
   name: string;
   args: unknown[];
   state: [string, FixtureTensor][];
+  /** A `.pth` file under test/fixtures/seq/ holding the same state dict as torch.save wrote it. */
+  pth?: string;
   repr: string;
   steps: ModuleStep[];
 }
@@ -40,6 +44,7 @@ export interface NnFixture {
 }
 
 const cache = new Map<string, NnFixture>();
+let seqCache: NnFixture | null = null;
 
 /** nn.json, or another file of its layout (nn2d.json: the image layers, test/fixtures/gen_nn2d.py). */
 export function nnFixture(file = 'nn.json'): NnFixture {
@@ -47,15 +52,48 @@ export function nnFixture(file = 'nn.json'): NnFixture {
   return cache.get(file)!;
 }
 
+/** test/fixtures/seq.json (written by test/fixtures/gen_seq.py): the layers of issue 12, in nn.json's layout. */
+export function seqFixture(): NnFixture {
+  seqCache ??= loadFixture<NnFixture>('seq.json');
+  return seqCache;
+}
+
+/** Where the module cases come from: nn.json (default) or seq.json. */
+export interface ModuleFixtureOptions extends FixtureOptions {
+  fixture?: NnFixture;
+}
+
 /**
  * One vitest `it` per nn.json case of `op`; `impl(inputs, args)` calls the nodetorch op the way the
  * generator called PyTorch's. Fails if the fixture holds no case for the op.
  */
 export function itMatchesPyTorchNn(
-  op: string, impl: (inputs: Tensor[], args: Record<string, any>) => Tensor | readonly Tensor[], opts: FixtureOptions = {},
+  op: string, impl: (inputs: Tensor[], args: Record<string, any>) => Tensor | readonly Tensor[], opts: ModuleFixtureOptions = {},
   file = 'nn.json',
 ): void {
-  itMatchesFixtureCases(op, nnFixture(file).cases, impl, opts);
+  itMatchesFixtureCases(op, (opts.fixture ?? nnFixture(file)).cases, impl, opts);
+}
+
+/** {@link itMatchesPyTorchNn} over the cases of seq.json. */
+export function itMatchesPyTorchSeq(
+  op: string, impl: (inputs: Tensor[], args: Record<string, any>) => Tensor | readonly Tensor[], opts: FixtureOptions = {},
+): void {
+  itMatchesFixtureCases(op, seqFixture().cases, impl, opts);
+}
+
+/** The state dict of a module case: PyTorch's own `.pth` file when the case names one (checked equal to the JSON copy). */
+function caseState(c: ModuleCase): Map<string, Tensor> {
+  const fromJson = new Map(c.state.map(([k, f]) => [k, fixtureTensor(f)]));
+  if (c.pth === undefined) return fromJson;
+  const loaded = loadPth<Record<string, Tensor>>(fileURLToPath(new URL(`../fixtures/seq/${c.pth}`, import.meta.url)));
+  const fromPth = new Map(Object.entries(loaded));
+  expect([...fromPth.keys()], `${c.pth} keys`).toEqual([...fromJson.keys()]);
+  for (const [k, t] of fromJson) {
+    const p = fromPth.get(k)!;
+    expect([...p.shape], `${c.pth} ${k} shape`).toEqual([...t.shape]);
+    expect(Array.from(p.data), `${c.pth} ${k}`).toEqual(Array.from(t.data));
+  }
+  return fromPth;
 }
 
 /** Constructor arguments from JSON: `{ tensor: FixtureTensor }` becomes a Tensor, recursively. */
@@ -75,9 +113,9 @@ export function decodeArgs(v: unknown): any {
  * compare outputs, input gradients, parameter gradients and buffers.
  */
 export function itMatchesPyTorchModule(
-  kind: string, make: (args: any[]) => AnyModule, opts: FixtureOptions = {}, file = 'nn.json',
+  kind: string, make: (args: any[]) => AnyModule, opts: ModuleFixtureOptions = {}, file = 'nn.json',
 ): void {
-  const cases = nnFixture(file).modules.filter((c) => c.module === kind);
+  const cases = (opts.fixture ?? nnFixture(file)).modules.filter((c) => c.module === kind);
   it(`has PyTorch module cases for ${kind}`, () => {
     expect(cases.length).toBeGreaterThan(0);
   });
@@ -90,7 +128,7 @@ export function itMatchesPyTorchModule(
       const own = m.stateDict();
       expect([...own.keys()], 'state dict keys').toEqual(c.state.map(([k]) => k));
       c.state.forEach(([k, f]) => expect([...own.get(k)!.shape], `${k} shape`).toEqual(f.shape));
-      m.loadStateDict(new Map(c.state.map(([k, f]) => [k, fixtureTensor(f)])));
+      m.loadStateDict(caseState(c));
       const params = new Map(m.namedParameters());
       c.steps.forEach((s, si) => {
         m.train(s.train);

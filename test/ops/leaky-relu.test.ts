@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { leakyRelu } from '../../src/ops/leaky-relu.js';
 import { tensor } from '../../src/creation.js';
 import { gradcheck } from '../helpers/gradcheck.js';
-import { itMatchesPyTorchNn } from '../nn/nn-fixtures.js';
+import { itMatchesPyTorchNn, itMatchesPyTorchSeq } from '../nn/nn-fixtures.js';
 
 describe('leakyRelu', () => {
   itMatchesPyTorchNn('leakyRelu', ([x], a) => leakyRelu(x, a.negativeSlope));
+  itMatchesPyTorchSeq('leakyRelu', ([x], a) => leakyRelu(x, a.negativeSlope));
 
   it('gradcheck (slope 0.2, values away from 0)', () => {
     const x = tensor([-1.5, -0.3, 0.4, 2.0, -0.8, 1.1], { requiresGrad: true });

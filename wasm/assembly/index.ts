@@ -22,8 +22,9 @@ export { maxPool1dForward } from './max-pool1d-forward';
 export { maxPool1dBackward } from './max-pool1d-backward';
 export { batchNormForward } from './batch-norm-forward';
 export { batchNormBackward } from './batch-norm-backward';
+export { bmm } from './bmm';
 export {
-  matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace,
+  matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace, bmmWorkspace,
   conv2dForwardWorkspace, conv2dBackwardInputWorkspace, conv2dBackwardWeightWorkspace,
 } from './workspace';
 import { NR } from './gemm';

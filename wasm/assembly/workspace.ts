@@ -23,6 +23,13 @@ export function matmulWorkspace(m: f64, n: f64, k: f64, transA: i32, transB: i32
   return k * <f64>NR;
 }
 
+/** bmm runs matmul once per product, one after another: one matmul workspace serves them all. */
+export function bmmWorkspace(
+  batch: f64, aBatch: f64, bBatch: f64, m: f64, n: f64, k: f64, transA: i32, transB: i32, alpha: f64, beta: f64,
+): f64 {
+  return k * <f64>NR;
+}
+
 export function conv1dForwardWorkspace(
   n: f64, cIn: f64, cOut: f64, l: f64, k: f64, stride: f64, padding: f64, dilation: f64, groups: f64, lOut: f64,
 ): f64 {

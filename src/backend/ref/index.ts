@@ -7,6 +7,7 @@ import { add } from './add.js';
 import { reluForward, reluBackward } from './relu.js';
 import { maxPool1dForward, maxPool1dBackward } from './max-pool1d.js';
 import { batchNormForward, batchNormBackward } from './batch-norm.js';
+import { bmm } from './bmm.js';
 
 /** The plain-TypeScript backend: the executable spec every other backend is tested against. */
 export const refBackend: Backend = {
@@ -26,4 +27,5 @@ export const refBackend: Backend = {
   maxPool1dBackward,
   batchNormForward,
   batchNormBackward,
+  bmm,
 };

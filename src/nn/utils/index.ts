@@ -1,2 +1,3 @@
-/** `nn.utils`: gradient clipping (clipGradNorm_ / clipGradValue_, also without the underscore). */
+/** `nn.utils`: gradient clipping (clipGradNorm_ / clipGradValue_, also without the underscore) and `rnn` (padSequence, packed sequences). */
 export * from './clip-grad.js';
+export * as rnn from './rnn.js';

@@ -1,0 +1,198 @@
+/** MultiheadAttention (torch.nn.MultiheadAttention), with PyTorch's parameter names and initialisation. */
+import { Tensor, shapeStr } from '../tensor.js';
+import { empty, zeros } from '../creation.js';
+import { linear } from '../ops/linear.js';
+import { narrow } from '../ops/narrow.js';
+import { reshape, squeeze, unsqueeze } from '../ops/reshape.js';
+import { transpose } from '../ops/transpose.js';
+import { mean } from '../ops/sum.js';
+import { add } from '../ops/add.js';
+import { where } from '../ops/where.js';
+import { expand } from '../ops/expand.js';
+import { attention } from '../ops/scaled-dot-product-attention.js';
+import { boolArg, intArg } from '../ops/args.js';
+import { full } from '../creation.js';
+import { defaultGenerator, type Generator } from '../util/generator.js';
+import { describeValue } from '../util/describe.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import { Linear } from './linear.js';
+import { xavierUniform_ } from './init.js';
+
+/** PyTorch's out_proj class (a Linear under another name, which shows in the repr). */
+export class NonDynamicallyQuantizableLinear extends Linear {}
+
+export interface MultiheadAttentionOptions {
+  /** Dropout probability on the attention weights in training mode (default 0). */
+  dropout?: number;
+  /** Input and output projection biases (default true). */
+  bias?: boolean;
+  /** Feature size of key (default embedDim); with vdim != embedDim the projections are separate weights. */
+  kdim?: number;
+  /** Feature size of value (default embedDim). */
+  vdim?: number;
+  /** Inputs and output are (N, L, E) instead of (L, N, E) (default false). */
+  batchFirst?: boolean;
+  /** Random source for the initialisation and the dropout masks (default the global generator). */
+  generator?: Generator;
+}
+
+export interface MultiheadAttentionForwardOptions {
+  /** (N, S) or (S): true (or -Infinity) marks key positions to ignore (padding). */
+  keyPaddingMask?: Tensor | null;
+  /** Return the attention weights (default true). */
+  needWeights?: boolean;
+  /** (L, S) or (N * numHeads, L, S): true (or -Infinity) where a query may not attend to a key; floats are added. */
+  attnMask?: Tensor | null;
+  /** Average the returned weights over the heads (default true); otherwise (N, numHeads, L, S). */
+  averageAttnWeights?: boolean;
+}
+
+/** A PyTorch-convention mask as additive scores: bool true -> -Infinity, false -> 0; a float mask as it is. */
+function maskScores(what: string, m: Tensor): Tensor {
+  if (m.dtype === 'bool') return where(m, full([], Number.NEGATIVE_INFINITY), 0);
+  if (m.dtype !== 'float32') throw new TypeError(`MultiheadAttention: expected ${what} to be bool or float32, got ${m.dtype}`);
+  return m;
+}
+
+/**
+ * Attention over numHeads heads of size embedDim / numHeads: Q, K, V projections (in_proj_weight, or
+ * q/k/v_proj_weight when kdim or vdim differ from embedDim, and in_proj_bias), scaled dot-product
+ * attention per head, then out_proj. `forward(query, key, value, opts)` returns [output, weights | null].
+ *
+ * Shape: query (L, N, E), key (S, N, kdim), value (S, N, vdim) (batch first with batchFirst; or unbatched
+ * (L, E)) -> output like query; weights (N, L, S) (or (N, numHeads, L, S) without averaging).
+ * @example const mha = new nn.MultiheadAttention(64, 8); const [out, w] = mha.forward(x, x, x)
+ */
+export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, MultiheadAttentionForwardOptions?], [Tensor, Tensor | null]> {
+  readonly embedDim: number;
+  readonly numHeads: number;
+  readonly headDim: number;
+  readonly kdim: number;
+  readonly vdim: number;
+  readonly batchFirst: boolean;
+  dropout: number;
+  generator: Generator;
+  declare out_proj: NonDynamicallyQuantizableLinear;
+
+  constructor(embedDim: number, numHeads: number, opts: MultiheadAttentionOptions = {}) {
+    super();
+    const cls = 'MultiheadAttention';
+    this.embedDim = intArg(cls, 'embedDim', embedDim, 1);
+    this.numHeads = intArg(cls, 'numHeads', numHeads, 1);
+    if (embedDim % numHeads !== 0) throw new RangeError(`${cls}: embed_dim must be divisible by num_heads, got embedDim=${embedDim}, numHeads=${numHeads}`);
+    this.headDim = embedDim / numHeads;
+    this.kdim = intArg(cls, 'kdim', opts.kdim ?? embedDim, 1);
+    this.vdim = intArg(cls, 'vdim', opts.vdim ?? embedDim, 1);
+    this.batchFirst = boolArg(cls, 'batchFirst', opts.batchFirst ?? false);
+    const p = opts.dropout ?? 0;
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${cls}: expected dropout in [0, 1], got ${describeValue(p)}`);
+    this.dropout = p;
+    this.generator = opts.generator ?? defaultGenerator;
+    const bias = boolArg(cls, 'bias', opts.bias ?? true);
+    const E = embedDim;
+    if (this.sameEmbedDim) {
+      this.registerParameter('in_proj_weight', new Parameter(empty([3 * E, E])));
+    } else {
+      this.registerParameter('q_proj_weight', new Parameter(empty([E, E])));
+      this.registerParameter('k_proj_weight', new Parameter(empty([E, this.kdim])));
+      this.registerParameter('v_proj_weight', new Parameter(empty([E, this.vdim])));
+    }
+    this.registerParameter('in_proj_bias', bias ? new Parameter(zeros([3 * E])) : null);
+    this.registerModule('out_proj', new NonDynamicallyQuantizableLinear(E, E, { bias, generator: opts.generator }));
+    this.resetParameters(opts.generator);
+  }
+
+  /** Whether Q, K and V share one in_proj_weight (kdim = vdim = embedDim). */
+  get sameEmbedDim(): boolean {
+    return this.kdim === this.embedDim && this.vdim === this.embedDim;
+  }
+
+  /** PyTorch's _reset_parameters: xavier-uniform projections, zero biases (out_proj's weight keeps Linear's init). */
+  resetParameters(generator?: Generator): void {
+    const params = this._parameters;
+    for (const name of ['in_proj_weight', 'q_proj_weight', 'k_proj_weight', 'v_proj_weight']) {
+      const w = params.get(name);
+      if (w) xavierUniform_(w, 1, generator);
+    }
+    params.get('in_proj_bias')?.data.fill(0);
+    this.out_proj.bias?.data.fill(0);
+  }
+
+  /** Rows [i * E, (i + 1) * E) of the packed projection (i = 0, 1, 2 for q, k, v) as weight and bias. */
+  private projection(i: number): [Tensor, Tensor | null] {
+    const E = this.embedDim;
+    const params = this._parameters;
+    const w = this.sameEmbedDim ? narrow(params.get('in_proj_weight')!, 0, i * E, E) : params.get(['q_proj_weight', 'k_proj_weight', 'v_proj_weight'][i])!;
+    const b = params.get('in_proj_bias');
+    return [w, b ? narrow(b, 0, i * E, E) : null];
+  }
+
+  override forward(query: Tensor, key: Tensor, value: Tensor, opts: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
+    const cls = 'MultiheadAttention';
+    for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
+      if (!(t instanceof Tensor)) throw new TypeError(`${cls}: expected ${name} to be a Tensor, got ${describeValue(t)}`);
+    }
+    const unbatched = query.ndim === 2;
+    if (query.ndim !== 2 && query.ndim !== 3) throw new RangeError(`${cls}: query should be unbatched 2D or batched 3D tensor but received ${query.ndim}-D query tensor`);
+    if (key.ndim !== query.ndim || value.ndim !== query.ndim) {
+      throw new RangeError(`${cls}: For ${unbatched ? 'unbatched (2-D)' : 'batched (3-D)'} \`query\`, expected \`key\` and \`value\` to be ${query.ndim}-D but found ${key.ndim}-D and ${value.ndim}-D tensors respectively`);
+    }
+    let q = query;
+    let k = key;
+    let v = value;
+    let kpm = opts.keyPaddingMask ?? null;
+    if (unbatched) {
+      q = unsqueeze(q, 1);
+      k = unsqueeze(k, 1);
+      v = unsqueeze(v, 1);
+      if (kpm) kpm = unsqueeze(kpm, 0);
+    } else if (this.batchFirst) {
+      q = transpose(q, 0, 1);
+      k = transpose(k, 0, 1);
+      v = transpose(v, 0, 1);
+    }
+    const [L, N, E] = q.shape;
+    const S = k.shape[0];
+    const H = this.numHeads;
+    const hd = this.headDim;
+    if (E !== this.embedDim) throw new RangeError(`${cls}: was expecting embedding dimension of ${this.embedDim}, but got ${E}`);
+    if (k.shape[1] !== N || v.shape[1] !== N || v.shape[0] !== S || k.shape[2] !== this.kdim || v.shape[2] !== this.vdim) {
+      throw new RangeError(`${cls}: expected key (S, N=${N}, ${this.kdim}) and value (S, N=${N}, ${this.vdim}) with the same S, got key ${shapeStr(k.shape)} and value ${shapeStr(v.shape)}`);
+    }
+    const heads = (x: Tensor, len: number): Tensor => transpose(reshape(x, [len, N * H, hd]), 0, 1); // (N * H, len, hd)
+    const [wq, bq] = this.projection(0);
+    const [wk, bk] = this.projection(1);
+    const [wv, bv] = this.projection(2);
+    const qh = heads(linear(q, wq, bq), L);
+    const kh = heads(linear(k, wk, bk), S);
+    const vh = heads(linear(v, wv, bv), S);
+
+    let mask: Tensor | null = null;
+    const am = opts.attnMask ?? null;
+    if (am) {
+      const ok = (am.ndim === 2 && am.shape[0] === L && am.shape[1] === S) || (am.ndim === 3 && am.shape[0] === N * H && am.shape[1] === L && am.shape[2] === S);
+      if (!ok) throw new RangeError(`${cls}: expected attnMask of shape (${L}, ${S}) or (${N * H}, ${L}, ${S}), got ${shapeStr(am.shape)}`);
+      mask = maskScores('attnMask', am);
+    }
+    if (kpm) {
+      if (kpm.ndim !== 2 || kpm.shape[0] !== N || kpm.shape[1] !== S) {
+        throw new RangeError(`${cls}: expected keyPaddingMask of shape (${N}, ${S}), got ${shapeStr(kpm.shape)}`);
+      }
+      const padScores = reshape(expand(reshape(maskScores('keyPaddingMask', kpm), [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
+      mask = mask ? add(mask, padScores) : padScores;
+    }
+    const p = this.training ? this.dropout : 0;
+    const { output, weights } = attention(qh, kh, vh, mask, p, this.generator);
+    let out = reshape(linear(reshape(transpose(output, 0, 1), [L * N, E]), this.out_proj.weight, this.out_proj.bias), [L, N, E]);
+    let w: Tensor | null = null;
+    if (opts.needWeights ?? true) {
+      w = reshape(weights, [N, H, L, S]);
+      if (opts.averageAttnWeights ?? true) w = mean(w, [1]);
+      if (unbatched) w = squeeze(w, 0);
+    }
+    if (unbatched) out = squeeze(out, 1);
+    else if (this.batchFirst) out = transpose(out, 0, 1);
+    return [out, w];
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * scaledDotProductAttention: softmax(Q K^T / sqrt(E) + mask) V, like PyTorch 2's
+ * torch.nn.functional.scaled_dot_product_attention (PyTorch 1.13 computes the same inside
+ * multi_head_attention_forward). The two products run on the bmm kernel.
+ */
+import { Tensor, shapeStr } from '../tensor.js';
+import { full } from '../creation.js';
+import { matmul } from './matmul.js';
+import { transpose } from './transpose.js';
+import { mul } from './mul.js';
+import { add } from './add.js';
+import { where } from './where.js';
+import { softmax } from './softmax.js';
+import { dropout } from './dropout.js';
+import { tensorArg } from './args.js';
+import { broadcastShapes } from './broadcast.js';
+import { describeValue } from '../util/describe.js';
+import { defaultGenerator, type Generator } from '../util/generator.js';
+
+export interface ScaledDotProductAttentionOptions {
+  /**
+   * (L, S) or broadcastable to (..., L, S): bool (true = may attend, false = masked out) or float (added to
+   * the scores, e.g. -Infinity). Not together with isCausal.
+   */
+  attnMask?: Tensor | null;
+  /** Dropout probability on the attention weights (default 0; applied as given, so pass 0 in evaluation). */
+  dropoutP?: number;
+  /** Query i attends to keys 0..i only (a lower-triangular mask; needs no attnMask). */
+  isCausal?: boolean;
+  /** Random source of the dropout mask (default the global generator). */
+  generator?: Generator;
+}
+
+/** A bool mask as additive scores: 0 where allowed, -Infinity where not; a float mask as it is. */
+export function additiveMask(op: string, mask: Tensor): Tensor {
+  if (mask.dtype === 'bool') return where(mask, 0, full([], Number.NEGATIVE_INFINITY));
+  if (mask.dtype !== 'float32') throw new TypeError(`${op}: expected a bool or float32 attention mask, got ${mask.dtype}`);
+  return mask;
+}
+
+/** The (L, S) causal mask as additive scores: 0 at and below the diagonal, -Infinity above. */
+export function causalMask(l: number, s: number): Tensor {
+  const m = new Float32Array(l * s);
+  for (let i = 0; i < l; i++) m.fill(Number.NEGATIVE_INFINITY, i * s + i + 1, (i + 1) * s);
+  return new Tensor(m, [l, s]);
+}
+
+/**
+ * Attention of queries over keys and values, batched over the leading dims (e.g. batch, heads).
+ *
+ * Shape: query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev).
+ * @example scaledDotProductAttention(q, k, v, { isCausal: true }) // q, k, v (N, H, T, E)
+ */
+export function scaledDotProductAttention(
+  query: Tensor, key: Tensor, value: Tensor, opts: ScaledDotProductAttentionOptions = {},
+): Tensor {
+  const op = 'scaledDotProductAttention';
+  for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
+    tensorArg(op, name, t);
+    if (t.dtype !== 'float32') throw new TypeError(`${op}: expected ${name} to be float32, got ${t.dtype}`);
+    if (t.ndim < 2) throw new RangeError(`${op}: expected ${name} with at least 2 dims (..., seq, features), got ${shapeStr(t.shape)}`);
+  }
+  const e = query.shape[query.ndim - 1];
+  const l = query.shape[query.ndim - 2];
+  const s = key.shape[key.ndim - 2];
+  if (key.shape[key.ndim - 1] !== e) throw new RangeError(`${op}: expected key's last dim to equal query's (${e}), got ${shapeStr(key.shape)}`);
+  if (value.shape[value.ndim - 2] !== s) throw new RangeError(`${op}: expected value with ${s} positions like key, got ${shapeStr(value.shape)}`);
+  const p = opts.dropoutP ?? 0;
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: expected dropoutP in [0, 1], got ${describeValue(p)}`);
+  const mask = opts.attnMask ?? null;
+  if (mask !== null) {
+    tensorArg(op, 'attnMask', mask);
+    if (opts.isCausal) throw new RangeError(`${op}: pass either attnMask or isCausal, not both`);
+    broadcastShapes(op, mask.shape, [...query.shape.slice(0, -1), s]);
+  }
+  const additive = opts.isCausal ? causalMask(l, s) : mask === null ? null : additiveMask(op, mask);
+  return attention(query, key, value, additive, p, opts.generator ?? defaultGenerator).output;
+}
+
+/**
+ * @internal The attention body shared with nn.MultiheadAttention: scores = (Q / sqrt(E)) K^T (+ mask),
+ * weights = softmax(scores) (then dropout with probability p), output = weights V. The query is scaled
+ * before the product, as PyTorch 1.13's multi_head_attention_forward does.
+ */
+export function attention(
+  query: Tensor, key: Tensor, value: Tensor, additive: Tensor | null, p: number, generator: Generator,
+): { output: Tensor; weights: Tensor } {
+  const e = query.shape[query.ndim - 1];
+  let scores = matmul(mul(query, 1 / Math.sqrt(e)), transpose(key, -2, -1));
+  if (additive !== null) scores = add(scores, additive);
+  const weights = softmax(scores, -1);
+  const dropped = p > 0 ? dropout(weights, p, true, generator) : weights;
+  return { output: matmul(dropped, value), weights };
+}
