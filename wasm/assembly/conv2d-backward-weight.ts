@@ -5,12 +5,12 @@
  * Formula: gw[o, c, i, j] = sum_{b, r, s} gy[b, o, r, s] * x[b, ci, r * strideH - padH + i * dilationH,
  *                                                             s * strideW - padW + j * dilationW] (x = 0 outside),
  *          gb[o] = sum_{b, r, s} gy[b, o, r, s]. Float32 accumulation.
- * Method: per (b, g), im2col (conv2d.ts) then gw_g (+)= gy_g (coutG x P) @ cols^T through matmul.ts (transB;
+ * Method: per (b, g), im2col (conv2d.ts) then gw_g (+)= gy_g (coutG x P) @ cols^T through conv2d-gemm.ts (cols packed transposed;
  *   beta = 1 after the first batch item); a 1x1 stride-1 unpadded conv uses the input planes as cols.
  * Aliasing: gw and gb must not overlap x, gy, each other or ws. Workspace: as conv2d-forward.ts.
  */
 import { im2col2d, isIdentity } from './conv2d';
-import { matmul } from './matmul';
+import { gemmPacked, packB } from './conv2d-gemm';
 import { biasGrad } from './bias-grad';
 
 export function conv2dBackwardWeight(
@@ -33,7 +33,8 @@ export function conv2dBackwardWeight(
       const gyg = gy + ((<usize>(b * cOut + g * coutG) * P) << 2);
       if (!identity) im2col2d(xg, cinG, inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW, cols);
       const gwg = gw + ((<usize>(g * coutG) * K) << 2);
-      matmul(gyg, identity ? xg : cols, gwg, panel, coutG, K, P, false, true, 1, b == 0 ? 0 : 1);
+      packB(identity ? xg : cols, P, K, P, true, panel);
+      gemmPacked(coutG, K, P, gyg, P, 1, panel, gwg, K, b == 0 ? 0 : 1);
     }
   }
   if (gb != 0) biasGrad(gy, gb, n, cOut, P);
