@@ -86,5 +86,7 @@ export function conv2dBackwardWeightWorkspace(
   n: f64, cIn: f64, cOut: f64, inH: f64, inW: f64, kH: f64, kW: f64, strideH: f64, strideW: f64, padH: f64,
   padW: f64, dilationH: f64, dilationW: f64, groups: f64, outH: f64, outW: f64,
 ): f64 {
-  return conv2dFloats(cIn, cOut, kH, kW, strideH, strideW, padH, padW, groups, outH, outW);
+  const identity = kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
+  const K = (cIn / groups) * kH * kW, P = outH * outW;
+  return roundUp4(cOut * K) + (identity ? 0 : roundUp4(K * P)) + roundUpNR(cOut / groups) * P;
 }
