@@ -45,6 +45,7 @@ export { expand, expandAs, broadcastTo } from './ops/expand.js';
 export { oneHot } from './ops/one-hot.js';
 export { toDtype } from './ops/to-dtype.js';
 export { conv1d, type Conv1dOptions } from './ops/conv1d.js';
+export { conv2d, type Conv2dOptions } from './ops/conv2d.js';
 export { relu } from './ops/relu.js';
 export { leakyRelu } from './ops/leaky-relu.js';
 export { gelu, type GeluOptions } from './ops/gelu.js';

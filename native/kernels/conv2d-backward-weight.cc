@@ -7,8 +7,8 @@
 // Method: the batch is cut into at most kChunks fixed chunks (independent of the thread count, so
 // results are too); each chunk's sums are kept apart and added in chunk order at the end. Within a chunk,
 // per group and column block (several small images side by side, or part of a large one, conv2d-common.h),
-// the gy rows are gathered side by side and gw_g += gy_block (coutG, cols) @ col^T (cols, K) through the
-// packed GEMM (gemm.h) after im2col. Threads split the chunks, or run each GEMM when there are fewer chunks
+// gw_g^T += col (K, cols) @ gy_block^T through the packed GEMM (gemm.h) after im2col, the gy rows gathered
+// transposed (see chunkSums). Threads split the chunks, or run each GEMM when there are fewer chunks
 // than threads. gb: conv-bias-grad.h.
 #include "conv-bias-grad.h"
 #include "conv2d-common.h"
@@ -21,11 +21,14 @@ namespace {
 constexpr size_t kChunks = 8;
 
 /**
- * The sums of gw over batch items [b0, b1) into dst (overwritten); col and gyb hold K x maxCols and
- * coutG x maxCols floats.
+ * The sums of gw over batch items [b0, b1) into dst (overwritten). Per block the GEMM forms
+ * gw_g^T (K, coutG) += col (K, cols) @ gy_block^T (cols, coutG): col is read row by row (the GEMM's fast
+ * packing) and the gy rows are gathered transposed (coutG x cols stores) instead of col (K x cols) being
+ * packed transposed; gwt (K x cOut floats) is transposed into dst at the end. col and gyt hold K x maxCols
+ * and maxCols x coutG floats.
  */
 bool chunkSums(const float* x, const float* gy, float* dst, const nt::Conv2dArgs& p, const ColBlocks& cb, size_t b0,
-               size_t b1, float* col, float* gyb, GemmFn mm) {
+               size_t b1, float* col, float* gyt, float* gwt, GemmFn mm) {
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.kH * p.kW;
   const size_t P = cb.P, planeIn = p.inH * p.inW;
   bool first = true;
@@ -36,17 +39,22 @@ bool chunkSums(const float* x, const float* gy, float* dst, const nt::Conv2dArgs
       for (size_t g = 0; g < p.groups; ++g) {
         for (size_t b = i0; b < i1; ++b) {
           im2col2d(x + (b * p.cIn + g * cinG) * planeIn, cinG, p, t0, len, col, cols, (b - i0) * len);
-          for (size_t o = 0; o < coutG; ++o)
-            std::memcpy(gyb + o * cols + (b - i0) * len, gy + (b * p.cOut + g * coutG + o) * P + t0, len * sizeof(float));
+          for (size_t o = 0; o < coutG; ++o) {
+            const float* src = gy + (b * p.cOut + g * coutG + o) * P + t0;
+            float* d = gyt + (b - i0) * len * coutG + o;  // gyt[t, o], t = (b - i0) * len + i
+            for (size_t i = 0; i < len; ++i) d[i * coutG] = src[i];
+          }
         }
-        const MatRef colT{col, 1, static_cast<ptrdiff_t>(cols)};
-        if (!mm(coutG, K, cols, 1.0f, MatRef{gyb, static_cast<ptrdiff_t>(cols), 1}, colT, first ? 0.0f : 1.0f,
-                dst + g * coutG * K, K))
-          return false;
+        const MatRef colA{col, static_cast<ptrdiff_t>(cols), 1};
+        const MatRef gyB{gyt, static_cast<ptrdiff_t>(coutG), 1};
+        if (!mm(K, coutG, cols, 1.0f, colA, gyB, first ? 0.0f : 1.0f, gwt + g * coutG * K, coutG)) return false;
       }
       first = false;
     }
   }
+  for (size_t g = 0; g < p.groups; ++g)
+    for (size_t o = 0; o < coutG; ++o)
+      for (size_t r = 0; r < K; ++r) dst[(g * coutG + o) * K + r] = gwt[g * coutG * K + r * coutG + o];
   return true;
 }
 
@@ -73,13 +81,14 @@ bool conv2dBackwardWeight(const float* x, const float* gy, float* gw, float* gb,
   int failed = 0;
   auto run = [&](size_t c0, size_t c1) {
     float* col = scratch(kScratchCol, colFloats);
-    float* gyb = scratch(kScratchAcc, gyFloats);
-    if (col == nullptr || gyb == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    float* gyt = scratch(kScratchAcc, gyFloats);
+    float* gwt = scratch(kScratchTail, gwLen);
+    if (col == nullptr || gyt == nullptr || gwt == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
     for (size_t ch = c0; ch < c1; ++ch) {
       const size_t q = p.n / chunks, rem = p.n % chunks;
       const size_t b0 = ch * q + minz(ch, rem), b1 = b0 + q + (ch < rem ? 1 : 0);
       float* dst = ch == 0 ? gw : partial + (ch - 1) * gwLen;
-      if (!chunkSums(x, gy, dst, p, cb, b0, b1, col, gyb, threadGemm ? gemmThreaded : gemm))
+      if (!chunkSums(x, gy, dst, p, cb, b0, b1, col, gyt, gwt, threadGemm ? gemmThreaded : gemm))
         return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
     }
   };

@@ -998,6 +998,36 @@ describe.skipIf(!addon)(suiteName, () => {
       expect(() => (addon!.setNumThreads as (n: unknown) => void)('2')).toThrow(TypeError);
     });
 
+    it('conv2d: 1 and 2 threads give the same bits (several images per GEMM block, an image cut in blocks, few tasks)', () => {
+      const cases: Conv2dParams[] = [
+        { ...CONV2D, n: 11, cIn: 16, cOut: 24, inH: 9, inW: 8, kH: 3, kW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 2, outH: 9, outW: 8, relu: true },
+        { ...CONV2D, n: 3, cIn: 32, cOut: 8, inH: 30, inW: 31, kH: 3, kW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1, outH: 30, outW: 31, relu: false },
+        { ...CONV2D, n: 1, cIn: 4, cOut: 6, inH: 12, inW: 12, kH: 2, kW: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1, outH: 6, outW: 6, relu: false },
+      ];
+      for (const p of cases) {
+        const x = randomArray(p.n * p.cIn * p.inH * p.inW, 21);
+        const w = randomArray(p.cOut * (p.cIn / p.groups) * p.kH * p.kW, 22);
+        const bias = randomArray(p.cOut, 23);
+        const gy = randomArray(p.n * p.cOut * p.outH * p.outW, 24);
+        const runs: Float32Array[][] = [];
+        for (const threads of [1, 2]) {
+          setNativeThreads(threads);
+          const y = new Float32Array(gy.length);
+          const gx = new Float32Array(x.length);
+          const gw = new Float32Array(w.length);
+          const gb = new Float32Array(p.cOut);
+          kernels().conv2dForward(x, w, bias, y, p);
+          kernels().conv2dBackwardInput(gy, w, gx, p);
+          kernels().conv2dBackwardWeight(x, gy, gw, gb, p);
+          runs.push([y, gx, gw, gb]);
+        }
+        runs[0]!.forEach((a, i) => expectSameBits(runs[1]![i], a, `conv2d output ${i} n=${p.n} ${p.inH}x${p.inW}`));
+        const want = new Float32Array(gy.length);
+        refBackend.conv2dForward(x, w, bias, want, p);
+        expectNear(runs[0]![0]!, want, w.length / p.cOut, 'conv2dForward');
+      }
+    });
+
     it('1 and 2 threads give the same results, close to ref', () => {
       const results: Float32Array[][] = [];
       const mm: MatmulParams = { m: 130, n: 150, k: 170, transA: true, transB: false, alpha: 1, beta: 0 };

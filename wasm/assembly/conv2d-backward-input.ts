@@ -2,12 +2,12 @@
  * conv2dBackwardInput: gx (n, cIn, inH, inW) = d loss / d x of conv2d, given gy (n, cOut, outH, outW) and
  * w (cOut, cIn / groups, kH, kW). Layout: NCHW, contiguous row-major. Overwrites gx.
  * Formula: gx[b, ci, h, v] = sum over (o in group, r, s, i, j) that read x[b, ci, h, v] of w[o, c, i, j] * gy[b, o, r, s].
- * Method: per (b, g), cols (K x P) = W_g^T @ gy_g through matmul.ts (transA), then col2im (conv2d.ts) adds cols
+ * Method: per (b, g), cols (K x P) = W_g^T @ gy_g through conv2d-gemm.ts, then col2im (conv2d.ts) adds cols
  *   into the zeroed gx planes; a 1x1 stride-1 unpadded conv writes W_g^T @ gy_g into gx directly.
  * Aliasing: gx must not overlap gy, w or ws. Workspace: as conv2d-forward.ts.
  */
 import { col2imAdd2d, isIdentity } from './conv2d';
-import { matmul } from './matmul';
+import { gemmPacked, packB } from './conv2d-gemm';
 
 export function conv2dBackwardInput(
   gy: usize, w: usize, gx: usize, ws: usize,
@@ -28,11 +28,13 @@ export function conv2dBackwardInput(
       const gyg = gy + ((<usize>(b * cOut + g * coutG) * P) << 2);
       const gxg = gx + <usize>(b * cIn + g * cinG) * planeBytes;
       const wg = w + ((<usize>(g * coutG) * K) << 2);
+      packB(gyg, coutG, P, P, false, panel);
+      // A = W_g^T (K x coutG): row stride 1, column stride K.
       if (identity) {
-        matmul(wg, gyg, gxg, panel, K, P, coutG, true, false, 1, 0);
+        gemmPacked(K, P, coutG, wg, 1, K, panel, gxg, P, 0);
         continue;
       }
-      matmul(wg, gyg, cols, panel, K, P, coutG, true, false, 1, 0);
+      gemmPacked(K, P, coutG, wg, 1, K, panel, cols, P, 0);
       memory.fill(gxg, 0, <usize>cinG * planeBytes);
       col2imAdd2d(cols, cinG, inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW, gxg);
     }

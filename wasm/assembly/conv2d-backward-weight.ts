@@ -5,12 +5,14 @@
  * Formula: gw[o, c, i, j] = sum_{b, r, s} gy[b, o, r, s] * x[b, ci, r * strideH - padH + i * dilationH,
  *                                                             s * strideW - padW + j * dilationW] (x = 0 outside),
  *          gb[o] = sum_{b, r, s} gy[b, o, r, s]. Float32 accumulation.
- * Method: per (b, g), im2col (conv2d.ts) then gw_g (+)= gy_g (coutG x P) @ cols^T through matmul.ts (transB;
- *   beta = 1 after the first batch item); a 1x1 stride-1 unpadded conv uses the input planes as cols.
- * Aliasing: gw and gb must not overlap x, gy, each other or ws. Workspace: as conv2d-forward.ts.
+ * Method: per (b, g), im2col (conv2d.ts) then gw_g^T (+)= cols (K x P) @ gy_g^T through conv2d-gemm.ts (beta = 1
+ *   after the first batch item), transposed into gw at the end; a 1x1 stride-1 unpadded conv uses the input planes
+ *   as cols.
+ * Aliasing: gw and gb must not overlap x, gy, each other or ws. Workspace (workspace.ts): gw^T (cOut * K floats,
+ *   rounded up to 4), cols as conv2d-forward.ts, then gy^T packed (roundUp(coutG, NR) * P floats).
  */
 import { im2col2d, isIdentity } from './conv2d';
-import { matmul } from './matmul';
+import { gemmPacked, packB } from './conv2d-gemm';
 import { biasGrad } from './bias-grad';
 
 export function conv2dBackwardWeight(
@@ -24,16 +26,26 @@ export function conv2dBackwardWeight(
   const K = cinG * kH * kW;
   const P = outH * outW;
   const identity = isIdentity(kH, kW, strideH, strideW, padH, padW);
-  const cols = ws;
-  const panel = identity ? ws : ws + ((<usize>(K * P + 3) & ~3) << 2);
-  if (n == 0) memory.fill(gw, 0, <usize>(cOut * K) << 2);
+  // gw^T per group (K x coutG) accumulates cols (K x P) @ gy_g^T: the transposed packing is then of gy
+  // (coutG x P) rather than of cols (K x P), 9x fewer scalar copies at 3x3.
+  const gwt = ws;
+  const cols = gwt + ((<usize>(cOut * K + 3) & ~3) << 2);
+  const panel = identity ? cols : cols + ((<usize>(K * P + 3) & ~3) << 2);
   for (let b = 0; b < n; b++) {
     for (let g = 0; g < groups; g++) {
       const xg = x + ((<usize>(b * cIn + g * cinG) * inH * inW) << 2);
       const gyg = gy + ((<usize>(b * cOut + g * coutG) * P) << 2);
       if (!identity) im2col2d(xg, cinG, inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW, cols);
-      const gwg = gw + ((<usize>(g * coutG) * K) << 2);
-      matmul(gyg, identity ? xg : cols, gwg, panel, coutG, K, P, false, true, 1, b == 0 ? 0 : 1);
+      packB(gyg, P, coutG, P, true, panel);
+      gemmPacked(K, coutG, P, identity ? xg : cols, P, 1, panel, gwt + ((<usize>(g * coutG) * K) << 2), coutG, b == 0 ? 0 : 1);
+    }
+  }
+  for (let g = 0; g < groups; g++) {
+    for (let o = 0; o < coutG; o++) {
+      for (let r = 0; r < K; r++) {
+        const v: f32 = n == 0 ? 0 : load<f32>(gwt + ((<usize>(g * coutG * K + r * coutG + o)) << 2));
+        store<f32>(gw + ((<usize>((g * coutG + o) * K + r)) << 2), v);
+      }
     }
   }
   if (gb != 0) biasGrad(gy, gb, n, cOut, P);

@@ -4,14 +4,14 @@
  * Formula: for o in group g, ci = g * cinG + c:
  *   y[b, o, r, s] = bias[o] + sum_{c, i, j} w[o, c, i, j] * x[b, ci, r * strideH - padH + i * dilationH,
  *                                                               s * strideW - padW + j * dilationW], x = 0 outside.
- * Method: per (b, g), im2col (conv2d.ts) then y_g = W_g (coutG x K) @ cols (K x P) through matmul.ts, the rows of
+ * Method: per (b, g), im2col (conv2d.ts) then y_g = W_g (coutG x K) @ cols (K x P) through conv2d-gemm.ts, the rows of
  *   y_g pre-filled with the bias (beta = 1). A 1x1 stride-1 unpadded conv uses the input planes as cols.
  * relu != 0: each (b, g) block of y is then replaced by relu(y) while it is in cache.
  * Aliasing: y must not overlap x, w, bias or ws. Workspace (workspace.ts): cols (K * P floats, rounded up to 4;
- *   none for the 1x1 case) followed by matmul's panel (KC * NR floats).
+ *   none for the 1x1 case) followed by the packed B of conv2d-gemm.ts (the largest of the three kernels').
  */
 import { im2col2d, isIdentity } from './conv2d';
-import { matmul } from './matmul';
+import { gemmPacked, packB } from './conv2d-gemm';
 import { reluForward } from './relu-forward';
 
 export function conv2dForward(
@@ -42,7 +42,8 @@ export function conv2dForward(
         }
         beta = 1;
       }
-      matmul(w + ((<usize>(g * coutG) * K) << 2), identity ? xg : cols, yg, panel, coutG, P, K, false, false, 1, beta);
+      packB(identity ? xg : cols, K, P, P, false, panel);
+      gemmPacked(coutG, P, K, w + ((<usize>(g * coutG) * K) << 2), K, 1, panel, yg, P, beta);
       if (relu) reluForward(yg, yg, coutG * P); // in place, while the block is in cache
     }
   }

@@ -19,6 +19,15 @@
   return len - off <= 0 ? 0 : min(out, (len - off + stride - 1) / stride);
 }
 
+/** n zero floats at p (explicit stores: memory.fill calls cost more than short rows). */
+// @ts-ignore: decorator
+@inline function zeroRow(p: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let s = 0;
+  for (; s + 4 <= n; s += 4) v128.store(p + (<usize>s << 2), z);
+  for (; s < n; s++) store<f32>(p + (<usize>s << 2), 0);
+}
+
 /** True when the input planes are the columns matrix itself (1x1 kernel, stride 1, no padding). */
 export function isIdentity(kH: i32, kW: i32, strideH: i32, strideW: i32, padH: i32, padW: i32): bool {
   return kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
@@ -41,7 +50,7 @@ export function im2col2d(
         for (let r = 0; r < outH; r++, dst += rowBytes) {
           const h = r * strideH - padH + i * dilationH;
           if (h < 0 || h >= inH) {
-            memory.fill(dst, 0, rowBytes);
+            zeroRow(dst, outW);
             continue;
           }
           const src = plane + ((<usize>(h * inW + off)) << 2); // src[s * strideW] for s in [lo, hi)

@@ -4,7 +4,7 @@
  * adapter (src/backend/wasm.ts) never recomputes a layout. Each formula matches the layout its kernel's
  * header states. Computed in f64 so that huge sizes are reported, not wrapped.
  */
-import { KC, NR } from './gemm';
+import { NR } from './gemm';
 
 function roundUp4(v: f64): f64 {
   return Math.ceil(v / 4) * 4;
@@ -56,34 +56,44 @@ export function conv1dBackwardWeightWorkspace(
   return 4 * (cOut / groups) * cinG * k + directFloats(cinG, k, stride, dilation, lOut);
 }
 
+/** n rounded up to the panel width NR. */
+function roundUpNR(n: f64): f64 {
+  return Math.ceil(n / <f64>NR) * <f64>NR;
+}
+
 /**
  * The conv2d kernels (conv2d-forward.ts and the two backward files): cols (K * P floats, rounded up to 4; none
- * for a 1x1 stride-1 unpadded conv) followed by matmul's panel of KC * NR floats.
+ * for a 1x1 stride-1 unpadded conv) followed by the packed B of conv2d-gemm.ts, the largest of the three
+ * kernels' (cols as (K, P), gy as (coutG, P), cols^T as (P, K)).
  */
 function conv2dFloats(
-  cIn: f64, kH: f64, kW: f64, strideH: f64, strideW: f64, padH: f64, padW: f64, groups: f64, outH: f64, outW: f64,
+  cIn: f64, cOut: f64, kH: f64, kW: f64, strideH: f64, strideW: f64, padH: f64, padW: f64, groups: f64, outH: f64, outW: f64,
 ): f64 {
   const identity = kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
-  return (identity ? 0 : roundUp4((cIn / groups) * kH * kW * outH * outW)) + <f64>(KC * NR);
+  const K = (cIn / groups) * kH * kW, P = outH * outW;
+  const packed = Math.max(roundUpNR(P) * Math.max(K, cOut / groups), roundUpNR(K) * P);
+  return (identity ? 0 : roundUp4(K * P)) + packed;
 }
 
 export function conv2dForwardWorkspace(
   n: f64, cIn: f64, cOut: f64, inH: f64, inW: f64, kH: f64, kW: f64, strideH: f64, strideW: f64, padH: f64,
   padW: f64, dilationH: f64, dilationW: f64, groups: f64, outH: f64, outW: f64,
 ): f64 {
-  return conv2dFloats(cIn, kH, kW, strideH, strideW, padH, padW, groups, outH, outW);
+  return conv2dFloats(cIn, cOut, kH, kW, strideH, strideW, padH, padW, groups, outH, outW);
 }
 
 export function conv2dBackwardInputWorkspace(
   n: f64, cIn: f64, cOut: f64, inH: f64, inW: f64, kH: f64, kW: f64, strideH: f64, strideW: f64, padH: f64,
   padW: f64, dilationH: f64, dilationW: f64, groups: f64, outH: f64, outW: f64,
 ): f64 {
-  return conv2dFloats(cIn, kH, kW, strideH, strideW, padH, padW, groups, outH, outW);
+  return conv2dFloats(cIn, cOut, kH, kW, strideH, strideW, padH, padW, groups, outH, outW);
 }
 
 export function conv2dBackwardWeightWorkspace(
   n: f64, cIn: f64, cOut: f64, inH: f64, inW: f64, kH: f64, kW: f64, strideH: f64, strideW: f64, padH: f64,
   padW: f64, dilationH: f64, dilationW: f64, groups: f64, outH: f64, outW: f64,
 ): f64 {
-  return conv2dFloats(cIn, kH, kW, strideH, strideW, padH, padW, groups, outH, outW);
+  const identity = kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
+  const K = (cIn / groups) * kH * kW, P = outH * outW;
+  return roundUp4(cOut * K) + (identity ? 0 : roundUp4(K * P)) + roundUpNR(cOut / groups) * P;
 }
