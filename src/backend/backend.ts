@@ -108,19 +108,12 @@ export interface BatchNormParams {
  * describes, with the matrices stored back to back. An operand with a batch count of 1 (aBatch or bBatch)
  * is shared by every product (a broadcast batch dim, e.g. one weight matrix for every sample).
  */
-export interface BmmParams {
+export interface BmmParams extends MatmulParams {
   batch: number;
   /** batch or 1 (then A is one matrix used for every product). */
   aBatch: number;
   /** batch or 1 (then B is one matrix used for every product). */
   bBatch: number;
-  m: number;
-  n: number;
-  k: number;
-  transA: boolean;
-  transB: boolean;
-  alpha: number;
-  beta: number;
 }
 
 /**
