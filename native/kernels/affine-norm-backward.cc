@@ -28,23 +28,33 @@ bool affineNormBackward(const float* gy, const float* x, const float* weight, co
     const double m = mean[r], rs = rstd[r];
     const size_t a0 = (r % p.groups) * d;
     double sumGh = 0, sumGhH = 0;
+    // k = (a0 + e) / spatial, stepped without a division per element
+    size_t k = a0 / p.spatial, rem = a0 % p.spatial;
     for (size_t e = 0; e < d; ++e) {
-      const size_t k = (a0 + e) / p.spatial;
       const double h = (xr[e] - m) * rs;
       const double gh = gr[e] * (weight ? static_cast<double>(weight[k]) : 1.0);
       sumGh += gh;
       sumGhH += gh * h;
       accW[k] += gr[e] * h;
       accB[k] += gr[e];
+      if (++rem == p.spatial) {
+        rem = 0;
+        ++k;
+      }
     }
     if (!gx) continue;
     const double mGh = sumGh / static_cast<double>(d), mGhH = sumGhH / static_cast<double>(d);
     float* out = gx + r * d;
+    k = a0 / p.spatial;
+    rem = a0 % p.spatial;
     for (size_t e = 0; e < d; ++e) {
-      const size_t k = (a0 + e) / p.spatial;
       const double h = (xr[e] - m) * rs;
       const double gh = gr[e] * (weight ? static_cast<double>(weight[k]) : 1.0);
       out[e] = static_cast<float>(rs * (gh - mGh - h * mGhH));
+      if (++rem == p.spatial) {
+        rem = 0;
+        ++k;
+      }
     }
   }
   for (size_t k = 0; k < nAff; ++k) {

@@ -26,10 +26,15 @@ bool affineNormForward(const float* x, const float* weight, const float* bias, f
       const double rs = 1 / std::sqrt((d > 0 ? v / static_cast<double>(d) : 0) + p.eps);
       mean[r] = m;
       rstd[r] = rs;
+      // k = (a0 + e) / spatial, stepped without a division per element
       const size_t a0 = (r % p.groups) * d;
+      size_t k = a0 / p.spatial, rem = a0 % p.spatial;
       for (size_t e = 0; e < d; ++e) {
-        const size_t k = (a0 + e) / p.spatial;
         yr[e] = static_cast<float>((xr[e] - m) * rs * (weight ? weight[k] : 1.0) + (bias ? bias[k] : 0.0));
+        if (++rem == p.spatial) {
+          rem = 0;
+          ++k;
+        }
       }
     }
   });
