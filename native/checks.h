@@ -13,6 +13,12 @@ namespace nt {
 
 inline void checkMatmul(const Args&, const MatmulArgs&) {}
 
+/** d is a whole number of spatial positions (the affine index is (group offset + e) / spatial). */
+inline void checkAffineNorm(const Args& args, const AffineNormArgs& p) {
+  if (p.d % p.spatial != 0)
+    args.rangeError("expected params.spatial = " + str(p.spatial) + " to divide params.d = " + str(p.d));
+}
+
 /** Each operand's batch count is the batch or 1 (one matrix shared by every product). */
 inline void checkBmm(const Args& args, const BmmArgs& p) {
   if (p.aBatch != p.batch && p.aBatch != 1)

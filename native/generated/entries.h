@@ -498,4 +498,94 @@ inline void bmm(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) 
   nt::checkAlloc(kernels.bmm(a.data, b.data, c.data, p));
 }
 
+// affineNormForward(x, weight | null, bias | null, y, mean, rstd, params): y = (x - mean) * rstd * weight + bias over rows of d (layer and group norm); writes mean, rstd per row
+inline void affineNormForward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "affineNormForward");
+  args.expectCount(7);
+  args.f32Type(0, "x", false);
+  const bool has_weight = args.f32Type(1, "weight", true);
+  const bool has_bias = args.f32Type(2, "bias", true);
+  args.f32Type(3, "y", false);
+  args.typedType(4, "mean", false, napi_float64_array, "Float64Array");
+  args.typedType(5, "rstd", false, napi_float64_array, "Float64Array");
+  const Napi::Object po = args.params(6);
+  nt::AffineNormArgs p{};
+  p.rows = args.size(po, "rows");
+  p.d = args.size(po, "d");
+  p.groups = args.size(po, "groups", 1);
+  p.spatial = args.size(po, "spatial", 1);
+  p.eps = args.number(po, "eps", true);
+  if (p.eps < 0) args.rangeError("expected params.eps >= 0, got " + std::to_string(p.eps));
+  checkAffineNorm(args, p);
+  const F32 x = args.f32(0, "x", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  const F32 weight = has_weight ? args.f32(1, "weight", args.product({p.groups, p.d / p.spatial}, "groups*(d/spatial)"), "groups*(d/spatial)") : F32{};
+  const F32 bias = has_bias ? args.f32(2, "bias", args.product({p.groups, p.d / p.spatial}, "groups*(d/spatial)"), "groups*(d/spatial)") : F32{};
+  const F32 y = args.f32(3, "y", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  const F64 mean = args.f64(4, "mean", args.product({p.rows}, "rows"), "rows");
+  const F64 rstd = args.f64(5, "rstd", args.product({p.rows}, "rows"), "rows");
+  args.noOverlap(region(y), "y", region(x), "x");
+  args.noOverlap(region(y), "y", region(weight), "weight");
+  args.noOverlap(region(y), "y", region(bias), "bias");
+  args.noOverlap(region(y), "y", region(mean), "mean");
+  args.noOverlap(region(y), "y", region(rstd), "rstd");
+  args.noOverlap(region(mean), "mean", region(x), "x");
+  args.noOverlap(region(mean), "mean", region(weight), "weight");
+  args.noOverlap(region(mean), "mean", region(bias), "bias");
+  args.noOverlap(region(mean), "mean", region(rstd), "rstd");
+  args.noOverlap(region(rstd), "rstd", region(x), "x");
+  args.noOverlap(region(rstd), "rstd", region(weight), "weight");
+  args.noOverlap(region(rstd), "rstd", region(bias), "bias");
+  nt::checkAlloc(kernels.affineNormForward(x.data, weight.data, bias.data, y.data, mean.data, rstd.data, p));
+}
+
+// affineNormBackward(gy, x, weight | null, mean, rstd, gx | null, gw | null, gb | null, params): gx, gw, gb of affineNormForward (each may be null)
+inline void affineNormBackward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "affineNormBackward");
+  args.expectCount(9);
+  args.f32Type(0, "gy", false);
+  args.f32Type(1, "x", false);
+  const bool has_weight = args.f32Type(2, "weight", true);
+  args.typedType(3, "mean", false, napi_float64_array, "Float64Array");
+  args.typedType(4, "rstd", false, napi_float64_array, "Float64Array");
+  const bool has_gx = args.f32Type(5, "gx", true);
+  const bool has_gw = args.f32Type(6, "gw", true);
+  const bool has_gb = args.f32Type(7, "gb", true);
+  const Napi::Object po = args.params(8);
+  nt::AffineNormArgs p{};
+  p.rows = args.size(po, "rows");
+  p.d = args.size(po, "d");
+  p.groups = args.size(po, "groups", 1);
+  p.spatial = args.size(po, "spatial", 1);
+  p.eps = args.number(po, "eps", true);
+  if (p.eps < 0) args.rangeError("expected params.eps >= 0, got " + std::to_string(p.eps));
+  checkAffineNorm(args, p);
+  const F32 gy = args.f32(0, "gy", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  const F32 x = args.f32(1, "x", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  const F32 weight = has_weight ? args.f32(2, "weight", args.product({p.groups, p.d / p.spatial}, "groups*(d/spatial)"), "groups*(d/spatial)") : F32{};
+  const F64 mean = args.f64(3, "mean", args.product({p.rows}, "rows"), "rows");
+  const F64 rstd = args.f64(4, "rstd", args.product({p.rows}, "rows"), "rows");
+  const F32 gx = has_gx ? args.f32(5, "gx", args.product({p.rows, p.d}, "rows*d"), "rows*d") : F32{};
+  const F32 gw = has_gw ? args.f32(6, "gw", args.product({p.groups, p.d / p.spatial}, "groups*(d/spatial)"), "groups*(d/spatial)") : F32{};
+  const F32 gb = has_gb ? args.f32(7, "gb", args.product({p.groups, p.d / p.spatial}, "groups*(d/spatial)"), "groups*(d/spatial)") : F32{};
+  args.noOverlap(region(gx), "gx", region(gy), "gy");
+  args.noOverlap(region(gx), "gx", region(x), "x");
+  args.noOverlap(region(gx), "gx", region(weight), "weight");
+  args.noOverlap(region(gx), "gx", region(mean), "mean");
+  args.noOverlap(region(gx), "gx", region(rstd), "rstd");
+  args.noOverlap(region(gx), "gx", region(gw), "gw");
+  args.noOverlap(region(gx), "gx", region(gb), "gb");
+  args.noOverlap(region(gw), "gw", region(gy), "gy");
+  args.noOverlap(region(gw), "gw", region(x), "x");
+  args.noOverlap(region(gw), "gw", region(weight), "weight");
+  args.noOverlap(region(gw), "gw", region(mean), "mean");
+  args.noOverlap(region(gw), "gw", region(rstd), "rstd");
+  args.noOverlap(region(gw), "gw", region(gb), "gb");
+  args.noOverlap(region(gb), "gb", region(gy), "gy");
+  args.noOverlap(region(gb), "gb", region(x), "x");
+  args.noOverlap(region(gb), "gb", region(weight), "weight");
+  args.noOverlap(region(gb), "gb", region(mean), "mean");
+  args.noOverlap(region(gb), "gb", region(rstd), "rstd");
+  nt::checkAlloc(kernels.affineNormBackward(gy.data, x.data, weight.data, mean.data, rstd.data, gx.data, gw.data, gb.data, p));
+}
+
 }  // namespace nt::entries

@@ -87,6 +87,15 @@ struct BatchNormArgs {
   bool relu;
 };
 
+/** src/backend/backend.ts AffineNormParams. */
+struct AffineNormArgs {
+  size_t rows;
+  size_t d;
+  size_t groups;
+  size_t spatial;
+  double eps;
+};
+
 /** src/backend/backend.ts BmmParams. */
 struct BmmArgs {
   size_t batch;
@@ -121,6 +130,8 @@ struct BmmArgs {
   X(maxPool1dBackward, (const float* gy, const void* idx, bool idx32, float* gx, const nt::Pool1dArgs& p)) \
   X(batchNormForward, (const float* x, const float* weight, const float* bias, double* mean, double* invstd, float* y, const nt::BatchNormArgs& p)) \
   X(batchNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* invstd, float* gx, float* gw, float* gb, const nt::BatchNormArgs& p)) \
-  X(bmm, (const float* a, const float* b, float* c, const nt::BmmArgs& p))
+  X(bmm, (const float* a, const float* b, float* c, const nt::BmmArgs& p)) \
+  X(affineNormForward, (const float* x, const float* weight, const float* bias, float* y, double* mean, double* rstd, const nt::AffineNormArgs& p)) \
+  X(affineNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* rstd, float* gx, float* gw, float* gb, const nt::AffineNormArgs& p))
 
-#define NT_KERNEL_COUNT 16
+#define NT_KERNEL_COUNT 18

@@ -134,19 +134,28 @@ export interface BatchNormParams {
  * describes, with the matrices stored back to back. An operand with a batch count of 1 (aBatch or bBatch)
  * is shared by every product (a broadcast batch dim, e.g. one weight matrix for every sample).
  */
-export interface BmmParams {
+export interface BmmParams extends MatmulParams {
   batch: number;
   /** batch or 1 (then A is one matrix used for every product). */
   aBatch: number;
   /** batch or 1 (then B is one matrix used for every product). */
   bBatch: number;
-  m: number;
-  n: number;
-  k: number;
-  transA: boolean;
-  transB: boolean;
-  alpha: number;
-  beta: number;
+}
+
+/**
+ * One layer or group normalisation over `rows` contiguous rows of `d` elements (see the kernel contract).
+ * Element e of row r uses the affine parameter k = ((r % groups) * d + e) / spatial (integer division):
+ * layer norm has groups = spatial = 1 (k = e, d parameters); group norm has rows = N * groups, d = the
+ * group's channels * spatial, spatial = the positions per channel (k = the channel; groups * d / spatial
+ * parameters). d is a multiple of spatial.
+ */
+export interface AffineNormParams {
+  rows: number;
+  d: number;
+  groups: number;
+  spatial: number;
+  /** Added to the biased variance before the square root. */
+  eps: number;
 }
 
 /** The TS type of an array argument of the manifest. */
@@ -165,6 +174,7 @@ interface ParamsTs {
   Pool1d: Pool1dParams;
   BatchNorm: BatchNormParams;
   Bmm: BmmParams;
+  AffineNorm: AffineNormParams;
 }
 
 /** A kernel's call signature, from its manifest entry: the arrays in order, then the params object if any. */
@@ -216,6 +226,13 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  *
  * - `bmm(a, b, c, p)`: `p.batch` matmuls in one call (see {@link BmmParams}); A[i] is at i * m * k of `a`
  *   (or A[0] for every i when aBatch = 1), B[i] at i * k * n, C[i] at i * m * n. A, B must not alias C.
+ *
+ * - `affineNormForward(x, weight | null, bias | null, y, mean, rstd, p)`: per row (float64 sums, two passes)
+ *   mean = sum x / d, rstd = 1 / sqrt(sum (x - mean)^2 / d + eps); y = (x - mean) * rstd * weight[k] + bias[k]
+ *   in float64, rounded once (see {@link AffineNormParams} for k; null weight / bias mean 1 / 0).
+ * - `affineNormBackward(gy, x, weight | null, mean, rstd, gx | null, gw | null, gb | null, p)`: with xhat =
+ *   (x - mean) * rstd and gh = gy * weight[k], per row gx = rstd * (gh - mean(gh) - xhat * mean(gh * xhat));
+ *   gw[k] = sum gy * xhat, gb[k] = sum gy over every element using k (float64 sums).
  *
  * Aliasing: an array a kernel writes overlaps no other argument, except the in-place pairs above
  * (src/backend/manifest.ts, enforced by the native addon).

@@ -75,6 +75,7 @@ export const PARAMS = {
     lOut: 'size',
   },
   BatchNorm: { n: 'size', c: 'size', inner: 'size', training: 'flag', eps: 'nonNegative', relu: 'flag' },
+  AffineNorm: { rows: 'size', d: 'size', groups: 'positive', spatial: 'positive', eps: 'nonNegative' },
   Bmm: {
     batch: 'size', aBatch: 'size', bBatch: 'size', m: 'size', n: 'size', k: 'size', transA: 'flag', transB: 'flag',
     alpha: 'real', beta: 'real',
@@ -98,6 +99,8 @@ const BN_X = 'n*c*inner';
 const CONV2D_X = 'n*cIn*inH*inW';
 const CONV2D_W = 'cOut*(cIn/groups)*kH*kW';
 const CONV2D_Y = 'n*cOut*outH*outW';
+/** The affine parameters of a norm: d / spatial per group (layer norm: d; group norm: the channels). */
+const NORM_AFFINE = 'groups*(d/spatial)';
 
 export const KERNELS = {
   matmul: {
@@ -250,6 +253,32 @@ export const KERNELS = {
       { name: 'a', type: 'f32', role: 'in', len: 'aBatch*m*k' },
       { name: 'b', type: 'f32', role: 'in', len: 'bBatch*k*n' },
       { name: 'c', type: 'f32', role: 'inout', len: 'batch*m*n' },
+    ],
+  },
+  affineNormForward: {
+    doc: 'y = (x - mean) * rstd * weight + bias over rows of d (layer and group norm); writes mean, rstd per row',
+    params: 'AffineNorm',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: 'rows*d' },
+      { name: 'weight', type: 'f32', role: 'in', len: NORM_AFFINE, nullable: true },
+      { name: 'bias', type: 'f32', role: 'in', len: NORM_AFFINE, nullable: true },
+      { name: 'y', type: 'f32', role: 'out', len: 'rows*d' },
+      { name: 'mean', type: 'f64', role: 'out', len: 'rows' },
+      { name: 'rstd', type: 'f64', role: 'out', len: 'rows' },
+    ],
+  },
+  affineNormBackward: {
+    doc: 'gx, gw, gb of affineNormForward (each may be null)',
+    params: 'AffineNorm',
+    args: [
+      { name: 'gy', type: 'f32', role: 'in', len: 'rows*d' },
+      { name: 'x', type: 'f32', role: 'in', len: 'rows*d' },
+      { name: 'weight', type: 'f32', role: 'in', len: NORM_AFFINE, nullable: true },
+      { name: 'mean', type: 'f64', role: 'in', len: 'rows' },
+      { name: 'rstd', type: 'f64', role: 'in', len: 'rows' },
+      { name: 'gx', type: 'f32', role: 'out', len: 'rows*d', nullable: true },
+      { name: 'gw', type: 'f32', role: 'out', len: NORM_AFFINE, nullable: true },
+      { name: 'gb', type: 'f32', role: 'out', len: NORM_AFFINE, nullable: true },
     ],
   },
 } as const satisfies Record<string, KernelSpec>;

@@ -37,6 +37,6 @@ export function groupNorm(x: Tensor, numGroups: number, opts: GroupNormOptions =
   const weight = affineArg(op, 'weight', opts.weight, [c]);
   const bias = affineArg(op, 'bias', opts.bias, [c]);
   const spatial = shapeSize(x.shape.slice(2));
-  const lay = { rows: n * g, d: (c / g) * spatial, groups: g, spatial, affineSize: c };
+  const lay = { rows: n * g, d: (c / g) * spatial, groups: g, spatial: Math.max(spatial, 1) };
   return affineNorm('NativeGroupNormBackward0', x, lay, weight, bias, epsArg(op, opts.eps));
 }

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
-  convOutLength, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
+  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
 } from '../../src/backend/backend.js';
 import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
 import { KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../src/backend/manifest.js';
@@ -300,6 +300,18 @@ function backwardWeight2dArgs(): unknown[] {
 const BMM: BmmParams = { batch: 3, aBatch: 3, bBatch: 1, m: 2, n: 4, k: 5, transA: true, transB: false, alpha: 0.5, beta: 1 };
 function bmmArgs(): unknown[] {
   return [randomArray(BMM.aBatch * BMM.m * BMM.k, 41), randomArray(BMM.bBatch * BMM.k * BMM.n, 42), randomArray(BMM.batch * BMM.m * BMM.n, 43), { ...BMM }];
+}
+
+const NORM: AffineNormParams = { rows: 4, d: 6, groups: 2, spatial: 3, eps: 1e-5 };
+const NORM_AFF = 4; // groups * d / spatial
+function normForwardArgs(): unknown[] {
+  return [randomArray(24, 51), randomArray(NORM_AFF, 52), randomArray(NORM_AFF, 53), randomArray(24, 54), new Float64Array(4), new Float64Array(4), { ...NORM }];
+}
+function normBackwardArgs(): unknown[] {
+  return [
+    randomArray(24, 55), randomArray(24, 56), randomArray(NORM_AFF, 57), new Float64Array(4).fill(0.1), new Float64Array(4).fill(1.2),
+    randomArray(24, 58), randomArray(NORM_AFF, 59), randomArray(NORM_AFF, 60), { ...NORM },
+  ];
 }
 
 function matmulArgs(): unknown[] {
@@ -872,6 +884,42 @@ const SPECS: KernelSpec[] = [
       refBackend.bmm(a!, b!, want, BMM);
       kernels().bmm(a!, b!, c!, BMM);
       expectNear(c!, want, BMM.k, 'bmm');
+    },
+  },
+  {
+    name: 'affineNormForward',
+    valid: normForwardArgs,
+    extra: () => [
+      ...aliasCalls(normForwardArgs, [3, 'y'], [0, 'x']),
+      substitute('spatial does not divide d', normForwardArgs, { 6: { ...NORM, spatial: 4 } }),
+      substitute('weight of the layer-norm length', normForwardArgs, { 1: randomArray(6, 1) }),
+    ],
+    call: (args) => kernels().affineNormForward(...(args as Parameters<NativeAddon['kernels']['affineNormForward']>)),
+    check: () => {
+      const [x, w, b, y, mean, rstd] = normForwardArgs() as [Float32Array, Float32Array, Float32Array, Float32Array, Float64Array, Float64Array];
+      const want = y.slice();
+      refBackend.affineNormForward(x, w, b, want, new Float64Array(4), new Float64Array(4), NORM);
+      kernels().affineNormForward(x, w, b, y, mean, rstd, NORM);
+      expectClose(y, want, 1e-5, 1e-6, 'y');
+    },
+  },
+  {
+    name: 'affineNormBackward',
+    valid: normBackwardArgs,
+    extra: () => [
+      ...aliasCalls(normBackwardArgs, [5, 'gx'], [0, 'gy']),
+      ...aliasCalls(normBackwardArgs, [6, 'gw'], [2, 'weight']),
+      substitute('spatial does not divide d', normBackwardArgs, { 8: { ...NORM, spatial: 5 } }),
+    ],
+    call: (args) => kernels().affineNormBackward(...(args as Parameters<NativeAddon['kernels']['affineNormBackward']>)),
+    check: () => {
+      const [gy, x, w, mean, rstd, gx, gw, gb] = normBackwardArgs() as [Float32Array, Float32Array, Float32Array, Float64Array, Float64Array, Float32Array, Float32Array, Float32Array];
+      const want = [gx.slice(), gw.slice(), gb.slice()];
+      refBackend.affineNormBackward(gy, x, w, mean, rstd, want[0], want[1], want[2], NORM);
+      kernels().affineNormBackward(gy, x, w, mean, rstd, gx, gw, gb, NORM);
+      expectClose(gx, want[0], 1e-5, 1e-6, 'gx');
+      expectClose(gw, want[1], 1e-5, 1e-6, 'gw');
+      expectClose(gb, want[2], 1e-5, 1e-6, 'gb');
     },
   },
 ];

@@ -11,7 +11,7 @@ import { randomArray } from '../helpers/random.js';
 import { refBackend } from '../../src/backend/ref/index.js';
 import type { Backend } from '../../src/backend/backend.js';
 import {
-  convOutLength, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
+  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
 } from '../../src/backend/backend.js';
 import { poolOutLength } from '../../src/ops/pool1d.js';
 
@@ -26,6 +26,16 @@ const MATMUL_SHAPES: [number, number, number][] = [
   [20, 70, 600], [41, 500, 300], [2100, 5, 3], [3, 2100, 5],
 ];
 const SCALES: [number, number][] = [[1, 0], [0.5, 1], [2, -0.5]];
+
+/** Layer norm (groups = spatial = 1) and group norm layouts: 1, odd and SIMD-straddling row lengths, empty. */
+const NORM_CASES: AffineNormParams[] = [
+  ...[[1, 1], [3, 5], [2, 7], [4, 8], [3, 9], [2, 16], [5, 17], [2, 33], [7, 128], [0, 4]].map(([rows, d]) => ({ rows, d, groups: 1, spatial: 1, eps: 1e-5 })),
+  // group norm: (N, C, L) -> rows N * groups, d = C / groups * L
+  { rows: 2 * 3, d: 2 * 5, groups: 3, spatial: 5, eps: 1e-5 },
+  { rows: 3 * 1, d: 4 * 7, groups: 1, spatial: 7, eps: 1e-3 },
+  { rows: 2 * 4, d: 1 * 9, groups: 4, spatial: 9, eps: 1e-5 },
+  { rows: 1 * 2, d: 3 * 1, groups: 2, spatial: 1, eps: 1e-5 },
+];
 
 /** [batch, m, n, k]: empty batch and matrices, 1, odd and SIMD-straddling sizes, and one past the GEMM's k block. */
 const BMM_SHAPES: [number, number, number, number][] = [
@@ -608,5 +618,39 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
         expectClose(got.subarray(i * m * n, (i + 1) * m * n), want, 1e-4, 1e-6 * (k + 1), `product ${i}`);
       }
     });
+  });
+
+  describe('affineNorm', () => {
+    for (const p of NORM_CASES) {
+      const label = `rows=${p.rows} d=${p.d} groups=${p.groups} spatial=${p.spatial}`;
+      const nAff = p.groups * Math.floor(p.d / p.spatial);
+      for (const affine of [true, false]) {
+        it(`${label} ${affine ? 'affine' : 'no affine'}: forward and backward`, () => {
+          const x = randomArray(p.rows * p.d, 91 + p.d);
+          const w = affine ? randomArray(nAff, 92) : null;
+          const b = affine ? randomArray(nAff, 93) : null;
+          const gy = randomArray(p.rows * p.d, 94);
+          const want = { y: new Float32Array(p.rows * p.d), mean: new Float64Array(p.rows), rstd: new Float64Array(p.rows) };
+          refBackend.affineNormForward(x, w, b, want.y, want.mean, want.rstd, p);
+          const got = { y: new Float32Array(p.rows * p.d).fill(Number.NaN), mean: new Float64Array(p.rows), rstd: new Float64Array(p.rows) };
+          backend.affineNormForward(x, w, b, got.y, got.mean, got.rstd, p);
+          expectClose(got.y, want.y, 1e-5, 1e-5, 'y');
+          expectClose(got.mean, want.mean, 1e-9, 1e-9, 'mean');
+          expectClose(got.rstd, want.rstd, 1e-9, 1e-9, 'rstd');
+
+          const wantG = { gx: new Float32Array(p.rows * p.d), gw: new Float32Array(nAff), gb: new Float32Array(nAff) };
+          refBackend.affineNormBackward(gy, x, w, want.mean, want.rstd, wantG.gx, wantG.gw, wantG.gb, p);
+          const gotG = { gx: new Float32Array(p.rows * p.d).fill(Number.NaN), gw: new Float32Array(nAff).fill(Number.NaN), gb: new Float32Array(nAff).fill(Number.NaN) };
+          backend.affineNormBackward(gy, x, w, want.mean, want.rstd, gotG.gx, gotG.gw, gotG.gb, p);
+          const t = tol(p.rows * p.d);
+          expectClose(gotG.gx, wantG.gx, 1e-4, t.atol, 'gx');
+          expectClose(gotG.gw, wantG.gw, 1e-4, t.atol, 'gw');
+          expectClose(gotG.gb, wantG.gb, 1e-4, t.atol, 'gb');
+          const onlyGx = new Float32Array(p.rows * p.d).fill(Number.NaN);
+          backend.affineNormBackward(gy, x, w, want.mean, want.rstd, onlyGx, null, null, p);
+          expectClose(onlyGx, wantG.gx, 1e-4, t.atol, 'gx alone');
+        });
+      }
+    }
   });
 }

@@ -23,9 +23,12 @@ export { maxPool1dBackward } from './max-pool1d-backward';
 export { batchNormForward } from './batch-norm-forward';
 export { batchNormBackward } from './batch-norm-backward';
 export { bmm } from './bmm';
+export { affineNormForward } from './affine-norm-forward';
+export { affineNormBackward } from './affine-norm-backward';
 export {
   matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace, bmmWorkspace,
   conv2dForwardWorkspace, conv2dBackwardInputWorkspace, conv2dBackwardWeightWorkspace,
+  affineNormBackwardWorkspace,
 } from './workspace';
 import { NR } from './gemm';
 

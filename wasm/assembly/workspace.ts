@@ -30,6 +30,11 @@ export function bmmWorkspace(
   return k * <f64>NR;
 }
 
+/** affineNormBackward: the float64 sums of gw and gb, 2 * groups * (d / spatial) doubles = 4 * that many floats. */
+export function affineNormBackwardWorkspace(rows: f64, d: f64, groups: f64, spatial: f64, eps: f64): f64 {
+  return 4 * groups * Math.floor(d / spatial);
+}
+
 export function conv1dForwardWorkspace(
   n: f64, cIn: f64, cOut: f64, l: f64, k: f64, stride: f64, padding: f64, dilation: f64, groups: f64, lOut: f64,
 ): f64 {

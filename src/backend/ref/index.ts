@@ -8,6 +8,7 @@ import { reluForward, reluBackward } from './relu.js';
 import { maxPool1dForward, maxPool1dBackward } from './max-pool1d.js';
 import { batchNormForward, batchNormBackward } from './batch-norm.js';
 import { bmm } from './bmm.js';
+import { affineNormForward, affineNormBackward } from './affine-norm.js';
 
 /** The plain-TypeScript backend: the executable spec every other backend is tested against. */
 export const refBackend: Backend = {
@@ -28,4 +29,6 @@ export const refBackend: Backend = {
   batchNormForward,
   batchNormBackward,
   bmm,
+  affineNormForward,
+  affineNormBackward,
 };
