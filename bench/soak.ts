@@ -5,9 +5,9 @@
  * `--every` steps (after a full GC when run with --expose-gc, so the heap figures are what is retained),
  * with the window's peak RSS (read after every step: a single post-GC reading of RSS moves by 10-20 MB
  * either way as V8 and malloc return and re-take pages), then the growth of each from 10% to 100% of
- * the run. The goal is growth under 2%.
+ * the run (medians of 3 samples each side: soak-growth.ts). The goal is growth under 2%.
  *
- *   node --expose-gc --import tsx bench/soak.ts --backend native --steps 10000   # ~; see bench/README.md
+ *   node --expose-gc --import tsx bench/soak.ts --backend native --steps 10000   # figures: bench/README.md
  *   node --expose-gc --import tsx bench/soak.ts --backend wasm --steps 10000
  *   node --expose-gc --import tsx bench/soak.ts --backend ref --steps 300
  *

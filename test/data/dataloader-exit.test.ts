@@ -30,7 +30,7 @@ const run = (...args: string[]) => spawnSync(process.execPath, [CHILD, ...args],
 const forced = process.env.NODETORCH_BACKEND;
 
 describe.skipIf(forced !== undefined && forced !== 'ref')('DataLoader workers: leaving the loop early', () => {
-  it('break, return, throw and close() 200 times, then an unclosed persistent loader: the program runs to its end and exits 0', () => {
+  it('break, return, throw and close() 200 times, then an unclosed persistent loader and an abandoned iteration: the program runs to its end and exits 0', () => {
     checkBuilt();
     const r = run('200');
     expect(r.stderr).toBe('');

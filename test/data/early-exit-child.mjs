@@ -10,7 +10,8 @@
  * every thread, which makes a round about ten times slower.
  *
  * Usage: node test/data/early-exit-child.mjs <rounds> [exit-inside]
- * After the rounds it leaves a persistent loader unclosed (the process must still exit by itself).
+ * After the rounds it leaves a persistent loader unclosed and an iteration abandoned mid-way (never
+ * finished nor returned): the process must still exit by itself.
  * With `exit-inside`, it then calls process.exit(7) inside a loop whose workers are busy: the 'exit'
  * handlers must run and the exit code must be 7.
  */
@@ -64,6 +65,9 @@ for (let r = 0; r < rounds; r++) {
 
 const unclosed = loader(true);
 for await (const _ of unclosed) break;
+// an iteration abandoned without return(): its workers still owe batches when the script ends
+const abandoned = loader()[Symbol.asyncIterator]();
+await abandoned.next();
 process.stdout.write(`rounds ${done}\n`);
 
 if (mode === 'exit-inside') {

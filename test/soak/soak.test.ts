@@ -42,6 +42,8 @@ describe.each(testBackends())('$name backend soak', (backend) => {
   const [steps, batch, every] = backend.name === 'ref' ? [100, 2, 10] : [1000, 8, 100];
   it(`memory after GC stays flat over ${steps} train steps at batch ${batch} (no dispose needed)`, () => {
     const g = soak(backend.name, steps, batch, every);
+    const mb = (k: keyof typeof BOUNDS) => `${k} ${(g[k].bytes / MB).toFixed(2)} MB`;
+    console.log(`soak ${backend.name}, steps ${g.from}-${g.to}: ${(Object.keys(BOUNDS) as (keyof typeof BOUNDS)[]).map(mb).join(', ')}`);
     expect(g.to).toBe(steps);
     expect(overBounds(g), JSON.stringify(g)).toEqual([]);
   }, 900_000);
