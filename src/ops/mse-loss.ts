@@ -4,6 +4,7 @@ import { record } from '../autograd/record.js';
 import { broadcastIndex, broadcastShapes, sumToShape } from './broadcast.js';
 import { checkFloatTensor, checkReduction, reduceLoss, type Reduction } from './loss-reduction.js';
 
+/** Options of the elementwise losses (mseLoss, l1Loss, ...): the reduction. */
 export interface PointwiseLossOptions {
   /** 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;
