@@ -3,12 +3,17 @@ import { Tensor, storageFor, shapeSize, checkShape, type DType, type NestedArray
 import { defaultGenerator, type Generator } from './util/generator.js';
 import { describeValue } from './util/describe.js';
 
+/** Options of the tensor factories: the dtype (default float32, or inferred) and whether the result requires grad. */
 export interface TensorOptions {
+/** Element type of the new tensor. */
   dtype?: DType;
+/** Make the new tensor a leaf that requires grad (float32 only). */
   requiresGrad?: boolean;
 }
 
+/** Options of the random factories: the tensor options plus the generator to draw from. */
 export interface RandomOptions extends TensorOptions {
+/** Draw from this generator (default: the global one, seeded by `manualSeed`). */
   generator?: Generator;
 }
 
@@ -100,12 +105,23 @@ export function full(shape: Shape, value: number, opts: TensorOptions = {}): Ten
   return finish(new Tensor(s, shape, dtype), opts);
 }
 
+/**
+ * A tensor of zeros of `shape` (torch.zeros).
+ * @example zeros([2, 3]) // float32 (2, 3)
+ */
 export const zeros = (shape: Shape, opts: TensorOptions = {}) => full(shape, 0, opts);
+/**
+ * A tensor of ones of `shape` (torch.ones).
+ * @example ones([4], { dtype: 'int64' })
+ */
 export const ones = (shape: Shape, opts: TensorOptions = {}) => full(shape, 1, opts);
 /** Uninitialised in PyTorch; zero-filled here (JS arrays always are). */
 export const empty = (shape: Shape, opts: TensorOptions = {}) => full(shape, 0, opts);
+/** Zeros with `t`'s shape and dtype (torch.zeros_like); `opts` may override the dtype. */
 export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 0, { dtype: t.dtype, ...opts });
+/** Ones with `t`'s shape and dtype (torch.ones_like); `opts` may override the dtype. */
 export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1, { dtype: t.dtype, ...opts });
+/** `value` everywhere, with `t`'s shape and dtype (torch.full_like). */
 export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(t.shape, value, { dtype: t.dtype, ...opts });
 
 /** Values from start (inclusive) to end (exclusive) by step; arange(end) starts at 0. */

@@ -11,8 +11,10 @@ import { RemovableHandle, checkHook } from './util/hooks.js';
 import { runBackward } from './autograd/engine.js';
 import { formatTensor } from './util/format.js';
 
+/** Element types: 'float32' (Float32Array), 'int64' (integers in a Float64Array, exact to 2^53), 'bool' (Uint8Array). */
 export type DType = 'float32' | 'int64' | 'bool';
 export type Storage = Float32Array | Float64Array | Uint8Array;
+/** A tensor shape: the size of each dim, outermost first (`[]` for a 0-d tensor). */
 export type Shape = readonly number[];
 
 /** A nested array of numbers/booleans, e.g. [[1, 2], [3, 4]]. */
@@ -49,6 +51,15 @@ export function shapeStr(shape: Shape): string {
   return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
 }
 
+/**
+ * An n-dimensional array with autograd, as torch.Tensor: `shape`, `dtype`, row-major `data`, and for
+ * differentiable tensors `requiresGrad`, `grad` and `gradFn`. Create tensors with `tensor`, `zeros`,
+ * `randn`, ... and operate on them with the ops (also available as methods: `x.add(y)`, `x.sum(1)`).
+ * Tensors are garbage collected: there is nothing to dispose.
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * x.mul(x).sum().backward(); // x.grad = 2x
+ */
 export class Tensor {
   /** The elements, row-major. Writing to it bypasses autograd (like `tensor.data` in PyTorch). */
   data: Storage;
@@ -120,10 +131,12 @@ export class Tensor {
     return this.shape.length;
   }
 
+/** Number of dims (torch.Tensor.dim()); same as `ndim`. */
   dim(): number {
     return this.shape.length;
   }
 
+/** Number of elements (the product of the shape). */
   numel(): number {
     return this.data.length;
   }

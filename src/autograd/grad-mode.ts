@@ -1,6 +1,7 @@
 /** Global autograd switch (torch.no_grad / torch.enable_grad). */
 let enabled = true;
 
+/** Whether ops record autograd history now (torch.is_grad_enabled); false inside `noGrad`. */
 export function isGradEnabled(): boolean {
   return enabled;
 }

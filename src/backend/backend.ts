@@ -195,9 +195,9 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  * - `conv1dBackwardWeight(x, gy, gw, gb | null, p)`: gw (cOut, cIn/groups, k) = d loss / d w; gb (cOut) = sum
  *   of gy over n and lOut if given.
  * - `conv2dForward(x, w, bias | null, y, p)`, `conv2dBackwardInput(gy, w, gx, p)`,
- *   `conv2dBackwardWeight(x, gy, gw, gb | null, p)`: the conv1d contracts over NCHW (see {@link Conv2dParams}):
+ *   `conv2dBackwardWeight(x, gy, gw, gb | null, p)`: the conv1d contracts over NCHW (see `Conv2dParams`):
  *   x (n, cIn, inH, inW), w (cOut, cIn/groups, kH, kW), y and gy (n, cOut, outH, outW).
- * - `sgdStep(param, grad, buf | null, p)`: in-place SGD on one parameter (see {@link SgdParams}). `buf` is
+ * - `sgdStep(param, grad, buf | null, p)`: in-place SGD on one parameter (see `SgdParams`). `buf` is
  *   required when momentum != 0 and ignored otherwise; on `firstStep` its old contents are ignored. All
  *   arrays have the same length; grad may not alias param or buf.
  * - `add(a, b, out)`: out = a + b elementwise, each sum rounded to float32 (the autograd engine sums gradient
@@ -207,7 +207,7 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  * - `reluBackward(y, gy, gx)`: gx = gy where the relu output y is > 0 or NaN, else +0 (PyTorch's
  *   threshold_backward, `y <= 0 ? 0 : gy`). gx may be gy itself, and overlaps nothing else.
  * - `maxPool1dForward(x, y, idx, p)`: y (n, c, lOut) = max over each window of x (n, c, l) (see
- *   {@link Pool1dParams}); idx (n, c, lOut) = the argmax as the offset j in its window (input position
+ *   `Pool1dParams`); idx (n, c, lOut) = the argmax as the offset j in its window (input position
  *   o * stride - padding + j * dilation). Ties keep the first maximum; a NaN wins (the last NaN of a
  *   window, PyTorch's `v > max || isnan(v)`); -0 and +0 tie. idx is a Uint8Array (only when k <= 256) or an
  *   Int32Array.

@@ -7,6 +7,7 @@ import { refBackend } from './ref/index.js';
 import { loadNativeBackend, nativeInfo, setNativeThreads } from './native.js';
 import { loadWasmBackend, wasmInfo } from './wasm.js';
 
+/** The kernel backends: the C++ addon, the WebAssembly module, and the TypeScript reference. */
 export type BackendName = 'native' | 'wasm' | 'ref';
 export const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'ref'];
 
@@ -98,6 +99,7 @@ export function unavailableBackends(): { name: BackendName; reason: string }[] {
   });
 }
 
+/** What `backendInfo()` reports: the backend in use, the native CPU variant and threads, wasm SIMD, and why any backend is unavailable. */
 export interface BackendInfo {
   /** The backend in use. */
   name: BackendName;

@@ -41,6 +41,7 @@ export interface WorkerDatasetOption {
   args?: unknown;
 }
 
+/** Options of `data.DataLoader`, PyTorch's keywords in camelCase: batching, shuffling or a sampler, collation, worker threads. */
 export interface DataLoaderOptions<S = unknown, B = Collated<S>> {
   /** Samples per batch (default 1); null turns automatic batching off (one sample per item). */
   batchSize?: number | null;
@@ -319,6 +320,7 @@ export class DataLoader<S = unknown, B = Collated<S>> implements Iterable<B>, As
     return this.collateFn(indices.map((i) => this.dataset.getItem(i)));
   }
 
+/** The batches of one pass, loaded in this thread (`for (const b of loader)`; workers need `for await`). */
   *[Symbol.iterator](): Iterator<B> {
     if (this.numWorkers > 0) {
       throw new TypeError(
@@ -330,6 +332,7 @@ export class DataLoader<S = unknown, B = Collated<S>> implements Iterable<B>, As
     for (let r = it.next(); !r.done; r = it.next()) yield this.loadInProcess(r.value);
   }
 
+/** The batches of one pass, from the worker threads when numWorkers > 0 (`for await (const b of loader)`). */
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
     if (this.numWorkers === 0) {
       const it = this.indexIterator();

@@ -40,6 +40,7 @@ export interface ModuleDatasetSpec {
 /** What DataLoader and the samplers need from a dataset: a length and random access. */
 export interface DatasetLike<T = unknown> {
   readonly length: number;
+/** Sample `index` (0 <= index < length), as `__getitem__`. */
   getItem(index: number): T;
   /** Optional: how a worker thread rebuilds this dataset (needed for numWorkers > 0). */
   workerSpec?(): DatasetSpec;
@@ -56,6 +57,7 @@ export interface DatasetLike<T = unknown> {
  */
 export abstract class Dataset<T = unknown> implements DatasetLike<T> {
   abstract readonly length: number;
+/** Sample `index` (0 <= index < length), as `__getitem__`. */
   abstract getItem(index: number): T;
 }
 
@@ -108,6 +110,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
     return this.tensors[0].shape[0];
   }
 
+/** `[t0[index], t1[index], ...]`. */
   getItem(index: number): Tensor[] {
     const i = checkIndex('TensorDataset', index, this.length);
     return this.tensors.map((t) => {
@@ -121,6 +124,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
    * Moves this dataset's storage into SharedArrayBuffers (once; the caller's tensors are left alone)
    * so every worker reads the same memory without a copy.
    */
+/** How a DataLoader worker rebuilds this dataset (the tensors are shared, not copied). */
   workerSpec(): DatasetSpec {
     if (!this.shared) {
       this.tensors = this.tensors.map((t) => new Tensor(shareStorage(t.data), t.shape, t.dtype));
@@ -155,10 +159,12 @@ export class Subset<T = unknown> extends Dataset<T> {
     return this.indices.length;
   }
 
+/** Sample `indices[index]` of the wrapped dataset. */
   getItem(index: number): T {
     return this.dataset.getItem(this.indices[checkIndex('Subset', index, this.indices.length)]);
   }
 
+/** How a DataLoader worker rebuilds this subset (the wrapped dataset's spec and the indices). */
   workerSpec(): DatasetSpec {
     return { kind: 'subset', dataset: specOf('Subset', this.dataset), indices: [...this.indices] };
   }
@@ -184,6 +190,7 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
     return this.cumulativeSizes[this.cumulativeSizes.length - 1];
   }
 
+/** Sample `index` of the concatenation (from the dataset that holds it). */
   getItem(index: number): T {
     const i = checkIndex('ConcatDataset', index, this.length);
     let lo = 0;
@@ -197,6 +204,7 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
     return this.datasets[lo].getItem(i - start);
   }
 
+/** How a DataLoader worker rebuilds the concatenation (each dataset's spec). */
   workerSpec(): DatasetSpec {
     return { kind: 'concat', datasets: this.datasets.map((d) => specOf('ConcatDataset', d)) };
   }

@@ -47,12 +47,14 @@ export class SequentialSampler implements Sampler<number> {
     return this.dataSource.length;
   }
 
+/** The indices of one pass (a new order each pass where the sampler shuffles). */
   *[Symbol.iterator](): Iterator<number> {
     const n = this.dataSource.length;
     for (let i = 0; i < n; i++) yield i;
   }
 }
 
+/** Options of `data.RandomSampler`: sampling with replacement, the number of samples, and the generator. */
 export interface RandomSamplerOptions {
   /** Draw with replacement (default false). */
   replacement?: boolean;
@@ -96,6 +98,7 @@ export class RandomSampler implements Sampler<number> {
     return this.numSamples;
   }
 
+/** The indices of one pass (a new order each pass where the sampler shuffles). */
   *[Symbol.iterator](): Iterator<number> {
     const n = this.dataSource.length;
     const total = this.numSamples;
@@ -127,12 +130,14 @@ export class SubsetRandomSampler implements Sampler<number> {
     return this.indices.length;
   }
 
+/** The indices of one pass (a new order each pass where the sampler shuffles). */
   *[Symbol.iterator](): Iterator<number> {
     const g = passGenerator(this.generator);
     for (const k of permutation(this.indices.length, g)) yield this.indices[k];
   }
 }
 
+/** Options of `data.WeightedRandomSampler`: with or without replacement, and the generator. */
 export interface WeightedRandomSamplerOptions {
   /** Draw with replacement (default true). Without, an index is drawn at most once per pass. */
   replacement?: boolean;
@@ -185,6 +190,7 @@ export class WeightedRandomSampler implements Sampler<number> {
     return this.numSamples;
   }
 
+/** The indices of one pass (a new order each pass where the sampler shuffles). */
   *[Symbol.iterator](): Iterator<number> {
     const g = passGenerator(this.generator);
     const n = this.weights.length;
@@ -243,6 +249,7 @@ export class BatchSampler implements Sampler<number[]> {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+/** The batches of indices of one pass. */
   *[Symbol.iterator](): Iterator<number[]> {
     let batch: number[] = [];
     for (const i of this.sampler) {

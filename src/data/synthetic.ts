@@ -27,6 +27,7 @@ import { Tensor } from '../tensor.js';
 import { Generator } from '../util/generator.js';
 import { Dataset, checkIndex, type DatasetSpec } from './dataset.js';
 
+/** Options of `data.SyntheticSignals`: the number of samples, the series length (default 1200), the seed and the noise scale. */
 export interface SyntheticSignalsOptions {
   /** Number of samples. */
   numSamples: number;
@@ -113,6 +114,7 @@ export class SyntheticSignals extends Dataset<SignalSample> {
     return i % 2 === 0 ? firstIsOne : 1 - firstIsOne;
   }
 
+/** Sample `index`: `[x (1, length), class]`, the same every time for the same seed. */
   getItem(index: number): SignalSample {
     const i = checkIndex('SyntheticSignals', index, this.numSamples);
     let hit = this.#cache?.[i];
@@ -187,6 +189,7 @@ export class SyntheticSignals extends Dataset<SignalSample> {
     for (let t = 0; t < L; t++) out[t] = gain * (v[t] + noiseStd * g.normal()) + offset;
   }
 
+/** How a DataLoader worker rebuilds this data set (its options: samples are regenerated, not copied). */
   workerSpec(): DatasetSpec {
     return {
       kind: 'synthetic',

@@ -15,6 +15,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeValue } from '../util/describe.js';
 
+/** Options of the atomic writers. */
 export interface AtomicWriteOptions {
   /** fsync the file and its directory (default true). Turning it off keeps atomicity against process
    * crashes but not against power loss. */

@@ -46,6 +46,7 @@ export function asTuple<T extends unknown[]>(a: T): T {
   return a;
 }
 
+/** True if `a` is an array that came from a Python tuple in a `.pth` file. */
 export function isTuple(a: unknown): boolean {
   return Array.isArray(a) && (a as unknown as Record<symbol, unknown>)[TUPLE_MARK] === true;
 }
@@ -56,6 +57,7 @@ export function asOrderedDict<T extends object>(o: T): T {
   return o;
 }
 
+/** True if `o` came from a Python OrderedDict in a `.pth` file (key order kept). */
 export function isOrderedDict(o: unknown): boolean {
   return typeof o === 'object' && o !== null && (o as Record<symbol, unknown>)[ORDERED_DICT_MARK] === true;
 }

@@ -22,6 +22,7 @@ import { decodeElements, RAW_ITEM_SIZE, type RawDType } from './tensor-bytes.js'
 import { ZipReader, writeZip } from './zip.js';
 import { describeValue } from '../util/describe.js';
 
+/** Options of `loadPth` / `load` for PyTorch files. */
 export interface LoadPthOptions {
   /**
    * Upper bound on the elements of a tensor that is larger than its storage (a stride-0 expand, which

@@ -14,7 +14,9 @@ export type StateDict = Record<string, Tensor> | ReadonlyMap<string, Tensor>;
 
 /** Something with PyTorch's state_dict protocol (nn.Module, Optimizer, LR scheduler). */
 export interface HasStateDict {
+/** The object's state dict. */
   stateDict(): unknown;
+/** Load a state dict into the object. */
   loadStateDict(state: any, opts?: { strict?: boolean }): unknown;
 }
 

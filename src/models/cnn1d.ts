@@ -16,6 +16,7 @@ import { Flatten } from '../nn/flatten.js';
 import { Linear } from '../nn/linear.js';
 import type { Generator } from '../util/generator.js';
 
+/** Options of `models.Cnn1d`. */
 export interface Cnn1dOptions {
   /** Initialisation draws from this generator (default: the global one). */
   generator?: Generator;

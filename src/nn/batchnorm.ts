@@ -7,6 +7,7 @@ import { Parameter } from './parameter.js';
 import { pyBool, pyFloat } from './repr.js';
 import { tensorArg } from '../ops/args.js';
 
+/** Options of `nn.BatchNorm1d`: eps, momentum (null: cumulative average), affine and trackRunningStats, as in PyTorch. */
 export interface BatchNorm1dOptions {
   /** Added to the variance. Default 1e-5. */
   eps?: number;

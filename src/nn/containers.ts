@@ -41,6 +41,7 @@ export abstract class ModuleSequence extends Module {
     return this;
   }
 
+/** The modules in order (`for (const m of seq)`). */
   *[Symbol.iterator](): IterableIterator<AnyModule> {
     for (const m of this._modules.values()) if (m !== null) yield m;
   }
@@ -98,6 +99,7 @@ export class ModuleList extends ModuleSequence {
     return 'ModuleList';
   }
 
+/** Append every module of an iterable (torch.nn.ModuleList.extend). */
   extend(modules: Iterable<AnyModule>): this {
     for (const m of modules) this.append(m);
     return this;
@@ -130,15 +132,18 @@ export class ModuleDict extends Module {
     return this._modules.size;
   }
 
+/** The module registered under `key` (`dict[key]` in PyTorch), or undefined. */
   get(key: string): AnyModule | undefined {
     return this._modules.get(key) ?? undefined;
   }
 
+/** Register `module` under `key`, replacing any module there. */
   set(key: string, module: AnyModule): this {
     this.registerModule(key, checkModule('ModuleDict', module, `for '${key}'`));
     return this;
   }
 
+/** Whether a module is registered under `key` (`key in dict`). */
   has(key: string): boolean {
     return this._modules.has(key);
   }
@@ -153,24 +158,29 @@ export class ModuleDict extends Module {
     return m;
   }
 
+/** Register every (key, module) pair of an object, Map or iterable, in order. */
   update(modules: Record<string, AnyModule> | Iterable<[string, AnyModule]>): this {
     const entries = Symbol.iterator in Object(modules) ? (modules as Iterable<[string, AnyModule]>) : Object.entries(modules);
     for (const [k, m] of entries) this.set(k, m);
     return this;
   }
 
+/** The keys in insertion order. */
   keys(): string[] {
     return [...this._modules.keys()];
   }
 
+/** The modules in insertion order. */
   values(): AnyModule[] {
     return [...this._modules.values()].filter((m): m is AnyModule => m !== null);
   }
 
+/** The (key, module) pairs in insertion order. */
   entries(): [string, AnyModule][] {
     return [...this._modules.entries()].filter((e): e is [string, AnyModule] => e[1] !== null);
   }
 
+/** The keys in insertion order (`for (const k of dict)`), as iterating a PyTorch ModuleDict. */
   *[Symbol.iterator](): IterableIterator<string> {
     yield* this._modules.keys();
   }

@@ -9,6 +9,7 @@ import { resetWeightAndBias } from './linear.js';
 import { pyTuple1 } from './repr.js';
 import { tensorArg } from '../ops/args.js';
 
+/** Options of `nn.Conv1d`, PyTorch's keywords: stride, padding, dilation, groups, bias, paddingMode, and the initialisation generator. */
 export interface Conv1dLayerOptions {
   /** Default 1. */
   stride?: number | readonly number[];

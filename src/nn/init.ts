@@ -8,10 +8,12 @@ import { Tensor, shapeStr } from '../tensor.js';
 import { defaultGenerator, type Generator } from '../util/generator.js';
 import { describeValue } from '../util/describe.js';
 
+/** The nonlinearities `nn.init.calculateGain` knows, with PyTorch's names. */
 export type Nonlinearity =
   | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
   | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
+/** Which fan a Kaiming initialisation preserves: the forward pass ('fan_in') or the backward pass ('fan_out'). */
 export type FanMode = 'fan_in' | 'fan_out';
 
 const LINEAR_FNS = new Set(['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d']);

@@ -35,6 +35,7 @@ export class Identity extends Module {
   }
 }
 
+/** Options of `nn.Linear`: whether it has a bias (default true) and the generator its initialisation draws from. */
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;

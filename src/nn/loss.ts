@@ -43,6 +43,7 @@ export class WeightedLoss extends Loss {
   }
 }
 
+/** Options of `nn.CrossEntropyLoss`: class weights, ignoreIndex, reduction and labelSmoothing, as in PyTorch. */
 export interface CrossEntropyLossOptions {
   weight?: Tensor | null;
   ignoreIndex?: number;

@@ -8,6 +8,7 @@ import { single } from '../ops/pool1d.js';
 import { Module } from './module.js';
 import { pyBool, pyTuple1 } from './repr.js';
 
+/** Options of `nn.MaxPool1d`: stride (default the kernel size), padding, dilation, ceilMode and returnIndices. */
 export interface MaxPool1dLayerOptions<RI extends boolean = boolean> {
   /** Default (or null): kernelSize. */
   stride?: number | readonly number[] | null;
@@ -58,6 +59,7 @@ export class MaxPool1d<RI extends boolean = false> extends Module<[Tensor], Mayb
   }
 }
 
+/** Options of `nn.AvgPool1d`: stride (default the kernel size), padding, ceilMode and countIncludePad. */
 export interface AvgPool1dLayerOptions {
   /** Default (or null): kernelSize. */
   stride?: number | readonly number[] | null;

@@ -12,6 +12,7 @@ import type { AnyModule } from './module.js';
 import type { RemovableHandle } from '../util/hooks.js';
 import { describeValue } from '../util/describe.js';
 
+/** One module call in a summary. */
 export interface SummaryRow {
   /** Dotted name in the model ('' for the model itself). */
   name: string;
@@ -24,10 +25,12 @@ export interface SummaryRow {
   params: number | null;
 }
 
+/** What `utils.summary` returns: the rows, the totals, and the table as text. */
 export interface ModelSummary {
   rows: SummaryRow[];
   totalParams: number;
   trainableParams: number;
+/** The table in torchinfo's layout. */
   toString(): string;
 }
 

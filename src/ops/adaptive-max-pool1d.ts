@@ -5,6 +5,7 @@ import { gradBufferZeroed } from '../util/grad-pool.js';
 import { poolInput, single } from './pool1d.js';
 import { adaptiveWindows } from './adaptive-avg-pool1d.js';
 
+/** Options of `nn.functional.adaptiveMaxPool1d`: whether to return the indices too. */
 export interface AdaptiveMaxPool1dOptions {
   /** Also return the argmax positions (int64, indices into L). */
   returnIndices?: boolean;

@@ -4,6 +4,7 @@ import { record } from '../autograd/record.js';
 import { gradBufferZeroed } from '../util/grad-pool.js';
 import { checkPoolWindow, poolInput, single } from './pool1d.js';
 
+/** Options of `nn.functional.avgPool1d`: stride (default the kernel size), padding, ceilMode, countIncludePad. */
 export interface AvgPool1dOptions {
   /** Window step; default (or null) = kernelSize. */
   stride?: number | readonly number[] | null;

@@ -13,6 +13,7 @@ import { uninitF32 } from '../util/alloc.js';
 import { describeValue } from '../util/describe.js';
 import { tensorArg } from './args.js';
 
+/** Options of `nn.functional.batchNorm`: affine weight and bias, training mode, momentum and eps, as torch.nn.functional.batch_norm. */
 export interface BatchNormOptions {
   /** Per-channel scale gamma (C), or null for 1. */
   weight?: Tensor | null;

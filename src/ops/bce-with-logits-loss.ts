@@ -3,6 +3,7 @@ import { Tensor } from '../tensor.js';
 import { checkBceArgs, elementwiseLoss } from './bce-common.js';
 import type { Reduction } from './loss-reduction.js';
 
+/** Options of `nn.functional.binaryCrossEntropyWithLogits`: element weights, posWeight and the reduction. */
 export interface BceWithLogitsLossOptions {
   /** Rescaling weight, broadcastable to the input's shape. */
   weight?: Tensor | null;

@@ -13,6 +13,7 @@ import { convOutLength, type Conv1dParams } from '../backend/backend.js';
 import { uninitF32 } from '../util/alloc.js';
 import { describeValue } from '../util/describe.js';
 
+/** Options of `conv1d`, as torch.nn.functional.conv1d: stride, padding (a number, 'same' or 'valid'), dilation and groups. */
 export interface Conv1dOptions {
   stride?: number;
   padding?: number | 'same' | 'valid';

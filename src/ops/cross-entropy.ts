@@ -10,6 +10,7 @@ import { checkClassTarget, checkClassWeight, checkIgnoreIndex, classLayout } fro
 import { logSoftmaxInto } from './log-softmax.js';
 import { tensorArg } from './args.js';
 
+/** Options of `nn.functional.crossEntropy`: class weights, ignoreIndex, reduction and labelSmoothing. */
 export interface CrossEntropyOptions {
   /** Per-class weight (C). */
   weight?: Tensor | null;

@@ -4,6 +4,7 @@ import { record } from '../autograd/record.js';
 import { asTensor, type TensorLike } from './elementwise.js';
 import { broadcastPair, sumToShape } from './broadcast.js';
 
+/** Options of `div`: `roundingMode` null (true division), 'trunc' or 'floor', as torch.div. */
 export interface DivOptions {
   /**
    * null/undefined: true division (float32 result, even for integer inputs). 'trunc' rounds the

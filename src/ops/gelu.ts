@@ -6,8 +6,10 @@ import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { tensorArg } from './args.js';
 
+/** GELU variants: 'none' (exact, with erf) or 'tanh' (the tanh approximation). */
 export type GeluApproximate = 'none' | 'tanh';
 
+/** Options of `gelu`: the approximation (default 'none'). */
 export interface GeluOptions {
   /** 'none' (default): exact erf form; 'tanh': the tanh approximation. */
   approximate?: GeluApproximate;

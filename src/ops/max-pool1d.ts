@@ -7,6 +7,7 @@ import { getBackend } from '../backend/select.js';
 import type { Pool1dParams } from '../backend/backend.js';
 import { uninitF32, uninitU8 } from '../util/alloc.js';
 
+/** Options of `nn.functional.maxPool1d`: stride (default the kernel size), padding, dilation, ceilMode, returnIndices. */
 export interface MaxPool1dOptions {
   /** Window step; default (or null) = kernelSize. */
   stride?: number | readonly number[] | null;

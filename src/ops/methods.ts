@@ -49,9 +49,98 @@ import { logSoftmax } from './log-softmax.js';
 
 /** Methods that are exactly `op(this, ...rest)`, by method name. */
 const OPS = {
-  add, sub, mul, matmul, bmm, flatten, squeeze, unsqueeze, sum, mean, div, neg, pow, exp, log, sqrt, abs, clamp,
-  argmax, argmin, var: variance, std, transpose, t, split, chunk, narrow, select, index, slice, indexSelect, gather,
-  eq, ne, lt, le, gt, ge, clone, expandAs, broadcastTo, relu, sigmoid, tanh, softmax, logSoftmax,
+  /** Elementwise sum with broadcasting (`alpha` scales the other operand): {@link add}. */
+  add,
+  /** Elementwise difference with broadcasting: {@link sub}. */
+  sub,
+  /** Elementwise product with broadcasting: {@link mul}. */
+  mul,
+  /** Matrix product with torch.matmul's rules (1-D, 2-D and batched): {@link matmul}. */
+  matmul,
+  /** Batched matrix product of (b, n, m) and (b, m, p): {@link bmm}. */
+  bmm,
+  /** Flatten dims `startDim..endDim` into one: {@link flatten}. */
+  flatten,
+  /** Remove size-1 dims (all, or the given one): {@link squeeze}. */
+  squeeze,
+  /** Insert a size-1 dim at `dim`: {@link unsqueeze}. */
+  unsqueeze,
+  /** Sum of all elements, or along `dim` (with `keepdim`): {@link sum}. */
+  sum,
+  /** Mean of all elements, or along `dim` (with `keepdim`): {@link mean}. */
+  mean,
+  /** Elementwise quotient with broadcasting (`roundingMode` trunc / floor): {@link div}. */
+  div,
+  /** Elementwise negation: {@link neg}. */
+  neg,
+  /** Elementwise power: {@link pow}. */
+  pow,
+  /** Elementwise e^x: {@link exp}. */
+  exp,
+  /** Elementwise natural logarithm: {@link log}. */
+  log,
+  /** Elementwise square root: {@link sqrt}. */
+  sqrt,
+  /** Elementwise absolute value: {@link abs}. */
+  abs,
+  /** Clamp every element into [min, max]: {@link clamp}. */
+  clamp,
+  /** Index of the largest element (flattened, or along `dim`): {@link argmax}. */
+  argmax,
+  /** Index of the smallest element (flattened, or along `dim`): {@link argmin}. */
+  argmin,
+  /** Variance (unbiased by default), of all elements or along dims: {@link variance}. */
+  var: variance,
+  /** Standard deviation (unbiased by default), of all elements or along dims: {@link std}. */
+  std,
+  /** Swap two dims: {@link transpose}. */
+  transpose,
+  /** Transpose a matrix (0-D and 1-D tensors are returned as they are): {@link t}. */
+  t,
+  /** Split into chunks of a size (or of the given sizes) along `dim`: {@link split}. */
+  split,
+  /** Split into `chunks` nearly equal parts along `dim`: {@link chunk}. */
+  chunk,
+  /** The `length` positions from `start` along `dim`: {@link narrow}. */
+  narrow,
+  /** The slice at `index` along `dim` (the dim goes away): {@link select}. */
+  select,
+  /** PyTorch's `x[i0, i1, ...]` (numbers, ranges, null, newaxis, '...', index and mask tensors): {@link index}. */
+  index,
+  /** Alias of {@link Tensor.index}: {@link slice}. */
+  slice,
+  /** The entries at `index` along `dim`: {@link indexSelect}. */
+  indexSelect,
+  /** Values picked along `dim` by an index tensor: {@link gather}. */
+  gather,
+  /** Elementwise `==` as a bool tensor: {@link eq}. */
+  eq,
+  /** Elementwise `!=` as a bool tensor: {@link ne}. */
+  ne,
+  /** Elementwise `<` as a bool tensor: {@link lt}. */
+  lt,
+  /** Elementwise `<=` as a bool tensor: {@link le}. */
+  le,
+  /** Elementwise `>` as a bool tensor: {@link gt}. */
+  gt,
+  /** Elementwise `>=` as a bool tensor: {@link ge}. */
+  ge,
+  /** A copy with its own storage (differentiable): {@link clone}. */
+  clone,
+  /** Broadcast to another tensor's shape: {@link expandAs}. */
+  expandAs,
+  /** Broadcast to a shape: {@link broadcastTo}. */
+  broadcastTo,
+  /** max(x, 0) elementwise: {@link relu}. */
+  relu,
+  /** 1 / (1 + exp(-x)) elementwise: {@link sigmoid}. */
+  sigmoid,
+  /** Hyperbolic tangent elementwise: {@link tanh}. */
+  tanh,
+  /** Softmax along `dim`: {@link softmax}. */
+  softmax,
+  /** log(softmax) along `dim`, computed stably: {@link logSoftmax}. */
+  logSoftmax,
 } as const;
 
 /** An op's signature as a method: its first argument (the tensor) dropped. */
@@ -60,18 +149,31 @@ type OpMethods = { [K in keyof typeof OPS]: AsMethod<(typeof OPS)[K]> };
 
 declare module '../tensor.js' {
   interface Tensor extends OpMethods {
+/** The same elements in a new shape (`reshape(2, 3)` or `reshape([2, 3])`; one size may be -1): {@link reshape}. */
     reshape(...shape: number[] | [Shape]): Tensor;
+/** Alias of `reshape` (a copy until tensors carry strides). */
     view(...shape: number[] | [Shape]): Tensor;
+/** The largest element as a 0-d tensor: {@link max}. */
     max(): Tensor;
+/** The largest values along `dim` and their indices: {@link max}. */
     max(dim: number, keepdim?: boolean): ValuesIndices;
+/** The smallest element as a 0-d tensor: {@link min}. */
     min(): Tensor;
+/** The smallest values along `dim` and their indices: {@link min}. */
     min(dim: number, keepdim?: boolean): ValuesIndices;
+/** Reorder the dims (`permute(2, 0, 1)`): {@link permute}. */
     permute(...dims: number[] | [Shape]): Tensor;
+/** This tensor where `condition` holds, else `other` (torch.Tensor.where): {@link where}. */
     where(condition: Tensor, other: TensorLike): Tensor;
+/** Broadcast size-1 dims to `size` (-1 keeps a dim): {@link expand}. */
     expand(...size: number[] | [Shape]): Tensor;
+/** Convert to `dtype` (a copy): {@link toDtype}. */
     to(dtype: DType): Tensor;
+/** Convert to float32 (`to('float32')`). */
     float(): Tensor;
+/** Convert to int64 (`to('int64')`). */
     long(): Tensor;
+/** Convert to bool (`to('bool')`): nonzero is true. */
     bool(): Tensor;
   }
 }

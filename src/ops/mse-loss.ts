@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { checkReduction, type Reduction } from './loss-reduction.js';
 import { elementwiseLoss } from './elementwise-loss.js';
 
+/** Options of the elementwise losses (mseLoss, l1Loss, ...): the reduction. */
 export interface PointwiseLossOptions {
   /** 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;

@@ -5,6 +5,7 @@ import { checkReduction, type Reduction } from './loss-reduction.js';
 import { describeValue } from '../util/describe.js';
 import { tensorArg } from './args.js';
 
+/** Options of `nn.functional.nllLoss`: class weights, ignoreIndex and reduction. */
 export interface NllLossOptions {
   /** Per-class weight (C). */
   weight?: Tensor | null;

@@ -5,6 +5,7 @@ import { planReduce, type ReducePlan } from './reduction.js';
 import { boolArg, dimArg, numberArg, tensorArg } from './args.js';
 import { describeValue } from '../util/describe.js';
 
+/** Options of `variance` / `std`: `correction` (1: unbiased, the default; 0: population) and `keepdim`. */
 export interface VarOptions {
   /** Subtracted from the element count in the divisor: N - correction. Default 1 (sample variance). */
   correction?: number;

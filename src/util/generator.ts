@@ -32,6 +32,7 @@ export class Generator {
     return this;
   }
 
+/** The seed this generator was created or last seeded with (torch.Generator.initial_seed). */
   initialSeed(): number {
     return this.initialSeed_;
   }
@@ -82,6 +83,7 @@ export class Generator {
     return [...this.s, this.initialSeed_, this.spareNormal ?? Number.NaN];
   }
 
+/** Restore a state from `getState()` (checkpoints): the following draws repeat those after the save. */
   setState(state: readonly number[]): this {
     if (!Array.isArray(state) || state.length !== 6) {
       throw new TypeError('Generator.setState: expected the 6-number array from getState()');

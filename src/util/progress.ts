@@ -21,6 +21,7 @@ export interface ProgressStream {
   columns?: number;
 }
 
+/** Options of `progress` / `ProgressBar`: total, description, output stream and refresh rate. */
 export interface ProgressOptions {
   /** Expected number of iterations; default the iterable's `length` (a DataLoader's batches), if any. */
   total?: number;
@@ -180,6 +181,7 @@ export class ProgressBar<T = unknown> implements Iterable<T>, AsyncIterable<T> {
     this.closed = true;
   }
 
+/** Iterate the wrapped iterable, drawing the bar as items go by. */
   *[Symbol.iterator](): Iterator<T> {
     const it = this.iterable as Iterable<T> | null;
     if (it === null || typeof (it as Iterable<T>)[Symbol.iterator] !== 'function') {
@@ -196,6 +198,7 @@ export class ProgressBar<T = unknown> implements Iterable<T>, AsyncIterable<T> {
     }
   }
 
+/** Iterate the wrapped (async) iterable, drawing the bar as items go by. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     const it = this.iterable;
     if (it === null) throw new TypeError('ProgressBar: no iterable to iterate');

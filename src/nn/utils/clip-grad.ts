@@ -6,6 +6,7 @@
 import { Tensor } from '../../tensor.js';
 import { describeValue } from '../../util/describe.js';
 
+/** Options of `nn.utils.clipGradNorm_`: the norm type and whether a non-finite total norm is an error. */
 export interface ClipGradNormOptions {
   /** Order p of the norm: any number, Infinity or 'inf' (max |g|), -Infinity or '-inf' (default 2). */
   normType?: number | 'inf' | '-inf';

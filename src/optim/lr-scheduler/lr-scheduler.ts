@@ -13,7 +13,9 @@ export interface Scheduler {
   readonly optimizer: Optimizer;
   /** The learning rate of each parameter group after the last step. */
   getLastLr(): number[];
+/** The scheduler's state (PyTorch's keys), for checkpoints. */
   stateDict(): SchedulerStateDict;
+/** Restore a state from `stateDict()`. */
   loadStateDict(stateDict: SchedulerStateDict): void;
 }
 

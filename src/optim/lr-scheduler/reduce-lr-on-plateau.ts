@@ -4,6 +4,7 @@ import type { Optimizer } from '../optimizer.js';
 import { describeValue } from '../../util/describe.js';
 import { checkOptimizer, orDefault, checkOptionsObject, intField, numberArray, numberField, stateDictRecord, type Scheduler, type SchedulerStateDict } from './lr-scheduler.js';
 
+/** Options of `ReduceLROnPlateau`, PyTorch's keywords in camelCase: mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps. */
 export interface ReduceLROnPlateauOptions {
   /** 'min' (default): the metric should decrease; 'max': it should increase. */
   mode?: 'min' | 'max';
@@ -132,6 +133,7 @@ export class ReduceLROnPlateau implements Scheduler {
     return a > best + this.threshold;
   }
 
+/** The scheduler's state (PyTorch's keys; `best` is null for an infinite value), for checkpoints. */
   stateDict(): SchedulerStateDict {
     return {
       factor: this.factor,
@@ -152,6 +154,7 @@ export class ReduceLROnPlateau implements Scheduler {
     };
   }
 
+/** Restore a state from `stateDict()`. */
   loadStateDict(stateDict: SchedulerStateDict): void {
     const op = `${this.name}.loadStateDict`;
     const sd = stateDictRecord(op, stateDict);

@@ -74,6 +74,7 @@ export class SequentialLR implements Scheduler {
     };
   }
 
+/** Restore a state from `stateDict()`, the child schedulers' states included. */
   loadStateDict(stateDict: SchedulerStateDict): void {
     const op = `${this.name}.loadStateDict`;
     const sd = stateDictRecord(op, stateDict);
