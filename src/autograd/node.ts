@@ -14,6 +14,12 @@ export type BackwardFn = (grad: Tensor, gradOwned: boolean) => readonly (Tensor 
 export interface GradFn {
   /** PyTorch-style name, e.g. 'MulBackward0'. */
   readonly name: string;
-  readonly inputs: readonly (Tensor | null)[];
+  /**
+   * The tensors the op read. After a backward without retainGraph the engine replaces the array, without
+   * the graph-internal activations it recycled (src/autograd/graph-internal.ts).
+   */
+  inputs: readonly (Tensor | null)[];
   backward: BackwardFn | null;
+  /** The op's result wraps an activationBuffer() array that no other tensor of the op shares. */
+  readonly ownsOutput?: boolean;
 }

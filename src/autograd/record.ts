@@ -13,13 +13,16 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
  * Attach an autograd record to `out` if any input requires grad and recording is on. `backward` gets the
  * gradient of `out` (same shape) and returns one gradient per input (null where not needed); it runs
  * with recording off, and may overwrite the gradient when told it owns it (see BackwardFn). Returns `out`.
+ * `ownsOutput`: out.data came from activationBuffer() and no other tensor of the op wraps it, so the
+ * engine may recycle it when the graph alone holds out (src/autograd/graph-internal.ts).
  */
 export function record(
   out: Tensor,
   name: string,
   inputs: readonly (Tensor | null)[],
   backward: BackwardFn,
+  ownsOutput = false,
 ): Tensor {
-  if (needsGrad(...inputs)) out._setHistory({ name, inputs, backward });
+  if (needsGrad(...inputs)) out._setHistory({ name, inputs, backward, ownsOutput });
   return out;
 }

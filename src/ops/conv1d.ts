@@ -7,11 +7,10 @@ import { Tensor, shapeStr } from '../tensor.js';
 import { intArg } from './args.js';
 import { record } from '../autograd/record.js';
 import { reshape } from './reshape.js';
-import { gradBuffer, releaseGrad } from '../util/grad-pool.js';
+import { activationBuffer, gradBuffer, releaseGrad } from '../util/grad-pool.js';
 import { reluMask } from './relu.js';
 import { getBackend } from '../backend/select.js';
 import { convOutLength, type Conv1dParams } from '../backend/backend.js';
-import { uninitF32 } from '../util/alloc.js';
 import { describeValue } from '../util/describe.js';
 
 export interface Conv1dOptions {
@@ -82,7 +81,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
   }
   const p: Conv1dParams = { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut, relu };
   const be = getBackend();
-  const y = uninitF32(n * cOut * lOut);
+  const y = activationBuffer(n * cOut * lOut);
   be.conv1dForward(input.data as Float32Array, weight.data as Float32Array, bias ? (bias.data as Float32Array) : null, y, p);
   const out = new Tensor(y, [n, cOut, lOut]);
   return record(out, relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned) => {
@@ -105,7 +104,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
     }
     if (gd !== g.data) releaseGrad(gd); // the masked copy is ours and dead now
     return [gx, gw, gb];
-  });
+  }, true);
 }
 
 /** (N, C, L) -> (N, C, L + r) with zeros on the right; gradient is the left part. */

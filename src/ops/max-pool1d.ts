@@ -2,10 +2,10 @@
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { checkPoolWindow, poolInput, single } from './pool1d.js';
-import { gradBuffer } from '../util/grad-pool.js';
+import { activationBuffer, gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import type { Pool1dParams } from '../backend/backend.js';
-import { uninitF32, uninitU8 } from '../util/alloc.js';
+import { uninitU8 } from '../util/alloc.js';
 
 export interface MaxPool1dOptions {
   /** Window step; default (or null) = kernelSize. */
@@ -41,7 +41,7 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
   const ceilMode = opts.ceilMode ?? false;
   const lOut = checkPoolWindow(op, x, l, k, stride, padding, dilation, ceilMode);
 
-  const y = uninitF32(rows * lOut);
+  const y = activationBuffer(rows * lOut);
   // The argmax of each window as its offset j in the window (position o * stride - padding + j * dilation):
   // one byte per output for the usual kernel sizes.
   const arg: Uint8Array | Int32Array = k <= 256 ? uninitU8(rows * lOut) : new Int32Array(rows * lOut);
@@ -53,7 +53,7 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
     const gx = gradBuffer(rows * l);
     getBackend().maxPool1dBackward(g.data as Float32Array, arg, gx, p);
     return [new Tensor(gx, x.shape)];
-  });
+  }, true);
   if (!opts.returnIndices) return out;
   const indices = new Float64Array(rows * lOut);
   for (let i = 0; i < indices.length; i++) indices[i] = (i % lOut) * stride - padding + arg[i] * dilation;

@@ -14,16 +14,27 @@
  *
  * An elementwise backward may also write its input gradient over the incoming gradient when the engine
  * says it owns it (the `gradOwned` argument of backward, src/autograd/node.ts).
+ *
+ * Forward activations share the free lists: the big layer ops (conv1d, batch norm, max pool, relu, cat)
+ * take their outputs from activationBuffer(), and the engine hands such an output back with
+ * releaseActivation() once backward has consumed it and no user-reachable tensor can see it
+ * (src/autograd/graph-internal.ts says when). Each array remembers which side it was made for, so a
+ * gradient release never accepts an activation's storage and an activation release never a gradient's.
  */
 import { uninitF32 } from './alloc.js';
 
-/** Arrays created by the pool and not adopted: the only ones releaseGrad() accepts. */
-const owned = new WeakSet<Float32Array>();
+/**
+ * Arrays created by the pool and not adopted, by what they were last handed out as: releaseGrad() accepts
+ * only 'grad' arrays, releaseActivation() only 'activation' ones.
+ */
+const owned = new WeakMap<Float32Array, 'grad' | 'activation'>();
 /** Arrays currently sitting in a free list (guards against a double release). */
 const free = new WeakSet<Float32Array>();
 /** Free arrays by exact length. */
 const lists = new Map<number, Float32Array[]>();
 let pooledBytes = 0;
+/** Pooled-size arrays created so far (see poolFreshArrays). */
+let freshArrays = 0;
 
 /** Free storage kept at most; a release beyond it is left to the garbage collector. */
 const MAX_POOLED_BYTES = 256 * 1024 * 1024;
@@ -32,18 +43,40 @@ const MIN_POOLED_LENGTH = 1024;
 
 /** A Float32Array of length n with unspecified contents (the caller writes every element). */
 export function gradBuffer(n: number): Float32Array {
+  return take(n, 'grad');
+}
+
+/**
+ * Storage for a layer op's output (unspecified contents: the op writes every element). Only an op whose
+ * result tensor wraps this array directly, and that keeps no other tensor on it, may use it (the
+ * engine may recycle it through releaseActivation()).
+ */
+export function activationBuffer(n: number): Float32Array {
+  return take(n, 'activation');
+}
+
+function take(n: number, kind: 'grad' | 'activation'): Float32Array {
   if (n >= MIN_POOLED_LENGTH) {
     const list = lists.get(n);
     if (list !== undefined && list.length > 0) {
       const a = list.pop()!;
       free.delete(a);
       pooledBytes -= a.byteLength;
+      owned.set(a, kind);
       return a;
     }
   }
   const a = uninitF32(n);
-  if (n >= MIN_POOLED_LENGTH) owned.add(a);
+  if (n >= MIN_POOLED_LENGTH) {
+    owned.set(a, kind);
+    freshArrays++;
+  }
   return a;
+}
+
+/** Arrays of at least MIN_POOLED_LENGTH elements the pool had to create (none came free): for tests and profiling. */
+export function poolFreshArrays(): number {
+  return freshArrays;
 }
 
 /** A Float32Array of length n filled with zeros (for gradients built by scatter-add). */
@@ -53,7 +86,7 @@ export function gradBufferZeroed(n: number): Float32Array {
 
 /** True if `a` came from gradBuffer() and has not been adopted (it may be released once dead). */
 export function isPooled(a: unknown): a is Float32Array {
-  return a instanceof Float32Array && owned.has(a);
+  return a instanceof Float32Array && owned.get(a) === 'grad';
 }
 
 /**
@@ -61,7 +94,19 @@ export function isPooled(a: unknown): a is Float32Array {
  * or that are already free are ignored, so a caller only has to prove that nothing refers to `a` any more.
  */
 export function releaseGrad(a: Float32Array): void {
-  if (!owned.has(a) || free.has(a)) return;
+  if (owned.get(a) === 'grad') putBack(a);
+}
+
+/**
+ * Return a dead activation (an activationBuffer() array) for reuse; anything else is ignored. The caller
+ * proves that no tensor still in use, the user's or the graph's, refers to `a`.
+ */
+export function releaseActivation(a: Float32Array): void {
+  if (owned.get(a) === 'activation') putBack(a);
+}
+
+function putBack(a: Float32Array): void {
+  if (free.has(a)) return;
   if (pooledBytes + a.byteLength > MAX_POOLED_BYTES) return;
   let list = lists.get(a.length);
   if (list === undefined) {
