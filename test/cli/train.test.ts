@@ -131,4 +131,14 @@ describe('nodetorch command', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("--epochs: expected a positive integer, got 'x'");
   });
+
+  it('the npm run train launcher (scripts/cli.mjs) runs the same command and passes its exit code on', () => {
+    const run = (args: string[]) => spawnSync(process.execPath, ['scripts/cli.mjs', ...args], { encoding: 'utf8' });
+    const h = run(['train', '--help']);
+    expect(h.status).toBe(0);
+    expect(h.stdout).toContain('--resume <file>');
+    const bad = run(['train', '--epochs', 'x']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--epochs: expected a positive integer, got 'x'");
+  });
 });
