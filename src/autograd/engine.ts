@@ -85,6 +85,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
  */
 function freeNode(t: Tensor, fn: GradFn): void {
   fn.backward = null;
+  fn.release?.();
   if (fn.inputs.some(isGraphInternal)) fn.inputs = fn.inputs.map((inp) => (isGraphInternal(inp) ? null : inp));
   if (fn.ownsOutput === true && isGraphInternal(t)) releaseActivation(t.data as Float32Array);
 }

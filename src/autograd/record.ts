@@ -13,16 +13,25 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
  * Attach an autograd record to `out` if any input requires grad and recording is on. `backward` gets the
  * gradient of `out` (same shape) and returns one gradient per input (null where not needed); it runs
  * with recording off, and may overwrite the gradient when told it owns it (see BackwardFn). Returns `out`.
- * `ownsOutput`: out.data came from activationBuffer() and no other tensor of the op wraps it, so the
- * engine may recycle it when the graph alone holds out (src/autograd/graph-internal.ts).
+ * `opts` says what the engine may recycle after backward (see GradFn.ownsOutput and GradFn.release).
  */
 export function record(
   out: Tensor,
   name: string,
   inputs: readonly (Tensor | null)[],
   backward: BackwardFn,
-  ownsOutput = false,
+  opts: RecordOptions = {},
 ): Tensor {
-  if (needsGrad(...inputs)) out._setHistory({ name, inputs, backward, ownsOutput });
+  if (needsGrad(...inputs)) out._setHistory({ name, inputs, backward, ownsOutput: opts.ownsOutput, release: opts.release });
   return out;
+}
+
+export interface RecordOptions {
+  /**
+   * out.data came from activationBuffer() and no other tensor of the op wraps it, so the engine may
+   * recycle it when the graph alone holds out (src/autograd/graph-internal.ts).
+   */
+  ownsOutput?: boolean;
+  /** Recycles the closure's private scratch once the node is spent (GradFn.release). */
+  release?: () => void;
 }

@@ -104,7 +104,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
     }
     if (gd !== g.data) releaseGrad(gd); // the masked copy is ours and dead now
     return [gx, gw, gb];
-  }, true);
+  }, { ownsOutput: true });
 }
 
 /** (N, C, L) -> (N, C, L + r) with zeros on the right; gradient is the left part. */

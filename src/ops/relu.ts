@@ -28,7 +28,9 @@ export function relu(x: Tensor): Tensor {
     }
   }
   const out = new Tensor(y, x.shape, x.dtype);
-  return record(out, 'ReluBackward0', [x], (g, owned) => [reluBackward(g, y as Float32Array, owned)], x.dtype === 'float32');
+  return record(out, 'ReluBackward0', [x], (g, owned) => [reluBackward(g, y as Float32Array, owned)], {
+    ownsOutput: x.dtype === 'float32',
+  });
 }
 
 /**

@@ -10,7 +10,10 @@ import { randn } from '../../src/creation.js';
 import { Tensor } from '../../src/tensor.js';
 import { Sequential, Conv1d, BatchNorm1d, ReLU, MaxPool1d, Flatten, Module } from '../../src/nn/index.js';
 import { Inception1d } from '../../src/models/inception1d.js';
-import { activationBuffer, clearGradPool } from '../../src/util/grad-pool.js';
+import { activationBuffer, clearGradPool, poolFreshArrays } from '../../src/util/grad-pool.js';
+import { CrossEntropyLoss } from '../../src/nn/index.js';
+import { SGD } from '../../src/optim/index.js';
+import { randint } from '../../src/creation.js';
 import { Generator } from '../../src/util/generator.js';
 
 const g = new Generator(7);
@@ -33,6 +36,25 @@ function churn(model: Module<[Tensor], Tensor>, steps = 3): void {
 }
 
 describe('graph-internal activations', () => {
+  it('a warmed-up Inception1d train step creates no new large arrays (activations, gradients, max-pool bytes)', () => {
+    const model = new Inception1d(2, { generator: g });
+    const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+    const lossFn = new CrossEntropyLoss();
+    const x = randn([4, 1, 1200], { generator: g });
+    const y = randint(0, 2, [4], { generator: g });
+    const step = () => {
+      opt.zeroGrad();
+      lossFn.forward(model.forward(x), y).backward();
+      opt.step();
+    };
+    step();
+    step();
+    const before = poolFreshArrays();
+    step();
+    step();
+    expect(poolFreshArrays() - before).toBe(0);
+  });
+
   it('recycle the storage between two library layers of a Sequential after backward', () => {
     clearGradPool();
     const seq = new Sequential(new Conv1d(3, 8, 3, { padding: 1 }), new BatchNorm1d(8), new MaxPool1d(2));
