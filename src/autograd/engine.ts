@@ -11,7 +11,7 @@ import type { GradFn } from './node.js';
 import { setGradEnabled } from './grad-mode.js';
 import { PendingGrads, accumulateLeaf } from './grad-buffers.js';
 import { gradBuffer, releaseActivation } from '../util/grad-pool.js';
-import { isGraphInternal } from './graph-internal.js';
+import { isGraphInternal, ownsStorage } from './graph-internal.js';
 
 export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGraph: boolean): void {
   if (!root.requiresGrad) {
@@ -87,7 +87,7 @@ function freeNode(t: Tensor, fn: GradFn): void {
   fn.backward = null;
   fn.release?.();
   if (fn.inputs.some(isGraphInternal)) fn.inputs = fn.inputs.map((inp) => (isGraphInternal(inp) ? null : inp));
-  if (fn.ownsOutput === true && isGraphInternal(t)) releaseActivation(t.data as Float32Array);
+  if (isGraphInternal(t) && ownsStorage(t)) releaseActivation(t.data as Float32Array);
 }
 
 /** Graph nodes under root in topological order (inputs before outputs), iteratively. */

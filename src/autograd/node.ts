@@ -20,8 +20,6 @@ export interface GradFn {
    */
   inputs: readonly (Tensor | null)[];
   backward: BackwardFn | null;
-  /** The op's result wraps an activationBuffer() array that no other tensor of the op shares. */
-  readonly ownsOutput?: boolean;
   /**
    * Called once when the engine drops `backward` after a backward without retainGraph: the closure's
    * private scratch (never visible outside the op, e.g. max pooling's argmax bytes) may be recycled.

@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import type { BackwardFn } from './node.js';
 import { isGradEnabled } from './grad-mode.js';
+import { markOwnsStorage } from './graph-internal.js';
 
 /** True if an op on these inputs must record history. */
 export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
@@ -22,7 +23,8 @@ export function record(
   backward: BackwardFn,
   opts: RecordOptions = {},
 ): Tensor {
-  if (needsGrad(...inputs)) out._setHistory({ name, inputs, backward, ownsOutput: opts.ownsOutput, release: opts.release });
+  if (opts.ownsOutput === true) markOwnsStorage(out);
+  if (needsGrad(...inputs)) out._setHistory({ name, inputs, backward, release: opts.release });
   return out;
 }
 

@@ -14,7 +14,7 @@ import type { Tensor } from '../tensor.js';
 import { cat } from '../ops/cat.js';
 import type { Generator } from '../util/generator.js';
 import { consumesPrivately, producesPrivately, registerPrivacyRule } from '../nn/graph-internal.js';
-import { markGraphInternal } from '../autograd/graph-internal.js';
+import { markGraphInternal, releaseIfDead } from '../autograd/graph-internal.js';
 import {
   Module, Sequential, Conv1d, BatchNorm1d, ReLU, MaxPool1d, AdaptiveAvgPool1d, Flatten, Dropout, Linear,
 } from '../nn/index.js';
@@ -59,7 +59,10 @@ export class InceptionBlock extends Module {
   override forward(x: Tensor): Tensor {
     const branches = [this.b1, this.b2, this.b3, this.b4];
     // Each branch's result is seen only by cat and the graph: recycled after backward (nn/graph-internal.ts).
-    return cat(branches.map((b) => internalIf(b.forward(x), producesPrivately(b))), 1);
+    const outs = branches.map((b) => internalIf(b.forward(x), producesPrivately(b)));
+    const y = cat(outs, 1);
+    outs.forEach(releaseIfDead); // with gradients off they are dead now
+    return y;
   }
 }
 
@@ -116,11 +119,17 @@ export class Inception1d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    // Every result but the last is seen only by the next layer and the graph (see `hand`).
-    x = hand(this.stem, x, this.block1); // (N, 32, 300)
-    x = hand(this.block1, x, this.pool); // (N, 64, 300)
-    x = hand(this.pool, x, this.block2); // (N, 64, 150)
-    x = hand(this.block2, x, this.head); // (N, 64, 150)
-    return this.head.forward(x); // (N, 2)
+    // Every result but the last is seen only by the next layer and the graph (see `hand`); with
+    // gradients off each is dead once that layer has run.
+    const x1 = hand(this.stem, x, this.block1); // (N, 32, 300)
+    const x2 = hand(this.block1, x1, this.pool); // (N, 64, 300)
+    releaseIfDead(x1);
+    const x3 = hand(this.pool, x2, this.block2); // (N, 64, 150)
+    releaseIfDead(x2);
+    const x4 = hand(this.block2, x3, this.head); // (N, 64, 150)
+    releaseIfDead(x3);
+    const logits = this.head.forward(x4); // (N, 2)
+    releaseIfDead(x4);
+    return logits;
   }
 }

@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { Module, type AnyModule } from './module.js';
 import { reluFusion } from './fusion.js';
 import { consumesPrivately, producesPrivately, registerPrivacyRule } from './graph-internal.js';
-import { markGraphInternal } from '../autograd/graph-internal.js';
+import { markGraphInternal, releaseIfDead } from '../autograd/graph-internal.js';
 import { describeValue } from '../util/describe.js';
 
 function checkModule(cls: string, m: unknown, where: string): AnyModule {
@@ -71,6 +71,7 @@ export class Sequential extends ModuleSequence {
 
   override forward(x: Tensor): Tensor {
     let y: unknown = x;
+    let marked: unknown = null;
     const mods = this._children();
     for (let i = 0; i < mods.length; i++) {
       // Conv1d / BatchNorm1d + ReLU run as one fused op (./fusion.ts): same values and gradients.
@@ -81,9 +82,16 @@ export class Sequential extends ModuleSequence {
       } else {
         y = mods[i].forward(y);
       }
+      // With gradients off, the result this loop marked last time (this step's input) is dead now; never
+      // the container's own input, which the caller may hand to other consumers too.
+      if (marked !== null) releaseIfDead(marked);
+      marked = null;
       // Between two library layers the result is seen only by the graph: its storage may be recycled
       // after backward (./graph-internal.ts).
-      if (i + 1 < mods.length && producesPrivately(mods[i]) && consumesPrivately(mods[i + 1])) markGraphInternal(y);
+      if (i + 1 < mods.length && producesPrivately(mods[i]) && consumesPrivately(mods[i + 1])) {
+        markGraphInternal(y);
+        marked = y;
+      }
     }
     return y as Tensor;
   }

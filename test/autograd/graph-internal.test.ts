@@ -12,6 +12,7 @@ import { Sequential, Conv1d, BatchNorm1d, ReLU, MaxPool1d, Flatten, Module } fro
 import { Inception1d } from '../../src/models/inception1d.js';
 import { activationBuffer, clearGradPool, poolFreshArrays } from '../../src/util/grad-pool.js';
 import { CrossEntropyLoss } from '../../src/nn/index.js';
+import { noGrad } from '../../src/autograd/grad-mode.js';
 import { SGD } from '../../src/optim/index.js';
 import { randint } from '../../src/creation.js';
 import { Generator } from '../../src/util/generator.js';
@@ -53,6 +54,19 @@ describe('graph-internal activations', () => {
     step();
     step();
     expect(poolFreshArrays() - before).toBe(0);
+  });
+
+  it('with gradients off, recycle each activation once consumed: same logits, no new large arrays', () => {
+    const model = new Inception1d(2, { generator: g });
+    model.eval();
+    const x = randn([4, 1, 1200], { generator: g });
+    const expected = Array.from(model.forward(x).data as Float32Array); // with gradients on: nothing recycled
+    const run = () => noGrad(() => model.forward(x));
+    run();
+    const before = poolFreshArrays();
+    const outs = [run(), run()];
+    expect(poolFreshArrays() - before).toBe(0);
+    for (const out of outs) expect(Array.from(out.data as Float32Array)).toEqual(expected);
   });
 
   it('recycle the storage between two library layers of a Sequential after backward', () => {
