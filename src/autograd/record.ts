@@ -14,7 +14,7 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
  * Attach an autograd record to `out` if any input requires grad and recording is on. `backward` gets the
  * gradient of `out` (same shape) and returns one gradient per input (null where not needed); it runs
  * with recording off, and may overwrite the gradient when told it owns it (see BackwardFn). Returns `out`.
- * `opts` says what the engine may recycle after backward (see GradFn.ownsOutput and GradFn.release).
+ * `opts` says what may be recycled once the graph is spent (see RecordOptions).
  */
 export function record(
   out: Tensor,
