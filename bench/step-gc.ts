@@ -11,25 +11,15 @@
  * The tree is a checkout with node_modules and a built addon (e.g. `git worktree add` of an old commit);
  * the step is bench/reference-step.ts with that tree's modules, on the native backend, after 10 warm-up steps.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
-import { referenceStep, type StepModules } from './reference-step.js';
+import { treeStep } from './reference-step.js';
 
 const [tree, batchArg = '128', threadsArg = '1', stepsArg = '50'] = process.argv.slice(2);
 if (!tree) throw new Error('usage: step-gc.ts <tree> [batch] [threads] [steps]');
 const batch = Number(batchArg);
 const steps = Number(stepsArg);
 
-const from = (p: string) => import(pathToFileURL(resolve(tree, p)).href);
-const sel = await from('src/backend/select.ts');
-const modules = {
-  ...(await from('src/models/inception1d.ts')), ...(await from('src/nn/index.ts')), ...(await from('src/optim/index.ts')),
-  ...(await from('src/creation.ts')), ...(await from('src/util/generator.ts')),
-} as StepModules;
-sel.setBackend('native');
-sel.setNumThreads(Number(threadsArg));
-const step = referenceStep(modules, batch);
+const { step, select: sel } = await treeStep(tree, 'native', Number(threadsArg), batch);
 for (let i = 0; i < 10; i++) step();
 
 let minor = 0;

@@ -12,9 +12,7 @@
  * is loaded in both trees first (its malloc tuning is process-wide, as in `npm run bench`); native runs on
  * `threads` threads (each tree's addon has its own pool). The losses printed last must agree.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { referenceStep, type StepModules } from './reference-step.js';
+import { treeStep } from './reference-step.js';
 
 const [treeA, treeB, backendA = 'wasm', backendB = 'wasm', batchArg = '32', pairsArg = '40', threadsArg = '1'] = process.argv.slice(2);
 if (!treeA || !treeB) throw new Error('usage: train-step-ab.ts <treeA> <treeB> [backendA] [backendB] [batch] [pairs]');
@@ -22,22 +20,8 @@ const batch = Number(batchArg);
 const pairs = Number(pairsArg);
 const threads = Number(threadsArg);
 
-/** One tree's train step (bench/reference-step.ts with that tree's modules) on `backend`; returns the loss. */
-async function stepOf(tree: string, backend: string): Promise<() => number> {
-  const from = (p: string) => import(pathToFileURL(resolve(tree, p)).href);
-  const sel = await from('src/backend/select.ts');
-  const modules = {
-    ...(await from('src/models/inception1d.ts')), ...(await from('src/nn/index.ts')), ...(await from('src/optim/index.ts')),
-    ...(await from('src/creation.ts')), ...(await from('src/util/generator.ts')),
-  } as StepModules;
-  sel.availableBackends();
-  sel.setBackend(backend);
-  sel.setNumThreads(threads);
-  return referenceStep(modules, batch);
-}
-
-const a = await stepOf(treeA, backendA);
-const b = await stepOf(treeB, backendB);
+const a = (await treeStep(treeA, backendA, threads, batch)).step;
+const b = (await treeStep(treeB, backendB, threads, batch)).step;
 for (let i = 0; i < 5; i++) {
   a();
   b();
