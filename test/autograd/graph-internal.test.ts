@@ -94,6 +94,21 @@ describe('graph-internal activations', () => {
     expect(Array.from(seq.parameters()[0].grad!.data as Float32Array)).toEqual(Array.from(first));
   });
 
+  it('a model used twice in one graph gets the same gradients with recycling (no retainGraph) as without', () => {
+    const model = new Inception1d(2, { generator: g });
+    model.eval(); // the same forward every time (no dropout draws, fixed batch-norm statistics)
+    const x1 = randn([2, 1, 1200], { generator: g });
+    const x2 = randn([2, 1, 1200], { generator: g });
+    const grads = (retainGraph: boolean) => {
+      model.zeroGrad();
+      const loss = model.forward(x1).sum().add(model.forward(x2).mul(2).sum());
+      loss.backward(undefined, { retainGraph });
+      return model.parameters().map((p) => Array.from(p.grad!.data as Float32Array));
+    };
+    const kept = grads(true); // a retained graph recycles nothing
+    for (let i = 0; i < 2; i++) expect(grads(false)).toEqual(kept);
+  });
+
   it('a second backward through a spent graph still throws', () => {
     const seq = new Sequential(new Conv1d(3, 8, 3), new BatchNorm1d(8), new ReLU());
     const out = seq.forward(input());
