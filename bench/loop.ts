@@ -7,7 +7,7 @@
  * slower than its 1-thread one. Slow (tens of seconds a side): skipped under --quick and --only kernels.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,21 @@ import { TORCH_MALLOC_ENV, findPython, median, note, ratio, runPythonJson, threa
 
 export const LOOP = { epochs: 5, samples: 3750 };
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * `npm run train` runs the compiled CLI when dist/ is at least as new as src/ (scripts/cli.mjs), as it is
+ * after `npm install`; a checkout whose dist/ is older (sources merged or edited since) is built first, so
+ * the loop measures what a user runs and not tsx's start-up.
+ */
+function ensureCompiledCli(): void {
+  const main = join(ROOT, 'dist', 'cli', 'main.js');
+  const src = join(ROOT, 'src');
+  const newestSource = Math.max(...readdirSync(src, { recursive: true }).map((f) => statSync(join(src, String(f))).mtimeMs));
+  if (existsSync(main) && statSync(main).mtimeMs >= newestSource) return;
+  note("user's loop: dist/ is older than src/; running npm run build:ts first");
+  const r = spawnSync('npm', ['run', '--silent', 'build:ts'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) note(`user's loop: npm run build:ts failed, npm run train falls back to tsx: ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' | ')}`);
+}
 
 /** `npm run train` the way a user runs it (npm's own CLI when bench itself runs under npm). */
 function runOurs(threads: number, out: string): { seconds: number; bestAcc: number | null } {
@@ -56,6 +71,7 @@ export function benchLoop(o: BenchOptions): LoopResult | null {
   const theirs: number[] = [];
   const theirs1: number[] = [];
   let acc: number | null = null;
+  ensureCompiledCli();
   const dir = mkdtempSync(join(tmpdir(), 'nodetorch-loop-'));
   try {
     for (let r = 0; r < rounds; r++) {

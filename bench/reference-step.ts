@@ -4,6 +4,8 @@
  * runs zeroGrad, forward, loss, backward and the SGD step, and returns the loss. The modules come in as an
  * argument so that bench/train-step-ab.ts can build the step of another checkout's src/ beside this one's.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Inception1d } from '../src/models/inception1d.js';
 import type { CrossEntropyLoss } from '../src/nn/index.js';
 import type { SGD } from '../src/optim/index.js';
@@ -36,4 +38,23 @@ export function referenceStep(m: StepModules, batch: number): () => number {
     opt.step();
     return loss.item() as number;
   };
+}
+
+/**
+ * The train step built from another checkout's src/ (`tree`: a directory with node_modules and a built
+ * addon), on `backend` with `threads` native threads; also that tree's backend selection module.
+ */
+export async function treeStep(
+  tree: string, backend: string, threads: number, batch: number,
+): Promise<{ step: () => number; select: { backendInfo(): { threads: number } } }> {
+  const from = (p: string) => import(pathToFileURL(resolve(tree, p)).href);
+  const select = await from('src/backend/select.ts');
+  const modules = {
+    ...(await from('src/models/inception1d.ts')), ...(await from('src/nn/index.ts')), ...(await from('src/optim/index.ts')),
+    ...(await from('src/creation.ts')), ...(await from('src/util/generator.ts')),
+  } as StepModules;
+  select.availableBackends();
+  select.setBackend(backend);
+  select.setNumThreads(threads);
+  return { step: referenceStep(modules, batch), select };
 }

@@ -5,38 +5,23 @@
  * line: wall and CPU time per step (process.cpuUsage: time this process ran, so other jobs' time slices on
  * a shared machine do not count), min and median, and the median of the per-pair ratios B / A.
  *
- *   npx tsx bench/train-step-ab.ts <treeA> <treeB> [backendA=wasm] [backendB=wasm] [batch=32] [pairs=40]
+ *   npx tsx bench/train-step-ab.ts <treeA> <treeB> [backendA=wasm] [backendB=wasm] [batch=32] [pairs=40] [threads=1]
  *
  * A tree is a checkout with node_modules and built wasm / addon (e.g. a `git worktree` of the old commit).
  * The two backends must come from different trees (one tree has one backend selection). The native addon
  * is loaded in both trees first (its malloc tuning is process-wide, as in `npm run bench`); native runs on
- * 1 thread. The losses printed last must agree.
+ * `threads` threads (each tree's addon has its own pool). The losses printed last must agree.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { referenceStep, type StepModules } from './reference-step.js';
+import { treeStep } from './reference-step.js';
 
-const [treeA, treeB, backendA = 'wasm', backendB = 'wasm', batchArg = '32', pairsArg = '40'] = process.argv.slice(2);
+const [treeA, treeB, backendA = 'wasm', backendB = 'wasm', batchArg = '32', pairsArg = '40', threadsArg = '1'] = process.argv.slice(2);
 if (!treeA || !treeB) throw new Error('usage: train-step-ab.ts <treeA> <treeB> [backendA] [backendB] [batch] [pairs]');
 const batch = Number(batchArg);
 const pairs = Number(pairsArg);
+const threads = Number(threadsArg);
 
-/** One tree's train step (bench/reference-step.ts with that tree's modules) on `backend`; returns the loss. */
-async function stepOf(tree: string, backend: string): Promise<() => number> {
-  const from = (p: string) => import(pathToFileURL(resolve(tree, p)).href);
-  const sel = await from('src/backend/select.ts');
-  const modules = {
-    ...(await from('src/models/inception1d.ts')), ...(await from('src/nn/index.ts')), ...(await from('src/optim/index.ts')),
-    ...(await from('src/creation.ts')), ...(await from('src/util/generator.ts')),
-  } as StepModules;
-  sel.availableBackends();
-  sel.setBackend(backend);
-  sel.setNumThreads(1);
-  return referenceStep(modules, batch);
-}
-
-const a = await stepOf(treeA, backendA);
-const b = await stepOf(treeB, backendB);
+const a = (await treeStep(treeA, backendA, threads, batch)).step;
+const b = (await treeStep(treeB, backendB, threads, batch)).step;
 for (let i = 0; i < 5; i++) {
   a();
   b();
@@ -67,7 +52,7 @@ for (let i = 0; i < pairs; i++) {
 }
 const at = (xs: number[], q: number) => +[...xs].sort((p, r) => p - r)[Math.floor(q * (xs.length - 1))]!.toFixed(2);
 console.log(JSON.stringify({
-  A: `${treeA}:${backendA}`, B: `${treeB}:${backendB}`, batch, pairs,
+  A: `${treeA}:${backendA}`, B: `${treeB}:${backendB}`, batch, pairs, threads,
   wallMinA: at(wallA, 0), wallMinB: at(wallB, 0), wallMedA: at(wallA, 0.5), wallMedB: at(wallB, 0.5),
   cpuMinA: at(cpuA, 0), cpuMinB: at(cpuB, 0), cpuMedA: at(cpuA, 0.5), cpuMedB: at(cpuB, 0.5),
   cpuMinRatio: +(at(cpuB, 0) / at(cpuA, 0)).toFixed(3), medianPairRatio: at(ratio, 0.5), lossA, lossB,

@@ -1,15 +1,26 @@
 // Fixed-size thread pool behind nt::parallelForImpl (see threadpool.h for the contract).
 //
-// A job is published under mu_ by bumping generation_; every worker then claims ranges from the
-// atomic counter next_ (the caller does too) and reports back through busy_. runMu_ serialises jobs
-// from different JS threads and resizes. The pool object is deliberately leaked: joining threads
-// from a static destructor during process exit can deadlock, and idle workers cost nothing then.
+// A job is split into a few ranges per thread. The caller publishes it by storing one atomic word,
+// claim_ = (job number, range count, next range), and then works through the ranges itself; a worker
+// claims a range with a compare-and-swap on that word, which succeeds only while the job it saw is still
+// the current one and has unclaimed ranges. The caller waits only for ranges that were claimed, counted
+// in finished_: a worker that was asleep or descheduled when the job came (the OS gave its core to a
+// garbage-collector thread, or another process) claims nothing and never holds the caller up. Before,
+// the caller waited for every worker to check in, so with 2 threads on 2 busy cores a train step often
+// ran every range on the caller and then slept until the late worker got a time slice: 2 threads were
+// slower than 1 (batch 128: 0.91x).
 //
-// Waking a sleeping thread costs tens of microseconds here (a halted virtual CPU must be woken), so
-// a worker that finished a job polls for the next one for kSpin (pausing, then yielding the CPU)
-// before sleeping on the condition variable, and so does the caller waiting for the workers:
-// back-to-back kernels (a training step) then hand work over in about a microsecond. Measured on 2
-// cores: matmul 256^3 went from 1.6x to 1.9x on 2 threads, and 64^3 from a loss to a gain.
+// The job's fields are written before the word that publishes it (release) and read only after a
+// successful claim (acquire), and the caller rewrites them only once every claimed range has finished,
+// so no worker ever sees a half-written job.
+//
+// Waking a sleeping thread costs tens of microseconds here (a halted virtual CPU must be woken), so a
+// worker that finished a job polls for the next one for kSpin (pausing, then yielding the CPU) before
+// sleeping on the condition variable, and so does the caller waiting for claimed ranges. The caller
+// takes the mutex to notify only when a worker is asleep, so back-to-back kernels pay no system call.
+// runMu_ serialises jobs from different JS threads and resizes. The pool object is deliberately leaked:
+// joining threads from a static destructor during process exit can deadlock, and idle workers cost
+// nothing then.
 #include "threadpool.h"
 
 #include <atomic>
@@ -88,22 +99,25 @@ class Pool {
     if (size() <= 1 || n == 1 || work < kParallelMinWork) return fn(ctx, 0, n);
     std::unique_lock<std::mutex> run(runMu_, std::try_to_lock);
     if (!run.owns_lock() || workers_.empty()) return fn(ctx, 0, n);  // busy: run here
-    {
-      std::lock_guard<std::mutex> lk(mu_);
-      fn_ = fn;
-      ctx_ = ctx;
-      n_ = n;
-      const size_t maxRanges = kRangesPerThread * (workers_.size() + 1);
-      ranges_ = n < maxRanges ? n : maxRanges;
-      next_.store(0, std::memory_order_relaxed);
-      busy_.store(workers_.size(), std::memory_order_relaxed);
-      generation_.fetch_add(1, std::memory_order_release);  // publishes the fields above
+    const size_t maxRanges = kRangesPerThread * (workers_.size() + 1);
+    const uint64_t ranges = n < maxRanges ? n : maxRanges;
+    fn_ = fn;
+    ctx_ = ctx;
+    n_ = n;
+    finished_.store(0, std::memory_order_relaxed);
+    const uint64_t job = (claim_.load(std::memory_order_relaxed) >> kJobShift) + 1;
+    claim_.store(job << kJobShift | ranges << kRangesShift, std::memory_order_seq_cst);  // publishes the job
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) {
+      { std::lock_guard<std::mutex> lk(mu_); }  // a worker between its check and its wait has reached the wait
+      wake_.notify_all();
     }
-    wake_.notify_all();
-    runRanges();
-    if (spinUntil([this] { return busy_.load(std::memory_order_acquire) == 0; })) return;
+    runRanges(job);
+    auto allDone = [&] { return finished_.load(std::memory_order_acquire) == ranges; };
+    if (spinUntil(allDone)) return;
     std::unique_lock<std::mutex> lk(mu_);
-    done_.wait(lk, [this] { return busy_.load(std::memory_order_acquire) == 0; });
+    callerWaiting_.store(true, std::memory_order_seq_cst);
+    done_.wait(lk, allDone);
+    callerWaiting_.store(false, std::memory_order_relaxed);
   }
 
  private:
@@ -113,7 +127,7 @@ class Pool {
     if (n > kMaxThreads) n = kMaxThreads;
     for (int i = 1; i < n; ++i) {
       try {
-        workers_.emplace_back([this, g = generation_.load()] { workerLoop(g); });
+        workers_.emplace_back([this] { workerLoop(); });
       } catch (...) {
         break;
       }
@@ -133,52 +147,65 @@ class Pool {
     size_.store(1, std::memory_order_relaxed);
   }
 
-  void workerLoop(uint64_t seen) {
+  void workerLoop() {
+    uint64_t seen = claim_.load(std::memory_order_acquire) >> kJobShift;
     auto ready = [&] {
-      return stopping_.load(std::memory_order_acquire) || generation_.load(std::memory_order_acquire) != seen;
+      return stopping_.load(std::memory_order_seq_cst) || (claim_.load(std::memory_order_seq_cst) >> kJobShift) != seen;
     };
     for (;;) {
       if (!spinUntil(ready)) {
         std::unique_lock<std::mutex> lk(mu_);
+        sleepers_.fetch_add(1, std::memory_order_seq_cst);
         wake_.wait(lk, ready);
+        sleepers_.fetch_sub(1, std::memory_order_relaxed);
       }
       if (stopping_.load(std::memory_order_acquire)) return;
-      seen = generation_.load(std::memory_order_acquire);
-      runRanges();
-      if (busy_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        std::lock_guard<std::mutex> lk(mu_);  // pairs with the caller's predicate check under mu_
-        done_.notify_one();
-      }
+      seen = claim_.load(std::memory_order_acquire) >> kJobShift;
+      runRanges(seen);
     }
   }
 
   // Range r of R over [0, n): the first n % R ranges get one extra item.
-  size_t rangeBegin(size_t r) const {
-    size_t q = n_ / ranges_, rem = n_ % ranges_;
+  size_t rangeBegin(size_t r, size_t ranges) const {
+    size_t q = n_ / ranges, rem = n_ % ranges;
     return r * q + (r < rem ? r : rem);
   }
 
-  void runRanges() {
+  // Claims and runs ranges of job `job` until it has none left (or a newer job replaced it).
+  void runRanges(uint64_t job) {
+    uint64_t c = claim_.load(std::memory_order_acquire);
     for (;;) {
-      size_t r = next_.fetch_add(1, std::memory_order_relaxed);
-      if (r >= ranges_) return;
-      fn_(ctx_, rangeBegin(r), rangeBegin(r + 1));
+      const uint64_t next = c & kFieldMask, ranges = (c >> kRangesShift) & kFieldMask;
+      if ((c >> kJobShift) != job || next >= ranges) return;
+      if (!claim_.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+      fn_(ctx_, rangeBegin(next, ranges), rangeBegin(next + 1, ranges));
+      if (finished_.fetch_add(1, std::memory_order_seq_cst) + 1 == ranges && callerWaiting_.load(std::memory_order_seq_cst)) {
+        { std::lock_guard<std::mutex> lk(mu_); }  // the caller between its check and its wait has reached the wait
+        done_.notify_one();
+      }
+      c = claim_.load(std::memory_order_acquire);
     }
   }
 
+  // claim_ = job << 32 | ranges << 16 | next: the job number, its range count and the next unclaimed range.
+  static constexpr int kJobShift = 32, kRangesShift = 16;
+  static constexpr uint64_t kFieldMask = 0xffff;
+  static_assert(kRangesPerThread * kMaxThreads <= kFieldMask, "range count must fit its field");
+
   std::mutex runMu_;  // held for a whole job, and by resize
-  std::mutex mu_;     // held to publish a job or stop, and around condition-variable waits
+  std::mutex mu_;     // around condition-variable waits, and taken (empty) before notifying
   std::condition_variable wake_, done_;
   std::vector<std::thread> workers_;
   std::atomic<int> size_{1};
-  std::atomic<uint64_t> generation_{0};  // bumped (release) once the job fields below are written
   std::atomic<bool> stopping_{false};
-  std::atomic<size_t> busy_{0};  // workers still in the current job
-  // The current job: written before generation_ changes, read-only while it runs.
+  std::atomic<uint64_t> claim_{0};       // see kJobShift
+  std::atomic<uint64_t> finished_{0};    // ranges of the current job that have run to the end
+  std::atomic<int> sleepers_{0};         // workers waiting on wake_
+  std::atomic<bool> callerWaiting_{false};  // the caller waits on done_
+  // The current job: written before claim_ publishes it, read after a successful claim.
   RangeFn fn_ = nullptr;
   void* ctx_ = nullptr;
-  size_t n_ = 0, ranges_ = 0;
-  std::atomic<size_t> next_{0};
+  size_t n_ = 0;
 };
 
 Pool& pool() {

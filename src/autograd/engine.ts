@@ -7,9 +7,11 @@
  * as owned (an elementwise backward may write over it), and dead buffers go back to the pool.
  */
 import { Tensor, shapeStr } from '../tensor.js';
+import type { GradFn } from './node.js';
 import { setGradEnabled } from './grad-mode.js';
 import { PendingGrads, accumulateLeaf } from './grad-buffers.js';
-import { gradBuffer } from '../util/grad-pool.js';
+import { gradBuffer, releaseActivation } from '../util/grad-pool.js';
+import { isGraphInternal, ownsStorage } from './graph-internal.js';
 
 export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGraph: boolean): void {
   if (!root.requiresGrad) {
@@ -62,7 +64,6 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
         );
       }
       const inGrads = fn.backward(g, pending.owns(g));
-      if (!retainGraph) fn.backward = null;
       done.push(g);
       const inputs = fn.inputs;
       for (let k = 0; k < inputs.length; k++) {
@@ -73,6 +74,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
         if (inp !== null && inp.requiresGrad) pending.add(inp, ig);
       }
       for (let k = 0; k < done.length; k++) pending.releaseIfDead(done[k]);
+      if (!retainGraph) freeNode(t, fn);
     }
   } finally {
     setGradEnabled(prev);
@@ -95,6 +97,19 @@ function runGradHooks(t: Tensor, g: Tensor): Tensor {
     cur = r.dtype === 'float32' ? r : new Tensor(Float32Array.from(r.data as ArrayLike<number>), r.shape);
   }
   return cur;
+}
+
+/**
+ * Drop a node's backward after its use (its closure's saved tensors become garbage) and recycle what the
+ * graph alone held (src/autograd/graph-internal.ts): the node's own output when it is a graph-internal
+ * activation, whose consumers have all run by now, and this node's references to internal inputs, whose
+ * storage their own nodes recycle later in this pass.
+ */
+function freeNode(t: Tensor, fn: GradFn): void {
+  fn.backward = null;
+  fn.release?.();
+  if (fn.inputs.some(isGraphInternal)) fn.inputs = fn.inputs.map((inp) => (isGraphInternal(inp) ? null : inp));
+  if (isGraphInternal(t) && ownsStorage(t)) releaseActivation(t.data as Float32Array);
 }
 
 /** Graph nodes under root in topological order (inputs before outputs), iteratively. */

@@ -14,6 +14,15 @@ export type BackwardFn = (grad: Tensor, gradOwned: boolean) => readonly (Tensor 
 export interface GradFn {
   /** PyTorch-style name, e.g. 'MulBackward0'. */
   readonly name: string;
-  readonly inputs: readonly (Tensor | null)[];
+  /**
+   * The tensors the op read. After a backward without retainGraph the engine replaces the array, without
+   * the graph-internal activations it recycled (src/autograd/graph-internal.ts).
+   */
+  inputs: readonly (Tensor | null)[];
   backward: BackwardFn | null;
+  /**
+   * Called once when the engine drops `backward` after a backward without retainGraph: the closure's
+   * private scratch (never visible outside the op, e.g. max pooling's argmax bytes) may be recycled.
+   */
+  readonly release?: () => void;
 }

@@ -13,6 +13,8 @@
 import type { Tensor } from '../tensor.js';
 import { cat } from '../ops/cat.js';
 import type { Generator } from '../util/generator.js';
+import { consumesPrivately, producesPrivately, registerPrivacyRule } from '../nn/graph-internal.js';
+import { markGraphInternal, releaseIfDead } from '../autograd/graph-internal.js';
 import {
   Module, Sequential, Conv1d, BatchNorm1d, ReLU, MaxPool1d, AdaptiveAvgPool1d, Flatten, Dropout, Linear,
 } from '../nn/index.js';
@@ -55,8 +57,32 @@ export class InceptionBlock extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return cat([this.b1.forward(x), this.b2.forward(x), this.b3.forward(x), this.b4.forward(x)], 1);
+    const branches = [this.b1, this.b2, this.b3, this.b4];
+    // Each branch's result is seen only by cat and the graph: recycled after backward (nn/graph-internal.ts).
+    const outs = branches.map((b) => internalIf(b.forward(x), producesPrivately(b)));
+    const y = cat(outs, 1);
+    outs.forEach(releaseIfDead); // with gradients off they are dead now
+    return y;
   }
+}
+
+registerPrivacyRule(InceptionBlock, {
+  consumes: (m) => {
+    const b = m as InceptionBlock;
+    return [b.b1, b.b2, b.b3, b.b4].every(consumesPrivately);
+  },
+  produces: () => true, // cat's fresh result, kept nowhere
+});
+
+/** y, marked graph-internal when `hidden` (nothing but the graph can see it). */
+function internalIf(y: Tensor, hidden: boolean): Tensor {
+  if (hidden) markGraphInternal(y);
+  return y;
+}
+
+/** m(x), whose result is marked graph-internal when m and its consumer `next` keep it private. */
+function hand(m: Module, x: Tensor, next: Module): Tensor {
+  return internalIf(m.forward(x) as Tensor, producesPrivately(m) && consumesPrivately(next));
 }
 
 /**
@@ -93,10 +119,17 @@ export class Inception1d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    x = this.stem.forward(x); // (N, 32, 300)
-    x = this.block1.forward(x); // (N, 64, 300)
-    x = this.pool.forward(x); // (N, 64, 150)
-    x = this.block2.forward(x); // (N, 64, 150)
-    return this.head.forward(x); // (N, 2)
+    // Every result but the last is seen only by the next layer and the graph (see `hand`); with
+    // gradients off each is dead once that layer has run.
+    const x1 = hand(this.stem, x, this.block1); // (N, 32, 300)
+    const x2 = hand(this.block1, x1, this.pool); // (N, 64, 300)
+    releaseIfDead(x1);
+    const x3 = hand(this.pool, x2, this.block2); // (N, 64, 150)
+    releaseIfDead(x2);
+    const x4 = hand(this.block2, x3, this.head); // (N, 64, 150)
+    releaseIfDead(x3);
+    const logits = this.head.forward(x4); // (N, 2)
+    releaseIfDead(x4);
+    return logits;
   }
 }

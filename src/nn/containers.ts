@@ -2,6 +2,8 @@
 import type { Tensor } from '../tensor.js';
 import { Module, type AnyModule } from './module.js';
 import { reluFusion } from './fusion.js';
+import { consumesPrivately, producesPrivately, registerPrivacyRule } from './graph-internal.js';
+import { markGraphInternal, releaseIfDead } from '../autograd/graph-internal.js';
 import { describeValue } from '../util/describe.js';
 
 function checkModule(cls: string, m: unknown, where: string): AnyModule {
@@ -70,20 +72,49 @@ export class Sequential extends ModuleSequence {
 
   override forward(x: Tensor): Tensor {
     let y: unknown = x;
-    const mods = [...this._modules.values()].filter((m) => m !== null);
+    let marked: unknown = null;
+    const mods = this._children();
     for (let i = 0; i < mods.length; i++) {
       // Conv1d / BatchNorm1d + ReLU run as one fused op (./fusion.ts): same values and gradients.
-      const fused = reluFusion(mods[i]!, mods[i + 1]);
+      const fused = reluFusion(mods[i], mods[i + 1]);
       if (fused !== null) {
         y = fused(y as Tensor);
         i++;
       } else {
-        y = mods[i]!.forward(y);
+        y = mods[i].forward(y);
+      }
+      // With gradients off, the result this loop marked last time (this step's input) is dead now; never
+      // the container's own input, which the caller may hand to other consumers too.
+      if (marked !== null) releaseIfDead(marked);
+      marked = null;
+      // Between two library layers the result is seen only by the graph: its storage may be recycled
+      // after backward (./graph-internal.ts).
+      if (i + 1 < mods.length && producesPrivately(mods[i]) && consumesPrivately(mods[i + 1])) {
+        markGraphInternal(y);
+        marked = y;
       }
     }
     return y as Tensor;
   }
+
+  /** @internal The children in order. */
+  _children(): AnyModule[] {
+    const mods: AnyModule[] = [];
+    for (const m of this._modules.values()) if (m !== null) mods.push(m);
+    return mods;
+  }
 }
+
+registerPrivacyRule(Sequential, {
+  consumes: (m) => {
+    const first = (m as Sequential)._children()[0];
+    return first !== undefined && consumesPrivately(first);
+  },
+  produces: (m) => {
+    const mods = (m as Sequential)._children();
+    return mods.length > 0 && producesPrivately(mods[mods.length - 1]);
+  },
+});
 
 /**
  * Holds modules in a list, registered as '0', '1', ... It has no forward: iterate over it.

@@ -5,11 +5,10 @@
  */
 import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
-import { gradBuffer, releaseGrad } from '../util/grad-pool.js';
+import { activationBuffer, gradBuffer, releaseGrad } from '../util/grad-pool.js';
 import { reluMask } from './relu.js';
 import { getBackend } from '../backend/select.js';
 import type { BatchNormParams } from '../backend/backend.js';
-import { uninitF32 } from '../util/alloc.js';
 import { describeValue } from '../util/describe.js';
 import { tensorArg } from './args.js';
 
@@ -98,7 +97,7 @@ function normalize(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | n
       invstd[ch] = 1 / Math.sqrt(rv[ch] + eps);
     }
   }
-  const y = uninitF32(xd.length);
+  const y = activationBuffer(xd.length);
   getBackend().batchNormForward(xd, wd, bd, mean, invstd, y, p);
   if (training && runningMean !== null && runningVar !== null) {
     const rm = runningMean.data as Float32Array;
@@ -123,5 +122,5 @@ function normalize(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | n
     getBackend().batchNormBackward(gy, xd, wd, mean, invstd, gx, gw, gb, p);
     if (gy !== g.data && gy !== gx) releaseGrad(gy);
     return [gx ? new Tensor(gx, x.shape) : null, gw ? new Tensor(gw, [c]) : null, gb ? new Tensor(gb, [c]) : null];
-  });
+  }, { ownsOutput: true });
 }

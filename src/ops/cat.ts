@@ -1,8 +1,7 @@
 /** cat: join tensors along an existing dim, like torch.cat. */
 import { Tensor, normalizeDim, shapeStr, storageFor, type DType } from '../tensor.js';
 import { record } from '../autograd/record.js';
-import { gradBuffer } from '../util/grad-pool.js';
-import { uninitF32 } from '../util/alloc.js';
+import { activationBuffer, gradBuffer } from '../util/grad-pool.js';
 import { describeValue } from '../util/describe.js';
 
 /**
@@ -50,7 +49,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   outShape[d] = total;
   const outRow = total * inner;
   // The parts cover every element of the output.
-  const out = dtype === 'float32' ? uninitF32(outer * outRow) : storageFor(dtype, outer * outRow);
+  const out = dtype === 'float32' ? activationBuffer(outer * outRow) : storageFor(dtype, outer * outRow);
   const offsets: number[] = [];
   let off = 0;
   for (const t of parts) {
@@ -82,5 +81,5 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       for (let r = 0; r < outer; r++) gx.set(gd.subarray(r * outRow + offsets[i], r * outRow + offsets[i] + blk), r * blk);
       return new Tensor(gx, t.shape);
     });
-  });
+  }, { ownsOutput: dtype === 'float32' });
 }

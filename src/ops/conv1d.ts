@@ -8,9 +8,9 @@ import { intArg } from './args.js';
 import { record } from '../autograd/record.js';
 import { reshape } from './reshape.js';
 import { convGrads } from './conv-grads.js';
+import { activationBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import { convOutLength, type Conv1dParams } from '../backend/backend.js';
-import { uninitF32 } from '../util/alloc.js';
 import { describeValue } from '../util/describe.js';
 
 /** Options of `conv1d`, as torch.nn.functional.conv1d: stride, padding (a number, 'same' or 'valid'), dilation and groups. */
@@ -82,13 +82,13 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
   }
   const p: Conv1dParams = { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut, relu };
   const be = getBackend();
-  const y = uninitF32(n * cOut * lOut);
+  const y = activationBuffer(n * cOut * lOut);
   be.conv1dForward(input.data as Float32Array, weight.data as Float32Array, bias ? (bias.data as Float32Array) : null, y, p);
   const out = new Tensor(y, [n, cOut, lOut]);
   return record(out, relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned) => convGrads(g, owned, y, relu, input, weight, bias, {
     input: (gy, w, gx) => be.conv1dBackwardInput(gy, w, gx, p),
     weight: (x, gy, gw, gb) => be.conv1dBackwardWeight(x, gy, gw, gb, p),
-  }));
+  }), { ownsOutput: true });
 }
 
 /** (N, C, L) -> (N, C, L + r) with zeros on the right; gradient is the left part. */

@@ -2,10 +2,9 @@
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { checkPoolWindow, poolInput, single } from './pool1d.js';
-import { gradBuffer } from '../util/grad-pool.js';
+import { activationBuffer, gradBuffer, byteBuffer, releaseBytes } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import type { Pool1dParams } from '../backend/backend.js';
-import { uninitF32, uninitU8 } from '../util/alloc.js';
 
 /** Options of `nn.functional.maxPool1d`: stride (default the kernel size), padding, dilation, ceilMode, returnIndices. */
 export interface MaxPool1dOptions {
@@ -42,10 +41,14 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
   const ceilMode = opts.ceilMode ?? false;
   const lOut = checkPoolWindow(op, x, l, k, stride, padding, dilation, ceilMode);
 
-  const y = uninitF32(rows * lOut);
+  const y = activationBuffer(rows * lOut);
   // The argmax of each window as its offset j in the window (position o * stride - padding + j * dilation):
   // one byte per output for the usual kernel sizes.
-  const arg: Uint8Array | Int32Array = k <= 256 ? uninitU8(rows * lOut) : new Int32Array(rows * lOut);
+  // The bytes never leave this op (returnIndices copies them), so they are recycled once the node is spent.
+  const arg: Uint8Array | Int32Array = k <= 256 ? byteBuffer(rows * lOut) : new Int32Array(rows * lOut);
+  const release = () => {
+    if (arg instanceof Uint8Array) releaseBytes(arg);
+  };
   // (C, L) input is one batch of C rows.
   const c = x.ndim === 3 ? x.shape[1] : x.shape[0];
   const p: Pool1dParams = { n: c === 0 ? 0 : rows / c, c, l, k, stride, padding, dilation, lOut };
@@ -54,9 +57,12 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
     const gx = gradBuffer(rows * l);
     getBackend().maxPool1dBackward(g.data as Float32Array, arg, gx, p);
     return [new Tensor(gx, x.shape)];
-  });
-  if (!opts.returnIndices) return out;
-  const indices = new Float64Array(rows * lOut);
-  for (let i = 0; i < indices.length; i++) indices[i] = (i % lOut) * stride - padding + arg[i] * dilation;
-  return [out, new Tensor(indices, outShape(lOut), 'int64')];
+  }, { ownsOutput: true, release });
+  let indices: Float64Array | null = null;
+  if (opts.returnIndices) {
+    indices = new Float64Array(rows * lOut);
+    for (let i = 0; i < indices.length; i++) indices[i] = (i % lOut) * stride - padding + arg[i] * dilation;
+  }
+  if (out.gradFn === null) release(); // no graph: nothing reads the bytes again
+  return indices === null ? out : [out, new Tensor(indices, outShape(lOut), 'int64')];
 }

@@ -1,9 +1,8 @@
 /** relu(x) = max(x, 0), like torch.relu (NaN propagates, -0 stays -0). */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
-import { gradBuffer } from '../util/grad-pool.js';
+import { activationBuffer, gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
-import { uninitF32 } from '../util/alloc.js';
 import { tensorArg } from './args.js';
 
 /**
@@ -18,7 +17,7 @@ export function relu(x: Tensor): Tensor {
   const n = x.data.length;
   let y: Float32Array | Float64Array;
   if (x.dtype === 'float32') {
-    y = uninitF32(n);
+    y = activationBuffer(n);
     getBackend().reluForward(x.data as Float32Array, y);
   } else {
     const xd = x.data;
@@ -29,7 +28,9 @@ export function relu(x: Tensor): Tensor {
     }
   }
   const out = new Tensor(y, x.shape, x.dtype);
-  return record(out, 'ReluBackward0', [x], (g, owned) => [reluBackward(g, y as Float32Array, owned)]);
+  return record(out, 'ReluBackward0', [x], (g, owned) => [reluBackward(g, y as Float32Array, owned)], {
+    ownsOutput: x.dtype === 'float32',
+  });
 }
 
 /**

@@ -124,8 +124,13 @@ describe('train job', () => {
 });
 
 describe('nodetorch command', () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
-  it('--help prints the flags and exits 0; a bad flag exits 2 with the reason', () => {
+  const run = (entry: string[]) => (args: string[]) => spawnSync(process.execPath, [...entry, ...args], { encoding: 'utf8' });
+  // The sources through tsx, and the npm run train launcher (compiled dist/ when it is up to date).
+  const commands: [string, (args: string[]) => ReturnType<typeof spawnSync>][] = [
+    ['src/cli/main.ts', run(['--import', 'tsx', 'src/cli/main.ts'])],
+    ['scripts/cli.mjs', run(['scripts/cli.mjs'])],
+  ];
+  it.each(commands)('%s: --help prints the flags and exits 0; a bad flag exits 2 with the reason', (_, cli) => {
     const h = cli(['train', '--help']);
     expect(h.status).toBe(0);
     expect(h.stdout).toContain('--resume <file>');

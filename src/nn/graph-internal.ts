@@ -1,0 +1,57 @@
+/**
+ * Which modules let a container mark the tensor between two of them as graph-internal
+ * (src/autograd/graph-internal.ts), so that its storage is recycled after backward.
+ *
+ * The tensor y between a producer and a consumer is seen by no user code when:
+ * - the producer "produces privately": its forward returns a result it keeps no reference to, and
+ *   runs no user code that could see it;
+ * - the consumer "consumes privately": its forward keeps no reference to its input outside the autograd
+ *   graph, runs no user code that could see it, and returns storage of its own (never a view of, or
+ *   the same tensor as, its input).
+ * Only exact instances of registered library classes qualify, and only when the instance's forward was
+ * not replaced: a subclass (which may keep what it likes) or a patched forward never does. Registered
+ * containers decide from their children (Sequential: its first / last child; see containers.ts).
+ */
+import type { AnyModule } from './module.js';
+import { Conv1d } from './conv.js';
+import { BatchNorm1d } from './batchnorm.js';
+import { ReLU } from './activation.js';
+import { MaxPool1d, AdaptiveAvgPool1d } from './pooling.js';
+
+/** How a registered class qualifies; a leaf layer does both unconditionally. */
+export interface PrivacyRule {
+  consumes(m: AnyModule): boolean;
+  produces(m: AnyModule): boolean;
+}
+
+// eslint-disable-next-line @typescript-eslint/ban-types
+const rules = new Map<Function, PrivacyRule>();
+
+const leaf: PrivacyRule = { consumes: () => true, produces: () => true };
+// Layers whose forward is one op on fresh output storage and keeps nothing: conv1d, batch norm, relu,
+// max pool (with returnIndices it returns an array, which is never marked), adaptive average pooling.
+for (const cls of [Conv1d, BatchNorm1d, ReLU, MaxPool1d, AdaptiveAvgPool1d]) rules.set(cls, leaf);
+
+/** Register a library class (exact instances with their class's forward follow `rule`). */
+// eslint-disable-next-line @typescript-eslint/ban-types
+export function registerPrivacyRule(cls: Function, rule: PrivacyRule): void {
+  rules.set(cls, rule);
+}
+
+function ruleOf(m: unknown): PrivacyRule | undefined {
+  if (m === null || typeof m !== 'object') return undefined;
+  if (Object.prototype.hasOwnProperty.call(m, 'forward')) return undefined;
+  return rules.get(m.constructor);
+}
+
+/** True if m keeps no reference to its input and returns storage of its own (see above). */
+export function consumesPrivately(m: unknown): boolean {
+  const r = ruleOf(m);
+  return r !== undefined && r.consumes(m as AnyModule);
+}
+
+/** True if m keeps no reference to its result and no user code sees it inside m (see above). */
+export function producesPrivately(m: unknown): boolean {
+  const r = ruleOf(m);
+  return r !== undefined && r.produces(m as AnyModule);
+}
