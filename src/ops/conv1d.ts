@@ -105,7 +105,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
     }
     if (gd !== g.data) releaseGrad(gd); // the masked copy is ours and dead now
     return [gx, gw, gb];
-  });
+  }, { stride, padding, dilation, groups, ...(relu ? { fused: 'ConvolutionBackward0' } : {}) });
 }
 
 /** (N, C, L) -> (N, C, L + r) with zeros on the right; gradient is the left part. */
@@ -118,5 +118,5 @@ function padRight(x: Tensor, r: number): Tensor {
     const gd = g.data as Float32Array;
     for (let row = 0; row < n * c; row++) gx.set(gd.subarray(row * (l + r), row * (l + r) + l), row * l);
     return [new Tensor(gx, x.shape)];
-  });
+  }, { right: r });
 }

@@ -28,5 +28,5 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
     const gx = new Float32Array(n);
     for (let i = 0; i < n; i++) gx[i] = xd[i] > 0 ? gd[i] : gd[i] * negativeSlope;
     return [new Tensor(gx, x.shape)];
-  });
+  }, { negativeSlope });
 }

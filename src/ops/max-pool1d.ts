@@ -53,7 +53,7 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
     const gx = gradBuffer(rows * l);
     getBackend().maxPool1dBackward(g.data as Float32Array, arg, gx, p);
     return [new Tensor(gx, x.shape)];
-  });
+  }, { kernelSize: k, stride, padding, dilation, ceilMode });
   if (!opts.returnIndices) return out;
   const indices = new Float64Array(rows * lOut);
   for (let i = 0; i < indices.length; i++) indices[i] = (i % lOut) * stride - padding + arg[i] * dilation;
