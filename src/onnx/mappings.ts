@@ -62,17 +62,21 @@ function poolAttrs(c: MapContext, withDilation: boolean): Record<string, ReturnT
 }
 
 /** Adaptive pooling: global when the output length is 1, a plain pool when the windows tile a static length. */
-const adaptive = (global: string, plain: string): OnnxMapping => (c) => batched(c, (x) => {
+const adaptive = (global: string, plain: string): OnnxMapping => (c) => {
   const v = input(c, 0);
   const size = num(c, 'outputSize');
   const last = v.shape.length - 1;
-  if (size === 1) return c.node(global, [x]);
-  if (v.dyn[last] || v.shape[last] % size !== 0) {
-    throw new ExportError(`adaptive pooling of length ${v.dyn[last] ? 'dynamic' : v.shape[last]} to ${size} has no exact ONNX form (use an output size of 1 or a length divisible by it)`);
-  }
-  const k = v.shape[last] / size;
-  return c.node(plain, [x], { kernel_shape: attr.ints([k]), strides: attr.ints([k]) });
-});
+  const name = batched(c, (x) => {
+    if (size === 1) return c.node(global, [x]);
+    if (v.dyn[last] || v.shape[last] % size !== 0) {
+      throw new ExportError(`adaptive pooling of length ${v.dyn[last] ? 'dynamic' : v.shape[last]} to ${size} has no exact ONNX form (use an output size of 1 or a length divisible by it)`);
+    }
+    const k = v.shape[last] / size;
+    return c.node(plain, [x], { kernel_shape: attr.ints([k]), strides: attr.ints([k]) });
+  });
+  // The output length is fixed whatever the input length.
+  return { name, dyn: v.dyn.map((d, i) => d && i !== last) };
+};
 
 /** Reductions whose opset-17 form takes axes as an attribute (ReduceMean, ReduceMax, ReduceMin). */
 const reduceAttr = (opType: string): OnnxMapping => (c) => {
