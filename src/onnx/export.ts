@@ -9,8 +9,8 @@
  * A tensor with history that the trace did not see, or an op without a mapping, is an error naming the
  * op and the module that ran it: the export never writes a silently different graph.
  */
-import { Tensor, type DType } from '../tensor.js';
-import { setTracer, type OpAttrs } from '../autograd/record.js';
+import { Tensor, setTensorCreationHook, type DType } from '../tensor.js';
+import { setTracer, type OpAttrs, type TraceHook } from '../autograd/record.js';
 import { isGradEnabled, setGradEnabled } from '../autograd/grad-mode.js';
 import { Module } from '../nn/module.js';
 import * as nnExports from '../nn/index.js';
@@ -96,7 +96,7 @@ export function exportModelToBytes(model: Module<any, any>, sampleInput: Tensor 
   const inputNames = names('inputNames', opts.inputNames, samples.length, 'input');
 
   const inputs = samples.map((t) => new Tensor(t.data, t.shape, t.dtype).requiresGrad_(true));
-  const { outputs, traced } = trace(model, inputs);
+  const { outputs, traced, created } = trace(model, inputs);
   const outputNames = names('outputNames', opts.outputNames, outputs.length, 'output');
   const dynamic = parseDynamicAxes(opts.dynamicAxes ?? {}, [
     ...inputNames.map((n, i) => [n, inputs[i].ndim] as const),
@@ -105,7 +105,7 @@ export function exportModelToBytes(model: Module<any, any>, sampleInput: Tensor 
 
   let graph: OnnxGraph;
   try {
-    graph = buildGraph(model, inputs, inputNames, outputs, outputNames, traced, dynamic);
+    graph = buildGraph(model, inputs, inputNames, outputs, outputNames, traced, created, dynamic);
   } catch (e) {
     if (!(e instanceof OpError)) throw e;
     throw new RangeError(`${OP}: ${e.message} (from ${findModule(model, samples, e.tensor)})`);
@@ -147,26 +147,37 @@ function parseDynamicAxes(axes: Readonly<Record<string, DynamicAxes>>, known: re
 }
 
 /** One eval-mode forward with the tracer on; training mode, grad mode and the tracer are restored. */
-function trace(model: Module<any, any>, inputs: Tensor[]): { outputs: Tensor[]; traced: Map<Tensor, TracedOp> } {
+function trace(model: Module<any, any>, inputs: Tensor[]): { outputs: Tensor[]; traced: Map<Tensor, TracedOp>; created: WeakSet<Tensor> } {
   const traced = new Map<Tensor, TracedOp>();
-  const wasTraining = model.training;
-  const gradWas = isGradEnabled();
-  const prevTracer = setTracer((out, name, ins, attrs) => traced.set(out, { name, inputs: ins, attrs }));
+  const created = new WeakSet<Tensor>();
+  const prevHook = setTensorCreationHook((t) => created.add(t));
   let result: unknown;
   try {
-    model.eval();
-    setGradEnabled(true);
-    result = model.forward(...inputs);
+    result = tracedForward(model, inputs, (out, name, ins, attrs) => traced.set(out, { name, inputs: ins, attrs }));
   } finally {
-    setTracer(prevTracer);
-    setGradEnabled(gradWas);
-    model.train(wasTraining);
+    setTensorCreationHook(prevHook);
   }
   const outputs = result instanceof Tensor ? [result] : result;
   if (!Array.isArray(outputs) || outputs.length === 0 || outputs.some((t) => !(t instanceof Tensor))) {
     throw new TypeError(`${OP}: expected the model's forward to return a Tensor or an array of Tensors, got ${describeValue(result)}`);
   }
-  return { outputs, traced };
+  return { outputs, traced, created };
+}
+
+/** model.forward(...inputs) in eval mode with grad on and `hook` as the tracer; all three restored after. */
+function tracedForward(model: Module<any, any>, inputs: Tensor[], hook: TraceHook): unknown {
+  const wasTraining = model.training;
+  const gradWas = isGradEnabled();
+  const prevTracer = setTracer(hook);
+  try {
+    model.eval();
+    setGradEnabled(true);
+    return model.forward(...inputs);
+  } finally {
+    setTracer(prevTracer);
+    setGradEnabled(gradWas);
+    model.train(wasTraining);
+  }
 }
 
 /** An export error tied to the tensor whose op caused it, so the module that ran the op can be named. */
@@ -178,7 +189,7 @@ class OpError extends Error {
 
 function buildGraph(
   model: Module<any, any>, inputs: Tensor[], inputNames: string[], outputs: Tensor[], outputNames: string[],
-  traced: Map<Tensor, TracedOp>, dynamic: Map<string, Map<number, string>>,
+  traced: Map<Tensor, TracedOp>, created: WeakSet<Tensor>, dynamic: Map<string, Map<number, string>>,
 ): OnnxGraph {
   const g = new GraphBuilder();
   const values = new Map<Tensor, GraphValue>();
@@ -194,28 +205,35 @@ function buildGraph(
   for (const [k, b] of model.namedBuffers()) stateKeys.set(b, k);
   for (const [k, p] of model.namedParameters()) stateKeys.set(p, k);
 
-  const leaf = (t: Tensor): GraphValue => {
+  const leaf = (t: Tensor, user: Tensor): GraphValue => {
     const key = stateKeys.get(t);
+    if (key === undefined && created.has(t) && (t.numel() > 1 || t.dtype !== 'float32')) {
+      // Made during the forward without history: a comparison, argmax, toDtype or detach of traced values
+      // would be frozen at the sample's result, so only number scalars pass (add(x, 2)).
+      throw new OpError(`${t.dtype === 'int64' ? 'an' : 'a'} ${t.dtype} tensor of shape (${t.shape.join(', ')}) made during the forward without autograd history feeds '${traced.get(user)?.name}': results of comparisons, argmax, toDtype or detach cannot be traced; register constants as buffers (registerBuffer) or create them outside forward`, user);
+    }
     const dtype = onnxDtype(t.dtype);
     const name = key !== undefined ? g.claim(key) : g.fresh('const');
     g.addInitializer(name, dtype, t.shape, t.data);
     return { name, shape: t.shape, dyn: t.shape.map(() => false), dtype: t.dtype };
   };
 
-  const valueOf = (t: Tensor): GraphValue => {
+  /** The graph value of `t`, an input of `user`'s op (or a graph output when user is t). */
+  const valueOf = (t: Tensor, user: Tensor = t): GraphValue => {
     let v = values.get(t);
     if (v) return v;
     const op = traced.get(t);
     if (op) v = emit(t, op);
     else if (t.gradFn !== null) {
       throw new OpError(`the tensor from '${t.gradFn.name}' was computed outside the traced forward (reuse of an earlier result?)`, t);
-    } else v = leaf(t);
+    } else v = leaf(t, user);
     values.set(t, v);
     return v;
   };
 
   const emit = (t: Tensor, op: TracedOp): GraphValue => {
-    const ins = op.inputs.map((x) => (x ? valueOf(x) : null));
+    if (!ONNX_MAPPINGS[op.name]) throw new OpError(`no ONNX mapping for '${op.name}'`, t);
+    const ins = op.inputs.map((x) => (x ? valueOf(x, t) : null));
     const attrs = op.attrs ?? EMPTY_ATTRS;
     const ctx: MapContext = {
       op: op.name, attrs, inputs: ins, out: { shape: t.shape, dtype: t.dtype },
@@ -226,7 +244,7 @@ function buildGraph(
       constF32: (dims, vals) => g.constant('float32', dims, vals),
       tensor: (x) => {
         if (!(x instanceof Tensor)) throw new OpError(`${op.name} recorded no tensor attribute`, t);
-        return valueOf(x).name;
+        return valueOf(x, t).name;
       },
       map: (name) => run(name),
     };
@@ -308,21 +326,13 @@ function findModule(model: Module<any, any>, samples: readonly Tensor[], culprit
     };
     wrapped.push(m);
   }
-  const prevTracer = setTracer((_out, name) => {
-    if (found === null && name === target) found = stack[stack.length - 1] ?? null;
-  });
-  const wasTraining = model.training;
-  const gradWas = isGradEnabled();
   try {
-    model.eval();
-    setGradEnabled(true);
-    model.forward(...samples.map((t) => new Tensor(t.data, t.shape, t.dtype).requiresGrad_(true)));
+    tracedForward(model, samples.map((t) => new Tensor(t.data, t.shape, t.dtype).requiresGrad_(true)), (_out, name) => {
+      if (found === null && name === target) found = stack[stack.length - 1] ?? null;
+    });
   } catch {
     // The first forward succeeded; a failure here only loses the module name.
   } finally {
-    setTracer(prevTracer);
-    setGradEnabled(gradWas);
-    model.train(wasTraining);
     for (const m of wrapped) delete (m as { forward?: unknown }).forward;
   }
   return found ?? className(model);

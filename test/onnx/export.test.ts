@@ -178,9 +178,13 @@ describe('onnx.exportModel: modules together', () => {
 describe('onnx.exportModel: functional ops', () => {
   manualSeed(5);
   const pos = () => add(rand([2, 3, 4]), 0.5);
+  // Constants made outside forward (inside, only number scalars may be made: see the errors below).
+  const row = tensor([1, 2, 3, 4]);
+  const col = tensor([[2], [4], [8]]);
+  const mat = tensor([[1, 0], [0.5, 2], [0, -1], [3, 1]]);
   const cases: [string, (x: Tensor) => Tensor | Tensor[], () => Tensor][] = [
     ['add / sub with alpha and a scalar', (x) => sub(add(x, mul(x, x), 2), 1.5, 3), () => randn([2, 3, 4])],
-    ['mul / div broadcasting a constant', (x) => div(mul(x, tensor([1, 2, 3, 4])), tensor([[2], [4], [8]])), () => randn([2, 3, 4])],
+    ['mul / div broadcasting a constant', (x) => div(mul(x, row), col), () => randn([2, 3, 4])],
     ['pow', (x) => pow(x, 3), () => randn([2, 3, 4])],
     ['exp, log, sqrt, abs, neg', (x) => neg(abs(sub(sqrt(x), log(exp(x))))), pos],
     ['clamp', (x) => add(clamp(x, -0.5, 0.5), clamp(x, null, 0.2)), () => randn([2, 3, 4])],
@@ -191,7 +195,7 @@ describe('onnx.exportModel: functional ops', () => {
     ['narrow and select', (x) => add(narrow(x, 2, 1, 2), unsqueeze(select(x, 2, -1), 2)), () => randn([2, 3, 4])],
     ['chunk, stack and cat', (x) => cat([stack(chunk(x, 2, 2), 0).reshape([4, 3, 2]), x.reshape([4, 3, 2])], 1), () => randn([2, 3, 4])],
     ['expand', (x) => expand(narrow(x, 1, 0, 1), [2, 5, 4]), () => randn([2, 3, 4])],
-    ['matmul with a constant', (x) => matmul(x, tensor([[1, 0], [0.5, 2], [0, -1], [3, 1]])), () => randn([2, 3, 4])],
+    ['matmul with a constant', (x) => matmul(x, mat), () => randn([2, 3, 4])],
     ['clone', (x) => clone(x), () => randn([2, 3, 4])],
     ['softmax / logSoftmax / gelu / leakyRelu / sigmoid / tanh', (x) => add(F.softmax(F.gelu(x), 0), F.logSoftmax(F.leakyRelu(F.tanh(F.sigmoid(x)), 0.3), 2)), () => randn([2, 3, 4])],
   ];
@@ -215,13 +219,37 @@ describe('onnx.exportModel: errors', () => {
 
   it('a library layer without a mapping is named as nn.X', () => {
     const loss = new nn.MSELoss();
+    const target = tensor([[0, 0, 0]]);
     class WithLoss extends nn.Module {
       crit = loss;
       override forward(x: Tensor): Tensor {
-        return this.crit.forward(x, tensor([[0, 0, 0]]));
+        return this.crit.forward(x, target);
       }
     }
     expect(() => exportModelToBytes(new WithLoss(), randn([1, 3]))).toThrow(/no ONNX mapping for 'MseLossBackward0' \(from nn\.MSELoss at 'crit'\)/);
+  });
+
+  it('a tensor made during the forward without history (a comparison, argmax) is refused, not frozen', () => {
+    const mask = new Fn((x) => mul(x, x.gt(0)));
+    expect(() => exportModelToBytes(mask, randn([2, 3]))).toThrow(
+      /a bool tensor of shape \(2, 3\) made during the forward without autograd history feeds 'MulBackward0'.*register constants as buffers.*\(from Fn\)/,
+    );
+    const arg = new Fn((x) => add(x, x.argmax()));
+    expect(() => exportModelToBytes(arg, randn([2, 3]))).toThrow(/an int64 tensor of shape \(\) made during the forward/);
+    const literal = new Fn((x) => mul(x, tensor([1, 2, 3])));
+    expect(() => exportModelToBytes(literal, randn([2, 3]))).toThrow(/a float32 tensor of shape \(3\) made during the forward/);
+    // A registered buffer is the way to keep such a constant.
+    class Scaled extends nn.Module {
+      constructor() {
+        super();
+        this.registerBuffer('scale', tensor([1, 2, 3]));
+      }
+
+      override forward(x: Tensor): Tensor {
+        return mul(x, this.getBuffer('scale'));
+      }
+    }
+    expect(exportModelToBytes(new Scaled(), randn([2, 3])).graph.initializers.map((t) => t.name)).toEqual(['scale']);
   });
 
   it('adaptive pooling that ONNX cannot express exactly', () => {
