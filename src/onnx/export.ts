@@ -86,16 +86,16 @@ export function exportModelToBytes(model: Module<any, any>, sampleInput: Tensor 
   if (!Array.isArray(samples) || samples.length === 0 || samples.some((t) => !(t instanceof Tensor))) {
     throw new TypeError(`${OP}: expected sampleInput to be a Tensor or a non-empty array of Tensors, got ${describeValue(sampleInput)}`);
   }
-  samples.forEach((t, i) => {
-    if (t.dtype !== 'float32') throw new TypeError(`${OP}: expected float32 sample inputs, got ${t.dtype} for input ${i}`);
-  });
+  if (!samples.some((t) => t.dtype === 'float32')) {
+    throw new TypeError(`${OP}: expected at least one float32 sample input (the ops to trace start there), got ${samples.map((t) => t.dtype).join(', ')}`);
+  }
   const opset = opts.opsetVersion ?? MAX_OPSET;
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new RangeError(`${OP}: expected opsetVersion to be an integer from ${MIN_OPSET} to ${MAX_OPSET}, got ${String(opset)}`);
   }
   const inputNames = names('inputNames', opts.inputNames, samples.length, 'input');
 
-  const inputs = samples.map((t) => new Tensor(t.data, t.shape, t.dtype).requiresGrad_(true));
+  const inputs = samples.map(traceInput);
   const { outputs, traced, created } = trace(model, inputs);
   const outputNames = names('outputNames', opts.outputNames, outputs.length, 'output');
   const dynamic = parseDynamicAxes(opts.dynamicAxes ?? {}, [
@@ -164,6 +164,15 @@ function trace(model: Module<any, any>, inputs: Tensor[]): { outputs: Tensor[]; 
   return { outputs, traced, created };
 }
 
+/**
+ * A fresh leaf over a sample's storage: float inputs require grad so every op downstream records;
+ * int64 and bool inputs (class targets, masks) are graph inputs that ops read without recording.
+ */
+function traceInput(t: Tensor): Tensor {
+  const x = new Tensor(t.data, t.shape, t.dtype);
+  return t.dtype === 'float32' ? x.requiresGrad_(true) : x;
+}
+
 /** model.forward(...inputs) in eval mode with grad on and `hook` as the tracer; all three restored after. */
 function tracedForward(model: Module<any, any>, inputs: Tensor[], hook: TraceHook): unknown {
   const wasTraining = model.training;
@@ -199,7 +208,7 @@ function buildGraph(
     const axes = dynamic.get(name) ?? new Map<number, string>();
     values.set(t, { name, shape: t.shape, dyn: t.shape.map((_, a) => axes.has(a)), dtype: t.dtype });
     inputSet.add(t);
-    return { name, dtype: 'float32', dims: t.shape.map((s, a) => axes.get(a) ?? s) };
+    return { name, dtype: onnxDtype(t.dtype), dims: t.shape.map((s, a) => axes.get(a) ?? s) };
   });
   const stateKeys = new Map<Tensor, string>();
   for (const [k, b] of model.namedBuffers()) stateKeys.set(b, k);
@@ -327,7 +336,7 @@ function findModule(model: Module<any, any>, samples: readonly Tensor[], culprit
     wrapped.push(m);
   }
   try {
-    tracedForward(model, samples.map((t) => new Tensor(t.data, t.shape, t.dtype).requiresGrad_(true)), (_out, name) => {
+    tracedForward(model, samples.map(traceInput), (_out, name) => {
       if (found === null && name === target) found = stack[stack.length - 1] ?? null;
     });
   } catch {

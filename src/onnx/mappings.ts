@@ -10,6 +10,7 @@ import type { DType } from '../tensor.js';
 import { attr, ExportError, type GraphValue, type MapContext, type MapResult, type OnnxMapping } from './builder.js';
 import { ONNX_DTYPE } from './proto.js';
 import { reshapeTarget } from './reshape-target.js';
+import { LOSS_MAPPINGS } from './loss-mappings.js';
 
 function input(c: MapContext, i: number): GraphValue {
   const v = c.inputs[i];
@@ -252,6 +253,7 @@ export const ONNX_MAPPINGS: Readonly<Record<string, OnnxMapping>> = {
   NarrowBackward0: slice(false),
   SplitBackward0: slice(false),
   SelectBackward0: slice(true),
+  ...LOSS_MAPPINGS,
 };
 
 export type { MapResult };

@@ -57,5 +57,5 @@ export function pointwiseLoss(op: string, name: string, input: Tensor, target: T
       input.requiresGrad ? new Tensor(sumToShape(gFull, input.shape).data, input.shape) : null,
       target.requiresGrad ? new Tensor(sumToShape(neg(), target.shape).data, target.shape) : null,
     ];
-  });
+  }, { reduction });
 }

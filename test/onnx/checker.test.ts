@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randn } from '../../src/creation.js';
+import { randn, tensor } from '../../src/creation.js';
 import * as nn from '../../src/nn/index.js';
 import { Inception1d } from '../../src/models/inception1d.js';
 import { manualSeed } from '../../src/util/generator.js';
@@ -52,7 +52,7 @@ describe('onnx.checker', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nodetorch-onnx-check-'));
     try {
       const model = new Inception1d(2);
-      const paths = [join(dir, 'inception.onnx'), join(dir, 'layers.onnx'), join(dir, 'opset13.onnx')];
+      const paths = [join(dir, 'inception.onnx'), join(dir, 'layers.onnx'), join(dir, 'opset13.onnx'), join(dir, 'loss.onnx')];
       exportModel(model, randn([2, 1, 64]), paths[0], {
         inputNames: ['signal'], outputNames: ['logits'], dynamicAxes: { signal: { 0: 'batch' }, logits: { 0: 'batch' } },
       });
@@ -62,11 +62,15 @@ describe('onnx.checker', () => {
       );
       exportModel(layers, randn([3, 2, 10]), paths[1], { dynamicAxes: { input: { 0: 'n' } } });
       exportModel(new nn.Sequential(new nn.Linear(3, 3), new nn.Tanh()), randn([1, 3]), paths[2], { opsetVersion: 13 });
+      const labels = tensor([0, 2], { dtype: 'int64' });
+      exportModel(new nn.CrossEntropyLoss({ weight: tensor([1, 2, 3]) }), [randn([2, 3]), labels], paths[3], {
+        inputNames: ['logits', 'labels'], dynamicAxes: { logits: { 0: 'n' }, labels: { 0: 'n' } },
+      });
 
       const r = spawnSync(PYTHON, ['-c', SCRIPT, ...paths], { encoding: 'utf8' });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      const [inc, lay, old] = JSON.parse(r.stdout);
+      const [inc, lay, old, loss] = JSON.parse(r.stdout);
       expect(inc.ir_version).toBe(8);
       expect(inc.producer_name).toBe('nodetorch');
       expect(inc.opset).toEqual([['', 17]]);
@@ -78,6 +82,9 @@ describe('onnx.checker', () => {
       expect(lay.outputs).toEqual([['output', ['output_dynamic_axes_0', 3]]]);
       expect(old.ir_version).toBe(7);
       expect(old.opset).toEqual([['', 13]]);
+      expect(loss.ops).toEqual(['SoftmaxCrossEntropyLoss']);
+      expect(loss.inputs).toEqual([['logits', ['n', 3]], ['labels', ['n']]]);
+      expect(loss.outputs).toEqual([['output', []]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -16,7 +16,11 @@ export async function runOrt(bytes: Uint8Array, inputs: readonly Tensor[]): Prom
   const session = await ort.InferenceSession.create(bytes);
   const feeds: Record<string, ort.Tensor> = {};
   session.inputNames.forEach((name, i) => {
-    feeds[name] = new ort.Tensor('float32', Float32Array.from(inputs[i].data), [...inputs[i].shape]);
+    const t = inputs[i];
+    const dims = [...t.shape];
+    if (t.dtype === 'float32') feeds[name] = new ort.Tensor('float32', Float32Array.from(t.data), dims);
+    else if (t.dtype === 'int64') feeds[name] = new ort.Tensor('int64', BigInt64Array.from(t.data, (v) => BigInt(v)), dims);
+    else feeds[name] = new ort.Tensor('bool', Uint8Array.from(t.data), dims);
   });
   const out = await session.run(feeds);
   return session.outputNames.map((name) => ({ data: out[name].data as Float32Array, dims: [...out[name].dims] }));
