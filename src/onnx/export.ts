@@ -23,6 +23,9 @@ import { ONNX_MAPPINGS } from './mappings.js';
 
 const OP = 'onnx.exportModel';
 
+/** Any module whose forward takes tensors (methods compare bivariantly, so every nn layer fits). */
+export type TracedModule = Module<Tensor[], unknown>;
+
 /** Opsets whose operator forms the mappings use (Unsqueeze/ReduceSum axes as inputs: 13+; ReduceMean axes attribute: up to 17). */
 const MIN_OPSET = 13;
 const MAX_OPSET = 17;
@@ -71,7 +74,7 @@ const EMPTY_ATTRS: OpAttrs = Object.freeze({});
  * });
  */
 export function exportModel(
-  model: Module<any, any>, sampleInput: Tensor | readonly Tensor[], path: string, opts: ExportOptions = {},
+  model: TracedModule, sampleInput: Tensor | readonly Tensor[], path: string, opts: ExportOptions = {},
 ): ExportResult {
   if (typeof path !== 'string' || path === '') throw new TypeError(`${OP}: expected path to be a non-empty string, got ${describeValue(path)}`);
   const result = exportModelToBytes(model, sampleInput, opts);
@@ -80,7 +83,7 @@ export function exportModel(
 }
 
 /** {@link exportModel} without the file: the ModelProto bytes and the graph. */
-export function exportModelToBytes(model: Module<any, any>, sampleInput: Tensor | readonly Tensor[], opts: ExportOptions = {}): ExportResult {
+export function exportModelToBytes(model: TracedModule, sampleInput: Tensor | readonly Tensor[], opts: ExportOptions = {}): ExportResult {
   if (!(model instanceof Module)) throw new TypeError(`${OP}: expected model to be an nn.Module, got ${describeValue(model)}`);
   const samples = sampleInput instanceof Tensor ? [sampleInput] : sampleInput;
   if (!Array.isArray(samples) || samples.length === 0 || samples.some((t) => !(t instanceof Tensor))) {
@@ -147,7 +150,7 @@ function parseDynamicAxes(axes: Readonly<Record<string, DynamicAxes>>, known: re
 }
 
 /** One eval-mode forward with the tracer on; training mode, grad mode and the tracer are restored. */
-function trace(model: Module<any, any>, inputs: Tensor[]): { outputs: Tensor[]; traced: Map<Tensor, TracedOp>; created: WeakSet<Tensor> } {
+function trace(model: TracedModule, inputs: Tensor[]): { outputs: Tensor[]; traced: Map<Tensor, TracedOp>; created: WeakSet<Tensor> } {
   const traced = new Map<Tensor, TracedOp>();
   const created = new WeakSet<Tensor>();
   const prevHook = setTensorCreationHook((t) => created.add(t));
@@ -174,7 +177,7 @@ function traceInput(t: Tensor): Tensor {
 }
 
 /** model.forward(...inputs) in eval mode with grad on and `hook` as the tracer; all three restored after. */
-function tracedForward(model: Module<any, any>, inputs: Tensor[], hook: TraceHook): unknown {
+function tracedForward(model: TracedModule, inputs: Tensor[], hook: TraceHook): unknown {
   const wasTraining = model.training;
   const gradWas = isGradEnabled();
   const prevTracer = setTracer(hook);
@@ -197,7 +200,7 @@ class OpError extends Error {
 }
 
 function buildGraph(
-  model: Module<any, any>, inputs: Tensor[], inputNames: string[], outputs: Tensor[], outputNames: string[],
+  model: TracedModule, inputs: Tensor[], inputNames: string[], outputs: Tensor[], outputNames: string[],
   traced: Map<Tensor, TracedOp>, created: WeakSet<Tensor>, dynamic: Map<string, Map<number, string>>,
 ): OnnxGraph {
   const g = new GraphBuilder();
@@ -305,10 +308,10 @@ function broadcastDyn(ins: readonly (GraphValue | null)[], rank: number): boolea
 const onnxDtype = (d: DType): DType => d;
 
 /** Library classes by constructor, for messages: nn.Conv1d, models.Inception1d. */
-function className(m: Module<any, any>): string {
+function className(m: TracedModule): string {
   const ctor = m.constructor;
-  if (Object.values(nnExports).includes(ctor as never)) return `nn.${ctor.name}`;
-  if (Object.values(modelExports).includes(ctor as never)) return `models.${ctor.name}`;
+  if ((Object.values(nnExports) as unknown[]).includes(ctor)) return `nn.${ctor.name}`;
+  if ((Object.values(modelExports) as unknown[]).includes(ctor)) return `models.${ctor.name}`;
   return ctor.name;
 }
 
@@ -317,11 +320,11 @@ function className(m: Module<any, any>): string {
  * wrapped to keep a stack (only on this error path: the wrappers also turn off layer fusion, which does
  * not change which module runs an op). Falls back to the model itself.
  */
-function findModule(model: Module<any, any>, samples: readonly Tensor[], culprit: Tensor): string {
+function findModule(model: TracedModule, samples: readonly Tensor[], culprit: Tensor): string {
   const target = culprit.gradFn?.name;
   const stack: string[] = [];
   let found: string | null = null;
-  const wrapped: Module<any, any>[] = [];
+  const wrapped: TracedModule[] = [];
   for (const [path, m] of model.namedModules()) {
     const own = m.forward;
     const label = path === '' ? className(m) : `${className(m)} at '${path}'`;

@@ -5,7 +5,9 @@
  * import { onnx } from 'nodetorch';
  * onnx.exportModel(model, sample, 'model.onnx', { dynamicAxes: { input: { 0: 'batch' }, output: { 0: 'batch' } } });
  */
-export { exportModel, exportModelToBytes, type ExportOptions, type ExportResult, type DynamicAxes } from './export.js';
+export {
+  exportModel, exportModelToBytes, type ExportOptions, type ExportResult, type DynamicAxes, type TracedModule,
+} from './export.js';
 export { ONNX_MAPPINGS } from './mappings.js';
 export type { OnnxGraph, OnnxNode, OnnxInitializer, OnnxValueInfo, OnnxAttr } from './proto.js';
 export type { OnnxMapping, MapContext, MapResult, GraphValue } from './builder.js';

@@ -6,7 +6,7 @@
  * Where opset 17 has no operator, the op is decomposed (GELU via Erf or Tanh). Ops that only have a
  * batched form in ONNX (Conv, pools) get an Unsqueeze/Squeeze pair around them for unbatched input.
  */
-import type { DType } from '../tensor.js';
+import type { DType, Tensor } from '../tensor.js';
 import { attr, ExportError, type GraphValue, type MapContext, type MapResult, type OnnxMapping } from './builder.js';
 import { ONNX_DTYPE } from './proto.js';
 import { reshapeTarget } from './reshape-target.js';
@@ -125,7 +125,7 @@ const batchNorm: OnnxMapping = (c) => {
   const ch = x.shape[1];
   const scale = c.inputs[1]?.name ?? c.constF32([ch], new Array<number>(ch).fill(1));
   const bias = c.inputs[2]?.name ?? c.constF32([ch], new Array<number>(ch).fill(0));
-  const stats = [c.attrs.runningMean, c.attrs.runningVar].map((t) => c.tensor(t as never));
+  const stats = [c.attrs.runningMean, c.attrs.runningVar].map((t) => c.tensor(t as Tensor));
   return c.node('BatchNormalization', [x.name, scale, bias, ...stats], { epsilon: attr.float(num(c, 'eps')) });
 };
 

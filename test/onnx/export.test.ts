@@ -329,6 +329,12 @@ describe('onnx.exportModel: the trace leaves no trace', () => {
     expect(m.training).toBe(false);
   });
 
+  it('the module search after an unmapped op unwraps every forward again (fusion stays on)', () => {
+    const model = new nn.Sequential(new nn.Conv1d(1, 2, 3), new nn.ReLU(), new Fn((x) => std(x)));
+    expect(() => exportModelToBytes(model, randn([1, 1, 5]))).toThrow(/no ONNX mapping for 'StdBackward0' \(from Fn at '2'\)/);
+    for (const m of model.modules()) expect(Object.prototype.hasOwnProperty.call(m, 'forward')).toBe(false);
+  });
+
   it('restores them after a failed trace', () => {
     const m = new Fn(() => {
       throw new Error('boom');
