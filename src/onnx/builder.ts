@@ -103,3 +103,10 @@ export type MapResult = string | { readonly name: string; readonly dyn: readonly
 
 /** An op's translation to ONNX nodes. */
 export type OnnxMapping = (c: MapContext) => MapResult;
+
+/** The graph value of the op's input i (an export error when the op had none there). */
+export function inputOf(c: MapContext, i: number): GraphValue {
+  const v = c.inputs[i];
+  if (!v) throw new ExportError(`input ${i} is missing`);
+  return v;
+}

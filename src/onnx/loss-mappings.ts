@@ -5,14 +5,10 @@
  * A class-index target is a graph input (an int64 sample input); it is recorded as an attribute because
  * it takes no gradient.
  */
-import { attr, ExportError, type MapContext, type MapResult, type OnnxMapping } from './builder.js';
+import { attr, ExportError, inputOf, type MapContext, type MapResult, type OnnxMapping } from './builder.js';
 import type { Tensor } from '../tensor.js';
 
-function value(c: MapContext, i: number): string {
-  const v = c.inputs[i];
-  if (!v) throw new ExportError(`input ${i} is missing`);
-  return v.name;
-}
+const value = (c: MapContext, i: number): string => inputOf(c, i).name;
 
 /** 'none' keeps the per-element losses; 'mean' and 'sum' reduce them all to a scalar. */
 function reduce(c: MapContext, perElement: string): MapResult {
@@ -77,8 +73,7 @@ const nll: OnnxMapping = (c) => {
 
 const crossEntropy: OnnxMapping = (c) => {
   if (c.attrs.labelSmoothing !== 0) throw new ExportError('labelSmoothing > 0 has no mapping yet');
-  const x = c.inputs[0];
-  if (!x) throw new ExportError('input 0 is missing');
+  const x = inputOf(c, 0);
   if (c.attrs.probTarget === true) {
     // Class probabilities: -sum_c w_c t_c logsoftmax(x)_c over dim 1, then the reduction over positions.
     if (c.attrs.weight) throw new ExportError('class-probability targets with a weight have no mapping yet');

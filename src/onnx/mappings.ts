@@ -7,16 +7,12 @@
  * batched form in ONNX (Conv, pools) get an Unsqueeze/Squeeze pair around them for unbatched input.
  */
 import type { DType, Tensor } from '../tensor.js';
-import { attr, ExportError, type GraphValue, type MapContext, type MapResult, type OnnxMapping } from './builder.js';
+import { attr, ExportError, inputOf, type GraphValue, type MapContext, type MapResult, type OnnxMapping } from './builder.js';
 import { ONNX_DTYPE } from './proto.js';
 import { reshapeTarget } from './reshape-target.js';
 import { LOSS_MAPPINGS } from './loss-mappings.js';
 
-function input(c: MapContext, i: number): GraphValue {
-  const v = c.inputs[i];
-  if (!v) throw new ExportError(`input ${i} is missing`);
-  return v;
-}
+const input = inputOf;
 
 /** Input i as a value of the op's output dtype (a Cast where they differ, e.g. an int64 constant in float math). */
 function asOutDtype(c: MapContext, i: number, dtype: DType = c.out.dtype): string {
