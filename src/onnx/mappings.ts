@@ -47,15 +47,31 @@ function batched(c: MapContext, body: (x: string) => string): string {
   return c.node('Squeeze', [y, c.int64s([0])]);
 }
 
+/**
+ * ceil_mode only where it changes the traced length. PyTorch drops a last window that would start in the
+ * right padding, which the ONNX shape formula does not; in exactly that case the length equals the
+ * floor-mode length, so floor mode states it without ambiguity. (A dynamic length keeps ceil_mode.)
+ */
+function ceilMode(c: MapContext, dilation: number): boolean {
+  if (c.attrs.ceilMode !== true) return false;
+  const x = inputOf(c, 0);
+  const last = x.shape.length - 1;
+  if (x.dyn[last]) return true;
+  const span = dilation * (num(c, 'kernelSize') - 1) + 1;
+  const floorLength = Math.floor((x.shape[last] + 2 * num(c, 'padding') - span) / num(c, 'stride')) + 1;
+  return c.out.shape[c.out.shape.length - 1] !== floorLength;
+}
+
 function poolAttrs(c: MapContext, withDilation: boolean): Record<string, ReturnType<typeof attr.int>> {
   const p = num(c, 'padding');
+  const dilation = withDilation ? num(c, 'dilation') : 1;
   const a = {
     kernel_shape: attr.ints([num(c, 'kernelSize')]),
     strides: attr.ints([num(c, 'stride')]),
     pads: attr.ints([p, p]),
-    ceil_mode: attr.int(c.attrs.ceilMode === true),
+    ceil_mode: attr.int(ceilMode(c, dilation)),
   };
-  return withDilation ? { ...a, dilations: attr.ints([num(c, 'dilation')]) } : a;
+  return withDilation ? { ...a, dilations: attr.ints([dilation]) } : a;
 }
 
 /** Adaptive pooling: global when the output length is 1, a plain pool when the windows tile a static length. */

@@ -100,6 +100,12 @@ describe('onnx.exportModel: each nn layer alone in onnxruntime', () => {
     ['AvgPool1d padding, countIncludePad', () => new nn.AvgPool1d(3, { stride: 2, padding: 1 }), x3],
     ['AvgPool1d padding, countIncludePad false', () => new nn.AvgPool1d(3, { stride: 2, padding: 1, countIncludePad: false }), x3],
     ['AvgPool1d ceilMode', () => new nn.AvgPool1d(2, { stride: 2, ceilMode: true }), x3],
+    ['AvgPool1d ceilMode with padding (window past the right pad)', () => new nn.AvgPool1d(3, { stride: 2, padding: 1, ceilMode: true }), () => randn([2, 4, 10])],
+    ['AvgPool1d ceilMode with padding, countIncludePad false', () => new nn.AvgPool1d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), () => randn([2, 4, 10])],
+    ['MaxPool1d ceilMode with padding', () => new nn.MaxPool1d(3, { stride: 2, padding: 1, ceilMode: true }), () => randn([2, 4, 10])],
+    // ceil would start a last window inside the right padding: PyTorch drops it (5 outputs, not 6).
+    ['MaxPool1d ceilMode, last window dropped', () => new nn.MaxPool1d(2, { stride: 2, padding: 1, ceilMode: true }), () => randn([2, 4, 9])],
+    ['AvgPool1d ceilMode, last window dropped', () => new nn.AvgPool1d(2, { stride: 2, padding: 1, ceilMode: true }), () => randn([2, 4, 9])],
     ['AdaptiveAvgPool1d(1)', () => new nn.AdaptiveAvgPool1d(1), x3],
     ['AdaptiveAvgPool1d(4) on L = 12', () => new nn.AdaptiveAvgPool1d(4), () => randn([2, 4, 12])],
     ['AdaptiveMaxPool1d(1)', () => new nn.AdaptiveMaxPool1d(1), x3],
@@ -111,6 +117,17 @@ describe('onnx.exportModel: each nn layer alone in onnxruntime', () => {
   ];
   it.each(cases)('%s', async (_name, make, input) => {
     await expectOrtMatches(make(), input());
+  });
+
+  it('ceil_mode is set only where it changes the length (ONNX keeps a window PyTorch drops)', () => {
+    const ceilAttr = (k: number, p: number, l: number): number | undefined => {
+      const r = exportModelToBytes(new nn.MaxPool1d(k, { stride: 2, padding: p, ceilMode: true }), randn([1, 1, l]));
+      const a = r.graph.nodes.find((n) => n.opType === 'MaxPool')!.attrs.ceil_mode;
+      return a.type === 'int' ? a.value : undefined;
+    };
+    expect(ceilAttr(2, 0, 9)).toBe(1); // 5 windows instead of 4
+    expect(ceilAttr(2, 1, 9)).toBe(0); // ceil's 6th window would start in the right padding: 5 either way
+    expect(ceilAttr(2, 0, 8)).toBe(0); // exact
   });
 });
 
