@@ -101,6 +101,8 @@ export function exportModelToBytes(model: TracedModule, sampleInput: Tensor | re
   const inputs = samples.map(traceInput);
   const { outputs, traced, created } = trace(model, inputs);
   const outputNames = names('outputNames', opts.outputNames, outputs.length, 'output');
+  const shared = outputNames.find((n) => inputNames.includes(n));
+  if (shared !== undefined) throw new RangeError(`${OP}: '${shared}' names both an input and an output`);
   const dynamic = parseDynamicAxes(opts.dynamicAxes ?? {}, [
     ...inputNames.map((n, i) => [n, inputs[i].ndim] as const),
     ...outputNames.map((n, i) => [n, outputs[i].ndim] as const),
@@ -110,8 +112,9 @@ export function exportModelToBytes(model: TracedModule, sampleInput: Tensor | re
   try {
     graph = buildGraph(model, inputs, inputNames, outputs, outputNames, traced, created, dynamic);
   } catch (e) {
-    if (!(e instanceof OpError)) throw e;
-    throw new RangeError(`${OP}: ${e.message} (from ${findModule(model, samples, e.tensor)})`);
+    if (e instanceof OpError) throw new RangeError(`${OP}: ${e.message} (from ${findModule(model, samples, e.tensor)})`);
+    if (e instanceof ExportError) throw new RangeError(`${OP}: ${e.message}`); // e.g. a name used twice
+    throw e;
   }
   const bytes = encodeModel(graph, { irVersion: IR_VERSION[opset], opsetVersion: opset, producerName: 'nodetorch', producerVersion: PRODUCER_VERSION });
   return { bytes, graph, opsetVersion: opset };

@@ -327,6 +327,8 @@ describe('onnx.exportModel: errors', () => {
     expect(() => exportModelToBytes(m, x, { dynamicAxes: { nope: { 0: 'b' } } })).toThrow(/dynamicAxes names 'nope', which is not an input or output name \(input, output\)/);
     expect(() => exportModelToBytes(m, x, { dynamicAxes: { input: { 2: 'b' } } })).toThrow(/dynamicAxes\['input'\] has axis 2, expected 0 to 1/);
     expect(() => exportModel(m, x, '')).toThrow(TypeError);
+    expect(() => exportModelToBytes(m, x, { inputNames: ['x'], outputNames: ['x'] })).toThrow("onnx.exportModel: 'x' names both an input and an output");
+    expect(() => exportModelToBytes(m, x, { inputNames: ['weight'] })).toThrow("onnx.exportModel: the name 'weight' is used twice in the graph");
   });
 });
 
