@@ -1,7 +1,8 @@
 /**
  * ONNX translations of the losses (opset 13-17): MSE and L1 by Sub/Mul/Abs, BCE and BCE-with-logits by
  * their formulas (the same clamping and stable softplus as src/ops), NLL and cross entropy by
- * NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (class targets) or LogSoftmax (probabilities).
+ * LogSoftmax and NegativeLogLikelihoodLoss (class targets, plus PyTorch's label-smoothing term) or by
+ * the weighted sum over classes (probability targets).
  * A class-index target is a graph input (an int64 sample input); it is recorded as an attribute because
  * it takes no gradient.
  */
@@ -71,17 +72,54 @@ const nll: OnnxMapping = (c) => {
   return c.attrs.reduction === 'none' ? { name: y, dyn: (c.inputs[0]?.dyn ?? []).filter((_, i) => i !== 1) } : { name: y, dyn: [] };
 };
 
-const crossEntropy: OnnxMapping = (c) => {
-  if (c.attrs.labelSmoothing !== 0) throw new ExportError('labelSmoothing > 0 has no mapping yet');
+/** logp * weight, the (C) weight broadcast along dim 1 of logp's rank (or logp alone without a weight). */
+function classWeighted(c: MapContext, logp: string, rank: number): string {
+  const w = c.attrs.weight as Tensor | null | undefined;
+  if (!w) return logp;
+  const shaped = rank > 2 ? c.node('Reshape', [c.tensor(w), c.int64s([w.numel(), ...new Array<number>(rank - 2).fill(1)])]) : c.tensor(w);
+  return c.node('Mul', [logp, shaped]);
+}
+
+/** -sum over dim 1 (the classes), keeping the position dims. */
+const negClassSum = (c: MapContext, v: string): string => c.node('Neg', [c.node('ReduceSum', [v, c.int64s([1])], { keepdims: attr.int(0) })]);
+
+/**
+ * Class targets with label smoothing eps, PyTorch 1.13's formula: (1 - eps) nll + eps / C * smooth, where
+ * smooth = -sum_c w_c logp_c at each non-ignored position; 'mean' divides both terms by the summed
+ * weight of the non-ignored targets (their count without a weight), as NegativeLogLikelihoodLoss does.
+ */
+function smoothedClassLoss(c: MapContext, logp: string, eps: number): MapResult {
   const x = inputOf(c, 0);
+  const classes = x.shape[1];
+  const nll = c.node('NegativeLogLikelihoodLoss', classInputs(c, logp), classLossAttrs(c));
+  const target = c.tensor(c.attrs.target as Tensor);
+  const kept = c.node('Not', [c.node('Equal', [target, c.constI64Scalar(c.attrs.ignoreIndex as number)])]);
+  const keptF = c.node('Cast', [kept], { to: attr.int(1) });
+  const smooth = c.node('Mul', [negClassSum(c, classWeighted(c, logp, x.shape.length)), keptF]);
+  const mix = (a: string, b: string): string => c.node('Add', [c.node('Mul', [a, c.scalar(1 - eps)]), c.node('Mul', [b, c.scalar(eps / classes)])]);
+  const r = c.attrs.reduction;
+  if (r === 'none') return { name: mix(nll, smooth), dyn: x.dyn.filter((_, i) => i !== 1) };
+  const total = c.node('ReduceSum', [smooth], { keepdims: attr.int(0) });
+  if (r === 'sum') return { name: mix(nll, total), dyn: [] };
+  const w = c.attrs.weight as Tensor | null | undefined;
+  const perTarget = w ? c.node('Mul', [c.node('Gather', [c.tensor(w), c.node('Where', [kept, target, c.constI64Scalar(0)])]), keptF]) : keptF;
+  const weightSum = c.node('ReduceSum', [perTarget], { keepdims: attr.int(0) });
+  return { name: mix(nll, c.node('Div', [total, weightSum])), dyn: [] };
+}
+
+const crossEntropy: OnnxMapping = (c) => {
+  const x = inputOf(c, 0);
+  const eps = c.attrs.labelSmoothing as number;
+  const logp = c.node('LogSoftmax', [x.name], { axis: attr.int(1) });
   if (c.attrs.probTarget === true) {
-    // Class probabilities: -sum_c w_c t_c logsoftmax(x)_c over dim 1, then the reduction over positions.
-    if (c.attrs.weight) throw new ExportError('class-probability targets with a weight have no mapping yet');
-    const logp = c.node('LogSoftmax', [x.name], { axis: attr.int(1) });
-    const l = c.node('Neg', [c.node('ReduceSum', [c.node('Mul', [value(c, 1), logp]), c.int64s([1])], { keepdims: attr.int(0) })]);
+    // Class probabilities (smoothed: t (1 - eps) + eps / C): -sum_c w_c t_c logp_c, then the reduction.
+    let t = value(c, 1);
+    if (eps > 0) t = c.node('Add', [c.node('Mul', [t, c.scalar(1 - eps)]), c.scalar(eps / x.shape[1])]);
+    const l = negClassSum(c, classWeighted(c, c.node('Mul', [t, logp]), x.shape.length));
     return c.attrs.reduction === 'none' ? { name: l, dyn: x.dyn.filter((_, i) => i !== 1) } : reduce(c, l);
   }
-  const y = c.node('SoftmaxCrossEntropyLoss', classInputs(c, x.name), classLossAttrs(c));
+  if (eps > 0) return smoothedClassLoss(c, logp, eps);
+  const y = c.node('NegativeLogLikelihoodLoss', classInputs(c, logp), classLossAttrs(c));
   return c.attrs.reduction === 'none' ? { name: y, dyn: x.dyn.filter((_, i) => i !== 1) } : { name: y, dyn: [] };
 };
 

@@ -82,7 +82,7 @@ describe('onnx.checker', () => {
       expect(lay.outputs).toEqual([['output', ['output_dynamic_axes_0', 3]]]);
       expect(old.ir_version).toBe(7);
       expect(old.opset).toEqual([['', 13]]);
-      expect(loss.ops).toEqual(['SoftmaxCrossEntropyLoss']);
+      expect(loss.ops).toEqual(['LogSoftmax', 'NegativeLogLikelihoodLoss']);
       expect(loss.inputs).toEqual([['logits', ['n', 3]], ['labels', ['n']]]);
       expect(loss.outputs).toEqual([['output', []]]);
     } finally {

@@ -241,14 +241,19 @@ describe('onnx.exportModel: losses (input and target as graph inputs)', () => {
     ["CrossEntropyLoss weight, reduction 'sum'", () => new nn.CrossEntropyLoss({ weight: cw, reduction: 'sum' }), () => [logits(), labels()]],
     ['CrossEntropyLoss on (N, C, L)', () => new nn.CrossEntropyLoss(), () => [randn([2, 3, 5]), tensor([[0, 1, 2, 1, 0], [2, 2, 1, 0, 1]], { dtype: 'int64' })]],
     ['CrossEntropyLoss with class probabilities', () => new nn.CrossEntropyLoss(), () => [logits(), probs()]],
+    ['CrossEntropyLoss with class probabilities, weight, labelSmoothing', () => new nn.CrossEntropyLoss({ weight: cw, labelSmoothing: 0.2 }), () => [randn([2, 3, 5]), F.softmax(randn([2, 3, 5]), 1)]],
+    ['CrossEntropyLoss labelSmoothing', () => new nn.CrossEntropyLoss({ labelSmoothing: 0.1 }), () => [logits(), labels()]],
+    ["CrossEntropyLoss labelSmoothing, weight, ignoreIndex, reduction 'none' on (N, C, L)", () => new nn.CrossEntropyLoss({ weight: cw, ignoreIndex: 2, labelSmoothing: 0.3, reduction: 'none' }), () => [randn([2, 3, 5]), tensor([[0, 1, 2, 1, 0], [2, 2, 1, 0, 1]], { dtype: 'int64' })]],
+    ['CrossEntropyLoss labelSmoothing, weight, ignoreIndex (mean)', () => new nn.CrossEntropyLoss({ weight: cw, ignoreIndex: 2, labelSmoothing: 0.3 }), () => [randn([2, 3, 5]), tensor([[0, 1, 2, 1, 0], [2, 2, 1, 0, 1]], { dtype: 'int64' })]],
+    ["CrossEntropyLoss labelSmoothing reduction 'sum'", () => new nn.CrossEntropyLoss({ labelSmoothing: 0.25, reduction: 'sum' }), () => [logits(), labels()]],
   ];
   it.each(cases)('%s', async (_name, make, inputs) => {
     await expectOrtMatches(make(), inputs());
   });
 
-  it('labelSmoothing is refused by name', () => {
-    expect(() => exportModelToBytes(new nn.CrossEntropyLoss({ labelSmoothing: 0.1 }), [logits(), labels()])).toThrow(
-      /cannot export 'CrossEntropyLossBackward0': labelSmoothing > 0 has no mapping yet \(from nn\.CrossEntropyLoss\)/,
+  it('an unbatched class loss is refused by name', () => {
+    expect(() => exportModelToBytes(new nn.CrossEntropyLoss(), [randn([3]), tensor(1, { dtype: 'int64' })])).toThrow(
+      /cannot export 'CrossEntropyLossBackward0': unbatched input \(C,\) has no ONNX class-loss form: add a batch dim \(from nn\.CrossEntropyLoss\)/,
     );
   });
 });
