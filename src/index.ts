@@ -71,3 +71,4 @@ export {
 export type { Backend } from './backend/backend.js';
 export { progress, ProgressBar, trainDescription, type ProgressOptions } from './util/progress.js';
 export { writeCurvesSvg, curvesSvg, type EpochRecord } from './util/svg-plot.js';
+export * as onnx from './onnx/index.js';

@@ -51,6 +51,16 @@ export function shapeStr(shape: Shape): string {
   return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
 }
 
+/** Told of every tensor made while set: an export (src/onnx) uses it to spot untraceable constants. Null normally. */
+let creationHook: ((t: Tensor) => void) | null = null;
+
+/** @internal Set (or with null clear) the creation hook; returns the previous one. */
+export function setTensorCreationHook(hook: ((t: Tensor) => void) | null): ((t: Tensor) => void) | null {
+  const prev = creationHook;
+  creationHook = hook;
+  return prev;
+}
+
 /**
  * An n-dimensional array with autograd, as torch.Tensor: `shape`, `dtype`, row-major `data`, and for
  * differentiable tensors `requiresGrad`, `grad` and `gradFn`. Create tensors with `tensor`, `zeros`,
@@ -78,6 +88,7 @@ export class Tensor {
     this.data = data;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
+    if (creationHook !== null) creationHook(this);
   }
 
   get requiresGrad(): boolean {

@@ -3,6 +3,25 @@ import type { BackwardFn } from './node.js';
 import { isGradEnabled } from './grad-mode.js';
 import { markOwnsStorage } from './graph-internal.js';
 
+/**
+ * What an op knows beyond its tensor inputs and output shape, for a graph export (src/onnx): conv
+ * stride/padding, pool windows, softmax dim, batch-norm running statistics, ... Plain values and tensors.
+ */
+export type OpAttrs = Readonly<Record<string, unknown>>;
+
+/** Called for every recorded op while a trace is active (see {@link setTracer}). */
+export type TraceHook = (out: Tensor, name: string, inputs: readonly (Tensor | null)[], attrs: OpAttrs | undefined) => void;
+
+/** The active tracer: null except while an export traces a forward (one null check per recorded op). */
+let tracer: TraceHook | null = null;
+
+/** @internal Install (or with null remove) the tracer; returns the previous one so callers can restore it. */
+export function setTracer(hook: TraceHook | null): TraceHook | null {
+  const prev = tracer;
+  tracer = hook;
+  return prev;
+}
+
 /** True if an op on these inputs must record history. */
 export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
   if (!isGradEnabled()) return false;
@@ -13,18 +32,23 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
 /**
  * Attach an autograd record to `out` if any input requires grad and recording is on. `backward` gets the
  * gradient of `out` (same shape) and returns one gradient per input (null where not needed); it runs
- * with recording off, and may overwrite the gradient when told it owns it (see BackwardFn). Returns `out`.
- * `opts` says what may be recycled once the graph is spent (see RecordOptions).
+ * with recording off, and may overwrite the gradient when told it owns it (see BackwardFn). `attrs`
+ * describes the op for a graph export (the active tracer); it costs nothing otherwise. `opts` says what
+ * may be recycled once the graph is spent (see RecordOptions). Returns `out`.
  */
 export function record(
   out: Tensor,
   name: string,
   inputs: readonly (Tensor | null)[],
   backward: BackwardFn,
+  attrs?: OpAttrs,
   opts: RecordOptions = {},
 ): Tensor {
   if (opts.ownsOutput === true) markOwnsStorage(out);
-  if (needsGrad(...inputs)) out._setHistory({ name, inputs, backward, release: opts.release });
+  if (needsGrad(...inputs)) {
+    out._setHistory({ name, inputs, backward, release: opts.release });
+    if (tracer !== null) tracer(out, name, inputs, attrs);
+  }
   return out;
 }
 

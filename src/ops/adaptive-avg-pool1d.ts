@@ -55,5 +55,5 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: number | readonly numbe
       }
     }
     return [new Tensor(gx, x.shape)];
-  });
+  }, { outputSize: lOut });
 }

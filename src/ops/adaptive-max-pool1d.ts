@@ -52,7 +52,7 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly numbe
       for (let o = 0; o < lOut; o++) gx[r * l + idx[r * lOut + o]] += gd[r * lOut + o];
     }
     return [new Tensor(gx, x.shape)];
-  });
+  }, { outputSize: lOut });
   if (!opts.returnIndices) return out;
   return [out, new Tensor(Float64Array.from(idx), outShape(lOut), 'int64')];
 }

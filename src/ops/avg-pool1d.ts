@@ -71,5 +71,5 @@ export function avgPool1d(x: Tensor, kernelSize: number | readonly number[], opt
       }
     }
     return [new Tensor(gx, x.shape)];
-  });
+  }, { kernelSize: k, stride, padding, ceilMode, countIncludePad });
 }

@@ -122,5 +122,5 @@ function normalize(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | n
     getBackend().batchNormBackward(gy, xd, wd, mean, invstd, gx, gw, gb, p);
     if (gy !== g.data && gy !== gx) releaseGrad(gy);
     return [gx ? new Tensor(gx, x.shape) : null, gw ? new Tensor(gw, [c]) : null, gb ? new Tensor(gb, [c]) : null];
-  }, { ownsOutput: true });
+  }, { runningMean, runningVar, eps, training, ...(relu ? { fused: 'NativeBatchNormBackward0' } : {}) }, { ownsOutput: true });
 }

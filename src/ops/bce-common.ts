@@ -1,6 +1,6 @@
 /** Argument checks, forward loop, reduction and backward shared by bceLoss and bceWithLogitsLoss. */
 import { Tensor, shapeStr, type Shape } from '../tensor.js';
-import { record } from '../autograd/record.js';
+import { record, type OpAttrs } from '../autograd/record.js';
 import { checkFloatTensor, checkReduction, reduceLoss, weightIndex, type Reduction } from './loss-reduction.js';
 
 export interface BceArgs {
@@ -53,6 +53,7 @@ export function checkBceArgs(
 export function elementwiseLoss(
   gradName: string, input: Tensor, target: Tensor, reduction: Reduction, weight: Float32Array | null,
   loss: (i: number) => number, gradInput: (i: number, gi: number) => number, gradTarget: (i: number, gi: number) => number,
+  attrs?: OpAttrs,
 ): Tensor {
   const le = new Float64Array(input.data.length);
   for (let i = 0; i < le.length; i++) le[i] = loss(i);
@@ -67,5 +68,5 @@ export function elementwiseLoss(
       return new Tensor(buf, t.shape);
     };
     return [grad(input, gradInput), grad(target, gradTarget)];
-  });
+  }, attrs);
 }

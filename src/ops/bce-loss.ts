@@ -34,5 +34,6 @@ export function bceLoss(input: Tensor, target: Tensor, opts: BceLossOptions = {}
     // PyTorch: g * (x - t) / max((1 - x) * x, 1e-12) * w
     (i, gi) => (gi * (xd[i] - td[i])) / Math.max((1 - xd[i]) * xd[i], 1e-12),
     // d/dt = w * (log(1 - x) - log(x)), logs clamped like the forward
-    (i, gi) => gi * (Math.max(Math.log1p(-xd[i]), -100) - Math.max(Math.log(xd[i]), -100)));
+    (i, gi) => gi * (Math.max(Math.log1p(-xd[i]), -100) - Math.max(Math.log(xd[i]), -100)),
+    { reduction, weight: opts.weight ?? null });
 }

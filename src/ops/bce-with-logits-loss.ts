@@ -49,5 +49,6 @@ export function bceWithLogitsLoss(input: Tensor, target: Tensor, opts: BceWithLo
       return gi * ((pt + 1 - t) * sig - pt);
     },
     // d/dt = -x + (posWeight - 1) * log(1 + exp(-x))
-    (i, gi) => gi * (-xd[i] + (pd ? pd[i] - 1 : 0) * log1pExpNeg(xd[i])));
+    (i, gi) => gi * (-xd[i] + (pd ? pd[i] - 1 : 0) * log1pExpNeg(xd[i])),
+    { reduction, weight: opts.weight ?? null, posWeight: opts.posWeight ?? null });
 }

@@ -81,5 +81,5 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       for (let r = 0; r < outer; r++) gx.set(gd.subarray(r * outRow + offsets[i], r * outRow + offsets[i] + blk), r * blk);
       return new Tensor(gx, t.shape);
     });
-  }, { ownsOutput: dtype === 'float32' });
+  }, { dim: d }, { ownsOutput: dtype === 'float32' });
 }

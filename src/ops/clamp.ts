@@ -38,5 +38,5 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
       gx[i] = v >= l && v <= h ? gd[i] : 0;
     }
     return [new Tensor(gx, x.shape)];
-  });
+  }, { min: lo, max: hi });
 }

@@ -88,7 +88,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
   return record(out, relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned) => convGrads(g, owned, y, relu, input, weight, bias, {
     input: (gy, w, gx) => be.conv1dBackwardInput(gy, w, gx, p),
     weight: (x, gy, gw, gb) => be.conv1dBackwardWeight(x, gy, gw, gb, p),
-  }), { ownsOutput: true });
+  }), { stride, padding, dilation, groups, ...(relu ? { fused: 'ConvolutionBackward0' } : {}) }, { ownsOutput: true });
 }
 
 /** (N, C, L) -> (N, C, L + r) with zeros on the right; gradient is the left part. */
@@ -101,5 +101,5 @@ function padRight(x: Tensor, r: number): Tensor {
     const gd = g.data as Float32Array;
     for (let row = 0; row < n * c; row++) gx.set(gd.subarray(row * (l + r), row * (l + r) + l), row * l);
     return [new Tensor(gx, x.shape)];
-  });
+  }, { right: r });
 }

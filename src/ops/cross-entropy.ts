@@ -164,5 +164,5 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
       gt = new Tensor(buf, target.shape);
     }
     return [new Tensor(gx, input.shape), gt];
-  });
+  }, { target, weight: opts.weight ?? null, ignoreIndex, reduction, labelSmoothing: eps, probTarget });
 }

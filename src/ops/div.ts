@@ -83,5 +83,5 @@ export function div(a: TensorLike, b: TensorLike, opts: DivOptions = {}): Tensor
       gb = sumToShape(new Tensor(o, shape), tb.shape);
     }
     return [ga, gb];
-  });
+  }, { roundingMode: mode });
 }

@@ -40,5 +40,5 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator: Generato
     const gx = new Float32Array(n);
     for (let i = 0; i < n; i++) gx[i] = gd[i] * (mask[i] * scale);
     return [new Tensor(gx, x.shape)];
-  });
+  }, { dropout: p });
 }

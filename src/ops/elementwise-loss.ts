@@ -60,7 +60,7 @@ export function elementwiseLoss(
       return new Tensor(sumToShape(new Tensor(full, shape), like.shape).data, like.shape);
     };
     return [input.requiresGrad ? grad(dx, input) : null, target.requiresGrad ? grad(dt, target) : null];
-  });
+  }, { reduction });
 }
 
 /** sign(d) with sign(0) = 0 and NaN kept (the gradient of |d|, as in PyTorch). */

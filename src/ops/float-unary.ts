@@ -1,6 +1,6 @@
 /** The shared body of float32-valued elementwise ops with a backward (exp, log, sqrt). */
 import { Tensor } from '../tensor.js';
-import { record } from '../autograd/record.js';
+import { record, type OpAttrs } from '../autograd/record.js';
 import { tensorArg } from './args.js';
 
 /**
@@ -12,6 +12,7 @@ import { tensorArg } from './args.js';
  */
 export function floatUnaryOp(
   op: string, gradName: string, x: Tensor, f: (v: number) => number, grad: (g: number, x: number, y: number) => number,
+  attrs?: OpAttrs,
 ): Tensor {
   tensorArg(op, 'input', x);
   const n = x.data.length;
@@ -23,7 +24,7 @@ export function floatUnaryOp(
     const gx = new Float32Array(n);
     for (let i = 0; i < n; i++) gx[i] = grad(gd[i], xd[i], out[i]);
     return [new Tensor(gx, x.shape)];
-  });
+  }, attrs);
 }
 
 /**
@@ -32,8 +33,9 @@ export function floatUnaryOp(
  */
 export function activationOp(
   op: string, gradName: string, x: Tensor, f: (v: number) => number, grad: (g: number, x: number, y: number) => number,
+  attrs?: OpAttrs,
 ): Tensor {
   tensorArg(op, 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 tensor, got ${x.dtype}`);
-  return floatUnaryOp(op, gradName, x, f, grad);
+  return floatUnaryOp(op, gradName, x, f, grad, attrs);
 }

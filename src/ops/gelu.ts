@@ -100,5 +100,5 @@ export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
       }
     }
     return [new Tensor(gx, x.shape)];
-  });
+  }, { approximate });
 }

@@ -17,5 +17,6 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
     'leakyRelu', 'LeakyReluBackward0', x,
     (v) => (v > 0 ? v : v * negativeSlope),
     (g, v) => (v > 0 ? g : g * negativeSlope),
+    { negativeSlope },
   );
 }

@@ -57,7 +57,7 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
     const gx = gradBuffer(rows * l);
     getBackend().maxPool1dBackward(g.data as Float32Array, arg, gx, p);
     return [new Tensor(gx, x.shape)];
-  }, { ownsOutput: true, release });
+  }, { kernelSize: k, stride, padding, dilation, ceilMode }, { ownsOutput: true, release });
   let indices: Float64Array | null = null;
   if (opts.returnIndices) {
     indices = new Float64Array(rows * lOut);

@@ -85,7 +85,7 @@ export function extremeDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: b
       }
     }
     return [new Tensor(gx, x.shape)];
-  });
+  }, { dim: d, keepdim });
   return { values, indices: new Tensor(idx, outShape, 'int64') };
 }
 

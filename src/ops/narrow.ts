@@ -23,7 +23,7 @@ export function sliceAlong(name: string, x: Tensor, d: number, start: number, le
     const gd = g.data;
     for (let o = 0; o < outer; o++) gx.set(gd.subarray(o * block, (o + 1) * block), (o * size + start) * inner);
     return [new Tensor(gx, x.shape)];
-  });
+  }, { dim: d, start, length });
 }
 
 /**

@@ -123,5 +123,5 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}
       gx[(o * c + y) * inner + j] = -wt[p] * (reduction === 'none' ? gd[p] : s);
     }
     return [new Tensor(gx, input.shape)];
-  });
+  }, { target, weight: opts.weight ?? null, ignoreIndex, reduction });
 }

@@ -73,5 +73,5 @@ export function permute(x: Tensor, dims: Shape): Tensor {
   tensorArg('permute', 'input', x);
   const perm = permArg('permute', dims, x.ndim);
   const inv = invertPerm(perm);
-  return record(permuteData(x, perm), 'PermuteBackward0', [x], (g) => [permuteData(g, inv)]);
+  return record(permuteData(x, perm), 'PermuteBackward0', [x], (g) => [permuteData(g, inv)], { perm });
 }

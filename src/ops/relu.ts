@@ -28,7 +28,7 @@ export function relu(x: Tensor): Tensor {
     }
   }
   const out = new Tensor(y, x.shape, x.dtype);
-  return record(out, 'ReluBackward0', [x], (g, owned) => [reluBackward(g, y as Float32Array, owned)], {
+  return record(out, 'ReluBackward0', [x], (g, owned) => [reluBackward(g, y as Float32Array, owned)], undefined, {
     ownsOutput: x.dtype === 'float32',
   });
 }

@@ -12,7 +12,7 @@ export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false
   const dtype = x.dtype === 'float32' ? 'float32' : 'int64';
   const out = storageFor(dtype, acc.length);
   out.set(acc);
-  return record(new Tensor(out, plan.outShape, dtype), 'SumBackward1', [x], (g) => [expandReduced(g, plan, x.shape)]);
+  return record(new Tensor(out, plan.outShape, dtype), 'SumBackward1', [x], (g) => [expandReduced(g, plan, x.shape)], { dims: plan.dims, keepdim });
 }
 
 /** Mean over dims (all by default). Float tensors only, like PyTorch. */
@@ -25,5 +25,5 @@ export function mean(x: Tensor, dim?: number | readonly number[], keepdim = fals
   for (let f = 0; f < xd.length; f++) acc[idx[f]] += xd[f];
   const out = new Float32Array(acc.length);
   for (let i = 0; i < out.length; i++) out[i] = acc[i] / plan.count;
-  return record(new Tensor(out, plan.outShape), 'MeanBackward1', [x], (g) => [expandReduced(g, plan, x.shape, 1 / plan.count)]);
+  return record(new Tensor(out, plan.outShape), 'MeanBackward1', [x], (g) => [expandReduced(g, plan, x.shape, 1 / plan.count)], { dims: plan.dims, keepdim });
 }

@@ -21,7 +21,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
     perm[a] = b;
     perm[b] = a;
   }
-  return record(permuteData(x, perm), 'TransposeBackward0', [x], (g) => [permuteData(g, perm)]);
+  return record(permuteData(x, perm), 'TransposeBackward0', [x], (g) => [permuteData(g, perm)], { perm });
 }
 
 /**
