@@ -64,3 +64,15 @@ export function stridesOf(shape: Shape): number[] {
   }
   return s;
 }
+
+/**
+ * An options object: undefined and null mean "no options" (every field at its default); anything else
+ * that is not a plain object (a number, a string, an array, a Tensor) is a TypeError naming the op.
+ */
+export function optionsArg<T extends object>(op: string, opts: unknown, name = 'options'): Partial<T> {
+  if (opts === undefined || opts === null) return {};
+  if (typeof opts !== 'object' || Array.isArray(opts) || opts instanceof Tensor || ArrayBuffer.isView(opts)) {
+    throw new TypeError(`${op}: expected ${name} to be an object, got ${describeValue(opts)}`);
+  }
+  return opts as Partial<T>;
+}
