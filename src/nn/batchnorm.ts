@@ -1,4 +1,5 @@
 /** BatchNorm1d layer (torch.nn.BatchNorm1d). */
+import { checkAllocation } from '../util/limits.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { ones, zeros } from '../creation.js';
 import { batchNorm, batchNormRelu } from '../ops/batch-norm.js';
@@ -42,6 +43,7 @@ export class BatchNorm1d extends Module {
       throw new RangeError(`BatchNorm1d: expected numFeatures to be a non-negative integer, got ${String(numFeatures)}`);
     }
     this.numFeatures = numFeatures;
+    checkAllocation('BatchNorm1d', [numFeatures, numFeatures, numFeatures, numFeatures]); // weight, bias, running stats
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
     this.affine = opts.affine ?? true;

@@ -1,4 +1,5 @@
 /** Conv1d layer (torch.nn.Conv1d) over the backend's conv1d kernels. */
+import { checkAllocation } from '../util/limits.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { empty } from '../creation.js';
 import { conv1d, conv1dRelu } from '../ops/conv1d.js';
@@ -75,6 +76,7 @@ export class Conv1d extends Module {
     } else {
       this.padding = single('padding', pad, 0);
     }
+    checkAllocation('Conv1d', [outChannels * (inChannels / groups) * this.kernelSize, outChannels]);
     this.registerParameter('weight', new Parameter(empty([outChannels, inChannels / groups, this.kernelSize])));
     this.registerParameter('bias', opts.bias === false ? null : new Parameter(empty([outChannels])));
     this.resetParameters(opts.generator);

@@ -8,6 +8,7 @@ import { Parameter } from './parameter.js';
 import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init.js';
 import { pyBool } from './repr.js';
 import { describeValue } from '../util/describe.js';
+import { checkAllocation } from '../util/limits.js';
 
 function featureCount(cls: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${cls}: expected ${name} to be an integer, got ${describeValue(v)}`);
@@ -60,6 +61,7 @@ export class Linear extends Module {
     super();
     this.inFeatures = featureCount('Linear', 'inFeatures', inFeatures);
     this.outFeatures = featureCount('Linear', 'outFeatures', outFeatures);
+    checkAllocation('Linear', opts?.bias === false ? [outFeatures * inFeatures] : [outFeatures * inFeatures, outFeatures]);
     this.registerParameter('weight', new Parameter(empty([outFeatures, inFeatures])));
     this.registerParameter('bias', opts.bias === false ? null : new Parameter(empty([outFeatures])));
     this.resetParameters(opts.generator);

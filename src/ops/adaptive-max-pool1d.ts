@@ -1,4 +1,5 @@
 /** adaptiveMaxPool1d: max pooling to a fixed output length, like torch.nn.functional.adaptive_max_pool1d. */
+import { checkAllocation } from '../util/limits.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { gradBufferZeroed } from '../util/grad-pool.js';
@@ -26,6 +27,7 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly numbe
   const lOut = single(op, 'outputSize', outputSize, 0);
   const { lo, hi } = adaptiveWindows(l, lOut);
   const xd = x.data as Float32Array;
+  checkAllocation(op, rows * lOut);
   const y = new Float32Array(rows * lOut);
   const idx = new Int32Array(rows * lOut);
   for (let r = 0; r < rows; r++) {

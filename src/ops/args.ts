@@ -28,6 +28,16 @@ export function intArg(op: string, name: string, v: unknown, min?: number): numb
   return v;
 }
 
+/** The largest size or window parameter a kernel takes: kernels index with 32-bit integers. */
+export const MAX_KERNEL_INT = 2 ** 31 - 1;
+
+/** intArg (>= min) that a kernel receives as a 32-bit integer: RangeError past 2^31 - 1. */
+export function kernelIntArg(op: string, name: string, v: unknown, min: number): number {
+  const n = intArg(op, name, v, min);
+  if (n > MAX_KERNEL_INT) throw new RangeError(`${op}: expected ${name} <= ${MAX_KERNEL_INT}, got ${n}`);
+  return n;
+}
+
 /** `v` must be a number (NaN allowed). */
 export function numberArg(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number') throw new TypeError(`${op}: expected ${name} to be a number, got ${describeValue(v)}`);

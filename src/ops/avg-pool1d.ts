@@ -1,4 +1,5 @@
 /** avgPool1d over the last dim of (N, C, L) or (C, L) input, like torch.nn.functional.avg_pool1d. */
+import { checkAllocation } from '../util/limits.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { gradBufferZeroed } from '../util/grad-pool.js';
@@ -48,6 +49,7 @@ export function avgPool1d(x: Tensor, kernelSize: number | readonly number[], opt
     inv[o] = 1 / (countIncludePad ? end - start : e - s);
   }
   const xd = x.data as Float32Array;
+  checkAllocation(op, rows * lOut);
   const y = new Float32Array(rows * lOut);
   for (let r = 0; r < rows; r++) {
     const xo = r * l;

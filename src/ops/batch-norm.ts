@@ -11,7 +11,7 @@ import { getBackend } from '../backend/select.js';
 import type { BatchNormParams } from '../backend/backend.js';
 import { uninitF32 } from '../util/alloc.js';
 import { describeValue } from '../util/describe.js';
-import { tensorArg } from './args.js';
+import { optionsArg, tensorArg } from './args.js';
 
 export interface BatchNormOptions {
   /** Per-channel scale gamma (C), or null for 1. */
@@ -57,6 +57,7 @@ function normalize(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | n
   tensorArg('batchNorm', 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`batchNorm: expected a float32 input, got ${x.dtype}`);
   if (x.ndim < 2) throw new RangeError(`batchNorm: expected input of shape (N, C) or (N, C, L), got ${shapeStr(x.shape)}`);
+  opts = optionsArg<BatchNormOptions>('batchNorm', opts);
   const training = opts.training ?? false;
   const momentum = opts.momentum ?? 0.1;
   const eps = opts.eps ?? 1e-5;

@@ -3,6 +3,7 @@ import { Tensor, normalizeDim, shapeStr, storageFor, type DType } from '../tenso
 import { record } from '../autograd/record.js';
 import { gradBuffer } from '../util/grad-pool.js';
 import { uninitF32 } from '../util/alloc.js';
+import { checkAllocation, bytesPerElement } from '../util/limits.js';
 import { describeValue } from '../util/describe.js';
 
 /**
@@ -50,6 +51,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   outShape[d] = total;
   const outRow = total * inner;
   // The parts cover every element of the output.
+  checkAllocation('cat', outer * outRow, bytesPerElement(dtype));
   const out = dtype === 'float32' ? uninitF32(outer * outRow) : storageFor(dtype, outer * outRow);
   const offsets: number[] = [];
   let off = 0;

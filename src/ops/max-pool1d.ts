@@ -6,6 +6,7 @@ import { gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import type { Pool1dParams } from '../backend/backend.js';
 import { uninitF32, uninitU8 } from '../util/alloc.js';
+import { checkAllocation } from '../util/limits.js';
 
 export interface MaxPool1dOptions {
   /** Window step; default (or null) = kernelSize. */
@@ -41,6 +42,7 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
   const ceilMode = opts.ceilMode ?? false;
   const lOut = checkPoolWindow(op, x, l, k, stride, padding, dilation, ceilMode);
 
+  checkAllocation(op, [rows * lOut, rows * lOut]); // y and the window argmax
   const y = uninitF32(rows * lOut);
   // The argmax of each window as its offset j in the window (position o * stride - padding + j * dilation):
   // one byte per output for the usual kernel sizes.

@@ -92,5 +92,6 @@ function fmt(n: number): string {
 
 function log2(n: number): string {
   const e = Math.log2(n);
-  return Number.isInteger(e) ? `2^${e}` : `~2^${e.toFixed(1)}`;
+  if (Number.isInteger(e)) return `2^${e}`;
+  return Number.isInteger(Math.log2(n + 1)) ? `2^${Math.log2(n + 1)} - 1` : `~2^${e.toFixed(1)}`;
 }

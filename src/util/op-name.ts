@@ -13,6 +13,12 @@ const ROOT_PATH = fileURLToPath(ROOT_URL);
 /** `at name (location:line:col)` or `at location:line:col` (anonymous). */
 const FRAME = /^\s*at (?:async )?(?:new )?(?:(.*?) \((.*)\)|(.*))$/;
 
+/**
+ * Frames that only dispatch to the public function (a module's `call` through its Proxy): transparent, so
+ * that `model.call(x)` reports the module's forward (`Linear.forward`) that met the problem.
+ */
+const DISPATCH = /^Proxy\.|\.call$|^Module\.call/;
+
 /** The public function on the call stack (e.g. 'relu', 'Linear.forward'), or `fallback`. */
 export function callerOpName(fallback: string): string {
   const saved = Error.stackTraceLimit;
@@ -26,7 +32,7 @@ export function callerOpName(fallback: string): string {
     const location = m[2] ?? m[3] ?? '';
     if (!/[:/\\]/.test(location) || location === 'native') continue; // builtins (Array.map) are transparent
     if (!location.startsWith(ROOT_URL) && !location.startsWith(ROOT_PATH)) break; // user code
-    if (m[1] && !m[1].startsWith('<')) name = m[1];
+    if (m[1] && !m[1].startsWith('<') && !DISPATCH.test(m[1])) name = m[1];
   }
   return name === null ? fallback : cleanName(name);
 }
