@@ -10,6 +10,7 @@ import type { GradFn } from './autograd/node.js';
 import { runBackward } from './autograd/engine.js';
 import { formatTensor } from './util/format.js';
 import { callerOpName } from './util/op-name.js';
+import { describeValue } from './util/describe.js';
 import { checkAllocation, bytesPerElement } from './util/limits.js';
 
 export type DType = 'float32' | 'int64' | 'bool';
@@ -265,6 +266,7 @@ export class Tensor {
  * PyTorch's error if out of range. The one range check for dims: src/ops/args.ts dimArg adds the type check.
  */
 export function normalizeDim(op: string, dim: number, ndim: number, name = 'dimension'): number {
+  if (typeof dim !== 'number') throw new TypeError(`${op}: expected ${name} to be an integer, got ${describeValue(dim)}`);
   const n = Math.max(ndim, 1);
   if (!Number.isInteger(dim) || dim < -n || dim >= n) {
     throw new RangeError(`${op}: ${name} out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);

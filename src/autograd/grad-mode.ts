@@ -17,6 +17,7 @@ export function setGradEnabled(on: boolean): boolean {
  * require grad. Async functions are not supported: the mode is restored when fn returns.
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`noGrad: expected a function, got ${typeof fn}`);
   const prev = setGradEnabled(false);
   try {
     return fn();
@@ -27,6 +28,7 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Run fn with recording on, even inside noGrad (torch.enable_grad). */
 export function enableGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`enableGrad: expected a function, got ${typeof fn}`);
   const prev = setGradEnabled(true);
   try {
     return fn();

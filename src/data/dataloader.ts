@@ -18,6 +18,7 @@
  * Workers start when an iteration starts and are terminated when it ends, including an early `break`
  * or an exception; with persistentWorkers they live across epochs until close().
  */
+import { optionsArg } from '../ops/args.js';
 import { Worker } from 'node:worker_threads';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -237,6 +238,7 @@ export class DataLoader<B = any> implements Iterable<B>, AsyncIterable<B> {
   private pool: WorkerPool | null = null;
 
   constructor(dataset: DatasetLike, opts: DataLoaderOptions<B> = {}) {
+    opts = optionsArg('DataLoader', opts) as typeof opts;
     const op = 'DataLoader';
     checkDataset(op, dataset);
     if (opts === null || typeof opts !== 'object') throw new TypeError(`${op}: options must be an object`);

@@ -1,4 +1,5 @@
 /** Activation layers (torch.nn.modules.activation): ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax. */
+import { optionsArg } from '../ops/args.js';
 import type { Tensor } from '../tensor.js';
 import { relu } from '../ops/relu.js';
 import { leakyRelu } from '../ops/leaky-relu.js';
@@ -45,6 +46,7 @@ export class GELU extends Module {
 
   constructor(opts: { approximate?: GeluApproximate } = {}) {
     super();
+    opts = optionsArg('GELU', opts) as typeof opts;
     const a = opts.approximate ?? 'none';
     if (a !== 'none' && a !== 'tanh') throw new RangeError(`GELU: expected approximate to be 'none' or 'tanh', got '${String(a)}'`);
     this.approximate = a;

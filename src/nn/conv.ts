@@ -8,7 +8,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { resetWeightAndBias } from './linear.js';
 import { pyTuple1 } from './repr.js';
-import { tensorArg } from '../ops/args.js';
+import { tensorArg, optionsArg } from '../ops/args.js';
 
 export interface Conv1dLayerOptions {
   /** Default 1. */
@@ -56,6 +56,7 @@ export class Conv1d extends Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], opts: Conv1dLayerOptions = {}) {
     super();
+    opts = optionsArg('Conv1d', opts) as typeof opts;
     this.inChannels = single('inChannels', inChannels, 0);
     this.outChannels = single('outChannels', outChannels, 0);
     this.kernelSize = single('kernelSize', kernelSize, 1);

@@ -1,4 +1,5 @@
 /** Dropout layer (torch.nn.Dropout). */
+import { optionsArg } from '../ops/args.js';
 import type { Tensor } from '../tensor.js';
 import { dropout } from '../ops/dropout.js';
 import { defaultGenerator, type Generator } from '../util/generator.js';
@@ -19,6 +20,7 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, opts: { generator?: Generator } = {}) {
     super();
+    opts = optionsArg('Dropout', opts) as typeof opts;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
       throw new RangeError(`Dropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
     }

@@ -1,4 +1,5 @@
 /** Linear and Identity layers (torch.nn.modules.linear). */
+import { optionsArg } from '../ops/args.js';
 import { Tensor } from '../tensor.js';
 import { empty } from '../creation.js';
 import { linear } from '../ops/linear.js';
@@ -59,6 +60,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
+    opts = optionsArg('Linear', opts) as typeof opts;
     this.inFeatures = featureCount('Linear', 'inFeatures', inFeatures);
     this.outFeatures = featureCount('Linear', 'outFeatures', outFeatures);
     checkAllocation('Linear', opts?.bias === false ? [outFeatures * inFeatures] : [outFeatures * inFeatures, outFeatures]);

@@ -86,3 +86,20 @@ export function optionsArg<T extends object>(op: string, opts: unknown, name = '
   }
   return opts as Partial<T>;
 }
+
+/**
+ * An iterable or array-like of numbers (indices, lengths, weights) as an array: TypeError when `v` is
+ * neither (null, a number) or holds a non-number (a BigInt, a string, a Symbol).
+ */
+export function numberListArg(op: string, name: string, v: unknown): number[] {
+  const iterable = v !== null && v !== undefined && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+  const arrayLike = v !== null && typeof v === 'object' && typeof (v as { length?: unknown }).length === 'number';
+  if (typeof v === 'string' || (!iterable && !arrayLike)) {
+    throw new TypeError(`${op}: expected ${name} to be an array of numbers, got ${describeValue(v)}`);
+  }
+  const out = Array.from(v as ArrayLike<unknown>);
+  out.forEach((x, i) => {
+    if (typeof x !== 'number') throw new TypeError(`${op}: expected ${name} to hold numbers, got ${describeValue(x)} at index ${i}`);
+  });
+  return out as number[];
+}

@@ -1,4 +1,5 @@
 /** avgPool1d over the last dim of (N, C, L) or (C, L) input, like torch.nn.functional.avg_pool1d. */
+import { optionsArg } from './args.js';
 import { checkAllocation } from '../util/limits.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
@@ -26,6 +27,7 @@ export interface AvgPool1dOptions {
  * @example avgPool1d(x, 3, { stride: 2, padding: 1, countIncludePad: false })
  */
 export function avgPool1d(x: Tensor, kernelSize: number | readonly number[], opts: AvgPool1dOptions = {}): Tensor {
+  opts = optionsArg('avgPool1d', opts) as typeof opts;
   const op = 'avgPool1d';
   const { rows, l, outShape } = poolInput(op, x);
   const k = single(op, 'kernelSize', kernelSize, 1);

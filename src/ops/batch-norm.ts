@@ -69,6 +69,9 @@ function normalize(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | n
   const c = x.shape[1];
   checkChannelVector('weight', weight, c);
   checkChannelVector('bias', bias, c);
+  // undefined is null, as an omitted argument
+  runningMean ??= null;
+  runningVar ??= null;
   checkChannelVector('runningMean', runningMean, c);
   checkChannelVector('runningVar', runningVar, c);
   if ((runningMean === null) !== (runningVar === null)) {

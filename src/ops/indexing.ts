@@ -42,11 +42,23 @@ function gatherRows(x: Tensor, rows: Float64Array, lead: number, outShape: numbe
  */
 export function index(x: Tensor, idx: IndexLike): Tensor {
   tensorArg('index', 'input', x);
-  if (typeof idx === 'number') return select(x, 0, idx);
+  if (typeof idx === 'number') {
+    // select's checks, in index's name
+    if (!Number.isInteger(idx)) throw new TypeError(`index: expected idx to be an integer, got ${idx}`);
+    if (x.ndim === 0) throw new RangeError('index: cannot index a 0-d tensor (input) with an integer');
+    if (idx < -x.shape[0] || idx >= x.shape[0]) {
+      throw new RangeError(`index: index ${idx} is out of bounds for dimension 0 with size ${x.shape[0]}`);
+    }
+    return select(x, 0, idx);
+  }
   let it: Tensor;
   if (idx instanceof Tensor) it = idx;
   else if (Array.isArray(idx)) {
-    it = tensor(idx as NestedArray);
+    try {
+      it = tensor(idx as NestedArray);
+    } catch (e) {
+      throw new TypeError(`index: expected idx to hold integers or booleans (${(e as Error).message.replace(/^tensor: /, '')})`);
+    }
     if (it.dtype !== 'bool') {
       if (!Array.from(it.data).every(Number.isInteger)) throw new TypeError('index: expected idx to hold integers or booleans');
       it = new Tensor(Float64Array.from(it.data), it.shape, 'int64');

@@ -1,4 +1,5 @@
 /** l1Loss: mean absolute error, like torch.nn.functional.l1_loss (input and target broadcast). */
+import { optionsArg } from './args.js';
 import type { Tensor } from '../tensor.js';
 import { pointwiseLoss, type PointwiseLossOptions } from './mse-loss.js';
 
@@ -9,5 +10,6 @@ import { pointwiseLoss, type PointwiseLossOptions } from './mse-loss.js';
  * @example l1Loss(pred, target, { reduction: 'sum' })
  */
 export function l1Loss(input: Tensor, target: Tensor, opts: PointwiseLossOptions = {}): Tensor {
+  opts = optionsArg('l1Loss', opts) as typeof opts;
   return pointwiseLoss('l1Loss', 'L1LossBackward0', input, target, opts, 1);
 }

@@ -1,4 +1,5 @@
 /** maxPool1d over the last dim of (N, C, L) or (C, L) input, like torch.nn.functional.max_pool1d. */
+import { optionsArg } from './args.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { checkPoolWindow, poolInput, single } from './pool1d.js';
@@ -33,6 +34,7 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
 export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opts?: MaxPool1dOptions & { returnIndices?: false }): Tensor;
 export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opts?: MaxPool1dOptions): Tensor | [Tensor, Tensor];
 export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opts: MaxPool1dOptions = {}): Tensor | [Tensor, Tensor] {
+  opts = optionsArg('maxPool1d', opts) as typeof opts;
   const op = 'maxPool1d';
   const { rows, l, outShape } = poolInput(op, x);
   const k = single(op, 'kernelSize', kernelSize, 1);

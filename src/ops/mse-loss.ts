@@ -1,4 +1,5 @@
 /** mseLoss: mean squared error, like torch.nn.functional.mse_loss (input and target broadcast). */
+import { optionsArg } from './args.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { broadcastIndex, broadcastShapes, sumToShape } from './broadcast.js';
@@ -16,6 +17,7 @@ export interface PointwiseLossOptions {
  * @example mseLoss(pred, target) // scalar
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: PointwiseLossOptions = {}): Tensor {
+  opts = optionsArg('mseLoss', opts) as typeof opts;
   return pointwiseLoss('mseLoss', 'MseLossBackward0', input, target, opts, 2);
 }
 

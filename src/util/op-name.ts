@@ -39,5 +39,9 @@ export function callerOpName(fallback: string): string {
 
 /** `Tensor.relu` -> `relu`, `Object.conv1d` -> `conv1d`; other classes keep their name (`Linear.forward`). */
 function cleanName(name: string): string {
-  return name.replace(/^(?:Tensor|Parameter|Object|Module)\./, '').replace(/ \[as .*\]$/, '');
+  const short = name.replace(/^(?:Tensor|Parameter|Object|Module)\./, '').replace(/ \[as .*\]$/, '');
+  return ALIASES[short] ?? short;
 }
+
+/** Functions exported under PyTorch's name: `variance` is `var` (a reserved word as a function name). */
+const ALIASES: Record<string, string> = { variance: 'var' };

@@ -151,7 +151,9 @@ describe('Tensor storage is checked where it enters (finding 5)', () => {
   });
 
   it('a length-tracking view over a shrunk resizable buffer is caught', () => {
-    const buf = new ArrayBuffer(12, { maxByteLength: 12 });
+    // Resizable ArrayBuffers (ES2024) are newer than the project's TS lib: typed loosely here.
+    const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
+    const buf = new Resizable(12, { maxByteLength: 12 });
     const t = new Tensor(new Float32Array(buf), [3]);
     buf.resize(8);
     expectClear(() => t.sum(), TypeError, 'sum', /holds 2 elements, expected 3: its ArrayBuffer was resized/);
