@@ -7,6 +7,8 @@ export function isGradEnabled(): boolean {
 
 /** Set whether operations record history; returns the previous value. */
 export function setGradEnabled(on: boolean): boolean {
+  // A non-boolean would become the global grad mode and leak into every later op.
+  if (typeof on !== 'boolean') throw new TypeError(`setGradEnabled: expected a boolean, got ${typeof on}`);
   const prev = enabled;
   enabled = on;
   return prev;

@@ -531,5 +531,11 @@ export function runCase(path: string, fn: AnyFn, seed: number, hostile: [number,
   } finally {
     nt.setBackend(backend);
   }
-  return sameResult(res.value, want) ? { outcome: 'ok', detail: '' } : { outcome: 'wrong', detail: `${path} (seed ${seed}): differs from ref` };
+  let same: boolean;
+  try {
+    same = sameResult(res.value, want);
+  } catch (e) {
+    return { outcome: 'wrong', detail: `${path} (seed ${seed}): the result cannot be read: ${(e as Error).message}` };
+  }
+  return same ? { outcome: 'ok', detail: '' } : { outcome: 'wrong', detail: `${path} (seed ${seed}): differs from ref` };
 }
