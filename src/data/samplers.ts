@@ -2,6 +2,7 @@
  * Samplers (torch.utils.data.sampler): iterables of dataset indices (or of index batches), each with a
  * `length`. Randomness comes from a seeded Generator: the same generator state gives the same order.
  */
+import { checkAllocation } from '../util/limits.js';
 import { numberListArg, optionsArg } from '../ops/args.js';
 
 /** A data source must have an integer length (a dataset, an array). */
@@ -247,6 +248,7 @@ export class BatchSampler implements Sampler<number[]> {
       throw new RangeError(`BatchSampler: batchSize should be a positive integer value, but got batchSize=${String(batchSize)}`);
     }
     if (typeof dropLast !== 'boolean') throw new TypeError(`BatchSampler: dropLast should be a boolean value, but got dropLast=${String(dropLast)}`);
+    checkAllocation('BatchSampler', batchSize, 8); // the index list of one batch
     this.sampler = sampler;
     this.batchSize = batchSize;
     this.dropLast = dropLast;
