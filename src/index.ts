@@ -6,6 +6,7 @@ import './ops/methods.js';
 
 export { Tensor, type DType, type Shape, type NestedArray } from './tensor.js';
 export * from './creation.js';
+export { setAllocationLimit, getAllocationLimit, type AllocationLimit } from './util/limits.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
 export { Generator, manualSeed, defaultGenerator } from './util/generator.js';
 export { add, sub } from './ops/add.js';

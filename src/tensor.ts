@@ -10,6 +10,9 @@ import type { GradFn } from './autograd/node.js';
 import { RemovableHandle, checkHook } from './util/hooks.js';
 import { runBackward } from './autograd/engine.js';
 import { formatTensor } from './util/format.js';
+import { callerOpName } from './util/op-name.js';
+import { describeValue } from './util/describe.js';
+import { checkAllocation, bytesPerElement } from './util/limits.js';
 
 /** Element types: 'float32' (Float32Array), 'int64' (integers in a Float64Array, exact to 2^53), 'bool' (Uint8Array). */
 export type DType = 'float32' | 'int64' | 'bool';
@@ -20,19 +23,52 @@ export type Shape = readonly number[];
 /** A nested array of numbers/booleans, e.g. [[1, 2], [3, 4]]. */
 export type NestedArray = number | boolean | readonly NestedArray[];
 
-export function storageFor(dtype: DType, n: number): Storage {
+const DTYPES: readonly DType[] = ['float32', 'int64', 'bool'];
+
+/** The storage class of each dtype. */
+const STORAGE_CLASS = { float32: Float32Array, int64: Float64Array, bool: Uint8Array } as const;
+
+/** `dtype` must be one of the supported dtype names (TypeError naming `op` otherwise). */
+export function checkDtype(op: string, dtype: unknown): DType {
+  if (typeof dtype !== 'string' || !DTYPES.includes(dtype as DType)) {
+    const got = typeof dtype === 'string' ? `'${dtype}'` : typeof dtype === 'bigint' ? `${dtype}n` : String(dtype);
+    throw new TypeError(`${op}: unsupported dtype ${got}: expected 'float32', 'int64' or 'bool'`);
+  }
+  return dtype as DType;
+}
+
+/** A zeroed storage of n elements for `dtype`; `op` names the caller in the error for an unknown dtype. */
+export function storageFor(dtype: DType, n: number, op = 'Tensor'): Storage {
   switch (dtype) {
     case 'float32': return new Float32Array(n);
     case 'int64': return new Float64Array(n);
     case 'bool': return new Uint8Array(n);
-    default: throw new TypeError(`unknown dtype '${String(dtype)}': expected 'float32', 'int64' or 'bool'`);
+    default: return checkDtype(op, dtype) as never;
   }
 }
 
-export function dtypeOf(data: Storage): DType {
+/** The dtype a storage class holds; TypeError for anything else (plain arrays, Int32Array, ...). */
+export function dtypeOf(data: Storage, op = 'Tensor'): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'int64';
-  return 'bool';
+  if (data instanceof Uint8Array) return 'bool';
+  throw new TypeError(`${op}: expected storage to be a Float32Array (float32), Float64Array (int64) or Uint8Array (bool), got ${describeStorage(data)}`);
+}
+
+function describeStorage(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v !== 'object') return typeof v === 'bigint' ? 'a bigint' : `a ${typeof v}`;
+  const name = Object.getPrototypeOf(v)?.constructor?.name ?? 'Object';
+  return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
+}
+
+/** `data` must be the storage class of `dtype` (a Float64Array labelled float32 is refused, not reinterpreted). */
+function checkStorage(op: string, data: unknown, dtype: DType): Storage {
+  if (!(data instanceof STORAGE_CLASS[dtype])) {
+    throw new TypeError(`${op}: expected storage of a ${dtype} tensor to be a ${STORAGE_CLASS[dtype].name}, got ${describeStorage(data)}`);
+  }
+  return data as Storage;
 }
 
 export function shapeSize(shape: Shape): number {
@@ -41,10 +77,31 @@ export function shapeSize(shape: Shape): number {
   return n;
 }
 
-export function checkShape(op: string, shape: Shape): void {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new RangeError(`${op}: expected a shape of non-negative integers, got (${shape.join(', ')})`);
+/**
+ * `shape` must be an array of non-negative integers: TypeError when it is not an array or holds a
+ * non-number (a string, a BigInt), RangeError for negative, fractional, NaN or infinite sizes.
+ */
+export function validateShape(op: string, shape: unknown, name = 'size'): Shape {
+  if (!Array.isArray(shape)) {
+    throw new TypeError(`${op}: argument '${name}' must be an array of integers, not ${describeStorage(shape).replace(/^an? /, '')}`);
   }
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number') {
+      throw new TypeError(`${op}: argument '${name}' must be an array of integers, but found element of type ${typeof d} at pos ${i}`);
+    }
+    if (d < 0) throw new RangeError(`${op}: Trying to create tensor with negative dimension ${d}: [${shape.join(', ')}]`);
+    if (!Number.isInteger(d)) throw new RangeError(`${op}: expected a shape of non-negative integers, got (${shape.join(', ')})`);
+  }
+  return shape as Shape;
+}
+
+/**
+ * A shape argument of a function that allocates a tensor of it: validateShape, then the allocation
+ * limit (src/util/limits.ts) for that many elements of `dtype`, before anything is allocated.
+ */
+export function checkShape(op: string, shape: unknown, dtype: DType = 'float32'): asserts shape is Shape {
+  checkAllocation(op, shapeSize(validateShape(op, shape)), bytesPerElement(dtype));
 }
 
 export function shapeStr(shape: Shape): string {
@@ -70,9 +127,21 @@ export function setTensorCreationHook(hook: ((t: Tensor) => void) | null): ((t: 
  * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
  * x.mul(x).sum().backward(); // x.grad = 2x
  */
+
+/**
+ * Thrown when a tensor's storage no longer holds its elements: the ArrayBuffer was detached
+ * (transferred with postMessage/structuredClone) or a length-tracking view shrank with a resizable
+ * buffer. Names the public function on the call stack, so the message starts with the op the user called.
+ */
+function storageLost(t: Tensor, got: number): never {
+  const op = callerOpName('Tensor');
+  const why = got === 0 ? 'its ArrayBuffer was detached (transferred) or resized' : 'its ArrayBuffer was resized';
+  throw new TypeError(`${op}: the storage of a ${t.dtype} tensor of shape ${shapeStr(t.shape)} holds ${got} elements, expected ${t.numel()}: ${why}`);
+}
+
 export class Tensor {
-  /** The elements, row-major. Writing to it bypasses autograd (like `tensor.data` in PyTorch). */
-  data: Storage;
+  private _data: Storage;
+  private readonly _numel: number;
   readonly shape: Shape;
   readonly dtype: DType;
   /** Accumulated gradient of a leaf after backward(); null until then. */
@@ -81,14 +150,43 @@ export class Tensor {
   gradFn: GradFn | null = null;
   private _requiresGrad = false;
 
-  constructor(data: Storage, shape: Shape, dtype: DType = dtypeOf(data)) {
-    if (data.length !== shapeSize(shape)) {
+  /**
+   * A tensor over `data` (not copied). The storage must be the dtype's class (Float32Array for 'float32',
+   * Float64Array for 'int64', Uint8Array for 'bool') and hold exactly the shape's number of elements.
+   */
+  constructor(data: Storage, shape: Shape, dtype?: DType) {
+    validateShape('Tensor', shape, 'shape');
+    const dt = dtype === undefined ? dtypeOf(data) : checkDtype('Tensor', dtype);
+    checkStorage('Tensor', data, dt);
+    const n = shapeSize(shape);
+    if (data.length !== n) {
       throw new RangeError(`Tensor: storage of ${data.length} elements does not fit shape ${shapeStr(shape)}`);
     }
-    this.data = data;
+    this._data = data;
+    this._numel = n;
     this.shape = Object.freeze([...shape]);
-    this.dtype = dtype;
+    this.dtype = dt;
     if (creationHook !== null) creationHook(this);
+  }
+
+  /**
+   * The elements, row-major. Writing to it bypasses autograd (like `tensor.data` in PyTorch); the new
+   * storage must be of the dtype's class and length. Reading it checks that the storage still holds the
+   * tensor's elements (a transferred or shrunk buffer throws instead of giving garbage): every op reads its
+   * inputs through here, so this one check guards all backends.
+   */
+  get data(): Storage {
+    const d = this._data;
+    if (d.length !== this._numel) storageLost(this, d.length);
+    return d;
+  }
+
+  set data(v: Storage) {
+    checkStorage('data', v, this.dtype);
+    if (v.length !== this._numel) {
+      throw new RangeError(`data: expected storage of ${this._numel} elements for shape ${shapeStr(this.shape)}, got ${v.length}`);
+    }
+    this._data = v;
   }
 
   get requiresGrad(): boolean {
@@ -149,7 +247,7 @@ export class Tensor {
 
 /** Number of elements (the product of the shape). */
   numel(): number {
-    return this.data.length;
+    return this._numel;
   }
 
   /** size() is the shape; size(d) one dimension (negative d counts from the end). */
@@ -215,6 +313,7 @@ export class Tensor {
  * PyTorch's error if out of range. The one range check for dims: src/ops/args.ts dimArg adds the type check.
  */
 export function normalizeDim(op: string, dim: number, ndim: number, name = 'dimension'): number {
+  if (typeof dim !== 'number') throw new TypeError(`${op}: expected ${name} to be an integer, got ${describeValue(dim)}`);
   const n = Math.max(ndim, 1);
   if (!Number.isInteger(dim) || dim < -n || dim >= n) {
     throw new RangeError(`${op}: ${name} out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);

@@ -19,11 +19,26 @@ namespace NT_ISA_NS {
 
 namespace {
 
+/** Length of backwardInputDirect's zero-padded gy rows: l + padding + (k-1) * dilation - padding (if positive). */
+size_t directRowLen(const nt::Conv1dArgs& p) {
+  const size_t span = (p.k - 1) * p.dilation;
+  return p.l + p.padding + (span > p.padding ? span - p.padding : 0);
+}
+
+/**
+ * Whether the direct path's padded gy rows stay proportional to the rows computed (a padding that a
+ * dilation cancels, with few positions computed, would make them arbitrarily long); otherwise the
+ * im2col path below, whose columns are bounded by the work, serves.
+ */
+bool directRowsFit(const nt::Conv1dArgs& p) {
+  return static_cast<double>(directRowLen(p)) <= 2.0 * (static_cast<double>(p.l) + static_cast<double>(p.lOut)) + 64.0;
+}
+
 bool backwardInputDirect(const float* gy, const float* w, float* gx, const nt::Conv1dArgs& p) {
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, lOut = p.lOut, l = p.l, k = p.k;
   const size_t K2 = coutG * k, d = p.dilation, pad = p.padding;
   const bool identity = im2colIsIdentity(p);
-  const size_t lead = (k - 1) * d > pad ? (k - 1) * d - pad : 0, lg = l + pad + lead;
+  const size_t lead = (k - 1) * d > pad ? (k - 1) * d - pad : 0, lg = directRowLen(p);
   const size_t packed = packedAFloats(cinG, K2);
   float* wp = scratch(kScratchPackW, p.groups * packed);
   if (wp == nullptr) return false;
@@ -82,7 +97,7 @@ bool conv1dBackwardInput(const float* gy, const float* w, float* gx, const nt::C
     for (size_t i = 0, len = p.n * p.cIn * l; i < len; ++i) gx[i] = 0.0f;
     return true;
   }
-  if (p.stride == 1 && coutG * p.k <= kDirectMaxK) return backwardInputDirect(gy, w, gx, p);
+  if (p.stride == 1 && coutG * p.k <= kDirectMaxK && directRowsFit(p)) return backwardInputDirect(gy, w, gx, p);
   const size_t K = cinG * p.k;
   const bool identity = im2colIsIdentity(p);
   const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(lOut) *

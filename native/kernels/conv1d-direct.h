@@ -5,7 +5,8 @@
 // (c, j) at column t is x[c, t * stride - padding + j * dilation]; with stride 1 and no padding a row
 // is just a shifted input row, otherwise the input rows are first copied once into zero-padded
 // "phase" rows (one per residue mod stride), so that every tap row is a contiguous slice of them.
-// That copy is cinG * l floats per batch item instead of the cinG * k * lOut of an im2col.
+// That copy is cinG * l floats per batch item instead of the cinG * k * lOut of an im2col (unless the
+// stride or dilation is so large that the im2col is smaller: then buildRows builds that).
 //
 //   directGemm:  C (m, n) = A (m, K) @ rows (K, n) [+ bias per row of C], A pre-packed by packRowsA;
 //                an MR x NR register tile reads the B rows in place (the panel of K x NR floats
@@ -28,14 +29,28 @@ constexpr size_t kDMR = 4, kDNV = kVecLen >= 16 ? 2 : 3, kDNR = kDNV * kVecLen;
 /** Length of each phase row (see buildRows). */
 static inline size_t phaseLen(const nt::Conv1dArgs& p) { return p.lOut + ((p.k - 1) * p.dilation) / p.stride + 1; }
 
+/**
+ * Whether buildRows copies each input row into k "tap" rows (an im2col, lOut floats each) rather than
+ * `stride` phase rows: whichever is smaller. Phase rows grow with the stride and the dilation even when
+ * few positions are computed (stride 1e8 with one output position held 800 MB); tap rows are
+ * proportional to the work. Compared in double so that hostile sizes cannot wrap.
+ */
+static inline bool useTapRows(const nt::Conv1dArgs& p) {
+  return static_cast<double>(p.k) * static_cast<double>(p.lOut) <
+         static_cast<double>(p.stride) * static_cast<double>(phaseLen(p));
+}
+
 /** Floats of scratch buildRows needs for cinG input rows (0 when the rows are the input itself). */
 static inline size_t phaseFloats(size_t cinG, const nt::Conv1dArgs& p) {
-  return im2colIsIdentity(p) ? 0 : cinG * p.stride * phaseLen(p);
+  if (im2colIsIdentity(p)) return 0;
+  return useTapRows(p) ? cinG * p.k * p.lOut : cinG * p.stride * phaseLen(p);
 }
 
 /**
  * Sets rows[c * k + j] (c < cinG, j < k) so that rows[c * k + j][t] = x[c, t * stride - padding +
- * j * dilation] (0 outside [0, l)) for t in [0, lOut). buf holds phaseFloats(cinG, p) floats.
+ * j * dilation] (0 outside [0, l)) for t in [0, lOut). buf holds phaseFloats(cinG, p) floats: per input
+ * row, phase row ph holds x[c, ph + stride * i - padding], tap row j holds x[c, j * dilation + stride * i -
+ * padding] (see useTapRows).
  */
 static inline void buildRows(const float* __restrict x, size_t cinG, const nt::Conv1dArgs& p, float* __restrict buf,
                              const float** rows) {
@@ -43,15 +58,16 @@ static inline void buildRows(const float* __restrict x, size_t cinG, const nt::C
     for (size_t c = 0; c < cinG; ++c) rows[c] = x + c * p.l;
     return;
   }
-  const size_t s = p.stride, lp = phaseLen(p);
+  const bool taps = useTapRows(p);
+  const size_t s = p.stride, lp = taps ? p.lOut : phaseLen(p), nr = taps ? p.k : s;  // nr rows per input row
   const ptrdiff_t pad = static_cast<ptrdiff_t>(p.padding), L = static_cast<ptrdiff_t>(p.l);
   const ptrdiff_t S = static_cast<ptrdiff_t>(s), LP = static_cast<ptrdiff_t>(lp);
   for (size_t c = 0; c < cinG; ++c) {
     const float* src = x + c * p.l;
-    for (size_t ph = 0; ph < s; ++ph) {
-      float* dst = buf + (c * s + ph) * lp;
-      // element i is src[ph + s * i - pad]: valid for i in [lo, hi)
-      const ptrdiff_t base = static_cast<ptrdiff_t>(ph) - pad;
+    for (size_t r = 0; r < nr; ++r) {
+      float* dst = buf + (c * nr + r) * lp;
+      // element i is src[base + s * i]: valid for i in [lo, hi)
+      const ptrdiff_t base = static_cast<ptrdiff_t>(taps ? r * p.dilation : r) - pad;
       ptrdiff_t lo = base >= 0 ? 0 : (-base + S - 1) / S;
       ptrdiff_t hi = L - base <= 0 ? 0 : (L - base + S - 1) / S;
       if (hi > LP) hi = LP;
@@ -68,7 +84,7 @@ static inline void buildRows(const float* __restrict x, size_t cinG, const nt::C
   for (size_t c = 0; c < cinG; ++c)
     for (size_t j = 0; j < p.k; ++j) {
       const size_t q = j * p.dilation;
-      rows[c * p.k + j] = buf + (c * s + q % s) * lp + q / s;
+      rows[c * p.k + j] = taps ? buf + (c * p.k + j) * lp : buf + (c * s + q % s) * lp + q / s;
     }
 }
 

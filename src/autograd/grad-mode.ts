@@ -8,6 +8,8 @@ export function isGradEnabled(): boolean {
 
 /** Set whether operations record history; returns the previous value. */
 export function setGradEnabled(on: boolean): boolean {
+  // A non-boolean would become the global grad mode and leak into every later op.
+  if (typeof on !== 'boolean') throw new TypeError(`setGradEnabled: expected a boolean, got ${typeof on}`);
   const prev = enabled;
   enabled = on;
   return prev;
@@ -18,6 +20,7 @@ export function setGradEnabled(on: boolean): boolean {
  * require grad. Async functions are not supported: the mode is restored when fn returns.
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`noGrad: expected a function, got ${typeof fn}`);
   const prev = setGradEnabled(false);
   try {
     return fn();
@@ -28,6 +31,7 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Run fn with recording on, even inside noGrad (torch.enable_grad). */
 export function enableGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`enableGrad: expected a function, got ${typeof fn}`);
   const prev = setGradEnabled(true);
   try {
     return fn();

@@ -134,6 +134,7 @@ export function backendInfo(): BackendInfo {
 
 /** Set the native thread pool size (like torch.set_num_threads). No effect on wasm/ref, which are single-threaded. */
 export function setNumThreads(n: number): void {
+  if (typeof n !== 'number') throw new TypeError(`setNumThreads: expected a positive integer, got ${typeof n}`);
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
   if (tryLoad('native').ok) setNativeThreads(n);
 }

@@ -4,6 +4,7 @@
  *
  * Batched tensors are built directly into one new typed array (no autograd: data needs none).
  */
+import { checkAllocation, bytesPerElement } from '../util/limits.js';
 import { Tensor, storageFor, shapeStr, type DType } from '../tensor.js';
 import { describeValue } from '../util/describe.js';
 
@@ -141,6 +142,7 @@ function stackTensors(ts: Tensor[], path: string): Tensor {
       throw new TypeError(`defaultCollate: stack expects each tensor to have the same dtype, but got ${t0.dtype} at entry 0 and ${t.dtype} at entry ${i}${at(path)}`);
     }
   }
+  checkAllocation('defaultCollate', n * ts.length, bytesPerElement(t0.dtype));
   const out = storageFor(t0.dtype, n * ts.length);
   for (let i = 0; i < ts.length; i++) out.set(ts[i].data, i * n);
   return new Tensor(out, [ts.length, ...t0.shape], t0.dtype);

@@ -18,6 +18,8 @@
  * Workers start when an iteration starts and are terminated when it ends, including an early `break`
  * or an exception; with persistentWorkers they live across epochs until close().
  */
+import { checkAllocation } from '../util/limits.js';
+import { optionsArg } from '../ops/args.js';
 import { Worker } from 'node:worker_threads';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -250,11 +252,14 @@ export class DataLoader<S = unknown, B = Collated<S>> implements Iterable<B>, As
   private pool: WorkerPool | null = null;
 
   constructor(dataset: DatasetLike<S>, opts: DataLoaderOptions<S, B> = {}) {
+    opts = optionsArg('DataLoader', opts) as typeof opts;
     const op = 'DataLoader';
     checkDataset(op, dataset);
     if (opts === null || typeof opts !== 'object') throw new TypeError(`${op}: options must be an object`);
     const { shuffle = false, sampler, batchSampler, collateFn, generator, numWorkers = 0, persistentWorkers = false } = opts;
     let batchSize = opts.batchSize === undefined ? 1 : opts.batchSize;
+    // A batch holds at least batchSize elements: a runaway size fails here, not when its index list fills memory.
+    if (Number.isInteger(batchSize)) checkAllocation(op, batchSize as number, 8);
     let dropLast = opts.dropLast ?? false;
     if (typeof shuffle !== 'boolean') throw new TypeError(`${op}: shuffle must be a boolean, got ${describeValue(shuffle)}`);
     if (typeof dropLast !== 'boolean') throw new TypeError(`${op}: dropLast must be a boolean, got ${describeValue(dropLast)}`);

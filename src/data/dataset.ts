@@ -11,7 +11,8 @@
  */
 import { Tensor, shapeSize, shapeStr, type DType, type Storage } from '../tensor.js';
 import { randperm } from '../creation.js';
-import { defaultGenerator, type Generator } from '../util/generator.js';
+import { defaultGenerator, Generator } from '../util/generator.js';
+import { numberListArg } from '../ops/args.js';
 import { describeValue } from '../util/describe.js';
 
 /** A typed array that may live in a SharedArrayBuffer. */
@@ -146,7 +147,7 @@ export class Subset<T = unknown> extends Dataset<T> {
     super();
     checkDataset('Subset', dataset);
     this.dataset = dataset;
-    const list = Array.from(indices as ArrayLike<number>, (i) => {
+    const list = numberListArg('Subset', 'indices', indices).map((i) => {
       if (!Number.isInteger(i) || i < -dataset.length || i >= dataset.length) {
         throw new RangeError(`Subset: index ${i} is out of range for a dataset of length ${dataset.length}`);
       }
@@ -178,9 +179,12 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
 
   constructor(datasets: Iterable<DatasetLike<T>>) {
     super();
+    if (datasets === null || datasets === undefined || typeof (datasets as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+      throw new TypeError(`ConcatDataset: expected an iterable of datasets, got ${describeValue(datasets)}`);
+    }
     const list = [...datasets];
     if (list.length === 0) throw new RangeError('ConcatDataset: datasets should not be an empty iterable');
-    list.forEach((d, k) => checkDataset(`ConcatDataset (dataset ${k})`, d));
+    list.forEach((d) => checkDataset('ConcatDataset', d));
     this.datasets = Object.freeze(list);
     let acc = 0;
     this.cumulativeSizes = Object.freeze(list.map((d) => (acc += d.length)));
@@ -236,7 +240,8 @@ export function specOf(op: string, dataset: DatasetLike): DatasetSpec {
 export function randomSplit<T>(dataset: DatasetLike<T>, lengths: readonly number[], generator: Generator = defaultGenerator): Subset<T>[] {
   checkDataset('randomSplit', dataset);
   if (!Array.isArray(lengths) || lengths.length === 0) throw new TypeError('randomSplit: lengths must be a non-empty array of numbers');
-  let sizes = [...lengths];
+  let sizes = numberListArg('randomSplit', 'lengths', lengths);
+  if (!(generator instanceof Generator)) throw new TypeError(`randomSplit: expected generator to be a Generator, got ${describeValue(generator)}`);
   const total = sizes.reduce((a, b) => a + b, 0);
   if (Math.abs(total - 1) <= 1e-9 && total <= 1 + 1e-9) {
     sizes.forEach((f, i) => {

@@ -2,6 +2,16 @@
  * Samplers (torch.utils.data.sampler): iterables of dataset indices (or of index batches), each with a
  * `length`. Randomness comes from a seeded Generator: the same generator state gives the same order.
  */
+import { checkAllocation } from '../util/limits.js';
+import { numberListArg, optionsArg } from '../ops/args.js';
+
+/** A data source must have an integer length (a dataset, an array). */
+function dataSourceArg<T extends { readonly length: number }>(op: string, v: T): T {
+  if (v === null || v === undefined || !Number.isInteger((v as { length?: unknown }).length)) {
+    throw new TypeError(`${op}: expected a data source with an integer length, got ${describeValue(v)}`);
+  }
+  return v;
+}
 import { Tensor } from '../tensor.js';
 import { defaultGenerator, Generator } from '../util/generator.js';
 import { describeValue } from '../util/describe.js';
@@ -40,7 +50,7 @@ export class SequentialSampler implements Sampler<number> {
   readonly dataSource: { readonly length: number };
 
   constructor(dataSource: { readonly length: number }) {
-    this.dataSource = dataSource;
+    this.dataSource = dataSourceArg('SequentialSampler', dataSource);
   }
 
   get length(): number {
@@ -77,6 +87,8 @@ export class RandomSampler implements Sampler<number> {
   private readonly numSamples_: number | undefined;
 
   constructor(dataSource: { readonly length: number }, opts: RandomSamplerOptions = {}) {
+    opts = optionsArg('RandomSampler', opts) as typeof opts;
+    dataSourceArg('RandomSampler', dataSource);
     const { replacement = false, numSamples, generator } = opts;
     if (typeof replacement !== 'boolean') throw new TypeError(`RandomSampler: replacement should be a boolean value, but got replacement=${String(replacement)}`);
     if (numSamples !== undefined && (!Number.isInteger(numSamples) || numSamples <= 0)) {
@@ -121,8 +133,9 @@ export class SubsetRandomSampler implements Sampler<number> {
   generator: Generator | undefined;
 
   constructor(indices: Iterable<number> | ArrayLike<number>, opts: { generator?: Generator } = {}) {
+    opts = optionsArg('SubsetRandomSampler', opts) as typeof opts;
     checkGenerator('SubsetRandomSampler', opts.generator);
-    this.indices = Object.freeze(Array.from(indices as ArrayLike<number>));
+    this.indices = Object.freeze(numberListArg('SubsetRandomSampler', 'indices', indices));
     this.generator = opts.generator;
   }
 
@@ -157,10 +170,12 @@ export class WeightedRandomSampler implements Sampler<number> {
   private readonly cdf: Float64Array;
 
   constructor(weights: ArrayLike<number> | Tensor, numSamples: number, opts: WeightedRandomSamplerOptions = {}) {
+    opts = optionsArg('WeightedRandomSampler', opts) as typeof opts;
     const op = 'WeightedRandomSampler';
     const { replacement = true, generator } = opts;
     if (weights instanceof Tensor && weights.ndim !== 1) throw new RangeError(`${op}: weights must be 1-D, got shape (${weights.shape.join(', ')})`);
-    const w = Float64Array.from(weights instanceof Tensor ? weights.data : weights);
+    const w = Float64Array.from(weights instanceof Tensor ? weights.data : numberListArg(op, 'weights', weights));
+    if (typeof numSamples !== 'number') throw new TypeError(`${op}: numSamples should be a positive integer value, but got ${typeof numSamples}`);
     if (!Number.isInteger(numSamples) || numSamples <= 0) {
       throw new RangeError(`${op}: numSamples should be a positive integer value, but got numSamples=${numSamples}`);
     }
@@ -239,6 +254,7 @@ export class BatchSampler implements Sampler<number[]> {
       throw new RangeError(`BatchSampler: batchSize should be a positive integer value, but got batchSize=${String(batchSize)}`);
     }
     if (typeof dropLast !== 'boolean') throw new TypeError(`BatchSampler: dropLast should be a boolean value, but got dropLast=${String(dropLast)}`);
+    checkAllocation('BatchSampler', batchSize, 8); // the index list of one batch
     this.sampler = sampler;
     this.batchSize = batchSize;
     this.dropLast = dropLast;

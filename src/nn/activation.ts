@@ -5,6 +5,7 @@
  * `inplace` (where PyTorch has it) is accepted and shown in the repr as PyTorch does, but the result is
  * always a new tensor: nodetorch has no in-place activations, and the values and gradients are the same.
  */
+import { optionsArg } from '../ops/args.js';
 import type { Tensor } from '../tensor.js';
 import { relu } from '../ops/relu.js';
 import { leakyRelu } from '../ops/leaky-relu.js';
@@ -175,6 +176,7 @@ export class GELU extends Module {
 
   constructor(opts: { approximate?: GeluApproximate } = {}) {
     super();
+    opts = optionsArg('GELU', opts) as typeof opts;
     const a = opts.approximate ?? 'none';
     if (a !== 'none' && a !== 'tanh') throw new RangeError(`GELU: expected approximate to be 'none' or 'tanh', got '${String(a)}'`);
     this.approximate = a;

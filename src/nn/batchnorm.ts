@@ -1,4 +1,5 @@
 /** Batch normalisation layers (torch.nn.BatchNorm1d, BatchNorm2d): one base class, the input rank apart. */
+import { checkAllocation } from '../util/limits.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { ones, zeros } from '../creation.js';
 import { batchNorm, batchNormRelu } from '../ops/batch-norm.js';
@@ -45,6 +46,7 @@ abstract class BatchNormNd extends Module {
       throw new RangeError(`${new.target.name}: expected numFeatures to be a non-negative integer, got ${String(numFeatures)}`);
     }
     this.numFeatures = numFeatures;
+    checkAllocation('BatchNorm1d', [numFeatures, numFeatures, numFeatures, numFeatures]); // weight, bias, running stats
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
     this.affine = opts.affine ?? true;

@@ -132,6 +132,9 @@ export class ModuleList extends ModuleSequence {
 
 /** Append every module of an iterable (torch.nn.ModuleList.extend). */
   extend(modules: Iterable<AnyModule>): this {
+    if (modules === null || modules === undefined || typeof (modules as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+      throw new TypeError(`ModuleList: expected an iterable of modules, got ${describeValue(modules)}`);
+    }
     for (const m of modules) this.append(m);
     return this;
   }
@@ -191,8 +194,14 @@ export class ModuleDict extends Module {
 
 /** Register every (key, module) pair of an object, Map or iterable, in order. */
   update(modules: Record<string, AnyModule> | Iterable<[string, AnyModule]>): this {
+    if (modules === null || typeof modules !== 'object') {
+      throw new TypeError(`ModuleDict: expected an object or an iterable of [name, module] pairs, got ${describeValue(modules)}`);
+    }
     const entries = Symbol.iterator in Object(modules) ? (modules as Iterable<[string, AnyModule]>) : Object.entries(modules);
-    for (const [k, m] of entries) this.set(k, m);
+    for (const pair of entries) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`ModuleDict: expected [name, module] pairs, got ${describeValue(pair)}`);
+      this.set(pair[0], pair[1]);
+    }
     return this;
   }
 

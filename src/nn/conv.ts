@@ -1,4 +1,5 @@
 /** Conv1d layer (torch.nn.Conv1d) over the backend's conv1d kernels. */
+import { checkAllocation } from '../util/limits.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { empty } from '../creation.js';
 import { conv1d, conv1dRelu } from '../ops/conv1d.js';
@@ -7,7 +8,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { resetWeightAndBias } from './linear.js';
 import { pyTuple1 } from './repr.js';
-import { tensorArg } from '../ops/args.js';
+import { tensorArg, optionsArg } from '../ops/args.js';
 
 /** Options of `nn.Conv1d`, PyTorch's keywords: stride, padding, dilation, groups, bias, paddingMode, and the initialisation generator. */
 export interface Conv1dLayerOptions {
@@ -56,6 +57,7 @@ export class Conv1d extends Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], opts: Conv1dLayerOptions = {}) {
     super();
+    opts = optionsArg('Conv1d', opts) as typeof opts;
     this.inChannels = single('inChannels', inChannels, 0);
     this.outChannels = single('outChannels', outChannels, 0);
     this.kernelSize = single('kernelSize', kernelSize, 1);
@@ -76,6 +78,7 @@ export class Conv1d extends Module {
     } else {
       this.padding = single('padding', pad, 0);
     }
+    checkAllocation('Conv1d', [outChannels * (inChannels / groups) * this.kernelSize, outChannels]);
     this.registerParameter('weight', new Parameter(empty([outChannels, inChannels / groups, this.kernelSize])));
     this.registerParameter('bias', opts.bias === false ? null : new Parameter(empty([outChannels])));
     this.resetParameters(opts.generator);

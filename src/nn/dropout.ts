@@ -1,4 +1,5 @@
 /** Dropout layers (torch.nn.Dropout, Dropout2d). */
+import { optionsArg } from '../ops/args.js';
 import type { Tensor } from '../tensor.js';
 import { dropout } from '../ops/dropout.js';
 import { dropout2d } from '../ops/dropout2d.js';
@@ -20,6 +21,7 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, opts: { generator?: Generator } = {}) {
     super();
+    opts = optionsArg('Dropout', opts) as typeof opts;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
       throw new RangeError(`${new.target.name}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
     }

@@ -5,8 +5,9 @@
  * Each writes `tensor.data` directly (no autograd history) and returns the tensor.
  */
 import { Tensor, shapeStr } from '../tensor.js';
-import { defaultGenerator, type Generator } from '../util/generator.js';
+import { defaultGenerator, Generator } from '../util/generator.js';
 import { describeValue } from '../util/describe.js';
+import { numberArg } from '../ops/args.js';
 
 /** The nonlinearities `nn.init.calculateGain` knows, with PyTorch's names. */
 export type Nonlinearity =
@@ -24,35 +25,45 @@ const LINEAR_FNS = new Set(['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transp
  * 3/4 for selu.
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number | null): number {
+  return gainOf('calculateGain', nonlinearity, param);
+}
+
+/** calculateGain for the public function `op`. */
+function gainOf(op: string, nonlinearity: Nonlinearity, param?: number | null): number {
   if (LINEAR_FNS.has(nonlinearity) || nonlinearity === 'sigmoid') return 1;
   if (nonlinearity === 'tanh') return 5 / 3;
   if (nonlinearity === 'relu') return Math.SQRT2;
   if (nonlinearity === 'leaky_relu') {
     let slope = 0.01;
     if (param !== undefined && param !== null) {
-      if (typeof param !== 'number' || Number.isNaN(param)) throw new TypeError(`calculateGain: negative_slope ${String(param)} not a valid number`);
+      if (typeof param !== 'number' || Number.isNaN(param)) throw new TypeError(`${op}: negative_slope ${describeValue(param)} not a valid number`);
       slope = param;
     }
     return Math.sqrt(2 / (1 + slope * slope));
   }
   if (nonlinearity === 'selu') return 3 / 4;
-  throw new RangeError(`calculateGain: unsupported nonlinearity '${String(nonlinearity)}'`);
+  throw new RangeError(`${op}: unsupported nonlinearity ${describeValue(nonlinearity)}`);
 }
 
 /** fan_in = size(1) * receptive field, fan_out = size(0) * receptive field; needs >= 2 dims. */
 export function calculateFanInAndFanOut(tensor: Tensor): { fanIn: number; fanOut: number } {
-  if (!(tensor instanceof Tensor)) throw new TypeError(`calculateFanInAndFanOut: expected a Tensor, got ${describeValue(tensor)}`);
+  return fansOf('calculateFanInAndFanOut', tensor);
+}
+
+/** calculateFanInAndFanOut for the public function `op`. */
+function fansOf(op: string, tensor: Tensor): { fanIn: number; fanOut: number } {
+  if (!(tensor instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describeValue(tensor)}`);
   if (tensor.ndim < 2) {
-    throw new RangeError(`calculateFanInAndFanOut: fan in and fan out can not be computed for tensor with fewer than 2 dimensions, got shape ${shapeStr(tensor.shape)}`);
+    throw new RangeError(`${op}: fan in and fan out can not be computed for tensor with fewer than 2 dimensions, got shape ${shapeStr(tensor.shape)}`);
   }
   let receptive = 1;
   for (let i = 2; i < tensor.ndim; i++) receptive *= tensor.shape[i];
   return { fanIn: tensor.shape[1] * receptive, fanOut: tensor.shape[0] * receptive };
 }
 
-function calculateCorrectFan(tensor: Tensor, mode: FanMode): number {
-  if (mode !== 'fan_in' && mode !== 'fan_out') throw new RangeError(`kaiming: mode '${String(mode)}' not supported, please use one of 'fan_in', 'fan_out'`);
-  const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
+function calculateCorrectFan(op: string, tensor: Tensor, mode: FanMode): number {
+  if (mode !== 'fan_in' && mode !== 'fan_out') throw new RangeError(`${op}: mode ${describeValue(mode)} not supported, please use one of 'fan_in', 'fan_out'`);
+  const { fanIn, fanOut } = fansOf(op, tensor);
   return mode === 'fan_in' ? fanIn : fanOut;
 }
 
@@ -64,52 +75,83 @@ function floatTensor(fn: string, t: Tensor): Float32Array {
 
 /** Fill with U(a, b). */
 export function uniform_(tensor: Tensor, a = 0, b = 1, generator: Generator = defaultGenerator): Tensor {
-  const d = floatTensor('uniform_', tensor);
-  if (!(a <= b)) throw new RangeError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
+  return fillUniform('uniform_', tensor, a, b, generator);
+}
+
+/** `g` must be a Generator (undefined: the default one). */
+function generatorArg(op: string, g: unknown): Generator {
+  if (g === undefined) return defaultGenerator;
+  if (!(g instanceof Generator)) throw new TypeError(`${op}: expected generator to be a Generator, got ${describeValue(g)}`);
+  return g;
+}
+
+/** uniform_ for the public function `op`. */
+function fillUniform(op: string, tensor: Tensor, a: number, b: number, generator: Generator): Tensor {
+  const d = floatTensor(op, tensor);
+  numberArg(op, 'a', a);
+  numberArg(op, 'b', b);
+  const g = generatorArg(op, generator);
+  if (!(a <= b)) throw new RangeError(`${op}: expected a <= b, got a=${a}, b=${b}`);
   const w = b - a;
-  for (let i = 0; i < d.length; i++) d[i] = a + w * generator.random();
+  for (let i = 0; i < d.length; i++) d[i] = a + w * g.random();
   return tensor;
 }
 
 /** Fill with N(mean, std^2). */
 export function normal_(tensor: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
-  const d = floatTensor('normal_', tensor);
-  if (!(std >= 0)) throw new RangeError(`normal_: expected std >= 0, got ${std}`);
-  for (let i = 0; i < d.length; i++) d[i] = mean + std * generator.normal();
+  return fillNormal('normal_', tensor, mean, std, generator);
+}
+
+/** normal_ for the public function `op`. */
+function fillNormal(op: string, tensor: Tensor, mean: number, std: number, generator: Generator): Tensor {
+  const d = floatTensor(op, tensor);
+  numberArg(op, 'mean', mean);
+  numberArg(op, 'std', std);
+  const g = generatorArg(op, generator);
+  if (!(std >= 0)) throw new RangeError(`${op}: expected std >= 0, got ${std}`);
+  for (let i = 0; i < d.length; i++) d[i] = mean + std * g.normal();
   return tensor;
 }
 
 /** Fill with `val`. */
 export function constant_(tensor: Tensor, val: number): Tensor {
-  if (!(tensor instanceof Tensor)) throw new TypeError(`constant_: expected a Tensor, got ${describeValue(tensor)}`);
+  return fillConstant('constant_', tensor, val);
+}
+
+/** constant_ for the public function `op`. */
+function fillConstant(op: string, tensor: Tensor, val: number): Tensor {
+  if (!(tensor instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describeValue(tensor)}`);
+  numberArg(op, 'val', val);
   tensor.data.fill(tensor.dtype === 'int64' ? Math.trunc(val) : val);
   return tensor;
 }
 
 /** Fill with 0. */
 export function zeros_(tensor: Tensor): Tensor {
-  return constant_(tensor, 0);
+  return fillConstant('zeros_', tensor, 0);
 }
 
 /** Fill with 1. */
 export function ones_(tensor: Tensor): Tensor {
-  return constant_(tensor, 1);
+  return fillConstant('ones_', tensor, 1);
 }
 
 /** Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)). */
 export function xavierUniform_(tensor: Tensor, gain = 1, generator: Generator = defaultGenerator): Tensor {
   floatTensor('xavierUniform_', tensor);
-  const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
+  numberArg('xavierUniform_', 'gain', gain);
+  const { fanIn, fanOut } = fansOf('xavierUniform_', tensor);
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
   const a = Math.sqrt(3) * std;
-  return uniform_(tensor, -a, a, generator);
+  return fillUniform('xavierUniform_', tensor, -a, a, generator);
 }
 
 /** Glorot normal: N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out)). */
 export function xavierNormal_(tensor: Tensor, gain = 1, generator: Generator = defaultGenerator): Tensor {
   floatTensor('xavierNormal_', tensor);
-  const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
-  return normal_(tensor, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), generator);
+  numberArg('xavierNormal_', 'gain', gain);
+  const { fanIn, fanOut } = fansOf('xavierNormal_', tensor);
+  return fillNormal('xavierNormal_', tensor, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), generator);
 }
 
 /**
@@ -119,20 +161,22 @@ export function xavierNormal_(tensor: Tensor, gain = 1, generator: Generator = d
 export function kaimingUniform_(
   tensor: Tensor, a = 0, mode: FanMode = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu', generator: Generator = defaultGenerator,
 ): Tensor {
-  floatTensor('kaimingUniform_', tensor);
+  const op = 'kaimingUniform_';
+  floatTensor(op, tensor);
   if (tensor.numel() === 0) return tensor;
-  const fan = calculateCorrectFan(tensor, mode);
-  const std = calculateGain(nonlinearity, a) / Math.sqrt(fan);
+  const fan = calculateCorrectFan(op, tensor, mode);
+  const std = gainOf(op, nonlinearity, a) / Math.sqrt(fan);
   const bound = Math.sqrt(3) * std;
-  return uniform_(tensor, -bound, bound, generator);
+  return fillUniform(op, tensor, -bound, bound, generator);
 }
 
 /** He normal: N(0, std^2), std = gain / sqrt(fan). A zero-element tensor is left as is. */
 export function kaimingNormal_(
   tensor: Tensor, a = 0, mode: FanMode = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu', generator: Generator = defaultGenerator,
 ): Tensor {
-  floatTensor('kaimingNormal_', tensor);
+  const op = 'kaimingNormal_';
+  floatTensor(op, tensor);
   if (tensor.numel() === 0) return tensor;
-  const fan = calculateCorrectFan(tensor, mode);
-  return normal_(tensor, 0, calculateGain(nonlinearity, a) / Math.sqrt(fan), generator);
+  const fan = calculateCorrectFan(op, tensor, mode);
+  return fillNormal(op, tensor, 0, gainOf(op, nonlinearity, a) / Math.sqrt(fan), generator);
 }

@@ -1,4 +1,5 @@
 /** Linear and Identity layers (torch.nn.modules.linear). */
+import { optionsArg } from '../ops/args.js';
 import { Tensor } from '../tensor.js';
 import { empty } from '../creation.js';
 import { linear } from '../ops/linear.js';
@@ -8,6 +9,7 @@ import { Parameter } from './parameter.js';
 import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init.js';
 import { pyBool } from './repr.js';
 import { describeValue } from '../util/describe.js';
+import { checkAllocation } from '../util/limits.js';
 
 function featureCount(cls: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${cls}: expected ${name} to be an integer, got ${describeValue(v)}`);
@@ -59,8 +61,10 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
+    opts = optionsArg('Linear', opts) as typeof opts;
     this.inFeatures = featureCount('Linear', 'inFeatures', inFeatures);
     this.outFeatures = featureCount('Linear', 'outFeatures', outFeatures);
+    checkAllocation('Linear', opts?.bias === false ? [outFeatures * inFeatures] : [outFeatures * inFeatures, outFeatures]);
     this.registerParameter('weight', new Parameter(empty([outFeatures, inFeatures])));
     this.registerParameter('bias', opts.bias === false ? null : new Parameter(empty([outFeatures])));
     this.resetParameters(opts.generator);

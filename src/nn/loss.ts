@@ -3,6 +3,7 @@
  * BCEWithLogitsLoss, HuberLoss, SmoothL1Loss, KLDivLoss. Called as `loss.call(input, target)`. Class weights are registered as buffers
  * (`weight`, `pos_weight`), as in PyTorch.
  */
+import { optionsArg } from '../ops/args.js';
 import { Tensor } from '../tensor.js';
 import { crossEntropy } from '../ops/cross-entropy.js';
 import { nllLoss } from '../ops/nll-loss.js';
@@ -64,6 +65,7 @@ export class CrossEntropyLoss extends WeightedLoss {
 
   constructor(opts: CrossEntropyLossOptions = {}) {
     super(opts.weight, opts.reduction);
+    opts = optionsArg('CrossEntropyLoss', opts) as typeof opts;
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     this.labelSmoothing = opts.labelSmoothing ?? 0;
   }
@@ -86,6 +88,7 @@ export class NLLLoss extends WeightedLoss {
 
   constructor(opts: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction } = {}) {
     super(opts.weight, opts.reduction);
+    opts = optionsArg('NLLLoss', opts) as typeof opts;
     this.ignoreIndex = opts.ignoreIndex ?? -100;
   }
 
@@ -120,6 +123,7 @@ export class L1Loss extends Loss {
 export class BCELoss extends WeightedLoss {
   constructor(opts: { weight?: Tensor | null; reduction?: Reduction } = {}) {
     super(opts.weight, opts.reduction);
+  opts = optionsArg('BCELoss', opts) as typeof opts;
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -135,6 +139,7 @@ export class BCELoss extends WeightedLoss {
 export class BCEWithLogitsLoss extends Loss {
   constructor(opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) {
     super(opts.reduction);
+    opts = optionsArg('BCEWithLogitsLoss', opts) as typeof opts;
     this.registerBuffer('weight', opts.weight ?? null);
     this.registerBuffer('pos_weight', opts.posWeight ?? null);
   }

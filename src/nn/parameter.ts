@@ -10,6 +10,9 @@ import { tensorArg } from '../ops/args.js';
 export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
     tensorArg('Parameter', 'data', data);
+    if (requiresGrad === true && data.dtype !== 'float32') {
+      throw new TypeError(`Parameter: only Tensors of floating point dtype can require gradients, got ${data.dtype}`);
+    }
     super(data.data, data.shape, data.dtype);
     this.requiresGrad = requiresGrad;
   }

@@ -1,4 +1,5 @@
 /** Pooling layers (torch.nn.modules.pooling): MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d. */
+import { optionsArg } from '../ops/args.js';
 import type { Tensor } from '../tensor.js';
 import { maxPool1d } from '../ops/max-pool1d.js';
 import { avgPool1d } from '../ops/avg-pool1d.js';
@@ -40,6 +41,7 @@ export class MaxPool1d<RI extends boolean = false> extends Module<[Tensor], Mayb
 
   constructor(kernelSize: number | readonly number[], opts: MaxPool1dLayerOptions<RI> = {}) {
     super();
+    opts = optionsArg('MaxPool1d', opts) as typeof opts;
     this.kernelSize = single('MaxPool1d', 'kernelSize', kernelSize, 1);
     this.stride = opts.stride === undefined || opts.stride === null ? this.kernelSize : single('MaxPool1d', 'stride', opts.stride, 1);
     this.padding = single('MaxPool1d', 'padding', opts.padding ?? 0, 0);
@@ -86,6 +88,7 @@ export class AvgPool1d extends Module {
 
   constructor(kernelSize: number | readonly number[], opts: AvgPool1dLayerOptions = {}) {
     super();
+    opts = optionsArg('AvgPool1d', opts) as typeof opts;
     this.kernelSize = single('AvgPool1d', 'kernelSize', kernelSize, 1);
     this.stride = opts.stride === undefined || opts.stride === null ? this.kernelSize : single('AvgPool1d', 'stride', opts.stride, 1);
     this.padding = single('AvgPool1d', 'padding', opts.padding ?? 0, 0);
@@ -139,6 +142,7 @@ export class AdaptiveMaxPool1d<RI extends boolean = false> extends Module<[Tenso
 
   constructor(outputSize: number | readonly number[], opts: { returnIndices?: RI } = {}) {
     super();
+    opts = optionsArg('AdaptiveMaxPool1d', opts) as typeof opts;
     this.outputSize = single('AdaptiveMaxPool1d', 'outputSize', outputSize, 0);
     this.returnIndices = (opts.returnIndices ?? false) as RI;
   }

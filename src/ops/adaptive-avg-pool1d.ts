@@ -1,4 +1,5 @@
 /** adaptiveAvgPool1d: average pooling to a fixed output length, like torch.nn.functional.adaptive_avg_pool1d. */
+import { checkAllocation } from '../util/limits.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { gradBuffer, gradBufferZeroed } from '../util/grad-pool.js';
@@ -27,6 +28,7 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: number | readonly numbe
   const lOut = single(op, 'outputSize', outputSize, 0);
   const { lo, hi } = adaptiveWindows(l, lOut);
   const xd = x.data as Float32Array;
+  checkAllocation(op, rows * lOut);
   const y = new Float32Array(rows * lOut);
   for (let r = 0; r < rows; r++) {
     const xo = r * l;

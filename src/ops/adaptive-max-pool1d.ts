@@ -1,4 +1,6 @@
 /** adaptiveMaxPool1d: max pooling to a fixed output length, like torch.nn.functional.adaptive_max_pool1d. */
+import { optionsArg } from './args.js';
+import { checkAllocation } from '../util/limits.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { gradBufferZeroed } from '../util/grad-pool.js';
@@ -22,11 +24,13 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly numbe
 export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly number[], opts?: { returnIndices?: false }): Tensor;
 export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly number[], opts?: AdaptiveMaxPool1dOptions): Tensor | [Tensor, Tensor];
 export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly number[], opts: AdaptiveMaxPool1dOptions = {}): Tensor | [Tensor, Tensor] {
+  opts = optionsArg('adaptiveMaxPool1d', opts) as typeof opts;
   const op = 'adaptiveMaxPool1d';
   const { rows, l, outShape } = poolInput(op, x);
   const lOut = single(op, 'outputSize', outputSize, 0);
   const { lo, hi } = adaptiveWindows(l, lOut);
   const xd = x.data as Float32Array;
+  checkAllocation(op, rows * lOut);
   const y = new Float32Array(rows * lOut);
   const idx = new Int32Array(rows * lOut);
   for (let r = 0; r < rows; r++) {

@@ -3,10 +3,12 @@ import { record } from '../autograd/record.js';
 import { asTensor, binaryMap, type TensorLike } from './elementwise.js';
 import { sumToShape } from './broadcast.js';
 import { mulScalar } from './mul.js';
+import { numberArg } from './args.js';
 
 /** a + alpha * b, broadcasting. */
 export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const ta = asTensor(a, 'add', b instanceof Tensor ? b : undefined, 'input');
+  numberArg('add', 'alpha', alpha);
   const tb = asTensor(b, 'add', ta, 'other');
   const out = alpha === 1 ? binaryMap('add', ta, tb, (x, y) => x + y) : binaryMap('add', ta, tb, (x, y) => x + alpha * y);
   return record(out, 'AddBackward0', [ta, tb], (g) => [
@@ -18,6 +20,7 @@ export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
 /** a - alpha * b, broadcasting. */
 export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const ta = asTensor(a, 'sub', b instanceof Tensor ? b : undefined, 'input');
+  numberArg('sub', 'alpha', alpha);
   const tb = asTensor(b, 'sub', ta, 'other');
   const out = binaryMap('sub', ta, tb, (x, y) => x - alpha * y);
   return record(out, 'SubBackward0', [ta, tb], (g) => [

@@ -28,6 +28,16 @@ export function intArg(op: string, name: string, v: unknown, min?: number): numb
   return v;
 }
 
+/** The largest size or window parameter a kernel takes: kernels index with 32-bit integers. */
+export const MAX_KERNEL_INT = 2 ** 31 - 1;
+
+/** intArg (>= min) that a kernel receives as a 32-bit integer: RangeError past 2^31 - 1. */
+export function kernelIntArg(op: string, name: string, v: unknown, min: number): number {
+  const n = intArg(op, name, v, min);
+  if (n > MAX_KERNEL_INT) throw new RangeError(`${op}: expected ${name} <= ${MAX_KERNEL_INT}, got ${n}`);
+  return n;
+}
+
 /** `v` must be a number (NaN allowed). */
 export function numberArg(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number') throw new TypeError(`${op}: expected ${name} to be a number, got ${describeValue(v)}`);
@@ -63,4 +73,33 @@ export function stridesOf(shape: Shape): number[] {
     acc *= shape[i];
   }
   return s;
+}
+
+/**
+ * An options object: undefined and null mean "no options" (every field at its default); anything else
+ * that is not a plain object (a number, a string, an array, a Tensor) is a TypeError naming the op.
+ */
+export function optionsArg<T extends object>(op: string, opts: unknown, name = 'options'): Partial<T> {
+  if (opts === undefined || opts === null) return {};
+  if (typeof opts !== 'object' || Array.isArray(opts) || opts instanceof Tensor || ArrayBuffer.isView(opts)) {
+    throw new TypeError(`${op}: expected ${name} to be an object, got ${describeValue(opts)}`);
+  }
+  return opts as Partial<T>;
+}
+
+/**
+ * An iterable or array-like of numbers (indices, lengths, weights) as an array: TypeError when `v` is
+ * neither (null, a number) or holds a non-number (a BigInt, a string, a Symbol).
+ */
+export function numberListArg(op: string, name: string, v: unknown): number[] {
+  const iterable = v !== null && v !== undefined && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+  const arrayLike = v !== null && typeof v === 'object' && typeof (v as { length?: unknown }).length === 'number';
+  if (typeof v === 'string' || (!iterable && !arrayLike)) {
+    throw new TypeError(`${op}: expected ${name} to be an array of numbers, got ${describeValue(v)}`);
+  }
+  const out = Array.from(v as ArrayLike<unknown>);
+  out.forEach((x, i) => {
+    if (typeof x !== 'number') throw new TypeError(`${op}: expected ${name} to hold numbers, got ${describeValue(x)} at index ${i}`);
+  });
+  return out as number[];
 }

@@ -1,4 +1,6 @@
 /** avgPool1d over the last dim of (N, C, L) or (C, L) input, like torch.nn.functional.avg_pool1d. */
+import { optionsArg } from './args.js';
+import { checkAllocation } from '../util/limits.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { gradBufferZeroed } from '../util/grad-pool.js';
@@ -26,6 +28,7 @@ export interface AvgPool1dOptions {
  * @example avgPool1d(x, 3, { stride: 2, padding: 1, countIncludePad: false })
  */
 export function avgPool1d(x: Tensor, kernelSize: number | readonly number[], opts: AvgPool1dOptions = {}): Tensor {
+  opts = optionsArg('avgPool1d', opts) as typeof opts;
   const op = 'avgPool1d';
   const { rows, l, outShape } = poolInput(op, x);
   const k = single(op, 'kernelSize', kernelSize, 1);
@@ -49,6 +52,7 @@ export function avgPool1d(x: Tensor, kernelSize: number | readonly number[], opt
     inv[o] = 1 / (countIncludePad ? end - start : e - s);
   }
   const xd = x.data as Float32Array;
+  checkAllocation(op, rows * lOut);
   const y = new Float32Array(rows * lOut);
   for (let r = 0; r < rows; r++) {
     const xo = r * l;

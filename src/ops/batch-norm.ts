@@ -10,7 +10,7 @@ import { reluMask } from './relu.js';
 import { getBackend } from '../backend/select.js';
 import type { BatchNormParams } from '../backend/backend.js';
 import { describeValue } from '../util/describe.js';
-import { tensorArg } from './args.js';
+import { optionsArg, tensorArg } from './args.js';
 
 /** Options of `nn.functional.batchNorm`: affine weight and bias, training mode, momentum and eps, as torch.nn.functional.batch_norm. */
 export interface BatchNormOptions {
@@ -57,6 +57,7 @@ function normalize(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | n
   tensorArg('batchNorm', 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`batchNorm: expected a float32 input, got ${x.dtype}`);
   if (x.ndim < 2) throw new RangeError(`batchNorm: expected input of shape (N, C) or (N, C, L), got ${shapeStr(x.shape)}`);
+  opts = optionsArg<BatchNormOptions>('batchNorm', opts);
   const training = opts.training ?? false;
   const momentum = opts.momentum ?? 0.1;
   const eps = opts.eps ?? 1e-5;
@@ -68,6 +69,9 @@ function normalize(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | n
   const c = x.shape[1];
   checkChannelVector('weight', weight, c);
   checkChannelVector('bias', bias, c);
+  // undefined is null, as an omitted argument
+  runningMean ??= null;
+  runningVar ??= null;
   checkChannelVector('runningMean', runningMean, c);
   checkChannelVector('runningVar', runningVar, c);
   if ((runningMean === null) !== (runningVar === null)) {

@@ -1,4 +1,5 @@
 /** bceLoss: binary cross entropy of probabilities, like torch.nn.functional.binary_cross_entropy. */
+import { optionsArg } from './args.js';
 import { Tensor } from '../tensor.js';
 import { checkBceArgs, elementwiseLoss } from './bce-common.js';
 import type { Reduction } from './loss-reduction.js';
@@ -19,6 +20,7 @@ export interface BceLossOptions {
  * @example bceLoss(sigmoid(logits), targets)
  */
 export function bceLoss(input: Tensor, target: Tensor, opts: BceLossOptions = {}): Tensor {
+  opts = optionsArg('bceLoss', opts) as typeof opts;
   const op = 'bceLoss';
   const { reduction, weight: wd } = checkBceArgs(op, input, target, opts.reduction, opts.weight);
   const xd = input.data as Float32Array;

@@ -1,4 +1,5 @@
 /** bceWithLogitsLoss: sigmoid + binary cross entropy in one stable op, like torch.nn.functional.binary_cross_entropy_with_logits. */
+import { optionsArg } from './args.js';
 import { Tensor } from '../tensor.js';
 import { checkBceArgs, elementwiseLoss } from './bce-common.js';
 import type { Reduction } from './loss-reduction.js';
@@ -27,6 +28,7 @@ function log1pExpNeg(x: number): number {
  * @example bceWithLogitsLoss(logits, targets, { posWeight: tensor([3]) })
  */
 export function bceWithLogitsLoss(input: Tensor, target: Tensor, opts: BceWithLogitsLossOptions = {}): Tensor {
+  opts = optionsArg('bceWithLogitsLoss', opts) as typeof opts;
   const op = 'bceWithLogitsLoss';
   const { reduction, weight: wd, posWeight: pd } = checkBceArgs(op, input, target, opts.reduction, opts.weight, opts.posWeight);
   const xd = input.data as Float32Array;

@@ -2,6 +2,7 @@
 import { Tensor, normalizeDim, shapeStr, storageFor, type DType } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { activationBuffer, gradBuffer } from '../util/grad-pool.js';
+import { checkAllocation, bytesPerElement } from '../util/limits.js';
 import { describeValue } from '../util/describe.js';
 
 /**
@@ -49,6 +50,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   outShape[d] = total;
   const outRow = total * inner;
   // The parts cover every element of the output.
+  checkAllocation('cat', outer * outRow, bytesPerElement(dtype));
   const out = dtype === 'float32' ? activationBuffer(outer * outRow) : storageFor(dtype, outer * outRow);
   const offsets: number[] = [];
   let off = 0;

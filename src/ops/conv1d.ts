@@ -4,13 +4,14 @@
  * element on the right, as PyTorch does).
  */
 import { Tensor, shapeStr } from '../tensor.js';
-import { intArg } from './args.js';
+import { kernelIntArg, optionsArg } from './args.js';
 import { record } from '../autograd/record.js';
 import { reshape } from './reshape.js';
 import { convGrads } from './conv-grads.js';
 import { activationBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import { convOutLength, type Conv1dParams } from '../backend/backend.js';
+import { checkAllocation } from '../util/limits.js';
 import { describeValue } from '../util/describe.js';
 
 /** Options of `conv1d`, as torch.nn.functional.conv1d: stride, padding (a number, 'same' or 'valid'), dilation and groups. */
@@ -47,9 +48,10 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
   }
   if (input.ndim !== 3) throw new RangeError(`conv1d: expected 2D (unbatched) or 3D (batched) input, got input of shape ${shapeStr(input.shape)}`);
   if (weight.ndim !== 3) throw new RangeError(`conv1d: expected 3D weight (C_out, C_in/groups, K), got weight of shape ${shapeStr(weight.shape)}`);
-  const stride = intArg('conv1d', 'stride', opts.stride ?? 1, 1);
-  const dilation = intArg('conv1d', 'dilation', opts.dilation ?? 1, 1);
-  const groups = intArg('conv1d', 'groups', opts.groups ?? 1, 1);
+  opts = optionsArg<Conv1dOptions>('conv1d', opts);
+  const stride = kernelIntArg('conv1d', 'stride', opts.stride ?? 1, 1);
+  const dilation = kernelIntArg('conv1d', 'dilation', opts.dilation ?? 1, 1);
+  const groups = kernelIntArg('conv1d', 'groups', opts.groups ?? 1, 1);
   const [n, cIn, l] = input.shape;
   const [cOut, cInG, k] = weight.shape;
   if (cOut % groups !== 0) throw new RangeError(`conv1d: out_channels (${cOut}) must be divisible by groups (${groups})`);
@@ -69,7 +71,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
     const total = dilation * (k - 1);
     padding = Math.floor(total / 2);
     extraRight = total - 2 * padding;
-  } else if (typeof pad === 'number') padding = intArg('conv1d', 'padding', pad, 0);
+  } else if (typeof pad === 'number') padding = kernelIntArg('conv1d', 'padding', pad, 0);
   else throw new TypeError(`conv1d: expected padding to be a number, 'same' or 'valid', got ${describeValue(pad)}`);
 
   if (extraRight > 0) {
@@ -82,6 +84,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
   }
   const p: Conv1dParams = { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut, relu };
   const be = getBackend();
+  checkAllocation('conv1d', n * cOut * lOut);
   const y = activationBuffer(n * cOut * lOut);
   be.conv1dForward(input.data as Float32Array, weight.data as Float32Array, bias ? (bias.data as Float32Array) : null, y, p);
   const out = new Tensor(y, [n, cOut, lOut]);

@@ -8,7 +8,7 @@ import { record } from '../autograd/record.js';
 import { checkReduction, type Reduction } from './loss-reduction.js';
 import { checkClassTarget, checkClassWeight, checkIgnoreIndex, classLayout } from './nll-loss.js';
 import { logSoftmaxInto } from './log-softmax.js';
-import { tensorArg } from './args.js';
+import { tensorArg, optionsArg } from './args.js';
 
 /** Options of `nn.functional.crossEntropy`: class weights, ignoreIndex, reduction and labelSmoothing. */
 export interface CrossEntropyOptions {
@@ -36,6 +36,7 @@ export interface CrossEntropyOptions {
  * @example crossEntropy(logits, labels, { labelSmoothing: 0.1 })
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  opts = optionsArg('crossEntropy', opts) as typeof opts;
   const op = 'crossEntropy';
   const lay = classLayout(op, input);
   tensorArg(op, 'target', target);

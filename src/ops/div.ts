@@ -1,4 +1,5 @@
 /** div: elementwise true division, or floor/trunc division (torch.div). */
+import { optionsArg } from './args.js';
 import { Tensor, storageFor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { asTensor, type TensorLike } from './elementwise.js';
@@ -36,6 +37,7 @@ function floorDiv(a: number, b: number): number {
  * @example div(tensor([7, -7], { dtype: 'int64' }), 2, { roundingMode: 'floor' }) // tensor([3, -4])
  */
 export function div(a: TensorLike, b: TensorLike, opts: DivOptions = {}): Tensor {
+  opts = optionsArg('div', opts) as typeof opts;
   const ta = asTensor(a, 'div', b instanceof Tensor ? b : undefined, 'input');
   const tb = asTensor(b, 'div', ta, 'other');
   const mode = opts.roundingMode ?? null;

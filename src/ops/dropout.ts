@@ -1,7 +1,8 @@
 /** dropout: zero elements at random with probability p and scale the rest by 1 / (1 - p), like torch.nn.functional.dropout. */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
-import { defaultGenerator, type Generator } from '../util/generator.js';
+import { defaultGenerator, Generator } from '../util/generator.js';
+import { describeValue } from '../util/describe.js';
 import { tensorArg } from './args.js';
 
 /**
@@ -17,6 +18,8 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator: Generato
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
     throw new RangeError(`dropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
   }
+  if (typeof training !== 'boolean') throw new TypeError(`dropout: expected training to be a boolean, got ${describeValue(training)}`);
+  if (!(generator instanceof Generator)) throw new TypeError(`dropout: expected generator to be a Generator, got ${describeValue(generator)}`);
   if (p === 0 || !training || x.numel() === 0) return x;
   if (x.dtype !== 'float32') throw new TypeError(`dropout: expected a float32 tensor, got ${x.dtype}`);
   const xd = x.data as Float32Array;

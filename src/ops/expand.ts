@@ -4,6 +4,7 @@ import { record } from '../autograd/record.js';
 import { broadcastIndex, sumToShape } from './broadcast.js';
 import { tensorArg } from './args.js';
 import { describeValue } from '../util/describe.js';
+import { checkAllocation, bytesPerElement } from '../util/limits.js';
 
 function expandTo(op: string, x: Tensor, sizes: Shape): Tensor {
   tensorArg(op, 'input', x);
@@ -28,6 +29,7 @@ function expandTo(op: string, x: Tensor, sizes: Shape): Tensor {
     return s;
   });
   const n = shapeSize(shape);
+  checkAllocation(op, n, bytesPerElement(x.dtype));
   const out = storageFor(x.dtype, n);
   const xd = x.data;
   const idx = broadcastIndex(x.shape, shape);

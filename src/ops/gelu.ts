@@ -4,7 +4,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
-import { tensorArg } from './args.js';
+import { tensorArg, optionsArg } from './args.js';
 
 /** GELU variants: 'none' (exact, with erf) or 'tanh' (the tanh approximation). */
 export type GeluApproximate = 'none' | 'tanh';
@@ -64,6 +64,7 @@ export function normalCdf(x: number): number {
  * @example gelu(tensor([1])) // tensor([0.8413]); gelu(x, { approximate: 'tanh' })
  */
 export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
+  opts = optionsArg('gelu', opts) as typeof opts;
   tensorArg('gelu', 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`gelu: expected a float32 tensor, got ${x.dtype}`);
   const approximate = opts.approximate ?? 'none';

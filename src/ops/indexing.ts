@@ -75,7 +75,11 @@ function indexTensor(op: string, v: Tensor | readonly NestedArray[], dim: number
   let t: Tensor;
   if (v instanceof Tensor) t = v;
   else {
-    t = tensor(v as NestedArray);
+    try {
+      t = tensor(v as NestedArray);
+    } catch (e) {
+      throw new TypeError(`${op}: dim ${dim}: index arrays must hold integers or booleans (${(e as Error).message.replace(/^tensor: /, '')})`);
+    }
     if (t.dtype !== 'bool') {
       if (!Array.from(t.data).every(Number.isInteger)) throw new TypeError(`${op}: dim ${dim}: index arrays must hold integers or booleans`);
       t = new Tensor(Float64Array.from(t.data), t.shape, 'int64');

@@ -1,4 +1,5 @@
 /** l1Loss: mean absolute error, like torch.nn.functional.l1_loss (input and target broadcast). */
+import { optionsArg } from './args.js';
 import type { Tensor } from '../tensor.js';
 import { checkReduction } from './loss-reduction.js';
 import { elementwiseLoss, signOf } from './elementwise-loss.js';
@@ -11,6 +12,7 @@ import type { PointwiseLossOptions } from './mse-loss.js';
  * @example l1Loss(pred, target, { reduction: 'sum' })
  */
 export function l1Loss(input: Tensor, target: Tensor, opts: PointwiseLossOptions = {}): Tensor {
+  opts = optionsArg('l1Loss', opts) as typeof opts;
   const reduction = checkReduction('l1Loss', opts.reduction);
   return elementwiseLoss('l1Loss', 'L1LossBackward0', input, target, reduction, (x, t, out) => {
     const d = x - t;

@@ -1,10 +1,12 @@
 /** maxPool1d over the last dim of (N, C, L) or (C, L) input, like torch.nn.functional.max_pool1d. */
+import { optionsArg } from './args.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { checkPoolWindow, poolInput, single } from './pool1d.js';
 import { activationBuffer, gradBuffer, byteBuffer, releaseBytes } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import type { Pool1dParams } from '../backend/backend.js';
+import { checkAllocation } from '../util/limits.js';
 
 /** Options of `nn.functional.maxPool1d`: stride (default the kernel size), padding, dilation, ceilMode, returnIndices. */
 export interface MaxPool1dOptions {
@@ -32,6 +34,7 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
 export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opts?: MaxPool1dOptions & { returnIndices?: false }): Tensor;
 export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opts?: MaxPool1dOptions): Tensor | [Tensor, Tensor];
 export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opts: MaxPool1dOptions = {}): Tensor | [Tensor, Tensor] {
+  opts = optionsArg('maxPool1d', opts) as typeof opts;
   const op = 'maxPool1d';
   const { rows, l, outShape } = poolInput(op, x);
   const k = single(op, 'kernelSize', kernelSize, 1);
@@ -41,6 +44,7 @@ export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opt
   const ceilMode = opts.ceilMode ?? false;
   const lOut = checkPoolWindow(op, x, l, k, stride, padding, dilation, ceilMode);
 
+  checkAllocation(op, [rows * lOut, rows * lOut]); // y and the window argmax
   const y = activationBuffer(rows * lOut);
   // The argmax of each window as its offset j in the window (position o * stride - padding + j * dilation):
   // one byte per output for the usual kernel sizes.

@@ -185,9 +185,9 @@ function shapeArgs(args: number[] | [Shape]): Shape {
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
 for (const [name, op] of Object.entries(OPS) as [string, (self: Tensor, ...rest: unknown[]) => unknown][]) {
-  proto[name] = function method(this: Tensor, ...rest: unknown[]) {
-    return op(this, ...rest);
-  };
+  // Named after the op (a computed key names the function), so that stack traces, and the op names that
+  // errors take from them (src/util/op-name.ts), read `Tensor.sum` rather than an anonymous wrapper.
+  proto[name] = { [name](this: Tensor, ...rest: unknown[]) { return op(this, ...rest); } }[name];
 }
 
 Object.assign(Tensor.prototype, {

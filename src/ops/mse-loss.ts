@@ -1,4 +1,5 @@
 /** mseLoss: mean squared error, like torch.nn.functional.mse_loss (input and target broadcast). */
+import { optionsArg } from './args.js';
 import type { Tensor } from '../tensor.js';
 import { checkReduction, type Reduction } from './loss-reduction.js';
 import { elementwiseLoss } from './elementwise-loss.js';
@@ -16,6 +17,7 @@ export interface PointwiseLossOptions {
  * @example mseLoss(pred, target) // scalar
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: PointwiseLossOptions = {}): Tensor {
+  opts = optionsArg('mseLoss', opts) as typeof opts;
   const reduction = checkReduction('mseLoss', opts.reduction);
   return elementwiseLoss('mseLoss', 'MseLossBackward0', input, target, reduction, (x, t, out) => {
     const d = x - t;

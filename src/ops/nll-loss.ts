@@ -3,7 +3,7 @@ import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { checkReduction, type Reduction } from './loss-reduction.js';
 import { describeValue } from '../util/describe.js';
-import { tensorArg } from './args.js';
+import { tensorArg, optionsArg } from './args.js';
 
 /** Options of `nn.functional.nllLoss`: class weights, ignoreIndex and reduction. */
 export interface NllLossOptions {
@@ -81,6 +81,7 @@ export function checkIgnoreIndex(op: string, ignoreIndex: unknown): number {
  * @example nllLoss(logSoftmax(logits, 1), labels)
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
+  opts = optionsArg('nllLoss', opts) as typeof opts;
   const op = 'nllLoss';
   const lay = classLayout(op, input);
   tensorArg(op, 'target', target);

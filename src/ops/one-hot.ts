@@ -1,6 +1,7 @@
 /** oneHot: class indices to one-hot rows (torch.nn.functional.one_hot). */
 import { Tensor } from '../tensor.js';
 import { intArg, tensorArg } from './args.js';
+import { checkAllocation, bytesPerElement } from '../util/limits.js';
 
 /**
  * One-hot encoding of int64 class labels: out[..., c] = 1 where labels[...] == c, else 0, as int64.
@@ -26,6 +27,7 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
     if (ld[i] < 0) throw new RangeError(`oneHot: class values in labels must be non-negative, got ${ld[i]}`);
     if (ld[i] >= c) throw new RangeError(`oneHot: class values in labels must be smaller than numClasses (${c}), got ${ld[i]}`);
   }
+  checkAllocation('oneHot', n * c, 8);
   const out = new Float64Array(n * c);
   for (let i = 0; i < n; i++) out[i * c + ld[i]] = 1;
   return new Tensor(out, [...labels.shape, c], 'int64');

@@ -1,4 +1,5 @@
 /** Shared argument checks and shape math for the 1-D pooling ops (maxPool1d, avgPool1d, adaptive*). */
+import { MAX_KERNEL_INT } from './args.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { tensorArg } from './args.js';
 
@@ -35,6 +36,7 @@ export function single(op: string, name: string, v: number | readonly number[], 
     throw new TypeError(`${op}: expected ${name} to be an integer or a 1-element array of one, got ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`);
   }
   if (n < min) throw new RangeError(`${op}: expected ${name} to be >= ${min}, got ${n}`);
+  if (n > MAX_KERNEL_INT) throw new RangeError(`${op}: expected ${name} <= ${MAX_KERNEL_INT}, got ${n}`);
   return n;
 }
 

@@ -1,6 +1,8 @@
 /** Shared machinery for reductions over a set of dims (sum, mean, max, var, ...). */
-import { Tensor, normalizeDim } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { stridedIndex } from './strided-index.js';
+import { dimArg, tensorArg } from './args.js';
+import { describeValue } from '../util/describe.js';
 
 export interface ReducePlan {
   /** Sorted, normalised dims reduced over. */
@@ -17,10 +19,15 @@ export interface ReducePlan {
 
 /** dims undefined or [] means all dims (like torch.sum(x)). */
 export function planReduce(op: string, x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): ReducePlan {
+  tensorArg(op, 'input', x);
   const nd = x.ndim;
   let dims: number[];
-  if (dim === undefined || (Array.isArray(dim) && dim.length === 0)) dims = [...Array(nd).keys()];
-  else dims = (typeof dim === 'number' ? [dim] : [...dim]).map((d) => normalizeDim(op, d, nd));
+  // null is PyTorch's None: every dim.
+  if (dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0)) dims = [...Array(nd).keys()];
+  else if (typeof dim !== 'number' && !Array.isArray(dim)) {
+    throw new TypeError(`${op}: expected dim to be an integer or an array of integers, got ${describeValue(dim)}`);
+  } else dims = (typeof dim === 'number' ? [dim] : [...dim]).map((d) => dimArg(op, 'dimension', d, nd));
+  if (typeof keepdim !== 'boolean') throw new TypeError(`${op}: expected keepdim to be a boolean, got ${describeValue(keepdim)}`);
   for (let i = 0; i < dims.length; i++) {
     if (dims.indexOf(dims[i]) !== i) throw new RangeError(`${op}: dim ${dims[i]} appears multiple times in the list of dims`);
   }

@@ -1,4 +1,5 @@
 /** std: standard deviation over dims with Bessel's correction (torch.std). */
+import { optionsArg } from './args.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { moments, varBackward, type VarOptions } from './var.js';
@@ -12,6 +13,7 @@ import { moments, varBackward, type VarOptions } from './var.js';
  * @example std(tensor([1, 2, 3, 4])) // tensor(1.2910)
  */
 export function std(x: Tensor, dim?: number | readonly number[] | null, opts: VarOptions = {}): Tensor {
+  opts = optionsArg('std', opts) as typeof opts;
   const mo = moments('std', x, dim, opts);
   const { plan, correction, sumSq } = mo;
   const divisor = Math.max(0, plan.count - correction);

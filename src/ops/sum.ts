@@ -1,4 +1,5 @@
 import { Tensor, storageFor, shapeSize } from '../tensor.js';
+import { tensorArg } from './args.js';
 import { record } from '../autograd/record.js';
 import { planReduce, expandReduced } from './reduction.js';
 
@@ -17,6 +18,7 @@ export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false
 
 /** Mean over dims (all by default). Float tensors only, like PyTorch. */
 export function mean(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  tensorArg('mean', 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`mean: could not infer output dtype; input dtype must be float32, got ${x.dtype}`);
   const plan = planReduce('mean', x, dim, keepdim);
   const acc = new Float64Array(shapeSize(plan.outShape));

@@ -2,7 +2,7 @@
 import { Tensor, shapeSize } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { planReduce, type ReducePlan } from './reduction.js';
-import { boolArg, dimArg, numberArg, tensorArg } from './args.js';
+import { boolArg, dimArg, numberArg, tensorArg, optionsArg } from './args.js';
 import { describeValue } from '../util/describe.js';
 
 /** Options of `variance` / `std`: `correction` (1: unbiased, the default; 0: population) and `keepdim`. */
@@ -85,6 +85,7 @@ export function varBackward(x: Tensor, mo: Moments, gScale: ArrayLike<number>): 
  * @example variance(tensor([[1, 2], [3, 5]]), 1, { correction: 0 }) // tensor([0.2500, 1.0000])
  */
 export function variance(x: Tensor, dim?: number | readonly number[] | null, opts: VarOptions = {}): Tensor {
+  opts = optionsArg('var', opts) as typeof opts;
   const mo = moments('var', x, dim, opts);
   const { plan, correction, sumSq } = mo;
   const divisor = Math.max(0, plan.count - correction);

@@ -10,13 +10,21 @@ export class Generator {
   private spareNormal: number | null = null;
 
   constructor(seed = 0) {
-    this.manualSeed(seed);
+    this.seedWith('Generator', seed);
   }
 
   /** Re-seed; returns this (like torch.Generator.manual_seed). */
   manualSeed(seed: number | bigint): this {
+    return this.seedWith('manualSeed', seed);
+  }
+
+  /** manualSeed for the public function `op` (the constructor or manualSeed). */
+  private seedWith(op: string, seed: number | bigint): this {
+    if (typeof seed !== 'number' && typeof seed !== 'bigint') {
+      throw new TypeError(`${op}: expected seed to be a number or a bigint, got ${typeof seed === 'string' ? `'${seed}'` : typeof seed}`);
+    }
     const n = typeof seed === 'bigint' ? Number(seed & 0xffffffffn) : seed;
-    if (!Number.isFinite(n)) throw new RangeError(`manualSeed: expected a finite seed, got ${String(seed)}`);
+    if (!Number.isFinite(n)) throw new RangeError(`${op}: expected a finite seed, got ${String(seed)}`);
     this.initialSeed_ = n;
     let x = (Math.trunc(n) ^ Math.trunc(n / 2 ** 32)) >>> 0;
     for (let i = 0; i < 4; i++) {

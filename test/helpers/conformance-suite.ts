@@ -65,6 +65,12 @@ const CONV_CASES: Conv1dParams[] = [
   convCase(2, 3, 5, 1, 1), // length 1
   convCase(1, 9, 9, 31, 2, 1, 0, 3, 3),
   convCase(2, 7, 8, 65, 3, 1, 1),
+  // Strides and dilations large against the positions computed: the direct kernels copy the input into
+  // one row per tap (an im2col) instead of one per stride phase, whose size grew with the stride (issue 11).
+  convCase(2, 3, 4, 200, 3, 7, 2), // stride > k, padded, lOut 29
+  convCase(1, 1, 2, 4, 2, 1000000, 0), // stride 1e6: one position, workspace no longer 1e6 floats per row
+  convCase(1, 2, 3, 5, 2, 1, 40, 80), // stride 1, a dilation the padding cancels: lOut 5
+  convCase(2, 2, 3, 50, 3, 2, 5, 4), // stride 2 with dilation 4 and padding
 ];
 
 /** A conv2d case: square or (h, w) pairs for the image, kernel, stride, padding and dilation. */

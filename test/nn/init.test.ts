@@ -72,7 +72,7 @@ describe('nn.init', () => {
     expect(ku.max).toBeGreaterThan(0.99 / Math.sqrt(300));
     const kn = stats(init.kaimingNormal_(w, 0, 'fan_out', 'relu', g).data);
     expect(kn.std).toBeCloseTo(Math.sqrt(2) / Math.sqrt(600), 3);
-    expect(() => init.kaimingUniform_(w, 0, 'fan_avg' as never)).toThrow(/kaiming: mode 'fan_avg' not supported, please use one of 'fan_in', 'fan_out'/);
+    expect(() => init.kaimingUniform_(w, 0, 'fan_avg' as never)).toThrow(/kaimingUniform_: mode 'fan_avg' not supported, please use one of 'fan_in', 'fan_out'/);
     expect(init.kaimingUniform_(zeros([0, 3])).numel()).toBe(0);
   });
 

@@ -17,7 +17,7 @@ describe('Parameter', () => {
 
   it('rejects non-tensors and integer tensors that require grad', () => {
     expect(() => new Parameter([1] as never)).toThrow(/Parameter: expected data to be a Tensor, got an array$/);
-    expect(() => new Parameter(tensor([1], { dtype: 'int64' }))).toThrow(/only tensors of floating point dtype can require gradients/);
+    expect(() => new Parameter(tensor([1], { dtype: 'int64' }))).toThrow(/^Parameter: only Tensors of floating point dtype can require gradients, got int64$/);
     expect(new Parameter(tensor([1], { dtype: 'int64' }), false).dtype).toBe('int64');
   });
 });

@@ -65,7 +65,7 @@ describe('Generator', () => {
   });
 
   it('errors name the method and the argument', () => {
-    expect(() => new Generator(Number.NaN)).toThrow(/manualSeed: expected a finite seed, got NaN/);
+    expect(() => new Generator(Number.NaN)).toThrow(/^Generator: expected a finite seed, got NaN$/);
     expect(() => new Generator().setState([1, 2] as never)).toThrow(/Generator.setState: expected the 6-number array from getState\(\)/);
   });
 });

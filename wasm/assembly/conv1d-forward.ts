@@ -8,8 +8,8 @@
  *   y[b, g-rows] = W_g (coutG x cinG*k) @ rows + bias, a 4 x NR register tile reading the rows in place.
  * relu != 0: each (b, g) block of y is then replaced by relu(y) while it is in cache.
  * Aliasing: y must not overlap x, w, bias or ws. Workspace: ws holds roundUp4(cinG * k) floats (the row
- *   pointer table) followed by phaseFloats(cinG, lOut, k, stride, dilation) floats (see direct.ts):
- *   cinG * stride * (roundUp(lOut, NR) + floor((k - 1) * dilation / stride) + 1).
+ *   pointer table) followed by cinG * rowFloats(lOut, k, stride, dilation) floats (see direct.ts): the smaller of
+ *   cinG * stride * (roundUp(lOut, NR) + floor((k - 1) * dilation / stride) + 1) and cinG * k * roundUp(lOut, NR).
  */
 import { buildRows, directGemm } from './direct';
 import { reluForward } from './relu-forward';

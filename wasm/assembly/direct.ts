@@ -5,7 +5,7 @@
  * never materialised: buildRows copies each input row once into zero-padded "phase" rows (one per residue of
  * the position mod stride), after which every column row r is a contiguous slice of them, reached through a
  * table of K row pointers. The copy is cinG * stride * phaseLen floats instead of the cinG * k * lOut of an
- * im2col.
+ * im2col; when the stride or dilation is so large that the im2col is smaller, it builds that instead.
  *
  *   directGemm: C (m x n) = A (m x K, any strides) @ rows (K x n) [+ bias per row], overwriting C. gemm.ts's
  *     4 x NR micro-tile in its table form reads NR floats of every row in place; the rows must be readable
@@ -17,40 +17,59 @@
 import { NR, tile4, tile1 } from './gemm';
 
 /** Length in floats of one phase row: positions up to the next multiple of NR past lOut, plus the taps. */
-export function phaseLen(lOut: i32, k: i32, stride: i32, dilation: i32): i32 {
-  return ((lOut + NR - 1) & ~(NR - 1)) + ((k - 1) * dilation) / stride + 1;
+function phaseLen(lOut: f64, k: f64, stride: f64, dilation: f64): f64 {
+  return Math.ceil(lOut / <f64>NR) * <f64>NR + Math.floor(((k - 1) * dilation) / stride) + 1;
 }
 
-/** Floats of phase-row buffer buildRows needs for cinG input rows. */
-export function phaseFloats(cinG: i32, lOut: i32, k: i32, stride: i32, dilation: i32): i32 {
-  return cinG * stride * phaseLen(lOut, k, stride, dilation);
+/** Length in floats of one tap row: positions up to the next multiple of NR past lOut. */
+function tapLen(lOut: f64): f64 {
+  return Math.ceil(lOut / <f64>NR) * <f64>NR;
 }
 
 /**
- * Fill buf with the phase rows of the cinG input rows at x (row length l) and tab[c * k + j] (byte pointers)
- * with the row whose element t is x[c, t * stride - padding + j * dilation] (0 outside [0, l)), for t < lp -
- * ((k-1) * dilation) / stride.
+ * Whether buildRows copies each input row into k "tap" rows (an im2col) rather than `stride` phase rows:
+ * whichever is smaller. Phase rows cost stride * phaseLen floats per input row, which grows with the stride
+ * and the dilation even when few positions are computed (stride 1e8 and one output asked for 800 MB);
+ * tap rows cost k * lOut, proportional to the work. f64 so that hostile sizes compare, not wrap.
+ */
+export function useTapRows(lOut: f64, k: f64, stride: f64, dilation: f64): bool {
+  return k * tapLen(lOut) < stride * phaseLen(lOut, k, stride, dilation);
+}
+
+/** Floats of row buffer buildRows needs per input row (phase or tap rows, whichever is smaller). */
+export function rowFloats(lOut: f64, k: f64, stride: f64, dilation: f64): f64 {
+  return useTapRows(lOut, k, stride, dilation) ? k * tapLen(lOut) : stride * phaseLen(lOut, k, stride, dilation);
+}
+
+/**
+ * Fill buf with rowFloats(...) floats per input row of the cinG input rows at x (row length l) and
+ * tab[c * k + j] (byte pointers) with the row whose element t is x[c, t * stride - padding + j * dilation]
+ * (0 outside [0, l)), for t < roundUp(lOut, NR). Phase row ph holds x[c, ph + stride * i - padding]; tap
+ * row j holds x[c, j * dilation + stride * i - padding] (see useTapRows).
  */
 export function buildRows(
   x: usize, cinG: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, lOut: i32, buf: usize, tab: usize,
 ): void {
-  const lp = phaseLen(lOut, k, stride, dilation);
+  const taps = useTapRows(lOut, k, stride, dilation);
+  const rows = taps ? k : stride; // rows per input row
+  const lp = <i32>(taps ? tapLen(lOut) : phaseLen(lOut, k, stride, dilation));
   for (let c = 0; c < cinG; c++) {
     const src = x + ((<usize>c * l) << 2);
-    for (let ph = 0; ph < stride; ph++) {
-      const dst = buf + ((<usize>(c * stride + ph) * lp) << 2);
-      // element i is src[ph + stride * i - padding]: valid for i in [lo, hi)
-      const base = ph - padding;
-      let lo = base >= 0 ? 0 : (-base + stride - 1) / stride;
-      let hi = l - base <= 0 ? 0 : (l - base + stride - 1) / stride;
-      if (hi > lp) hi = lp;
-      if (lo > hi) lo = hi;
+    for (let r = 0; r < rows; r++) {
+      const dst = buf + ((<usize>(c * rows + r) * lp) << 2);
+      // element i is src[base + stride * i]: valid for i in [lo, hi) (i64: l - base + stride can pass 2^31)
+      const base = <i64>(taps ? r * dilation : r) - <i64>padding;
+      const S = <i64>stride;
+      const lo64: i64 = base >= 0 ? 0 : (-base + S - 1) / S;
+      const hi64: i64 = <i64>l - base <= 0 ? 0 : (<i64>l - base + S - 1) / S;
+      const hi = <i32>min<i64>(hi64, <i64>lp);
+      const lo = <i32>min<i64>(lo64, <i64>hi);
       if (lo > 0) memory.fill(dst, 0, <usize>lo << 2);
       if (stride == 1) {
-        if (hi > lo) memory.copy(dst + (<usize>lo << 2), src + (<usize>(base + lo) << 2), <usize>(hi - lo) << 2);
+        if (hi > lo) memory.copy(dst + (<usize>lo << 2), src + (<usize>(base + <i64>lo) << 2), <usize>(hi - lo) << 2);
       } else {
         for (let i = lo; i < hi; i++) {
-          store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>(base + stride * i) << 2)));
+          store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>(base + S * <i64>i) << 2)));
         }
       }
       if (hi < lp) memory.fill(dst + (<usize>hi << 2), 0, <usize>(lp - hi) << 2);
@@ -59,7 +78,8 @@ export function buildRows(
   for (let c = 0; c < cinG; c++) {
     for (let j = 0; j < k; j++) {
       const q = j * dilation;
-      store<usize>(tab + (<usize>(c * k + j) << 2), buf + ((<usize>((c * stride + q % stride) * lp + q / stride)) << 2));
+      const at = taps ? (c * k + j) * lp : (c * stride + q % stride) * lp + q / stride;
+      store<usize>(tab + (<usize>(c * k + j) << 2), buf + (<usize>at << 2));
     }
   }
 }

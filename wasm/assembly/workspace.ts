@@ -5,6 +5,7 @@
  * header states. Computed in f64 so that huge sizes are reported, not wrapped.
  */
 import { NR } from './gemm';
+import { rowFloats } from './direct';
 
 function roundUp4(v: f64): f64 {
   return Math.ceil(v / 4) * 4;
@@ -12,11 +13,10 @@ function roundUp4(v: f64): f64 {
 
 /**
  * The direct conv workspace for `rows` input rows producing `outLen` positions (direct.ts buildRows): a
- * row pointer table of rows*k entries (rounded up to 4) followed by the zero-padded phase rows.
+ * row pointer table of rows*k entries (rounded up to 4) followed by the zero-padded phase or tap rows.
  */
 function directFloats(rows: f64, k: f64, stride: f64, dilation: f64, outLen: f64): f64 {
-  const phaseLen = Math.ceil(outLen / <f64>NR) * <f64>NR + Math.floor(((k - 1) * dilation) / stride) + 1;
-  return roundUp4(rows * k) + rows * stride * phaseLen;
+  return roundUp4(rows * k) + rows * rowFloats(outLen, k, stride, dilation);
 }
 
 export function matmulWorkspace(m: f64, n: f64, k: f64, transA: i32, transB: i32, alpha: f64, beta: f64): f64 {

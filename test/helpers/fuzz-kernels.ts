@@ -1,0 +1,128 @@
+/**
+ * Kernel-level fuzz shared by test/hardening/properties.test.ts and its native child process
+ * (test/hardening/kernel-hostile-child.ts): valid random params for every manifest kernel, the arrays
+ * their manifest lengths call for, and hostile variants (fields and arrays of the wrong type, value or
+ * length) for the native addon, which validates what it receives (native/checks.h).
+ */
+import { KERNELS, KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../src/backend/manifest.js';
+import { convOutLength } from '../../src/backend/backend.js';
+import { poolOutLength } from '../../src/ops/pool1d.js';
+import { refBackend } from '../../src/backend/ref/index.js';
+import { Rng } from './fuzz-ops.js';
+
+type Params = Record<string, number | boolean>;
+type AnyArray = Float32Array | Float64Array | Uint8Array | Int32Array;
+
+/** Valid params of each params struct, small enough to run thousands of calls. */
+const PARAM_DRAWS: Record<string, (r: Rng, kernel: KernelName) => Params> = {
+  Matmul: (r) => ({ m: r.int(0, 9), n: r.int(0, 9), k: r.int(0, 9), transA: r.bool(), transB: r.bool(), alpha: r.pick([1, 0.5, -2]), beta: r.pick([0, 1]) }),
+  Conv1d: (r, kernel) => {
+    const groups = r.int(1, 2);
+    const k = r.int(1, 4);
+    const stride = r.pick([1, 1, 2, 3, 7]);
+    const dilation = r.int(1, 3);
+    const l = r.int(1, 20);
+    let padding = r.int(0, 3);
+    while (convOutLength(l, k, stride, padding, dilation) < 1) padding++;
+    return {
+      n: r.int(0, 2), cIn: groups * r.int(1, 3), cOut: groups * r.int(1, 3), l, k, stride, padding, dilation, groups,
+      lOut: convOutLength(l, k, stride, padding, dilation), relu: kernel === 'conv1dForward' && r.bool(),
+    };
+  },
+  Sgd: (r) => {
+    const momentum = r.pick([0, 0.9]);
+    const nesterov = momentum > 0 && r.bool();
+    return { lr: 0.1, momentum, dampening: nesterov ? 0 : r.pick([0, 0.5]), weightDecay: r.pick([0, 0.01]), nesterov, maximize: r.bool(), firstStep: r.bool() };
+  },
+  Pool1d: (r) => {
+    const k = r.int(1, 4);
+    const stride = r.int(1, 3);
+    const padding = r.int(0, Math.floor(k / 2));
+    const dilation = 1;
+    const l = r.int(Math.max(k - 2 * padding, 1), 20);
+    return { n: r.int(1, 2), c: r.int(1, 3), l, k, stride, padding, dilation, lOut: poolOutLength(l, k, stride, padding, dilation, false) };
+  },
+  BatchNorm: (r) => ({ n: r.int(1, 4), c: r.int(1, 4), inner: r.int(1, 5), training: r.bool(), eps: 1e-5, relu: r.bool() }),
+};
+
+/** Evaluate a manifest length: a product of params fields (`n*cIn*l`, `cOut*(cIn/groups)*k`). */
+function evalLen(expr: string, p: Params): number {
+  return expr.split('*').reduce((acc, term) => {
+    const t = term.replace(/[()]/g, '');
+    const v = t.includes('/') ? Number(p[t.split('/')[0]]) / Number(p[t.split('/')[1]]) : Number(p[t]);
+    return acc * v;
+  }, 1);
+}
+
+/** One valid call: params and arrays (null where a nullable array is left out). */
+export interface KernelCall {
+  kernel: KernelName;
+  params: Params | null;
+  arrays: Array<AnyArray | null>;
+}
+
+/** A valid call of `kernel` drawn with r. */
+export function drawKernelCall(kernel: KernelName, r: Rng): KernelCall {
+  const spec = kernelSpec(kernel);
+  const params = spec.params ? PARAM_DRAWS[spec.params](r, kernel) : null;
+  const anyLen = r.int(0, 40);
+  const lengths: Record<string, number> = {};
+  const arrays: Array<AnyArray | null> = [];
+  for (const a of spec.args) {
+    const len = a.len === 'any' ? anyLen : a.len.startsWith('=') ? lengths[a.len.slice(1)] : evalLen(a.len, params!);
+    lengths[a.name] = len;
+    // SGD's momentum buffer is null exactly when momentum is 0; other nullable arrays are left out at random.
+    const conditional = 'usedWhen' in a && a.usedWhen === 'sgdUsesBuf';
+    const omit = conditional ? params!.momentum === 0 : r.next() < 0.3;
+    if ('nullable' in a && a.nullable && omit) {
+      arrays.push(null);
+      continue;
+    }
+    if (a.type === 'idx') {
+      arrays.push(new Uint8Array(len)); // filled from a ref forward below
+    } else {
+      const arr = a.type === 'f64' ? new Float64Array(len) : new Float32Array(len);
+      // Positive f64 (batch-norm mean/invstd inputs are statistics), signed f32.
+      for (let i = 0; i < len; i++) arr[i] = a.type === 'f64' ? 0.2 + r.next() : a.role === 'out' ? 0 : r.next() * 4 - 2;
+      arrays.push(arr);
+    }
+  }
+  if (kernel === 'maxPool1dBackward') {
+    // The argmax of a real forward: an index into the padding would not come from maxPool1dForward.
+    const p = params as never as Parameters<typeof refBackend.maxPool1dForward>[3];
+    const x = new Float32Array(evalLen('n*c*l', params!)).map(() => r.next());
+    refBackend.maxPool1dForward(x, new Float32Array(evalLen('n*c*lOut', params!)), arrays[1] as Uint8Array, p);
+  }
+  return { kernel, params, arrays };
+}
+
+/** A deep copy of a call's arrays (the backend and ref each get their own). */
+export function cloneCall(c: KernelCall): KernelCall {
+  return { ...c, params: c.params && { ...c.params }, arrays: c.arrays.map((a) => (a ? (a.slice() as AnyArray) : null)) };
+}
+
+/** Invoke a backend's kernel with a call's arrays and params. */
+export function invoke(backend: object, c: KernelCall): void {
+  const fn = (backend as Record<string, (...args: unknown[]) => void>)[c.kernel];
+  fn.call(backend, ...c.arrays, ...(c.params ? [c.params] : []));
+}
+
+/** Indices of the arrays a kernel writes. */
+export function writtenArrays(kernel: KernelName): number[] {
+  return kernelSpec(kernel).args.flatMap((a, i) => (a.role === 'in' ? [] : [i]));
+}
+
+/** The manifest's kernel names (the property test must cover each). */
+export const ALL_KERNELS: readonly KernelName[] = KERNEL_NAMES;
+export { KERNELS, paramFields };
+
+/** Hostile replacements for a params field or an array argument of a native kernel call. */
+export const HOSTILE_FIELDS: unknown[] = [undefined, null, NaN, Infinity, -1, 1.5, 2 ** 31, 2 ** 53, -(2 ** 31), '3', 3n, true, {}, Symbol('s')];
+export function hostileArray(r: Rng, len: number): unknown {
+  const detached = new Float32Array(4);
+  structuredClone(detached.buffer, { transfer: [detached.buffer] });
+  return r.pick<unknown>([
+    null, undefined, new Float32Array(Math.max(len - 1, 0)), new Float32Array(len + 1), new Float64Array(len), new Uint8Array(len),
+    new Int32Array(len), Array.from({ length: len }, () => 0), detached, 5, 'x', {}, new Float32Array(0),
+  ]);
+}
