@@ -61,6 +61,7 @@ export {
   UnpicklingError,
 } from './io/index.js';
 export * as io from './io/index.js';
+export * as distributed from './distributed/index.js';
 export {
   getBackend, setBackend, backendInfo, setNumThreads, getNumThreads, availableBackends,
   type BackendName, type BackendInfo,
