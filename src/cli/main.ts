@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
  * The `nodetorch` command. `nodetorch train [options]` (also `npm run train`); `nodetorch info` prints
- * the backend in use; `nodetorch --help`.
+ * the backend in use; `nodetorch run` launches a data-parallel job; `nodetorch --help`.
  */
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { parseTrainArgs, TRAIN_HELP, UsageError } from './args.js';
 import { train } from './train.js';
 import { backendInfo } from '../backend/select.js';
+import { parseRunArgs, run, RUN_HELP } from './run.js';
 
 const HELP = `Usage: nodetorch <command> [options]
 
 Commands:
   train    train the reference Inception1d (see nodetorch train --help)
+  run      launch a data-parallel job: one process per rank (see nodetorch run --help)
   info     print the backend, native CPU variant, threads and wasm SIMD support
 `;
 
@@ -35,6 +37,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       await train(config);
       return 0;
+    }
+    if (cmd === 'run') {
+      const config = parseRunArgs(rest);
+      if (config === null) {
+        process.stdout.write(RUN_HELP);
+        return 0;
+      }
+      return await run(config);
     }
     throw new UsageError(`unknown command '${cmd}' (see nodetorch --help)`);
   } catch (e) {

@@ -71,7 +71,7 @@ function parseInitMethod(op: string, initMethod: string): { store: 'tcp' | 'file
 export function initProcessGroup(opts: InitProcessGroupOptions = {}): void {
   const op = 'initProcessGroup';
   if (opts === null || typeof opts !== 'object') throw new TypeError(`${op}: expected an options object, got ${describeValue(opts)}`);
-  const { backend = 'gloo', initMethod = 'env://', timeoutMs = 30 * 60 * 1000 } = opts;
+  const { backend = (process.env.NODETORCH_DIST_BACKEND ?? 'gloo') as 'gloo' | 'mpi', initMethod = 'env://', timeoutMs = 30 * 60 * 1000 } = opts;
   if (state !== null) throw new Error(`${op}: trying to initialize the default process group twice!`);
   if (backend !== 'gloo' && backend !== 'mpi') throw new RangeError(`${op}: backend must be 'gloo' or 'mpi', got ${describeValue(backend)}`);
   if (backend === 'mpi') throw new Error(`${op}: the 'mpi' backend is not built in this version of nodetorch; use backend 'gloo'`);
