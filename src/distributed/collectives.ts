@@ -47,7 +47,7 @@ export function allReduce(tensor: Tensor, opts: AllReduceOptions = {}): Work | u
   const { op = 'sum', asyncOp = false } = opts;
   const code = REDUCE_CODES[op as ReduceOp];
   if (typeof op !== 'string' || code === undefined) throw new RangeError(`${name}: op must be 'sum', 'avg', 'max' or 'min', got ${describeValue(op)}`);
-  return finish(new Work(s.addon, s.addon.enqueue(0, data, code), [tensor]), asyncOp);
+  return finish(new Work(name, s.addon, s.addon.enqueue(0, data, code), [tensor]), asyncOp);
 }
 
 /** Copies rank `src`'s tensor into every rank's `tensor`, in place. */
@@ -59,7 +59,7 @@ export function broadcast(tensor: Tensor, opts: BroadcastOptions = {}): Work | u
   const data = checkTensor(name, tensor);
   const { src = 0, asyncOp = false } = opts;
   if (!Number.isInteger(src) || src < 0 || src >= s.worldSize) throw new RangeError(`${name}: src must be a rank in [0, ${s.worldSize}), got ${describeValue(src)}`);
-  return finish(new Work(s.addon, s.addon.enqueue(1, data, src), [tensor]), asyncOp);
+  return finish(new Work(name, s.addon, s.addon.enqueue(1, data, src), [tensor]), asyncOp);
 }
 
 /**
@@ -79,11 +79,11 @@ export function allGather(tensorList: Tensor[], tensor: Tensor, opts: { asyncOp?
   });
   const out = new Float32Array(data.length * s.worldSize);
   const scatter = (): void => tensorList.forEach((t, i) => (t.data as Float32Array).set(out.subarray(i * data.length, (i + 1) * data.length)));
-  return finish(new Work(s.addon, s.addon.enqueue(2, data, 0, out), [tensorList, tensor, out], scatter), opts.asyncOp);
+  return finish(new Work(name, s.addon, s.addon.enqueue(2, data, 0, out), [tensorList, tensor, out], scatter), opts.asyncOp);
 }
 
 /** Blocks until every rank reached its barrier. */
 export function barrier(opts: { asyncOp?: boolean } = {}): Work | undefined {
   const s = groupState('barrier');
-  return finish(new Work(s.addon, s.addon.enqueue(3), []), opts.asyncOp);
+  return finish(new Work('barrier', s.addon, s.addon.enqueue(3), []), opts.asyncOp);
 }

@@ -19,6 +19,8 @@ export interface GlooAddon {
 }
 
 const ADDON_PATH = '../../native/dist/build/Release/nodetorch_gloo.node';
+/** NODETORCH_GLOO_ADDON points at another build of the addon (a path). */
+const addonPath = (): string => process.env.NODETORCH_GLOO_ADDON ?? ADDON_PATH;
 
 let addon: GlooAddon | undefined;
 
@@ -26,7 +28,7 @@ let addon: GlooAddon | undefined;
 export function loadGloo(op: string): GlooAddon {
   if (addon !== undefined) return addon;
   try {
-    addon = createRequire(import.meta.url)(ADDON_PATH) as GlooAddon;
+    addon = createRequire(import.meta.url)(addonPath()) as GlooAddon;
     return addon;
   } catch (e) {
     const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);

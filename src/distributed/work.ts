@@ -13,6 +13,8 @@ export class Work {
 
   /** @internal */
   constructor(
+    /** The collective's name, the first word of its errors. */
+    private readonly op: string,
     private readonly addon: GlooAddon,
     private readonly id: number,
     private readonly keepAlive: readonly unknown[],
@@ -32,7 +34,11 @@ export class Work {
     if (this.done) return true;
     this.done = true;
     inFlight.delete(this);
-    this.addon.wait(this.id);
+    try {
+      this.addon.wait(this.id);
+    } catch (e) {
+      throw new Error(`${this.op}: ${e instanceof Error ? e.message : String(e)}`);
+    }
     this.onDone?.();
     return true;
   }

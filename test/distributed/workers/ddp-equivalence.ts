@@ -4,7 +4,7 @@
  * result also proves create()'s broadcast. Rank 0 trains the single-process reference too and prints
  * one JSON line { maxDiff, initDiff, steps }. argv: steps, bucketCapMb, accumulate (noSync micro-batches).
  */
-import { distributed as dist, nn, optim, manualSeed, randn, tensor, Generator, narrow, type Tensor } from '../../../src/index.js';
+import { distributed as dist, nn, optim, manualSeed, randn, tensor, zeros, Generator, narrow, type Tensor } from '../../../src/index.js';
 
 const steps = Number(process.argv[2] ?? 20);
 const bucketCapMb = Number(process.argv[3] ?? 25);
@@ -56,8 +56,28 @@ if (rank === 0) {
 const mine = model.parameters().reduce((acc, p) => acc + (p.data as Float32Array).reduce((x: number, v: number, k: number) => x + v * ((k % 7) + 1), 0), 0);
 const sums = Array.from({ length: world }, () => tensor([0]));
 dist.allGather(sums, tensor([mine]));
+// noSync: a backward inside leaves the local gradient (ranks differ); the next one outside averages.
+const gradSpread = (): number => {
+  const g = model.parameters()[0].grad!.data as Float32Array;
+  const all = Array.from({ length: world }, () => tensor([0]));
+  dist.allGather(all, tensor([g.reduce((a: number, v: number, k: number) => a + v * (k + 1), 0)]));
+  return Math.max(...all.map((t) => t.data[0])) - Math.min(...all.map((t) => t.data[0]));
+};
+const xr = randn([B, 5], { generator: new Generator(50 + rank) });
+opt.zeroGrad();
+ddp.noSync(() => lossFn.call(ddp.call(xr), randn([B, 3], { generator: new Generator(9) })).backward());
+const noSyncSpread = gradSpread();
+const localGrad = Float32Array.from(model.parameters()[0].grad!.data as Float32Array);
+lossFn.call(ddp.call(xr), randn([B, 3], { generator: new Generator(9) })).backward();
+const syncSpread = gradSpread();
+// The synced gradient is the average over ranks of the accumulated local ones (2 x local each).
+const avgOfLocal = zeros([localGrad.length]);
+avgOfLocal.data.set(localGrad.map((v) => 2 * v));
+dist.allReduce(avgOfLocal, { op: 'avg' });
+let accDiff = 0;
+(model.parameters()[0].grad!.data as Float32Array).forEach((v, k) => (accDiff = Math.max(accDiff, Math.abs(v - avgOfLocal.data[k]))));
 if (rank === 0) {
   const spread = Math.max(...sums.map((t) => t.data[0])) - Math.min(...sums.map((t) => t.data[0]));
-  console.log(JSON.stringify({ maxDiff, spread, steps, world, keys: [...ddp.stateDict().keys()].slice(0, 2), innerKeys: [...model.stateDict().keys()].slice(0, 2) }));
+  console.log(`RESULT ${JSON.stringify({ maxDiff, spread, noSyncSpread, syncSpread, accDiff, steps, world, keys: [...ddp.stateDict().keys()].slice(0, 2), innerKeys: [...model.stateDict().keys()].slice(0, 2) })}`);
 }
 dist.destroyProcessGroup();
