@@ -151,11 +151,11 @@ export class DistributedDataParallel<In extends unknown[] = [Tensor], Out = Tens
       const missing = s.buckets.flatMap((b) => b.params).filter((p) => !s.ready.has(p));
       if (missing.length > 0) {
         if (!s.findUnusedParameters) {
-          const names = new Map(this.module.namedParameters().map(([n, p]) => [p, n]));
+          const unused = this.module.namedParameters().filter(([, p]) => !s.ready.has(p)).map(([n]) => n);
           throw new Error(
             'DistributedDataParallel: Expected to have finished reduction in the prior iteration before starting a new one. ' +
               'This error indicates that your module has parameters that were not used in producing loss: ' +
-              `${missing.map((p) => names.get(p)).join(', ')}. Pass { findUnusedParameters: true } to DistributedDataParallel.create.`,
+              `${unused.join(', ')}. Pass { findUnusedParameters: true } to DistributedDataParallel.create.`,
           );
         }
         for (const p of missing) {
@@ -170,6 +170,16 @@ export class DistributedDataParallel<In extends unknown[] = [Tensor], Out = Tens
         unflatten(b);
       }
     } finally {
+      // After an error, still let launched allreduces finish: they write into the bucket buffers.
+      for (const b of s.buckets) {
+        if (b.work === null) continue;
+        try {
+          b.work.wait();
+        } catch {
+          // the first error is the one thrown
+        }
+        b.work = null;
+      }
       s.active = false;
       s.ready.clear();
       s.nextBucket = 0;
