@@ -42,4 +42,10 @@ describe.skipIf(!HAVE_GLOO)('distributed collectives (Gloo)', () => {
       expect(r.afterDestroy).toBe(false);
     }
   }, 120_000);
+
+  it('a script that ends with the group up and a collective in flight exits cleanly', async () => {
+    const run = await launch(['--nproc-per-node', '3'], worker('no-destroy.ts'), [], { hardLimitMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(Object.keys(results(run.stdout)).length).toBe(3);
+  }, 90_000);
 });

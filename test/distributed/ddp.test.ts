@@ -9,6 +9,7 @@ describe.skipIf(!HAVE_GLOO)('DistributedDataParallel (Gloo)', () => {
     [2, 20, 25, 1],
     [3, 12, 0.0001, 1],
     [2, 8, 0.0001, 3],
+    [4, 6, 0.0001, 1],
   ])('%i ranks, %i SGD-momentum steps, bucketCapMb %d, %i micro-batches: same weights as one process', async (world, steps, cap, acc) => {
     const run = await launch(['--nproc-per-node', String(world)], worker('ddp-equivalence.ts'), [String(steps), String(cap), String(acc)]);
     expect(run.code, run.stderr).toBe(0);
