@@ -14,6 +14,7 @@ export { Sequential, ModuleList, ModuleDict } from './containers.js';
 export { Linear, Identity, type LinearOptions } from './linear.js';
 export { Conv1d, type Conv1dLayerOptions } from './conv.js';
 export { BatchNorm1d, type BatchNorm1dOptions } from './batchnorm.js';
+export { SyncBatchNorm } from './sync-batchnorm.js';
 export { ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
 export {
   MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type MaxPool1dLayerOptions, type AvgPool1dLayerOptions,

@@ -68,3 +68,30 @@ describe.skipIf(!HAVE_GLOO)('DistributedDataParallel, one rank (file:// rendezvo
     expect(ddp._ddp.requireSync).toBe(true);
   });
 });
+
+describe('SyncBatchNorm.convertSyncBatchnorm', () => {
+  it('replaces every BatchNorm1d in place, sharing its parameters and buffers', () => {
+    const bn = new nn.BatchNorm1d(3, { momentum: 0.2, eps: 1e-3 });
+    const m = new nn.Sequential(new nn.Linear(2, 3), bn, new nn.ReLU());
+    const keys = [...m.stateDict().keys()];
+    const out = nn.SyncBatchNorm.convertSyncBatchnorm(m);
+    expect(out).toBe(m);
+    const s = m.modules()[2];
+    expect(s).toBeInstanceOf(nn.SyncBatchNorm);
+    expect([...m.namedChildren()].map(([n]) => n)).toEqual(['0', '1', '2']);
+    expect((s as nn.SyncBatchNorm).weight).toBe(bn.weight);
+    expect((s as nn.SyncBatchNorm).runningMean).toBe(bn.runningMean);
+    expect((s as nn.SyncBatchNorm).momentum).toBe(0.2);
+    expect([...m.stateDict().keys()]).toEqual(keys);
+    expect(nn.SyncBatchNorm.convertSyncBatchnorm(new nn.BatchNorm1d(2))).toBeInstanceOf(nn.SyncBatchNorm);
+  });
+
+  it('without a process group it is BatchNorm1d', () => {
+    manualSeed(3);
+    const x = nn.init.normal_(tensor([[1, 2], [3, 4], [5, 7]]));
+    const a = new nn.BatchNorm1d(2);
+    const b = nn.SyncBatchNorm.convertSyncBatchnorm(new nn.BatchNorm1d(2));
+    expect(Array.from(b.forward(x).data)).toEqual(Array.from(a.forward(x).data));
+    expect(Array.from(b.runningVar!.data)).toEqual(Array.from(a.runningVar!.data));
+  });
+});

@@ -2,7 +2,7 @@
  * Run under `nodetorch run`: DDP training with per-rank batch B must give the same weights as one process
  * training on the concatenated batch of WORLD_SIZE * B. Ranks initialize from different seeds, so the
  * result also proves create()'s broadcast. Rank 0 trains the single-process reference too and prints
- * one JSON line { maxDiff, initDiff, steps }. argv: steps, bucketCapMb, accumulate (noSync micro-batches).
+ * one RESULT line. argv: steps, bucketCapMb, accumulate (noSync micro-batches), 'bn' for a model with batch norm.
  */
 import { distributed as dist, nn, optim, manualSeed, randn, tensor, zeros, Generator, narrow, type Tensor } from '../../../src/index.js';
 
@@ -15,9 +15,12 @@ dist.initProcessGroup({ timeoutMs: 60000 });
 const rank = dist.getRank();
 const world = dist.getWorldSize();
 
-const makeModel = (): nn.Module => new nn.Sequential(new nn.Linear(5, 16), new nn.Tanh(), new nn.Linear(16, 7), new nn.ReLU(), new nn.Linear(7, 3));
+const batchNorm = process.argv[5] === 'bn'; // with batch norm: SyncBatchNorm on the ranks, BatchNorm1d in the reference
+const makeModel = (): nn.Module => batchNorm
+  ? new nn.Sequential(new nn.Linear(5, 16), new nn.BatchNorm1d(16), new nn.Tanh(), new nn.Linear(16, 7), new nn.ReLU(), new nn.Linear(7, 3))
+  : new nn.Sequential(new nn.Linear(5, 16), new nn.Tanh(), new nn.Linear(16, 7), new nn.ReLU(), new nn.Linear(7, 3));
 manualSeed(1000 + rank); // different on every rank: DDP's broadcast must make them equal
-const model = makeModel();
+const model = nn.SyncBatchNorm.convertSyncBatchnorm(makeModel());
 const ddp = nn.parallel.DistributedDataParallel.create(model, { bucketCapMb });
 const reference = makeModel();
 reference.loadStateDict(model.stateDict());
@@ -48,8 +51,8 @@ for (let s = 0; s < steps; s++) {
 
 let maxDiff = 0;
 if (rank === 0) {
-  const a = model.parameters();
-  const b = reference.parameters();
+  const a = [...model.parameters(), ...model.buffers()];
+  const b = [...reference.parameters(), ...reference.buffers()];
   a.forEach((p, i) => p.data.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - b[i].data[k])))));
 }
 // Every rank must hold the same weights: gather a checksum of each.
@@ -78,6 +81,6 @@ let accDiff = 0;
 (model.parameters()[0].grad!.data as Float32Array).forEach((v, k) => (accDiff = Math.max(accDiff, Math.abs(v - avgOfLocal.data[k]))));
 if (rank === 0) {
   const spread = Math.max(...sums.map((t) => t.data[0])) - Math.min(...sums.map((t) => t.data[0]));
-  console.log(`RESULT ${JSON.stringify({ maxDiff, spread, noSyncSpread, syncSpread, accDiff, steps, world, keys: [...ddp.stateDict().keys()].slice(0, 2), innerKeys: [...model.stateDict().keys()].slice(0, 2) })}`);
+  console.log(`RESULT ${JSON.stringify({ maxDiff, spread, noSyncSpread, syncSpread, accDiff, steps, world, syncBn: model.modules().some((m) => m instanceof nn.SyncBatchNorm), keys: [...ddp.stateDict().keys()].slice(0, 2), innerKeys: [...model.stateDict().keys()].slice(0, 2) })}`);
 }
 dist.destroyProcessGroup();
