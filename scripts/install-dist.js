@@ -25,5 +25,5 @@ const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir }
 if (r.error) skip(r.error.message);
 if (r.status !== 0) {
   const last = String(r.stderr ?? '').split('\n').find((l) => /error/i.test(l)) ?? `node-gyp exited with ${r.status ?? r.signal}`;
-  skip(`${last.trim()} (apt-get install libgloo-dev, then npm rebuild nodetorch)`);
+  skip(`${last.trim()} (it needs a C++ compiler and Gloo, e.g. apt-get install g++ libgloo-dev; then npm rebuild nodetorch)`);
 }
