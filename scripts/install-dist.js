@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Second, optional `npm install` step: build the Gloo engine of `distributed`
-// (native/dist/binding.gyp -> native/dist/build/Release/nodetorch_gloo.node) when Gloo's headers are
+// (native/gloo/binding.gyp -> native/gloo/build/Release/nodetorch_gloo.node) when Gloo's headers are
 // installed (Debian/Ubuntu: libgloo-dev). Whatever happens, install succeeds; a failure prints one line.
 // NODETORCH_SKIP_DIST=1 skips it.
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ function skip(why) {
 }
 
 if (process.env.NODETORCH_SKIP_DIST) process.exit(0);
-const dir = new URL('../native/dist/', import.meta.url);
+const dir = new URL('../native/gloo/', import.meta.url);
 if (!existsSync(new URL('binding.gyp', dir))) process.exit(0);
 const include = ['/usr/include', '/usr/local/include'].find((d) => existsSync(`${d}/gloo/allreduce.h`));
 // Quiet when Gloo is simply absent: it is optional, and the error of initProcessGroup says what to do.

@@ -1,11 +1,11 @@
 /**
- * The optional native engine of `distributed`: native/dist/build/Release/nodetorch_gloo.node, built by
+ * The optional native engine of `distributed`: native/gloo/build/Release/nodetorch_gloo.node, built by
  * scripts/install-dist.js when Gloo is installed. Loaded on first use, never at import, so a machine
  * without Gloo runs everything else.
  */
 import { createRequire } from 'node:module';
 
-/** The addon's exports (native/dist/gloo_addon.cc). */
+/** The addon's exports (native/gloo/gloo_addon.cc). */
 export interface GlooAddon {
   init(o: {
     rank: number; worldSize: number; timeoutMs: number; store: 'tcp' | 'file'; host: string; port: number;
@@ -18,7 +18,7 @@ export interface GlooAddon {
   destroy(): void;
 }
 
-const ADDON_PATH = '../../native/dist/build/Release/nodetorch_gloo.node';
+const ADDON_PATH = '../../native/gloo/build/Release/nodetorch_gloo.node';
 /** NODETORCH_GLOO_ADDON points at another build of the addon (a path). */
 const addonPath = (): string => process.env.NODETORCH_GLOO_ADDON ?? ADDON_PATH;
 

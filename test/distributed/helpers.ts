@@ -7,7 +7,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const worker = (name: string): string => fileURLToPath(new URL(`./workers/${name}`, import.meta.url));
 
 /** Whether the Gloo addon is built here (CI installs libgloo-dev; elsewhere these tests are skipped). */
-export const HAVE_GLOO = existsSync(new URL('../../native/dist/build/Release/nodetorch_gloo.node', import.meta.url));
+export const HAVE_GLOO = existsSync(new URL('../../native/gloo/build/Release/nodetorch_gloo.node', import.meta.url));
 
 export interface Run {
   code: number | null;
