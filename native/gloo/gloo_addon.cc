@@ -114,26 +114,30 @@ void runOp(Group& grp, Op& op, uint32_t tag) {
   }
 }
 
-// Names the ranks the store saw leave (or never join), for an error message; "" if it cannot tell.
+// Names the rank the store saw leave first (the one whose death broke the collective; others may
+// have exited since, failing on it), or the ranks that never joined; "" if it cannot tell.
 std::string whoDied(Group& grp) {
   if (grp.store == nullptr) return "";
   // A dead rank's store connection closes when its process is gone; under load the store may take a
   // moment to notice, so ask a few times before concluding that nobody exited.
+  std::vector<int> departed;
   std::vector<uint8_t> s;
   for (int attempt = 0; attempt < 10; attempt++) {
-    s = grp.store->rankStates();
+    s = grp.store->rankStates(grp.size, &departed);
     if (s.empty()) return grp.rank == 0 ? "" : "rank 0 has exited";
-    bool someoneGone = false;
-    for (size_t r = 0; r < s.size(); r++) someoneGone = someoneGone || (s[r] != 1 && static_cast<int>(r) != grp.rank);
-    if (someoneGone) break;
+    if (!departed.empty()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  std::string gone;
-  for (size_t r = 0; r < s.size(); r++) {
-    if (s[r] != 1 && static_cast<int>(r) != grp.rank) gone += (gone.empty() ? "" : ", ") + std::to_string(r);
+  if (!departed.empty()) {
+    std::string msg = "rank " + std::to_string(departed[0]) + " exited";
+    if (departed.size() > 1) {
+      msg += " (then rank";
+      for (size_t i = 1; i < departed.size(); i++) msg += (i > 1 ? ", " : " ") + std::to_string(departed[i]);
+      msg += ")";
+    }
+    return msg;
   }
-  if (gone.empty()) return "no rank has exited: a rank stopped answering (stuck, or far slower than the rest)";
-  return (gone.find(',') == std::string::npos ? "rank " : "ranks ") + gone + " exited";
+  return "no rank has exited: a rank stopped answering (stuck, or far slower than the rest)";
 }
 
 void commLoop(Group* grp) {

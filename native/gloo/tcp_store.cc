@@ -118,10 +118,12 @@ class StoreServer {
         l.unlock();
         if (!writeBlob(fd, reply.data(), static_cast<uint32_t>(reply.size()))) break;
       } else if (op == kStates) {
+        // The state of each rank, then the ranks that left, first to leave first (u32 each).
         std::vector<char> reply;
         {
           std::lock_guard<std::mutex> l(mu_);
           reply.assign(states_.begin(), states_.end());
+          for (uint32_t r : departed_) reply.insert(reply.end(), reinterpret_cast<char*>(&r), reinterpret_cast<char*>(&r) + 4);
         }
         if (!writeBlob(fd, reply.data(), static_cast<uint32_t>(reply.size()))) break;
       } else {
@@ -131,7 +133,10 @@ class StoreServer {
     ::close(fd);
     if (rank >= 0) {
       std::lock_guard<std::mutex> l(mu_);
-      if (rank < static_cast<int>(states_.size())) states_[rank] = 2;
+      if (rank < static_cast<int>(states_.size())) {
+        states_[rank] = 2;
+        departed_.push_back(static_cast<uint32_t>(rank));
+      }
     }
   }
 
@@ -140,6 +145,7 @@ class StoreServer {
   std::condition_variable cv_;
   std::map<std::string, std::vector<char>> data_;
   std::vector<uint8_t> states_;
+  std::vector<uint32_t> departed_;
 };
 
 StoreServer* startStoreServer(int port, int worldSize) {
@@ -232,10 +238,19 @@ void TcpStoreClient::wait(const std::vector<std::string>& keys, const std::chron
   for (const auto& k : keys) get(k);
 }
 
-std::vector<uint8_t> TcpStoreClient::rankStates() {
+std::vector<uint8_t> TcpStoreClient::rankStates(int worldSize, std::vector<int>* departed) {
   try {
     std::vector<char> r = request(kStates, "", {});
-    return std::vector<uint8_t>(r.begin(), r.end());
+    if (r.size() < static_cast<size_t>(worldSize)) return {};
+    if (departed != nullptr) {
+      departed->clear();
+      for (size_t at = worldSize; at + 4 <= r.size(); at += 4) {
+        uint32_t v;
+        std::memcpy(&v, r.data() + at, 4);
+        departed->push_back(static_cast<int>(v));
+      }
+    }
+    return std::vector<uint8_t>(r.begin(), r.begin() + worldSize);
   } catch (const std::exception&) {
     return {};
   }

@@ -33,8 +33,9 @@ class TcpStoreClient : public gloo::rendezvous::Store {
   void wait(const std::vector<std::string>& keys) override;
   void wait(const std::vector<std::string>& keys, const std::chrono::milliseconds& timeout) override;
 
-  // Per rank: 0 never joined, 1 connected, 2 joined and then disconnected. Empty if the server is gone.
-  std::vector<uint8_t> rankStates();
+  // Per rank: 0 never joined, 1 connected, 2 joined and then disconnected; `departed` gets the ranks
+  // that disconnected, first to leave first. Empty if the server is gone.
+  std::vector<uint8_t> rankStates(int worldSize, std::vector<int>* departed);
   const std::string& endpoint() const { return endpoint_; }
 
  private:
