@@ -65,6 +65,7 @@ export {
 } from './io/index.js';
 export * as io from './io/index.js';
 export * as utils from './utils.js';
+export * as distributed from './distributed/index.js';
 export {
   getBackend, setBackend, backendInfo, setNumThreads, getNumThreads, availableBackends,
   type BackendName, type BackendInfo,

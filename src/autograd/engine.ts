@@ -13,6 +13,25 @@ import { PendingGrads, accumulateLeaf } from './grad-buffers.js';
 import { gradBuffer, releaseActivation } from '../util/grad-pool.js';
 import { isGraphInternal, ownsStorage } from './graph-internal.js';
 
+/** Called once a leaf's `.grad` holds this backward's gradient (DistributedDataParallel starts bucket allreduces). */
+export type GradAccumulatedHook = (leaf: Tensor) => void;
+const gradHooks = new WeakMap<Tensor, GradAccumulatedHook>();
+let hookCount = 0;
+let finalCallbacks: (() => void)[] = [];
+
+/** Sets (or with null clears) the hook run after `leaf`'s gradient is accumulated in each backward. */
+export function setGradAccumulatedHook(leaf: Tensor, hook: GradAccumulatedHook | null): void {
+  const had = gradHooks.has(leaf);
+  if (hook === null) gradHooks.delete(leaf);
+  else gradHooks.set(leaf, hook);
+  hookCount += (hook !== null ? 1 : 0) - (had ? 1 : 0);
+}
+
+/** Runs `fn` once when the backward in progress has finished (torch's Variable._execution_engine.queue_callback). */
+export function queueCallback(fn: () => void): void {
+  finalCallbacks.push(fn);
+}
+
 export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGraph: boolean): void {
   if (!root.requiresGrad) {
     throw new Error('backward: element 0 of tensors does not require grad and does not have a gradFn');
@@ -55,6 +74,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
       if (fn === null) {
         accumulateLeaf(t, g, pending);
         pending.releaseIfDead(g);
+        if (hookCount > 0) gradHooks.get(t)?.(t);
         continue;
       }
       if (fn.backward === null) {
@@ -76,9 +96,19 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
       for (let k = 0; k < done.length; k++) pending.releaseIfDead(done[k]);
       if (!retainGraph) freeNode(t, fn);
     }
+  } catch (e) {
+    finalCallbacks = [];
+    throw e;
   } finally {
     setGradEnabled(prev);
   }
+  runFinalCallbacks();
+}
+
+function runFinalCallbacks(): void {
+  const fns = finalCallbacks;
+  finalCallbacks = [];
+  for (const fn of fns) fn();
 }
 
 /**

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `nodetorch` command. `nodetorch train [options]` (also `npm run train`); `nodetorch predict` and
- * `nodetorch evaluate` run a trained model on a file; `nodetorch info` prints the backend in use;
- * `nodetorch --help`.
+ * `nodetorch evaluate` run a trained model on a file; `nodetorch run` launches a data-parallel job;
+ * `nodetorch info` prints the backend in use; `nodetorch --help`.
  */
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { train } from './train.js';
 import { EVALUATE_HELP, PREDICT_HELP, evaluate, parseInferArgs, predict } from './infer.js';
 import { nearest } from './flags.js';
 import { backendInfo } from '../backend/select.js';
+import { parseRunArgs, run, RUN_HELP } from './run.js';
 
 const HELP = `Usage: nodetorch <command> [options]
 
@@ -18,10 +19,11 @@ Commands:
   train      train the reference Inception1d (see nodetorch train --help)
   predict    classify a CSV or .npy file with a trained model (nodetorch predict --help)
   evaluate   accuracy, per-class F1 and confusion matrix of a trained model on labelled data
+  run        launch a data-parallel job: one process per rank (see nodetorch run --help)
   info       print the backend, native CPU variant, threads and wasm SIMD support
 `;
 
-const COMMANDS = ['train', 'predict', 'evaluate', 'info', 'help'];
+const COMMANDS = ['train', 'predict', 'evaluate', 'run', 'info', 'help'];
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -42,6 +44,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       await train(config, undefined, given);
       return 0;
+    }
+    if (cmd === 'run') {
+      const config = parseRunArgs(rest);
+      if (config === null) {
+        process.stdout.write(RUN_HELP);
+        return 0;
+      }
+      return await run(config);
     }
     if (cmd === 'predict' || cmd === 'evaluate') {
       const { config, help } = parseInferArgs(cmd, rest);

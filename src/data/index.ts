@@ -14,6 +14,7 @@ export {
   SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler,
   type Sampler, type RandomSamplerOptions, type WeightedRandomSamplerOptions,
 } from './samplers.js';
+export { DistributedSampler, type DistributedSamplerOptions } from './distributed-sampler.js';
 export { DataLoader, type DataLoaderOptions, type WorkerDatasetOption } from './dataloader.js';
 export { defaultCollate, defaultConvert, type CollateFn, type Collated } from './collate.js';
 export { SyntheticSignals, type SyntheticSignalsOptions, type SignalSample } from './synthetic.js';

@@ -14,6 +14,7 @@ export { Sequential, ModuleList, ModuleDict } from './containers.js';
 export { Linear, Identity, type LinearOptions } from './linear.js';
 export { Conv1d, type Conv1dLayerOptions } from './conv.js';
 export { BatchNorm1d, type BatchNorm1dOptions } from './batchnorm.js';
+export { SyncBatchNorm } from './sync-batchnorm.js';
 export { ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
 // sequences, normalisation, activations and losses (issue 12)
 export { SiLU, Mish, Softplus, ELU, Hardtanh, type InplaceOption } from './activation.js';
@@ -46,3 +47,4 @@ export {
 export * as init from './init.js';
 export * as functional from './functional.js';
 export * as utils from './utils/index.js';
+export * as parallel from './parallel/index.js';

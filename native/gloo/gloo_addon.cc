@@ -1,0 +1,329 @@
+// nodetorch_gloo.node: the Gloo engine of `distributed` (src/distributed/). One process group per
+// process, as torch.distributed's default group. Collectives run FIFO on one comm thread (Gloo's
+// Options API only: allreduce, broadcast, allgather, barrier), each with a fresh tag from a counter; the
+// JS thread enqueues and gets an op id, polls it (isCompleted) or blocks on it natively (wait), which is
+// what DDP needs to finish its bucket allreduces before backward() returns.
+// Learned from torch.distributed's ProcessGroupGloo (a worker thread draining a work queue, tags from a
+// sequence counter, Gloo timeouts surfaced as errors); the code is our own.
+//
+// Lifetime: the group's state is heap-allocated and never freed while a comm thread may touch it, and
+// nothing here has a static destructor, so process.exit() never waits on a condition variable.
+#include <napi.h>
+
+#include <gloo/allgather.h>
+#include <gloo/allreduce.h>
+#include <gloo/barrier.h>
+#include <gloo/broadcast.h>
+#include <gloo/math.h>
+#include <gloo/rendezvous/context.h>
+#include <gloo/rendezvous/file_store.h>
+#include <gloo/rendezvous/prefix_store.h>
+#include <gloo/transport/tcp/device.h>
+
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "tcp_store.h"
+
+namespace {
+
+enum class Kind { AllReduce, Broadcast, AllGather, Barrier };
+enum class Reduce { Sum, Avg, Max, Min };
+
+struct Op {
+  Kind kind;
+  Reduce reduce = Reduce::Sum;
+  float* data = nullptr;  // in/out (allgather: input)
+  float* out = nullptr;   // allgather output (size * count)
+  size_t count = 0;
+  int root = 0;
+  bool done = false;
+  std::string error;  // empty on success
+};
+
+struct Group {
+  int rank = 0;
+  int size = 1;
+  std::chrono::milliseconds timeout{30000};
+  std::shared_ptr<gloo::transport::Device> device;
+  std::shared_ptr<gloo::rendezvous::Context> context;
+  std::unique_ptr<gloo::rendezvous::Store> fileStore;
+  ntdist::TcpStoreClient* store = nullptr;  // tcp/env rendezvous; also asked who died
+  std::mutex mu;
+  std::condition_variable queued, finished;
+  std::deque<Op*> queue;
+  std::map<double, Op*> ops;  // by id, until waited on
+  double nextId = 1;
+  uint32_t nextTag = 1;
+  bool stopping = false;
+  bool stopped = false;
+  std::string broken;  // first failure: later ops fail fast with it
+};
+
+Group* g = nullptr;  // the process group, or null
+
+void runOp(Group& grp, Op& op, uint32_t tag) {
+  switch (op.kind) {
+    case Kind::AllReduce: {
+      gloo::AllreduceOptions o(grp.context);
+      o.setOutput(op.data, op.count);
+      o.setTag(tag);
+      o.setTimeout(grp.timeout);
+      using Fn = void (*)(void*, const void*, const void*, size_t);
+      Fn sum = &gloo::sum<float>, max = &gloo::max<float>, min = &gloo::min<float>;
+      o.setReduceFunction(op.reduce == Reduce::Max ? max : op.reduce == Reduce::Min ? min : sum);
+      gloo::allreduce(o);
+      if (op.reduce == Reduce::Avg) {
+        const float n = static_cast<float>(grp.size);
+        for (size_t i = 0; i < op.count; i++) op.data[i] /= n;
+      }
+      break;
+    }
+    case Kind::Broadcast: {
+      gloo::BroadcastOptions o(grp.context);
+      if (grp.rank == op.root) o.setInput(op.data, op.count);
+      o.setOutput(op.data, op.count);
+      o.setRoot(op.root);
+      o.setTag(tag);
+      o.setTimeout(grp.timeout);
+      gloo::broadcast(o);
+      break;
+    }
+    case Kind::AllGather: {
+      gloo::AllgatherOptions o(grp.context);
+      o.setInput(op.data, op.count);
+      o.setOutput(op.out, op.count * static_cast<size_t>(grp.size));
+      o.setTag(tag);
+      o.setTimeout(grp.timeout);
+      gloo::allgather(o);
+      break;
+    }
+    case Kind::Barrier: {
+      gloo::BarrierOptions o(grp.context);
+      o.setTag(tag);
+      o.setTimeout(grp.timeout);
+      gloo::barrier(o);
+      break;
+    }
+  }
+}
+
+// Names the rank the store saw leave first (the one whose death broke the collective; others may
+// have exited since, failing on it), or the ranks that never joined; "" if it cannot tell.
+std::string whoDied(Group& grp) {
+  if (grp.store == nullptr) return "";
+  // A dead rank's store connection closes when its process is gone; under load the store may take a
+  // moment to notice, so ask a few times before concluding that nobody exited.
+  std::vector<int> departed;
+  std::vector<uint8_t> s;
+  for (int attempt = 0; attempt < 10; attempt++) {
+    s = grp.store->rankStates(grp.size, &departed);
+    if (s.empty()) return grp.rank == 0 ? "" : "rank 0 has exited";
+    if (!departed.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (!departed.empty()) {
+    std::string msg = "rank " + std::to_string(departed[0]) + " exited";
+    if (departed.size() > 1) {
+      msg += " (then rank";
+      for (size_t i = 1; i < departed.size(); i++) msg += (i > 1 ? ", " : " ") + std::to_string(departed[i]);
+      msg += ")";
+    }
+    return msg;
+  }
+  return "no rank has exited: a rank stopped answering (stuck, or far slower than the rest)";
+}
+
+void commLoop(Group* grp) {
+  for (;;) {
+    Op* op;
+    uint32_t tag;
+    std::string broken;
+    {
+      std::unique_lock<std::mutex> l(grp->mu);
+      grp->queued.wait(l, [&] { return grp->stopping || !grp->queue.empty(); });
+      if (grp->queue.empty()) break;  // stopping and drained
+      op = grp->queue.front();
+      grp->queue.pop_front();
+      tag = grp->nextTag++;
+      broken = grp->broken;
+    }
+    std::string err = broken;
+    if (err.empty()) {
+      try {
+        runOp(*grp, *op, tag);
+      } catch (const std::exception& e) {
+        std::string who = whoDied(*grp);
+        err = std::string(e.what()) + (who.empty() ? "" : " (" + who + ")");
+      }
+    }
+    {
+      std::lock_guard<std::mutex> l(grp->mu);
+      op->done = true;
+      op->error = err;
+      if (!err.empty() && grp->broken.empty()) grp->broken = err;
+    }
+    grp->finished.notify_all();
+  }
+  std::lock_guard<std::mutex> l(grp->mu);
+  grp->stopped = true;
+  grp->finished.notify_all();
+}
+
+Group& requireGroup(const Napi::Env& env) {
+  if (g == nullptr) throw Napi::Error::New(env, "the default process group has not been initialized");
+  return *g;
+}
+
+// init({ rank, worldSize, timeoutMs, store: 'tcp'|'file', host, port, path, isServer, hostname, iface })
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (g != nullptr) throw Napi::Error::New(env, "trying to initialize the default process group twice");
+  Napi::Object o = info[0].As<Napi::Object>();
+  auto* grp = new Group();
+  grp->rank = o.Get("rank").As<Napi::Number>().Int32Value();
+  grp->size = o.Get("worldSize").As<Napi::Number>().Int32Value();
+  grp->timeout = std::chrono::milliseconds(o.Get("timeoutMs").As<Napi::Number>().Int64Value());
+  std::string kind = o.Get("store").As<Napi::String>().Utf8Value();
+  try {
+    gloo::rendezvous::Store* store;
+    if (kind == "file") {
+      grp->fileStore = std::make_unique<gloo::rendezvous::FileStore>(o.Get("path").As<Napi::String>().Utf8Value());
+      store = grp->fileStore.get();
+    } else {
+      std::string host = o.Get("host").As<Napi::String>().Utf8Value();
+      int port = o.Get("port").As<Napi::Number>().Int32Value();
+      if (grp->rank == 0) ntdist::startStoreServer(port, grp->size);
+      grp->store = new ntdist::TcpStoreClient(host, port, grp->rank, grp->timeout);
+      store = grp->store;
+    }
+    gloo::transport::tcp::attr attr;
+    attr.hostname = o.Get("hostname").As<Napi::String>().Utf8Value();
+    attr.iface = o.Get("iface").As<Napi::String>().Utf8Value();
+    grp->device = gloo::transport::tcp::CreateDevice(attr);
+    grp->context = std::make_shared<gloo::rendezvous::Context>(grp->rank, grp->size);
+    grp->context->setTimeout(grp->timeout);
+    // One process group per store: a prefix keeps a re-initialized group from reading stale keys.
+    std::string prefix = o.Get("prefix").As<Napi::String>().Utf8Value();
+    gloo::rendezvous::PrefixStore prefixed(prefix, *store);
+    grp->context->connectFullMesh(prefixed, grp->device);
+  } catch (const std::exception& e) {
+    // Leaked on purpose: a half-built context may still have threads referring to it.
+    throw Napi::Error::New(env, e.what());
+  }
+  g = grp;
+  std::thread(commLoop, grp).detach();
+  return env.Undefined();
+}
+
+float* floatData(const Napi::Env& env, const Napi::Value& v, size_t& count) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw Napi::TypeError::New(env, "expected a Float32Array");
+  }
+  Napi::Float32Array a = v.As<Napi::Float32Array>();
+  count = a.ElementLength();
+  return a.Data();
+}
+
+// enqueue(kind, data, reduceOrRoot, out?) -> op id
+Napi::Value Enqueue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Group& grp = requireGroup(env);
+  auto* op = new Op();
+  op->kind = static_cast<Kind>(info[0].As<Napi::Number>().Int32Value());
+  if (op->kind != Kind::Barrier) op->data = floatData(env, info[1], op->count);
+  if (op->kind == Kind::AllReduce) op->reduce = static_cast<Reduce>(info[2].As<Napi::Number>().Int32Value());
+  if (op->kind == Kind::Broadcast) op->root = info[2].As<Napi::Number>().Int32Value();
+  if (op->kind == Kind::AllGather) {
+    size_t n = 0;
+    op->out = floatData(env, info[3], n);
+    if (n != op->count * static_cast<size_t>(grp.size)) throw Napi::RangeError::New(env, "allGather: output size mismatch");
+  }
+  double id;
+  {
+    std::lock_guard<std::mutex> l(grp.mu);
+    if (grp.stopping) throw Napi::Error::New(env, "the process group is being destroyed");
+    id = grp.nextId++;
+    grp.ops[id] = op;
+    grp.queue.push_back(op);
+  }
+  grp.queued.notify_one();
+  return Napi::Number::New(env, id);
+}
+
+Napi::Value IsCompleted(const Napi::CallbackInfo& info) {
+  Group& grp = requireGroup(info.Env());
+  double id = info[0].As<Napi::Number>().DoubleValue();
+  std::lock_guard<std::mutex> l(grp.mu);
+  auto it = grp.ops.find(id);
+  return Napi::Boolean::New(info.Env(), it == grp.ops.end() || it->second->done);
+}
+
+// wait(id): blocks this thread until the op finished; throws its error. Forgets the op.
+Napi::Value Wait(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Group& grp = requireGroup(env);
+  double id = info[0].As<Napi::Number>().DoubleValue();
+  std::string err;
+  {
+    std::unique_lock<std::mutex> l(grp.mu);
+    auto it = grp.ops.find(id);
+    if (it == grp.ops.end()) return env.Undefined();
+    Op* op = it->second;
+    grp.finished.wait(l, [&] { return op->done; });
+    err = op->error;
+    grp.ops.erase(it);
+    delete op;
+  }
+  if (!err.empty()) throw Napi::Error::New(env, err);
+  return env.Undefined();
+}
+
+// destroy(): drains the queue, stops the comm thread. A broken group's Gloo context is leaked, not
+// torn down (its pairs may still be mid-operation).
+Napi::Value Destroy(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (g == nullptr) return env.Undefined();
+  Group* grp = g;
+  {
+    std::unique_lock<std::mutex> l(grp->mu);
+    grp->stopping = true;
+    grp->queued.notify_all();
+    grp->finished.wait(l, [&] { return grp->stopped; });
+  }
+  g = nullptr;
+  return env.Undefined();
+}
+
+// Env teardown (the script ended with the group still up, perhaps with collectives in flight): let
+// queued ops finish (each is bounded by the group's timeout) before the JS heap frees their buffers,
+// then stop the comm thread. process.exit() skips this; it frees nothing the comm thread touches.
+void CleanupHook(void*) {
+  Group* grp = g;
+  if (grp == nullptr) return;
+  std::unique_lock<std::mutex> l(grp->mu);
+  grp->stopping = true;
+  grp->queued.notify_all();
+  grp->finished.wait_for(l, grp->timeout + std::chrono::seconds(5), [&] { return grp->stopped; });
+  g = nullptr;
+}
+
+Napi::Object Init_(Napi::Env env, Napi::Object exports) {
+  napi_add_env_cleanup_hook(env, CleanupHook, nullptr);
+  exports.Set("init", Napi::Function::New(env, Init));
+  exports.Set("enqueue", Napi::Function::New(env, Enqueue));
+  exports.Set("isCompleted", Napi::Function::New(env, IsCompleted));
+  exports.Set("wait", Napi::Function::New(env, Wait));
+  exports.Set("destroy", Napi::Function::New(env, Destroy));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(nodetorch_gloo, Init_)

@@ -1,0 +1,31 @@
+/** DistributedDataParallel against single-process training on the concatenated batch. */
+import { describe, expect, it } from 'vitest';
+import { HAVE_GLOO, launch, results, worker } from './helpers.js';
+
+describe.skipIf(!HAVE_GLOO)('DistributedDataParallel (Gloo)', () => {
+  // [ranks, steps, bucketCapMb, micro-batches]: one bucket; a tiny cap (one bucket per parameter, so
+  // several allreduces overlap backward); gradient accumulation through noSync.
+  // With 'bn' the model has batch norm: SyncBatchNorm on the ranks, BatchNorm1d on the concatenated
+  // batch in the reference; running statistics are compared too.
+  it.each([
+    [2, 20, 25, 1, ''],
+    [3, 12, 0.0001, 1, ''],
+    [2, 8, 0.0001, 3, ''],
+    [4, 6, 0.0001, 1, ''],
+    [2, 10, 0.0001, 1, 'bn'],
+    [3, 8, 25, 2, 'bn'],
+  ])('%i ranks, %i SGD-momentum steps, bucketCapMb %d, %i micro-batches %s: same weights as one process', async (world, steps, cap, acc, bn) => {
+    const run = await launch(['--nproc-per-node', String(world)], worker('ddp-equivalence.ts'), [String(steps), String(cap), String(acc), bn]);
+    expect(run.code, run.stderr).toBe(0);
+    const r = results(run.stdout)[0];
+    expect(r.world).toBe(world);
+    expect(r.maxDiff).toBeLessThanOrEqual(1e-5);
+    expect(r.spread).toBe(0); // every rank holds the same weights
+    expect(r.noSyncSpread).toBeGreaterThan(1e-3); // inside noSync the gradients stay local
+    expect(r.syncSpread).toBe(0);
+    expect(r.accDiff).toBeLessThanOrEqual(1e-6); // then the accumulated sum is averaged
+    expect(r.syncBn).toBe(bn === 'bn');
+    expect(r.keys).toEqual(['module.0.weight', 'module.0.bias']);
+    expect(r.innerKeys).toEqual(['0.weight', '0.bias']);
+  }, 120_000);
+});

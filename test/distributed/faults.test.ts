@@ -1,0 +1,69 @@
+/**
+ * Faults: a rank that dies or stalls mid-allreduce, and one that never joins, make the others fail with
+ * an error naming it within the timeout. Ranks are started directly (not by the launcher, which would
+ * stop the survivors first) with a hard time limit, so a hang fails the test.
+ */
+import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { HAVE_GLOO, spawnNode, worker, launch, type Run } from './helpers.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function ranks(mode: string, world: number, env: Record<string, string>, only?: number[]): Promise<Run[]> {
+  const port = String(await freePort());
+  const which = only ?? Array.from({ length: world }, (_, r) => r);
+  return Promise.all(which.map((r) => spawnNode([worker('fault.ts'), mode], {
+    env: { MASTER_ADDR: '127.0.0.1', MASTER_PORT: port, RANK: String(r), WORLD_SIZE: String(world), TIMEOUT_MS: '3000', ...env },
+    hardLimitMs: 45_000,
+  })));
+}
+
+describe.skipIf(!HAVE_GLOO)('distributed faults (Gloo)', () => {
+  it('a rank killed mid-allreduce: the others fail naming it', async () => {
+    const runs = await ranks('die', 3, { VICTIM: '1' });
+    expect(runs[1].signal).toBe('SIGKILL');
+    for (const r of [runs[0], runs[2]]) {
+      expect(r.code, r.stderr).toBe(17);
+      expect(r.stdout).toMatch(/^FAILED allReduce: .*\(rank 1 exited[ )]/m); // the first to leave is named, whoever failed after it
+    }
+  }, 60_000);
+
+  it('rank 0 (the store host) killed: the others fail naming it', async () => {
+    const runs = await ranks('die', 3, { VICTIM: '0' });
+    for (const r of [runs[1], runs[2]]) {
+      expect(r.code, r.stderr).toBe(17);
+      expect(r.stdout).toMatch(/^FAILED allReduce: .*rank 0 has exited/m);
+    }
+  }, 60_000);
+
+  it('a rank that stops answering: the others time out saying no rank exited', async () => {
+    const runs = await ranks('stall', 2, { VICTIM: '1' });
+    expect(runs[0].code, runs[0].stderr).toBe(17);
+    expect(runs[0].stdout).toMatch(/^FAILED allReduce: .*Timed out waiting 3000ms.*no rank has exited: a rank stopped answering/m);
+  }, 60_000);
+
+  it('a rank that never joins fails the rendezvous within the timeout, naming it', async () => {
+    const [r0] = await ranks('absent', 3, {}, [0]);
+    expect(r0.code).toBe(17);
+    expect(r0.stdout).toMatch(/^FAILED initProcessGroup: rank 0 of 3: rendezvous timed out after 3000 ms: rank 1 never joined/m);
+  }, 60_000);
+
+  it('without rank 0 the store is unreachable: a clear error within the timeout', async () => {
+    const [r1] = await ranks('absent', 2, {}, [1]);
+    expect(r1.code).toBe(17);
+    expect(r1.stdout).toMatch(/^FAILED initProcessGroup: rank 1 of 2: could not reach the rendezvous store at 127\.0\.0\.1:\d+ within 3000 ms/m);
+  }, 60_000);
+
+  it('under the launcher a killed rank stops the job, which exits non-zero naming it', async () => {
+    const run = await launch(['--nproc-per-node', '2'], worker('fault.ts'), ['die'], { env: { VICTIM: '1' }, hardLimitMs: 45_000 });
+    expect(run.code).toBe(128 + 9);
+    expect(run.stderr).toMatch(/nodetorch run: rank 1 was killed by SIGKILL; stopping the other ranks/);
+  }, 60_000);
+});

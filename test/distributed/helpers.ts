@@ -1,0 +1,46 @@
+/** Runs scripts under `nodetorch run` (src, through tsx) and reads what the ranks printed. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const worker = (name: string): string => fileURLToPath(new URL(`./workers/${name}`, import.meta.url));
+
+/** Whether the Gloo addon is built here (CI installs libgloo-dev; elsewhere these tests are skipped). */
+export const HAVE_GLOO = existsSync(new URL('../../native/gloo/build/Release/nodetorch_gloo.node', import.meta.url));
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns `node --import tsx <args>` in the repo; kills it after hardLimitMs so a hang fails the test. */
+export function spawnNode(args: string[], opts: { env?: NodeJS.ProcessEnv; hardLimitMs?: number; onSpawn?: (c: ChildProcess) => void } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d) => (stdout += d));
+    c.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => c.kill('SIGKILL'), opts.hardLimitMs ?? 90_000);
+    c.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    opts.onSpawn?.(c);
+  });
+}
+
+/** `nodetorch run <launcherArgs> <script> <scriptArgs>`. */
+export function launch(launcherArgs: string[], script: string, scriptArgs: string[] = [], opts: Parameters<typeof spawnNode>[1] = {}): Promise<Run> {
+  return spawnNode(['src/cli/main.ts', 'run', ...launcherArgs, script, ...scriptArgs], opts);
+}
+
+/** The `RESULT {...}` objects the ranks printed, by rank. */
+export function results(out: string): Record<number, Record<string, unknown>> {
+  const r: Record<number, Record<string, unknown>> = {};
+  for (const m of out.matchAll(/^\[rank(\d+)\]: RESULT (.*)$/gm)) r[Number(m[1])] = JSON.parse(m[2]);
+  return r;
+}

@@ -1,0 +1,27 @@
+/**
+ * Fault injection. argv[2]: 'die' (rank VICTIM SIGKILLs itself in the middle of a run of allreduces),
+ * 'stall' (rank VICTIM stops answering: it blocks its thread), 'absent' (for rendezvous: run alone).
+ * Survivors print `FAILED <message>` and exit 17; nothing may hang (the test has a hard time limit).
+ */
+import { distributed as dist, zeros } from '../../../src/index.js';
+
+const mode = process.argv[2];
+const victim = Number(process.env.VICTIM ?? 1);
+const timeoutMs = Number(process.env.TIMEOUT_MS ?? 4000);
+try {
+  dist.initProcessGroup({ timeoutMs });
+  const rank = dist.getRank();
+  const t = zeros([1 << 20]);
+  for (let i = 0; i < 1000; i++) {
+    if (rank === victim && i === 5) {
+      if (mode === 'die') process.kill(process.pid, 'SIGKILL');
+      if (mode === 'stall') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, timeoutMs + 4000);
+    }
+    // Async then wait: the failure surfaces from a work handle as from a plain call.
+    dist.allReduce(t, { asyncOp: true }).wait();
+  }
+  console.log('NO FAILURE');
+} catch (e) {
+  console.log(`FAILED ${(e as Error).message}`);
+  process.exit(17);
+}
