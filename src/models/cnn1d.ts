@@ -5,6 +5,8 @@
  * Shape: input (N, 1, L), L >= 4; output (N, numClasses) logits.
  * @example const model = new models.Cnn1d(3); const logits = model.forward(randn([8, 1, 1200]));
  */
+import { optionsArg } from '../ops/args.js';
+import { describeValue } from '../util/describe.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from '../nn/module.js';
 import { Sequential } from '../nn/containers.js';
@@ -28,6 +30,10 @@ export class Cnn1d extends Module {
 
   constructor(numClasses = 2, opts: Cnn1dOptions = {}) {
     super();
+    if (typeof numClasses !== 'number' || !Number.isInteger(numClasses) || numClasses < 1) {
+      throw new TypeError(`Cnn1d: expected numClasses to be a positive integer, got ${describeValue(numClasses)}`);
+    }
+    opts = optionsArg('Cnn1d', opts) as typeof opts;
     const g = opts.generator;
     this.features = new Sequential(
       new Conv1d(1, 16, 7, { stride: 2, padding: 3, generator: g }), new BatchNorm1d(16), new ReLU(), new MaxPool1d(2),

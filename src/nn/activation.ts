@@ -113,6 +113,7 @@ export class Softplus extends Module {
 
   constructor(opts: { beta?: number; threshold?: number } = {}) {
     super();
+    opts = optionsArg('Softplus', opts) as typeof opts;
     this.beta = numberOf('Softplus', 'beta', opts.beta === undefined ? 1 : opts.beta);
     this.threshold = numberOf('Softplus', 'threshold', opts.threshold === undefined ? 20 : opts.threshold);
   }
@@ -134,6 +135,7 @@ export class ELU extends Module {
 
   constructor(opts: { alpha?: number } & InplaceOption = {}) {
     super();
+    opts = optionsArg('ELU', opts) as typeof opts;
     this.alpha = numberOf('ELU', 'alpha', opts.alpha === undefined ? 1 : opts.alpha);
     this.inplace = inplaceOf('ELU', opts);
   }
@@ -155,6 +157,7 @@ export class Hardtanh extends Module {
 
   constructor(minVal = -1, maxVal = 1, opts: InplaceOption = {}) {
     super();
+    opts = optionsArg('Hardtanh', opts) as typeof opts;
     this.minVal = numberOf('Hardtanh', 'minVal', minVal);
     this.maxVal = numberOf('Hardtanh', 'maxVal', maxVal);
     if (!(this.minVal <= this.maxVal)) throw new RangeError(`Hardtanh: minVal cannot be greater than maxVal, got minVal=${minVal}, maxVal=${maxVal}`);

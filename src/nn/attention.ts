@@ -1,4 +1,5 @@
 /** MultiheadAttention (torch.nn.MultiheadAttention), with PyTorch's parameter names and initialisation. */
+import { optionsArg } from '../ops/args.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { empty, zeros } from '../creation.js';
 import { linear } from '../ops/linear.js';
@@ -78,6 +79,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
   constructor(embedDim: number, numHeads: number, opts: MultiheadAttentionOptions = {}) {
     super();
     const cls = 'MultiheadAttention';
+    opts = optionsArg(cls, opts) as typeof opts;
     this.embedDim = intArg(cls, 'embedDim', embedDim, 1);
     this.numHeads = intArg(cls, 'numHeads', numHeads, 1);
     if (embedDim % numHeads !== 0) throw new RangeError(`${cls}: embed_dim must be divisible by num_heads, got embedDim=${embedDim}, numHeads=${numHeads}`);

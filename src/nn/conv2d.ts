@@ -2,6 +2,7 @@
  * 2-D convolution layers (torch.nn.Conv2d, ConvTranspose1d, ConvTranspose2d) over the backend's conv2d
  * kernels, and the constructor checks they share.
  */
+import { checkAllocation } from '../util/limits.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { empty } from '../creation.js';
 import { conv2d, conv2dRelu } from '../ops/conv2d.js';
@@ -108,6 +109,7 @@ export class Conv2d extends Module {
     } else {
       this.padding = pairArg(layer, 'padding', pad, 0);
     }
+    checkAllocation(layer, [outChannels * (inChannels / this.groups) * this.kernelSize[0] * this.kernelSize[1], outChannels]);
     this.registerParameter('weight', new Parameter(empty([outChannels, inChannels / this.groups, ...this.kernelSize])));
     this.registerParameter('bias', opts.bias === false ? null : new Parameter(empty([outChannels])));
     this.resetParameters(opts.generator);
@@ -185,7 +187,9 @@ abstract class ConvTransposeNd extends Module {
 
   /** Registers weight (C_in, C_out / groups, ...kernelSize) and bias, PyTorch's initialisation. */
   protected initParameters(bias: boolean | undefined, generator: Generator | undefined): void {
-    this.registerParameter('weight', new Parameter(empty([this.inChannels, this.outChannels / this.groups, ...this.kernelSize])));
+    const wShape = [this.inChannels, this.outChannels / this.groups, ...this.kernelSize];
+    checkAllocation(this.constructor.name, [wShape.reduce((a, b) => a * b, 1), this.outChannels]);
+    this.registerParameter('weight', new Parameter(empty(wShape)));
     this.registerParameter('bias', bias === false ? null : new Parameter(empty([this.outChannels])));
     this.resetParameters(generator);
   }

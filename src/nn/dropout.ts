@@ -21,7 +21,7 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, opts: { generator?: Generator } = {}) {
     super();
-    opts = optionsArg('Dropout', opts) as typeof opts;
+    opts = optionsArg(new.target.name, opts) as typeof opts;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
       throw new RangeError(`${new.target.name}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
     }

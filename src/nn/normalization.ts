@@ -1,4 +1,5 @@
 /** LayerNorm and GroupNorm layers (torch.nn.modules.normalization). */
+import { optionsArg } from '../ops/args.js';
 import type { Tensor } from '../tensor.js';
 import { ones, zeros } from '../creation.js';
 import { layerNorm, normalizedShapeArg, epsArg } from '../ops/layer-norm.js';
@@ -31,6 +32,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormLayerOptions = {}) {
     super();
+    opts = optionsArg('LayerNorm', opts) as typeof opts;
     this.normalizedShape = Object.freeze([...normalizedShapeArg('LayerNorm', normalizedShape)]);
     this.eps = epsArg('LayerNorm', opts.eps);
     this.elementwiseAffine = boolArg('LayerNorm', 'elementwiseAffine', opts.elementwiseAffine ?? true);
@@ -74,6 +76,7 @@ export class GroupNorm extends Module {
 
   constructor(numGroups: number, numChannels: number, opts: GroupNormLayerOptions = {}) {
     super();
+    opts = optionsArg('GroupNorm', opts) as typeof opts;
     this.numGroups = intArg('GroupNorm', 'numGroups', numGroups, 1);
     this.numChannels = intArg('GroupNorm', 'numChannels', numChannels, 0);
     if (numChannels % numGroups !== 0) {

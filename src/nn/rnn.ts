@@ -5,6 +5,7 @@
  * `_reverse` ones, layer by layer; all U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize))), so state dicts move
  * both ways.
  */
+import { optionsArg } from '../ops/args.js';
 import { Tensor } from '../tensor.js';
 import { empty, zeros } from '../creation.js';
 import { rnnLayer } from '../ops/rnn-layer.js';
@@ -218,6 +219,7 @@ export class RNN extends RNNBase<Tensor> {
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(inputSize: number, hiddenSize: number, opts: RnnOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
+    opts = optionsArg('RNN', opts) as typeof opts;
     const nl = opts.nonlinearity ?? 'tanh';
     if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`RNN: Unknown nonlinearity '${String(nl)}', expected 'tanh' or 'relu'`);
     super('RNN', nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, opts);
@@ -236,7 +238,7 @@ export class RNN extends RNNBase<Tensor> {
  */
 export class LSTM extends RNNBase<[Tensor, Tensor]> {
   constructor(inputSize: number, hiddenSize: number, opts: RnnOptions = {}) {
-    super('LSTM', 'LSTM', inputSize, hiddenSize, opts);
+    super('LSTM', 'LSTM', inputSize, hiddenSize, optionsArg('LSTM', opts) as RnnOptions);
   }
 
   override forward(input: Tensor | PackedSequence, hx?: [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]] {
@@ -251,7 +253,7 @@ export class LSTM extends RNNBase<[Tensor, Tensor]> {
  */
 export class GRU extends RNNBase<Tensor> {
   constructor(inputSize: number, hiddenSize: number, opts: RnnOptions = {}) {
-    super('GRU', 'GRU', inputSize, hiddenSize, opts);
+    super('GRU', 'GRU', inputSize, hiddenSize, optionsArg('GRU', opts) as RnnOptions);
   }
 
   override forward(input: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {

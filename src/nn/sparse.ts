@@ -1,4 +1,5 @@
 /** The Embedding layer (torch.nn.modules.sparse). */
+import { optionsArg } from '../ops/args.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { empty } from '../creation.js';
 import { embedding, embeddingOptions, paddingIdxArg } from '../ops/embedding.js';
@@ -44,6 +45,7 @@ export class Embedding extends Module {
 
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingLayerOptions = {}) {
     super();
+    opts = optionsArg('Embedding', opts) as typeof opts;
     this.numEmbeddings = intArg('Embedding', 'numEmbeddings', numEmbeddings, 0);
     this.embeddingDim = intArg('Embedding', 'embeddingDim', embeddingDim, 0);
     const pad = paddingIdxArg('Embedding', opts.paddingIdx, numEmbeddings);

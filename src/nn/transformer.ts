@@ -3,6 +3,7 @@
  * names (self_attn, linear1, dropout, linear2, norm1, norm2, dropout1, dropout2; layers.<i>.*), so state
  * dicts move both ways.
  */
+import { optionsArg } from '../ops/args.js';
 import type { Tensor } from '../tensor.js';
 import { relu } from '../ops/relu.js';
 import { gelu } from '../ops/gelu.js';
@@ -66,6 +67,7 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderF
   constructor(dModel: number, nhead: number, opts: TransformerEncoderLayerOptions = {}) {
     super();
     const cls = 'TransformerEncoderLayer';
+    opts = optionsArg(cls, opts) as typeof opts;
     this.dModel = intArg(cls, 'dModel', dModel, 1);
     this.nhead = intArg(cls, 'nhead', nhead, 1);
     this.options = { ...opts };

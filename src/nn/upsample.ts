@@ -1,4 +1,5 @@
 /** Upsample layer (torch.nn.Upsample) over nn.functional.interpolate. */
+import { optionsArg } from '../ops/args.js';
 import type { Tensor } from '../tensor.js';
 import { interpolate, type InterpolateMode } from '../ops/interpolate.js';
 import { Module } from './module.js';
@@ -29,6 +30,7 @@ export class Upsample extends Module {
 
   constructor(opts: UpsampleOptions = {}) {
     super();
+    opts = optionsArg('Upsample', opts) as typeof opts;
     this.size = opts.size ?? null;
     this.scaleFactor = opts.scaleFactor ?? null;
     this.mode = opts.mode ?? 'nearest';

@@ -1,4 +1,5 @@
 /** avgPool2d over the last two dims of (N, C, H, W) or (C, H, W) input, like torch.nn.functional.avg_pool2d. */
+import { optionsArg } from './args.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { gradBufferZeroed } from '../util/grad-pool.js';
@@ -29,6 +30,7 @@ export interface AvgPool2dOptions {
  */
 export function avgPool2d(x: Tensor, kernelSize: number | readonly [number, number], opts: AvgPool2dOptions = {}): Tensor {
   const op = 'avgPool2d';
+  opts = optionsArg(op, opts) as typeof opts;
   const { planes, h, w, outShape } = pool2dInput(op, x);
   const { k, stride, padding, outH, outW } = window2d(op, x, h, w, kernelSize, { ...opts, dilation: 1 });
   const divisor = opts.divisorOverride ?? null;

@@ -1,4 +1,5 @@
 /** convTranspose1d, like torch.nn.functional.conv_transpose1d: convTranspose2d over a height of 1. */
+import { optionsArg } from './args.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { reshape } from './reshape.js';
 import { transposed } from './conv-transpose2d.js';
@@ -32,6 +33,7 @@ function widen(v: unknown, height: number): unknown {
  */
 export function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvTranspose1dOptions = {}): Tensor {
   const op = 'convTranspose1d';
+  opts = optionsArg(op, opts) as typeof opts;
   if (!(input instanceof Tensor)) throw new TypeError(`${op}: expected input to be a Tensor, got ${describeValue(input)}`);
   if (!(weight instanceof Tensor)) throw new TypeError(`${op}: expected weight to be a Tensor, got ${describeValue(weight)}`);
   if (input.ndim !== 2 && input.ndim !== 3) throw new RangeError(`${op}: expected 2D (unbatched) or 3D (batched) input, got input of shape ${shapeStr(input.shape)}`);

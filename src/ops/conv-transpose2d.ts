@@ -3,6 +3,7 @@
  * conv2d backward-input kernel, its input gradient the conv2d forward kernel and its weight gradient the
  * conv2d backward-weight kernel with the roles of input and output swapped (no kernels of its own).
  */
+import { optionsArg } from './args.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { reshape } from './reshape.js';
@@ -36,6 +37,7 @@ export interface ConvTranspose2dOptions {
  * @example convTranspose2d(x, weight, bias, { stride: 2, padding: 1, outputPadding: 1 })
  */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvTranspose2dOptions = {}): Tensor {
+  opts = optionsArg('convTranspose2d', opts) as typeof opts;
   return transposed('convTranspose2d', input, weight, bias, opts);
 }
 

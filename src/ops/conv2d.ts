@@ -3,6 +3,7 @@
  * kernels. padding may be a number, a pair, 'valid' (0) or 'same' (stride 1 only; an odd total pads the
  * extra row / column at the bottom / right, as PyTorch does).
  */
+import { optionsArg } from './args.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { intArg } from './args.js';
 import { pairArg } from './pair.js';
@@ -35,6 +36,7 @@ export interface Conv2dOptions {
  * @example conv2d(x, weight, bias, { stride: 2, padding: 1 })
  */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+  opts = optionsArg('conv2d', opts) as typeof opts;
   return convolve(input, weight, bias, opts, false);
 }
 

@@ -1,7 +1,8 @@
 /** dropout2d: zero whole channels at random, like torch.nn.functional.dropout2d. */
+import { describeValue } from '../util/describe.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
-import { defaultGenerator, type Generator } from '../util/generator.js';
+import { defaultGenerator, Generator } from '../util/generator.js';
 import { tensorArg } from './args.js';
 
 /**
@@ -16,6 +17,7 @@ import { tensorArg } from './args.js';
 export function dropout2d(x: Tensor, p = 0.5, training = true, generator: Generator = defaultGenerator): Tensor {
   const op = 'dropout2d';
   tensorArg(op, 'input', x);
+  if (!(generator instanceof Generator)) throw new TypeError(`${op}: expected generator to be a Generator, got ${describeValue(generator)}`);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
     throw new RangeError(`${op}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
   }

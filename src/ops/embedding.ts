@@ -1,4 +1,5 @@
 /** embedding: look rows of a weight matrix up by index, like torch.nn.functional.embedding. */
+import { optionsArg } from './args.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { describeValue } from '../util/describe.js';
@@ -77,6 +78,7 @@ function renormRows(w: Float32Array, dim: number, idx: ArrayLike<number>, maxNor
  */
 export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
   const op = 'embedding';
+  opts = optionsArg(op, opts) as typeof opts;
   tensorArg(op, 'input', input);
   tensorArg(op, 'weight', weight);
   if (input.dtype !== 'int64') throw new TypeError(`${op}: expected input (indices) of dtype int64, got ${input.dtype}`);

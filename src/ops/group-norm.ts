@@ -1,4 +1,5 @@
 /** groupNorm: normalise groups of channels per sample, like torch.nn.functional.group_norm. */
+import { optionsArg } from './args.js';
 import type { Tensor } from '../tensor.js';
 import { shapeSize, shapeStr } from '../tensor.js';
 import { intArg, tensorArg } from './args.js';
@@ -24,6 +25,7 @@ export interface GroupNormOptions {
  */
 export function groupNorm(x: Tensor, numGroups: number, opts: GroupNormOptions = {}): Tensor {
   const op = 'groupNorm';
+  opts = optionsArg(op, opts) as typeof opts;
   tensorArg(op, 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 input, got ${x.dtype}`);
   const g = intArg(op, 'numGroups', numGroups, 1);

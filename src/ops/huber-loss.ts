@@ -1,4 +1,5 @@
 /** huberLoss, like torch.nn.functional.huber_loss: quadratic below delta, linear above. */
+import { optionsArg } from './args.js';
 import type { Tensor } from '../tensor.js';
 import { numberArg } from './args.js';
 import { checkReduction, type Reduction } from './loss-reduction.js';
@@ -20,6 +21,7 @@ export interface HuberLossOptions {
  */
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions = {}): Tensor {
   const op = 'huberLoss';
+  opts = optionsArg(op, opts) as typeof opts;
   const reduction = checkReduction(op, opts.reduction);
   const delta = huberDelta(op, opts.delta);
   return elementwiseLoss(op, 'HuberLossBackward0', input, target, reduction, (x, t, out) => {

@@ -2,6 +2,7 @@
  * interpolate: resize the spatial dims of (N, C, H, W) images, like torch.nn.functional.interpolate, in modes
  * 'nearest' and 'bilinear' (alignCorners or not), with PyTorch 1.13's source-index rules (UpSample.h).
  */
+import { optionsArg } from './args.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { gradBufferZeroed } from '../util/grad-pool.js';
@@ -78,6 +79,7 @@ function pairOrNull(name: string, v: unknown, integer: boolean): [number, number
  */
 export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
   const op = 'interpolate';
+  opts = optionsArg(op, opts) as typeof opts;
   tensorArg(op, 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 tensor, got ${x.dtype}`);
   if (x.ndim !== 4) throw new RangeError(`${op}: expected 4D (N, C, H, W) input, got input of shape ${shapeStr(x.shape)}`);

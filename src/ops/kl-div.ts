@@ -1,4 +1,5 @@
 /** klDiv: the Kullback-Leibler divergence loss, like torch.nn.functional.kl_div. */
+import { optionsArg } from './args.js';
 import type { Tensor } from '../tensor.js';
 import { boolArg } from './args.js';
 import type { Reduction } from './loss-reduction.js';
@@ -21,6 +22,7 @@ export interface KlDivOptions {
  */
 export function klDiv(input: Tensor, target: Tensor, opts: KlDivOptions = {}): Tensor {
   const op = 'klDiv';
+  opts = optionsArg(op, opts) as typeof opts;
   const { reduction, logTarget } = klDivOptions(op, opts);
   const name = 'KlDivBackward0';
   if (logTarget) {

@@ -1,4 +1,5 @@
 /** layerNorm: normalise over the trailing dims, like torch.nn.functional.layer_norm. */
+import { optionsArg } from './args.js';
 import { Tensor, shapeSize, shapeStr, type Shape } from '../tensor.js';
 import { describeValue } from '../util/describe.js';
 import { tensorArg } from './args.js';
@@ -49,6 +50,7 @@ export function epsArg(op: string, v: unknown): number {
  */
 export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], opts: LayerNormOptions = {}): Tensor {
   const op = 'layerNorm';
+  opts = optionsArg(op, opts) as typeof opts;
   tensorArg(op, 'input', x);
   if (x.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 input, got ${x.dtype}`);
   const ns = normalizedShapeArg(op, normalizedShape);

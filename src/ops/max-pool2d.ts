@@ -1,4 +1,5 @@
 /** maxPool2d over the last two dims of (N, C, H, W) or (C, H, W) input, like torch.nn.functional.max_pool2d. */
+import { optionsArg } from './args.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { gradBufferZeroed } from '../util/grad-pool.js';
@@ -31,6 +32,7 @@ export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, numb
 export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], opts?: MaxPool2dOptions): Tensor | [Tensor, Tensor];
 export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], opts: MaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
   const op = 'maxPool2d';
+  opts = optionsArg(op, opts) as typeof opts;
   const { planes, h, w, outShape } = pool2dInput(op, x);
   const { k, stride, padding, dilation, outH, outW } = window2d(op, x, h, w, kernelSize, opts);
   const xd = x.data as Float32Array;

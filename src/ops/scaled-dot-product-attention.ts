@@ -3,6 +3,7 @@
  * torch.nn.functional.scaled_dot_product_attention (PyTorch 1.13 computes the same inside
  * multi_head_attention_forward). The two products run on the bmm kernel.
  */
+import { optionsArg } from './args.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { full } from '../creation.js';
 import { matmul } from './matmul.js';
@@ -55,6 +56,7 @@ export function scaledDotProductAttention(
   query: Tensor, key: Tensor, value: Tensor, opts: ScaledDotProductAttentionOptions = {},
 ): Tensor {
   const op = 'scaledDotProductAttention';
+  opts = optionsArg(op, opts) as typeof opts;
   for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
     tensorArg(op, name, t);
     if (t.dtype !== 'float32') throw new TypeError(`${op}: expected ${name} to be float32, got ${t.dtype}`);

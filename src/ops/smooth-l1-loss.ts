@@ -1,4 +1,5 @@
 /** smoothL1Loss, like torch.nn.functional.smooth_l1_loss: huberLoss divided by beta (l1Loss for beta 0). */
+import { optionsArg } from './args.js';
 import type { Tensor } from '../tensor.js';
 import { numberArg } from './args.js';
 import { checkReduction, type Reduction } from './loss-reduction.js';
@@ -21,6 +22,7 @@ export interface SmoothL1LossOptions {
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOptions = {}): Tensor {
   const op = 'smoothL1Loss';
+  opts = optionsArg(op, opts) as typeof opts;
   const reduction = checkReduction(op, opts.reduction);
   const beta = smoothL1Beta(op, opts.beta);
   return elementwiseLoss(op, 'SmoothL1LossBackward0', input, target, reduction, (x, t, out) => {

@@ -2,6 +2,7 @@
  * softplus(x) = log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (for numerical
  * stability), like torch.nn.functional.softplus.
  */
+import { optionsArg } from './args.js';
 import type { Tensor } from '../tensor.js';
 import { activationOp } from './float-unary.js';
 import { numberArg } from './args.js';
@@ -20,6 +21,7 @@ export interface SoftplusOptions {
  * @example softplus(tensor([0])) // tensor([0.6931])
  */
 export function softplus(x: Tensor, opts: SoftplusOptions = {}): Tensor {
+  opts = optionsArg('softplus', opts) as typeof opts;
   const beta = numberArg('softplus', 'beta', opts.beta === undefined ? 1 : opts.beta);
   const threshold = numberArg('softplus', 'threshold', opts.threshold === undefined ? 20 : opts.threshold);
   return activationOp(

@@ -43,6 +43,39 @@ const PARAM_DRAWS: Record<string, (r: Rng, kernel: KernelName) => Params> = {
     return { n: r.int(1, 2), c: r.int(1, 3), l, k, stride, padding, dilation, lOut: poolOutLength(l, k, stride, padding, dilation, false) };
   },
   BatchNorm: (r) => ({ n: r.int(1, 4), c: r.int(1, 4), inner: r.int(1, 5), training: r.bool(), eps: 1e-5, relu: r.bool() }),
+  Conv2d: (r, kernel) => {
+    const groups = r.int(1, 2);
+    const dim = () => {
+      const k = r.int(1, 3);
+      const stride = r.pick([1, 1, 2, 3]);
+      const dilation = r.int(1, 2);
+      const l = r.int(1, 8);
+      let padding = r.int(0, 2);
+      while (convOutLength(l, k, stride, padding, dilation) < 1) padding++;
+      return { l, k, stride, padding, dilation, out: convOutLength(l, k, stride, padding, dilation) };
+    };
+    const h = dim();
+    const w = dim();
+    return {
+      n: r.int(0, 2), cIn: groups * r.int(1, 3), cOut: groups * r.int(1, 3), inH: h.l, inW: w.l, kH: h.k, kW: w.k,
+      strideH: h.stride, strideW: w.stride, padH: h.padding, padW: w.padding, dilationH: h.dilation, dilationW: w.dilation,
+      groups, outH: h.out, outW: w.out, relu: kernel === 'conv2dForward' && r.bool(),
+    };
+  },
+  Bmm: (r) => {
+    const batch = r.int(0, 3);
+    return {
+      batch, aBatch: r.bool() ? batch : 1, bBatch: r.bool() ? batch : 1, m: r.int(0, 6), n: r.int(0, 6), k: r.int(0, 6),
+      transA: r.bool(), transB: r.bool(), alpha: r.pick([1, 0.5, -2]), beta: r.pick([0, 1]),
+    };
+  },
+  AffineNorm: (r) => {
+    // Layer norm (groups = spatial = 1) or group norm (rows = N * groups, d = channels per group * spatial).
+    if (r.bool()) return { rows: r.int(1, 5), d: r.int(1, 9), groups: 1, spatial: 1, eps: 1e-5 };
+    const groups = r.int(1, 3);
+    const spatial = r.int(1, 3);
+    return { rows: groups * r.int(1, 2), d: spatial * r.int(1, 2), groups, spatial, eps: 1e-5 };
+  },
 };
 
 /** Evaluate a manifest length: a product of params fields (`n*cIn*l`, `cOut*(cIn/groups)*k`). */

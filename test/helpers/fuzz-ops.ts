@@ -78,6 +78,11 @@ const SHAPES: number[][] = [[], [1], [5], [2, 3], [3, 1], [2, 3, 4], [0], [2, 0]
 const shape = (r: Rng) => r.pick(SHAPES).slice();
 const nonEmpty = (r: Rng) => r.pick(SHAPES.filter((s) => s.length > 0 && !s.includes(0))).slice();
 const ncl = (r: Rng) => [r.int(1, 3), r.int(1, 4), r.int(3, 12)];
+const nchw = (r: Rng) => [r.int(1, 2), r.int(1, 3), r.int(2, 6), r.int(2, 6)];
+const nchwConv = (r: Rng) => {
+  const c = r.int(1, 3);
+  return [f32(r, [r.int(1, 2), c, r.int(3, 6), r.int(3, 6)]), f32(r, [r.int(1, 3), c, r.int(1, 3), r.int(1, 3)]), null, { stride: r.int(1, 2), padding: r.int(0, 1) }];
+};
 const dimOf = (r: Rng, nd: number) => (nd === 0 ? r.pick([0, -1]) : r.int(-nd, nd - 1));
 
 /** A tensor whose buffer was transferred away, as postMessage does. */
@@ -407,6 +412,78 @@ export const SPECS: Record<string, OpSpec> = {
   },
   'data.SyntheticSignals': { names: ['SyntheticSignals'], args: (r) => [{ numSamples: r.int(0, 3), length: 64 }], call: (fn, a) => (ctor(fn, a) as { length: number }).length },
   'data.getWorkerInfo': { names: ['getWorkerInfo'], args: () => [] },
+  // Image, sequence, normalisation and attention ops (issue 12) and the serving API (issue 13).
+  bmm: { args: (r) => { const b = r.int(1, 3); const k = r.int(1, 4); return [f32(r, [b, r.int(1, 3), k]), f32(r, [b, k, r.int(1, 3)])]; } },
+  slice: { names: ['slice', 'index'], args: (r) => [f32(r, [4, 3]), r.pick([1, null, [0, 2]]), r.pick([{ start: 1 }, null, 0])] },
+  conv2d: { args: (r) => nchwConv(r) },
+  'nn.functional.conv2d': { names: ['conv2d'], args: (r) => nchwConv(r) },
+  'nn.functional.convTranspose1d': {
+    names: ['convTranspose1d', 'conv1d'],
+    args: (r) => { const c = r.int(1, 3); return [f32(r, [r.int(1, 2), c, r.int(2, 7)]), f32(r, [c, r.int(1, 3), r.int(1, 3)]), null, { stride: r.int(1, 2) }]; },
+  },
+  'nn.functional.convTranspose2d': {
+    names: ['convTranspose2d', 'conv2d'],
+    args: (r) => { const c = r.int(1, 3); return [f32(r, [1, c, r.int(2, 5), r.int(2, 5)]), f32(r, [c, r.int(1, 3), r.int(1, 3), r.int(1, 3)]), null, { stride: r.int(1, 2) }]; },
+  },
+  'nn.functional.maxPool2d': { names: ['maxPool2d'], args: (r) => [f32(r, nchw(r)), r.int(1, 2), { stride: r.int(1, 2) }] },
+  'nn.functional.avgPool2d': { names: ['avgPool2d'], args: (r) => [f32(r, nchw(r)), r.int(1, 2), { stride: r.int(1, 2) }] },
+  'nn.functional.adaptiveAvgPool2d': { names: ['adaptiveAvgPool2d'], args: (r) => [f32(r, nchw(r)), r.int(1, 3)] },
+  'nn.functional.interpolate': { names: ['interpolate'], args: (r) => [f32(r, nchw(r)), r.pick([{ scaleFactor: 2 }, { size: [3, 4], mode: 'bilinear' }])] },
+  'nn.functional.dropout2d': { names: ['dropout2d'], args: (r) => [f32(r, nchw(r)), r.pick([0, 0.5]), r.bool()], noCompare: true },
+  'nn.functional.silu': unary(['silu']), 'nn.functional.mish': unary(['mish']), 'nn.functional.softplus': unary(['softplus']),
+  'nn.functional.elu': unary(['elu']), 'nn.functional.hardtanh': unary(['hardtanh']),
+  'nn.functional.huberLoss': { names: ['huberLoss'], args: lossArgs },
+  'nn.functional.smoothL1Loss': { names: ['smoothL1Loss'], args: lossArgs },
+  'nn.functional.klDiv': { names: ['klDiv'], args: (r) => { const s = nonEmpty(r); return [f32(r, s), prob(r, s)]; } },
+  'nn.functional.layerNorm': { names: ['layerNorm'], args: (r) => { const d = r.int(1, 5); return [f32(r, [r.int(1, 3), d]), [d]]; } },
+  'nn.functional.groupNorm': { names: ['groupNorm'], args: (r) => [f32(r, [2, 4, r.int(1, 4)]), r.pick([1, 2, 4])] },
+  'nn.functional.embedding': { names: ['embedding'], args: (r) => [i64(r, [r.int(1, 4)], 5), f32(r, [5, 3])] },
+  'nn.functional.scaledDotProductAttention': {
+    names: ['scaledDotProductAttention'],
+    args: (r) => { const t = r.int(1, 4); return [f32(r, [2, t, 3]), f32(r, [2, t, 3]), f32(r, [2, t, 3]), r.pick([{}, { isCausal: true }])]; },
+  },
+  'nn.Conv2d': moduleSpec(['Conv2d', 'conv2d'], (r) => { const c = r.int(1, 3); return [c, r.int(1, 3), r.int(1, 3), { padding: 1 }, f32(r, [1, c, r.int(2, 5), r.int(2, 5)])]; }),
+  'nn.ConvTranspose1d': moduleSpec(['ConvTranspose1d', 'convTranspose1d', 'conv1d'], (r) => { const c = r.int(1, 3); return [c, r.int(1, 3), r.int(1, 3), f32(r, [1, c, r.int(2, 6)])]; }),
+  'nn.ConvTranspose2d': moduleSpec(['ConvTranspose2d', 'convTranspose2d', 'conv2d'], (r) => { const c = r.int(1, 3); return [c, r.int(1, 3), r.int(1, 3), f32(r, [1, c, r.int(2, 5), r.int(2, 5)])]; }),
+  'nn.MaxPool2d': moduleSpec(['MaxPool2d', 'maxPool2d'], (r) => [2, f32(r, [1, 2, r.int(2, 6), r.int(2, 6)])]),
+  'nn.AvgPool2d': moduleSpec(['AvgPool2d', 'avgPool2d'], (r) => [2, f32(r, [1, 2, r.int(2, 6), r.int(2, 6)])]),
+  'nn.AdaptiveAvgPool2d': moduleSpec(['AdaptiveAvgPool2d', 'adaptiveAvgPool2d'], (r) => [r.int(1, 3), f32(r, nchw(r))]),
+  'nn.BatchNorm2d': moduleSpec(['BatchNorm2d', 'batchNorm'], (r) => { const c = r.int(1, 3); return [c, f32(r, [2, c, r.int(1, 3), r.int(1, 3)])]; }),
+  'nn.Upsample': moduleSpec(['Upsample', 'interpolate'], (r) => [{ scaleFactor: 2 }, f32(r, nchw(r))]),
+  'nn.Dropout2d': { ...moduleSpec(['Dropout2d', 'dropout2d'], (r) => [0.5, f32(r, nchw(r))]), noCompare: true },
+  'nn.SiLU': moduleSpec(['SiLU', 'silu'], (r) => [f32(r, shape(r))]),
+  'nn.Mish': moduleSpec(['Mish', 'mish'], (r) => [f32(r, shape(r))]),
+  'nn.Softplus': moduleSpec(['Softplus', 'softplus'], (r) => [{}, f32(r, shape(r))]),
+  'nn.ELU': moduleSpec(['ELU', 'elu'], (r) => [{ alpha: r.pick([1, 0.5]) }, f32(r, shape(r))]),
+  'nn.Hardtanh': moduleSpec(['Hardtanh', 'hardtanh'], (r) => [-1, 1, f32(r, shape(r))]),
+  'nn.HuberLoss': { names: ['HuberLoss', 'huberLoss'], args: lossArgs, call: (fn, a) => (ctor(fn, []) as { call(...x: unknown[]): unknown }).call(...a) },
+  'nn.SmoothL1Loss': { names: ['SmoothL1Loss', 'smoothL1Loss'], args: lossArgs, call: (fn, a) => (ctor(fn, []) as { call(...x: unknown[]): unknown }).call(...a) },
+  'nn.KLDivLoss': { names: ['KLDivLoss', 'klDiv'], args: (r) => { const s = nonEmpty(r); return [f32(r, s), prob(r, s)]; }, call: (fn, a) => (ctor(fn, []) as { call(...x: unknown[]): unknown }).call(...a) },
+  'nn.LayerNorm': moduleSpec(['LayerNorm', 'layerNorm'], (r) => { const d = r.int(1, 5); return [d, f32(r, [r.int(1, 3), d])]; }),
+  'nn.GroupNorm': moduleSpec(['GroupNorm', 'groupNorm'], (r) => [2, 4, f32(r, [2, 4, r.int(1, 4)])]),
+  'nn.Embedding': moduleSpec(['Embedding', 'embedding'], (r) => [5, 3, i64(r, [r.int(1, 4)], 5)]),
+  'nn.RNN': { ...moduleSpec(['RNN'], (r) => [3, 4, f32(r, [r.int(1, 4), 2, 3])]), call: (fn, a) => (ctor(fn, a.slice(0, -1)) as { call(x: unknown): unknown[] }).call(a[a.length - 1])[0] },
+  'nn.LSTM': { ...moduleSpec(['LSTM'], (r) => [3, 4, f32(r, [r.int(1, 4), 2, 3])]), call: (fn, a) => (ctor(fn, a.slice(0, -1)) as { call(x: unknown): unknown[] }).call(a[a.length - 1])[0] },
+  'nn.GRU': { ...moduleSpec(['GRU'], (r) => [3, 4, f32(r, [r.int(1, 4), 2, 3])]), call: (fn, a) => (ctor(fn, a.slice(0, -1)) as { call(x: unknown): unknown[] }).call(a[a.length - 1])[0] },
+  'nn.MultiheadAttention': {
+    names: ['MultiheadAttention', 'scaledDotProductAttention'],
+    args: (r) => { const t = r.int(1, 4); const q = f32(r, [t, 2, 4]); return [4, 2, q]; },
+    call: (fn, a) => { const m = ctor(fn, a.slice(0, 2)) as { forward(q: unknown, k: unknown, v: unknown): unknown[] }; return m.forward(a[2], a[2], a[2])[0]; },
+  },
+  'nn.TransformerEncoderLayer': moduleSpec(['TransformerEncoderLayer', 'MultiheadAttention'], (r) => [4, 2, { dimFeedforward: 8, dropout: 0 }, f32(r, [r.int(1, 3), 2, 4])]),
+  'nn.TransformerEncoder': {
+    names: ['TransformerEncoder', 'TransformerEncoderLayer', 'MultiheadAttention'],
+    args: (r) => [new nt.nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0 }), 2, f32(r, [r.int(1, 3), 2, 4])],
+    call: (fn, a) => (ctor(fn, a.slice(0, -1)) as { call(x: unknown): unknown }).call(a[a.length - 1]),
+  },
+  'nn.NonDynamicallyQuantizableLinear': moduleSpec(['NonDynamicallyQuantizableLinear', 'Linear', 'linear'], (r) => { const k = r.int(1, 5); return [k, r.int(1, 4), f32(r, [r.int(1, 3), k])]; }),
+  'models.Cnn1d': moduleSpec(['Cnn1d', 'conv1d', 'Conv1d', 'BatchNorm1d', 'batchNorm', 'maxPool1d'], (r) => [r.int(2, 4), f32(r, [r.int(1, 2), 1, r.int(16, 40)])]),
+  'data.DistributedSampler': {
+    names: ['DistributedSampler'],
+    args: (r) => { const w = r.int(1, 3); return [ds(r), { numReplicas: w, rank: r.int(0, w - 1), shuffle: false }]; },
+    call: (fn, a) => take(ctor(fn, a) as Iterable<number>),
+  },
+  'utils.summary': { names: ['summary'], args: (r) => [new nt.nn.Linear(3, 2), [r.int(1, 3), 3]], call: (fn, a) => (fn(...a) as { totalParams: number }).totalParams },
   'models.InceptionBlock': {
     names: ['InceptionBlock', 'conv1d', 'conv1dRelu', 'Conv1d', 'batchNorm', 'batchNormRelu', 'BatchNorm1d', 'cat', 'maxPool1d'],
     args: (r) => [2, f32(r, [1, 2, r.int(8, 16)])],
@@ -426,6 +503,19 @@ export const EXEMPT: Record<string, string> = {
   availableBackends: 'backend selection: test/backend/select.test.ts', backendInfo: 'backend selection: test/backend/select.test.ts',
   getBackend: 'backend selection: test/backend/select.test.ts', setBackend: 'backend selection: test/backend/select.test.ts',
 };
+for (const k of ['Work', 'allGather', 'allReduce', 'barrier', 'broadcast', 'destroyProcessGroup', 'getBackend', 'getRank',
+  'getWorldSize', 'initProcessGroup', 'isInitialized']) {
+  EXEMPT[`distributed.${k}`] = 'needs a process group across processes: test/distributed runs every collective through the launcher, errors and timeouts included';
+}
+EXEMPT['nn.parallel.DistributedDataParallel'] = 'needs a process group: test/distributed (DDP equals single-process training)';
+EXEMPT['nn.SyncBatchNorm'] = 'needs a process group: test/distributed (SyncBatchNorm across ranks)';
+EXEMPT['nn.RNNBase'] = 'abstract base class of RNN, LSTM and GRU';
+EXEMPT['io.cleanStaleTemps'] = 'file I/O: test/io/atomic-write.test.ts (SIGKILLed writers)';
+EXEMPT['utils.tensorboard.SummaryWriter'] = 'writes event files: test/tensorboard reads them back with an independent decoder';
+EXEMPT['utils.RemovableHandle'] = 'returned by register*Hook: test/nn/hooks.test.ts';
+EXEMPT['onnx.exportModel'] = 'writes a model file: test/onnx runs every layer through onnxruntime and the export errors';
+EXEMPT['onnx.exportModelToBytes'] = 'test/onnx runs every layer through onnxruntime and the export errors';
+for (const k of Object.keys(nt.onnx.ONNX_MAPPINGS)) EXEMPT[`onnx.ONNX_MAPPINGS.${k}`] = 'an op-to-ONNX table entry: test/onnx exports every op it maps';
 for (const k of ['save', 'load', 'saveSafetensors', 'loadSafetensors', 'savePth', 'loadPth', 'saveCheckpoint', 'loadCheckpoint']) {
   EXEMPT[k] = 'file I/O: corrupted-file fuzz in test/io/fuzz.test.ts';
 }
