@@ -39,6 +39,7 @@ function prebuiltProblem() {
 const problem = prebuiltProblem();
 if (problem === '') process.exit(0);
 reasons.push(problem);
+if (!problem.startsWith('No prebuilt')) console.warn(`nodetorch: ${problem} Compiling the addon instead.`);
 
 if (process.env.NODETORCH_SKIP_NATIVE) fallback('NODETORCH_SKIP_NATIVE is set.');
 if (!existsSync(root('binding.gyp'))) fallback('binding.gyp is missing.');
