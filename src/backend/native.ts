@@ -60,8 +60,17 @@ export function prebuiltAddonFile(root = PACKAGE_ROOT): string {
 
 /** Whether this process runs on glibc (Linux prebuilds link against it; musl would load them wrongly). */
 function isGlibc(): boolean {
-  const header = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header;
-  return typeof header?.glibcVersionRuntime === 'string';
+  // The diagnostic report's header names the glibc version. excludeNetwork (Node >= 20.13) leaves out the
+  // socket list, which can be long and resolve host names in a busy server.
+  const report = process.report as NodeJS.ProcessReport & { excludeNetwork?: boolean };
+  const saved = report.excludeNetwork;
+  report.excludeNetwork = true;
+  try {
+    const header = (report.getReport() as { header?: { glibcVersionRuntime?: string } }).header;
+    return typeof header?.glibcVersionRuntime === 'string';
+  } finally {
+    report.excludeNetwork = saved;
+  }
 }
 
 /**
