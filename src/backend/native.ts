@@ -1,6 +1,8 @@
 /**
- * The native backend: a thin adapter over the C++ N-API addon built from native/ by `npm run build:native`
- * (build/Release/nodetorch.node). Each Backend method is exactly one addon call on the caller's typed arrays
+ * The native backend: a thin adapter over the C++ N-API addon built from native/: the prebuilt binary the
+ * package ships for this platform (prebuilds/<platform>-<arch>/nodetorch.node, `npm run prebuild`), else the
+ * local compile (build/Release/nodetorch.node, `npm run build:native`); NODETORCH_NATIVE_PATH names one file
+ * instead (tests, the sanitizer build). Each Backend method is exactly one addon call on the caller's typed arrays
  * (zero copy: the addon reads and writes their memory in place). The addon validates every argument itself
  * and throws TypeError / RangeError naming the kernel, so no input can crash the process.
  *
@@ -9,7 +11,10 @@
  * (NODETORCH_NUM_THREADS, default: all cores).
  * It is context-aware, so it also loads inside worker_threads.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Backend, Kernels } from './backend.js';
 import { KERNEL_NAMES } from './manifest.js';
 
@@ -33,29 +38,115 @@ export interface NativeInfo {
   mallocTuned: boolean;
 }
 
-/** Relative to this file; the same from src/backend/ (tsx, vitest) and dist/backend/ (built package). */
-const ADDON_PATH = '../../build/Release/nodetorch.node';
+/** Where the loaded addon came from: a prebuilt binary shipped in the package, a local compile, or NODETORCH_NATIVE_PATH. */
+export type NativeSource = 'prebuilt' | 'built' | 'env';
+
+/** A file the loader may load, or the reason it was skipped. */
+export interface NativeCandidate {
+  source: NativeSource;
+  /** Absolute path. */
+  file: string;
+  /** Set when the candidate is not tried (e.g. a glibc prebuild on a musl system). */
+  skip?: string;
+}
+
+/** The package root, the same from src/backend/ (tsx, vitest) and dist/backend/ (built package). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `prebuilds/<platform>-<arch>/nodetorch.node`, as `npm run prebuild` (prebuildify --napi) names it. */
+export function prebuiltAddonFile(root = PACKAGE_ROOT): string {
+  return join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'nodetorch.node');
+}
+
+/** Whether this process runs on glibc (Linux prebuilds link against it; musl would load them wrongly). */
+function isGlibc(): boolean {
+  // The diagnostic report's header names the glibc version. excludeNetwork (Node >= 20.13) leaves out the
+  // socket list, which can be long and resolve host names in a busy server.
+  const report = process.report as NodeJS.ProcessReport & { excludeNetwork?: boolean };
+  const saved = report.excludeNetwork;
+  report.excludeNetwork = true;
+  try {
+    const header = (report.getReport() as { header?: { glibcVersionRuntime?: string } }).header;
+    return typeof header?.glibcVersionRuntime === 'string';
+  } finally {
+    report.excludeNetwork = saved;
+  }
+}
+
+/**
+ * The files the loader tries, in order: the file NODETORCH_NATIVE_PATH names (alone, when set); else the
+ * prebuilt binary for this platform and CPU architecture (Linux: glibc only), then the local compile
+ * build/Release/nodetorch.node. Missing files are left out.
+ */
+export function nativeCandidates(root = PACKAGE_ROOT, env: NodeJS.ProcessEnv = process.env): NativeCandidate[] {
+  const forced = env.NODETORCH_NATIVE_PATH;
+  if (forced) return [{ source: 'env', file: resolve(forced) }];
+  const out: NativeCandidate[] = [];
+  const prebuilt = prebuiltAddonFile(root);
+  if (existsSync(prebuilt)) {
+    const skip = process.platform === 'linux' && !isGlibc() ? 'it is built for glibc and this C library is not glibc' : undefined;
+    out.push({ source: 'prebuilt', file: prebuilt, ...(skip ? { skip } : {}) });
+  }
+  const built = join(root, 'build', 'Release', 'nodetorch.node');
+  if (existsSync(built)) out.push({ source: 'built', file: built });
+  return out;
+}
 
 let addon: NativeAddon | undefined;
+let loadedFrom: NativeCandidate | undefined;
 let loadError: Error | undefined;
 
-/** Load the addon once per thread; throws an Error saying why it cannot. */
+/** Load one file and check it exports exactly the manifest's kernels; throws with the reason. */
+function loadFile(file: string): NativeAddon {
+  const loaded = createRequire(import.meta.url)(file) as NativeAddon;
+  const names = Object.keys(loaded.kernels ?? {}).sort().join(',');
+  if (names !== [...KERNEL_NAMES].sort().join(',')) {
+    throw new Error(`it exports kernels [${names}], expected [${KERNEL_NAMES.join(',')}]; rebuild it`);
+  }
+  return loaded;
+}
+
+/**
+ * Load the first candidate that loads; throws an Error giving each one's reason (a skip, a failed dlopen
+ * such as a too old glibc, a kernel list that does not match this package's).
+ */
+export function loadFirstNative(candidates: readonly NativeCandidate[]): { addon: NativeAddon; from: NativeCandidate } {
+  const reasons: string[] = [];
+  for (const c of candidates) {
+    if (c.skip) {
+      reasons.push(`${c.source} ${c.file} skipped: ${c.skip}`);
+      continue;
+    }
+    try {
+      return { addon: loadFile(c.file), from: c };
+    } catch (e) {
+      reasons.push(`${c.source} ${c.file} not loadable: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
+  }
+  if (candidates.length === 0) {
+    reasons.push(`no prebuilt binary for ${process.platform}-${process.arch} and no local build (build/Release/nodetorch.node)`);
+  }
+  throw new Error(`native addon: ${reasons.join('; ')}`);
+}
+
+/** Load the addon once per thread (nativeCandidates, in order); throws an Error saying why each file could not. */
 export function loadNativeAddon(): NativeAddon {
   if (addon) return addon;
   if (loadError) throw loadError;
   try {
-    const loaded = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
-    const names = Object.keys(loaded.kernels ?? {}).sort().join(',');
-    if (names !== [...KERNEL_NAMES].sort().join(',')) {
-      throw new Error(`it exports kernels [${names}], expected [${KERNEL_NAMES.join(',')}]; rebuild it`);
-    }
-    addon = loaded;
+    ({ addon, from: loadedFrom } = loadFirstNative(nativeCandidates()));
     return addon;
   } catch (e) {
-    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    loadError = new Error(`native addon ${new URL(ADDON_PATH, import.meta.url).pathname} not loadable: ${reason}`);
+    loadError = e as Error;
     throw loadError;
   }
+}
+
+/** Which file the addon was loaded from and why (loads it; throws if it cannot). */
+export function nativeOrigin(): { source: NativeSource; file: string } {
+  loadNativeAddon();
+  const { source, file } = loadedFrom as NativeCandidate;
+  return { source, file };
 }
 
 let backend: Backend | undefined;

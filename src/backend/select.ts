@@ -4,7 +4,7 @@
  */
 import type { Backend } from './backend.js';
 import { refBackend } from './ref/index.js';
-import { loadNativeBackend, nativeInfo, setNativeThreads } from './native.js';
+import { loadNativeBackend, nativeInfo, nativeOrigin, setNativeThreads, type NativeSource } from './native.js';
 import { loadWasmBackend, wasmInfo } from './wasm.js';
 
 /** The kernel backends: the C++ addon, the WebAssembly module, and the TypeScript reference. */
@@ -12,7 +12,7 @@ export type BackendName = 'native' | 'wasm' | 'ref';
 export const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'ref'];
 
 const FIX: Record<BackendName, string> = {
-  native: 'run `npm run build:native` (needs a C++ toolchain: python3, make, g++)',
+  native: 'run `npm run build:native` (needs a C++ toolchain: python3, make, g++), or install a release that ships a prebuilt binary for this platform',
   wasm: 'run `npm run build:wasm`',
   ref: 'always available',
 };
@@ -105,6 +105,14 @@ export interface BackendInfo {
   name: BackendName;
   /** The CPU feature variant the native addon picked ('avx512', 'avx2', 'baseline'), or null if native is not loaded. */
   nativeIsa: string | null;
+  /**
+   * Where the native addon was loaded from: 'prebuilt' (the binary the package ships for this platform),
+   * 'built' (compiled at install or by `npm run build:native`), 'env' (the file NODETORCH_NATIVE_PATH names),
+   * or null if native is not loaded.
+   */
+  nativeSource: NativeSource | null;
+  /** The native addon's file, or null if native is not loaded. */
+  nativePath: string | null;
   /** Threads the kernels use (native thread pool size; 1 for wasm and ref). */
   threads: number;
   /** Whether this runtime supports wasm SIMD128 (the wasm module needs it). */
@@ -118,13 +126,16 @@ export interface BackendInfo {
   unavailable: { name: BackendName; reason: string }[];
 }
 
-/** What nodetorch is running on: backend, native ISA variant, threads, wasm SIMD. */
+/** What nodetorch is running on: backend, native ISA variant and the addon's origin, threads, wasm SIMD. */
 export function backendInfo(): BackendInfo {
   const b = getBackend();
   const native = tryLoad('native').ok ? nativeInfo() : null;
+  const origin = native ? nativeOrigin() : null;
   return {
     name: b.name,
     nativeIsa: native ? native.isa : null,
+    nativeSource: origin ? origin.source : null,
+    nativePath: origin ? origin.file : null,
     threads: b.name === 'native' && native ? native.threads : 1,
     wasmSimd: wasmInfo().simd,
     mallocTuned: native ? native.mallocTuned : false,

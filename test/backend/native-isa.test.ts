@@ -7,10 +7,11 @@
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { loadNativeAddon } from '../../src/backend/native.js';
+import { loadedAddonFile } from '../helpers/native-file.js';
 
-const ADDON_FILE = fileURLToPath(new URL('../../build/Release/nodetorch.node', import.meta.url));
+/** The file the loader picked (prebuilt, built or NODETORCH_NATIVE_PATH's), so child processes load the same addon. */
+const ADDON_FILE = loadedAddonFile();
 const ORDER = ['avx512', 'avx2', 'baseline'] as const;
 
 let skipReason = '';

@@ -8,7 +8,6 @@
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
@@ -19,8 +18,10 @@ import { KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../sr
 import { loadNativeAddon, loadNativeBackend, nativeInfo, setNativeThreads, type NativeAddon } from '../../src/backend/native.js';
 import { expectClose } from '../helpers/allclose.js';
 import { randomArray } from '../helpers/random.js';
+import { loadedAddonFile } from '../helpers/native-file.js';
 
-const ADDON_FILE = fileURLToPath(new URL('../../build/Release/nodetorch.node', import.meta.url));
+/** The file the loader picked (prebuilt, built or NODETORCH_NATIVE_PATH's), so child processes load the same addon. */
+const ADDON_FILE = loadedAddonFile();
 
 let addon: NativeAddon | undefined;
 let skipReason = '';

@@ -69,11 +69,14 @@ describe('backend selection', () => {
     const info = backendInfo();
     expect(info.name).toBe('ref');
     expect(info.threads).toBe(1);
+    if (!availableBackends().some((b) => b.name === 'native')) expect([info.nativeSource, info.nativePath]).toEqual([null, null]);
     expect(typeof info.wasmSimd).toBe('boolean');
     if (availableBackends().some((b) => b.name === 'native')) {
       setBackend('native');
       const n = backendInfo();
       expect(['avx512', 'avx2', 'baseline']).toContain(n.nativeIsa);
+      expect(['prebuilt', 'built', 'env']).toContain(n.nativeSource);
+      expect(n.nativePath).toMatch(/nodetorch\.node$/);
       expect(n.threads).toBeGreaterThanOrEqual(1);
       // glibc: the addon tunes malloc at load unless NODETORCH_MALLOC_TUNING=0 (checked in a child below).
       expect(n.mallocTuned).toBe(glibc && process.env.NODETORCH_MALLOC_TUNING !== '0');
