@@ -1,10 +1,10 @@
 /** Collectives at 2 and 3 ranks through the launcher, against closed forms computed here. */
 import { describe, expect, it } from 'vitest';
-import { HAVE_GLOO, launch, results, worker } from './helpers.js';
+import { RUN_GLOO, launch, results, worker } from './helpers.js';
 
 const value = (i: number, r: number): number => ((i * 7 + r * 13) % 17) - 8 + (i % 1000);
 
-describe.skipIf(!HAVE_GLOO)('distributed collectives (Gloo)', () => {
+describe.skipIf(!RUN_GLOO)('distributed collectives (Gloo)', () => {
   it.each([2, 3])('%i ranks: allReduce sum/avg/max/min bit-exact, broadcast, allGather, barrier, async work, errors', async (world) => {
     const run = await launch(['--nproc-per-node', String(world)], worker('collectives.ts'));
     expect(run.code, run.stderr).toBe(0);

@@ -1,8 +1,8 @@
 /** DistributedDataParallel against single-process training on the concatenated batch. */
 import { describe, expect, it } from 'vitest';
-import { HAVE_GLOO, launch, results, worker } from './helpers.js';
+import { RUN_GLOO, launch, results, worker } from './helpers.js';
 
-describe.skipIf(!HAVE_GLOO)('DistributedDataParallel (Gloo)', () => {
+describe.skipIf(!RUN_GLOO)('DistributedDataParallel (Gloo)', () => {
   // [ranks, steps, bucketCapMb, micro-batches]: one bucket; a tiny cap (one bucket per parameter, so
   // several allreduces overlap backward); gradient accumulation through noSync.
   // With 'bn' the model has batch norm: SyncBatchNorm on the ranks, BatchNorm1d on the concatenated

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
-import { HAVE_GLOO, spawnNode, worker, launch, type Run } from './helpers.js';
+import { RUN_GLOO, spawnNode, worker, launch, type Run } from './helpers.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -25,7 +25,7 @@ async function ranks(mode: string, world: number, env: Record<string, string>, o
   })));
 }
 
-describe.skipIf(!HAVE_GLOO)('distributed faults (Gloo)', () => {
+describe.skipIf(!RUN_GLOO)('distributed faults (Gloo)', () => {
   it('a rank killed mid-allreduce: the others fail naming it', async () => {
     const runs = await ranks('die', 3, { VICTIM: '1' });
     expect(runs[1].signal).toBe('SIGKILL');

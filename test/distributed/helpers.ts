@@ -8,6 +8,12 @@ export const worker = (name: string): string => fileURLToPath(new URL(`./workers
 
 /** Whether the Gloo addon is built here (CI installs libgloo-dev; elsewhere these tests are skipped). */
 export const HAVE_GLOO = existsSync(new URL('../../native/gloo/build/Release/nodetorch_gloo.node', import.meta.url));
+/**
+ * Whether this run takes the multi-process Gloo tests: they need the addon, and since collectives, the
+ * launcher and DDP's bucketing do not depend on the kernel backend they run in the native (or default)
+ * pass only, not again under NODETORCH_BACKEND=wasm and ref (each pass would spend minutes starting ranks).
+ */
+export const RUN_GLOO = HAVE_GLOO && (process.env.NODETORCH_BACKEND ?? 'native') === 'native';
 
 export interface Run {
   code: number | null;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as dist from '../../src/distributed/index.js';
 import { nn, tensor, manualSeed, type Tensor } from '../../src/index.js';
-import { HAVE_GLOO } from '../distributed/helpers.js';
+import { RUN_GLOO } from '../distributed/helpers.js';
 
 /** Uses only its first layer when `skip` is set: the second then gets no gradient. */
 class TwoHeads extends nn.Module<[Tensor, boolean], Tensor> {
@@ -22,7 +22,7 @@ describe('DistributedDataParallel without a process group', () => {
   });
 });
 
-describe.skipIf(!HAVE_GLOO)('DistributedDataParallel, one rank (file:// rendezvous)', () => {
+describe.skipIf(!RUN_GLOO)('DistributedDataParallel, one rank (file:// rendezvous)', () => {
   beforeAll(() => {
     dist.initProcessGroup({ initMethod: `file://${mkdtempSync(join(tmpdir(), 'nt-ddp-'))}`, rank: 0, worldSize: 1, timeoutMs: 10_000 });
   });
