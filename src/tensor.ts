@@ -118,15 +118,6 @@ export function setTensorCreationHook(hook: ((t: Tensor) => void) | null): ((t: 
   return prev;
 }
 
-/**
- * An n-dimensional array with autograd, as torch.Tensor: `shape`, `dtype`, row-major `data`, and for
- * differentiable tensors `requiresGrad`, `grad` and `gradFn`. Create tensors with `tensor`, `zeros`,
- * `randn`, ... and operate on them with the ops (also available as methods: `x.add(y)`, `x.sum(1)`).
- * Tensors are garbage collected: there is nothing to dispose.
- * @example
- * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
- * x.mul(x).sum().backward(); // x.grad = 2x
- */
 
 /**
  * Thrown when a tensor's storage no longer holds its elements: the ArrayBuffer was detached
@@ -139,6 +130,15 @@ function storageLost(t: Tensor, got: number): never {
   throw new TypeError(`${op}: the storage of a ${t.dtype} tensor of shape ${shapeStr(t.shape)} holds ${got} elements, expected ${t.numel()}: ${why}`);
 }
 
+/**
+ * An n-dimensional array with autograd, as torch.Tensor: `shape`, `dtype`, row-major `data`, and for
+ * differentiable tensors `requiresGrad`, `grad` and `gradFn`. Create tensors with `tensor`, `zeros`,
+ * `randn`, ... and operate on them with the ops (also available as methods: `x.add(y)`, `x.sum(1)`).
+ * Tensors are garbage collected: there is nothing to dispose.
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * x.mul(x).sum().backward(); // x.grad = 2x
+ */
 export class Tensor {
   private _data: Storage;
   private readonly _numel: number;

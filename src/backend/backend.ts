@@ -224,12 +224,12 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  *   ? (gy - (x - mean) * dot * invstd^2 / count - sum / count) * invstd * weight : gy * invstd * weight
  *   (count = n * inner). gx may be gy itself (a channel's sums are taken before its gx is written).
  *
- * - `bmm(a, b, c, p)`: `p.batch` matmuls in one call (see {@link BmmParams}); A[i] is at i * m * k of `a`
+ * - `bmm(a, b, c, p)`: `p.batch` matmuls in one call (see `BmmParams`); A[i] is at i * m * k of `a`
  *   (or A[0] for every i when aBatch = 1), B[i] at i * k * n, C[i] at i * m * n. A, B must not alias C.
  *
  * - `affineNormForward(x, weight | null, bias | null, y, mean, rstd, p)`: per row (float64 sums, two passes)
  *   mean = sum x / d, rstd = 1 / sqrt(sum (x - mean)^2 / d + eps); y = (x - mean) * rstd * weight[k] + bias[k]
- *   in float64, rounded once (see {@link AffineNormParams} for k; null weight / bias mean 1 / 0).
+ *   in float64, rounded once (see `AffineNormParams` for k; null weight / bias mean 1 / 0).
  * - `affineNormBackward(gy, x, weight | null, mean, rstd, gx | null, gw | null, gb | null, p)`: with xhat =
  *   (x - mean) * rstd and gh = gy * weight[k], per row gx = rstd * (gh - mean(gh) - xhat * mean(gh * xhat));
  *   gw[k] = sum gy * xhat, gb[k] = sum gy over every element using k (float64 sums).

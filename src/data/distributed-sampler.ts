@@ -10,6 +10,7 @@ import { torchRandperm } from '../util/mt19937.js';
 import { isInitialized, getRank, getWorldSize } from '../distributed/process-group.js';
 import type { Sampler } from './samplers.js';
 
+/** Options of `data.DistributedSampler`: numReplicas and rank (default: the process group's), shuffle, seed and dropLast. */
 export interface DistributedSamplerOptions {
   /** Number of ranks; default the process group's world size. */
   numReplicas?: number;
@@ -80,6 +81,7 @@ export class DistributedSampler implements Sampler<number> {
     this.epoch = epoch;
   }
 
+/** This rank's indices for the current epoch (`indices[rank::numReplicas]` after padding or dropping). */
   *[Symbol.iterator](): Iterator<number> {
     const n = this.dataset.length;
     let indices = this.shuffle ? torchRandperm(n, this.seed + this.epoch) : Array.from({ length: n }, (_, i) => i);

@@ -12,6 +12,7 @@ import { Work } from './work.js';
 export type ReduceOp = 'sum' | 'avg' | 'max' | 'min';
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, avg: 1, max: 2, min: 3 };
 
+/** Options of `allReduce`: the reduction (sum, avg, max, min) and whether to return a Work handle (asyncOp). */
 export interface AllReduceOptions {
   /** Reduction (default 'sum'); 'avg' divides the sum by the world size. */
   op?: ReduceOp;
@@ -19,6 +20,7 @@ export interface AllReduceOptions {
   asyncOp?: boolean;
 }
 
+/** Options of `broadcast`: the source rank and whether to return a Work handle (asyncOp). */
 export interface BroadcastOptions {
   /** The rank whose tensor everyone receives (default 0). */
   src?: number;

@@ -7,6 +7,7 @@ import type { GlooAddon } from './engine.js';
 /** Keeps the tensors of collectives in flight reachable, so their storage lives until the op is done. */
 const inFlight = new Set<Work>();
 
+/** The handle of an asynchronous collective (torch.distributed's Work): `wait()` blocks until it completes. */
 export class Work {
   private done = false;
   private readonly onDone: (() => void) | undefined;

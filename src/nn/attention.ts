@@ -23,6 +23,7 @@ import { xavierUniform_ } from './init.js';
 /** PyTorch's out_proj class (a Linear under another name, which shows in the repr). */
 export class NonDynamicallyQuantizableLinear extends Linear {}
 
+/** Options of `nn.MultiheadAttention`: dropout, bias, batchFirst, kdim and vdim, as in PyTorch. */
 export interface MultiheadAttentionOptions {
   /** Dropout probability on the attention weights in training mode (default 0). */
   dropout?: number;
@@ -38,6 +39,7 @@ export interface MultiheadAttentionOptions {
   generator?: Generator;
 }
 
+/** Options of `MultiheadAttention.forward`: keyPaddingMask, needWeights, attnMask and averageAttnWeights. */
 export interface MultiheadAttentionForwardOptions {
   /** (N, S) or (S): true (or -Infinity) marks key positions to ignore (padding). */
   keyPaddingMask?: Tensor | null;

@@ -54,6 +54,7 @@ function convReprTail(m: { dilation: readonly number[]; groups: number; bias: Pa
   return s;
 }
 
+/** Options of `nn.Conv2d`, PyTorch's keywords: stride, padding, dilation, groups, bias, paddingMode ('zeros') and the initialisation generator. */
 export interface Conv2dLayerOptions {
   /** Default 1. */
   stride?: Pair;
@@ -145,6 +146,7 @@ export class Conv2d extends Module {
   }
 }
 
+/** Options of `nn.ConvTranspose1d` / `nn.ConvTranspose2d`: stride, padding, outputPadding, groups, bias, dilation and the initialisation generator. */
 export interface ConvTransposeLayerOptions<S> {
   /** Default 1. */
   stride?: S;

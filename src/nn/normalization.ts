@@ -9,6 +9,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { pyBool, pyFloat } from './repr.js';
 
+/** Options of `nn.LayerNorm`: eps and elementwiseAffine, as in PyTorch. */
 export interface LayerNormLayerOptions {
   /** Added to the variance (default 1e-5). */
   eps?: number;
@@ -52,6 +53,7 @@ export class LayerNorm extends Module {
   }
 }
 
+/** Options of `nn.GroupNorm`: eps and affine, as in PyTorch. */
 export interface GroupNormLayerOptions {
   /** Added to the variance (default 1e-5). */
   eps?: number;

@@ -13,6 +13,7 @@ function pySize(v: Pair | readonly (number | null)[]): string {
   return typeof v === 'number' ? String(v) : `(${v.map((e) => (e === null ? 'None' : e)).join(', ')})`;
 }
 
+/** Options of `nn.MaxPool2d`: stride (default the kernel size), padding, dilation, ceilMode and returnIndices. */
 export interface MaxPool2dLayerOptions<RI extends boolean = boolean> {
   /** Default (or null): kernelSize. */
   stride?: Pair | null;
@@ -64,6 +65,7 @@ export class MaxPool2d<RI extends boolean = false> extends Module<[Tensor], Mayb
   }
 }
 
+/** Options of `nn.AvgPool2d`: stride (default the kernel size), padding, ceilMode, countIncludePad and divisorOverride. */
 export interface AvgPool2dLayerOptions {
   /** Default (or null): kernelSize. */
   stride?: Pair | null;

@@ -26,6 +26,7 @@ import { uniform_ } from './init.js';
 import { pyBool, pyFloat } from './repr.js';
 import { PackedSequence } from './utils/rnn.js';
 
+/** Options of `nn.RNN`, `nn.LSTM` and `nn.GRU`: numLayers, bias, batchFirst, dropout and bidirectional, as in PyTorch. */
 export interface RnnOptions {
   /** Stacked recurrent layers (default 1). */
   numLayers?: number;

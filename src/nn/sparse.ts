@@ -12,6 +12,7 @@ import { normal_ } from './init.js';
 import { pyFloat } from './repr.js';
 import { describeValue } from '../util/describe.js';
 
+/** Options of `nn.Embedding`: paddingIdx, maxNorm, normType, scaleGradByFreq, sparse (false only) and the initialisation generator. */
 export interface EmbeddingLayerOptions {
   /** This row is zero at initialisation and gets no gradient (negative counts from the end). */
   paddingIdx?: number | null;

@@ -17,6 +17,7 @@ import { Dropout } from './dropout.js';
 import { LayerNorm } from './normalization.js';
 import { MultiheadAttention } from './attention.js';
 
+/** Options of `nn.TransformerEncoderLayer`: dimFeedforward, dropout, activation, layerNormEps, batchFirst and normFirst. */
 export interface TransformerEncoderLayerOptions {
   /** Width of the feed-forward block (default 2048). */
   dimFeedforward?: number;
@@ -34,6 +35,7 @@ export interface TransformerEncoderLayerOptions {
   generator?: Generator;
 }
 
+/** Options of the encoder forwards: srcMask and srcKeyPaddingMask. */
 export interface TransformerEncoderForwardOptions {
   /** Attention mask (S, S) or (N * nhead, S, S): true (or -Infinity) where a position may not attend. */
   srcMask?: Tensor | null;

@@ -5,6 +5,7 @@ import { interpolate, type InterpolateMode } from '../ops/interpolate.js';
 import { Module } from './module.js';
 import { pyFloat } from './repr.js';
 
+/** Options of `nn.Upsample`: size or scaleFactor, mode ('nearest' or 'bilinear') and alignCorners. */
 export interface UpsampleOptions {
   /** Output size: a number or [H_out, W_out]. Exactly one of size and scaleFactor. */
   size?: number | readonly [number, number] | null;

@@ -20,6 +20,7 @@ export type OnnxAttr =
   | { readonly type: 'floats'; readonly value: readonly number[] }
   | { readonly type: 'string'; readonly value: string };
 
+/** One ONNX node: op type, inputs, outputs and attributes. */
 export interface OnnxNode {
   readonly opType: string;
   readonly name: string;
@@ -28,6 +29,7 @@ export interface OnnxNode {
   readonly attrs: Readonly<Record<string, OnnxAttr>>;
 }
 
+/** One initializer: a named tensor stored in the model (a parameter, buffer or constant). */
 export interface OnnxInitializer {
   readonly name: string;
   readonly dtype: OnnxDType;
@@ -42,6 +44,7 @@ export interface OnnxValueInfo {
   readonly dims: readonly (number | string)[];
 }
 
+/** The exported graph: nodes, initializers, inputs and outputs, before encoding. */
 export interface OnnxGraph {
   readonly name: string;
   readonly nodes: readonly OnnxNode[];

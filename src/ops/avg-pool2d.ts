@@ -6,6 +6,7 @@ import { gradBufferZeroed } from '../util/grad-pool.js';
 import { intArg } from './args.js';
 import { pool2dInput, window2d } from './pool2d.js';
 
+/** Options of `avgPool2d`: stride (default the kernel size), padding, ceilMode, countIncludePad, divisorOverride. */
 export interface AvgPool2dOptions {
   /** Window step, a number or [sH, sW]; default (or null) = kernelSize. */
   stride?: number | readonly [number, number] | null;

@@ -5,6 +5,7 @@ import { reshape } from './reshape.js';
 import { transposed } from './conv-transpose2d.js';
 import { describeValue } from '../util/describe.js';
 
+/** Options of `convTranspose1d`: stride, padding, outputPadding, groups and dilation, as torch.nn.functional.conv_transpose1d. */
 export interface ConvTranspose1dOptions {
   /** Default 1. */
   stride?: number | readonly [number];

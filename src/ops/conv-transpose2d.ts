@@ -14,6 +14,7 @@ import type { Conv2dParams } from '../backend/backend.js';
 import { uninitF32 } from '../util/alloc.js';
 import { checkConv2dTensors, conv2dGeometry } from './conv2d.js';
 
+/** Options of `convTranspose2d`: stride, padding, outputPadding, groups and dilation (numbers or pairs). */
 export interface ConvTranspose2dOptions {
   /** Default 1. */
   stride?: number | readonly [number, number];

@@ -16,6 +16,7 @@ import { convOutLength, type Conv2dParams } from '../backend/backend.js';
 import { uninitF32 } from '../util/alloc.js';
 import { describeValue } from '../util/describe.js';
 
+/** Options of `conv2d`, as torch.nn.functional.conv2d: stride, padding (a number, a pair, 'same' or 'valid'), dilation and groups. */
 export interface Conv2dOptions {
   /** Default 1. */
   stride?: number | readonly [number, number];

@@ -5,6 +5,7 @@ import { record } from '../autograd/record.js';
 import { describeValue } from '../util/describe.js';
 import { tensorArg } from './args.js';
 
+/** Options of `embedding`: paddingIdx, maxNorm, normType and scaleGradByFreq, as torch.nn.functional.embedding. */
 export interface EmbeddingOptions {
   /** Rows at this index get no gradient (negative counts from the end). Default none. */
   paddingIdx?: number | null;

@@ -6,6 +6,7 @@ import { intArg, tensorArg } from './args.js';
 import { affineNorm } from './group-affine-norm.js';
 import { affineArg, epsArg } from './layer-norm.js';
 
+/** Options of `groupNorm`: weight, bias and eps. */
 export interface GroupNormOptions {
   /** Per-channel scale (C), or null for 1. */
   weight?: Tensor | null;

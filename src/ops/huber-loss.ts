@@ -5,6 +5,7 @@ import { numberArg } from './args.js';
 import { checkReduction, type Reduction } from './loss-reduction.js';
 import { elementwiseLoss } from './elementwise-loss.js';
 
+/** Options of `huberLoss`: reduction and delta (default 1). */
 export interface HuberLossOptions {
   /** 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;

@@ -9,8 +9,10 @@ import { gradBufferZeroed } from '../util/grad-pool.js';
 import { tensorArg } from './args.js';
 import { describeValue } from '../util/describe.js';
 
+/** Resampling modes of `interpolate`. */
 export type InterpolateMode = 'nearest' | 'bilinear';
 
+/** Options of `interpolate`: size or scaleFactor, mode and alignCorners, as torch.nn.functional.interpolate. */
 export interface InterpolateOptions {
   /** Output size: a number or [H_out, W_out]. Exactly one of size and scaleFactor. */
   size?: number | readonly [number, number] | null;

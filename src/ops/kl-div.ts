@@ -5,6 +5,7 @@ import { boolArg } from './args.js';
 import type { Reduction } from './loss-reduction.js';
 import { elementwiseLoss } from './elementwise-loss.js';
 
+/** Options of `klDiv`: reduction (incl. 'batchmean') and logTarget. */
 export interface KlDivOptions {
   /** 'mean' (default: over every element), 'batchmean' (the sum over the size of dim 0), 'sum' or 'none'. */
   reduction?: Reduction | 'batchmean';

@@ -5,6 +5,7 @@ import { describeValue } from '../util/describe.js';
 import { tensorArg } from './args.js';
 import { affineNorm } from './group-affine-norm.js';
 
+/** Options of `layerNorm`: weight, bias and eps. */
 export interface LayerNormOptions {
   /** Elementwise scale of the normalised shape, or null for 1. */
   weight?: Tensor | null;

@@ -6,6 +6,7 @@ import { gradBufferZeroed } from '../util/grad-pool.js';
 import { uninitF32 } from '../util/alloc.js';
 import { pool2dInput, window2d } from './pool2d.js';
 
+/** Options of `maxPool2d`: stride (default the kernel size), padding, dilation, ceilMode, returnIndices. */
 export interface MaxPool2dOptions {
   /** Window step, a number or [sH, sW]; default (or null) = kernelSize. */
   stride?: number | readonly [number, number] | null;

@@ -18,6 +18,7 @@ import { broadcastShapes } from './broadcast.js';
 import { describeValue } from '../util/describe.js';
 import { defaultGenerator, type Generator } from '../util/generator.js';
 
+/** Options of `scaledDotProductAttention`: attnMask, dropoutP, isCausal (and the dropout generator). */
 export interface ScaledDotProductAttentionOptions {
   /**
    * (L, S) or broadcastable to (..., L, S): bool (true = may attend, false = masked out) or float (added to

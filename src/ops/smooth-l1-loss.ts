@@ -5,6 +5,7 @@ import { numberArg } from './args.js';
 import { checkReduction, type Reduction } from './loss-reduction.js';
 import { elementwiseLoss } from './elementwise-loss.js';
 
+/** Options of `smoothL1Loss`: reduction and beta (default 1). */
 export interface SmoothL1LossOptions {
   /** 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;

@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor.js';
 import { activationOp } from './float-unary.js';
 import { numberArg } from './args.js';
 
+/** Options of `softplus`: beta (default 1) and threshold (default 20) above which it is linear. */
 export interface SoftplusOptions {
   /** Sharpness (default 1). */
   beta?: number;

@@ -91,6 +91,7 @@ export class PackedSequence {
     return this.unsortedIndices ? indexSelect(h, 1, this.unsortedIndices) : h;
   }
 
+/** A short description of the packed data and its batch sizes, as PyTorch prints a PackedSequence. */
   toString(): string {
     return `PackedSequence(data=${String(this.data)}, batch_sizes=${String(this.batchSizes)}, sorted_indices=${String(this.sortedIndices)}, unsorted_indices=${String(this.unsortedIndices)})`;
   }
