@@ -1,8 +1,7 @@
 // nodetorch_gloo.node: the Gloo engine of `distributed` (src/distributed/). One process group per
 // process, as torch.distributed's default group. Collectives run FIFO on one comm thread (Gloo's
 // Options API only: allreduce, broadcast, allgather, barrier), each with a fresh tag from a counter; the
-// JS thread enqueues and gets an op id, polls it (isCompleted) or blocks on it natively (wait), which is
-// what DDP needs to finish its bucket allreduces before backward() returns.
+// queue and the enqueue / isCompleted / wait functions are shared with the MPI engine (../dist/op_queue.h).
 // Learned from torch.distributed's ProcessGroupGloo (a worker thread draining a work queue, tags from a
 // sequence counter, Gloo timeouts surfaced as errors); the code is our own.
 //
@@ -29,23 +28,14 @@
 #include <string>
 #include <thread>
 
+#include "../dist/op_queue.h"
 #include "tcp_store.h"
 
 namespace {
 
-enum class Kind { AllReduce, Broadcast, AllGather, Barrier };
-enum class Reduce { Sum, Avg, Max, Min };
-
-struct Op {
-  Kind kind;
-  Reduce reduce = Reduce::Sum;
-  float* data = nullptr;  // in/out (allgather: input)
-  float* out = nullptr;   // allgather output (size * count)
-  size_t count = 0;
-  int root = 0;
-  bool done = false;
-  std::string error;  // empty on success
-};
+using ntdist::Kind;
+using ntdist::Op;
+using ntdist::Reduce;
 
 struct Group {
   int rank = 0;
@@ -55,20 +45,14 @@ struct Group {
   std::shared_ptr<gloo::rendezvous::Context> context;
   std::unique_ptr<gloo::rendezvous::Store> fileStore;
   ntdist::TcpStoreClient* store = nullptr;  // tcp/env rendezvous; also asked who died
-  std::mutex mu;
-  std::condition_variable queued, finished;
-  std::deque<Op*> queue;
-  std::map<double, Op*> ops;  // by id, until waited on
-  double nextId = 1;
-  uint32_t nextTag = 1;
-  bool stopping = false;
-  bool stopped = false;
-  std::string broken;  // first failure: later ops fail fast with it
+  ntdist::OpQueue queue;
 };
 
 Group* g = nullptr;  // the process group, or null
 
-void runOp(Group& grp, Op& op, uint32_t tag) {
+void runOp(Group& grp, Op& op) {
+  // Tags from the op's position in the group's sequence: the same on every rank.
+  const uint32_t tag = static_cast<uint32_t>(op.seq);
   switch (op.kind) {
     case Kind::AllReduce: {
       gloo::AllreduceOptions o(grp.context);
@@ -102,6 +86,25 @@ void runOp(Group& grp, Op& op, uint32_t tag) {
       o.setTag(tag);
       o.setTimeout(grp.timeout);
       gloo::allgather(o);
+      break;
+    }
+    case Kind::ReduceScatter: {
+      // This Gloo snapshot has reduce-scatter only as the legacy ReduceScatterHalvingDoubling class,
+      // which must not share a context with the Options API: allreduce the whole input (in a copy, the
+      // caller's input stays as it was) and keep this rank's block.
+      std::vector<float> all(op.data, op.data + op.count);
+      gloo::AllreduceOptions o(grp.context);
+      o.setOutput(all.data(), all.size());
+      o.setTag(tag);
+      o.setTimeout(grp.timeout);
+      using Fn = void (*)(void*, const void*, const void*, size_t);
+      Fn sum = &gloo::sum<float>, max = &gloo::max<float>, min = &gloo::min<float>;
+      o.setReduceFunction(op.reduce == Reduce::Max ? max : op.reduce == Reduce::Min ? min : sum);
+      gloo::allreduce(o);
+      const size_t n = op.count / static_cast<size_t>(grp.size);
+      const float* mine = all.data() + static_cast<size_t>(grp.rank) * n;
+      const float div = op.reduce == Reduce::Avg ? static_cast<float>(grp.size) : 1.0f;
+      for (size_t i = 0; i < n; i++) op.out[i] = mine[i] / div;
       break;
     }
     case Kind::Barrier: {
@@ -140,40 +143,18 @@ std::string whoDied(Group& grp) {
   return "no rank has exited: a rank stopped answering (stuck, or far slower than the rest)";
 }
 
+// The comm thread: ops FIFO; a failure names the rank that died, if the store can tell.
 void commLoop(Group* grp) {
-  for (;;) {
-    Op* op;
-    uint32_t tag;
-    std::string broken;
-    {
-      std::unique_lock<std::mutex> l(grp->mu);
-      grp->queued.wait(l, [&] { return grp->stopping || !grp->queue.empty(); });
-      if (grp->queue.empty()) break;  // stopping and drained
-      op = grp->queue.front();
-      grp->queue.pop_front();
-      tag = grp->nextTag++;
-      broken = grp->broken;
-    }
-    std::string err = broken;
-    if (err.empty()) {
-      try {
-        runOp(*grp, *op, tag);
-      } catch (const std::exception& e) {
-        std::string who = whoDied(*grp);
-        err = std::string(e.what()) + (who.empty() ? "" : " (" + who + ")");
-      }
-    }
-    {
-      std::lock_guard<std::mutex> l(grp->mu);
-      op->done = true;
-      op->error = err;
-      if (!err.empty() && grp->broken.empty()) grp->broken = err;
-    }
-    grp->finished.notify_all();
-  }
-  std::lock_guard<std::mutex> l(grp->mu);
-  grp->stopped = true;
-  grp->finished.notify_all();
+  grp->queue.loop(
+      [grp](Op& op) {
+        try {
+          runOp(*grp, op);
+        } catch (const std::exception& e) {
+          std::string who = whoDied(*grp);
+          throw std::runtime_error(std::string(e.what()) + (who.empty() ? "" : " (" + who + ")"));
+        }
+      },
+      nullptr, std::chrono::milliseconds(0));
 }
 
 Group& requireGroup(const Napi::Env& env) {
@@ -222,81 +203,19 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-float* floatData(const Napi::Env& env, const Napi::Value& v, size_t& count) {
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-    throw Napi::TypeError::New(env, "expected a Float32Array");
-  }
-  Napi::Float32Array a = v.As<Napi::Float32Array>();
-  count = a.ElementLength();
-  return a.Data();
-}
-
-// enqueue(kind, data, reduceOrRoot, out?) -> op id
 Napi::Value Enqueue(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Group& grp = requireGroup(env);
-  auto* op = new Op();
-  op->kind = static_cast<Kind>(info[0].As<Napi::Number>().Int32Value());
-  if (op->kind != Kind::Barrier) op->data = floatData(env, info[1], op->count);
-  if (op->kind == Kind::AllReduce) op->reduce = static_cast<Reduce>(info[2].As<Napi::Number>().Int32Value());
-  if (op->kind == Kind::Broadcast) op->root = info[2].As<Napi::Number>().Int32Value();
-  if (op->kind == Kind::AllGather) {
-    size_t n = 0;
-    op->out = floatData(env, info[3], n);
-    if (n != op->count * static_cast<size_t>(grp.size)) throw Napi::RangeError::New(env, "allGather: output size mismatch");
-  }
-  double id;
-  {
-    std::lock_guard<std::mutex> l(grp.mu);
-    if (grp.stopping) throw Napi::Error::New(env, "the process group is being destroyed");
-    id = grp.nextId++;
-    grp.ops[id] = op;
-    grp.queue.push_back(op);
-  }
-  grp.queued.notify_one();
-  return Napi::Number::New(env, id);
-}
-
-Napi::Value IsCompleted(const Napi::CallbackInfo& info) {
   Group& grp = requireGroup(info.Env());
-  double id = info[0].As<Napi::Number>().DoubleValue();
-  std::lock_guard<std::mutex> l(grp.mu);
-  auto it = grp.ops.find(id);
-  return Napi::Boolean::New(info.Env(), it == grp.ops.end() || it->second->done);
+  return grp.queue.Enqueue(info, grp.size);
 }
-
-// wait(id): blocks this thread until the op finished; throws its error. Forgets the op.
-Napi::Value Wait(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Group& grp = requireGroup(env);
-  double id = info[0].As<Napi::Number>().DoubleValue();
-  std::string err;
-  {
-    std::unique_lock<std::mutex> l(grp.mu);
-    auto it = grp.ops.find(id);
-    if (it == grp.ops.end()) return env.Undefined();
-    Op* op = it->second;
-    grp.finished.wait(l, [&] { return op->done; });
-    err = op->error;
-    grp.ops.erase(it);
-    delete op;
-  }
-  if (!err.empty()) throw Napi::Error::New(env, err);
-  return env.Undefined();
-}
+Napi::Value IsCompleted(const Napi::CallbackInfo& info) { return requireGroup(info.Env()).queue.IsCompleted(info); }
+Napi::Value Wait(const Napi::CallbackInfo& info) { return requireGroup(info.Env()).queue.Wait(info); }
 
 // destroy(): drains the queue, stops the comm thread. A broken group's Gloo context is leaked, not
 // torn down (its pairs may still be mid-operation).
 Napi::Value Destroy(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (g == nullptr) return env.Undefined();
-  Group* grp = g;
-  {
-    std::unique_lock<std::mutex> l(grp->mu);
-    grp->stopping = true;
-    grp->queued.notify_all();
-    grp->finished.wait(l, [&] { return grp->stopped; });
-  }
+  g->queue.stop();
   g = nullptr;
   return env.Undefined();
 }
@@ -307,10 +226,7 @@ Napi::Value Destroy(const Napi::CallbackInfo& info) {
 void CleanupHook(void*) {
   Group* grp = g;
   if (grp == nullptr) return;
-  std::unique_lock<std::mutex> l(grp->mu);
-  grp->stopping = true;
-  grp->queued.notify_all();
-  grp->finished.wait_for(l, grp->timeout + std::chrono::seconds(5), [&] { return grp->stopped; });
+  grp->queue.stop(grp->timeout + std::chrono::seconds(5));
   g = nullptr;
 }
 

@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { availableParallelism } from 'node:os';
 import { constants } from 'node:os';
 import { UsageError } from './args.js';
+import { runMpi } from './run-mpi.js';
 
 export const RUN_HELP = `Usage: nodetorch run [options] script.js [script args]
 
@@ -22,7 +23,9 @@ Options:
   --node-rank K        this machine's index in [0, M) (default 0)
   --master-addr H      address of rank 0's machine (default 127.0.0.1)
   --master-port P      its rendezvous port (default: a free port when --nnodes is 1, else 29500)
-  --backend gloo       the engine initProcessGroup() picks by default (NODETORCH_DIST_BACKEND)
+  --backend gloo|mpi   the engine initProcessGroup() picks by default (NODETORCH_DIST_BACKEND);
+                       mpi starts the ranks through Open MPI's mpirun (one machine; for several,
+                       run mpirun or srun directly: initProcessGroup reads OMPI_COMM_WORLD_RANK/SIZE)
 `;
 
 /** The launcher's parsed command line. */
@@ -64,6 +67,7 @@ export function parseRunArgs(argv: readonly string[]): RunConfig | null {
   }
   if (i >= argv.length) throw new UsageError('run: expected a script to run (see nodetorch run --help)');
   if (c.nodeRank >= c.nnodes) throw new UsageError(`run: --node-rank must be in [0, ${c.nnodes}), got ${c.nodeRank}`);
+  if (c.backend === 'mpi' && c.nnodes > 1) throw new UsageError('run: --backend mpi runs on one machine; for several, run mpirun (or srun) with a hostfile directly');
   c.script = argv[i];
   c.scriptArgs = argv.slice(i + 1);
   return c;
@@ -100,9 +104,10 @@ const PRELOAD = new URL(`./run-child-preload${import.meta.url.endsWith('.ts') ? 
 
 /** Runs the job; resolves with the launcher's exit code. */
 export async function run(c: RunConfig): Promise<number> {
+  const threads = process.env.NODETORCH_NUM_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / c.nprocPerNode)));
+  if (c.backend === 'mpi') return runMpi(c, PRELOAD, threads);
   const port = c.masterPort ?? (c.nnodes === 1 ? await freePort() : 29500);
   const worldSize = c.nnodes * c.nprocPerNode;
-  const threads = process.env.NODETORCH_NUM_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / c.nprocPerNode)));
   const children: ChildProcess[] = [];
   const outputs: Promise<void>[] = [];
   let failure: { rank: number; code: number } | null = null;

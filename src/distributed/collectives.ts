@@ -1,6 +1,6 @@
 /**
  * Collectives on the default process group (torch.distributed.all_reduce, broadcast, all_gather,
- * barrier). They work in place on float32 tensors, like PyTorch's. Without `asyncOp` they return when
+ * reduce_scatter, barrier). They work in place on float32 tensors, like PyTorch's. Without `asyncOp` they return when
  * done; with it they return a {@link Work} to `wait()` on.
  */
 import { Tensor } from '../tensor.js';
@@ -88,4 +88,42 @@ export function allGather(tensorList: Tensor[], tensor: Tensor, opts: { asyncOp?
 export function barrier(opts: { asyncOp?: boolean } = {}): Work | undefined {
   const s = groupState('barrier');
   return finish(new Work('barrier', s.addon, s.addon.enqueue(3), []), opts.asyncOp);
+}
+
+/** Options of `reduceScatter`: the reduction and whether to return a Work handle (asyncOp). */
+export interface ReduceScatterOptions {
+  /** Reduction (default 'sum'); 'avg' divides the sum by the world size. */
+  op?: ReduceOp;
+  /** Return a Work handle instead of waiting (default false). */
+  asyncOp?: boolean;
+}
+
+/**
+ * Reduces `inputList[i]` across all ranks into rank i's `output` (torch.distributed.reduce_scatter):
+ * `inputList` has one tensor per rank, each with `output`'s number of elements. The MPI engine runs
+ * MPI_Reduce_scatter_block. The Gloo engine allreduces the concatenated inputs and keeps this rank's
+ * block (Debian's Gloo has reduce-scatter only as a legacy algorithm class, which must not share a
+ * context with the collectives used here): the same result, at the traffic of an allreduce of the whole
+ * list rather than of one block.
+ */
+export function reduceScatter(output: Tensor, inputList: Tensor[], opts: ReduceScatterOptions & { asyncOp: true }): Work;
+export function reduceScatter(output: Tensor, inputList: Tensor[], opts?: ReduceScatterOptions): Work | undefined;
+export function reduceScatter(output: Tensor, inputList: Tensor[], opts: ReduceScatterOptions = {}): Work | undefined {
+  const name = 'reduceScatter';
+  const s = groupState(name);
+  const out = checkTensor(name, output, 'output');
+  const { op = 'sum', asyncOp = false } = opts;
+  const code = REDUCE_CODES[op as ReduceOp];
+  if (typeof op !== 'string' || code === undefined) throw new RangeError(`${name}: op must be 'sum', 'avg', 'max' or 'min', got ${describeValue(op)}`);
+  if (!Array.isArray(inputList) || inputList.length !== s.worldSize) {
+    throw new RangeError(`${name}: inputList must be an array of ${s.worldSize} tensors (the world size), got ${describeValue(inputList)}`);
+  }
+  const n = out.length;
+  const input = new Float32Array(n * s.worldSize);
+  inputList.forEach((t, i) => {
+    const d = checkTensor(name, t, `inputList[${i}]`);
+    if (d.length !== n) throw new RangeError(`${name}: inputList[${i}] has ${d.length} elements, expected ${n} like the output`);
+    input.set(d, i * n);
+  });
+  return finish(new Work(name, s.addon, s.addon.enqueue(4, input, code, out), [output, input]), asyncOp);
 }

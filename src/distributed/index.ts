@@ -1,5 +1,5 @@
 /**
- * `distributed`: data-parallel training across processes and machines on Gloo (torch.distributed).
+ * `distributed`: data-parallel training across processes and machines on Gloo or Open MPI (torch.distributed).
  * Start processes with `nodetorch run --nproc-per-node N script.js`, then in the script:
  * @example
  * import { distributed as dist, nn } from 'nodetorch';
@@ -11,7 +11,7 @@ export {
   type InitProcessGroupOptions,
 } from './process-group.js';
 export {
-  allReduce, broadcast, allGather, barrier,
-  type ReduceOp, type AllReduceOptions, type BroadcastOptions,
+  allReduce, broadcast, allGather, barrier, reduceScatter,
+  type ReduceOp, type AllReduceOptions, type BroadcastOptions, type ReduceScatterOptions,
 } from './collectives.js';
 export { Work } from './work.js';

@@ -2,30 +2,40 @@
  * The default process group (torch.distributed's init_process_group and friends): one per process.
  * Rendezvous: `env://` (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT, as set by `nodetorch run`),
  * `tcp://host:port` (rank 0 serves a small key-value store there) or `file:///path` (Gloo's FileStore on
- * a shared file system).
+ * a shared file system). With the MPI engine the processes come from mpirun (directly, or through
+ * `nodetorch run --backend mpi`), which does the rendezvous: only `env://` applies.
  */
-import { loadGloo, type GlooAddon } from './engine.js';
+import { loadEngine, defaultBackend, type BackendName, type EngineAddon } from './engine.js';
 import { describeValue } from '../util/describe.js';
 
 /** Options of {@link initProcessGroup} (torch.distributed.init_process_group's keywords). */
 export interface InitProcessGroupOptions {
-  /** Only 'gloo' is built in this version. */
-  backend?: 'gloo' | 'mpi';
-  /** 'env://' (default), 'tcp://host:port' or 'file:///path'. */
+  /**
+   * 'gloo' or 'mpi'. Default: NODETORCH_DIST_BACKEND (set by `nodetorch run --backend`), else gloo when
+   * its addon is built, else mpi.
+   */
+  backend?: BackendName;
+  /** 'env://' (default), 'tcp://host:port' or 'file:///path' (gloo only: mpirun does the MPI rendezvous). */
   initMethod?: string;
-  /** This process's rank; default the RANK environment variable. */
+  /**
+   * This process's rank; default the RANK environment variable (mpi: OMPI_COMM_WORLD_RANK, PMI_RANK,
+   * then RANK; MPI's own rank must agree).
+   */
   rank?: number;
-  /** Number of processes; default the WORLD_SIZE environment variable. */
+  /** Number of processes; default the WORLD_SIZE environment variable (mpi: OMPI_COMM_WORLD_SIZE, PMI_SIZE, then WORLD_SIZE). */
   worldSize?: number;
-  /** Rendezvous and per-collective timeout in milliseconds (default 30 minutes, as PyTorch). */
+  /**
+   * Rendezvous and per-collective timeout in milliseconds (default 30 minutes, as PyTorch). A rank that
+   * stops answering makes the others' collectives fail with an error naming it after this long.
+   */
   timeoutMs?: number;
 }
 
 interface State {
-  addon: GlooAddon;
+  addon: EngineAddon;
   rank: number;
   worldSize: number;
-  backend: 'gloo';
+  backend: BackendName;
 }
 
 let state: State | null = null;
@@ -71,18 +81,28 @@ function parseInitMethod(op: string, initMethod: string): { store: 'tcp' | 'file
 export function initProcessGroup(opts: InitProcessGroupOptions = {}): void {
   const op = 'initProcessGroup';
   if (opts === null || typeof opts !== 'object') throw new TypeError(`${op}: expected an options object, got ${describeValue(opts)}`);
-  const { backend = (process.env.NODETORCH_DIST_BACKEND ?? 'gloo') as 'gloo' | 'mpi', initMethod = 'env://', timeoutMs = 30 * 60 * 1000 } = opts;
+  const { backend = defaultBackend(), initMethod = 'env://', timeoutMs = 30 * 60 * 1000 } = opts;
   if (state !== null) throw new Error(`${op}: trying to initialize the default process group twice!`);
   if (backend !== 'gloo' && backend !== 'mpi') throw new RangeError(`${op}: backend must be 'gloo' or 'mpi', got ${describeValue(backend)}`);
-  if (backend === 'mpi') throw new Error(`${op}: the 'mpi' backend is not built in this version of nodetorch; use backend 'gloo'`);
   if (typeof initMethod !== 'string') throw new TypeError(`${op}: initMethod must be a string, got ${describeValue(initMethod)}`);
-  const rank = checkInt(op, 'rank', opts.rank ?? envInt(op, 'RANK'), 0);
-  const worldSize = checkInt(op, 'worldSize', opts.worldSize ?? envInt(op, 'WORLD_SIZE'), 1);
   checkInt(op, 'timeoutMs', timeoutMs, 1);
+  state = backend === 'mpi' ? initMpi(op, opts, initMethod, timeoutMs) : initGloo(op, opts, initMethod, timeoutMs);
+}
+
+/** The rank and world size from the options or the first of the given environment variables that is set. */
+function rankAndSize(op: string, opts: InitProcessGroupOptions, rankVars: string[], sizeVars: string[]): { rank: number; worldSize: number } {
+  const fromEnv = (vars: string[]): number => envInt(op, vars.find((v) => process.env[v] !== undefined && process.env[v] !== '') ?? vars[vars.length - 1]);
+  const rank = checkInt(op, 'rank', opts.rank ?? fromEnv(rankVars), 0);
+  const worldSize = checkInt(op, 'worldSize', opts.worldSize ?? fromEnv(sizeVars), 1);
   if (rank >= worldSize) throw new RangeError(`${op}: rank must be in [0, worldSize), got rank ${rank} with worldSize ${worldSize}`);
+  return { rank, worldSize };
+}
+
+function initGloo(op: string, opts: InitProcessGroupOptions, initMethod: string, timeoutMs: number): State {
+  const { rank, worldSize } = rankAndSize(op, opts, ['RANK'], ['WORLD_SIZE']);
   const where = parseInitMethod(op, initMethod);
   if (where.store === 'tcp' && (where.port < 1 || where.port > 65535)) throw new RangeError(`${op}: port must be in [1, 65535], got ${where.port}`);
-  const addon = loadGloo(op);
+  const addon = loadEngine(op, 'gloo');
   try {
     addon.init({
       rank, worldSize, timeoutMs, ...where,
@@ -95,7 +115,42 @@ export function initProcessGroup(opts: InitProcessGroupOptions = {}): void {
   } catch (e) {
     throw new Error(`${op}: rank ${rank} of ${worldSize}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  state = { addon, rank, worldSize, backend: 'gloo' };
+  return { addon, rank, worldSize, backend: 'gloo' };
+}
+
+const MPI_RANK_VARS = ['OMPI_COMM_WORLD_RANK', 'PMI_RANK', 'RANK'];
+const MPI_SIZE_VARS = ['OMPI_COMM_WORLD_SIZE', 'PMI_SIZE', 'WORLD_SIZE'];
+let mpiExitHook = false;
+
+/**
+ * MPI: mpirun started the processes and does the rendezvous inside MPI_Init. The rank and size the
+ * environment (or the options) claim must be MPI's own; a multi-rank job outside mpirun is an error.
+ */
+function initMpi(op: string, opts: InitProcessGroupOptions, initMethod: string, timeoutMs: number): State {
+  if (initMethod !== 'env://') throw new RangeError(`${op}: the mpi backend takes its processes and rendezvous from mpirun: initMethod must be 'env://', got '${initMethod}'`);
+  const haveEnv = [...MPI_RANK_VARS, ...MPI_SIZE_VARS].some((v) => process.env[v] !== undefined);
+  const expected = haveEnv || opts.rank !== undefined || opts.worldSize !== undefined ? rankAndSize(op, opts, MPI_RANK_VARS, MPI_SIZE_VARS) : { rank: 0, worldSize: 1 };
+  const underMpirun = process.env.OMPI_COMM_WORLD_SIZE !== undefined || process.env.PMI_SIZE !== undefined || process.env.PMIX_RANK !== undefined;
+  if (expected.worldSize > 1 && !underMpirun) {
+    throw new Error(`${op}: the mpi backend needs its ${expected.worldSize} processes started by mpirun: use \`nodetorch run --backend mpi --nproc-per-node ${expected.worldSize} script.js\` or \`mpirun -np ${expected.worldSize} node script.js\``);
+  }
+  const addon = loadEngine(op, 'mpi');
+  let got: { rank: number; worldSize: number };
+  try {
+    got = addon.init({ timeoutMs }) as { rank: number; worldSize: number };
+  } catch (e) {
+    throw new Error(`${op}: rank ${expected.rank} of ${expected.worldSize}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  // At exit: MPI_Finalize after a clean run (mpirun reports a failure otherwise), MPI_Abort after a
+  // failed one (the other ranks may be blocked in a collective with this one).
+  if (!mpiExitHook) {
+    mpiExitHook = true;
+    process.on('exit', (code) => addon.finalize?.(code));
+  }
+  if (got.rank !== expected.rank || got.worldSize !== expected.worldSize) {
+    throw new RangeError(`${op}: MPI says this is rank ${got.rank} of ${got.worldSize}, but rank ${expected.rank} of ${expected.worldSize} was given`);
+  }
+  return { addon, rank: got.rank, worldSize: got.worldSize, backend: 'mpi' };
 }
 
 /** The name this rank's transport binds: loopback for a single-machine run, else NODETORCH_HOSTNAME or ''. */
@@ -130,7 +185,7 @@ export function getWorldSize(): number {
 }
 
 /** The default group's backend name. */
-export function getBackend(): 'gloo' {
+export function getBackend(): BackendName {
   return groupState('getBackend').backend;
 }
 

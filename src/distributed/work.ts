@@ -2,7 +2,7 @@
  * The handle of an asynchronous collective (torch.distributed's Work). The operation runs on the
  * engine's comm thread; the JS thread is free until it calls `wait()`, which blocks natively.
  */
-import type { GlooAddon } from './engine.js';
+import type { EngineAddon } from './engine.js';
 
 /** Keeps the tensors of collectives in flight reachable, so their storage lives until the op is done. */
 const inFlight = new Set<Work>();
@@ -16,7 +16,7 @@ export class Work {
   constructor(
     /** The collective's name, the first word of its errors. */
     private readonly op: string,
-    private readonly addon: GlooAddon,
+    private readonly addon: EngineAddon,
     private readonly id: number,
     private readonly keepAlive: readonly unknown[],
     onDone?: () => void,

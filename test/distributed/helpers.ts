@@ -15,6 +15,23 @@ export const HAVE_GLOO = existsSync(new URL('../../native/gloo/build/Release/nod
  */
 export const RUN_GLOO = HAVE_GLOO && (process.env.NODETORCH_BACKEND ?? 'native') === 'native';
 
+/** Whether the Open MPI addon is built here (CI installs libopenmpi-dev openmpi-bin). */
+export const HAVE_MPI = existsSync(new URL('../../native/mpi/build/Release/nodetorch_mpi.node', import.meta.url));
+/** Whether this run takes the multi-process MPI tests (the native pass only, as RUN_GLOO). */
+export const RUN_MPI = HAVE_MPI && (process.env.NODETORCH_BACKEND ?? 'native') === 'native';
+
+/** The engines, each with whether its multi-process tests run here: for describe.each. */
+export const ENGINES = [
+  { engine: 'gloo' as const, skip: !RUN_GLOO },
+  { engine: 'mpi' as const, skip: !RUN_MPI },
+];
+/**
+ * `nodetorch run` options that select an engine (gloo: the launcher's own processes; mpi: mpirun's).
+ * Open MPI refuses to run as root without these two variables, which the launcher honours too.
+ */
+export const engineArgs = (engine: 'gloo' | 'mpi'): string[] => ['--backend', engine];
+export const MPI_ROOT_ENV = { OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' };
+
 export interface Run {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -25,7 +42,7 @@ export interface Run {
 /** Spawns `node --import tsx <args>` in the repo; kills it after hardLimitMs so a hang fails the test. */
 export function spawnNode(args: string[], opts: { env?: NodeJS.ProcessEnv; hardLimitMs?: number; onSpawn?: (c: ChildProcess) => void } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...MPI_ROOT_ENV, ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     c.stdout.on('data', (d) => (stdout += d));

@@ -41,6 +41,20 @@ out.allGather = list.map(arr);
 
 dist.barrier();
 
+// reduceScatter: rank r's output is the reduction over ranks of their inputList[r]; odd block size.
+for (const op of ['sum', 'avg', 'max', 'min'] as const) {
+  const inputs = Array.from({ length: world }, (_, i) => tensor([i * 10 + rank, -rank - 1, rank * rank + i + 0.5], { dtype: 'float32' }));
+  const before = inputs.map(arr);
+  const o = zeros([3]);
+  dist.reduceScatter(o, inputs, { op });
+  out[`reduceScatter_${op}`] = arr(o);
+  out[`reduceScatter_${op}_inputsKept`] = inputs.every((t, i) => arr(t).every((v, k) => v === before[i][k]));
+}
+const rsBig = zeros([100_003]);
+const rsWork = dist.reduceScatter(rsBig, Array.from({ length: world }, (_, i) => zeros([100_003]).add(i + rank)), { asyncOp: true });
+rsWork.wait();
+out.reduceScatterBig = arr(rsBig).every((v) => v === world * rank + (world * (world - 1)) / 2) ? 'ok' : 'wrong';
+
 // Async: three in flight at once, waited out of order; the JS thread is free meanwhile.
 const ts = [tensor([rank + 1]), tensor([(rank + 1) * 2]), tensor([rank])];
 const works = [dist.allReduce(ts[0], { asyncOp: true }), dist.allReduce(ts[1], { op: 'max', asyncOp: true }), dist.broadcast(ts[2], { src: 0, asyncOp: true })];
@@ -58,6 +72,8 @@ for (const f of [
   () => dist.allReduce(tensor([1]), { op: 'prod' as 'sum' }),
   () => dist.broadcast(tensor([1]), { src: world }),
   () => dist.allGather([zeros([1])], tensor([1])),
+  () => dist.reduceScatter(zeros([2]), Array.from({ length: world }, () => zeros([3]))),
+  () => dist.reduceScatter(zeros([1]), [zeros([1])].slice(0, world - 1)),
   () => dist.allReduce([1, 2] as unknown as Tensor),
   () => dist.initProcessGroup(),
 ]) {
