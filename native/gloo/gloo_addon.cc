@@ -1,7 +1,7 @@
 // nodetorch_gloo.node: the Gloo engine of `distributed` (src/distributed/). One process group per
 // process, as torch.distributed's default group. Collectives run FIFO on one comm thread (Gloo's
 // Options API only: allreduce, broadcast, allgather, barrier), each with a fresh tag from a counter; the
-// queue and the enqueue / isCompleted / wait functions are shared with the MPI engine (../dist/op_queue.h).
+// queue and the enqueue / isCompleted / wait functions are shared with the MPI engine (../engine/op_queue.h).
 // Learned from torch.distributed's ProcessGroupGloo (a worker thread draining a work queue, tags from a
 // sequence counter, Gloo timeouts surfaced as errors); the code is our own.
 //
@@ -28,7 +28,7 @@
 #include <string>
 #include <thread>
 
-#include "../dist/op_queue.h"
+#include "../engine/op_queue.h"
 #include "tcp_store.h"
 
 namespace {

@@ -1,5 +1,5 @@
 // nodetorch_mpi.node: the Open MPI engine of `distributed` (src/distributed/), the same interface as the
-// Gloo engine (enqueue / isCompleted / wait from ../dist/op_queue.h). The processes come from mpirun
+// Gloo engine (enqueue / isCompleted / wait from ../engine/op_queue.h). The processes come from mpirun
 // (directly, or through `nodetorch run --backend mpi`), which also does the rendezvous.
 //
 // One comm thread makes every MPI call: it runs MPI_Init_thread (asking for MPI_THREAD_MULTIPLE, needing
@@ -25,7 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "../dist/op_queue.h"
+#include "../engine/op_queue.h"
 
 namespace {
 

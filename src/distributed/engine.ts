@@ -2,7 +2,7 @@
  * The optional native engines of `distributed`, each its own addon built by scripts/install-dist.js when
  * its library is installed: Gloo (native/gloo/build/Release/nodetorch_gloo.node) and Open MPI
  * (native/mpi/build/Release/nodetorch_mpi.node). Loaded on first use, never at import, so a machine
- * without them runs everything else. Both export the same functions (the queue of native/dist/op_queue.h).
+ * without them runs everything else. Both export the same functions (the queue of native/engine/op_queue.h).
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
