@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
-import { RUN_GLOO, spawnNode, worker, launch, type Run } from './helpers.js';
+import { RUN_GLOO, RUN_MPI, spawnNode, worker, launch, type Run } from './helpers.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -65,5 +65,34 @@ describe.skipIf(!RUN_GLOO)('distributed faults (Gloo)', () => {
     const run = await launch(['--nproc-per-node', '2'], worker('fault.ts'), ['die'], { env: { VICTIM: '1' }, hardLimitMs: 45_000 });
     expect(run.code).toBe(128 + 9);
     expect(run.stderr).toMatch(/nodetorch run: rank 1 was killed by SIGKILL; stopping the other ranks/);
+  }, 60_000);
+});
+
+// Open MPI: mpirun owns the processes, so a killed rank takes the job down through mpirun (which the
+// launcher reports, naming the rank); a rank that stops answering trips the engine's own timeout, and
+// the survivor names it after asking every peer how far it got, then MPI_Abort ends the job.
+describe.skipIf(!RUN_MPI)('distributed faults (Open MPI)', () => {
+  const mpi = (world: number, mode: string, env: Record<string, string>): Promise<Run> =>
+    launch(['--backend', 'mpi', '--nproc-per-node', String(world)], worker('fault.ts'), [mode], { env: { TIMEOUT_MS: '3000', ...env }, hardLimitMs: 45_000 });
+
+  it('a rank killed mid-allreduce: the launcher exits non-zero naming it', async () => {
+    const run = await mpi(3, 'die', { VICTIM: '1' });
+    expect(run.code).toBe(128 + 9);
+    expect(run.stderr).toMatch(/nodetorch run: rank 1 was killed by SIGKILL; mpirun stopped the other ranks/);
+    expect(run.stdout).not.toMatch(/NO FAILURE/);
+  }, 60_000);
+
+  it('a rank that stops answering: the others fail within the timeout naming it', async () => {
+    const run = await mpi(2, 'stall', { VICTIM: '1' });
+    expect(run.stdout).toMatch(/^\[rank0\]: FAILED allReduce: Timed out waiting 3000ms in allreduce #6: rank 1 has not reached it \(its last finished collective is #5\)/m);
+    expect(run.code).toBe(17);
+    expect(run.stderr).toMatch(/nodetorch run: rank 0 exited with code 17 \(MPI_Abort\)/);
+  }, 60_000);
+
+  it('a rank that never joins fails the rendezvous within the timeout', async () => {
+    const run = await mpi(3, 'nojoin', { VICTIM: '1' });
+    expect(run.stdout).toMatch(/^\[rank[02]\]: FAILED initProcessGroup: rank [02] of 3: rendezvous timed out after 3000 ms: MPI_Init did not complete/m);
+    expect(run.code).toBe(17);
+    expect(run.stderr).toMatch(/nodetorch run: rank [02] exited with code 17/);
   }, 60_000);
 });

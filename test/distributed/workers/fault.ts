@@ -1,6 +1,7 @@
 /**
  * Fault injection. argv[2]: 'die' (rank VICTIM SIGKILLs itself in the middle of a run of allreduces),
- * 'stall' (rank VICTIM stops answering: it blocks its thread), 'absent' (for rendezvous: run alone).
+ * 'stall' (rank VICTIM stops answering: it blocks its thread), 'absent' (for rendezvous: run alone),
+ * 'nojoin' (rank VICTIM, known from the launcher's environment, never calls initProcessGroup).
  * Survivors print `FAILED <message>` and exit 17; nothing may hang (the test has a hard time limit).
  */
 import { distributed as dist, zeros } from '../../../src/index.js';
@@ -8,6 +9,11 @@ import { distributed as dist, zeros } from '../../../src/index.js';
 const mode = process.argv[2];
 const victim = Number(process.env.VICTIM ?? 1);
 const timeoutMs = Number(process.env.TIMEOUT_MS ?? 4000);
+const envRank = Number(process.env.RANK ?? process.env.OMPI_COMM_WORLD_RANK);
+if (mode === 'nojoin' && envRank === victim) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, timeoutMs + 8000);
+  process.exit(0);
+}
 try {
   dist.initProcessGroup({ timeoutMs });
   const rank = dist.getRank();
