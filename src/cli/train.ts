@@ -30,6 +30,7 @@ import { DEFAULTS, effectiveLr, effectiveWeightDecay, flagOf, resumeConfig, type
 import { applyNormalize, balancedClassWeights, buildTrainingData, fitNormalize, type NormalizeSpec } from './data.js';
 import { addToConfusion, classificationReport, emptyConfusion } from './metrics.js';
 import { buildModel, saveModelFiles, type ModelInfo } from './model-file.js';
+import { dataParallel, SILENT } from './train-dist.js';
 
 export interface EpochMetrics extends EpochRecord {
   epoch: number;
@@ -111,11 +112,17 @@ export async function train(config: TrainConfig, io: TrainIO = { log: (l) => con
   if (c.backend) setBackend(c.backend);
   if (c.threads) setNumThreads(c.threads);
   const info = backendInfo();
+  // Launched as a rank (nodetorch run, mpirun): data-parallel, see train-dist.ts.
+  const dp = dataParallel();
+  const main = dp === null || dp.isMain;
+  const log = main ? io.log : (): void => {};
 
   manualSeed(c.seed); // initialisation and dropout draw from the default generator
   const data = buildTrainingData(c);
   const { train: trainSet, val: valSet, numClasses, source } = data;
-  const model = buildModel(c.model, numClasses);
+  let model = buildModel(c.model, numClasses);
+  let net = model; // what training calls: the model, or its DDP wrapper
+  if (dp) ({ model, net } = dp.wrap(model));
   const optimizer = buildOptimizer(c, model);
   const scheduler = buildScheduler(c, optimizer);
   const weight = c.classWeights === 'auto' ? new Tensor(balancedClassWeights(data.trainLabels, numClasses), [numClasses], 'float32') : null;
@@ -139,33 +146,35 @@ export async function train(config: TrainConfig, io: TrainIO = { log: (l) => con
   }
   const modelInfo: ModelInfo = { model: c.model, numClasses, labelBase: data.labelBase, normalize: norm, length: (trainSet.getItem(0) as [Tensor, unknown])[0].shape.at(-1) };
 
-  mkdirSync(c.out, { recursive: true });
+  if (main) mkdirSync(c.out, { recursive: true });
   const files = new Set<string>();
   const nParams = model.parameters().reduce((a, p) => a + p.numel(), 0);
   const modelName = c.model === 'inception1d' ? 'Inception1d' : 'Cnn1d';
-  io.log(`nodetorch train: backend ${info.name}${info.name === 'native' ? ` (${info.nativeIsa}, ${info.threads} threads)` : ''}; ` +
+  log(`nodetorch train: ${dp ? `${dp.worldSize} ranks, data-parallel; ` : ''}backend ${info.name}${info.name === 'native' ? ` (${info.nativeIsa}, ${info.threads} threads)` : ''}; ` +
     `${modelName} (${nParams.toLocaleString('en-US')} parameters); data: ${source}: ${trainSet.length} train / ${valSet.length} validation`);
-  for (const note of data.notes) io.log(note);
-  io.log(summary(model, [1, 1, modelInfo.length ?? 1200]).toString());
-  if (resumed) io.log(`resuming from ${c.resume} after epoch ${startEpoch} (best val acc ${bestAcc.toFixed(4)})`);
-  const tb = c.tensorboard ? new SummaryWriter(c.tensorboard) : null;
+  for (const note of data.notes) log(note);
+  if (main) log(summary(model, [1, 1, modelInfo.length ?? 1200]).toString());
+  if (resumed) log(`resuming from ${c.resume} after epoch ${startEpoch} (best val acc ${bestAcc.toFixed(4)})`);
+  const tb = c.tensorboard && main ? new SummaryWriter(c.tensorboard) : null;
 
   const workers = { numWorkers: c.workers, persistentWorkers: c.workers > 0 };
-  const trainLoader = new DataLoader(trainSet, { batchSize: c.batchSize, shuffle: true, generator: shuffle, ...workers });
-  const valLoader = new DataLoader(valSet, { batchSize: c.batchSize, ...workers });
+  const sampler = dp?.trainSampler(trainSet, c.seed + 1);
+  const trainLoader = new DataLoader(trainSet, sampler ? { batchSize: c.batchSize, sampler, ...workers } : { batchSize: c.batchSize, shuffle: true, generator: shuffle, ...workers });
+  const valLoader = new DataLoader(dp ? dp.valShard(valSet) : valSet, { batchSize: c.batchSize, ...workers });
   let stoppedEarly = false;
   try {
     for (let epoch = startEpoch + 1; epoch <= c.epochs; epoch++) {
       const te = performance.now();
       const lr = optimizer.paramGroups[0].lr;
+      sampler?.setEpoch(epoch - 1);
       // train
-      model.train();
+      net.train();
       let running = 0;
       let steps = 0;
-      const bar = progress(trainLoader, { stream: io.progressStream, desc: trainDescription(epoch, c.epochs, 0) });
+      const bar = progress(trainLoader, { stream: main ? io.progressStream : SILENT, desc: trainDescription(epoch, c.epochs, 0) });
       for await (const [x, y] of bar as AsyncIterable<[Tensor, Tensor]>) {
         optimizer.zeroGrad();
-        const pred = model.forward(applyNormalize(norm, x));
+        const pred = net.forward(applyNormalize(norm, x));
         const loss = lossFn.forward(pred, oneHot(y, numClasses).float());
         loss.backward();
         optimizer.step();
@@ -176,7 +185,7 @@ export async function train(config: TrainConfig, io: TrainIO = { log: (l) => con
         bar.desc = trainDescription(epoch, c.epochs, l);
       }
       // validate
-      model.eval();
+      net.eval();
       let valLoss = 0;
       let seen = 0;
       const cm = emptyConfusion(numClasses);
@@ -191,13 +200,25 @@ export async function train(config: TrainConfig, io: TrainIO = { log: (l) => con
       } finally {
         setGradEnabled(prev);
       }
+      let trainLoss = running / Math.max(1, steps);
+      if (dp) {
+        // Every rank's own figures, then the job's: the mean of the ranks' train losses, the sums of the
+        // validation loss, sample count and confusion matrix.
+        io.log(`rank ${dp.rank} epoch ${epoch}: ${JSON.stringify({ trainLoss, steps, valLossSum: valLoss, valSeen: seen, valCorrect: cm.reduce((a, row, i) => a + row[i], 0) })}`);
+        const k = numClasses;
+        const sums = dp.sum([trainLoss, valLoss, seen, ...cm.flat()]);
+        trainLoss = sums[0] / dp.worldSize;
+        valLoss = sums[1];
+        seen = sums[2];
+        cm.forEach((row, i) => row.forEach((_, j) => (row[j] = sums[3 + i * k + j])));
+      }
       const report = classificationReport(cm);
       const m: EpochMetrics = {
-        epoch, trainLoss: running / Math.max(1, steps), valLoss: valLoss / seen, valAcc: report.accuracy, lr,
+        epoch, trainLoss, valLoss: valLoss / seen, valAcc: report.accuracy, lr,
         f1: report.perClass.map((p) => p.f1), confusionMatrix: report.confusionMatrix, seconds: (performance.now() - te) / 1000,
       };
       history.push(m);
-      io.log(`val   epoch[${epoch}/${c.epochs}] loss:${m.valLoss.toFixed(3)} acc:${m.valAcc.toFixed(4)} (train loss ${m.trainLoss.toFixed(3)}, ${m.seconds.toFixed(1)} s)`);
+      log(`val   epoch[${epoch}/${c.epochs}] loss:${m.valLoss.toFixed(3)} acc:${m.valAcc.toFixed(4)} (train loss ${m.trainLoss.toFixed(3)}, ${m.seconds.toFixed(1)} s)`);
       if (tb) {
         tb.addScalar('Loss/train', m.trainLoss, epoch);
         tb.addScalar('Loss/val', m.valLoss, epoch);
@@ -209,22 +230,26 @@ export async function train(config: TrainConfig, io: TrainIO = { log: (l) => con
       if (m.valAcc > bestAcc) {
         bestAcc = m.valAcc;
         bestEpoch = epoch;
-        const formats = c.format === 'both' ? (['safetensors', 'pth'] as const) : [c.format];
-        for (const f of saveModelFiles(model.stateDict(), modelInfo, join(c.out, BEST), formats)) files.add(f);
       }
       if (scheduler) scheduler.step(c.scheduler === 'plateau' ? m.valLoss : undefined);
-      const last = join(c.out, LAST);
-      saveCheckpoint(last, {
-        model, optimizer, scheduler: scheduler ?? undefined, epoch, step: epoch * trainLoader.length,
-        metadata: { config: { ...c, resume: null }, history, bestAcc, bestEpoch, shuffleRng: shuffle.getState(), backend: info.name, normalize: norm },
-      });
-      const metrics = join(c.out, 'metrics.jsonl');
-      writeFileAtomic(metrics, Buffer.from(history.map((h) => JSON.stringify({ ...h, best: h.epoch === bestEpoch, backend: info.name })).join('\n') + '\n'));
-      const curves = join(c.out, 'curves.svg');
-      writeCurvesSvg(curves, history, { title: `${modelName} on ${c.data ?? 'synthetic signals'}` });
-      for (const f of [last, metrics, curves]) files.add(f);
+      if (main) {
+        if (bestEpoch === epoch) {
+          const formats = c.format === 'both' ? (['safetensors', 'pth'] as const) : [c.format];
+          for (const f of saveModelFiles(model.stateDict(), modelInfo, join(c.out, BEST), formats)) files.add(f);
+        }
+        const last = join(c.out, LAST);
+        saveCheckpoint(last, {
+          model, optimizer, scheduler: scheduler ?? undefined, epoch, step: epoch * trainLoader.length,
+          metadata: { config: { ...c, resume: null }, history, bestAcc, bestEpoch, shuffleRng: shuffle.getState(), backend: info.name, normalize: norm },
+        });
+        const metrics = join(c.out, 'metrics.jsonl');
+        writeFileAtomic(metrics, Buffer.from(history.map((h) => JSON.stringify({ ...h, best: h.epoch === bestEpoch, backend: info.name })).join('\n') + '\n'));
+        const curves = join(c.out, 'curves.svg');
+        writeCurvesSvg(curves, history, { title: `${modelName} on ${c.data ?? 'synthetic signals'}` });
+        for (const f of [last, metrics, curves]) files.add(f);
+      }
       if (c.patience > 0 && epoch - bestEpoch >= c.patience && epoch < c.epochs) {
-        io.log(`early stop: no better validation accuracy for ${c.patience} epochs (best ${bestAcc.toFixed(4)} at epoch ${bestEpoch})`);
+        log(`early stop: no better validation accuracy for ${c.patience} epochs (best ${bestAcc.toFixed(4)} at epoch ${bestEpoch})`);
         stoppedEarly = true;
         break;
       }
@@ -232,9 +257,10 @@ export async function train(config: TrainConfig, io: TrainIO = { log: (l) => con
   } finally {
     tb?.close();
     await Promise.all([trainLoader.close(), valLoader.close()]);
+    dp?.close();
   }
   const seconds = (performance.now() - t0) / 1000;
   const fileList = [...files].map((f) => resolve(f));
-  io.log(`best val acc ${bestAcc.toFixed(4)} at epoch ${bestEpoch}; ${seconds.toFixed(1)} s on ${info.name}; wrote ${[...files].join(', ') || 'nothing (no epochs left to run)'}`);
+  log(`best val acc ${bestAcc.toFixed(4)} at epoch ${bestEpoch}; ${seconds.toFixed(1)} s on ${info.name}; wrote ${[...files].join(', ') || 'nothing (no epochs left to run)'}`);
   return { bestAcc, bestEpoch, history, seconds, backend: info.name, files: fileList, stoppedEarly };
 }
