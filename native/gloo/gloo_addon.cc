@@ -50,23 +50,26 @@ struct Group {
 
 Group* g = nullptr;  // the process group, or null
 
+// Allreduces buf[0, n) in place with op's reduction (avg: the sum, divided by the caller).
+void allreduce(Group& grp, float* buf, size_t n, Reduce reduce, uint32_t tag) {
+  gloo::AllreduceOptions o(grp.context);
+  o.setOutput(buf, n);
+  o.setTag(tag);
+  o.setTimeout(grp.timeout);
+  using Fn = void (*)(void*, const void*, const void*, size_t);
+  Fn sum = &gloo::sum<float>, max = &gloo::max<float>, min = &gloo::min<float>;
+  o.setReduceFunction(reduce == Reduce::Max ? max : reduce == Reduce::Min ? min : sum);
+  gloo::allreduce(o);
+}
+
 void runOp(Group& grp, Op& op) {
   // Tags from the op's position in the group's sequence: the same on every rank.
   const uint32_t tag = static_cast<uint32_t>(op.seq);
+  const float avgDiv = op.reduce == Reduce::Avg ? static_cast<float>(grp.size) : 1.0f;
   switch (op.kind) {
     case Kind::AllReduce: {
-      gloo::AllreduceOptions o(grp.context);
-      o.setOutput(op.data, op.count);
-      o.setTag(tag);
-      o.setTimeout(grp.timeout);
-      using Fn = void (*)(void*, const void*, const void*, size_t);
-      Fn sum = &gloo::sum<float>, max = &gloo::max<float>, min = &gloo::min<float>;
-      o.setReduceFunction(op.reduce == Reduce::Max ? max : op.reduce == Reduce::Min ? min : sum);
-      gloo::allreduce(o);
-      if (op.reduce == Reduce::Avg) {
-        const float n = static_cast<float>(grp.size);
-        for (size_t i = 0; i < op.count; i++) op.data[i] /= n;
-      }
+      allreduce(grp, op.data, op.count, op.reduce, tag);
+      if (op.reduce == Reduce::Avg) for (size_t i = 0; i < op.count; i++) op.data[i] /= avgDiv;
       break;
     }
     case Kind::Broadcast: {
@@ -90,21 +93,13 @@ void runOp(Group& grp, Op& op) {
     }
     case Kind::ReduceScatter: {
       // This Gloo snapshot has reduce-scatter only as the legacy ReduceScatterHalvingDoubling class,
-      // which must not share a context with the Options API: allreduce the whole input (in a copy, the
-      // caller's input stays as it was) and keep this rank's block.
-      std::vector<float> all(op.data, op.data + op.count);
-      gloo::AllreduceOptions o(grp.context);
-      o.setOutput(all.data(), all.size());
-      o.setTag(tag);
-      o.setTimeout(grp.timeout);
-      using Fn = void (*)(void*, const void*, const void*, size_t);
-      Fn sum = &gloo::sum<float>, max = &gloo::max<float>, min = &gloo::min<float>;
-      o.setReduceFunction(op.reduce == Reduce::Max ? max : op.reduce == Reduce::Min ? min : sum);
-      gloo::allreduce(o);
+      // which must not share a context with the Options API: allreduce the whole input (the
+      // concatenated copy collectives.ts made, so the caller's tensors stay as they were) and keep this
+      // rank's block.
+      allreduce(grp, op.data, op.count, op.reduce, tag);
       const size_t n = op.count / static_cast<size_t>(grp.size);
-      const float* mine = all.data() + static_cast<size_t>(grp.rank) * n;
-      const float div = op.reduce == Reduce::Avg ? static_cast<float>(grp.size) : 1.0f;
-      for (size_t i = 0; i < n; i++) op.out[i] = mine[i] / div;
+      const float* mine = op.data + static_cast<size_t>(grp.rank) * n;
+      for (size_t i = 0; i < n; i++) op.out[i] = mine[i] / avgDiv;
       break;
     }
     case Kind::Barrier: {

@@ -173,9 +173,11 @@ void runOp(Group& grp, Op& op) {
       throw std::runtime_error("Timed out waiting " + std::to_string(grp.timeout.count()) + "ms in " + kindName(op.kind) + " #" +
                                std::to_string(op.seq) + ": " + who);
     }
-    // MPI progresses only inside MPI calls: poll tightly at first, then every 50 us (the 2-core
-    // machines this runs on need the core for compute).
-    if (now - t0 > std::chrono::microseconds(200)) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    // MPI progresses only inside MPI calls: poll as MPI_Wait would (yielding the core between tests)
+    // for the first second, which covers a 10M-float allreduce; a longer wait is a peer that is late,
+    // polled every 100 us so it does not hold a core.
+    if (now - t0 < std::chrono::seconds(1)) std::this_thread::yield();
+    else std::this_thread::sleep_for(std::chrono::microseconds(100));
   }
   grp.current = 0;
   if (op.reduce == Reduce::Avg && (op.kind == Kind::AllReduce || op.kind == Kind::ReduceScatter)) {
