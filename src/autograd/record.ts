@@ -48,6 +48,10 @@ export function record(
   if (needsGrad(...inputs)) {
     out._setHistory({ name, inputs, backward, release: opts.release });
     if (tracer !== null) tracer(out, name, inputs, attrs);
+  } else if (tracer !== null) {
+    // An op on values that need no grad (a bool mask input, an int64 index): the exporter maps it
+    // only where the graph reaches it, so masks built from graph inputs export as nodes, not constants.
+    tracer(out, name, inputs, attrs);
   }
   return out;
 }

@@ -21,6 +21,7 @@ export const attr = {
   ints: (value: readonly number[]): OnnxAttr => ({ type: 'ints', value }),
   floats: (value: readonly number[]): OnnxAttr => ({ type: 'floats', value }),
   string: (value: string): OnnxAttr => ({ type: 'string', value }),
+  strings: (value: readonly string[]): OnnxAttr => ({ type: 'strings', value }),
 };
 
 /** Thrown by a mapping that cannot express an op exactly; the exporter adds the op's name and module. */
@@ -94,6 +95,10 @@ export interface MapContext {
   constF32(dims: readonly number[], values: readonly number[]): string;
   /** The graph name of a tensor that the op kept as an attribute (batch-norm running statistics). */
   tensor(t: Tensor): string;
+  /** {@link MapContext.tensor} with the value's shape and dynamic dims. */
+  tensorValue(t: Tensor): GraphValue;
+  /** Emit a node with n outputs (LSTM's Y, Y_h, Y_c); returns their names. */
+  nodeN(opType: string, inputs: string[], attrs: Record<string, OnnxAttr>, n: number): string[];
   /** Run another mapping (fused ops: conv + relu) and return its result. */
   map(op: string): MapResult;
 }

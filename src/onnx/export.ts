@@ -20,6 +20,7 @@ import { describeValue } from '../util/describe.js';
 import { encodeModel, type OnnxGraph, type OnnxValueInfo } from './proto.js';
 import { ExportError, GraphBuilder, type GraphValue, type MapContext, type MapResult } from './builder.js';
 import { ONNX_MAPPINGS } from './mappings.js';
+import { ZERO_STATE_INPUTS } from './rnn-mappings.js';
 
 const OP = 'onnx.exportModel';
 
@@ -233,6 +234,14 @@ function buildGraph(
     return { name, shape: t.shape, dyn: t.shape.map(() => false), dtype: t.dtype };
   };
 
+  /**
+   * A recurrent layer's default initial state (zeros made in the forward): left out, as ONNX's recurrent
+   * operators start from zeros themselves (so a dynamic batch needs no zeros of the sample's size).
+   */
+  const zeroState = (opName: string, i: number, x: Tensor): boolean => ZERO_STATE_INPUTS[opName]?.includes(i) === true
+    && created.has(x) && !traced.has(x) && x.gradFn === null && !stateKeys.has(x) && !values.has(x)
+    && Array.prototype.every.call(x.data, (v: number) => v === 0);
+
   /** The graph value of `t`, an input of `user`'s op (or a graph output when user is t). */
   const valueOf = (t: Tensor, user: Tensor = t): GraphValue => {
     let v = values.get(t);
@@ -248,7 +257,7 @@ function buildGraph(
 
   const emit = (t: Tensor, op: TracedOp): GraphValue => {
     if (!ONNX_MAPPINGS[op.name]) throw new OpError(`no ONNX mapping for '${op.name}'`, t);
-    const ins = op.inputs.map((x) => (x ? valueOf(x, t) : null));
+    const ins = op.inputs.map((x, i) => (x && !zeroState(op.name, i, x) ? valueOf(x, t) : null));
     const attrs = op.attrs ?? EMPTY_ATTRS;
     const ctx: MapContext = {
       op: op.name, attrs, inputs: ins, out: { shape: t.shape, dtype: t.dtype },
@@ -257,10 +266,12 @@ function buildGraph(
       scalar: (x) => g.constant('float32', [], [x]),
       constI64Scalar: (x) => g.constant('int64', [], [x]),
       constF32: (dims, vals) => g.constant('float32', dims, vals),
-      tensor: (x) => {
+      tensor: (x) => ctx.tensorValue(x).name,
+      tensorValue: (x) => {
         if (!(x instanceof Tensor)) throw new OpError(`${op.name} recorded no tensor attribute`, t);
-        return valueOf(x, t).name;
+        return valueOf(x, t);
       },
+      nodeN: (opType, nodeInputs, a, n) => g.addNode(opType, nodeInputs, a, n),
       map: (name) => run(name),
     };
     const run = (name: string): MapResult => {
