@@ -64,9 +64,10 @@ const embedding: OnnxMapping = (c): MapResult => {
   const maxNorm = c.attrs.maxNorm;
   if (typeof maxNorm === 'number') {
     const p = num(c, 'normType');
-    const keep = { axes: attr.ints([-1]), keepdims: attr.int(1) };
-    const norm = p === 2 ? c.node('ReduceL2', [y], keep)
-      : c.node('Pow', [c.node('ReduceSum', [c.node('Pow', [c.node('Abs', [y]), c.scalar(p)])], keep), c.scalar(1 / p)]);
+    // Opset 17: ReduceL2 takes its axes as an attribute, ReduceSum as an input.
+    const keep = { keepdims: attr.int(1) };
+    const norm = p === 2 ? c.node('ReduceL2', [y], { ...keep, axes: attr.ints([-1]) })
+      : c.node('Pow', [c.node('ReduceSum', [c.node('Pow', [c.node('Abs', [y]), c.scalar(p)]), c.int64s([-1])], keep), c.scalar(1 / p)]);
     const scale = c.node('Div', [c.scalar(maxNorm), c.node('Add', [norm, c.scalar(1e-7)])]);
     y = c.node('Mul', [y, c.node('Where', [c.node('Greater', [norm, c.scalar(maxNorm)]), scale, c.scalar(1)])]);
   }
