@@ -83,6 +83,8 @@ export interface MapContext {
   readonly inputs: readonly (GraphValue | null)[];
   /** The op's output in the sample run. */
   readonly out: { readonly shape: readonly number[]; readonly dtype: DType };
+  /** A reshape's input and output shapes in the probe forward (dynamic axes one longer), or null. */
+  readonly probe: { readonly inShape: readonly number[]; readonly outShape: readonly number[] } | null;
   /** Emit a node; returns its (first) output name. */
   node(opType: string, inputs: string[], attrs?: Record<string, OnnxAttr>): string;
   /** A 1-D int64 constant (shape tensors, axes, pads). */

@@ -20,6 +20,7 @@ import { describeValue } from '../util/describe.js';
 import { encodeModel, type OnnxGraph, type OnnxValueInfo } from './proto.js';
 import { ExportError, GraphBuilder, type GraphValue, type MapContext, type MapResult } from './builder.js';
 import { ONNX_MAPPINGS } from './mappings.js';
+import { grown, pairReshapes, type ProbeShapes, type TraceLog } from './probe.js';
 import { ZERO_STATE_INPUTS } from './rnn-mappings.js';
 
 const OP = 'onnx.exportModel';
@@ -109,9 +110,10 @@ export function exportModelToBytes(model: TracedModule, sampleInput: Tensor | re
     ...outputNames.map((n, i) => [n, outputs[i].ndim] as const),
   ]);
 
+  const probes = probeReshapes(model, samples, inputNames, dynamic, traced);
   let graph: OnnxGraph;
   try {
-    graph = buildGraph(model, inputs, inputNames, outputs, outputNames, traced, created, dynamic);
+    graph = buildGraph(model, inputs, inputNames, outputs, outputNames, traced, created, dynamic, probes);
   } catch (e) {
     if (e instanceof OpError) throw new RangeError(`${OP}: ${e.message} (from ${findModule(model, samples, e.tensor)})`);
     if (e instanceof ExportError) throw new RangeError(`${OP}: ${e.message}`); // e.g. a name used twice
@@ -151,6 +153,22 @@ function parseDynamicAxes(axes: Readonly<Record<string, DynamicAxes>>, known: re
     out.set(name, m);
   }
   return out;
+}
+
+/**
+ * With dynamic input axes: the reshapes of a second forward whose dynamic axes are one longer (./probe.ts),
+ * or none when that forward fails or records other ops (the single-trace rules then apply).
+ */
+function probeReshapes(
+  model: TracedModule, samples: readonly Tensor[], inputNames: readonly string[], dynamic: Map<string, Map<number, string>>, traced: TraceLog,
+): Map<Tensor, ProbeShapes> {
+  const axes = inputNames.map((n) => new Set(dynamic.get(n)?.keys() ?? []));
+  if (axes.every((a) => a.size === 0)) return new Map();
+  try {
+    return pairReshapes(traced, trace(model, samples.map((t, i) => traceInput(grown(t, axes[i])))).traced);
+  } catch {
+    return new Map();
+  }
 }
 
 /** One eval-mode forward with the tracer on; training mode, grad mode and the tracer are restored. */
@@ -206,6 +224,7 @@ class OpError extends Error {
 function buildGraph(
   model: TracedModule, inputs: Tensor[], inputNames: string[], outputs: Tensor[], outputNames: string[],
   traced: Map<Tensor, TracedOp>, created: WeakSet<Tensor>, dynamic: Map<string, Map<number, string>>,
+  probes: ReadonlyMap<Tensor, ProbeShapes>,
 ): OnnxGraph {
   const g = new GraphBuilder();
   const values = new Map<Tensor, GraphValue>();
@@ -260,7 +279,7 @@ function buildGraph(
     const ins = op.inputs.map((x, i) => (x && !zeroState(op.name, i, x) ? valueOf(x, t) : null));
     const attrs = op.attrs ?? EMPTY_ATTRS;
     const ctx: MapContext = {
-      op: op.name, attrs, inputs: ins, out: { shape: t.shape, dtype: t.dtype },
+      op: op.name, attrs, inputs: ins, out: { shape: t.shape, dtype: t.dtype }, probe: probes.get(t) ?? null,
       node: (opType, nodeInputs, a) => g.addNode(opType, nodeInputs, a)[0],
       int64s: (vals) => g.constant('int64', [vals.length], vals),
       scalar: (x) => g.constant('float32', [], [x]),

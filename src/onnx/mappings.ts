@@ -10,7 +10,7 @@
 import type { DType, Tensor } from '../tensor.js';
 import { attr, ExportError, inputOf, type GraphValue, type MapContext, type MapResult, type OnnxMapping } from './builder.js';
 import { ONNX_DTYPE } from './proto.js';
-import { reshapeTarget } from './reshape-target.js';
+import { probedTarget, reshapeTarget } from './reshape-target.js';
 import { LOSS_MAPPINGS } from './loss-mappings.js';
 import { SPATIAL_MAPPINGS } from './spatial-mappings.js';
 import { LAYER_MAPPINGS } from './layer-mappings.js';
@@ -103,7 +103,7 @@ const gelu: OnnxMapping = (c) => {
 
 const reshape: OnnxMapping = (c) => {
   const x = input(c, 0);
-  const { target, dyn } = reshapeTarget(x.shape, x.dyn, c.out.shape);
+  const { target, dyn } = c.probe ? probedTarget(x.shape, c.out.shape, c.probe) : reshapeTarget(x.shape, x.dyn, c.out.shape);
   return { name: c.node('Reshape', [x.name, c.int64s(target)]), dyn };
 };
 

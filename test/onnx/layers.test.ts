@@ -241,6 +241,19 @@ describe('onnx.exportModel: attention and transformer layers', () => {
     await expectOrtMatches(m, [randn([L, N, 8]), randn([S, N, 8]), causal(), kpm()], {}, [randn([L, N, 8]), randn([S, N, 8]), causal(), other]);
   });
 
+  it('MultiheadAttention with a dynamic batch: exported at N = 3, run at N = 2 and 5 (the head reshapes keep it dynamic)', async () => {
+    const mha = perturbed(new nn.MultiheadAttention(8, 2));
+    const m = new Attend(mha, { masks: ['kpm'] });
+    const opts = {
+      inputNames: ['q', 'kv', 'kpm'], outputNames: ['out', 'weights'],
+      dynamicAxes: { q: { 1: 'n' }, kv: { 1: 'n' }, kpm: { 0: 'n' }, out: { 1: 'n' }, weights: { 0: 'n' } },
+    };
+    const kpmOf = (n: number) => tensor(Array.from({ length: n }, (_, b) => Array.from({ length: S }, (_, j) => (j + b) % 4 === 3)));
+    const r = await expectOrtMatches(m, [randn([L, N, 8]), randn([S, N, 8]), kpm()], opts, [randn([L, 2, 8]), randn([S, 2, 8]), kpmOf(2)]);
+    await expectOrtMatches(m, [randn([L, N, 8]), randn([S, N, 8]), kpm()], opts, [randn([L, 5, 8]), randn([S, 5, 8]), kpmOf(5)]);
+    expect(r.graph.outputs.map((v) => v.dims)).toEqual([[L, 'n', 8], ['n', L, S]]);
+  });
+
   it('MultiheadAttention: float attnMask, needWeights false, batchFirst, kdim / vdim', async () => {
     const mha = perturbed(new nn.MultiheadAttention(8, 4, { batchFirst: true, kdim: 5, vdim: 3 }));
     class KV extends nn.Module<Tensor[], Tensor> {
@@ -276,8 +289,12 @@ describe('onnx.exportModel: attention and transformer layers', () => {
     }
     const m = new Enc();
     m.registerModule('layer', layer);
-    const src = opts.batchFirst ? randn([N, S, 8]) : randn([S, N, 8]);
-    await expectOrtMatches(m, [src, kpm()]);
+    const src = (n: number) => (opts.batchFirst ? randn([n, S, 8]) : randn([S, n, 8]));
+    await expectOrtMatches(m, [src(N), kpm()]);
+    const b = opts.batchFirst ? 0 : 1;
+    const dynamicAxes = { input_0: { [b]: 'n' }, input_1: { 0: 'n' }, output: { [b]: 'n' } };
+    const pad4 = tensor([[false, false, true, true, true, true], [false, false, false, false, false, false], [false, true, false, true, false, true], [true, false, false, false, false, false]]);
+    await expectOrtMatches(m, [src(N), kpm()], { dynamicAxes }, [src(4), pad4]);
   });
 
   it('TransformerEncoder of 2 layers with a final LayerNorm and a causal srcMask', async () => {
