@@ -8,6 +8,10 @@
  * input, a parameter or buffer an initializer named by its state-dict key, any other leaf a constant.
  * A tensor with history that the trace did not see, or an op without a mapping, is an error naming the
  * op and the module that ran it: the export never writes a silently different graph.
+ *
+ * Ops whose inputs need no grad (a bool mask or int64 index input, and what is built from it) are
+ * reported to the tracer too, and become nodes where the graph reaches them. With dynamicAxes, a second
+ * forward with those input axes one longer (./probe.ts) tells which dims of each reshape follow them.
  */
 import { Tensor, setTensorCreationHook, type DType } from '../tensor.js';
 import { setTracer, type OpAttrs, type TraceHook } from '../autograd/record.js';
