@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../src/tensor.js';
-import { randn, rand, tensor } from '../../src/creation.js';
+import { randn, rand, tensor, zeros } from '../../src/creation.js';
+import { rnnLayer } from '../../src/ops/rnn-layer.js';
 import * as nn from '../../src/nn/index.js';
 import * as F from '../../src/nn/functional.js';
 import { manualSeed } from '../../src/util/generator.js';
@@ -325,5 +326,45 @@ describe('onnx.exportModel: the regression losses', () => {
   ];
   it.each(cases)('%s', async (_name, make, inputs) => {
     await expectOrtMatches(make(), inputs());
+  });
+});
+
+describe('onnx.exportModel: what these layers refuse, by name', () => {
+  it('packed sequences (variable lengths): the recurrent layer op run with batch sizes per step', () => {
+    const lstm = new nn.LSTM(3, 2);
+    const params = new Map(lstm.namedParameters());
+    const p = (k: string): Tensor => params.get(k)!;
+    class Packed extends nn.Module<[Tensor], Tensor> {
+      override forward(x: Tensor): Tensor {
+        const zero = zeros([2, 2]);
+        return rnnLayer('LSTM', x, zero, zero, p('weight_ih_l0'), p('weight_hh_l0'), p('bias_ih_l0'), p('bias_hh_l0'), { reverse: false, batchSizes: [2, 2, 1] });
+      }
+    }
+    const m = new Packed();
+    m.registerModule('lstm', lstm);
+    expect(() => exportModelToBytes(m, randn([3, 2, 3]))).toThrow(/cannot export 'LstmLayerBackward0': packed sequences \(variable lengths\) are not exported; pad the batch and pass a Tensor \(from Packed\)/);
+    // Through nn.utils.rnn, packing itself is refused first, by name.
+    class Through extends nn.Module<[Tensor], Tensor> {
+      override forward(x: Tensor): Tensor {
+        const [y] = lstm.forward(nn.utils.rnn.packPaddedSequence(x, [3, 2]));
+        return nn.utils.rnn.padPackedSequence(y as InstanceType<typeof nn.utils.rnn.PackedSequence>)[0];
+      }
+    }
+    expect(() => exportModelToBytes(new Through(), randn([3, 2, 3]))).toThrow(/no ONNX mapping for 'IndexSelectBackward0'/);
+  });
+
+  it('divisorOverride where a ceil-mode window runs past the input', () => {
+    expect(() => exportModelToBytes(new nn.AvgPool2d(2, { ceilMode: true, divisorOverride: 3 }), randn([1, 1, 5, 5]))).toThrow(
+      /cannot export 'AvgPool2DBackward0': divisorOverride with ceil-mode windows past the input has no exact AveragePool form \(from nn\.AvgPool2d\)/,
+    );
+  });
+
+  it('scaledDotProductAttention with isCausal (its mask is made inside forward): pass the mask as attnMask', () => {
+    class Causal extends nn.Module<Tensor[], Tensor> {
+      override forward(q: Tensor): Tensor {
+        return F.scaledDotProductAttention(q, q, q, { isCausal: true });
+      }
+    }
+    expect(() => exportModelToBytes(new Causal(), randn([2, 4, 3]))).toThrow(/a float32 tensor of shape \(4, 4\) made during the forward without autograd history feeds 'AddBackward0'/);
   });
 });
