@@ -83,6 +83,8 @@ export interface MapContext {
   readonly inputs: readonly (GraphValue | null)[];
   /** The op's output in the sample run. */
   readonly out: { readonly shape: readonly number[]; readonly dtype: DType };
+  /** The opset being written (13 to 17): operators newer than it are decomposed. */
+  readonly opset: number;
   /** A reshape's input and output shapes in the probe forward (dynamic axes one longer), or null. */
   readonly probe: { readonly inShape: readonly number[]; readonly outShape: readonly number[] } | null;
   /** Emit a node; returns its (first) output name. */

@@ -117,7 +117,7 @@ export function exportModelToBytes(model: TracedModule, sampleInput: Tensor | re
   const probes = probeReshapes(model, samples, inputNames, dynamic, traced);
   let graph: OnnxGraph;
   try {
-    graph = buildGraph(model, inputs, inputNames, outputs, outputNames, traced, created, dynamic, probes);
+    graph = buildGraph(model, inputs, inputNames, outputs, outputNames, traced, created, dynamic, probes, opset);
   } catch (e) {
     if (e instanceof OpError) throw new RangeError(`${OP}: ${e.message} (from ${findModule(model, samples, e.tensor)})`);
     if (e instanceof ExportError) throw new RangeError(`${OP}: ${e.message}`); // e.g. a name used twice
@@ -228,7 +228,7 @@ class OpError extends Error {
 function buildGraph(
   model: TracedModule, inputs: Tensor[], inputNames: string[], outputs: Tensor[], outputNames: string[],
   traced: Map<Tensor, TracedOp>, created: WeakSet<Tensor>, dynamic: Map<string, Map<number, string>>,
-  probes: ReadonlyMap<Tensor, ProbeShapes>,
+  probes: ReadonlyMap<Tensor, ProbeShapes>, opset: number,
 ): OnnxGraph {
   const g = new GraphBuilder();
   const values = new Map<Tensor, GraphValue>();
@@ -283,7 +283,7 @@ function buildGraph(
     const ins = op.inputs.map((x, i) => (x && !zeroState(op.name, i, x) ? valueOf(x, t) : null));
     const attrs = op.attrs ?? EMPTY_ATTRS;
     const ctx: MapContext = {
-      op: op.name, attrs, inputs: ins, out: { shape: t.shape, dtype: t.dtype }, probe: probes.get(t) ?? null,
+      op: op.name, attrs, inputs: ins, out: { shape: t.shape, dtype: t.dtype }, probe: probes.get(t) ?? null, opset,
       node: (opType, nodeInputs, a) => g.addNode(opType, nodeInputs, a)[0],
       int64s: (vals) => g.constant('int64', [vals.length], vals),
       scalar: (x) => g.constant('float32', [], [x]),

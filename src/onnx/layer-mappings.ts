@@ -21,11 +21,27 @@ function affineOr(c: MapContext, i: number, shape: readonly number[], fill: numb
   return c.constF32(shape, new Array<number>(n).fill(fill));
 }
 
-/** layerNorm over the last k dims: LayerNormalization (opset 17), statistics over axes -k..-1. */
+/** (x - mean) / sqrt(biased variance + eps) over `axes` (ReduceMean with axes as an attribute: opset 13-17). */
+function normalize(c: MapContext, x: string, axes: number[], eps: number): string {
+  const keep = { axes: attr.ints(axes), keepdims: attr.int(1) };
+  const d = c.node('Sub', [x, c.node('ReduceMean', [x], keep)]);
+  const variance = c.node('ReduceMean', [c.node('Mul', [d, d])], keep);
+  return c.node('Div', [d, c.node('Sqrt', [c.node('Add', [variance, c.scalar(eps)])])]);
+}
+
+/**
+ * layerNorm over the last k dims: LayerNormalization from opset 17, before it the same statistics over
+ * axes -k..-1 by ReduceMean, then the elementwise weight and bias.
+ */
 const layerNorm: OnnxMapping = (c) => {
   const x = inputOf(c, 0);
   const k = num(c, 'normalizedDims');
   const shape = x.shape.slice(x.shape.length - k);
+  if (c.opset < 17) {
+    let y = normalize(c, x.name, Array.from({ length: k }, (_, i) => i - k), num(c, 'eps'));
+    if (c.inputs[1]) y = c.node('Mul', [y, c.inputs[1].name]);
+    return c.inputs[2] ? c.node('Add', [y, c.inputs[2].name]) : y;
+  }
   return c.node('LayerNormalization', [x.name, affineOr(c, 1, shape, 1), affineOr(c, 2, shape, 0)], {
     axis: attr.int(-k), epsilon: attr.float(num(c, 'eps')),
   });
@@ -40,9 +56,7 @@ const groupNorm: OnnxMapping = (c) => {
   const groups = num(c, 'numGroups');
   const eps = num(c, 'eps');
   const grouped = c.node('Reshape', [x.name, c.int64s([0, groups, -1])]);
-  const d = c.node('Sub', [grouped, c.node('ReduceMean', [grouped], { axes: attr.ints([2]), keepdims: attr.int(1) })]);
-  const variance = c.node('ReduceMean', [c.node('Mul', [d, d])], { axes: attr.ints([2]), keepdims: attr.int(1) });
-  const normed = c.node('Div', [d, c.node('Sqrt', [c.node('Add', [variance, c.scalar(eps)])])]);
+  const normed = normalize(c, grouped, [2], eps);
   let y = c.node('Reshape', [normed, c.node('Shape', [x.name])]);
   const perChannel = [x.shape[1], ...new Array<number>(x.shape.length - 2).fill(1)];
   const w = c.inputs[1];

@@ -368,3 +368,18 @@ describe('onnx.exportModel: what these layers refuse, by name', () => {
     expect(() => exportModelToBytes(new Causal(), randn([2, 4, 3]))).toThrow(/a float32 tensor of shape \(4, 4\) made during the forward without autograd history feeds 'AddBackward0'/);
   });
 });
+
+describe('onnx.exportModel: opset 13 (before LayerNormalization)', () => {
+  manualSeed(26);
+  it('LayerNorm over 2 dims, with and without affine, decomposed', async () => {
+    const r = await expectOrtMatches(perturbed(new nn.LayerNorm([5, 6])), randn([2, 5, 6]), { opsetVersion: 13 });
+    expect(r.graph.nodes.map((n) => n.opType)).not.toContain('LayerNormalization');
+    await expectOrtMatches(new nn.LayerNorm(6, { elementwiseAffine: false }), randn([2, 5, 6]), { opsetVersion: 13 });
+  });
+
+  it('a TransformerEncoderLayer, LSTM and GroupNorm', async () => {
+    await expectOrtMatches(perturbed(new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 12, normFirst: true })), randn([5, 3, 8]), { opsetVersion: 13 });
+    await expectOrtMatches(new Recurrent(new nn.LSTM(5, 4, { bidirectional: true })), randn([7, 2, 5]), { opsetVersion: 13 });
+    await expectOrtMatches(perturbed(new nn.GroupNorm(2, 6)), randn([2, 6, 5]), { opsetVersion: 13 });
+  });
+});
