@@ -123,6 +123,14 @@ const where: OnnxMapping = (c) => {
   return { name: c.node('Where', [cond.name, side(0), side(1)]), dyn };
 };
 
+/** scaledDotProductAttention's isCausal mask: a constant of the traced sizes (0 on and below the diagonal, -Infinity above). */
+const causalMask: OnnxMapping = (c) => {
+  const rows = num(c, 'rows');
+  const cols = num(c, 'cols');
+  const m = Array.from({ length: rows * cols }, (_, k) => (k % cols > Math.floor(k / cols) ? Number.NEGATIVE_INFINITY : 0));
+  return { name: c.constF32([rows, cols], m), dyn: [false, false] };
+};
+
 export const LAYER_MAPPINGS: Readonly<Record<string, OnnxMapping>> = {
   NativeLayerNormBackward0: layerNorm,
   NativeGroupNormBackward0: groupNorm,
@@ -133,4 +141,5 @@ export const LAYER_MAPPINGS: Readonly<Record<string, OnnxMapping>> = {
   EluBackward0: (c) => c.node('Elu', [inputOf(c, 0).name], { alpha: attr.float(num(c, 'alpha')) }),
   HardtanhBackward0: (c) => c.node('Clip', [inputOf(c, 0).name, c.scalar(num(c, 'minVal')), c.scalar(num(c, 'maxVal'))]),
   WhereBackward0: where,
+  CausalMask: causalMask,
 };
