@@ -9,7 +9,10 @@ import { markOwnsStorage } from './graph-internal.js';
  */
 export type OpAttrs = Readonly<Record<string, unknown>>;
 
-/** Called for every recorded op while a trace is active (see {@link setTracer}). */
+/**
+ * Called for every op that calls record() while a trace is active (see {@link setTracer}), also those
+ * that attach no history (no input requires grad): an export maps those where its graph reaches them.
+ */
 export type TraceHook = (out: Tensor, name: string, inputs: readonly (Tensor | null)[], attrs: OpAttrs | undefined) => void;
 
 /** The active tracer: null except while an export traces a forward (one null check per recorded op). */
@@ -48,6 +51,10 @@ export function record(
   if (needsGrad(...inputs)) {
     out._setHistory({ name, inputs, backward, release: opts.release });
     if (tracer !== null) tracer(out, name, inputs, attrs);
+  } else if (tracer !== null) {
+    // An op on values that need no grad (a bool mask input, an int64 index): the exporter maps it
+    // only where the graph reaches it, so masks built from graph inputs export as nodes, not constants.
+    tracer(out, name, inputs, attrs);
   }
   return out;
 }

@@ -21,6 +21,7 @@ export const attr = {
   ints: (value: readonly number[]): OnnxAttr => ({ type: 'ints', value }),
   floats: (value: readonly number[]): OnnxAttr => ({ type: 'floats', value }),
   string: (value: string): OnnxAttr => ({ type: 'string', value }),
+  strings: (value: readonly string[]): OnnxAttr => ({ type: 'strings', value }),
 };
 
 /** Thrown by a mapping that cannot express an op exactly; the exporter adds the op's name and module. */
@@ -82,6 +83,10 @@ export interface MapContext {
   readonly inputs: readonly (GraphValue | null)[];
   /** The op's output in the sample run. */
   readonly out: { readonly shape: readonly number[]; readonly dtype: DType };
+  /** The opset being written (13 to 17): operators newer than it are decomposed. */
+  readonly opset: number;
+  /** A reshape's input and output shapes in the probe forward (dynamic axes one longer), or null. */
+  readonly probe: { readonly inShape: readonly number[]; readonly outShape: readonly number[] } | null;
   /** Emit a node; returns its (first) output name. */
   node(opType: string, inputs: string[], attrs?: Record<string, OnnxAttr>): string;
   /** A 1-D int64 constant (shape tensors, axes, pads). */
@@ -94,6 +99,10 @@ export interface MapContext {
   constF32(dims: readonly number[], values: readonly number[]): string;
   /** The graph name of a tensor that the op kept as an attribute (batch-norm running statistics). */
   tensor(t: Tensor): string;
+  /** {@link MapContext.tensor} with the value's shape and dynamic dims. */
+  tensorValue(t: Tensor): GraphValue;
+  /** Emit a node with n outputs (LSTM's Y, Y_h, Y_c); returns their names. */
+  nodeN(opType: string, inputs: string[], attrs: Record<string, OnnxAttr>, n: number): string[];
   /** Run another mapping (fused ops: conv + relu) and return its result. */
   map(op: string): MapResult;
 }

@@ -8,6 +8,10 @@
  * input, a parameter or buffer an initializer named by its state-dict key, any other leaf a constant.
  * A tensor with history that the trace did not see, or an op without a mapping, is an error naming the
  * op and the module that ran it: the export never writes a silently different graph.
+ *
+ * Ops whose inputs need no grad (a bool mask or int64 index input, and what is built from it) are
+ * reported to the tracer too, and become nodes where the graph reaches them. With dynamicAxes, a second
+ * forward with those input axes one longer (./probe.ts) tells which dims of each reshape follow them.
  */
 import { Tensor, setTensorCreationHook, type DType } from '../tensor.js';
 import { setTracer, type OpAttrs, type TraceHook } from '../autograd/record.js';
@@ -20,6 +24,8 @@ import { describeValue } from '../util/describe.js';
 import { encodeModel, type OnnxGraph, type OnnxValueInfo } from './proto.js';
 import { ExportError, GraphBuilder, type GraphValue, type MapContext, type MapResult } from './builder.js';
 import { ONNX_MAPPINGS } from './mappings.js';
+import { grown, pairReshapes, type ProbeShapes, type TraceLog } from './probe.js';
+import { ZERO_STATE_INPUTS } from './rnn-mappings.js';
 
 const OP = 'onnx.exportModel';
 
@@ -108,9 +114,10 @@ export function exportModelToBytes(model: TracedModule, sampleInput: Tensor | re
     ...outputNames.map((n, i) => [n, outputs[i].ndim] as const),
   ]);
 
+  const probes = probeReshapes(model, samples, inputNames, dynamic, traced);
   let graph: OnnxGraph;
   try {
-    graph = buildGraph(model, inputs, inputNames, outputs, outputNames, traced, created, dynamic);
+    graph = buildGraph(model, inputs, inputNames, outputs, outputNames, traced, created, dynamic, probes, opset);
   } catch (e) {
     if (e instanceof OpError) throw new RangeError(`${OP}: ${e.message} (from ${findModule(model, samples, e.tensor)})`);
     if (e instanceof ExportError) throw new RangeError(`${OP}: ${e.message}`); // e.g. a name used twice
@@ -150,6 +157,22 @@ function parseDynamicAxes(axes: Readonly<Record<string, DynamicAxes>>, known: re
     out.set(name, m);
   }
   return out;
+}
+
+/**
+ * With dynamic input axes: the reshapes of a second forward whose dynamic axes are one longer (./probe.ts),
+ * or none when that forward fails or records other ops (the single-trace rules then apply).
+ */
+function probeReshapes(
+  model: TracedModule, samples: readonly Tensor[], inputNames: readonly string[], dynamic: Map<string, Map<number, string>>, traced: TraceLog,
+): Map<Tensor, ProbeShapes> {
+  const axes = inputNames.map((n) => new Set(dynamic.get(n)?.keys() ?? []));
+  if (axes.every((a) => a.size === 0)) return new Map();
+  try {
+    return pairReshapes(traced, trace(model, samples.map((t, i) => traceInput(grown(t, axes[i])))).traced);
+  } catch {
+    return new Map();
+  }
 }
 
 /** One eval-mode forward with the tracer on; training mode, grad mode and the tracer are restored. */
@@ -205,6 +228,7 @@ class OpError extends Error {
 function buildGraph(
   model: TracedModule, inputs: Tensor[], inputNames: string[], outputs: Tensor[], outputNames: string[],
   traced: Map<Tensor, TracedOp>, created: WeakSet<Tensor>, dynamic: Map<string, Map<number, string>>,
+  probes: ReadonlyMap<Tensor, ProbeShapes>, opset: number,
 ): OnnxGraph {
   const g = new GraphBuilder();
   const values = new Map<Tensor, GraphValue>();
@@ -233,6 +257,14 @@ function buildGraph(
     return { name, shape: t.shape, dyn: t.shape.map(() => false), dtype: t.dtype };
   };
 
+  /**
+   * A recurrent layer's default initial state (zeros made in the forward): left out, as ONNX's recurrent
+   * operators start from zeros themselves (so a dynamic batch needs no zeros of the sample's size).
+   */
+  const zeroState = (opName: string, i: number, x: Tensor): boolean => ZERO_STATE_INPUTS[opName]?.includes(i) === true
+    && created.has(x) && !traced.has(x) && x.gradFn === null && !stateKeys.has(x) && !values.has(x)
+    && Array.prototype.every.call(x.data, (v: number) => v === 0);
+
   /** The graph value of `t`, an input of `user`'s op (or a graph output when user is t). */
   const valueOf = (t: Tensor, user: Tensor = t): GraphValue => {
     let v = values.get(t);
@@ -248,19 +280,21 @@ function buildGraph(
 
   const emit = (t: Tensor, op: TracedOp): GraphValue => {
     if (!ONNX_MAPPINGS[op.name]) throw new OpError(`no ONNX mapping for '${op.name}'`, t);
-    const ins = op.inputs.map((x) => (x ? valueOf(x, t) : null));
+    const ins = op.inputs.map((x, i) => (x && !zeroState(op.name, i, x) ? valueOf(x, t) : null));
     const attrs = op.attrs ?? EMPTY_ATTRS;
     const ctx: MapContext = {
-      op: op.name, attrs, inputs: ins, out: { shape: t.shape, dtype: t.dtype },
+      op: op.name, attrs, inputs: ins, out: { shape: t.shape, dtype: t.dtype }, probe: probes.get(t) ?? null, opset,
       node: (opType, nodeInputs, a) => g.addNode(opType, nodeInputs, a)[0],
       int64s: (vals) => g.constant('int64', [vals.length], vals),
       scalar: (x) => g.constant('float32', [], [x]),
       constI64Scalar: (x) => g.constant('int64', [], [x]),
       constF32: (dims, vals) => g.constant('float32', dims, vals),
-      tensor: (x) => {
+      tensor: (x) => ctx.tensorValue(x).name,
+      tensorValue: (x) => {
         if (!(x instanceof Tensor)) throw new OpError(`${op.name} recorded no tensor attribute`, t);
-        return valueOf(x, t).name;
+        return valueOf(x, t);
       },
+      nodeN: (opType, nodeInputs, a, n) => g.addNode(opType, nodeInputs, a, n),
       map: (name) => run(name),
     };
     const run = (name: string): MapResult => {

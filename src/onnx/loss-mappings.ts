@@ -123,6 +123,51 @@ const crossEntropy: OnnxMapping = (c) => {
   return c.attrs.reduction === 'none' ? { name: y, dyn: x.dyn.filter((_, i) => i !== 1) } : { name: y, dyn: [] };
 };
 
+/** |x - t| and x - t. */
+function absDiff(c: MapContext): [string, string] {
+  const d = c.node('Sub', [value(c, 0), value(c, 1)]);
+  return [c.node('Abs', [d]), d];
+}
+
+/** Huber: 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta). */
+const huber: OnnxMapping = (c) => {
+  const delta = c.attrs.delta as number;
+  const [a, d] = absDiff(c);
+  const quad = c.node('Mul', [c.node('Mul', [d, d]), c.scalar(0.5)]);
+  const lin = c.node('Mul', [c.node('Sub', [a, c.scalar(0.5 * delta)]), c.scalar(delta)]);
+  return reduce(c, c.node('Where', [c.node('Less', [a, c.scalar(delta)]), quad, lin]));
+};
+
+/** Smooth L1: 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (beta 0: never the quadratic branch). */
+const smoothL1: OnnxMapping = (c) => {
+  const beta = c.attrs.beta as number;
+  const [a, d] = absDiff(c);
+  const lin = c.node('Sub', [a, c.scalar(0.5 * beta)]);
+  if (beta === 0) return reduce(c, lin);
+  const quad = c.node('Mul', [c.node('Mul', [d, d]), c.scalar(0.5 / beta)]);
+  return reduce(c, c.node('Where', [c.node('Less', [a, c.scalar(beta)]), quad, lin]));
+};
+
+/**
+ * KL divergence of log-probabilities x from the target: t (log t - x) with t log t = 0 at t = 0
+ * (exp(t) (t - x) with logTarget); 'batchmean' divides the sum by the batch size (dim 0, dynamic-safe).
+ */
+const klDiv: OnnxMapping = (c) => {
+  const x = value(c, 0);
+  const t = value(c, 1);
+  let l: string;
+  if (c.attrs.logTarget === true) {
+    l = c.node('Mul', [c.node('Exp', [t]), c.node('Sub', [t, x])]);
+  } else {
+    const tLogT = c.node('Where', [c.node('Equal', [t, c.scalar(0)]), c.scalar(0), c.node('Mul', [t, c.node('Log', [t])])]);
+    l = c.node('Sub', [tLogT, c.node('Mul', [t, x])]);
+  }
+  if (c.attrs.reduction !== 'batchmean') return reduce(c, l);
+  const total = c.node('ReduceSum', [l], { keepdims: attr.int(0) });
+  const batch = c.node('Cast', [c.node('Gather', [c.node('Shape', [x]), c.constI64Scalar(0)], { axis: attr.int(0) })], { to: attr.int(1) });
+  return { name: c.node('Div', [total, batch]), dyn: [] };
+};
+
 export const LOSS_MAPPINGS: Readonly<Record<string, OnnxMapping>> = {
   MseLossBackward0: pointwise(2),
   L1LossBackward0: pointwise(1),
@@ -130,4 +175,7 @@ export const LOSS_MAPPINGS: Readonly<Record<string, OnnxMapping>> = {
   BinaryCrossEntropyWithLogitsBackward0: bceWithLogits,
   NllLossBackward0: nll,
   CrossEntropyLossBackward0: crossEntropy,
+  HuberLossBackward0: huber,
+  SmoothL1LossBackward0: smoothL1,
+  KlDivBackward0: klDiv,
 };

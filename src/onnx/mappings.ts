@@ -3,14 +3,18 @@
  * (src/ops/*.ts). Adding an op = one entry here; its attributes come from record()'s `attrs` argument.
  * An op name missing from the table is an export error, never a silently wrong graph.
  *
- * Where opset 17 has no operator, the op is decomposed (GELU via Erf or Tanh). Ops that only have a
- * batched form in ONNX (Conv, pools) get an Unsqueeze/Squeeze pair around them for unbatched input.
+ * Where opset 17 has no operator, the op is decomposed (GELU via Erf or Tanh). Convolutions, pools and
+ * resampling are in ./spatial-mappings.ts, normalisation, embedding and the other activations in
+ * ./layer-mappings.ts, recurrent layers in ./rnn-mappings.ts, losses in ./loss-mappings.ts.
  */
 import type { DType, Tensor } from '../tensor.js';
 import { attr, ExportError, inputOf, type GraphValue, type MapContext, type MapResult, type OnnxMapping } from './builder.js';
 import { ONNX_DTYPE } from './proto.js';
-import { reshapeTarget } from './reshape-target.js';
+import { probedTarget, reshapeTarget } from './reshape-target.js';
 import { LOSS_MAPPINGS } from './loss-mappings.js';
+import { SPATIAL_MAPPINGS } from './spatial-mappings.js';
+import { LAYER_MAPPINGS } from './layer-mappings.js';
+import { RNN_MAPPINGS } from './rnn-mappings.js';
 
 const input = inputOf;
 
@@ -36,59 +40,6 @@ const addSub = (opType: 'Add' | 'Sub'): OnnxMapping => (c) => {
   let b = asOutDtype(c, 1);
   if (alpha !== 1) b = c.node('Mul', [b, c.out.dtype === 'float32' ? c.scalar(alpha) : c.int64s([alpha])]);
   return c.node(opType, [asOutDtype(c, 0), b]);
-};
-
-/** Run `body` on a batched (N, C, L) view of input 0: ONNX Conv and pools need the batch dim. */
-function batched(c: MapContext, body: (x: string) => string): string {
-  const x = input(c, 0);
-  if (x.shape.length === 3) return body(x.name);
-  if (x.shape.length !== 2) throw new ExportError(`expected a 2-D or 3-D input, got ${x.shape.length}-D`);
-  const y = body(c.node('Unsqueeze', [x.name, c.int64s([0])]));
-  return c.node('Squeeze', [y, c.int64s([0])]);
-}
-
-/**
- * ceil_mode only where it changes the traced length. PyTorch drops a last window that would start in the
- * right padding, which the ONNX shape formula does not; in exactly that case the length equals the
- * floor-mode length, so floor mode states it without ambiguity. (A dynamic length keeps ceil_mode.)
- */
-function ceilMode(c: MapContext, dilation: number): boolean {
-  if (c.attrs.ceilMode !== true) return false;
-  const x = inputOf(c, 0);
-  const last = x.shape.length - 1;
-  if (x.dyn[last]) return true;
-  const span = dilation * (num(c, 'kernelSize') - 1) + 1;
-  const floorLength = Math.floor((x.shape[last] + 2 * num(c, 'padding') - span) / num(c, 'stride')) + 1;
-  return c.out.shape[c.out.shape.length - 1] !== floorLength;
-}
-
-function poolAttrs(c: MapContext, withDilation: boolean): Record<string, ReturnType<typeof attr.int>> {
-  const p = num(c, 'padding');
-  const dilation = withDilation ? num(c, 'dilation') : 1;
-  const a = {
-    kernel_shape: attr.ints([num(c, 'kernelSize')]),
-    strides: attr.ints([num(c, 'stride')]),
-    pads: attr.ints([p, p]),
-    ceil_mode: attr.int(ceilMode(c, dilation)),
-  };
-  return withDilation ? { ...a, dilations: attr.ints([dilation]) } : a;
-}
-
-/** Adaptive pooling: global when the output length is 1, a plain pool when the windows tile a static length. */
-const adaptive = (global: string, plain: string): OnnxMapping => (c) => {
-  const v = input(c, 0);
-  const size = num(c, 'outputSize');
-  const last = v.shape.length - 1;
-  const name = batched(c, (x) => {
-    if (size === 1) return c.node(global, [x]);
-    if (v.dyn[last] || v.shape[last] % size !== 0) {
-      throw new ExportError(`adaptive pooling of length ${v.dyn[last] ? 'dynamic' : v.shape[last]} to ${size} has no exact ONNX form (use an output size of 1 or a length divisible by it)`);
-    }
-    const k = v.shape[last] / size;
-    return c.node(plain, [x], { kernel_shape: attr.ints([k]), strides: attr.ints([k]) });
-  });
-  // The output length is fixed whatever the input length.
-  return { name, dyn: v.dyn.map((d, i) => d && i !== last) };
 };
 
 /** Reductions whose opset-17 form takes axes as an attribute (ReduceMean, ReduceMax, ReduceMin). */
@@ -117,19 +68,6 @@ const linear: OnnxMapping = (c) => {
   const y = c.node('MatMul', [x.name, c.node('Transpose', [w], { perm: attr.ints([1, 0]) })]);
   return b ? c.node('Add', [y, b.name]) : y;
 };
-
-const conv: OnnxMapping = (c) => batched(c, (x) => {
-  const w = input(c, 1);
-  const b = c.inputs[2];
-  const p = num(c, 'padding');
-  return c.node('Conv', b ? [x, w.name, b.name] : [x, w.name], {
-    kernel_shape: attr.ints([w.shape[2]]),
-    strides: attr.ints([num(c, 'stride')]),
-    pads: attr.ints([p, p]),
-    dilations: attr.ints([num(c, 'dilation')]),
-    group: attr.int(num(c, 'groups')),
-  });
-});
 
 const batchNorm: OnnxMapping = (c) => {
   if (c.attrs.training === true) throw new ExportError('batch norm in training mode has no inference form (call model.eval(), or pass training: false)');
@@ -165,7 +103,7 @@ const gelu: OnnxMapping = (c) => {
 
 const reshape: OnnxMapping = (c) => {
   const x = input(c, 0);
-  const { target, dyn } = reshapeTarget(x.shape, x.dyn, c.out.shape);
+  const { target, dyn } = c.probe ? probedTarget(x.shape, c.out.shape, c.probe) : reshapeTarget(x.shape, x.dyn, c.out.shape);
   return { name: c.node('Reshape', [x.name, c.int64s(target)]), dyn };
 };
 
@@ -204,13 +142,6 @@ const expand: OnnxMapping = (c) => {
 
 /** The table: recorded op name -> ONNX translation. */
 export const ONNX_MAPPINGS: Readonly<Record<string, OnnxMapping>> = {
-  ConvolutionBackward0: conv,
-  ConstantPadNdBackward0: (c) => {
-    const rank = input(c, 0).shape.length;
-    const pads = new Array<number>(2 * rank).fill(0);
-    pads[2 * rank - 1] = num(c, 'right');
-    return c.node('Pad', [input(c, 0).name, c.int64s(pads)]);
-  },
   NativeBatchNormBackward0: batchNorm,
   AddmmBackward0: linear,
   MmBackward0: binary('MatMul'),
@@ -221,12 +152,6 @@ export const ONNX_MAPPINGS: Readonly<Record<string, OnnxMapping>> = {
   TanhBackward0: unary('Tanh'),
   SoftmaxBackward0: (c) => c.node('Softmax', [input(c, 0).name], { axis: attr.int(num(c, 'dim')) }),
   LogSoftmaxBackward0: (c) => c.node('LogSoftmax', [input(c, 0).name], { axis: attr.int(num(c, 'dim')) }),
-  MaxPool2DWithIndicesBackward0: (c) => batched(c, (x) => c.node('MaxPool', [x], poolAttrs(c, true))),
-  AvgPool2DBackward0: (c) => batched(c, (x) => c.node('AveragePool', [x], {
-    ...poolAttrs(c, false), count_include_pad: attr.int(c.attrs.countIncludePad === true),
-  })),
-  AdaptiveAvgPool2DBackward0: adaptive('GlobalAveragePool', 'AveragePool'),
-  AdaptiveMaxPool2DBackward0: adaptive('GlobalMaxPool', 'MaxPool'),
   ViewBackward0: reshape,
   CatBackward0: (c) => c.node('Concat', c.inputs.map((_, i) => asOutDtype(c, i)), { axis: attr.int(num(c, 'dim')) }),
   AddBackward0: addSub('Add'),
@@ -265,6 +190,10 @@ export const ONNX_MAPPINGS: Readonly<Record<string, OnnxMapping>> = {
   NarrowBackward0: slice(false),
   SplitBackward0: slice(false),
   SelectBackward0: slice(true),
+  BackwardHookFunctionBackward: unary('Identity'),
+  ...SPATIAL_MAPPINGS,
+  ...LAYER_MAPPINGS,
+  ...RNN_MAPPINGS,
   ...LOSS_MAPPINGS,
 };
 

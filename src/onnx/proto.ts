@@ -18,7 +18,8 @@ export type OnnxAttr =
   | { readonly type: 'float'; readonly value: number }
   | { readonly type: 'ints'; readonly value: readonly number[] }
   | { readonly type: 'floats'; readonly value: readonly number[] }
-  | { readonly type: 'string'; readonly value: string };
+  | { readonly type: 'string'; readonly value: string }
+  | { readonly type: 'strings'; readonly value: readonly string[] };
 
 /** One ONNX node: op type, inputs, outputs and attributes. */
 export interface OnnxNode {
@@ -61,7 +62,7 @@ export interface OnnxModelInfo {
 }
 
 // AttributeProto.AttributeType
-const ATTR_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;
+const ATTR_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7, strings: 8 } as const;
 
 /** raw_data: little-endian element bytes, as TensorProto specifies whatever the host order. */
 function rawData(dtype: OnnxDType, data: ArrayLike<number>): Uint8Array {
@@ -92,6 +93,7 @@ function writeAttr(w: ProtoWriter, name: string, a: OnnxAttr): void {
     case 'string': w.string(4, a.value); break;
     case 'floats': w.packedFloats(7, a.value); break;
     case 'ints': w.packedVarints(8, a.value); break;
+    case 'strings': for (const s of a.value) w.string(9, s); break;
   }
 }
 

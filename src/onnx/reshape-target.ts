@@ -51,3 +51,22 @@ export function reshapeTarget(inShape: readonly number[], inDyn: readonly boolea
   }
   return { target, dyn };
 }
+
+/**
+ * The Reshape target from two traces (the sample and the probe with dynamic axes one longer): a dim that
+ * is the same in both is static; one that changed is 0 where it is the input's dim at the same place in
+ * both, else -1 (at most one such dim).
+ */
+export function probedTarget(
+  inShape: readonly number[], outShape: readonly number[], probe: { readonly inShape: readonly number[]; readonly outShape: readonly number[] },
+): ReshapeTarget {
+  const dyn = outShape.map((s, i) => probe.outShape[i] !== s);
+  const target = outShape.map((s, i) => {
+    if (!dyn[i]) return s;
+    return inShape[i] === s && probe.inShape[i] === probe.outShape[i] ? 0 : -1;
+  });
+  if (target.filter((v) => v === -1).length > 1) {
+    throw new ExportError(`cannot reshape (${inShape.join(', ')}) to (${outShape.join(', ')}) with more than one dynamic output dim inferred`);
+  }
+  return { target, dyn };
+}

@@ -55,5 +55,5 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
       }
     }
     return [new Tensor(gx, x.shape)];
-  });
+  }, { outputSize: [oh, ow] });
 }

@@ -78,5 +78,5 @@ export function avgPool2d(x: Tensor, kernelSize: number | readonly [number, numb
       }
     }
     return [new Tensor(gx, x.shape)];
-  });
+  }, { kernelSize: k, stride, padding, ceilMode: opts.ceilMode ?? false, countIncludePad, divisorOverride: divisor });
 }

@@ -117,5 +117,5 @@ export function transposed(op: string, input: Tensor, weight: Tensor, bias: Tens
       gb = new Tensor(buf, [cOut]);
     }
     return [gx, gw, gb];
-  });
+  }, { transposed: true, stride, padding, outputPadding, dilation, groups });
 }

@@ -132,7 +132,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
   return record(new Tensor(y, [n, cOut, outH, outW]), relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned) => convGrads(g, owned, y, relu, input, weight, bias, {
     input: (gy, w, gx) => be.conv2dBackwardInput(gy, w, gx, p),
     weight: (x, gy, gw, gb) => be.conv2dBackwardWeight(x, gy, gw, gb, p),
-  }));
+  }), { stride, padding, dilation, groups, ...(relu ? { fused: 'ConvolutionBackward0' } : {}) });
 }
 
 /** (N, C, H, W) -> (N, C, H + [0], W + [1]) with zeros at the bottom and right; the gradient is the top-left part. */
@@ -152,5 +152,5 @@ function padBottomRight(x: Tensor, [eh, ew]: [number, number]): Tensor {
       for (let r = 0; r < h; r++) gx.set(gd.subarray((plane * h2 + r) * w2, (plane * h2 + r) * w2 + w), (plane * h + r) * w);
     }
     return [new Tensor(gx, x.shape)];
-  });
+  }, { bottom: eh, right: ew });
 }

@@ -4,7 +4,7 @@
  * its two partial derivatives, the reduction, and the backward.
  */
 import { Tensor } from '../tensor.js';
-import { record } from '../autograd/record.js';
+import { record, type OpAttrs } from '../autograd/record.js';
 import { broadcastIndex, broadcastShapes, sumToShape } from './broadcast.js';
 import { checkFloatTensor, reduceLoss, type Reduction } from './loss-reduction.js';
 
@@ -22,6 +22,7 @@ export type ElementLoss = (x: number, t: number, out: Float64Array) => void;
  */
 export function elementwiseLoss(
   op: string, gradName: string, input: Tensor, target: Tensor, reduction: Reduction | 'batchmean', elem: ElementLoss,
+  attrs?: OpAttrs,
 ): Tensor {
   checkFloatTensor(op, 'input', input);
   checkFloatTensor(op, 'target', target);
@@ -60,7 +61,7 @@ export function elementwiseLoss(
       return new Tensor(sumToShape(new Tensor(full, shape), like.shape).data, like.shape);
     };
     return [input.requiresGrad ? grad(dx, input) : null, target.requiresGrad ? grad(dt, target) : null];
-  }, { reduction });
+  }, { reduction, ...attrs });
 }
 
 /** sign(d) with sign(0) = 0 and NaN kept (the gradient of |d|, as in PyTorch). */

@@ -16,5 +16,6 @@ export function elu(x: Tensor, alpha = 1): Tensor {
     'elu', 'EluBackward0', x,
     (v) => (v > 0 ? v : alpha * Math.expm1(v)),
     (g, v) => (v <= 0 ? g * alpha * Math.exp(v) : g), // NaN input: g, as PyTorch's elu_backward
+    { alpha },
   );
 }

@@ -96,6 +96,7 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
   if (maxNorm !== null) renormRows(wd, dim, idx, maxNorm, normType);
   const out = new Float32Array(idx.length * dim);
   for (let i = 0; i < idx.length; i++) out.set(wd.subarray(idx[i] * dim, (idx[i] + 1) * dim), i * dim);
+  // The int64 indices take no gradient: recorded as an attribute (the exporter's Gather reads them).
   return record(new Tensor(out, [...input.shape, dim]), 'EmbeddingBackward0', [weight], (g) => {
     const gd = g.data;
     const gw = new Float64Array(num * dim);
@@ -112,5 +113,5 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
       for (let j = 0; j < dim; j++) gw[o + j] += gd[i * dim + j] * s;
     }
     return [new Tensor(Float32Array.from(gw), weight.shape)];
-  });
+  }, { input, maxNorm, normType });
 }

@@ -8,7 +8,7 @@
  * d = channelsPerGroup * spatial, so the index is the channel.
  */
 import { Tensor } from '../tensor.js';
-import { record } from '../autograd/record.js';
+import { record, type OpAttrs } from '../autograd/record.js';
 import { getBackend } from '../backend/select.js';
 import type { AffineNormParams } from '../backend/backend.js';
 import { uninitF32 } from '../util/alloc.js';
@@ -27,6 +27,7 @@ export interface AffineNormLayout {
  */
 export function affineNorm(
   gradName: string, x: Tensor, lay: AffineNormLayout, weight: Tensor | null, bias: Tensor | null, eps: number,
+  attrs?: OpAttrs,
 ): Tensor {
   const p: AffineNormParams = { ...lay, eps };
   const xd = x.data as Float32Array;
@@ -47,5 +48,5 @@ export function affineNorm(
       gw ? new Tensor(gw, weight!.shape) : null,
       gb ? new Tensor(gb, bias!.shape) : null,
     ];
-  });
+  }, { eps, ...attrs });
 }

@@ -41,5 +41,5 @@ export function groupNorm(x: Tensor, numGroups: number, opts: GroupNormOptions =
   const bias = affineArg(op, 'bias', opts.bias, [c]);
   const spatial = shapeSize(x.shape.slice(2));
   const lay = { rows: n * g, d: (c / g) * spatial, groups: g, spatial: Math.max(spatial, 1) };
-  return affineNorm('NativeGroupNormBackward0', x, lay, weight, bias, epsArg(op, opts.eps));
+  return affineNorm('NativeGroupNormBackward0', x, lay, weight, bias, epsArg(op, opts.eps), { numGroups: g });
 }

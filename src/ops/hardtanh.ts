@@ -18,5 +18,6 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
     'hardtanh', 'HardtanhBackward0', x,
     (v) => (v < minVal ? minVal : v > maxVal ? maxVal : v),
     (g, v) => (v <= minVal || v >= maxVal ? 0 : g),
+    { minVal, maxVal },
   );
 }

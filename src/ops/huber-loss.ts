@@ -32,7 +32,7 @@ export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions 
     const g = d <= -delta ? -delta : d >= delta ? delta : d;
     out[1] = g;
     out[2] = -g;
-  });
+  }, { delta });
 }
 
 /** The delta option (default 1) checked for `op`: a number > 0, in PyTorch's words. */

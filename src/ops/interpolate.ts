@@ -137,5 +137,5 @@ export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
     const gx = gradBufferZeroed(acc.length);
     for (let i = 0; i < acc.length; i++) gx[i] = acc[i]!;
     return [new Tensor(gx, x.shape)];
-  });
+  }, { mode, alignCorners, scaleFactor: scale });
 }

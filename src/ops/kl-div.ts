@@ -32,14 +32,14 @@ export function klDiv(input: Tensor, target: Tensor, opts: KlDivOptions = {}): T
       out[0] = e * (t - x);
       out[1] = -e;
       out[2] = e * (t - x + 1);
-    });
+    }, { logTarget });
   }
   return elementwiseLoss(op, name, input, target, reduction, (x, t, out) => {
     const logT = t === 0 ? 0 : Math.log(t); // xlogy(t, t) = 0 at t = 0
     out[0] = t * logT - t * x;
     out[1] = -t;
     out[2] = logT + t / t - x; // NaN at t = 0, as PyTorch's xlogy gradient
-  });
+  }, { logTarget });
 }
 
 /** The options of klDiv checked for `op`, with their defaults. */

@@ -65,5 +65,5 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   const bias = affineArg(op, 'bias', opts.bias, ns);
   const d = shapeSize(ns);
   const rows = d === 0 ? 0 : x.numel() / d;
-  return affineNorm('NativeLayerNormBackward0', x, { rows, d, groups: 1, spatial: 1 }, weight, bias, epsArg(op, opts.eps));
+  return affineNorm('NativeLayerNormBackward0', x, { rows, d, groups: 1, spatial: 1 }, weight, bias, epsArg(op, opts.eps), { normalizedDims: k });
 }

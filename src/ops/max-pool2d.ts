@@ -72,7 +72,7 @@ export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, numb
     const gx = gradBufferZeroed(planes * h * w);
     for (let o = 0; o < arg.length; o++) gx[Math.floor(o / outPlane) * h * w + arg[o]!] += gd[o]!;
     return [new Tensor(gx, x.shape)];
-  });
+  }, { kernelSize: k, stride, padding, dilation, ceilMode: opts.ceilMode ?? false });
   if (!opts.returnIndices) return out;
   return [out, new Tensor(Float64Array.from(arg), outShape(outH, outW), 'int64')];
 }

@@ -164,5 +164,5 @@ export function rnnLayer(
       bih?.requiresGrad ? new Tensor(colSums(dXI, T * B, G), bih.shape) : null,
       bhh?.requiresGrad ? new Tensor(colSums(dHH, T * B, G), bhh.shape) : null,
     ];
-  });
+  }, { mode, reverse: opts.reverse, packed: opts.batchSizes !== null });
 }

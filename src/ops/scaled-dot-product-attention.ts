@@ -5,6 +5,7 @@
  */
 import { optionsArg } from './args.js';
 import { Tensor, shapeStr } from '../tensor.js';
+import { record } from '../autograd/record.js';
 import { full } from '../creation.js';
 import { matmul } from './matmul.js';
 import { transpose } from './transpose.js';
@@ -40,11 +41,15 @@ export function additiveMask(op: string, mask: Tensor): Tensor {
   return mask;
 }
 
-/** The (L, S) causal mask as additive scores: 0 at and below the diagonal, -Infinity above. */
+/**
+ * The (L, S) causal mask as additive scores: 0 at and below the diagonal, -Infinity above. It takes no
+ * gradient; record() only reports it to an active export trace, which writes it as a constant of these
+ * sizes (it depends on nothing but them).
+ */
 export function causalMask(l: number, s: number): Tensor {
   const m = new Float32Array(l * s);
   for (let i = 0; i < l; i++) m.fill(Number.NEGATIVE_INFINITY, i * s + i + 1, (i + 1) * s);
-  return new Tensor(m, [l, s]);
+  return record(new Tensor(m, [l, s]), 'CausalMask', [], () => [], { rows: l, cols: s });
 }
 
 /**

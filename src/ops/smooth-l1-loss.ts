@@ -32,7 +32,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOp
     out[0] = a < beta ? (0.5 * d * d) / beta : a - 0.5 * beta;
     out[1] = slope(d, beta);
     out[2] = slope(-d, beta); // not -out[1]: with beta 0 and d 0 both are -1, as in PyTorch
-  });
+  }, { beta });
 }
 
 /** PyTorch's smooth_l1_backward for one element: d / beta clamped to [-1, 1], -1 first (so -1 at d = beta = 0). */

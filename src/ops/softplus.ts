@@ -33,5 +33,6 @@ export function softplus(x: Tensor, opts: SoftplusOptions = {}): Tensor {
       const z = Math.exp(v * beta);
       return (g * z) / (z + 1);
     },
+    { beta, threshold },
   );
 }

@@ -38,5 +38,5 @@ export function where(condition: Tensor, input: TensorLike, other: TensorLike): 
       return sumToShape(new Tensor(o, shape), side.shape);
     };
     return [ta.requiresGrad ? part(ta, 1) : null, tb.requiresGrad ? part(tb, 0) : null];
-  });
+  }, { condition });
 }

@@ -26,12 +26,15 @@ describe('record tracer hook', () => {
     expect(seen[1][3]).toEqual({ dim: -1 });
   });
 
-  it('reports nothing for ops that record no history (no input requires grad, or grad mode off)', () => {
+  it('also reports ops that record no history (no input requires grad, or grad mode off), which stay without a gradFn', () => {
+    // The exporter maps them where the graph reaches them (a mask built from a bool graph input).
     const seen: string[] = [];
     setTracer((_o, name) => seen.push(name));
-    relu(tensor([1, -1]));
-    noGrad(() => relu(tensor([1, -1]).requiresGrad_()));
-    expect(seen).toEqual([]);
+    const a = relu(tensor([1, -1]));
+    const b = noGrad(() => relu(tensor([1, -1]).requiresGrad_()));
+    expect(seen).toEqual(['ReluBackward0', 'ReluBackward0']);
+    expect(a.gradFn).toBeNull();
+    expect(b.gradFn).toBeNull();
   });
 
   it('setTracer returns the previous hook so nested traces restore it', () => {

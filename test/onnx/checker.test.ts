@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randn, tensor } from '../../src/creation.js';
+import type { Tensor } from '../../src/tensor.js';
 import * as nn from '../../src/nn/index.js';
 import { Inception1d } from '../../src/models/inception1d.js';
 import { manualSeed } from '../../src/util/generator.js';
@@ -52,7 +53,7 @@ describe('onnx.checker', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nodetorch-onnx-check-'));
     try {
       const model = new Inception1d(2);
-      const paths = [join(dir, 'inception.onnx'), join(dir, 'layers.onnx'), join(dir, 'opset13.onnx'), join(dir, 'loss.onnx')];
+      const paths = [join(dir, 'inception.onnx'), join(dir, 'layers.onnx'), join(dir, 'opset13.onnx'), join(dir, 'loss.onnx'), join(dir, 'image.onnx'), join(dir, 'sequence.onnx')];
       exportModel(model, randn([2, 1, 64]), paths[0], {
         inputNames: ['signal'], outputNames: ['logits'], dynamicAxes: { signal: { 0: 'batch' }, logits: { 0: 'batch' } },
       });
@@ -67,10 +68,31 @@ describe('onnx.checker', () => {
         inputNames: ['logits', 'labels'], dynamicAxes: { logits: { 0: 'n' }, labels: { 0: 'n' } },
       });
 
+      const image = new nn.Sequential(
+        new nn.Conv2d(3, 4, 4, { padding: 'same' }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.MaxPool2d(2, { ceilMode: true }),
+        new nn.ConvTranspose2d(4, 4, 3, { stride: 2, outputPadding: 1 }), new nn.GroupNorm(2, 4), new nn.SiLU(),
+        new nn.Upsample({ size: [5, 6], mode: 'bilinear', alignCorners: true }), new nn.AdaptiveAvgPool2d([2, 4]), new nn.Flatten(), new nn.Linear(32, 2),
+      );
+      exportModel(image, randn([2, 3, 7, 9]), paths[4], { dynamicAxes: { input: { 0: 'batch' }, output: { 0: 'batch' } } });
+      /** LSTM (2 layers, bidirectional) then a transformer layer with a bool key-padding mask input. */
+      class Sequence extends nn.Module<[Tensor, Tensor], Tensor> {
+        lstm = new nn.LSTM(5, 4, { numLayers: 2, bidirectional: true, batchFirst: true });
+        gru = new nn.GRU(8, 4, { batchFirst: true });
+        enc = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 6, batchFirst: true, normFirst: true, activation: 'gelu' });
+        override forward(x: Tensor, pad: Tensor): Tensor {
+          const [y] = this.lstm.forward(x);
+          const [z] = this.gru.forward(y as Tensor);
+          return this.enc.forward(z as Tensor, { srcKeyPaddingMask: pad });
+        }
+      }
+      exportModel(new Sequence(), [randn([2, 6, 5]), tensor([[false, false, false, false, true, true], [false, false, false, false, false, false]])], paths[5], {
+        inputNames: ['x', 'pad'],
+      });
+
       const r = spawnSync(PYTHON, ['-c', SCRIPT, ...paths], { encoding: 'utf8' });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      const [inc, lay, old, loss] = JSON.parse(r.stdout);
+      const [inc, lay, old, loss, im, sq] = JSON.parse(r.stdout);
       expect(inc.ir_version).toBe(8);
       expect(inc.producer_name).toBe('nodetorch');
       expect(inc.opset).toEqual([['', 17]]);
@@ -85,6 +107,11 @@ describe('onnx.checker', () => {
       expect(loss.ops).toEqual(['LogSoftmax', 'NegativeLogLikelihoodLoss']);
       expect(loss.inputs).toEqual([['logits', ['n', 3]], ['labels', ['n']]]);
       expect(loss.outputs).toEqual([['output', []]]);
+      expect(im.ops).toEqual(expect.arrayContaining(['Pad', 'Conv', 'BatchNormalization', 'MaxPool', 'ConvTranspose', 'Resize', 'Slice', 'ReduceMean', 'Gemm']));
+      expect(im.outputs).toEqual([['output', ['batch', 2]]]);
+      expect(sq.ops).toEqual(expect.arrayContaining(['LSTM', 'GRU', 'Where', 'LayerNormalization', 'Softmax', 'Erf']));
+      expect(sq.ops.filter((o: string) => o === 'LSTM')).toHaveLength(4);
+      expect(sq.inputs).toEqual([['x', [2, 6, 5]], ['pad', [2, 6]]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

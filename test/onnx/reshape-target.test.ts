@@ -1,6 +1,6 @@
 /** The Reshape shape tensor keeps dynamic axes dynamic: 0 copies a leading dim, -1 absorbs the moved one. */
 import { describe, expect, it } from 'vitest';
-import { reshapeTarget } from '../../src/onnx/reshape-target.js';
+import { probedTarget, reshapeTarget } from '../../src/onnx/reshape-target.js';
 import { ExportError } from '../../src/onnx/builder.js';
 
 describe('reshapeTarget', () => {
@@ -33,5 +33,22 @@ describe('reshapeTarget', () => {
     expect(() => reshapeTarget([6, 4], [true, false], [2, 3, 4])).toThrow(ExportError);
     expect(() => reshapeTarget([6, 4], [true, false], [2, 3, 4])).toThrow('cannot reshape (6, 4) to (2, 3, 4): a dynamic axis is split or merged into more than one output dim');
     expect(() => reshapeTarget([2, 3, 5], [true, false, true], [1, 2, 3, 5])).toThrow('with more than one dynamic axis moved');
+  });
+});
+
+describe('probedTarget (two traces: the sample, and the probe with the dynamic axes one longer)', () => {
+  it('a dynamic dim folded with a static one: -1 where it moved, static where nothing changed', () => {
+    // attention heads: (L, N, E) -> (L, N * H, E / H) at N = 3 and N = 4, H = 2
+    expect(probedTarget([5, 3, 8], [5, 6, 4], { inShape: [5, 4, 8], outShape: [5, 8, 4] })).toEqual({ target: [5, -1, 4], dyn: [false, true, false] });
+    // and split back: (N * H, L, S) -> (N, H, L, S)
+    expect(probedTarget([6, 5, 7], [3, 2, 5, 7], { inShape: [8, 5, 7], outShape: [4, 2, 5, 7] })).toEqual({ target: [-1, 2, 5, 7], dyn: [true, false, false, false] });
+  });
+
+  it('a dim copied from the same place in the input is 0, so two dynamic dims can pass', () => {
+    expect(probedTarget([2, 9, 4], [2, 36], { inShape: [3, 10, 4], outShape: [3, 40] })).toEqual({ target: [0, -1], dyn: [true, true] });
+  });
+
+  it('refuses two inferred dims', () => {
+    expect(() => probedTarget([2, 3], [3, 2], { inShape: [3, 4], outShape: [4, 3] })).toThrow('with more than one dynamic output dim inferred');
   });
 });
