@@ -2,7 +2,8 @@
  * Pack-free building blocks of the conv1d kernels (not an exported kernel).
  *
  * The columns matrix of conv1d (rows r = c * k + j, columns t: x[c, t * stride - padding + j * dilation]) is
- * never materialised: buildRows copies each input row once into zero-padded "phase" rows (one per residue of
+ * never materialised: at stride 1 without padding its rows are the input rows themselves (read in place);
+ * otherwise buildRows copies each input row once into zero-padded "phase" rows (one per residue of
  * the position mod stride), after which every column row r is a contiguous slice of them, reached through a
  * table of K row pointers. The copy is cinG * stride * phaseLen floats instead of the cinG * k * lOut of an
  * im2col; when the stride or dilation is so large that the im2col is smaller, it builds that instead.
@@ -42,6 +43,19 @@ export function rowFloats(lOut: f64, k: f64, stride: f64, dilation: f64): f64 {
 }
 
 /**
+ * Whether the column rows can be read straight from the input rows: stride 1 and no padding make column row
+ * (c, j) the input row c from element j * dilation on, with no zeros to insert (the 1x1 convs of a model are
+ * the common case). The tile reads each row up to roundUp(lOut, NR) floats, i.e. up to NR - 1 floats past the
+ * block's last row: those lanes only feed columns that are never stored, so any value will do as long as the
+ * bytes are inside linear memory (checked; the adapter places other arrays after the input anyway).
+ */
+function rowsInPlace(x: usize, cinG: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, lOut: i32): bool {
+  if (stride != 1 || padding != 0) return false;
+  const lastByte = <f64>x + 4 * (<f64>(cinG - 1) * <f64>l + <f64>(k - 1) * <f64>dilation + tapLen(lOut));
+  return lastByte <= <f64>memory.size() * 65536;
+}
+
+/**
  * Fill buf with rowFloats(...) floats per input row of the cinG input rows at x (row length l) and
  * tab[c * k + j] (byte pointers) with the row whose element t is x[c, t * stride - padding + j * dilation]
  * (0 outside [0, l)), for t < roundUp(lOut, NR). Phase row ph holds x[c, ph + stride * i - padding]; tap
@@ -50,6 +64,14 @@ export function rowFloats(lOut: f64, k: f64, stride: f64, dilation: f64): f64 {
 export function buildRows(
   x: usize, cinG: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, lOut: i32, buf: usize, tab: usize,
 ): void {
+  if (rowsInPlace(x, cinG, l, k, stride, padding, dilation, lOut)) {
+    for (let c = 0; c < cinG; c++) {
+      for (let j = 0; j < k; j++) {
+        store<usize>(tab + (<usize>(c * k + j) << 2), x + ((<usize>c * l + <usize>(j * dilation)) << 2));
+      }
+    }
+    return;
+  }
   const taps = useTapRows(lOut, k, stride, dilation);
   const rows = taps ? k : stride; // rows per input row
   const lp = <i32>(taps ? tapLen(lOut) : phaseLen(lOut, k, stride, dilation));
