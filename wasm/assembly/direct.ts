@@ -203,6 +203,32 @@ function dot42(len: i32, a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, 
   v128.store(acc + 3 * rs, s30); v128.store(acc + 3 * rs, s31, 16);
 }
 
+/**
+ * 4 x 1 block of dotAccumulate (the last b row when mb is odd): four independent accumulator chains, where
+ * four dot11 calls would each wait on one add's latency per step (the reference model's stem has
+ * cinG * k = 7 columns; its weight gradient spent as long on the seventh as on the other six).
+ */
+function dot41(len: i32, a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, acc: usize, rs: usize): void {
+  let s0 = v128.load(acc), s1 = v128.load(acc + rs), s2 = v128.load(acc + 2 * rs), s3 = v128.load(acc + 3 * rs);
+  const len4 = len & ~3;
+  const end = <usize>len4 << 2;
+  for (let o: usize = 0; o < end; o += 16) {
+    const v0 = v128.load(b0 + o);
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(a0 + o), v0));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(a1 + o), v0));
+    s2 = f32x4.add(s2, f32x4.mul(v128.load(a2 + o), v0));
+    s3 = f32x4.add(s3, f32x4.mul(v128.load(a3 + o), v0));
+  }
+  v128.store(acc, s0); v128.store(acc + rs, s1); v128.store(acc + 2 * rs, s2); v128.store(acc + 3 * rs, s3);
+  if (len4 < len) {
+    for (let r = 0; r < 4; r++) {
+      const ap = r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3;
+      const at = acc + <usize>r * rs;
+      store<f32>(at, load<f32>(at) + scalarTail(len4, len, ap, b0));
+    }
+  }
+}
+
 /** 1 x 1 block of dotAccumulate. */
 function dot11(len: i32, a0: usize, b0: usize, acc: usize): void {
   let s = v128.load(acc);
@@ -228,9 +254,8 @@ export function dotAccumulate(ma: i32, mb: i32, len: i32, a: usize, ldaB: usize,
       dot42(len, a0, a0 + ldaB, a0 + 2 * ldaB, a0 + 3 * ldaB,
         load<usize>(tab + (<usize>j << 2)), load<usize>(tab + (<usize>j << 2), 4), accRow + (<usize>j << 4), rs);
     }
-    for (; j < mb; j++) {
-      const bp = load<usize>(tab + (<usize>j << 2));
-      for (let r = 0; r < 4; r++) dot11(len, a0 + <usize>r * ldaB, bp, accRow + <usize>r * rs + (<usize>j << 4));
+    if (j < mb) {
+      dot41(len, a0, a0 + ldaB, a0 + 2 * ldaB, a0 + 3 * ldaB, load<usize>(tab + (<usize>j << 2)), accRow + (<usize>j << 4), rs);
     }
   }
   for (; i < ma; i++) {
