@@ -8,8 +8,8 @@
  * table of K row pointers. The copy is cinG * stride * phaseLen floats instead of the cinG * k * lOut of an
  * im2col; when the stride or dilation is so large that the im2col is smaller, it builds that instead.
  *
- *   directGemm: C (m x n) = A (m x K, any strides) @ rows (K x n) [+ bias per row], overwriting C. gemm.ts's
- *     4 x NR micro-tile in its table form reads NR floats of every row in place; the rows must be readable
+ *   directGemm: C (m x n) = A (m x K, packed by gemm.ts packA4) @ rows (K x n) [+ bias per row], overwriting
+ *     C. gemm.ts's 4 x NR micro-tile in its table form reads NR floats of every row in place; the rows must be readable
  *     (any value) up to the next multiple of NR past n, only the first n columns of C are written.
  *   dotAccumulate: acc (ma x mb f32x4 vectors) += lane-wise sum over t < len of a-row[t] * b-row[t]; the
  *     caller sums the lanes once at the end.
@@ -107,25 +107,22 @@ export function buildRows(
 }
 
 /**
- * C (m x n, row stride ldc floats) = A (m x K; strides ars, acs in floats) @ rows + bias[i] per row i when bias
- * != 0. Row kk of B is the f32 array at byte pointer tab[kk].
+ * C (m x n, row stride ldc floats) = A (m x K in the packA4 layout at ap) @ rows + bias[i] per row i when
+ * bias != 0. Row kk of B is the f32 array at byte pointer tab[kk].
  */
-export function directGemm(
-  m: i32, n: i32, K: i32, a: usize, ars: i32, acs: i32, tab: usize, bias: usize, c: usize, ldc: i32,
-): void {
-  const arsB = <usize>ars << 2;
-  const acsB = <usize>acs << 2;
+export function directGemm(m: i32, n: i32, K: i32, ap: usize, tab: usize, bias: usize, c: usize, ldc: i32): void {
+  const rowB = <usize>K << 2; // bytes per row of A; a block of four rows is 4 * rowB
   const ldcB = <usize>ldc << 2;
   for (let t0 = 0; t0 < n; t0 += NR) {
     const nc = min(NR, n - t0);
     const colB = <usize>t0 << 2;
     let i = 0;
     for (; i + 4 <= m; i += 4) {
-      tile4<usize>(K, a + <usize>i * arsB, arsB, acsB, tab, colB, c + <usize>i * ldcB + colB, ldcB, nc,
+      tile4<usize, v128>(K, ap + <usize>i * rowB, 0, 0, tab, colB, c + <usize>i * ldcB + colB, ldcB, nc,
         bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0);
     }
     for (; i < m; i++) {
-      tile1<usize>(K, a + <usize>i * arsB, acsB, tab, colB, c + <usize>i * ldcB + colB, nc,
+      tile1<usize>(K, ap + <usize>i * rowB, 4, tab, colB, c + <usize>i * ldcB + colB, nc,
         bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0);
     }
   }

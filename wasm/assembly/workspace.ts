@@ -38,7 +38,8 @@ export function affineNormBackwardWorkspace(rows: f64, d: f64, groups: f64, spat
 export function conv1dForwardWorkspace(
   n: f64, cIn: f64, cOut: f64, l: f64, k: f64, stride: f64, padding: f64, dilation: f64, groups: f64, lOut: f64,
 ): f64 {
-  return directFloats(cIn / groups, k, stride, dilation, lOut);
+  // The packed weights, then the direct workspace.
+  return roundUp4(cOut * (cIn / groups) * k) + directFloats(cIn / groups, k, stride, dilation, lOut);
 }
 
 export function conv1dBackwardInputWorkspace(
