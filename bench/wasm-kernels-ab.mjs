@@ -5,7 +5,8 @@
  * the minimum ms per call and GFLOP/s for each kernel at the reference model's batch-32 conv shapes.
  *
  *   node bench/wasm-kernels-ab.mjs old.wasm new.wasm [...]
- *   env: K=conv1dForward,conv1dBackwardInput,conv1dBackwardWeight (kernels), R=7 (rounds), REP=5 (calls timed together)
+ *   env: K=conv1dForward,conv1dBackwardInput,conv1dBackwardWeight (kernels), R=7 (rounds), REP=5 (calls timed
+ *   together), RELU=0 (1: conv1dForward with its fused relu, as the model calls it)
  *
  * Keep a copy of the old build first (cp wasm/build/nodetorch.wasm /tmp/old.wasm), then rebuild.
  */
@@ -18,6 +19,7 @@ const shapes = [
 const kernels = (process.env.K ?? 'conv1dForward,conv1dBackwardInput,conv1dBackwardWeight').split(',');
 const rounds = Number(process.env.R ?? 7);
 const REP = Number(process.env.REP ?? 5);
+const RELU = Number(process.env.RELU ?? 0); // conv1dForward's fused relu flag
 for (const kname of kernels) for (const [n, cIn, cOut, l, k, s, p] of shapes) {
   const lOut = Math.floor((l + 2 * p - k) / s) + 1;
   const params = [n, cIn, cOut, l, k, s, p, 1, 1, lOut];
@@ -34,7 +36,7 @@ for (const kname of kernels) for (const [n, cIn, cOut, l, k, s, p] of shapes) {
     const need = at + 65536 - ex.memory.buffer.byteLength; if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
     const f = new Float32Array(ex.memory.buffer); for (let i = base / 4; i < at / 4; i++) f[i] = Math.sin(i) ;
     const fn = ex[kname];
-    calls.push(kname === 'conv1dForward' ? () => fn(...ptrs, ...params, 0) : kname === 'conv1dBackwardInput' ? () => fn(...ptrs, ...params, 0) : () => fn(...ptrs, ...params, 0));
+    calls.push(() => fn(...ptrs, ...params, kname === 'conv1dForward' ? RELU : 0));
   }
   for (const c of calls) for (let i = 0; i < 5; i++) c();
   for (let r = 0; r < rounds; r++) calls.forEach((c, i) => { const t0 = performance.now(); for (let j = 0; j < REP; j++) c(); best[i] = Math.min(best[i], (performance.now() - t0) / REP); });

@@ -62,7 +62,7 @@ function directStride1(
       const gyg = gy + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
       const gxg = gx + ((<usize>(b * cIn + g * cinG) * l) << 2);
       buildRows(gyg, coutG, lOut, k, 1, pad, dilation, l, buf, tab);
-      directGemm(cinG, l, K, ap + ((<usize>(g * cinG) * K) << 2), tab, 0, gxg, l);
+      directGemm(cinG, l, K, ap + ((<usize>(g * cinG) * K) << 2), tab, 0, gxg, l, false);
     }
   }
 }

@@ -7,14 +7,13 @@
  *   cinG*k shifted column rows (direct.ts buildRows), then the pack-free direct GEMM
  *   y[b, g-rows] = W_g (coutG x cinG*k) @ rows + bias, a 4 x NR register tile reading the rows in place
  *   (W packed once per call, gemm.ts packA4).
- * relu != 0: each (b, g) block of y is then replaced by relu(y) while it is in cache.
+ * relu != 0: y = relu(that), applied by the tile as it stores each row (no pass of its own).
  * Aliasing: y must not overlap x, w, bias or ws. Workspace: ws holds the packed weights (cOut * cinG * k
  *   floats, rounded up to 4), roundUp4(cinG * k) floats (the row pointer table) and cinG * rowFloats(lOut, k, stride, dilation) floats (see direct.ts): the smaller of
  *   cinG * stride * (roundUp(lOut, NR) + floor((k - 1) * dilation / stride) + 1) and cinG * k * roundUp(lOut, NR).
  */
 import { buildRows, directGemm } from './direct';
 import { packA4 } from './gemm';
-import { reluForward } from './relu-forward';
 
 export function conv1dForward(
   x: usize, w: usize, bias: usize, y: usize, ws: usize,
@@ -37,8 +36,7 @@ export function conv1dForward(
       const wg = wp + ((<usize>(g * coutG) * kk) << 2);
       const yg = y + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
       buildRows(xg, cinG, l, k, stride, padding, dilation, lOut, buf, tab);
-      directGemm(coutG, lOut, kk, wg, tab, bias != 0 ? bias + ((<usize>g * coutG) << 2) : 0, yg, lOut);
-      if (relu) reluForward(yg, yg, coutG * lOut); // in place, while the block is in cache
+      directGemm(coutG, lOut, kk, wg, tab, bias != 0 ? bias + ((<usize>g * coutG) << 2) : 0, yg, lOut, relu != 0);
     }
   }
 }

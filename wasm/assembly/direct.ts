@@ -108,9 +108,11 @@ export function buildRows(
 
 /**
  * C (m x n, row stride ldc floats) = A (m x K in the packA4 layout at ap) @ rows + bias[i] per row i when
- * bias != 0. Row kk of B is the f32 array at byte pointer tab[kk].
+ * bias != 0, then relu of it when relu is set. Row kk of B is the f32 array at byte pointer tab[kk].
  */
-export function directGemm(m: i32, n: i32, K: i32, ap: usize, tab: usize, bias: usize, c: usize, ldc: i32): void {
+export function directGemm(
+  m: i32, n: i32, K: i32, ap: usize, tab: usize, bias: usize, c: usize, ldc: i32, relu: bool,
+): void {
   const rowB = <usize>K << 2; // bytes per row of A; a block of four rows is 4 * rowB
   const ldcB = <usize>ldc << 2;
   for (let t0 = 0; t0 < n; t0 += NR) {
@@ -119,11 +121,11 @@ export function directGemm(m: i32, n: i32, K: i32, ap: usize, tab: usize, bias: 
     let i = 0;
     for (; i + 4 <= m; i += 4) {
       tile4<usize, v128>(K, ap + <usize>i * rowB, 0, 0, tab, colB, c + <usize>i * ldcB + colB, ldcB, nc,
-        bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0);
+        bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0, relu);
     }
     for (; i < m; i++) {
       tile1<usize>(K, ap + <usize>i * rowB, 4, tab, colB, c + <usize>i * ldcB + colB, nc,
-        bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0);
+        bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0, relu);
     }
   }
 }

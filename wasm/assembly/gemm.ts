@@ -10,7 +10,7 @@
  *                  B = usize  table: row p at load<usize>(b + 4 * p) + colB, rows anywhere (direct.ts)
  *   C[i, jj]     at c + 4 * (i * ldc + jj)         row-major; only the first nc <= NR columns are written
  * Formula: C[i, jj] = alpha * (bias[i] + sum_{p < k} A[i, p] * B[p, jj]) + beta * C[i, jj], bias == 0 meaning
- *          none; beta == 0 ignores C's old contents (NaN included). Float32 accumulation.
+ *          none; beta == 0 ignores C's old contents (NaN included); with relu, relu of that. Float32 accumulation.
  * Aliasing: C must not overlap A or B. The panel buffer belongs to the caller (workspace).
  *
  * Micro-kernel: MR = 4 rows x NR = 8 columns (2 f32x4) of C live in 8 registers across the whole k loop;
@@ -26,9 +26,12 @@ export const KC: i32 = 256;
 /** 32-byte staging slot for partial-width stores (static data, below __heap_base). */
 const TAIL: usize = memory.data(32, 16);
 
-/** Write one row of the micro-tile: C[0..nc) = alpha * (v0|v1) + beta * C. */
+/**
+ * Write one row of the micro-tile: C[0..nc) = alpha * (v0|v1) + beta * C, then relu of that when relu is set
+ * (`r < 0 ? 0 : r`, f32x4.pmax: the bits of reluForward applied to the stored row).
+ */
 // @ts-ignore: decorator
-@inline function storeRow(cp: usize, v0: v128, v1: v128, nc: i32, alpha: f32, beta: f32): void {
+@inline function storeRow(cp: usize, v0: v128, v1: v128, nc: i32, alpha: f32, beta: f32, relu: bool): void {
   if (alpha != 1) {
     const va = f32x4.splat(alpha);
     v0 = f32x4.mul(v0, va);
@@ -40,6 +43,10 @@ const TAIL: usize = memory.data(32, 16);
       v0 = f32x4.add(v0, f32x4.mul(vb, v128.load(cp)));
       v1 = f32x4.add(v1, f32x4.mul(vb, v128.load(cp, 16)));
     }
+    if (relu) {
+      v0 = f32x4.pmax(v0, f32x4.splat(0));
+      v1 = f32x4.pmax(v1, f32x4.splat(0));
+    }
     v128.store(cp, v0);
     v128.store(cp, v1, 16);
   } else {
@@ -49,7 +56,7 @@ const TAIL: usize = memory.data(32, 16);
       const off = <usize>j << 2;
       let r = load<f32>(TAIL + off);
       if (beta != 0) r += beta * load<f32>(cp + off);
-      store<f32>(cp + off, r);
+      store<f32>(cp + off, relu && r < 0 ? 0 : r);
     }
   }
 }
@@ -76,7 +83,7 @@ const TAIL: usize = memory.data(32, 16);
  */
 export function tile4<B, A>(
   k: i32, a: usize, ars: usize, acs: usize, b: usize, colB: usize,
-  c: usize, ldc: usize, nc: i32, bias: usize, alpha: f32, beta: f32,
+  c: usize, ldc: usize, nc: i32, bias: usize, alpha: f32, beta: f32, relu: bool,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -109,15 +116,16 @@ export function tile4<B, A>(
     c31 = f32x4.add(c31, f32x4.mul(av, b1));
     ap += isVector<A>() ? 16 : acs;
   }
-  storeRow(c, c00, c01, nc, alpha, beta);
-  storeRow(c + ldc, c10, c11, nc, alpha, beta);
-  storeRow(c + (ldc << 1), c20, c21, nc, alpha, beta);
-  storeRow(c + (ldc << 1) + ldc, c30, c31, nc, alpha, beta);
+  storeRow(c, c00, c01, nc, alpha, beta, relu);
+  storeRow(c + ldc, c10, c11, nc, alpha, beta, relu);
+  storeRow(c + (ldc << 1), c20, c21, nc, alpha, beta, relu);
+  storeRow(c + (ldc << 1) + ldc, c30, c31, nc, alpha, beta, relu);
 }
 
 /** 1 x NR micro-tile for the last m % 4 rows: tile4 with one row. */
 export function tile1<B>(
   k: i32, a: usize, acs: usize, b: usize, colB: usize, c: usize, nc: i32, bias: usize, alpha: f32, beta: f32,
+  relu: bool,
 ): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
   if (bias != 0) { c0 = v128.load32_splat(bias); c1 = c0; }
@@ -130,7 +138,7 @@ export function tile1<B>(
     c1 = f32x4.add(c1, f32x4.mul(av, v128.load(bp, 16)));
     ap += acs;
   }
-  storeRow(c, c0, c1, nc, alpha, beta);
+  storeRow(c, c0, c1, nc, alpha, beta, relu);
 }
 
 /**
@@ -145,10 +153,10 @@ export function gemmPanel(
   const ldcB = <usize>ldc << 2;
   let i = 0;
   for (; i + 4 <= m; i += 4) {
-    tile4<f32, f32>(k, a + <usize>i * arsB, arsB, acsB, panel, 0, c + <usize>i * ldcB, ldcB, nc, 0, alpha, beta);
+    tile4<f32, f32>(k, a + <usize>i * arsB, arsB, acsB, panel, 0, c + <usize>i * ldcB, ldcB, nc, 0, alpha, beta, false);
   }
   for (; i < m; i++) {
-    tile1<f32>(k, a + <usize>i * arsB, acsB, panel, 0, c + <usize>i * ldcB, nc, 0, alpha, beta);
+    tile1<f32>(k, a + <usize>i * arsB, acsB, panel, 0, c + <usize>i * ldcB, nc, 0, alpha, beta, false);
   }
 }
 
