@@ -54,6 +54,9 @@ const CONV_CASES: Conv1dParams[] = [
   convCase(0, 2, 3, 5, 3, 1, 1),
   convCase(2, 3, 4, 10, 3),
   convCase(2, 3, 4, 10, 3, 1, 1),
+  // Stride 1 without padding: the wasm kernels read the input rows in place, up to 7 floats past each one.
+  convCase(3, 5, 9, 37, 1), // 1x1, odd length
+  convCase(2, 3, 4, 19, 3, 1, 0, 2), // dilation 2, lOut 15
   convCase(1, 1, 32, 1200, 7, 2, 3), // the reference model's stem
   convCase(3, 16, 24, 33, 3, 1, 1),
   convCase(2, 8, 12, 17, 5, 1, 2),

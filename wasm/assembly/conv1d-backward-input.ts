@@ -12,7 +12,7 @@
  *   (coutG * (roundUp(l, NR) + (k-1)*dilation + 1) floats); otherwise cols (cinG*k*lOut floats, rounded up to 4)
  *   followed by one panel of coutG * NR floats.
  */
-import { NR, gemmPanel, packRows } from './gemm';
+import { NR, gemmPanel, packRows, packedIndex } from './gemm';
 import { buildRows, directGemm } from './direct';
 
 /** dst[t + off] += src[t] for t in [t0, t1): the stride-1 col2im row update. */
@@ -31,7 +31,7 @@ function addShifted(dst: usize, src: usize, off: i32, t0: i32, t1: i32): void {
 /**
  * Stride 1: gx[b, ci, pos] = sum_{o, j'} w[o, c, k-1-j'] * gy[b, o, pos - ((k-1) * dilation - padding) + j' * dilation],
  * i.e. a forward conv of gy (padding (k-1)*dilation - padding) with the flipped, transposed weights: the
- * weights are packed once as A_g[c, o * k + j'], then per (b, g) the direct GEMM reads shifted gy rows in place.
+ * weights are packed once as A_g[c, o * k + j'] (per group, in gemm.ts's packA4 layout), then per (b, g) the direct GEMM reads shifted gy rows in place.
  */
 function directStride1(
   gy: usize, w: usize, gx: usize, ws: usize,
@@ -47,11 +47,11 @@ function directStride1(
   const buf = tab + ((<usize>(K + 3) & ~3) << 2);
   for (let g = 0; g < groups; g++) {
     for (let c = 0; c < cinG; c++) {
-      const dst = ap + ((<usize>(g * cinG + c) * K) << 2);
+      const dst = ap + ((<usize>(g * cinG) * K) << 2);
       for (let o = 0; o < coutG; o++) {
         const src = w + ((<usize>((g * coutG + o) * kk + c * k)) << 2);
         for (let j = 0; j < k; j++) {
-          store<f32>(dst + (<usize>(o * k + j) << 2), load<f32>(src + (<usize>(k - 1 - j) << 2)));
+          store<f32>(dst + (packedIndex(c, o * k + j, cinG, K) << 2), load<f32>(src + (<usize>(k - 1 - j) << 2)));
         }
       }
     }
@@ -62,7 +62,7 @@ function directStride1(
       const gyg = gy + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
       const gxg = gx + ((<usize>(b * cIn + g * cinG) * l) << 2);
       buildRows(gyg, coutG, lOut, k, 1, pad, dilation, l, buf, tab);
-      directGemm(cinG, l, K, ap + ((<usize>(g * cinG) * K) << 2), K, 1, tab, 0, gxg, l);
+      directGemm(cinG, l, K, ap + ((<usize>(g * cinG) * K) << 2), tab, 0, gxg, l, false);
     }
   }
 }

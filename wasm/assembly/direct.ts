@@ -2,13 +2,14 @@
  * Pack-free building blocks of the conv1d kernels (not an exported kernel).
  *
  * The columns matrix of conv1d (rows r = c * k + j, columns t: x[c, t * stride - padding + j * dilation]) is
- * never materialised: buildRows copies each input row once into zero-padded "phase" rows (one per residue of
+ * never materialised: at stride 1 without padding its rows are the input rows themselves (read in place);
+ * otherwise buildRows copies each input row once into zero-padded "phase" rows (one per residue of
  * the position mod stride), after which every column row r is a contiguous slice of them, reached through a
  * table of K row pointers. The copy is cinG * stride * phaseLen floats instead of the cinG * k * lOut of an
  * im2col; when the stride or dilation is so large that the im2col is smaller, it builds that instead.
  *
- *   directGemm: C (m x n) = A (m x K, any strides) @ rows (K x n) [+ bias per row], overwriting C. gemm.ts's
- *     4 x NR micro-tile in its table form reads NR floats of every row in place; the rows must be readable
+ *   directGemm: C (m x n) = A (m x K, packed by gemm.ts packA4) @ rows (K x n) [+ bias per row], overwriting
+ *     C. gemm.ts's 4 x NR micro-tile in its table form reads NR floats of every row in place; the rows must be readable
  *     (any value) up to the next multiple of NR past n, only the first n columns of C are written.
  *   dotAccumulate: acc (ma x mb f32x4 vectors) += lane-wise sum over t < len of a-row[t] * b-row[t]; the
  *     caller sums the lanes once at the end.
@@ -42,6 +43,19 @@ export function rowFloats(lOut: f64, k: f64, stride: f64, dilation: f64): f64 {
 }
 
 /**
+ * Whether the column rows can be read straight from the input rows: stride 1 and no padding make column row
+ * (c, j) the input row c from element j * dilation on, with no zeros to insert (the 1x1 convs of a model are
+ * the common case). The tile reads each row up to roundUp(lOut, NR) floats, i.e. up to NR - 1 floats past the
+ * block's last row: those lanes only feed columns that are never stored, so any value will do as long as the
+ * bytes are inside linear memory (checked; the adapter places other arrays after the input anyway).
+ */
+function rowsInPlace(x: usize, cinG: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, lOut: i32): bool {
+  if (stride != 1 || padding != 0) return false;
+  const lastByte = <f64>x + 4 * (<f64>(cinG - 1) * <f64>l + <f64>(k - 1) * <f64>dilation + tapLen(lOut));
+  return lastByte <= <f64>memory.size() * 65536;
+}
+
+/**
  * Fill buf with rowFloats(...) floats per input row of the cinG input rows at x (row length l) and
  * tab[c * k + j] (byte pointers) with the row whose element t is x[c, t * stride - padding + j * dilation]
  * (0 outside [0, l)), for t < roundUp(lOut, NR). Phase row ph holds x[c, ph + stride * i - padding]; tap
@@ -50,6 +64,14 @@ export function rowFloats(lOut: f64, k: f64, stride: f64, dilation: f64): f64 {
 export function buildRows(
   x: usize, cinG: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, lOut: i32, buf: usize, tab: usize,
 ): void {
+  if (rowsInPlace(x, cinG, l, k, stride, padding, dilation, lOut)) {
+    for (let c = 0; c < cinG; c++) {
+      for (let j = 0; j < k; j++) {
+        store<usize>(tab + (<usize>(c * k + j) << 2), x + ((<usize>c * l + <usize>(j * dilation)) << 2));
+      }
+    }
+    return;
+  }
   const taps = useTapRows(lOut, k, stride, dilation);
   const rows = taps ? k : stride; // rows per input row
   const lp = <i32>(taps ? tapLen(lOut) : phaseLen(lOut, k, stride, dilation));
@@ -85,26 +107,25 @@ export function buildRows(
 }
 
 /**
- * C (m x n, row stride ldc floats) = A (m x K; strides ars, acs in floats) @ rows + bias[i] per row i when bias
- * != 0. Row kk of B is the f32 array at byte pointer tab[kk].
+ * C (m x n, row stride ldc floats) = A (m x K in the packA4 layout at ap) @ rows + bias[i] per row i when
+ * bias != 0, then relu of it when relu is set. Row kk of B is the f32 array at byte pointer tab[kk].
  */
 export function directGemm(
-  m: i32, n: i32, K: i32, a: usize, ars: i32, acs: i32, tab: usize, bias: usize, c: usize, ldc: i32,
+  m: i32, n: i32, K: i32, ap: usize, tab: usize, bias: usize, c: usize, ldc: i32, relu: bool,
 ): void {
-  const arsB = <usize>ars << 2;
-  const acsB = <usize>acs << 2;
+  const rowB = <usize>K << 2; // bytes per row of A; a block of four rows is 4 * rowB
   const ldcB = <usize>ldc << 2;
   for (let t0 = 0; t0 < n; t0 += NR) {
     const nc = min(NR, n - t0);
     const colB = <usize>t0 << 2;
     let i = 0;
     for (; i + 4 <= m; i += 4) {
-      tile4<usize>(K, a + <usize>i * arsB, arsB, acsB, tab, colB, c + <usize>i * ldcB + colB, ldcB, nc,
-        bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0);
+      tile4<usize, v128>(K, ap + <usize>i * rowB, 0, 0, tab, colB, c + <usize>i * ldcB + colB, ldcB, nc,
+        bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0, relu);
     }
     for (; i < m; i++) {
-      tile1<usize>(K, a + <usize>i * arsB, acsB, tab, colB, c + <usize>i * ldcB + colB, nc,
-        bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0);
+      tile1<usize>(K, ap + <usize>i * rowB, 4, tab, colB, c + <usize>i * ldcB + colB, nc,
+        bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0, relu);
     }
   }
 }
@@ -181,6 +202,32 @@ function dot42(len: i32, a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, 
   v128.store(acc + 3 * rs, s30); v128.store(acc + 3 * rs, s31, 16);
 }
 
+/**
+ * 4 x 1 block of dotAccumulate (the last b row when mb is odd): four independent accumulator chains, where
+ * four dot11 calls would each wait on one add's latency per step (the reference model's stem has
+ * cinG * k = 7 columns; its weight gradient spent as long on the seventh as on the other six).
+ */
+function dot41(len: i32, a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, acc: usize, rs: usize): void {
+  let s0 = v128.load(acc), s1 = v128.load(acc + rs), s2 = v128.load(acc + 2 * rs), s3 = v128.load(acc + 3 * rs);
+  const len4 = len & ~3;
+  const end = <usize>len4 << 2;
+  for (let o: usize = 0; o < end; o += 16) {
+    const v0 = v128.load(b0 + o);
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(a0 + o), v0));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(a1 + o), v0));
+    s2 = f32x4.add(s2, f32x4.mul(v128.load(a2 + o), v0));
+    s3 = f32x4.add(s3, f32x4.mul(v128.load(a3 + o), v0));
+  }
+  v128.store(acc, s0); v128.store(acc + rs, s1); v128.store(acc + 2 * rs, s2); v128.store(acc + 3 * rs, s3);
+  if (len4 < len) {
+    for (let r = 0; r < 4; r++) {
+      const ap = r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3;
+      const at = acc + <usize>r * rs;
+      store<f32>(at, load<f32>(at) + scalarTail(len4, len, ap, b0));
+    }
+  }
+}
+
 /** 1 x 1 block of dotAccumulate. */
 function dot11(len: i32, a0: usize, b0: usize, acc: usize): void {
   let s = v128.load(acc);
@@ -206,9 +253,8 @@ export function dotAccumulate(ma: i32, mb: i32, len: i32, a: usize, ldaB: usize,
       dot42(len, a0, a0 + ldaB, a0 + 2 * ldaB, a0 + 3 * ldaB,
         load<usize>(tab + (<usize>j << 2)), load<usize>(tab + (<usize>j << 2), 4), accRow + (<usize>j << 4), rs);
     }
-    for (; j < mb; j++) {
-      const bp = load<usize>(tab + (<usize>j << 2));
-      for (let r = 0; r < 4; r++) dot11(len, a0 + <usize>r * ldaB, bp, accRow + <usize>r * rs + (<usize>j << 4));
+    if (j < mb) {
+      dot41(len, a0, a0 + ldaB, a0 + 2 * ldaB, a0 + 3 * ldaB, load<usize>(tab + (<usize>j << 2)), accRow + (<usize>j << 4), rs);
     }
   }
   for (; i < ma; i++) {

@@ -38,7 +38,8 @@ export function affineNormBackwardWorkspace(rows: f64, d: f64, groups: f64, spat
 export function conv1dForwardWorkspace(
   n: f64, cIn: f64, cOut: f64, l: f64, k: f64, stride: f64, padding: f64, dilation: f64, groups: f64, lOut: f64,
 ): f64 {
-  return directFloats(cIn / groups, k, stride, dilation, lOut);
+  // The packed weights, then the direct workspace.
+  return roundUp4(cOut * (cIn / groups) * k) + directFloats(cIn / groups, k, stride, dilation, lOut);
 }
 
 export function conv1dBackwardInputWorkspace(
@@ -55,9 +56,7 @@ export function conv1dBackwardWeightWorkspace(
   n: f64, cIn: f64, cOut: f64, l: f64, k: f64, stride: f64, padding: f64, dilation: f64, groups: f64, lOut: f64,
 ): f64 {
   const cinG = cIn / groups;
-  // 1x1 stride-1 unpadded: one packed panel of x^T (lOut x NR).
-  if (k == 1 && stride == 1 && padding == 0) return lOut * <f64>NR;
-  // Otherwise f32x4 partial sums (4 floats per weight of one group), then the direct workspace.
+  // f32x4 partial sums (4 floats per weight of one group), then the direct workspace.
   return 4 * (cOut / groups) * cinG * k + directFloats(cinG, k, stride, dilation, lOut);
 }
 
