@@ -12,9 +12,13 @@
  *   pooling, loss, allocation), the serial share an extra thread cannot split; with it, Amdahl's bound on
  *   the 2-thread speedup if every kernel split perfectly.
  *
- *   npx tsx bench/step-kernels.ts [batch=128] [threads=1] [steps=30] [peakGflops=115] [copyGBs=80]
+ *   npx tsx bench/step-kernels.ts [batch=128] [threads=1] [steps=30] [peakGflops=115] [copyGBs=80] [wall|cpu]
  *
  * Timing each call adds two clock reads per kernel (~200 calls per step), which is noise at batch 128.
+ * On a loaded machine wall times stretch with every other job; with `cpu` as the last argument the
+ * kernels and the step are timed in process CPU time instead (process.cpuUsage: every thread of the
+ * process, so on 2 threads a kernel's figure is the work of both, and the step's includes idle spinning),
+ * which other jobs change far less.
  */
 import { _resetBackendsForTest, setBackend, setNumThreads } from '../src/backend/select.js';
 import { loadNativeBackend } from '../src/backend/native.js';
@@ -26,7 +30,15 @@ import { randn, randint } from '../src/creation.js';
 import { Generator } from '../src/util/generator.js';
 import { referenceStep } from './reference-step.js';
 
-const [batchArg = '128', threadsArg = '1', stepsArg = '30', peakArg = '115', copyArg = '80'] = process.argv.slice(2);
+const [batchArg = '128', threadsArg = '1', stepsArg = '30', peakArg = '115', copyArg = '80', clockArg = 'wall'] =
+  process.argv.slice(2);
+/** Milliseconds on the chosen clock: wall (performance.now) or the process's CPU time. */
+const now = clockArg === 'cpu'
+  ? () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+  : () => performance.now();
 const batch = Number(batchArg);
 const steps = Number(stepsArg);
 const peak = Number(peakArg);
@@ -60,9 +72,9 @@ _resetBackendsForTest({
       }
       const f = v as (...a: unknown[]) => unknown;
       timed[name] = (...args: unknown[]) => {
-        const t0 = performance.now();
+        const t0 = now();
         const r = f(...args);
-        const dt = performance.now() - t0;
+        const dt = now() - t0;
         if (recording) {
           const e = tally.get(name) ?? { ms: 0, calls: 0, bytes: 0, flop: 0 };
           e.ms += dt;
@@ -82,15 +94,15 @@ setNumThreads(Number(threadsArg));
 const step = referenceStep({ Inception1d, CrossEntropyLoss, SGD, randn, randint, Generator }, batch);
 for (let i = 0; i < 10; i++) step();
 recording = true;
-const t0 = performance.now();
+const t0 = now();
 for (let i = 0; i < steps; i++) step();
-const stepMs = (performance.now() - t0) / steps;
+const stepMs = (now() - t0) / steps;
 
 const rows = [...tally].map(([name, e]) => ({ name, ms: e.ms / steps, calls: e.calls / steps, bytes: e.bytes / steps, flop: e.flop / steps }))
   .sort((a, b) => b.ms - a.ms);
 const kernelMs = rows.reduce((s, r) => s + r.ms, 0);
 const pct = (ms: number) => `${((100 * ms) / stepMs).toFixed(1)}%`;
-console.log(`batch ${batch}, ${threadsArg} thread(s), ${steps} steps, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`batch ${batch}, ${threadsArg} thread(s), ${steps} steps, ${clockArg} clock, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log('| kernel | ms / step | share | calls | MB moved | GB/s | GFLOP/s |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
