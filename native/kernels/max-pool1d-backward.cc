@@ -69,12 +69,71 @@ static inline void gatherK3S2P1(const float* __restrict g, const Idx* __restrict
   }
 }
 
+/**
+ * Rows [r0, r1) of a k = 3, dilation 1, stride 1, padding 1 row set (l == lOut) as one long row: flat
+ * position q takes flat windows q - 1 (offset 2), q (offset 1), q + 1 (offset 0) in that order, the
+ * scatter's order, so each sum is bit for bit the scatter's (+0 + v, +0 where the argmax is elsewhere).
+ * Inside a row those are exactly its windows; at a row's first and last position one of them belongs to
+ * the neighbouring row, so those two positions of every row are recomputed with the row's own windows
+ * only (a border window whose offset points into the padding adds nothing, as in the scatter). l >= 2.
+ */
+template <class Idx>
+static void gatherK3S1P1Flat(const float* __restrict gy, const Idx* __restrict idx, float* __restrict gx, size_t l,
+                             size_t r0, size_t r1) {
+  const size_t q0 = r0 * l + 1, q1 = r1 * l - 1;  // flat windows q - 1 and q + 1 lie in [r0 * l, r1 * l)
+  for (size_t q = q0; q < q1; ++q) {
+    const float a = idx[q - 1] == 2 ? gy[q - 1] : 0.0f;
+    const float b = idx[q] == 1 ? gy[q] : 0.0f;
+    const float c = idx[q + 1] == 0 ? gy[q + 1] : 0.0f;
+    gx[q] = ((0.0f + a) + b) + c;
+  }
+  for (size_t r = r0; r < r1; ++r) {
+    const float* g = gy + r * l;
+    const Idx* ir = idx + r * l;
+    float* gr = gx + r * l;
+    gr[0] = (0.0f + (ir[0] == 1 ? g[0] : 0.0f)) + (ir[1] == 0 ? g[1] : 0.0f);
+    gr[l - 1] = (0.0f + (ir[l - 2] == 2 ? g[l - 2] : 0.0f)) + (ir[l - 1] == 1 ? g[l - 1] : 0.0f);
+  }
+}
+
+/**
+ * Rows [r0, r1) of a k = 3, stride 2, padding 1, dilation 1 row set with l == 2 * lOut, as one long row
+ * (the gather of gatherK3S2P1 over flat window numbers): inside a row, flat window m + 1 is the row's
+ * next window; after a row's last window it is the next row's first, whose offset 0 lies in the padding,
+ * so the last odd position of every row is recomputed with its one window alone.
+ */
+template <class Idx>
+static void gatherK3S2P1Flat(const float* __restrict gy, const Idx* __restrict idx, float* __restrict gx, size_t lOut,
+                             size_t r0, size_t r1) {
+  const size_t m1 = r1 * lOut - 1;
+  for (size_t m = r0 * lOut; m < m1; ++m) {
+    const float g0 = gy[m], g1 = gy[m + 1];
+    const unsigned i0 = idx[m], i1 = idx[m + 1];
+    gx[2 * m] = 0.0f + (i0 == 1 ? g0 : 0.0f);
+    gx[2 * m + 1] = (0.0f + (i0 == 2 ? g0 : 0.0f)) + (i1 == 0 ? g1 : 0.0f);
+  }
+  for (size_t r = r0; r < r1; ++r) {
+    const size_t m = r * lOut + lOut - 1;
+    const unsigned i0 = idx[m];
+    gx[2 * m] = 0.0f + (i0 == 1 ? gy[m] : 0.0f);
+    gx[2 * m + 1] = 0.0f + (i0 == 2 ? gy[m] : 0.0f);
+  }
+}
+
 template <class Idx>
 void scatterRows(const float* gy, const Idx* idx, float* gx, const nt::Pool1dArgs& p, size_t r0, size_t r1) {
   size_t oLo, oHi;
   poolInterior(p, &oLo, &oHi);
   const size_t l = p.l, s = p.stride, d = p.dilation, lOut = p.lOut, pad = p.padding;
   const int64_t L = static_cast<int64_t>(l);
+  if (p.k == 3 && d == 1 && s == 1 && pad == 1 && l == lOut && l >= 2) {
+    if (r1 > r0) gatherK3S1P1Flat(gy, idx, gx, l, r0, r1);
+    return;
+  }
+  if (p.k == 3 && d == 1 && s == 2 && pad == 1 && l == 2 * lOut && lOut >= 1) {
+    if (r1 > r0) gatherK3S2P1Flat(gy, idx, gx, lOut, r0, r1);
+    return;
+  }
   if (p.k == 3 && d == 1 && s == 2 && pad == 1) {
     for (size_t r = r0; r < r1; ++r) gatherK3S2P1(gy + r * lOut, idx + r * lOut, gx + r * l, l, lOut);
     return;
