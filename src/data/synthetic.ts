@@ -55,7 +55,7 @@ function mix32(x: number): number {
 }
 
 /** A generator whose 128-bit state is a hash of (seed, stream, index). */
-function streamGenerator(seed: number, stream: number, index: number): Generator {
+export function streamGenerator(seed: number, stream: number, index: number): Generator {
   const lo = seed >>> 0;
   const hi = Math.floor(seed / 2 ** 32) >>> 0;
   let h = mix32(lo ^ 0x9e3779b9);
