@@ -1,7 +1,7 @@
 /**
  * A small CNN (Conv2d, BatchNorm2d, ReLU, MaxPool2d, Linear) learns the built-in synthetic 28x28 digit
  * images (data.SyntheticDigits), then reports its accuracy on a held-out set.
- * Run: npx tsx examples/cnn-digits.ts [--steps 300] [--lr 0.002]
+ * Run: npx tsx examples/cnn-digits.ts [--steps 300] [--lr 0.002] [--val 500]
  */
 import { nn, optim, data, noGrad, argmax, manualSeed, Generator } from '../src/index.js';
 import { DigitCnn } from './models.js';
@@ -9,9 +9,10 @@ import { numberArg, LossPrinter } from './args.js';
 
 const steps = numberArg('steps', 300);
 const lr = numberArg('lr', 0.002);
+const valSize = numberArg('val', 500);
 manualSeed(0);
 const trainSet = new data.SyntheticDigits({ numSamples: 6000, seed: 1 });
-const valSet = new data.SyntheticDigits({ numSamples: 500, seed: 2 });
+const valSet = new data.SyntheticDigits({ numSamples: valSize, seed: 2 });
 const loader = new data.DataLoader(trainSet, { batchSize: 32, shuffle: true, generator: new Generator(1) });
 
 const model = new DigitCnn();
