@@ -35,7 +35,7 @@ interface Measure {
 function makeStep(name: ModelName): () => void {
   manualSeed(0);
   const lossFn = new nn.CrossEntropyLoss();
-  let model: nn.Module;
+  let model: nn.AnyModule;
   let forward: () => [Tensor, Tensor];
   if (name === 'cnn') {
     const m = new DigitCnn({ channels1: 16, channels2: 32 });

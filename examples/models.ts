@@ -38,7 +38,7 @@ export interface LstmClassifierSizes {
  * A sequence classifier: Embedding, a batch-first LSTM over the packed (variable-length) batch, and a
  * Linear head on the last layer's final hidden state, (B, T) token ids + lengths -> (B, numClasses) logits.
  */
-export class LstmClassifier extends nn.Module {
+export class LstmClassifier extends nn.Module<[Tensor, readonly number[]], Tensor> {
   declare embedding: nn.Embedding;
   declare lstm: nn.LSTM;
   declare fc: nn.Linear;

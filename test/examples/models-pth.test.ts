@@ -23,20 +23,20 @@ type Io = { input: Tensor; logits: Tensor; lengths?: Tensor };
 type Name = 'cnn' | 'lstm' | 'transformer';
 
 /** The nodetorch model at the fixture sizes of gen_examples.py (CNN, LSTM, TRANSFORMER there). */
-function build(name: Name): nn.Module {
+function build(name: Name): nn.AnyModule {
   if (name === 'cnn') return new DigitCnn({ channels1: 4, channels2: 6 });
   if (name === 'lstm') return new LstmClassifier({ vocab: 12, embeddingDim: 8, hiddenSize: 10, numClasses: 3 });
   return new CharTransformer({ vocab: 20, dModel: 16, nhead: 2, numLayers: 2, dimFeedforward: 24, maxLen: 12 });
 }
 
 /** The model's logits for the fixture input. */
-function run(model: nn.Module, io: Io): Tensor {
+function run(model: nn.AnyModule, io: Io): Tensor {
   const m = model as unknown as { forward(x: Tensor, lengths?: number[]): Tensor };
   return io.lengths ? m.forward(io.input, Array.from(io.lengths.data as ArrayLike<number | bigint>, Number)) : m.forward(io.input);
 }
 
 /** Three SGD steps in train mode on random targets (random images for the CNN, the fixture input otherwise). */
-function trainFewSteps(name: Name, model: nn.Module, io: Io): void {
+function trainFewSteps(name: Name, model: nn.AnyModule, io: Io): void {
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
   const lossFn = new nn.CrossEntropyLoss();
   model.train();
