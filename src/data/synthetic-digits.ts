@@ -19,7 +19,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { Dataset, checkIndex, type DatasetSpec } from './dataset.js';
-import { streamGenerator } from './synthetic.js';
+import { streamGenerator, syntheticOptions } from './synthetic.js';
 
 /** Options of `data.SyntheticDigits`: the number of samples, the seed and the noise scale. */
 export interface SyntheticDigitsOptions {
@@ -90,10 +90,7 @@ export class SyntheticDigits extends Dataset<DigitSample> {
   constructor(opts: SyntheticDigitsOptions) {
     super();
     if (opts === null || typeof opts !== 'object') throw new TypeError('SyntheticDigits: expected an options object { numSamples, seed, noiseScale }');
-    const { numSamples, seed = 0, noiseScale = 1 } = opts;
-    if (!Number.isInteger(numSamples) || numSamples < 0) throw new RangeError(`SyntheticDigits: numSamples must be a non-negative integer, got ${numSamples}`);
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`SyntheticDigits: seed must be a non-negative integer, got ${seed}`);
-    if (!(noiseScale >= 0) || !Number.isFinite(noiseScale)) throw new RangeError(`SyntheticDigits: noiseScale must be finite and >= 0, got ${noiseScale}`);
+    const { numSamples, seed, noiseScale } = syntheticOptions('SyntheticDigits', opts);
     this.numSamples = numSamples;
     this.seed = seed;
     this.noiseScale = noiseScale;
