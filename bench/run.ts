@@ -5,7 +5,7 @@
  *
  * Flags:
  *   --quick              shorter timings, one round, no wasm batch 128, no user's loop
- *   --only <groups>      comma-separated: conv, matmul, memory, train, loop; `kernels` = conv,matmul,memory
+ *   --only <groups>      comma-separated: conv, matmul, memory, train, examples, loop; `kernels` = conv,matmul,memory
  *   --threads <n[,m]>    native / PyTorch / numpy thread counts to measure (default 1,2)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,10 +17,11 @@ import { benchMatmul } from './matmul.js';
 import { benchMemory } from './memory.js';
 import { benchTrainStep } from './train-step.js';
 import { benchLoop } from './loop.js';
+import { benchExampleSteps } from './example-steps.js';
 import { machineInfo, printMachine } from './machine.js';
 import { busy, note, notes, printTable, type BenchOptions, type Row } from './harness.js';
 
-const GROUPS = ['conv', 'matmul', 'memory', 'train', 'loop'] as const;
+const GROUPS = ['conv', 'matmul', 'memory', 'train', 'examples', 'loop'] as const;
 type Group = (typeof GROUPS)[number];
 
 const args = process.argv.slice(2);
@@ -99,6 +100,15 @@ if (groups.includes('train')) {
     const v = row['wasm/PyTorch 1T'] as string | null;
     target(`wasm step, batch ${row.batch}: wasm / PyTorch 1T`, v, '< 1x', v ? x(v)! < 1 : null);
   }
+}
+
+if (groups.includes('examples')) {
+  section('examples', 'train steps of the example models (examples/models.ts: small CNN on 28x28, LSTM seq 64 h 128, transformer encoder seq 64 d 128)');
+  const r = benchExampleSteps(backends, o);
+  console.log(`PyTorch: ${r.torch ?? 'n/a'}, same threads (wasm rows: PyTorch on 1 thread), MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_=4294967296; ` +
+    `interleaved (PyTorch, then native, per thread count, then wasm) over ${r.rounds} round(s); ms per step, medians and minimums; ratio = our time / PyTorch's`);
+  printTable(r.rows);
+  result.exampleSteps = r;
 }
 
 if (groups.includes('matmul')) {

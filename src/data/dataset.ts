@@ -24,6 +24,7 @@ export type DatasetSpec =
   | { kind: 'subset'; dataset: DatasetSpec; indices: number[] }
   | { kind: 'concat'; datasets: DatasetSpec[] }
   | { kind: 'synthetic'; options: Record<string, unknown> }
+  | { kind: 'syntheticDigits'; options: Record<string, unknown> }
   | ModuleDatasetSpec;
 
 /**

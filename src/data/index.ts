@@ -18,6 +18,7 @@ export { DistributedSampler, type DistributedSamplerOptions } from './distribute
 export { DataLoader, type DataLoaderOptions, type WorkerDatasetOption } from './dataloader.js';
 export { defaultCollate, defaultConvert, type CollateFn, type Collated } from './collate.js';
 export { SyntheticSignals, type SyntheticSignalsOptions, type SignalSample } from './synthetic.js';
+export { SyntheticDigits, type SyntheticDigitsOptions, type DigitSample } from './synthetic-digits.js';
 export { readCsvSignals, parseCsvSignals, csvDataset, type CsvSignalOptions } from './csv.js';
 export {
   readNpy, parseNpy, writeNpy, encodeNpy, npyToTensor, loadNpySignals, npyDataset,

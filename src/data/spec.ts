@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor.js';
 import { TensorDataset, Subset, ConcatDataset, checkDataset, type DatasetLike, type DatasetSpec } from './dataset.js';
 import { SyntheticSignals, type SyntheticSignalsOptions } from './synthetic.js';
+import { SyntheticDigits, type SyntheticDigitsOptions } from './synthetic-digits.js';
 
 export async function buildDataset(spec: DatasetSpec): Promise<DatasetLike> {
   switch (spec.kind) {
@@ -13,6 +14,8 @@ export async function buildDataset(spec: DatasetSpec): Promise<DatasetLike> {
       return new ConcatDataset(await Promise.all(spec.datasets.map(buildDataset)));
     case 'synthetic':
       return new SyntheticSignals(spec.options as unknown as SyntheticSignalsOptions);
+    case 'syntheticDigits':
+      return new SyntheticDigits(spec.options as unknown as SyntheticDigitsOptions);
     case 'module': {
       const mod = (await import(spec.module)) as Record<string, unknown>;
       const name = spec.export ?? 'default';

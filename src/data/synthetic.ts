@@ -54,8 +54,19 @@ function mix32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
+/** The options every synthetic data set takes, checked: numSamples, seed (default 0), noiseScale (default 1). */
+export function syntheticOptions(
+  op: string, opts: { numSamples: number; seed?: number; noiseScale?: number },
+): { numSamples: number; seed: number; noiseScale: number } {
+  const { numSamples, seed = 0, noiseScale = 1 } = opts;
+  if (!Number.isInteger(numSamples) || numSamples < 0) throw new RangeError(`${op}: numSamples must be a non-negative integer, got ${numSamples}`);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`${op}: seed must be a non-negative integer, got ${seed}`);
+  if (!(noiseScale >= 0) || !Number.isFinite(noiseScale)) throw new RangeError(`${op}: noiseScale must be finite and >= 0, got ${noiseScale}`);
+  return { numSamples, seed, noiseScale };
+}
+
 /** A generator whose 128-bit state is a hash of (seed, stream, index). */
-function streamGenerator(seed: number, stream: number, index: number): Generator {
+export function streamGenerator(seed: number, stream: number, index: number): Generator {
   const lo = seed >>> 0;
   const hi = Math.floor(seed / 2 ** 32) >>> 0;
   let h = mix32(lo ^ 0x9e3779b9);
@@ -91,11 +102,9 @@ export class SyntheticSignals extends Dataset<SignalSample> {
   constructor(opts: SyntheticSignalsOptions) {
     super();
     if (opts === null || typeof opts !== 'object') throw new TypeError('SyntheticSignals: expected an options object { numSamples, length, seed }');
-    const { numSamples, length = 1200, seed = 0, noiseScale = 1 } = opts;
-    if (!Number.isInteger(numSamples) || numSamples < 0) throw new RangeError(`SyntheticSignals: numSamples must be a non-negative integer, got ${numSamples}`);
+    const { numSamples, seed, noiseScale } = syntheticOptions('SyntheticSignals', opts);
+    const { length = 1200 } = opts;
     if (!Number.isInteger(length) || length < 64) throw new RangeError(`SyntheticSignals: length must be an integer >= 64, got ${length}`);
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`SyntheticSignals: seed must be a non-negative integer, got ${seed}`);
-    if (!(noiseScale >= 0) || !Number.isFinite(noiseScale)) throw new RangeError(`SyntheticSignals: noiseScale must be finite and >= 0, got ${noiseScale}`);
     this.numSamples = numSamples;
     this.seriesLength = length;
     this.seed = seed;

@@ -411,6 +411,7 @@ export const SPECS: Record<string, OpSpec> = {
     },
   },
   'data.SyntheticSignals': { names: ['SyntheticSignals'], args: (r) => [{ numSamples: r.int(0, 3), length: 64 }], call: (fn, a) => (ctor(fn, a) as { length: number }).length },
+  'data.SyntheticDigits': { names: ['SyntheticDigits'], args: (r) => [{ numSamples: r.int(0, 3), seed: r.int(0, 5) }], call: (fn, a) => (ctor(fn, a) as { length: number }).length },
   'data.getWorkerInfo': { names: ['getWorkerInfo'], args: () => [] },
   // Image, sequence, normalisation and attention ops (issue 12) and the serving API (issue 13).
   bmm: { args: (r) => { const b = r.int(1, 3); const k = r.int(1, 4); return [f32(r, [b, r.int(1, 3), k]), f32(r, [b, k, r.int(1, 3)])]; } },
