@@ -1,7 +1,7 @@
-/** permute: reorder dims (torch.permute). Copies: nodetorch tensors are always contiguous. */
+/** permute: reorder dims (torch.permute), as a view. permuteData is the copying form for internal use. */
 import { Tensor, storageFor, shapeStr, type Shape } from '../tensor.js';
-import { record } from '../autograd/record.js';
 import { dimArg, stridesOf, tensorArg } from './args.js';
+import { permuteLayout, viewOf } from './as-view.js';
 
 /** out[j...] = x[...] with out dim i being x dim perm[i]; perm already validated. No history. */
 export function permuteData(x: Tensor, perm: readonly number[]): Tensor {
@@ -62,9 +62,8 @@ export function permArg(op: string, dims: Shape, ndim: number): number[] {
 }
 
 /**
- * A copy of x with its dims reordered: out dim i is x dim dims[i] (negative dims count from the end).
- * Unlike PyTorch this copies the data (nodetorch tensors are always contiguous), so writes to the
- * result's storage do not reach x.
+ * x with its dims reordered: out dim i is x dim dims[i] (negative dims count from the end), as a view
+ * sharing x's storage.
  *
  * Shape: out.shape[i] = x.shape[dims[i]].
  * @example permute(zeros([2, 3, 4]), [2, 0, 1]).shape // [4, 2, 3]
@@ -72,6 +71,5 @@ export function permArg(op: string, dims: Shape, ndim: number): number[] {
 export function permute(x: Tensor, dims: Shape): Tensor {
   tensorArg('permute', 'input', x);
   const perm = permArg('permute', dims, x.ndim);
-  const inv = invertPerm(perm);
-  return record(permuteData(x, perm), 'PermuteBackward0', [x], (g) => [permuteData(g, inv)], { perm });
+  return viewOf('PermuteBackward0', x, permuteLayout(perm), { perm });
 }
