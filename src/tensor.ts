@@ -21,6 +21,7 @@
 import type { GradFn } from './autograd/node.js';
 import { RemovableHandle, checkHook } from './util/hooks.js';
 import { runBackward } from './autograd/engine.js';
+import { disownStorage } from './autograd/graph-internal.js';
 import { formatTensor } from './util/format.js';
 import { callerOpName } from './util/op-name.js';
 import { describeValue } from './util/describe.js';
@@ -235,6 +236,8 @@ export class Tensor {
    */
   static _alias(src: Tensor, layout: ViewLayout, asView: boolean): Tensor {
     const storage = src._storageOrLost();
+    disownStorage(src);
+    if (src._base !== null) disownStorage(src._base);
     const n = shapeSize(layout.shape);
     if (layout.offset < 0 || (n > 0 && maxPosition(layout.shape, layout.strides, layout.offset) >= storage.length)) {
       throw new RangeError(`Tensor: a view of shape ${shapeStr(layout.shape)} at offset ${layout.offset} reaches past a storage of ${storage.length} elements`);
