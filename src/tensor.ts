@@ -361,6 +361,12 @@ export class Tensor {
     return gatherStrided(s, this.shape, this._strides!, this._offset, storageFor(this.dtype, this._numel));
   }
 
+  /** @internal Set every element this tensor covers to v (through to a view's storage), bypassing autograd. */
+  _fill(v: number): void {
+    if (this._contig) this.data.fill(v);
+    else this._write(storageFor(this.dtype, this._numel).fill(v));
+  }
+
   /**
    * @internal Write row-major values into the elements this tensor covers (through to the storage its
    * views share), bypassing autograd and the version counter.
