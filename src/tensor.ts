@@ -144,15 +144,6 @@ function storageLost(t: Tensor, got: number): never {
   throw new TypeError(`${op}: the storage of a ${t.dtype} tensor of shape ${shapeStr(t.shape)} holds ${got} elements, expected ${t.numel()}: ${why}`);
 }
 
-/**
- * An n-dimensional array with autograd, as torch.Tensor: `shape`, `dtype`, row-major `data`, and for
- * differentiable tensors `requiresGrad`, `grad` and `gradFn`. Create tensors with `tensor`, `zeros`,
- * `randn`, ... and operate on them with the ops (also available as methods: `x.add(y)`, `x.sum(1)`).
- * Tensors are garbage collected: there is nothing to dispose.
- * @example
- * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
- * x.mul(x).sum().backward(); // x.grad = 2x
- */
 /** @internal A version counter, shared by a tensor, its views and its detached aliases. */
 export interface VersionCounter {
   v: number;
@@ -165,6 +156,17 @@ export interface ViewLayout {
   readonly offset: number;
 }
 
+/**
+ * An n-dimensional array with autograd, as torch.Tensor: `shape`, `dtype`, row-major `data`, and for
+ * differentiable tensors `requiresGrad`, `grad` and `gradFn`. Create tensors with `tensor`, `zeros`,
+ * `randn`, ... and operate on them with the ops (also available as methods: `x.add(y)`, `x.sum(1)`).
+ * Tensors are garbage collected: there is nothing to dispose. View ops (`view`, `transpose`, `narrow`,
+ * `select`, `expand`, ...) return tensors over the same storage with their own `stride()` and
+ * `storageOffset()`; `contiguous()` copies one whose elements do not lie row-major.
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * x.mul(x).sum().backward(); // x.grad = 2x
+ */
 export class Tensor {
   /** The elements when contiguous (a window of _storage); _storage itself when not. */
   private _data: Storage;
@@ -312,8 +314,11 @@ export class Tensor {
     return this._contig;
   }
 
-  /** True if this and `other` look at the same storage (their views, their detached aliases). */
-  isSetTo(other: Tensor): boolean {
+  /**
+   * True if this and `other` look at the same storage: one is a view or detached alias of the other, or
+   * both are of a third (PyTorch compares `untyped_storage().data_ptr()` for this).
+   */
+  sharesStorage(other: Tensor): boolean {
     return other instanceof Tensor && this._storage.buffer === other._storage.buffer && this._storage.byteOffset === other._storage.byteOffset;
   }
 

@@ -52,7 +52,7 @@ describe.each(testBackends().map((b) => [b.name] as const))('views write through
       const base = iota(shape);
       const v = make(base);
       expect(v._base).toBe(base);
-      expect(v.isSetTo(base)).toBe(true);
+      expect(v.sharesStorage(base)).toBe(true);
       const before = base.toArray();
       // in-place op through the view
       const expected = (v.toArray() as unknown as number[]).flat(3).map((x: number) => x * 2 + 1);
@@ -95,7 +95,7 @@ describe.each(testBackends().map((b) => [b.name] as const))('views write through
     const c = t.contiguous();
     expect(c).not.toBe(t);
     expect(c.isContiguous()).toBe(true);
-    expect(c.isSetTo(base)).toBe(false);
+    expect(c.sharesStorage(base)).toBe(false);
     expect(c.toArray()).toEqual(t.toArray());
     c.fill_(0);
     expect(base.data[5]).toBe(5);
@@ -111,7 +111,7 @@ describe.each(testBackends().map((b) => [b.name] as const))('views write through
     expect(b.select(0, 1).storageOffset()).toBe(3);
     expect(b.narrow(1, 1, 2).isContiguous()).toBe(false);
     expect(() => b.t().view(6)).toThrow("view: view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
-    expect(b.t().reshape([6]).isSetTo(b)).toBe(false); // reshape copies where view cannot
+    expect(b.t().reshape([6]).sharesStorage(b)).toBe(false); // reshape copies where view cannot
     expect(b.t().reshape([6]).toArray()).toEqual([0, 3, 1, 4, 2, 5]);
   });
 
