@@ -53,9 +53,12 @@ export function record(
 ): Tensor {
   if (opts.ownsOutput === true) markOwnsStorage(out);
   if (needsGrad(...inputs)) {
-    const fn: GradFn = { name, inputs, backward, release: opts.release, versions: inputVersions(inputs) };
-    if (opts.savesNothing === true) fn.savesNothing = true;
-    if (opts.savesOutput === true) fn.savedOutput = { t: out, version: out._version };
+    // Every field set here, so all nodes share one object shape.
+    const fn: GradFn = {
+      name, inputs, backward, release: opts.release, versions: inputVersions(inputs),
+      savesNothing: opts.savesNothing === true,
+      savedOutput: opts.savesOutput === true ? { t: out, version: out._version } : undefined,
+    };
     out._setHistory(fn);
     if (tracer !== null) tracer(out, name, inputs, attrs);
   }
