@@ -202,14 +202,15 @@ export function index(x: Tensor, ...indices: IndexLike[]): Tensor {
   // item stands if the advanced items are adjacent, else first.
   const bshape = adv.length > 0 ? broadcastShapes(op, adv.map((a) => [...a.t.shape])) : [];
   const adjacent = advSlot.every((p, i) => i === 0 || p - advSlot[i - 1] <= 1);
-  type OutDim = { kind: 'keep'; xdim: number; pos: Int32Array } | { kind: 'new' } | { kind: 'block' };
+  // `next`: the x dim after a newaxis (PyTorch gives it the stride of an unsqueeze there).
+  type OutDim = { kind: 'keep'; xdim: number; pos: Int32Array } | { kind: 'new'; next: number } | { kind: 'block' };
   const outDims: OutDim[] = [];
   let placed = false;
   dim = 0;
   let selIdx = 0;
   items.forEach((v, itemIdx) => {
     if (v === newaxis) {
-      outDims.push({ kind: 'new' });
+      outDims.push({ kind: 'new', next: dim });
       return;
     }
     const width = v instanceof Tensor || Array.isArray(v) ? consumed(v) : 1;
@@ -292,13 +293,15 @@ export function index(x: Tensor, ...indices: IndexLike[]): Tensor {
  * indexing. A number moves the offset and drops its dim; a range moves the offset and multiplies the
  * stride by its step.
  */
-function basicView(x: Tensor, sels: DimSel[], outDims: ({ kind: 'keep'; xdim: number; pos: Int32Array } | { kind: 'new' } | { kind: 'block' })[], outShape: number[]): Tensor {
+function basicView(x: Tensor, sels: DimSel[], outDims: ({ kind: 'keep'; xdim: number; pos: Int32Array } | { kind: 'new'; next: number } | { kind: 'block' })[], outShape: number[]): Tensor {
   return viewOf('IndexBackward0', x, (l) => {
     let offset = l.offset;
     sels.forEach((s, d) => {
       if (s.kind === 'fixed') offset += s.at * l.strides[d];
     });
     const strides = outDims.map((d) => {
+      // A newaxis strides like an unsqueeze before the next x dim: that dim's size times its stride.
+      if (d.kind === 'new') return d.next < l.shape.length ? l.shape[d.next] * l.strides[d.next] : 1;
       if (d.kind !== 'keep') return 1;
       const p = d.pos;
       if (p.length > 0) offset += p[0] * l.strides[d.xdim];

@@ -106,7 +106,8 @@ describe.each(testBackends().map((b) => [b.name] as const))('views write through
     expect(b.stride()).toEqual([3, 1]);
     expect(b.t().unsqueeze(0).stride()).toEqual([3, 1, 3]);
     expect(b.t().unsqueeze(2).stride()).toEqual([1, 3, 1]);
-    expect(b.index(newaxis).stride()).toEqual([1, 3, 1]);
+    expect(b.index(newaxis).stride()).toEqual([6, 3, 1]);
+    expect(b.index(null, newaxis).stride()).toEqual([3, 3, 1]);
     expect(b.narrow(1, 1, 2).storageOffset()).toBe(1);
     expect(b.select(0, 1).storageOffset()).toBe(3);
     expect(b.narrow(1, 1, 2).isContiguous()).toBe(false);
