@@ -1,18 +1,32 @@
 /**
- * Tensor: a contiguous row-major n-d array with an optional autograd history.
+ * Tensor: an n-d array over a typed-array storage, with (shape, strides, offset) as PyTorch's, and an
+ * optional autograd history.
  *
  * Storage is an ordinary typed array owned by JS and freed by the garbage collector: nothing needs
- * `dispose()`. dtypes: 'float32' (Float32Array), 'int64' (Float64Array holding integers, exact to
+ * `dispose()`. View ops (view/reshape when possible, transpose, permute, narrow, select, slicing,
+ * expand, squeeze/unsqueeze, split/chunk) return tensors over the same storage with other strides and
+ * offset, sharing a version counter with their base.
+ *
+ * Layout choice (kernels stay contiguous-only, DESIGN.md section 3): every op reads its inputs through
+ * the `data` getter. A contiguous tensor keeps `_data`, the window of its storage it covers (the storage
+ * itself for a plain tensor, a `subarray` sharing memory for a contiguous view with an offset, made once
+ * when the view is made), so the getter of a contiguous tensor is one field read and one length check, as
+ * before views existed: the train step, which uses no non-contiguous tensor, costs the same. A
+ * non-contiguous view gathers its elements into a fresh contiguous array on every read (no cache: a
+ * write through another alias would make it stale). Writers go through the setter or the in-place ops,
+ * which scatter into the storage. dtypes: 'float32' (Float32Array), 'int64' (Float64Array holding integers, exact to
  * +-2^53: class labels and indices), 'bool' (Uint8Array of 0/1).
  * Operations live in src/ops (one file each) and are attached as methods by src/ops/methods.ts.
  */
 import type { GradFn } from './autograd/node.js';
 import { RemovableHandle, checkHook } from './util/hooks.js';
 import { runBackward } from './autograd/engine.js';
+import { disownStorage } from './autograd/graph-internal.js';
 import { formatTensor } from './util/format.js';
 import { callerOpName } from './util/op-name.js';
 import { describeValue } from './util/describe.js';
 import { checkAllocation, bytesPerElement } from './util/limits.js';
+import { contiguousStrides, gatherStrided, isContiguousLayout, maxPosition, scatterStrided } from './util/strided-copy.js';
 
 /** Element types: 'float32' (Float32Array), 'int64' (integers in a Float64Array, exact to 2^53), 'bool' (Uint8Array). */
 export type DType = 'float32' | 'int64' | 'bool';
@@ -130,17 +144,56 @@ function storageLost(t: Tensor, got: number): never {
   throw new TypeError(`${op}: the storage of a ${t.dtype} tensor of shape ${shapeStr(t.shape)} holds ${got} elements, expected ${t.numel()}: ${why}`);
 }
 
+/** @internal A version counter, shared by a tensor, its views and its detached aliases. */
+export interface VersionCounter {
+  v: number;
+}
+
+/** @internal Where a view lies in its source's storage. */
+export interface ViewLayout {
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
 /**
  * An n-dimensional array with autograd, as torch.Tensor: `shape`, `dtype`, row-major `data`, and for
  * differentiable tensors `requiresGrad`, `grad` and `gradFn`. Create tensors with `tensor`, `zeros`,
  * `randn`, ... and operate on them with the ops (also available as methods: `x.add(y)`, `x.sum(1)`).
- * Tensors are garbage collected: there is nothing to dispose.
+ * Tensors are garbage collected: there is nothing to dispose. View ops (`view`, `transpose`, `narrow`,
+ * `select`, `expand`, ...) return tensors over the same storage with their own `stride()` and
+ * `storageOffset()`; `contiguous()` copies one whose elements do not lie row-major.
  * @example
  * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
  * x.mul(x).sum().backward(); // x.grad = 2x
  */
 export class Tensor {
+  /** The elements when contiguous (a window of _storage); _storage itself when not. */
   private _data: Storage;
+  /** The whole storage, shared with views. */
+  private _storage: Storage;
+  private _offset: number;
+  /** Null for a row-major tensor made by the constructor (strides computed on demand). */
+  private _strides: readonly number[] | null;
+  private _contig: boolean;
+  /** Created on first need (a view, an in-place op): plain tensors allocate nothing for it. */
+  private _vc: VersionCounter | null;
+  /**
+   * The tensor whose storage this view looks at (the root: a view of a view names the first tensor), as
+   * torch's `_base`; null for a tensor that is not a view.
+   */
+  _base: Tensor | null;
+  /**
+   * @internal Histories this tensor had before in-place ops gave it new ones, with the last version each
+   * was current at (src/autograd/inplace-history.ts); null until the first in-place op under autograd.
+   */
+  _olds: { readonly until: number; readonly t: Tensor }[] | null;
+  /** @internal How many times an in-place op through a view gave this base a new history. */
+  _histGen: number;
+  /** @internal The version just before the last such op. */
+  _rebasedAt: number;
+  /** @internal For a view: the base's _histGen its own history was made for. */
+  _baseGen: number;
   private readonly _numel: number;
   readonly shape: Shape;
   readonly dtype: DType;
@@ -163,6 +216,16 @@ export class Tensor {
       throw new RangeError(`Tensor: storage of ${data.length} elements does not fit shape ${shapeStr(shape)}`);
     }
     this._data = data;
+    this._storage = data;
+    this._offset = 0;
+    this._strides = null;
+    this._contig = true;
+    this._vc = null;
+    this._base = null;
+    this._olds = null;
+    this._histGen = 0;
+    this._rebasedAt = 0;
+    this._baseGen = 0;
     this._numel = n;
     this.shape = Object.freeze([...shape]);
     this.dtype = dt;
@@ -170,15 +233,112 @@ export class Tensor {
   }
 
   /**
-   * The elements, row-major. Writing to it bypasses autograd (like `tensor.data` in PyTorch); the new
-   * storage must be of the dtype's class and length. Reading it checks that the storage still holds the
-   * tensor's elements (a transferred or shrunk buffer throws instead of giving garbage): every op reads its
-   * inputs through here, so this one check guards all backends.
+   * @internal A tensor over src's storage with another layout (positions in the storage), sharing src's
+   * version counter. `asView` makes it a view (its `_base` is src's base, or src); a detached alias is not.
+   */
+  static _alias(src: Tensor, layout: ViewLayout, asView: boolean): Tensor {
+    const storage = src._storageOrLost();
+    disownStorage(src);
+    if (src._base !== null) disownStorage(src._base);
+    const n = shapeSize(layout.shape);
+    if (layout.offset < 0 || (n > 0 && maxPosition(layout.shape, layout.strides, layout.offset) >= storage.length)) {
+      throw new RangeError(`Tensor: a view of shape ${shapeStr(layout.shape)} at offset ${layout.offset} reaches past a storage of ${storage.length} elements`);
+    }
+    const contig = isContiguousLayout(layout.shape, layout.strides);
+    const window = contig ? (layout.offset === 0 && n === storage.length ? storage : storage.subarray(layout.offset, layout.offset + n)) : storage;
+    const t = new Tensor(window, contig ? layout.shape : [window.length], src.dtype);
+    t._storage = storage;
+    t._offset = layout.offset;
+    t._strides = Object.freeze([...layout.strides]);
+    t._contig = contig;
+    t._vc = src._versionCounter();
+    t._base = asView ? (src._base ?? src) : null;
+    if (t._base !== null) t._baseGen = t._base._histGen;
+    if (!contig) (t as { shape: Shape }).shape = Object.freeze([...layout.shape]);
+    (t as unknown as { _numel: number })._numel = n;
+    return t;
+  }
+
+  /** The storage, or the storageLost error when its buffer was detached or shrank. */
+  private _storageOrLost(): Storage {
+    if (this._contig) this.data; // the length check
+    return this._storage;
+  }
+
+  /** @internal The shared version counter (made on first need). */
+  _versionCounter(): VersionCounter {
+    return (this._vc ??= { v: 0 });
+  }
+
+  /** @internal The layout (shape, strides, offset) in the storage. */
+  _layout(): ViewLayout {
+    return { shape: this.shape, strides: this.stride(), offset: this._offset };
+  }
+
+  /**
+   * How many times this tensor's storage was modified in place through it or an alias (torch's
+   * `_version`): autograd compares it with the version a backward node saved.
+   */
+  get _version(): number {
+    return this._vc === null ? 0 : this._vc.v;
+  }
+
+  /** @internal Count one in-place modification (shared with every alias). */
+  _bumpVersion(): void {
+    this._versionCounter().v++;
+  }
+
+  /**
+   * The stride of each dim (elements to step in the storage for one step along the dim), or of `dim`,
+   * as torch.Tensor.stride.
+   * @example zeros([2, 3]).t().stride() // [1, 3]
+   */
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    const s = this._strides ?? contiguousStrides(this.shape);
+    if (dim === undefined) return [...s];
+    return s[normalizeDim('stride', dim, this.ndim)];
+  }
+
+  /** Where the first element lies in the storage (torch.Tensor.storage_offset). */
+  storageOffset(): number {
+    return this._offset;
+  }
+
+  /**
+   * True if the elements lie in the storage in row-major order without gaps (torch.Tensor.is_contiguous):
+   * then `data` is a window of the storage, not a copy.
+   */
+  isContiguous(): boolean {
+    return this._contig;
+  }
+
+  /**
+   * True if this and `other` look at the same storage: one is a view or detached alias of the other, or
+   * both are of a third (PyTorch compares `untyped_storage().data_ptr()` for this).
+   */
+  sharesStorage(other: Tensor): boolean {
+    return other instanceof Tensor && this._storage.buffer === other._storage.buffer && this._storage.byteOffset === other._storage.byteOffset;
+  }
+
+  /**
+   * The elements, row-major. For a contiguous tensor this is its storage (or the window of it a view
+   * covers): writing into it changes the tensor and every view of the same storage. For a non-contiguous
+   * view it is a fresh contiguous copy (assign `data = ...` or use an in-place op to write through).
+   * Assigning bypasses autograd (like `tensor.data` in PyTorch); the array must be of the dtype's class
+   * and length: a view copies it into the shared storage, any other tensor adopts it as its storage (its
+   * old views keep the old one, as in PyTorch). Reading checks that the storage still holds the tensor's
+   * elements (a transferred or shrunk buffer throws instead of giving garbage): every op reads its inputs
+   * through here, so this one check guards all backends.
    */
   get data(): Storage {
-    const d = this._data;
-    if (d.length !== this._numel) storageLost(this, d.length);
-    return d;
+    if (this._contig) {
+      const d = this._data;
+      if (d.length !== this._numel) storageLost(this, d.length);
+      return d;
+    }
+    return this._gather();
   }
 
   set data(v: Storage) {
@@ -186,7 +346,44 @@ export class Tensor {
     if (v.length !== this._numel) {
       throw new RangeError(`data: expected storage of ${this._numel} elements for shape ${shapeStr(this.shape)}, got ${v.length}`);
     }
-    this._data = v;
+    if (this._base === null && this._strides === null) {
+      this._data = v;
+      this._storage = v;
+    } else {
+      this._write(v);
+    }
+  }
+
+  /** A contiguous copy of a non-contiguous view's elements. */
+  private _gather(): Storage {
+    const s = this._storage;
+    if (s.length === 0 && this._numel > 0) storageLost(this, 0);
+    try {
+      checkAllocation('data', this._numel, bytesPerElement(this.dtype));
+    } catch {
+      checkAllocation(callerOpName('Tensor'), this._numel, bytesPerElement(this.dtype));
+    }
+    return gatherStrided(s, this.shape, this._strides!, this._offset, storageFor(this.dtype, this._numel));
+  }
+
+  /** @internal Set every element this tensor covers to v (through to a view's storage), bypassing autograd. */
+  _fill(v: number): void {
+    if (this._contig) this.data.fill(v);
+    else this._write(storageFor(this.dtype, this._numel).fill(v));
+  }
+
+  /**
+   * @internal Write row-major values into the elements this tensor covers (through to the storage its
+   * views share), bypassing autograd and the version counter.
+   */
+  _write(values: ArrayLike<number>): void {
+    if (this._contig) {
+      const d = this.data;
+      if (ArrayBuffer.isView(values)) d.set(values as Storage);
+      else for (let i = 0; i < d.length; i++) d[i] = values[i];
+      return;
+    }
+    scatterStrided(this._storageOrLost(), this.shape, this._strides!, this._offset, values);
   }
 
   get requiresGrad(): boolean {
@@ -267,15 +464,23 @@ export class Tensor {
     runBackward(this, gradient, opts.retainGraph ?? false);
   }
 
-  /** A tensor sharing this storage with no history and requiresGrad false. */
+  /**
+   * A tensor sharing this storage (and its version counter) with no history and requiresGrad false:
+   * in-place changes to either are seen by both.
+   */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, this.dtype);
+    if (this._strides === null && this._base === null) {
+      const t = new Tensor(this.data, this.shape, this.dtype);
+      t._vc = this._versionCounter();
+      return t;
+    }
+    return Tensor._alias(this, this._layout(), false);
   }
 
   /** The value of a one-element tensor as a number. */
   item(): number {
-    if (this.data.length !== 1) {
-      throw new RangeError(`item: a Tensor with ${this.data.length} elements cannot be converted to a scalar`);
+    if (this._numel !== 1) {
+      throw new RangeError(`item: a Tensor with ${this._numel} elements cannot be converted to a scalar`);
     }
     return this.data[0];
   }
@@ -283,8 +488,9 @@ export class Tensor {
   /** Nested JS arrays (numbers; booleans for 'bool'). A 0-d tensor gives a number. */
   toArray(): NestedArray {
     const conv = this.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
+    const data = this.data;
     const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.ndim) return conv(this.data[offset]);
+      if (dim === this.ndim) return conv(data[offset]);
       const stride = shapeSize(this.shape.slice(dim + 1));
       const out: NestedArray[] = [];
       for (let i = 0; i < this.shape[dim]; i++) out.push(build(dim + 1, offset + i * stride));

@@ -12,6 +12,7 @@ import { setGradEnabled } from './grad-mode.js';
 import { PendingGrads, accumulateLeaf } from './grad-buffers.js';
 import { gradBuffer, releaseActivation } from '../util/grad-pool.js';
 import { isGraphInternal, ownsStorage } from './graph-internal.js';
+import { historyAt } from './inplace-history.js';
 
 /** Called once a leaf's `.grad` holds this backward's gradient (DistributedDataParallel starts bucket allreduces). */
 export type GradAccumulatedHook = (leaf: Tensor) => void;
@@ -83,11 +84,12 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
             'Pass { retainGraph: true } to the first backward() if you need to.',
         );
       }
+      if (fn.savesNothing !== true || fn.savedOutput !== undefined) checkSavedVersions(fn);
       const inGrads = fn.backward(g, pending.owns(g));
       done.push(g);
       const inputs = fn.inputs;
       for (let k = 0; k < inputs.length; k++) {
-        const inp = inputs[k];
+        const inp = inputEdge(fn, k);
         const ig = inGrads[k];
         if (ig === null || ig === undefined) continue;
         done.push(ig);
@@ -142,6 +144,41 @@ function freeNode(t: Tensor, fn: GradFn): void {
   if (isGraphInternal(t) && ownsStorage(t)) releaseActivation(t.data as Float32Array);
 }
 
+/**
+ * Input k of fn as a graph vertex: the tensor carrying the history the input had when fn's op ran (an
+ * in-place op may have given the tensor a new one since: src/autograd/inplace-history.ts).
+ */
+function inputEdge(fn: GradFn, k: number): Tensor | null {
+  const inp = fn.inputs[k];
+  if (inp === null || inp._olds === null) return inp;
+  return historyAt(inp, fn.versions === undefined ? 0 : fn.versions[k]);
+}
+
+/**
+ * PyTorch's error when a tensor the node's backward reads (its inputs unless it saves nothing, its output
+ * when it saved it) was modified in place after the op ran: the closure would read the new values.
+ */
+function checkSavedVersions(fn: GradFn): void {
+  const out = fn.savedOutput;
+  if (out !== undefined && out.t._version !== out.version) throw modifiedError(out.t, fn.name, out.version);
+  if (fn.savesNothing === true) return;
+  for (let k = 0; k < fn.inputs.length; k++) {
+    const inp = fn.inputs[k];
+    const expected = fn.versions === undefined ? 0 : fn.versions[k];
+    if (inp !== null && inp._version !== expected) throw modifiedError(inp, inp.gradFn?.name ?? null, expected);
+  }
+}
+
+/** PyTorch 1.13's text (its torch.FloatTensor spelling of the dtype, its [3, 4] shape). */
+function modifiedError(t: Tensor, producer: string | null, expected: number): Error {
+  const type = t.dtype === 'float32' ? 'torch.FloatTensor' : t.dtype === 'int64' ? 'torch.LongTensor' : 'torch.BoolTensor';
+  const which = producer === null ? '' : `, which is output 0 of ${producer},`;
+  return new Error(
+    `backward: one of the variables needed for gradient computation has been modified by an inplace operation: [${type} [${t.shape.join(', ')}]]${which} is at version ${t._version}; expected version ${expected} instead. ` +
+      'Hint: the operation that failed to compute its gradient is the one that saved it; clone() the tensor before modifying it in place.',
+  );
+}
+
 /** Graph nodes under root in topological order (inputs before outputs), iteratively. */
 function topoSort(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
@@ -156,7 +193,7 @@ function topoSort(root: Tensor): Tensor[] {
     const k = next[top];
     if (fn !== null && k < fn.inputs.length) {
       next[top] = k + 1;
-      const inp = fn.inputs[k];
+      const inp = inputEdge(fn, k);
       if (inp !== null && inp.requiresGrad && !seen.has(inp)) {
         seen.add(inp);
         stack.push(inp);

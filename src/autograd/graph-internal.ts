@@ -44,6 +44,14 @@ export function markOwnsStorage(t: Tensor): void {
   owning.add(t);
 }
 
+/**
+ * A view of t was made: its storage is no longer t's alone, so it must never be recycled (a view that
+ * reaches the user would see the next step's values). Called by every view op (Tensor._alias).
+ */
+export function disownStorage(t: Tensor): void {
+  owning.delete(t);
+}
+
 /** True if the op that made t declared t's storage its own (markOwnsStorage). */
 export function ownsStorage(t: Tensor): boolean {
   return owning.has(t);

@@ -25,4 +25,15 @@ export interface GradFn {
    * private scratch (never visible outside the op, e.g. max pooling's argmax bytes) may be recycled.
    */
   readonly release?: () => void;
+  /**
+   * The version (Tensor._version) of each input when the op ran; undefined when all were 0. The engine
+   * uses it to send each input's gradient to the history the input had then (an in-place op since
+   * gave the tensor a new one, src/autograd/inplace.ts), and, unless `savesNothing`, to refuse a
+   * backward whose inputs were modified in place since (their values are what the closure reads).
+   */
+  versions?: readonly number[];
+  /** True when the closure reads no input's values (views, add, sum, ...): in-place changes are harmless. */
+  savesNothing?: boolean;
+  /** The op's result when the closure reads it (exp, sigmoid, tanh), with its version then. */
+  savedOutput?: { readonly t: Tensor; readonly version: number };
 }

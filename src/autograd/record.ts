@@ -1,5 +1,6 @@
 import type { Tensor } from '../tensor.js';
-import type { BackwardFn } from './node.js';
+import type { BackwardFn, GradFn } from './node.js';
+import { refreshViewHistory } from './inplace-history.js';
 import { isGradEnabled } from './grad-mode.js';
 import { markOwnsStorage } from './graph-internal.js';
 
@@ -28,8 +29,14 @@ export function setTracer(hook: TraceHook | null): TraceHook | null {
 /** True if an op on these inputs must record history. */
 export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
   if (!isGradEnabled()) return false;
-  for (const t of inputs) if (t && t.requiresGrad) return true;
-  return false;
+  let any = false;
+  for (const t of inputs) {
+    if (!t) continue;
+    // A view of a base that an in-place op through another view rebased takes its new history first.
+    if (t._base !== null && t._baseGen !== t._base._histGen) refreshViewHistory(t);
+    if (t.requiresGrad) any = true;
+  }
+  return any;
 }
 
 /**
@@ -49,12 +56,33 @@ export function record(
 ): Tensor {
   if (opts.ownsOutput === true) markOwnsStorage(out);
   if (needsGrad(...inputs)) {
-    out._setHistory({ name, inputs, backward, release: opts.release });
+    // Every field set here, so all nodes share one object shape.
+    const fn: GradFn = {
+      name, inputs, backward, release: opts.release, versions: inputVersions(inputs),
+      savesNothing: opts.savesNothing === true,
+      savedOutput: opts.savesOutput === true ? { t: out, version: out._version } : undefined,
+    };
+    out._setHistory(fn);
     if (tracer !== null) tracer(out, name, inputs, attrs);
   } else if (tracer !== null) {
     // An op on values that need no grad (a bool mask input, an int64 index): the exporter maps it
     // only where the graph reaches it, so masks built from graph inputs export as nodes, not constants.
     tracer(out, name, inputs, attrs);
+  }
+  return out;
+}
+
+/**
+ * The inputs' versions (undefined when all are 0, the common case: nothing allocated). A view whose base
+ * got a new history from an in-place op through another view takes its new history first.
+ */
+function inputVersions(inputs: readonly (Tensor | null)[]): number[] | undefined {
+  let out: number[] | undefined;
+  for (let k = 0; k < inputs.length; k++) {
+    const t = inputs[k];
+    if (t === null || t._version === 0) continue;
+    out ??= inputs.map(() => 0);
+    out[k] = t._version;
   }
   return out;
 }
@@ -67,4 +95,8 @@ export interface RecordOptions {
   ownsOutput?: boolean;
   /** Recycles the closure's private scratch once the node is spent (GradFn.release). */
   release?: () => void;
+  /** The closure reads no input's values: modifying an input in place afterwards is allowed. */
+  savesNothing?: boolean;
+  /** The closure reads `out`'s values: modifying it in place afterwards makes backward throw. */
+  savesOutput?: boolean;
 }

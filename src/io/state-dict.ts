@@ -3,7 +3,7 @@
  * `state_dict()` holds, and the one place that loads one into another (`loadStateDictInto`).
  * Both plain objects and Maps are accepted everywhere.
  */
-import { Tensor, shapeStr } from '../tensor.js';
+import { Tensor, shapeStr, storageFor } from '../tensor.js';
 import { describeValue } from '../util/describe.js';
 
 /**
@@ -139,14 +139,17 @@ function sourceEntries(sd: unknown, op: string): Map<string, unknown> {
   return new Map(Object.entries(sd));
 }
 
-/** d.data <- s.data, converting dtype (to int64 truncates, to bool tests != 0). */
+/** d's elements <- s's, converting dtype (to int64 truncates, to bool tests != 0); through to a view's storage. */
 function copyInto(d: Tensor, s: Tensor): void {
+  const sd = s.data;
   if (d.dtype === s.dtype) {
-    d.data.set(s.data);
+    d._write(sd);
     return;
   }
-  for (let i = 0; i < s.data.length; i++) {
-    const v = s.data[i];
-    d.data[i] = d.dtype === 'bool' ? (v !== 0 ? 1 : 0) : d.dtype === 'int64' ? Math.trunc(v) : v;
+  const out = storageFor(d.dtype, sd.length);
+  for (let i = 0; i < sd.length; i++) {
+    const v = sd[i];
+    out[i] = d.dtype === 'bool' ? (v !== 0 ? 1 : 0) : d.dtype === 'int64' ? Math.trunc(v) : v;
   }
+  d._write(out);
 }

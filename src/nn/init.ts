@@ -2,7 +2,8 @@
  * nn.init: in-place initialisers with PyTorch's semantics (torch.nn.init): the same fan and gain
  * computation, so `kaimingUniform_(w, Math.sqrt(5))` draws from the same distribution as PyTorch. The
  * random stream is nodetorch's own (a Generator, default the global one), not PyTorch's.
- * Each writes `tensor.data` directly (no autograd history) and returns the tensor.
+ * Each writes the tensor's elements directly (no autograd history; through to the storage a view shares)
+ * and returns the tensor.
  */
 import { Tensor, shapeStr } from '../tensor.js';
 import { defaultGenerator, Generator } from '../util/generator.js';
@@ -73,6 +74,12 @@ function floatTensor(fn: string, t: Tensor): Float32Array {
   return t.data as Float32Array;
 }
 
+/** `d` was filled in place: a non-contiguous view's `data` is a copy, so write it through. */
+function written(tensor: Tensor, d: Float32Array): Tensor {
+  if (!tensor.isContiguous()) tensor._write(d);
+  return tensor;
+}
+
 /** Fill with U(a, b). */
 export function uniform_(tensor: Tensor, a = 0, b = 1, generator: Generator = defaultGenerator): Tensor {
   return fillUniform('uniform_', tensor, a, b, generator);
@@ -94,7 +101,7 @@ function fillUniform(op: string, tensor: Tensor, a: number, b: number, generator
   if (!(a <= b)) throw new RangeError(`${op}: expected a <= b, got a=${a}, b=${b}`);
   const w = b - a;
   for (let i = 0; i < d.length; i++) d[i] = a + w * g.random();
-  return tensor;
+  return written(tensor, d);
 }
 
 /** Fill with N(mean, std^2). */
@@ -110,7 +117,7 @@ function fillNormal(op: string, tensor: Tensor, mean: number, std: number, gener
   const g = generatorArg(op, generator);
   if (!(std >= 0)) throw new RangeError(`${op}: expected std >= 0, got ${std}`);
   for (let i = 0; i < d.length; i++) d[i] = mean + std * g.normal();
-  return tensor;
+  return written(tensor, d);
 }
 
 /** Fill with `val`. */
@@ -122,7 +129,7 @@ export function constant_(tensor: Tensor, val: number): Tensor {
 function fillConstant(op: string, tensor: Tensor, val: number): Tensor {
   if (!(tensor instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describeValue(tensor)}`);
   numberArg(op, 'val', val);
-  tensor.data.fill(tensor.dtype === 'int64' ? Math.trunc(val) : val);
+  tensor._fill(tensor.dtype === 'int64' ? Math.trunc(val) : val);
   return tensor;
 }
 

@@ -385,7 +385,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
       if (setToNone) p.grad = null;
-      else p.grad.data.fill(0);
+      else p.grad._fill(0);
     }
   }
 

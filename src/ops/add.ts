@@ -14,7 +14,7 @@ export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   return record(out, 'AddBackward0', [ta, tb], (g) => [
     ta.requiresGrad ? sumToShape(g, ta.shape) : null,
     tb.requiresGrad ? sumToShape(alpha === 1 ? g : mulScalar(g, alpha), tb.shape) : null,
-  ], { alpha });
+  ], { alpha }, { savesNothing: true });
 }
 
 /** a - alpha * b, broadcasting. */
@@ -26,5 +26,5 @@ export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   return record(out, 'SubBackward0', [ta, tb], (g) => [
     ta.requiresGrad ? sumToShape(g, ta.shape) : null,
     tb.requiresGrad ? sumToShape(mulScalar(g, -alpha), tb.shape) : null,
-  ], { alpha });
+  ], { alpha }, { savesNothing: true });
 }

@@ -4,6 +4,7 @@
  */
 import { Tensor, shapeSize, type DType, type Shape, normalizeDim } from '../tensor.js';
 import { describeValue } from '../util/describe.js';
+import { contiguousStrides } from '../util/strided-copy.js';
 
 /** `v` must be a Tensor. */
 export function tensorArg(op: string, name: string, v: unknown): Tensor {
@@ -65,15 +66,7 @@ export function splitAt(shape: Shape, dim: number): { outer: number; size: numbe
 }
 
 /** Row-major strides of a contiguous tensor of `shape`. */
-export function stridesOf(shape: Shape): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
+export const stridesOf = contiguousStrides;
 
 /**
  * An options object: undefined and null mean "no options" (every field at its default); anything else

@@ -1,4 +1,4 @@
-/** chunk: split into a number of nearly equal pieces (torch.chunk). Each piece is a copy. */
+/** chunk: split into a number of nearly equal pieces (torch.chunk). Each piece is a view. */
 import type { Tensor } from '../tensor.js';
 import { dimArg, intArg, tensorArg } from './args.js';
 import { splitWithSizes } from './split.js';

@@ -1,9 +1,11 @@
-/** expand / broadcastTo / expandAs: broadcast a tensor to a larger shape, materialised as a copy. */
-import { Tensor, storageFor, shapeSize, shapeStr, type Shape } from '../tensor.js';
-import { record } from '../autograd/record.js';
-import { broadcastIndex, sumToShape } from './broadcast.js';
+/**
+ * expand / broadcastTo / expandAs: broadcast a tensor to a larger shape, as a view whose broadcast dims
+ * have stride 0 (every position along them is the same element).
+ */
+import { Tensor, shapeStr, type Shape } from '../tensor.js';
 import { tensorArg } from './args.js';
 import { describeValue } from '../util/describe.js';
+import { viewOf } from './as-view.js';
 import { checkAllocation, bytesPerElement } from '../util/limits.js';
 
 function expandTo(op: string, x: Tensor, sizes: Shape): Tensor {
@@ -28,21 +30,20 @@ function expandTo(op: string, x: Tensor, sizes: Shape): Tensor {
     }
     return s;
   });
-  const n = shapeSize(shape);
-  checkAllocation(op, n, bytesPerElement(x.dtype));
-  const out = storageFor(x.dtype, n);
-  const xd = x.data;
-  const idx = broadcastIndex(x.shape, shape);
-  if (idx === null) out.set(xd);
-  else if (xd.length === 1) out.fill(xd[0]);
-  else for (let i = 0; i < n; i++) out[i] = xd[idx[i]];
-  return record(new Tensor(out, shape, x.dtype), 'ExpandBackward0', [x], (g) => [sumToShape(g, x.shape)]);
+  // The view costs nothing, but every op that reads it materialises it: refuse what could never be read.
+  checkAllocation(op, shape.reduce((a, b) => a * b, 1), bytesPerElement(x.dtype));
+  return viewOf('ExpandBackward0', x, (l) => ({
+    shape,
+    strides: shape.map((s, i) => (i < off || (l.shape[i - off] === 1 && s !== 1) ? 0 : l.strides[i - off])),
+    offset: l.offset,
+  }));
 }
 
 /**
  * x broadcast to `size`: new dims may be prepended; existing dims of size 1 may grow; -1 keeps a
- * dim's size. Unlike PyTorch, which returns a stride-0 view, this materialises a copy; the gradient is
- * summed back over the broadcast dims.
+ * dim's size. A view (stride 0 along the broadcast dims, as PyTorch): nothing is copied until an op
+ * reads it; the gradient is summed back over the broadcast dims. Writing into it in place is refused,
+ * as in PyTorch (several positions share one element): clone() it first.
  *
  * Shape: x (*S) -> size, where S broadcasts to size.
  * @example expand(tensor([[1], [2]]), 2, 3) // tensor([[1., 1., 1.], [2., 2., 2.]])
@@ -53,7 +54,7 @@ export function expand(x: Tensor, ...size: number[] | [Shape]): Tensor {
 }
 
 /**
- * x broadcast to `shape` (torch.broadcast_to), as a materialised copy like `expand`.
+ * x broadcast to `shape` (torch.broadcast_to), as a view like `expand`.
  *
  * Shape: x (*S) -> shape.
  * @example broadcastTo(tensor([1, 2]), [3, 2]).shape // [3, 2]
@@ -62,7 +63,7 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   return expandTo('broadcastTo', x, shape);
 }
 
-/** x expanded to other's shape (torch.Tensor.expand_as), as a materialised copy. */
+/** x expanded to other's shape (torch.Tensor.expand_as), as a view like `expand`. */
 export function expandAs(x: Tensor, other: Tensor): Tensor {
   tensorArg('expandAs', 'other', other);
   return expandTo('expandAs', x, other.shape);

@@ -24,7 +24,7 @@ export function floatUnaryOp(
     const gx = new Float32Array(n);
     for (let i = 0; i < n; i++) gx[i] = grad(gd[i], xd[i], out[i]);
     return [new Tensor(gx, x.shape)];
-  }, attrs);
+  }, attrs, { savesOutput: true });
 }
 
 /**

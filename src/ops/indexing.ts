@@ -1,5 +1,6 @@
 /**
- * index: PyTorch's `x[i0, i1, ...]` with NumPy's rules, as a copy (views come with strided tensors).
+ * index: PyTorch's `x[i0, i1, ...]` with NumPy's rules: a view of x's storage when every entry is a
+ * number, a range, null, newaxis or '...' (basic indexing), else a copy (advanced indexing), as in PyTorch.
  *
  * One entry per indexed dim, left to right:
  * - a number picks one position (the dim goes away); negative counts from the end;
@@ -22,6 +23,7 @@ import { record } from '../autograd/record.js';
 import { tensor } from '../creation.js';
 import { tensorArg } from './args.js';
 import { describeValue } from '../util/describe.js';
+import { viewOf } from './as-view.js';
 
 /** `newaxis` (None in PyTorch): insert a dim of size 1. */
 export const newaxis: unique symbol = Symbol('newaxis');
@@ -105,7 +107,7 @@ function broadcastShapes(op: string, shapes: number[][]): number[] {
 }
 
 /**
- * `x[i0, i1, ...]`; see the file comment. Always a copy.
+ * `x[i0, i1, ...]`; see the file comment. A view for basic indexing, a copy with index tensors.
  */
 export function index(x: Tensor, ...indices: IndexLike[]): Tensor {
   const op = 'index';
@@ -200,14 +202,15 @@ export function index(x: Tensor, ...indices: IndexLike[]): Tensor {
   // item stands if the advanced items are adjacent, else first.
   const bshape = adv.length > 0 ? broadcastShapes(op, adv.map((a) => [...a.t.shape])) : [];
   const adjacent = advSlot.every((p, i) => i === 0 || p - advSlot[i - 1] <= 1);
-  type OutDim = { kind: 'keep'; xdim: number; pos: Int32Array } | { kind: 'new' } | { kind: 'block' };
+  // `next`: the x dim after a newaxis (PyTorch gives it the stride of an unsqueeze there).
+  type OutDim = { kind: 'keep'; xdim: number; pos: Int32Array } | { kind: 'new'; next: number } | { kind: 'block' };
   const outDims: OutDim[] = [];
   let placed = false;
   dim = 0;
   let selIdx = 0;
   items.forEach((v, itemIdx) => {
     if (v === newaxis) {
-      outDims.push({ kind: 'new' });
+      outDims.push({ kind: 'new', next: dim });
       return;
     }
     const width = v instanceof Tensor || Array.isArray(v) ? consumed(v) : 1;
@@ -227,6 +230,8 @@ export function index(x: Tensor, ...indices: IndexLike[]): Tensor {
     else if (d.kind === 'new') outShape.push(1);
     else outShape.push(...bshape);
   }
+
+  if (adv.length === 0) return basicView(x, sels, outDims, outShape);
 
   // Source offset of every output element.
   const strides = new Array<number>(x.ndim);
@@ -280,6 +285,29 @@ export function index(x: Tensor, ...indices: IndexLike[]): Tensor {
     const gd = g.data;
     for (let o = 0; o < n; o++) gx[src[o]] += gd[o]; // repeated positions accumulate
     return [new Tensor(gx, x.shape)];
+  });
+}
+
+/**
+ * Numbers, ranges, null and newaxis only (no index tensors): a view of x's storage, as PyTorch's basic
+ * indexing. A number moves the offset and drops its dim; a range moves the offset and multiplies the
+ * stride by its step.
+ */
+function basicView(x: Tensor, sels: DimSel[], outDims: ({ kind: 'keep'; xdim: number; pos: Int32Array } | { kind: 'new'; next: number } | { kind: 'block' })[], outShape: number[]): Tensor {
+  return viewOf('IndexBackward0', x, (l) => {
+    let offset = l.offset;
+    sels.forEach((s, d) => {
+      if (s.kind === 'fixed') offset += s.at * l.strides[d];
+    });
+    const strides = outDims.map((d) => {
+      // A newaxis strides like an unsqueeze before the next x dim: that dim's size times its stride.
+      if (d.kind === 'new') return d.next < l.shape.length ? l.shape[d.next] * l.strides[d.next] : 1;
+      if (d.kind !== 'keep') return 1;
+      const p = d.pos;
+      if (p.length > 0) offset += p[0] * l.strides[d.xdim];
+      return (p.length > 1 ? p[1] - p[0] : 1) * l.strides[d.xdim];
+    });
+    return { shape: outShape, strides, offset };
   });
 }
 

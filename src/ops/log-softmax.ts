@@ -45,5 +45,5 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
       }
     }
     return [new Tensor(gx, x.shape)];
-  }, { dim });
+  }, { dim }, { savesNothing: true, savesOutput: true });
 }

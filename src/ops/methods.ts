@@ -9,7 +9,14 @@ import { add, sub } from './add.js';
 import { mul } from './mul.js';
 import { matmul } from './matmul.js';
 import { bmm } from './bmm.js';
-import { reshape, flatten, squeeze, unsqueeze } from './reshape.js';
+import { reshape, view, flatten, squeeze, unsqueeze } from './reshape.js';
+import { contiguous } from './contiguous.js';
+import { add_, sub_ } from './add-inplace.js';
+import { mul_ } from './mul-inplace.js';
+import { div_ } from './div-inplace.js';
+import { clamp_ } from './clamp-inplace.js';
+import { fill_, zero_ } from './fill-inplace.js';
+import { copy_ } from './copy-inplace.js';
 import { sum, mean } from './sum.js';
 import { div } from './div.js';
 import { neg } from './neg.js';
@@ -127,6 +134,24 @@ const OPS = {
   ge,
   /** A copy with its own storage (differentiable): {@link clone}. */
   clone,
+  /** This tensor if contiguous, else a row-major copy: {@link contiguous}. */
+  contiguous,
+  /** In place: this += alpha * other (returns this): {@link add_}. */
+  add_,
+  /** In place: this -= alpha * other (returns this): {@link sub_}. */
+  sub_,
+  /** In place: this *= other (returns this): {@link mul_}. */
+  mul_,
+  /** In place: this /= other (returns this): {@link div_}. */
+  div_,
+  /** In place: clamp into [min, max] (returns this): {@link clamp_}. */
+  clamp_,
+  /** In place: every element set to a value (returns this): {@link fill_}. */
+  fill_,
+  /** In place: every element set to 0 (returns this): {@link zero_}. */
+  zero_,
+  /** In place: another tensor's elements copied in, broadcast (returns this): {@link copy_}. */
+  copy_,
   /** Broadcast to another tensor's shape: {@link expandAs}. */
   expandAs,
   /** Broadcast to a shape: {@link broadcastTo}. */
@@ -151,7 +176,7 @@ declare module '../tensor.js' {
   interface Tensor extends OpMethods {
 /** The same elements in a new shape (`reshape(2, 3)` or `reshape([2, 3])`; one size may be -1): {@link reshape}. */
     reshape(...shape: number[] | [Shape]): Tensor;
-/** Alias of `reshape` (a copy until tensors carry strides). */
+/** The same storage in a new shape; throws where reshape would have to copy: {@link view}. */
     view(...shape: number[] | [Shape]): Tensor;
 /** The largest element as a 0-d tensor: {@link max}. */
     max(): Tensor;
@@ -192,7 +217,7 @@ for (const [name, op] of Object.entries(OPS) as [string, (self: Tensor, ...rest:
 
 Object.assign(Tensor.prototype, {
   reshape(this: Tensor, ...shape: number[] | [Shape]) { return reshape(this, shapeArgs(shape)); },
-  view(this: Tensor, ...shape: number[] | [Shape]) { return reshape(this, shapeArgs(shape)); },
+  view(this: Tensor, ...shape: number[] | [Shape]) { return view(this, shapeArgs(shape)); },
   max(this: Tensor, dim?: number, keepdim?: boolean) { return dim === undefined ? max(this) : max(this, dim, keepdim); },
   min(this: Tensor, dim?: number, keepdim?: boolean) { return dim === undefined ? min(this) : min(this, dim, keepdim); },
   permute(this: Tensor, ...dims: number[] | [Shape]) { return permute(this, shapeArgs(dims)); },

@@ -1,34 +1,19 @@
-/** narrow: a contiguous slice along one dim (torch.narrow). Copies: tensors are always contiguous. */
-import { Tensor, storageFor, shapeStr } from '../tensor.js';
-import { record } from '../autograd/record.js';
-import { dimArg, intArg, splitAt, tensorArg } from './args.js';
+/** narrow: a slice along one dim (torch.narrow), as a view. */
+import { Tensor, shapeStr } from '../tensor.js';
+import { dimArg, intArg, tensorArg } from './args.js';
+import { sliceLayout, viewOf } from './as-view.js';
 
 /**
- * Copy of x[..., start:start+length, ...] along dim d (already validated), recorded as `name`: the
- * gradient is g written back into zeros of x's shape. Shared by narrow, select, split and chunk.
+ * x[..., start:start+length, ...] along dim d (already validated) as a view, recorded as `name`; with
+ * `drop` the dim goes away (select). Shared by narrow, select, split and chunk.
  */
-export function sliceAlong(name: string, x: Tensor, d: number, start: number, length: number, outShape?: readonly number[]): Tensor {
-  const { outer, size, inner } = splitAt(x.shape, d);
-  const shape = x.shape.map((s, i) => (i === d ? length : s));
-  const block = length * inner;
-  const out = storageFor(x.dtype, outer * block);
-  const xd = x.data;
-  for (let o = 0; o < outer; o++) {
-    const src = (o * size + start) * inner;
-    out.set(xd.subarray(src, src + block), o * block);
-  }
-  const result = new Tensor(out, outShape ?? shape, x.dtype);
-  return record(result, name, [x], (g) => {
-    const gx = new Float32Array(x.numel());
-    const gd = g.data;
-    for (let o = 0; o < outer; o++) gx.set(gd.subarray(o * block, (o + 1) * block), (o * size + start) * inner);
-    return [new Tensor(gx, x.shape)];
-  }, { dim: d, start, length });
+export function sliceAlong(name: string, x: Tensor, d: number, start: number, length: number, drop = false): Tensor {
+  return viewOf(name, x, sliceLayout(d, start, length, 1, drop), { dim: d, start, length });
 }
 
 /**
  * Elements start .. start+length-1 of x along `dim` (negative dim counts from the end; a negative
- * start counts from the end of the dim). Unlike PyTorch this copies the data.
+ * start counts from the end of the dim), as a view sharing x's storage.
  *
  * Shape: x (..., n, ...) -> (..., length, ...).
  * @example narrow(tensor([[1, 2, 3], [4, 5, 6]]), 1, 1, 2) // tensor([[2., 3.], [5., 6.]])

@@ -24,8 +24,9 @@ export function pow(input: TensorLike, exponent: TensorLike): Tensor {
   const tb = asTensor(exponent, 'pow', ta, 'exponent');
   const dtype = promote(ta, tb);
   if (dtype === 'int64') {
-    for (let i = 0; i < tb.data.length; i++) {
-      if (tb.data[i] < 0) throw new RangeError(`pow: integers to negative integer powers are not allowed (exponent ${tb.data[i]})`);
+    const e = tb.data;
+    for (let i = 0; i < e.length; i++) {
+      if (e[i] < 0) throw new RangeError(`pow: integers to negative integer powers are not allowed (exponent ${e[i]})`);
     }
   }
   const { shape, n, fa, fb, ia, ib } = broadcastPair('pow', ta, tb);

@@ -30,6 +30,8 @@ export function relu(x: Tensor): Tensor {
   const out = new Tensor(y, x.shape, x.dtype);
   return record(out, 'ReluBackward0', [x], (g, owned) => [reluBackward(g, y as Float32Array, owned)], undefined, {
     ownsOutput: x.dtype === 'float32',
+    savesNothing: true,
+    savesOutput: true,
   });
 }
 

@@ -20,5 +20,5 @@ export function sigmoid(x: Tensor): Tensor {
     const gx = new Float32Array(n);
     for (let i = 0; i < n; i++) gx[i] = gd[i] * y[i] * (1 - y[i]);
     return [new Tensor(gx, x.shape)];
-  });
+  }, undefined, { savesNothing: true, savesOutput: true });
 }

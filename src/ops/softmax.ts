@@ -69,5 +69,5 @@ export function softmax(x: Tensor, dim: number): Tensor {
       }
     }
     return [new Tensor(gx, x.shape)];
-  }, { dim });
+  }, { dim }, { savesNothing: true, savesOutput: true });
 }

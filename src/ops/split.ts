@@ -1,4 +1,4 @@
-/** split: cut a tensor into pieces along a dim (torch.split). Each piece is a copy. */
+/** split: cut a tensor into pieces along a dim (torch.split). Each piece is a view. */
 import { Tensor, shapeStr } from '../tensor.js';
 import { dimArg, intArg, tensorArg } from './args.js';
 import { sliceAlong } from './narrow.js';
@@ -18,7 +18,7 @@ export function splitWithSizes(x: Tensor, sizes: readonly number[], d: number): 
 /**
  * Split x along `dim` (default 0, negative counts from the end) into pieces of `splitSize` elements
  * (the last may be smaller), or into pieces of the sizes listed in `splitSize`, which must add up to the
- * dim's size. Pieces are copies; each one's gradient flows back into its slice of x.
+ * dim's size. Pieces are views of x's storage; each one's gradient flows back into its slice of x.
  *
  * Shape: x (..., n, ...) -> pieces (..., s_i, ...).
  * @example split(arange(5), 2).map((p) => p.toArray()) // [[0, 1], [2, 3], [4]]

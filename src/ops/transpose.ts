@@ -1,13 +1,11 @@
-/** transpose / t: swap two dims (torch.transpose, Tensor.t). Copies: tensors are always contiguous. */
+/** transpose / t: swap two dims (torch.transpose, Tensor.t), as a view. */
 import { Tensor, shapeStr } from '../tensor.js';
-import { record } from '../autograd/record.js';
 import { dimArg, tensorArg } from './args.js';
-import { permuteData } from './permute.js';
+import { permuteLayout, viewOf } from './as-view.js';
 
 /**
- * A copy of x with dims dim0 and dim1 swapped (negative dims count from the end). Unlike PyTorch this
- * copies the data (nodetorch tensors are always contiguous), so writes to the result's storage do not
- * reach x.
+ * x with dims dim0 and dim1 swapped (negative dims count from the end), as a view sharing x's storage
+ * (strides swapped): writes through either are seen by both.
  *
  * Shape: x (..., a, ..., b, ...) -> (..., b, ..., a, ...).
  * @example transpose(tensor([[1, 2, 3]]), 0, 1) // tensor([[1.], [2.], [3.]])
@@ -21,11 +19,11 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
     perm[a] = b;
     perm[b] = a;
   }
-  return record(permuteData(x, perm), 'TransposeBackward0', [x], (g) => [permuteData(g, perm)], { perm });
+  return viewOf('TransposeBackward0', x, permuteLayout(perm), { perm });
 }
 
 /**
- * Transpose of a tensor with at most 2 dims (torch.t): 0-d and 1-D are returned as a copy unchanged.
+ * Transpose of a tensor with at most 2 dims (torch.t), as a view: 0-d and 1-D come back as a view unchanged.
  *
  * Shape: (m, n) -> (n, m).
  */

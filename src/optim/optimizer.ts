@@ -194,6 +194,8 @@ export abstract class Optimizer<O extends object = object> {
       }
       if (p.dtype !== 'float32') throw new TypeError(`${this.name}: optimizer can only optimize float32 Tensors, got ${p.dtype}`);
       if (!p.isLeaf) throw new RangeError(`${this.name}: can't optimize a non-leaf Tensor`);
+      // The update kernels write param.data in place, which for a strided view is a copy.
+      if (!p.isContiguous()) throw new RangeError(`${this.name}: can't optimize a non-contiguous view (a parameter's elements must lie row-major in its storage): pass x.contiguous() or the tensor it views`);
     }
     const tensors = params as Tensor[];
     if (new Set(tensors).size !== tensors.length) {
@@ -244,7 +246,7 @@ export abstract class Optimizer<O extends object = object> {
           const g = p.grad;
           g.gradFn = null;
           g.requiresGrad = false;
-          g.data.fill(0);
+          g._fill(0);
         }
       }
     }

@@ -22,8 +22,10 @@ export function formatTensor(t: Tensor): string {
     body = '[]';
   } else {
     const summarize = t.numel() > THRESHOLD;
-    const fmt = new Formatter(t.dtype, summarize ? summarizedValues(t) : Array.from(t.data as ArrayLike<number>));
-    body = tensorStr(t, 0, 0, indent, summarize, fmt);
+    // The printers index `data` element by element: gather a strided view once, not per element.
+    const c = t.isContiguous() ? t : new (t.constructor as typeof Tensor)(t.data, t.shape, t.dtype);
+    const fmt = new Formatter(t.dtype, summarize ? summarizedValues(c) : Array.from(c.data as ArrayLike<number>));
+    body = tensorStr(c, 0, 0, indent, summarize, fmt);
   }
   if (t.gradFn) suffixes.push(`grad_fn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) suffixes.push('requires_grad=True');

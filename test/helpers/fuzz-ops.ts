@@ -76,6 +76,10 @@ function boolT(r: Rng, shape: number[]): Tensor {
 /** Shapes of every rank up to 3, with length-1 and empty dims. */
 const SHAPES: number[][] = [[], [1], [5], [2, 3], [3, 1], [2, 3, 4], [0], [2, 0], [1, 4, 7], [4, 2]];
 const shape = (r: Rng) => r.pick(SHAPES).slice();
+/** A (3, 4) float32 tensor: a plain one or the transpose of a (4, 3) one (a non-contiguous view). */
+const viewOrNot = (r: Rng) => (r.bool() ? f32(r, [3, 4]) : f32(r, [4, 3]).t());
+/** An in-place op's draw: the written tensor and an operand of its shape (or one that broadcasts). */
+const inPlaceBinary = (): OpSpec => ({ args: (r) => [viewOrNot(r), r.bool() ? f32(r, [3, 4]) : f32(r, [1, 4])] });
 const nonEmpty = (r: Rng) => r.pick(SHAPES.filter((s) => s.length > 0 && !s.includes(0))).slice();
 const ncl = (r: Rng) => [r.int(1, 3), r.int(1, 4), r.int(3, 12)];
 const nchw = (r: Rng) => [r.int(1, 2), r.int(1, 3), r.int(2, 6), r.int(2, 6)];
@@ -260,6 +264,14 @@ export const SPECS: Record<string, OpSpec> = {
   select: { args: (r) => [f32(r, [5, 2]), 0, r.int(-5, 4)] },
   index: { args: (r) => [f32(r, [5, 2]), r.pick([1, [0, 2], i64(r, [3], 5)])] },
   indexSelect: { args: (r) => [f32(r, [5, 2]), 0, i64(r, [r.int(0, 4)], 5)] },
+  // Views and in-place ops (the first argument is written; a transposed view half the time).
+  view: { args: (r) => [f32(r, [2, 3]), r.pick([[6], [3, 2], [-1], [1, 6, 1]])] },
+  contiguous: { args: (r) => [r.bool() ? f32(r, [3, 4]).t() : f32(r, shape(r))] },
+  add_: inPlaceBinary(), sub_: inPlaceBinary(), mul_: inPlaceBinary(), div_: inPlaceBinary(),
+  copy_: inPlaceBinary(),
+  clamp_: { args: (r) => [viewOrNot(r), -1, r.pick([1, null])] },
+  fill_: { args: (r) => [viewOrNot(r), r.next() * 4 - 2] },
+  zero_: { args: (r) => [viewOrNot(r)] },
   gather: { args: (r) => [f32(r, [3, 4]), 1, i64(r, [3, r.int(0, 4)], 4)] },
   oneHot: { args: (r) => [i64(r, [r.int(1, 5)], 4), r.pick([-1, 4, 6])] },
   matmul: { args: (r) => { const k = r.int(1, 5); return [f32(r, r.bool() ? [r.int(1, 4), k] : [k]), f32(r, [k, r.int(1, 4)])]; } },
