@@ -479,7 +479,7 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
             const what = `special=${special} ${Idx.name}`;
             expectSameBits(gotY, wantY, `y ${what}`);
             expectSameBits(gotI, wantI, `idx ${what}`);
-            expect(wantI.reduce((a, v) => Math.max(a, v), 0)).toBeLessThan(p.k);
+            expect(Math.max(0, ...Array.from(wantI))).toBeLessThan(p.k);
             const wantG = new Float32Array(rows * p.l).fill(Number.NaN); // overwritten, not accumulated
             refBackend.maxPool1dBackward(gy, wantI, wantG, p);
             const gotG = new Float32Array(rows * p.l).fill(Number.NaN);
