@@ -136,7 +136,7 @@ function storageLost(t: Tensor, got: number): never {
  * `randn`, ... and operate on them with the ops (also available as methods: `x.add(y)`, `x.sum(1)`).
  * Tensors are garbage collected: there is nothing to dispose.
  * @example
- * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const x = tensor([[1, 2], [3, 4]], { dtype: 'float32', requiresGrad: true });
  * x.mul(x).sum().backward(); // x.grad = 2x
  */
 export class Tensor {

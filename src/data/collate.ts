@@ -66,7 +66,7 @@ function at(path: string): string {
  * kind, RangeError for a size) naming where in the sample it happened.
  *
  * Shape: B samples of shape S -> (B, ...S).
- * @example defaultCollate([[tensor([1, 2]), 0], [tensor([3, 4]), 1]]) // [tensor (2, 2), tensor([0, 1]) int64]
+ * @example defaultCollate([[tensor([1, 2], { dtype: 'float32' }), 0], [tensor([3, 4], { dtype: 'float32' }), 1]]) // [tensor (2, 2), tensor([0, 1]) int64]
  */
 export function defaultCollate(samples: unknown[]): any {
   if (!Array.isArray(samples)) throw new TypeError(`defaultCollate: expected an array of samples, got ${describeValue(samples)}`);

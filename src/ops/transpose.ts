@@ -10,7 +10,7 @@ import { permuteData } from './permute.js';
  * reach x.
  *
  * Shape: x (..., a, ..., b, ...) -> (..., b, ..., a, ...).
- * @example transpose(tensor([[1, 2, 3]]), 0, 1) // tensor([[1.], [2.], [3.]])
+ * @example transpose(tensor([[1, 2, 3]], { dtype: 'float32' }), 0, 1) // tensor([[1.], [2.], [3.]])
  */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   tensorArg('transpose', 'input', x);
