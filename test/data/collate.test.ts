@@ -92,7 +92,7 @@ describe('defaultCollate', () => {
 describe('defaultConvert', () => {
   it('typed arrays to tensors, recursively; the rest unchanged', () => {
     const t = tensor([1], { dtype: 'float32' });
-    const out = defaultConvert({ x: Float64Array.from([1.5, 2]), y: 3, z: [Int8Array.from([-1]), 'k'], t });
+    const out = defaultConvert({ x: Float64Array.from([1.5, 2]), y: 3, z: [Int8Array.from([-1]), 'k'], t }) as { x: Tensor; y: number; z: [Tensor, string]; t: Tensor };
     expect(out.x).toBeInstanceOf(Tensor);
     expect(out.x.dtype).toBe('float32');
     expect(out.x.toArray()).toEqual([1.5, 2]);
