@@ -51,23 +51,56 @@ function inferShape(v: NestedArray): number[] {
   return shape;
 }
 
-function flattenInto(v: NestedArray, shape: Shape, dim: number, out: number[]): void {
+/** Which kinds of element a nested array holds: bit 1 booleans, bit 2 numbers. */
+const HAS_BOOL = 1;
+const HAS_NUMBER = 2;
+
+/** Push the elements of `v` (booleans as 0/1) onto `out`; returns the HAS_* bits of what it saw. */
+function flattenInto(v: NestedArray, shape: Shape, dim: number, out: number[]): number {
   if (dim === shape.length) {
-    if (typeof v === 'number') out.push(v);
-    else if (typeof v === 'boolean') out.push(v ? 1 : 0);
-    else throw new TypeError(`tensor: expected a number at depth ${dim}, got ${describeValue(v)}`);
-    return;
+    if (typeof v === 'number') {
+      out.push(v);
+      return HAS_NUMBER;
+    }
+    if (typeof v === 'boolean') {
+      out.push(v ? 1 : 0);
+      return HAS_BOOL;
+    }
+    throw new TypeError(`tensor: expected a number at depth ${dim}, got ${describeValue(v)}`);
   }
   if (!Array.isArray(v) || v.length !== shape[dim]) {
     throw new RangeError(`tensor: expected sequence of length ${shape[dim]} at dim ${dim} (got ${Array.isArray(v) ? v.length : typeof v})`);
   }
-  for (const x of v) flattenInto(x, shape, dim + 1, out);
+  let kinds = 0;
+  for (const x of v) kinds |= flattenInto(x, shape, dim + 1, out);
+  return kinds;
+}
+
+/**
+ * torch.tensor's dtype inference for JS values: only booleans -> bool; integers (with or without
+ * booleans) -> int64; anything else, or no elements at all -> float32 (PyTorch's default dtype). JS has
+ * one number type, so an integer-valued number is an integer (`2.0` is `2`); integers beyond the safe
+ * range are float32 because int64 storage (a Float64Array) holds integers exactly only up to 2^53.
+ */
+function inferDtype(kinds: number, flat: readonly number[]): DType {
+  if (kinds === HAS_BOOL) return 'bool';
+  if (kinds === 0) return 'float32';
+  for (const v of flat) if (!Number.isSafeInteger(v)) return 'float32';
+  return 'int64';
 }
 
 /**
  * Create a tensor from nested arrays, a number, or a typed array (with `shape`, default 1-D).
- * dtype defaults to 'float32' (booleans give 'bool'; a Float64Array/Int32Array etc. is converted).
- * @example tensor([[1, 2], [3, 4]], { requiresGrad: true })
+ *
+ * The dtype is inferred as torch.tensor infers it: all booleans give 'bool'; all integers (booleans
+ * allowed among them) give 'int64'; any other number (1.5, NaN, Infinity, or an integer beyond
+ * ±(2^53 - 1), which int64 storage cannot hold exactly) gives 'float32'. `-0` counts as the integer 0.
+ * An empty array gives 'float32'. A typed array gives 'float32' whatever its class (its values are
+ * converted). `{ dtype }` overrides the inference.
+ * @example
+ * tensor([0, 1, 1], { dtype: 'float32' })                                  // int64 (class labels)
+ * tensor([0.5, 1])                                   // float32
+ * tensor([[1, 2], [3, 4]], { dtype: 'float32', requiresGrad: true })
  */
 export function tensor(
   data: NestedArray | ArrayLike<number> | Storage,
@@ -89,10 +122,10 @@ export function tensor(
     if (data === null || (typeof data !== 'number' && typeof data !== 'boolean' && !Array.isArray(data))) {
       throw new TypeError(`tensor: expected nested arrays, a number or a typed array of numbers, got ${describeValue(data)}`);
     }
-    if (typeof data === 'boolean' || (Array.isArray(data) && isBoolNested(data))) dtype ??= 'bool';
     shape = inferShape(data as NestedArray);
     const flat: number[] = [];
-    flattenInto(data as NestedArray, shape, 0, flat);
+    const kinds = flattenInto(data as NestedArray, shape, 0, flat);
+    dtype ??= inferDtype(kinds, flat);
     values = flat;
     if (opts.shape) shape = [...opts.shape];
   }
@@ -103,22 +136,13 @@ export function tensor(
   }
   const storage = storageFor(dtype, values.length);
   if (dtype === 'int64') {
-    for (let i = 0; i < values.length; i++) storage[i] = Math.trunc(values[i]);
+    for (let i = 0; i < values.length; i++) storage[i] = Math.trunc(values[i]) + 0; // + 0: no -0 in an integer
   } else if (dtype === 'bool') {
     for (let i = 0; i < values.length; i++) storage[i] = values[i] ? 1 : 0;
   } else {
     storage.set(values as ArrayLike<number>);
   }
   return finish(new Tensor(storage, shape, dtype), opts);
-}
-
-function isBoolNested(v: readonly NestedArray[]): boolean {
-  let cur: NestedArray = v;
-  while (Array.isArray(cur)) {
-    if (cur.length === 0) return false;
-    cur = cur[0];
-  }
-  return typeof cur === 'boolean';
 }
 
 /** A tensor of `shape` filled with `value`, created by the public function `op`. */

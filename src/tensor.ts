@@ -164,7 +164,7 @@ export interface ViewLayout {
  * `select`, `expand`, ...) return tensors over the same storage with their own `stride()` and
  * `storageOffset()`; `contiguous()` copies one whose elements do not lie row-major.
  * @example
- * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const x = tensor([[1, 2], [3, 4]], { dtype: 'float32', requiresGrad: true });
  * x.mul(x).sum().backward(); // x.grad = 2x
  */
 export class Tensor {

@@ -5,7 +5,7 @@ import { tensor, save, nn } from '../src/index.js';
 
 describe('API habits', () => {
   it('tolist() is toArray()', () => {
-    expect(tensor([[1, 2], [3, 4]]).tolist()).toEqual([[1, 2], [3, 4]]);
+    expect(tensor([[1, 2], [3, 4]], { dtype: 'float32' }).tolist()).toEqual([[1, 2], [3, 4]]);
     expect(tensor([true, false], { dtype: 'bool' }).tolist()).toEqual([true, false]);
   });
 

@@ -32,7 +32,7 @@ describe('creation functions', () => {
     expect(onesLike(x, { dtype: 'float32' }).toArray()).toEqual([[1, 1]]);
     expect(fullLike(x, 3).toArray()).toEqual([[3, 3]]);
     expect(tensor(new Float32Array([1, 2, 3, 4]), { shape: [2, 2] }).toArray()).toEqual([[1, 2], [3, 4]]);
-    expect(tensor(5).shape).toEqual([]);
+    expect(tensor(5, { dtype: 'float32' }).shape).toEqual([]);
     expect(tensor(true).dtype).toBe('bool');
     expect(zeros([2], { requiresGrad: true }).requiresGrad).toBe(true);
   });
@@ -57,10 +57,10 @@ describe('creation functions', () => {
   });
 
   it('errors name the function and the argument', () => {
-    expect(() => tensor([[1, 2], [3]])).toThrow(RangeError);
-    expect(() => tensor([[1, 2], [3]])).toThrow(/tensor: expected sequence of length 2 at dim 1/);
+    expect(() => tensor([[1, 2], [3]], { dtype: 'float32' })).toThrow(RangeError);
+    expect(() => tensor([[1, 2], [3]], { dtype: 'float32' })).toThrow(/tensor: expected sequence of length 2 at dim 1/);
     expect(() => tensor(['a'] as never)).toThrow(TypeError);
-    expect(() => tensor([1, 2, 3], { shape: [2, 2] })).toThrow(/tensor: shape \(2, 2\) is invalid for input of size 3/);
+    expect(() => tensor([1, 2, 3], { dtype: 'float32', shape: [2, 2] })).toThrow(/tensor: shape \(2, 2\) is invalid for input of size 3/);
     // Each creation function names itself (zeros used to say 'full:'), in PyTorch's words for a negative size.
     expect(() => zeros([2, -1])).toThrow(/^zeros: Trying to create tensor with negative dimension -1: \[2, -1\]$/);
     expect(() => rand([1.5])).toThrow(/rand: expected a shape of non-negative integers/);
@@ -82,10 +82,10 @@ describe('toArray and item', () => {
   });
 
   it('item on one element; errors otherwise', () => {
-    expect(tensor([[4]]).item()).toBe(4);
+    expect(tensor([[4]], { dtype: 'float32' }).item()).toBe(4);
     expect(tensor(3, { dtype: 'int64' }).item()).toBe(3);
-    expect(() => tensor([1, 2]).item()).toThrow(RangeError);
-    expect(() => tensor([1, 2]).item()).toThrow(/item: a Tensor with 2 elements cannot be converted to a scalar/);
+    expect(() => tensor([1, 2], { dtype: 'float32' }).item()).toThrow(RangeError);
+    expect(() => tensor([1, 2], { dtype: 'float32' }).item()).toThrow(/item: a Tensor with 2 elements cannot be converted to a scalar/);
     expect(() => zeros([0]).item()).toThrow(/item: a Tensor with 0 elements/);
   });
 });
@@ -99,7 +99,7 @@ describe('toString matches PyTorch repr', () => {
   }
 
   it('shows grad_fn for results', () => {
-    const x = tensor([1, 2], { requiresGrad: true });
+    const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
     expect(add(x, 1).toString()).toBe('tensor([2., 3.], grad_fn=<AddBackward0>)');
   });
 });
@@ -112,7 +112,7 @@ describe('requiresGrad rules', () => {
   });
 
   it('non-leaf tensors cannot be switched off; detach gives a leaf sharing storage', () => {
-    const x = tensor([1, 2], { requiresGrad: true });
+    const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
     const y = add(x, 1);
     expect(y.isLeaf).toBe(false);
     expect(y.requiresGrad).toBe(true);
@@ -124,8 +124,8 @@ describe('requiresGrad rules', () => {
   });
 
   it('results require grad iff an input does', () => {
-    const a = tensor([1, 2]);
-    const b = tensor([3, 4], { requiresGrad: true });
+    const a = tensor([1, 2], { dtype: 'float32' });
+    const b = tensor([3, 4], { dtype: 'float32', requiresGrad: true });
     expect(add(a, a).requiresGrad).toBe(false);
     expect(add(a, b).requiresGrad).toBe(true);
     expect(add(a, a).gradFn).toBeNull();
@@ -134,7 +134,7 @@ describe('requiresGrad rules', () => {
 
 describe('dtype rules', () => {
   it('storage types and promotion', () => {
-    expect(tensor([1]).data).toBeInstanceOf(Float32Array);
+    expect(tensor([1], { dtype: 'float32' }).data).toBeInstanceOf(Float32Array);
     expect(tensor([1], { dtype: 'int64' }).data).toBeInstanceOf(Float64Array);
     expect(tensor([true]).data).toBeInstanceOf(Uint8Array);
     const i = tensor([1, 2], { dtype: 'int64' });

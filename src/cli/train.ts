@@ -46,6 +46,17 @@ export interface EpochMetrics extends EpochRecord {
   seconds: number;
 }
 
+/** The metadata `train` stores in its last checkpoint (read back by --resume). */
+interface TrainMetadata {
+  config: Partial<TrainConfig>;
+  history: EpochMetrics[];
+  bestAcc: number;
+  bestEpoch: number;
+  shuffleRng: number[];
+  backend: string;
+  normalize: NormalizeSpec;
+}
+
 export interface TrainResult {
   bestAcc: number;
   bestEpoch: number;
@@ -135,8 +146,8 @@ export async function train(config: TrainConfig, io: TrainIO = { log: (l) => con
   let startEpoch = 0;
   if (resumed) {
     loadCheckpoint(c.resume!, { model, optimizer, scheduler: scheduler ?? undefined }); // also restores the default generator (dropout)
-    const m = resumed.metadata;
-    shuffle.setState(m.shuffleRng);
+    const m = resumed.metadata as Partial<TrainMetadata>;
+    shuffle.setState(m.shuffleRng!);
     history = m.history ?? [];
     bestAcc = m.bestAcc ?? -1;
     bestEpoch = m.bestEpoch ?? 0;

@@ -9,7 +9,7 @@ import { Tensor, storageFor, shapeStr, type DType } from '../tensor.js';
 import { describeValue } from '../util/describe.js';
 
 /** Turns the list of samples of one batch into the batch. */
-export type CollateFn<S = any, B = any> = (samples: S[]) => B;
+export type CollateFn<S = unknown, B = unknown> = (samples: S[]) => B;
 
 /**
  * The batch defaultCollate makes from samples of type S: a tensor, a number or a typed array becomes a
@@ -66,12 +66,12 @@ function at(path: string): string {
  * kind, RangeError for a size) naming where in the sample it happened.
  *
  * Shape: B samples of shape S -> (B, ...S).
- * @example defaultCollate([[tensor([1, 2]), 0], [tensor([3, 4]), 1]]) // [tensor (2, 2), tensor([0, 1]) int64]
+ * @example defaultCollate([[tensor([1, 2], { dtype: 'float32' }), 0], [tensor([3, 4], { dtype: 'float32' }), 1]]) // [tensor (2, 2), tensor([0, 1]) int64]
  */
-export function defaultCollate(samples: unknown[]): any {
+export function defaultCollate<S>(samples: S[]): Collated<S> {
   if (!Array.isArray(samples)) throw new TypeError(`defaultCollate: expected an array of samples, got ${describeValue(samples)}`);
   if (samples.length === 0) throw new RangeError('defaultCollate: cannot collate an empty batch');
-  return collate(samples, '');
+  return collate(samples, '') as Collated<S>;
 }
 
 function collate(batch: unknown[], path: string): unknown {
@@ -176,7 +176,7 @@ function stackTypedArrays(arrs: AnyTypedArray[], path: string): Tensor {
  * default_convert: typed arrays become 1-D tensors (float arrays 'float32', integer arrays 'int64'),
  * recursing into arrays and plain objects; everything else is returned unchanged.
  */
-export function defaultConvert(sample: unknown): any {
+export function defaultConvert(sample: unknown): unknown {
   if (sample instanceof Tensor) return sample;
   if (isTypedArray(sample)) {
     const dtype = dtypeOfTypedArray(sample);

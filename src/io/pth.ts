@@ -202,7 +202,7 @@ export function serializePth(obj: unknown, what = 'savePth'): Uint8Array[] {
  * const sd = loadPth('inception1d.pth');            // { 'stem.0.weight': Tensor, ... }
  * const { model, optimizer } = loadPth('ckpt.pth'); // a dict of state dicts
  */
-export function loadPth<T = any>(path: string, opts: LoadPthOptions = {}): T {
+export function loadPth<T = unknown>(path: string, opts: LoadPthOptions = {}): T {
   const what = `loadPth('${path}')`;
   return parsePth(readInput(path, what), opts, what) as T;
 }

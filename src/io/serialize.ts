@@ -225,7 +225,7 @@ export function serialize(
 }
 
 /** Parse bytes written by `serialize`/`save`, torch.save or any safetensors writer (sniffed). */
-export function deserialize<T = any>(bytes: Uint8Array, opts: LoadPthOptions = {}, op = 'load'): T {
+export function deserialize<T = unknown>(bytes: Uint8Array, opts: LoadPthOptions = {}, op = 'load'): T {
   // A safetensors header is JSON, so byte 8 is '{'; a zip's byte 8 is a compression method and a legacy
   // torch.save pickle's is part of its magic number. (The first bytes alone are ambiguous: a header
   // length of 640 starts 0x80 0x02 like a pickle, one of 19280 starts "PK" like a zip.)
@@ -279,7 +279,7 @@ export function save(obj: unknown, path: string, opts: SaveOptions = {}): void {
  * `Record<string, Tensor>`.
  * @example const sd = load('model.safetensors'); model.loadStateDict(sd);
  */
-export function load<T = any>(path: string, opts: LoadPthOptions = {}): T {
+export function load<T = unknown>(path: string, opts: LoadPthOptions = {}): T {
   const op = `load('${path}')`;
   return deserialize<T>(readInput(path, op), opts, op);
 }
@@ -288,7 +288,7 @@ export function load<T = any>(path: string, opts: LoadPthOptions = {}): T {
 // Checkpoints
 
 type Stateful = { stateDict(): unknown };
-type Loadable = { loadStateDict(state: any, opts?: { strict?: boolean }): unknown };
+type Loadable = { loadStateDict(state: unknown, opts?: { strict?: boolean }): unknown };
 
 function hasStateDict(v: unknown): v is Stateful {
   return typeof v === 'object' && v !== null && typeof (v as Stateful).stateDict === 'function';
@@ -318,13 +318,13 @@ export interface SaveCheckpointOptions {
 /** The checkpoint dict as stored (PyTorch's conventional keys). */
 export interface CheckpointDict {
   model: Record<string, Tensor>;
-  optimizer: any;
-  scheduler: any;
+  optimizer: unknown;
+  scheduler: unknown;
   epoch: number;
   step: number;
   /** Generator.getState() of the generator saved with the checkpoint, or null. */
   rng_state: number[] | null;
-  metadata: Record<string, any>;
+  metadata: Record<string, unknown>;
   nodetorch_checkpoint: number;
 }
 
@@ -379,12 +379,12 @@ export interface LoadCheckpointOptions extends LoadPthOptions {
 
 export interface LoadedCheckpoint {
   model: Record<string, Tensor>;
-  optimizer: any;
-  scheduler: any;
+  optimizer: unknown;
+  scheduler: unknown;
   epoch: number;
   step: number;
   rngState: number[] | null;
-  metadata: Record<string, any>;
+  metadata: Record<string, unknown>;
   /** Keys reported by loading into `model` with strict: false (empty otherwise). */
   missingKeys: string[];
   unexpectedKeys: string[];
@@ -436,7 +436,7 @@ export function loadCheckpoint(path: string, opts: LoadCheckpointOptions = {}): 
     epoch: num(['epoch'], rest.epoch),
     step: num(stepKeys, pick(rest, stepKeys)),
     rngState,
-    metadata: isPlainObject(rest.metadata) ? (rest.metadata as Record<string, any>) : {},
+    metadata: isPlainObject(rest.metadata) ? (rest.metadata as Record<string, unknown>) : {},
     missingKeys: [],
     unexpectedKeys: [],
   };

@@ -17,7 +17,7 @@ export interface HasStateDict {
 /** The object's state dict. */
   stateDict(): unknown;
 /** Load a state dict into the object. */
-  loadStateDict(state: any, opts?: { strict?: boolean }): unknown;
+  loadStateDict(state: unknown, opts?: { strict?: boolean }): unknown;
 }
 
 /** True for a Map or plain object whose values are all Tensors (an empty one counts). */

@@ -136,6 +136,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     const cls = 'MultiheadAttention';
     for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
       if (!(t instanceof Tensor)) throw new TypeError(`${cls}: expected ${name} to be a Tensor, got ${describeValue(t)}`);
+      if (t.dtype !== 'float32') throw new TypeError(`${cls}: expected ${name} to be float32, got ${t.dtype}`);
     }
     const unbatched = query.ndim === 2;
     if (query.ndim !== 2 && query.ndim !== 3) throw new RangeError(`${cls}: query should be unbatched 2D or batched 3D tensor but received ${query.ndim}-D query tensor`);

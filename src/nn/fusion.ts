@@ -8,7 +8,7 @@
  * subclass or a patched forward always runs as written.
  */
 import type { Tensor } from '../tensor.js';
-import type { Module } from './module.js';
+import type { AnyModule } from './module.js';
 import { Conv1d } from './conv.js';
 import { Conv2d } from './conv2d.js';
 import { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
@@ -20,7 +20,7 @@ function plain(m: unknown, cls: Function): boolean {
 }
 
 /** The fused forward of the pair (m, next), or null when they do not fuse. */
-export function reluFusion(m: Module, next: Module | null | undefined): ((x: Tensor) => Tensor) | null {
+export function reluFusion(m: AnyModule, next: AnyModule | null | undefined): ((x: Tensor) => Tensor) | null {
   if (!plain(next, ReLU)) return null;
   if (plain(m, Conv1d)) return (x) => (m as Conv1d).forwardRelu(x);
   if (plain(m, BatchNorm1d)) return (x) => (m as BatchNorm1d).forwardRelu(x);

@@ -134,7 +134,7 @@ export class BCELoss extends WeightedLoss {
 /**
  * Sigmoid + binary cross entropy, numerically stable, with optional `posWeight` (buffer `pos_weight`).
  * Shape: input and target of one shape.
- * @example new nn.BCEWithLogitsLoss({ posWeight: tensor([3]) })
+ * @example new nn.BCEWithLogitsLoss({ posWeight: tensor([3], { dtype: 'float32' }) })
  */
 export class BCEWithLogitsLoss extends Loss {
   constructor(opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) {

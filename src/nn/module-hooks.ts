@@ -16,8 +16,8 @@ import { record } from '../autograd/record.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { RemovableHandle, checkHook } from '../util/hooks.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type M = any;
+/** The module a hook is called with (hooks are stored untyped and called with their own module). */
+type M = object;
 
 export type ForwardPreHook<Mod = M> = (module: Mod, args: unknown[]) => unknown[] | unknown | void;
 export type ForwardHook<Mod = M> = (module: Mod, args: unknown[], output: unknown) => unknown | void;
@@ -64,13 +64,13 @@ function register(op: string, target: object, which: 'pre' | 'fwd' | 'bwd', hook
   return new RemovableHandle(tablesOf(target)[which] as Map<number, unknown>, hook, () => uninstallIfEmpty(target));
 }
 
-export function registerForwardPreHook(target: object, hook: ForwardPreHook): RemovableHandle {
+export function registerForwardPreHook<Mod extends object>(target: Mod, hook: ForwardPreHook<Mod>): RemovableHandle {
   return register('registerForwardPreHook', target, 'pre', hook);
 }
-export function registerForwardHook(target: object, hook: ForwardHook): RemovableHandle {
+export function registerForwardHook<Mod extends object>(target: Mod, hook: ForwardHook<Mod>): RemovableHandle {
   return register('registerForwardHook', target, 'fwd', hook);
 }
-export function registerFullBackwardHook(target: object, hook: FullBackwardHook): RemovableHandle {
+export function registerFullBackwardHook<Mod extends object>(target: Mod, hook: FullBackwardHook<Mod>): RemovableHandle {
   return register('registerFullBackwardHook', target, 'bwd', hook);
 }
 

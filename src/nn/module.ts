@@ -17,8 +17,7 @@ import { registerForwardPreHook, registerForwardHook, registerFullBackwardHook, 
 import { describeValue } from '../util/describe.js';
 
 /** Any module, whatever its forward signature. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyModule = Module<any[], any>;
+export type AnyModule = Module<unknown[], unknown>;
 
 /** Routes plain field assignment on a module to the registries (see the class doc). */
 const handler: ProxyHandler<AnyModule> = {

@@ -3,7 +3,7 @@
  * names (self_attn, linear1, dropout, linear2, norm1, norm2, dropout1, dropout2; layers.<i>.*), so state
  * dicts move both ways.
  */
-import { optionsArg } from '../ops/args.js';
+import { optionsArg, tensorArg } from '../ops/args.js';
 import type { Tensor } from '../tensor.js';
 import { relu } from '../ops/relu.js';
 import { gelu } from '../ops/gelu.js';
@@ -102,6 +102,8 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderF
   }
 
   override forward(src: Tensor, opts: TransformerEncoderForwardOptions = {}): Tensor {
+    tensorArg('TransformerEncoderLayer', 'src', src);
+    if (src.dtype !== 'float32') throw new TypeError(`TransformerEncoderLayer: expected src to be float32, got ${src.dtype}`);
     let x = src;
     if (this.normFirst) {
       x = add(x, this.selfAttention(this.norm1.forward(x), opts));

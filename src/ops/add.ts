@@ -1,6 +1,6 @@
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
-import { asTensor, binaryMap, type TensorLike } from './elementwise.js';
+import { arithmeticDtype, asTensor, binaryMap, type TensorLike } from './elementwise.js';
 import { sumToShape } from './broadcast.js';
 import { mulScalar } from './mul.js';
 import { numberArg } from './args.js';
@@ -10,7 +10,8 @@ export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const ta = asTensor(a, 'add', b instanceof Tensor ? b : undefined, 'input');
   numberArg('add', 'alpha', alpha);
   const tb = asTensor(b, 'add', ta, 'other');
-  const out = alpha === 1 ? binaryMap('add', ta, tb, (x, y) => x + y) : binaryMap('add', ta, tb, (x, y) => x + alpha * y);
+  const dtype = arithmeticDtype('add', ta, tb, alpha);
+  const out = alpha === 1 ? binaryMap('add', ta, tb, (x, y) => x + y, dtype) : binaryMap('add', ta, tb, (x, y) => x + alpha * y, dtype);
   return record(out, 'AddBackward0', [ta, tb], (g) => [
     ta.requiresGrad ? sumToShape(g, ta.shape) : null,
     tb.requiresGrad ? sumToShape(alpha === 1 ? g : mulScalar(g, alpha), tb.shape) : null,
@@ -22,7 +23,7 @@ export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const ta = asTensor(a, 'sub', b instanceof Tensor ? b : undefined, 'input');
   numberArg('sub', 'alpha', alpha);
   const tb = asTensor(b, 'sub', ta, 'other');
-  const out = binaryMap('sub', ta, tb, (x, y) => x - alpha * y);
+  const out = binaryMap('sub', ta, tb, (x, y) => x - alpha * y, arithmeticDtype('sub', ta, tb, alpha));
   return record(out, 'SubBackward0', [ta, tb], (g) => [
     ta.requiresGrad ? sumToShape(g, ta.shape) : null,
     tb.requiresGrad ? sumToShape(mulScalar(g, -alpha), tb.shape) : null,

@@ -30,7 +30,7 @@ export function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | nul
  * largest along `dim`. Ties give the first index; NaN counts as largest. int64, never differentiable.
  *
  * Shape: x (*) -> () without dim (all ones with keepdim); along dim d, the dim is removed (or kept as 1).
- * @example argmax(tensor([[1, 5], [4, 2]]), 1) // tensor([1, 0])
+ * @example argmax(tensor([[1, 5], [4, 2]], { dtype: 'float32' }), 1) // tensor([1, 0])
  */
 export function argmax(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   return argExtreme('argmax', x, dim, keepdim);

@@ -7,7 +7,7 @@ import { argExtreme } from './argmax.js';
  * Ties give the first index; NaN counts as smallest. int64, never differentiable.
  *
  * Shape: as argmax.
- * @example argmin(tensor([[1, 5], [4, 2]]), 1) // tensor([0, 1])
+ * @example argmin(tensor([[1, 5], [4, 2]], { dtype: 'float32' }), 1) // tensor([0, 1])
  */
 export function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   return argExtreme('argmin', x, dim, keepdim);

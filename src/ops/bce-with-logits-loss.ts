@@ -25,7 +25,7 @@ function log1pExpNeg(x: number): number {
  * (log(1 + exp(-x)) = max(-x, 0) + log(exp(-max) + exp(-x - max))).
  *
  * Shape: input and target of the same shape S; output () or S for reduction 'none'.
- * @example bceWithLogitsLoss(logits, targets, { posWeight: tensor([3]) })
+ * @example bceWithLogitsLoss(logits, targets, { posWeight: tensor([3], { dtype: 'float32' }) })
  */
 export function bceWithLogitsLoss(input: Tensor, target: Tensor, opts: BceWithLogitsLossOptions = {}): Tensor {
   opts = optionsArg('bceWithLogitsLoss', opts) as typeof opts;

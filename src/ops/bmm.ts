@@ -14,6 +14,9 @@ import { matmul } from './matmul.js';
 export function bmm(input: Tensor, mat2: Tensor): Tensor {
   tensorArg('bmm', 'input', input);
   tensorArg('bmm', 'mat2', mat2);
+  if (input.dtype !== 'float32' || mat2.dtype !== 'float32') {
+    throw new TypeError(`bmm: expected float32 tensors, got ${input.dtype} and ${mat2.dtype}`);
+  }
   if (input.ndim !== 3) throw new RangeError(`bmm: batch1 must be a 3D tensor, got shape ${shapeStr(input.shape)}`);
   if (mat2.ndim !== 3) throw new RangeError(`bmm: batch2 must be a 3D tensor, got shape ${shapeStr(mat2.shape)}`);
   if (input.shape[0] !== mat2.shape[0]) {

@@ -31,7 +31,7 @@ function compare(op: CmpOp, input: TensorLike, b: TensorLike): Tensor {
  * input == other elementwise with broadcasting (other may be a number); NaN equals nothing.
  *
  * Shape: broadcast of both shapes; dtype 'bool'.
- * @example eq(tensor([1, 2]), 2) // tensor([False,  True])
+ * @example eq(tensor([1, 2], { dtype: 'float32' }), 2) // tensor([False,  True])
  */
 export function eq(input: Tensor, other: TensorLike): Tensor {
   return compare('eq', input, other);

@@ -33,7 +33,7 @@ function floorDiv(a: number, b: number): number {
  * a / b elementwise with broadcasting; a or b may be a number.
  *
  * Shape: a and b broadcast to the output shape. Gradients: g / b for a, -g * (a / b) / b for b.
- * @example div(tensor([1, 2]), 4) // tensor([0.2500, 0.5000])
+ * @example div(tensor([1, 2], { dtype: 'float32' }), 4) // tensor([0.2500, 0.5000])
  * @example div(tensor([7, -7], { dtype: 'int64' }), 2, { roundingMode: 'floor' }) // tensor([3, -4])
  */
 export function div(a: TensorLike, b: TensorLike, opts: DivOptions = {}): Tensor {

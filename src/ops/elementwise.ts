@@ -25,7 +25,26 @@ export function promote(a: Tensor, b: Tensor): DType {
   return a.dtype === 'float32' || b.dtype === 'float32' ? 'float32' : 'int64';
 }
 
-/** out[i] = f(a[i'], b[i'']) over the broadcast shape. */
+/**
+ * Result dtype of add/sub/mul, as PyTorch: two bool tensors give bool for add (logical or) and mul
+ * (logical and) and are refused by sub; otherwise `promote`. An alpha that is not an integer is refused
+ * for integer inputs (it would put fractions into an int64 result).
+ */
+export function arithmeticDtype(op: 'add' | 'sub' | 'mul', a: Tensor, b: Tensor, alpha = 1): DType {
+  if (a.dtype === 'bool' && b.dtype === 'bool') {
+    if (op === 'sub') {
+      throw new TypeError('sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+    }
+    return 'bool';
+  }
+  const dtype = promote(a, b);
+  if (dtype !== 'float32' && !Number.isInteger(alpha)) {
+    throw new TypeError(`${op}: For integral input tensors, argument alpha must not be a floating point number, got ${alpha}`);
+  }
+  return dtype;
+}
+
+/** out[i] = f(a[i'], b[i'']) over the broadcast shape (a bool result holds f(...) !== 0). */
 export function binaryMap(op: string, a: Tensor, b: Tensor, f: (x: number, y: number) => number, dtype: DType = promote(a, b)): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape);
   const n = shapeSize(shape);
@@ -45,7 +64,11 @@ export function binaryMap(op: string, a: Tensor, b: Tensor, f: (x: number, y: nu
     const ib = broadcastIndex(b.shape, shape);
     for (let i = 0; i < n; i++) out[i] = f(ad[ia ? ia[i] : i], bd[ib ? ib[i] : i]);
   }
-  if (dtype === 'int64') for (let i = 0; i < n; i++) if (out[i] === 0) out[i] = 0; // integers have no -0 (e.g. -3 * 0)
+  if (dtype === 'int64') {
+    for (let i = 0; i < n; i++) if (out[i] === 0) out[i] = 0; // integers have no -0 (e.g. -3 * 0)
+  } else if (dtype === 'bool') {
+    for (let i = 0; i < n; i++) if (out[i] !== 0) out[i] = 1; // true + true is true
+  }
   return new Tensor(out, shape, dtype);
 }
 

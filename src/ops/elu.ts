@@ -8,7 +8,7 @@ import { numberArg } from './args.js';
  * as in PyTorch).
  *
  * Shape: any; the output has the input's shape.
- * @example elu(tensor([-1, 2])) // tensor([-0.6321, 2.0000])
+ * @example elu(tensor([-1, 2], { dtype: 'float32' })) // tensor([-0.6321, 2.0000])
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
   numberArg('elu', 'alpha', alpha);

@@ -46,7 +46,7 @@ function expandTo(op: string, x: Tensor, sizes: Shape): Tensor {
  * as in PyTorch (several positions share one element): clone() it first.
  *
  * Shape: x (*S) -> size, where S broadcasts to size.
- * @example expand(tensor([[1], [2]]), 2, 3) // tensor([[1., 1., 1.], [2., 2., 2.]])
+ * @example expand(tensor([[1], [2]], { dtype: 'float32' }), 2, 3) // tensor([[1., 1., 1.], [2., 2., 2.]])
  */
 export function expand(x: Tensor, ...size: number[] | [Shape]): Tensor {
   const s = Array.isArray(size[0]) ? (size[0] as Shape) : (size as number[]);
@@ -57,7 +57,7 @@ export function expand(x: Tensor, ...size: number[] | [Shape]): Tensor {
  * x broadcast to `shape` (torch.broadcast_to), as a view like `expand`.
  *
  * Shape: x (*S) -> shape.
- * @example broadcastTo(tensor([1, 2]), [3, 2]).shape // [3, 2]
+ * @example broadcastTo(tensor([1, 2], { dtype: 'float32' }), [3, 2]).shape // [3, 2]
  */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   return expandTo('broadcastTo', x, shape);

@@ -10,7 +10,7 @@ import { dimArg, stridesOf, tensorArg } from './args.js';
  * style picking.
  *
  * Shape: out has the shape of index.
- * @example gather(tensor([[1, 2], [3, 4]]), 1, tensor([[0, 0], [1, 0]], { dtype: 'int64' }))
+ * @example gather(tensor([[1, 2], [3, 4]], { dtype: 'float32' }), 1, tensor([[0, 0], [1, 0]], { dtype: 'int64' }))
  *   // tensor([[1., 1.], [4., 3.]])
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {

@@ -61,7 +61,7 @@ export function normalCdf(x: number): number {
  * Gaussian error linear unit, elementwise.
  *
  * Shape: any; the output has the input's shape.
- * @example gelu(tensor([1])) // tensor([0.8413]); gelu(x, { approximate: 'tanh' })
+ * @example gelu(tensor([1], { dtype: 'float32' })) // tensor([0.8413]); gelu(x, { approximate: 'tanh' })
  */
 export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
   opts = optionsArg('gelu', opts) as typeof opts;

@@ -9,7 +9,7 @@ import { dimArg, splitAt, tensorArg } from './args.js';
  * A copy; repeated positions get their gradients summed.
  *
  * Shape: x (..., n, ...), index (k) -> (..., k, ...).
- * @example indexSelect(tensor([[1, 2, 3], [4, 5, 6]]), 1, tensor([2, 0], { dtype: 'int64' }))
+ * @example indexSelect(tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float32' }), 1, tensor([2, 0], { dtype: 'int64' }))
  *   // tensor([[3., 1.], [6., 4.]])
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {

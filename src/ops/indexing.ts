@@ -15,8 +15,8 @@
  *
  * Shape: e.g. x (4, 5, 6): index(x, 1, null, {start: 0, stop: 6, step: 2}) -> (5, 3);
  *   index(x, [0, 2], null, [1, 3]) -> (2, 5).
- * @example index(tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]) // tensor([[5., 6.], [1., 2.]])
- * @example index(tensor([[1, 2, 3], [4, 5, 6]]), null, { start: 1 }) // tensor([[2., 3.], [5., 6.]])
+ * @example index(tensor([[1, 2], [3, 4], [5, 6]], { dtype: 'float32' }), [2, 0]) // tensor([[5., 6.], [1., 2.]])
+ * @example index(tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float32' }), null, { start: 1 }) // tensor([[2., 3.], [5., 6.]])
  */
 import { Tensor, storageFor, shapeStr, type NestedArray } from '../tensor.js';
 import { record } from '../autograd/record.js';

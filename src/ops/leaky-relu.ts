@@ -7,7 +7,7 @@ import { activationOp } from './float-unary.js';
  * Leaky rectified linear unit, elementwise. Gradient: g for x > 0, negativeSlope * g otherwise.
  *
  * Shape: any; the output has the input's shape.
- * @example leakyRelu(tensor([-1, 2]), 0.1) // tensor([-0.1000, 2.0000])
+ * @example leakyRelu(tensor([-1, 2], { dtype: 'float32' }), 0.1) // tensor([-0.1000, 2.0000])
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   if (typeof negativeSlope !== 'number' || Number.isNaN(negativeSlope)) {

@@ -26,7 +26,7 @@ export function logSoftmaxInto(
  * log(softmax(x)) along `dim`, without the overflow/underflow of the naive form.
  *
  * Shape: any; the output has the input's shape.
- * @example logSoftmax(tensor([[1, 2, 3]]), 1) // tensor([[-2.4076, -1.4076, -0.4076]])
+ * @example logSoftmax(tensor([[1, 2, 3]], { dtype: 'float32' }), 1) // tensor([[-2.4076, -1.4076, -0.4076]])
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const { outer, size, inner } = dimLayout('logSoftmax', x, dim);

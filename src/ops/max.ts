@@ -98,8 +98,8 @@ export function extremeDim(op: 'max' | 'min', x: Tensor, dim: number, keepdim: b
  *
  * Shape: x (*) -> () for the full reduction; along dim d, (..., n_d, ...) -> (..., ...), or
  * (..., 1, ...) with keepdim.
- * @example max(tensor([1, 3, 2])) // tensor(3.)
- * @example max(tensor([[1, 5], [4, 2]]), 1).indices // tensor([1, 0])
+ * @example max(tensor([1, 3, 2], { dtype: 'float32' })) // tensor(3.)
+ * @example max(tensor([[1, 5], [4, 2]], { dtype: 'float32' }), 1).indices // tensor([1, 0])
  */
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;

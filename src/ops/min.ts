@@ -12,8 +12,8 @@ import { extremeAll, extremeDim, type ValuesIndices } from './max.js';
  *
  * Shape: x (*) -> () for the full reduction; along dim d, (..., n_d, ...) -> (..., ...), or
  * (..., 1, ...) with keepdim.
- * @example min(tensor([1, 3, 2])) // tensor(1.)
- * @example min(tensor([[1, 5], [4, 2]]), 1).values // tensor([1., 2.])
+ * @example min(tensor([1, 3, 2], { dtype: 'float32' })) // tensor(1.)
+ * @example min(tensor([[1, 5], [4, 2]], { dtype: 'float32' }), 1).values // tensor([1., 2.])
  */
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;

@@ -11,7 +11,7 @@ function tanhSoftplus(v: number): number {
  * Mish, elementwise. Gradient: t + x * sigmoid(x) * (1 - t^2) with t = tanh(softplus(x)).
  *
  * Shape: any; the output has the input's shape.
- * @example mish(tensor([1])) // tensor([0.8651])
+ * @example mish(tensor([1], { dtype: 'float32' })) // tensor([0.8651])
  */
 export function mish(x: Tensor): Tensor {
   return activationOp('mish', 'MishBackward0', x, (v) => v * tanhSoftplus(v), (g, v) => {

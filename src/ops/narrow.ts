@@ -16,7 +16,7 @@ export function sliceAlong(name: string, x: Tensor, d: number, start: number, le
  * start counts from the end of the dim), as a view sharing x's storage.
  *
  * Shape: x (..., n, ...) -> (..., length, ...).
- * @example narrow(tensor([[1, 2, 3], [4, 5, 6]]), 1, 1, 2) // tensor([[2., 3.], [5., 6.]])
+ * @example narrow(tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float32' }), 1, 1, 2) // tensor([[2., 3.], [5., 6.]])
  */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   tensorArg('narrow', 'input', x);

@@ -7,7 +7,7 @@ import { tensorArg } from './args.js';
  * -x elementwise. float32 stays float32, int64 stays int64; bool is rejected as in PyTorch.
  *
  * Shape: out has the shape of x.
- * @example neg(tensor([1, -2])) // tensor([-1., 2.])
+ * @example neg(tensor([1, -2], { dtype: 'float32' })) // tensor([-1., 2.])
  */
 export function neg(x: Tensor): Tensor {
   tensorArg('neg', 'input', x);

@@ -12,8 +12,8 @@ import { broadcastPair, sumToShape } from './broadcast.js';
  * Shape: input and exponent broadcast to the output shape.
  * Gradients (PyTorch's conventions): input gets g * e * x^(e-1), and 0 where e == 0; exponent gets
  * g * x^e * ln(x), and 0 where x == 0 and e >= 0.
- * @example pow(tensor([1, 2, 3]), 2) // tensor([1., 4., 9.])
- * @example pow(2, tensor([0, 1, 2])) // tensor([1., 2., 4.])
+ * @example pow(tensor([1, 2, 3], { dtype: 'float32' }), 2) // tensor([1., 4., 9.])
+ * @example pow(2, tensor([0, 1, 2], { dtype: 'float32' })) // tensor([1., 2., 4.])
  */
 export function pow(input: TensorLike, exponent: TensorLike): Tensor {
   if (!(input instanceof Tensor) && !(exponent instanceof Tensor)) {

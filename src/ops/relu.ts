@@ -9,7 +9,7 @@ import { tensorArg } from './args.js';
  * Rectified linear unit, elementwise.
  *
  * Shape: any; the output has the input's shape. Integer input is allowed (no gradient).
- * @example relu(tensor([-1, 0, 2])) // tensor([0., 0., 2.])
+ * @example relu(tensor([-1, 0, 2], { dtype: 'float32' })) // tensor([0., 0., 2.])
  */
 export function relu(x: Tensor): Tensor {
   tensorArg('relu', 'input', x);

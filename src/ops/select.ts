@@ -8,7 +8,7 @@ import { sliceAlong } from './narrow.js';
  * from the end), as a view sharing x's storage.
  *
  * Shape: x (..., n, ...) -> (..., ...).
- * @example select(tensor([[1, 2], [3, 4]]), 1, -1) // tensor([2., 4.])
+ * @example select(tensor([[1, 2], [3, 4]], { dtype: 'float32' }), 1, -1) // tensor([2., 4.])
  */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   tensorArg('select', 'input', x);

@@ -7,7 +7,7 @@ import { tensorArg } from './args.js';
  * Logistic sigmoid, elementwise. Integer input is promoted to float32.
  *
  * Shape: any; the output has the input's shape.
- * @example sigmoid(tensor([0])) // tensor([0.5000])
+ * @example sigmoid(tensor([0], { dtype: 'float32' })) // tensor([0.5000])
  */
 export function sigmoid(x: Tensor): Tensor {
   tensorArg('sigmoid', 'input', x);

@@ -36,7 +36,7 @@ export function maxAlong(xd: ArrayLike<number>, base: number, size: number, inne
  *
  * Shape: any; the output has the input's shape. A row holding NaN gives NaN; a row of all -inf gives NaN
  * (as in PyTorch).
- * @example softmax(tensor([[1, 2, 3]]), 1) // tensor([[0.0900, 0.2447, 0.6652]])
+ * @example softmax(tensor([[1, 2, 3]], { dtype: 'float32' }), 1) // tensor([[0.0900, 0.2447, 0.6652]])
  */
 export function softmax(x: Tensor, dim: number): Tensor {
   const { outer, size, inner } = dimLayout('softmax', x, dim);

@@ -19,7 +19,7 @@ export interface SoftplusOptions {
  * Smooth approximation of relu, elementwise. Gradient: sigmoid(beta * x), or 1 above the threshold.
  *
  * Shape: any; the output has the input's shape.
- * @example softplus(tensor([0])) // tensor([0.6931])
+ * @example softplus(tensor([0], { dtype: 'float32' })) // tensor([0.6931])
  */
 export function softplus(x: Tensor, opts: SoftplusOptions = {}): Tensor {
   opts = optionsArg('softplus', opts) as typeof opts;

@@ -11,7 +11,7 @@ import { describeValue } from '../util/describe.js';
  * is int64, else bool. Each input gets its slice of the gradient.
  *
  * Shape: k tensors of shape S -> S with k inserted at dim, e.g. 3 x (2, 4) at dim 1 -> (2, 3, 4).
- * @example stack([tensor([1, 2]), tensor([3, 4])], 1) // tensor([[1., 3.], [2., 4.]])
+ * @example stack([tensor([1, 2], { dtype: 'float32' }), tensor([3, 4], { dtype: 'float32' })], 1) // tensor([[1., 3.], [2., 4.]])
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors)) throw new TypeError(`stack: expected tensors to be an array of Tensors, got ${describeValue(tensors)}`);

@@ -10,7 +10,7 @@ import { moments, varBackward, type VarOptions } from './var.js';
  *
  * Shape: reduced dims are removed, or kept as 1 with keepdim.
  * Gradient: g * (x - mean) / ((N - correction) * std), and 0 where std is 0 (PyTorch's convention).
- * @example std(tensor([1, 2, 3, 4])) // tensor(1.2910)
+ * @example std(tensor([1, 2, 3, 4], { dtype: 'float32' })) // tensor(1.2910)
  */
 export function std(x: Tensor, dim?: number | readonly number[] | null, opts: VarOptions = {}): Tensor {
   opts = optionsArg('std', opts) as typeof opts;

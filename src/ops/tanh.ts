@@ -7,7 +7,7 @@ import { tensorArg } from './args.js';
  * tanh, elementwise. Integer input is promoted to float32.
  *
  * Shape: any; the output has the input's shape.
- * @example tanh(tensor([0, 1])) // tensor([0.0000, 0.7616])
+ * @example tanh(tensor([0, 1], { dtype: 'float32' })) // tensor([0.0000, 0.7616])
  */
 export function tanh(x: Tensor): Tensor {
   tensorArg('tanh', 'input', x);

@@ -8,7 +8,7 @@ import { permuteLayout, viewOf } from './as-view.js';
  * (strides swapped): writes through either are seen by both.
  *
  * Shape: x (..., a, ..., b, ...) -> (..., b, ..., a, ...).
- * @example transpose(tensor([[1, 2, 3]]), 0, 1) // tensor([[1.], [2.], [3.]])
+ * @example transpose(tensor([[1, 2, 3]], { dtype: 'float32' }), 0, 1) // tensor([[1.], [2.], [3.]])
  */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   tensorArg('transpose', 'input', x);

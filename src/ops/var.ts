@@ -81,8 +81,8 @@ export function varBackward(x: Tensor, mo: Moments, gScale: ArrayLike<number>): 
  *
  * Shape: reduced dims are removed, or kept as 1 with keepdim.
  * Gradient: g * 2 (x - mean) / (N - correction).
- * @example variance(tensor([1, 2, 3, 4])) // tensor(1.6667)
- * @example variance(tensor([[1, 2], [3, 5]]), 1, { correction: 0 }) // tensor([0.2500, 1.0000])
+ * @example variance(tensor([1, 2, 3, 4], { dtype: 'float32' })) // tensor(1.6667)
+ * @example variance(tensor([[1, 2], [3, 5]], { dtype: 'float32' }), 1, { correction: 0 }) // tensor([0.2500, 1.0000])
  */
 export function variance(x: Tensor, dim?: number | readonly number[] | null, opts: VarOptions = {}): Tensor {
   opts = optionsArg('var', opts) as typeof opts;

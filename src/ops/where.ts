@@ -11,7 +11,7 @@ import { tensorArg } from './args.js';
  *
  * Shape: broadcast of condition, input and other.
  * Gradients: input gets g where condition, other gets g where not (each summed to its own shape).
- * @example where(tensor([true, false]), tensor([1, 2]), 0) // tensor([1., 0.])
+ * @example where(tensor([true, false]), tensor([1, 2], { dtype: 'float32' }), 0) // tensor([1., 0.])
  */
 export function where(condition: Tensor, input: TensorLike, other: TensorLike): Tensor {
   tensorArg('where', 'condition', condition);

@@ -11,7 +11,7 @@ const values = (t: { data: ArrayLike<number> } | null) => Array.from(t!.data);
 
 describe('autograd engine', () => {
   it('accumulates into leaves across two backward calls', () => {
-    const x = tensor([1, 2, 3], { requiresGrad: true });
+    const x = tensor([1, 2, 3], { dtype: 'float32', requiresGrad: true });
     mul(x, 2).sum().backward();
     expect(values(x.grad)).toEqual([2, 2, 2]);
     mul(x, x).sum().backward();
@@ -33,7 +33,7 @@ describe('autograd engine', () => {
   });
 
   it('noGrad records nothing; enableGrad turns it back on inside', () => {
-    const x = tensor([1, 2], { requiresGrad: true });
+    const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
     const y = noGrad(() => mul(x, 2));
     expect(y.requiresGrad).toBe(false);
     expect(y.gradFn).toBeNull();
@@ -45,26 +45,26 @@ describe('autograd engine', () => {
   });
 
   it('backward on a non-scalar needs a gradient', () => {
-    const x = tensor([1, 2], { requiresGrad: true });
+    const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
     const y = mul(x, 3);
     expect(() => y.backward()).toThrow(/backward: grad can be implicitly created only for scalar outputs, got shape \(2,\)/);
-    expect(() => y.backward(tensor([1, 2, 3]))).toThrow(/backward: expected gradient of shape \(2,\), got \(3,\)/);
+    expect(() => y.backward(tensor([1, 2, 3], { dtype: 'float32' }))).toThrow(/backward: expected gradient of shape \(2,\), got \(3,\)/);
     expect(() => y.backward([1, 1] as never)).toThrow(TypeError);
-    y.backward(tensor([1, -1]));
+    y.backward(tensor([1, -1], { dtype: 'float32' }));
     expect(values(x.grad)).toEqual([3, -3]);
   });
 
   it('backward on a tensor that does not require grad errors', () => {
-    expect(() => tensor([1]).sum().backward()).toThrow(/backward: element 0 of tensors does not require grad/);
+    expect(() => tensor([1], { dtype: 'float32' }).sum().backward()).toThrow(/backward: element 0 of tensors does not require grad/);
   });
 
   it('a second backward through a freed graph errors; retainGraph allows it', () => {
-    const x = tensor([1, 2], { requiresGrad: true });
+    const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
     const y = sum(mul(x, x));
     y.backward();
     expect(() => y.backward()).toThrow(/backward: trying to backward through the graph a second time \(SumBackward1\).*retainGraph/);
 
-    const w = tensor([1, 2], { requiresGrad: true });
+    const w = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
     const v = sum(mul(w, w));
     v.backward(undefined, { retainGraph: true });
     v.backward();
@@ -72,7 +72,7 @@ describe('autograd engine', () => {
   });
 
   it('detach stops the gradient', () => {
-    const x = tensor([1, 2], { requiresGrad: true });
+    const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
     const y = mul(x, x);
     add(mul(y.detach(), x), y).sum().backward();
     // d/dx [y_const * x + x^2] = y + 2x
@@ -80,8 +80,8 @@ describe('autograd engine', () => {
   });
 
   it('leaves that do not require grad get no grad; intermediate tensors keep none', () => {
-    const x = tensor([1, 2], { requiresGrad: true });
-    const c = tensor([5, 6]);
+    const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
+    const c = tensor([5, 6], { dtype: 'float32' });
     const y = mul(x, c);
     y.sum().backward();
     expect(c.grad).toBeNull();
@@ -90,15 +90,15 @@ describe('autograd engine', () => {
   });
 
   it('the leaf grad owns its storage', () => {
-    const x = tensor([1, 2], { requiresGrad: true });
-    const g = tensor([1, 1]);
+    const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
+    const g = tensor([1, 1], { dtype: 'float32' });
     mul(x, 1).backward(g);
     g.data[0] = 100;
     expect(values(x.grad)).toEqual([1, 1]);
   });
 
   it('handles a deep chain without recursion limits', () => {
-    const x = tensor([1], { requiresGrad: true });
+    const x = tensor([1], { dtype: 'float32', requiresGrad: true });
     let y = x;
     for (let i = 0; i < 20000; i++) y = add(y, 0);
     y.sum().backward();

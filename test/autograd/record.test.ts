@@ -15,7 +15,7 @@ describe('record tracer hook', () => {
   it('reports output, name, inputs and attributes of each recorded op, in order', () => {
     const seen: [Tensor, string, readonly (Tensor | null)[], OpAttrs | undefined][] = [];
     expect(setTracer((...a) => seen.push(a))).toBe(null);
-    const x = tensor([[1, 2], [3, 4]]).requiresGrad_();
+    const x = tensor([[1, 2], [3, 4]], { dtype: 'float32' }).requiresGrad_();
     const y = relu(x);
     const z = softmax(y, -1);
     expect(seen.map((s) => s[1])).toEqual(['ReluBackward0', 'SoftmaxBackward0']);
@@ -30,8 +30,8 @@ describe('record tracer hook', () => {
     // The exporter maps them where the graph reaches them (a mask built from a bool graph input).
     const seen: string[] = [];
     setTracer((_o, name) => seen.push(name));
-    const a = relu(tensor([1, -1]));
-    const b = noGrad(() => relu(tensor([1, -1]).requiresGrad_()));
+    const a = relu(tensor([1, -1], { dtype: 'float32' }));
+    const b = noGrad(() => relu(tensor([1, -1], { dtype: 'float32' }).requiresGrad_()));
     expect(seen).toEqual(['ReluBackward0', 'ReluBackward0']);
     expect(a.gradFn).toBeNull();
     expect(b.gradFn).toBeNull();
@@ -46,7 +46,7 @@ describe('record tracer hook', () => {
   });
 
   it('without a tracer, record only attaches history', () => {
-    const x = tensor([1]).requiresGrad_();
+    const x = tensor([1], { dtype: 'float32' }).requiresGrad_();
     const out = record(new Tensor(new Float32Array([2]), [1]), 'XBackward0', [x], (g) => [g], { k: 1 });
     expect(out.gradFn?.name).toBe('XBackward0');
   });

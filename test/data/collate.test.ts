@@ -5,8 +5,8 @@ import { tensor } from '../../src/creation.js';
 
 describe('defaultCollate', () => {
   it('stacks tensors along a new first dimension (copying, dtype kept)', () => {
-    const a = tensor([[1, 2, 3]]);
-    const b = tensor([[4, 5, 6]]);
+    const a = tensor([[1, 2, 3]], { dtype: 'float32' });
+    const b = tensor([[4, 5, 6]], { dtype: 'float32' });
     const out = defaultCollate([a, b]) as Tensor;
     expect(out.shape).toEqual([2, 1, 3]);
     expect(out.dtype).toBe('float32');
@@ -60,8 +60,8 @@ describe('defaultCollate', () => {
 
   it('recurses into arrays (tuples) and plain objects; strings stay a list', () => {
     const batch = defaultCollate([
-      [tensor([1, 2]), 0, { name: 'a', w: 0.5, v: [1, 2] }],
-      [tensor([3, 4]), 1, { name: 'b', w: 1.5, v: [3, 4] }],
+      [tensor([1, 2], { dtype: 'float32' }), 0, { name: 'a', w: 0.5, v: [1, 2] }],
+      [tensor([3, 4], { dtype: 'float32' }), 1, { name: 'b', w: 1.5, v: [3, 4] }],
     ]) as [Tensor, Tensor, { name: string[]; w: Tensor; v: Tensor[] }];
     expect(batch.length).toBe(3);
     expect(batch[0].toArray()).toEqual([[1, 2], [3, 4]]);
@@ -73,15 +73,15 @@ describe('defaultCollate', () => {
   });
 
   it('errors: mismatched shapes, dtypes, lengths, keys, kinds, unsupported values, empty batch', () => {
-    expect(() => defaultCollate([tensor([1, 2]), tensor([1, 2, 3])])).toThrow(RangeError);
-    expect(() => defaultCollate([tensor([1, 2]), tensor([1, 2, 3])])).toThrow(/defaultCollate: stack expects each tensor to be equal size, but got \(2,\) at entry 0 and \(3,\) at entry 1/);
-    expect(() => defaultCollate([[tensor([[1]]), 0], [tensor([[1, 2]]), 1]])).toThrow(/but got \(1, 1\) at entry 0 and \(1, 2\) at entry 1 \(at sample\[0\]\)/);
-    expect(() => defaultCollate([tensor([1]), tensor([1], { dtype: 'int64' })])).toThrow(TypeError);
+    expect(() => defaultCollate([tensor([1, 2], { dtype: 'float32' }), tensor([1, 2, 3], { dtype: 'float32' })])).toThrow(RangeError);
+    expect(() => defaultCollate([tensor([1, 2], { dtype: 'float32' }), tensor([1, 2, 3], { dtype: 'float32' })])).toThrow(/defaultCollate: stack expects each tensor to be equal size, but got \(2,\) at entry 0 and \(3,\) at entry 1/);
+    expect(() => defaultCollate([[tensor([[1]], { dtype: 'float32' }), 0], [tensor([[1, 2]], { dtype: 'float32' }), 1]])).toThrow(/but got \(1, 1\) at entry 0 and \(1, 2\) at entry 1 \(at sample\[0\]\)/);
+    expect(() => defaultCollate([tensor([1], { dtype: 'float32' }), tensor([1], { dtype: 'int64' })])).toThrow(TypeError);
     expect(() => defaultCollate([Float32Array.from([1]), Float32Array.from([1, 2])])).toThrow(/each array to be equal size, but got length 1 at entry 0 and 2 at entry 1/);
     expect(() => defaultCollate([Float32Array.from([1]), Int32Array.from([1])])).toThrow(/cannot stack Float32Array \(entry 0\) with Int32Array \(entry 1\)/);
     expect(() => defaultCollate([[1, 2], [1]])).toThrow(/each element in list of batch should be of equal size, got length 2 at entry 0 and 1 at entry 1/);
     expect(() => defaultCollate([{ a: 1 }, { b: 1 }])).toThrow(/samples must have the same keys, got \{a\} at entry 0 and \{b\} at entry 1/);
-    expect(() => defaultCollate([{ x: tensor([1]) }, { x: 2 }])).toThrow(/same kind, got Tensor at entry 0 and number at entry 1 \(at sample\.x\)/);
+    expect(() => defaultCollate([{ x: tensor([1], { dtype: 'float32' }) }, { x: 2 }])).toThrow(/same kind, got Tensor at entry 0 and number at entry 1 \(at sample\.x\)/);
     expect(() => defaultCollate([null, null])).toThrow(/found null/);
     expect(() => defaultCollate([new Map(), new Map()])).toThrow(TypeError);
     expect(() => defaultCollate([])).toThrow(/cannot collate an empty batch/);
@@ -91,8 +91,8 @@ describe('defaultCollate', () => {
 
 describe('defaultConvert', () => {
   it('typed arrays to tensors, recursively; the rest unchanged', () => {
-    const t = tensor([1]);
-    const out = defaultConvert({ x: Float64Array.from([1.5, 2]), y: 3, z: [Int8Array.from([-1]), 'k'], t });
+    const t = tensor([1], { dtype: 'float32' });
+    const out = defaultConvert({ x: Float64Array.from([1.5, 2]), y: 3, z: [Int8Array.from([-1]), 'k'], t }) as { x: Tensor; y: number; z: [Tensor, string]; t: Tensor };
     expect(out.x).toBeInstanceOf(Tensor);
     expect(out.x.dtype).toBe('float32');
     expect(out.x.toArray()).toEqual([1.5, 2]);

@@ -278,7 +278,7 @@ describe('DataLoader with worker threads', () => {
   });
 
   it('persistent workers survive epochs and an early break, and close() ends them', async () => {
-    const ds = new TensorDataset(tensor([[1], [2], [3], [4], [5], [6], [7], [8]]), arange(8));
+    const ds = new TensorDataset(tensor([[1], [2], [3], [4], [5], [6], [7], [8]], { dtype: 'float32' }), arange(8));
     const loader = new DataLoader(ds, { batchSize: 2, numWorkers: 2, persistentWorkers: true });
     expect(labelsOf(await collectAsync(loader))).toEqual([[0, 1], [2, 3], [4, 5], [6, 7]]);
     expect(activeWorkerCount()).toBe(2);

@@ -20,7 +20,7 @@ class Range extends Dataset<number> {
 const all = <T>(ds: { length: number; getItem(i: number): T }): T[] => Array.from({ length: ds.length }, (_, i) => ds.getItem(i));
 
 describe('TensorDataset', () => {
-  const x = tensor([[1, 2, 3], [4, 5, 6]]);
+  const x = tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float32' });
   const y = tensor([7, 8], { dtype: 'int64' });
   const ds = new TensorDataset(x, y);
 
@@ -37,9 +37,9 @@ describe('TensorDataset', () => {
   });
 
   it('errors: size mismatch, no tensors, 0-d, non-tensor, index out of range', () => {
-    expect(() => new TensorDataset(x, tensor([1, 2, 3]))).toThrow(/TensorDataset: size mismatch between tensors: tensor 0 has size\(0\) 2, tensor 1 has shape \(3,\)/);
+    expect(() => new TensorDataset(x, tensor([1, 2, 3], { dtype: 'float32' }))).toThrow(/TensorDataset: size mismatch between tensors: tensor 0 has size\(0\) 2, tensor 1 has shape \(3,\)/);
     expect(() => new TensorDataset()).toThrow(TypeError);
-    expect(() => new TensorDataset(tensor(3))).toThrow(/argument 0 is 0-d/);
+    expect(() => new TensorDataset(tensor(3, { dtype: 'float32' }))).toThrow(/argument 0 is 0-d/);
     expect(() => new TensorDataset([1, 2] as never)).toThrow(/argument 0 must be a Tensor/);
     expect(() => ds.getItem(2)).toThrow(RangeError);
     expect(() => ds.getItem(2)).toThrow(/TensorDataset: index 2 is out of range for a dataset of length 2/);
@@ -47,7 +47,7 @@ describe('TensorDataset', () => {
   });
 
   it('workerSpec moves its own storage to SharedArrayBuffers, leaving the caller\'s tensors alone', async () => {
-    const a = tensor([[1, 2], [3, 4], [5, 6]]);
+    const a = tensor([[1, 2], [3, 4], [5, 6]], { dtype: 'float32' });
     const d = new TensorDataset(a, arange(3));
     const spec = d.workerSpec();
     expect(spec.kind).toBe('tensor');

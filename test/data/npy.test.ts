@@ -85,7 +85,7 @@ describe('writeNpy / readNpy', () => {
   });
 
   it('writes and reads Tensors (float32, int64, bool)', () => {
-    writeNpy(p('t32.npy'), tensor([[1, 2], [3, 4]]));
+    writeNpy(p('t32.npy'), tensor([[1, 2], [3, 4]], { dtype: 'float32' }));
     writeNpy(p('t64.npy'), tensor([5, -6], { dtype: 'int64' }));
     writeNpy(p('tb.npy'), tensor([true, false]));
     const a = npyToTensor(readNpy(p('t32.npy')));

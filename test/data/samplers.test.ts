@@ -91,7 +91,7 @@ describe('WeightedRandomSampler', () => {
     const frac2 = got.filter((i) => i === 2).length / got.length;
     expect(frac2).toBeGreaterThan(0.72);
     expect(frac2).toBeLessThan(0.78);
-    expect([...new WeightedRandomSampler(tensor([1, 0, 3]), 4000, { generator: new Generator(0) })]).toEqual(got);
+    expect([...new WeightedRandomSampler(tensor([1, 0, 3], { dtype: 'float32' }), 4000, { generator: new Generator(0) })]).toEqual(got);
   });
 
   it('without replacement: distinct indices, heavy ones first more often', () => {
@@ -112,7 +112,7 @@ describe('WeightedRandomSampler', () => {
     expect(() => new WeightedRandomSampler([1, Number.NaN], 2)).toThrow(RangeError);
     expect(() => new WeightedRandomSampler([1, 2], 0)).toThrow(/numSamples should be a positive integer value, but got numSamples=0/);
     expect(() => new WeightedRandomSampler([1, 0, 2], 3, { replacement: false })).toThrow(/cannot draw 3 samples without replacement from 2 indices of non-zero weight/);
-    expect(() => new WeightedRandomSampler(tensor([[1, 2]]), 1)).toThrow(/weights must be 1-D/);
+    expect(() => new WeightedRandomSampler(tensor([[1, 2]], { dtype: 'float32' }), 1)).toThrow(/weights must be 1-D/);
   });
 });
 

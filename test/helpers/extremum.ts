@@ -30,11 +30,11 @@ export function itChecksExtremum(op: 'max' | 'min', fn: Extremum): void {
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => fn(tensor([1, 2]), 1)).toThrow(RangeError);
-    expect(() => fn(tensor([1, 2]), 1)).toThrow(`${op}: dim out of range (expected to be in range of [-1, 0], but got 1)`);
-    expect(() => fn(tensor([1, 2]), 0.5)).toThrow(TypeError);
-    expect(() => fn(tensor([1, 2]), 0.5)).toThrow(`${op}: expected dim to be an integer, got 0.5`);
-    expect(() => fn(tensor([1, 2]), 0, 1 as never)).toThrow(`${op}: expected keepdim to be a boolean`);
+    expect(() => fn(tensor([1, 2], { dtype: 'float32' }), 1)).toThrow(RangeError);
+    expect(() => fn(tensor([1, 2], { dtype: 'float32' }), 1)).toThrow(`${op}: dim out of range (expected to be in range of [-1, 0], but got 1)`);
+    expect(() => fn(tensor([1, 2], { dtype: 'float32' }), 0.5)).toThrow(TypeError);
+    expect(() => fn(tensor([1, 2], { dtype: 'float32' }), 0.5)).toThrow(`${op}: expected dim to be an integer, got 0.5`);
+    expect(() => fn(tensor([1, 2], { dtype: 'float32' }), 0, 1 as never)).toThrow(`${op}: expected keepdim to be a boolean`);
     expect(() => fn(new Tensor(new Float32Array(0), [0]))).toThrow(`${op}: expected reduction dim to be specified for input.numel() == 0`);
     expect(() => fn(new Tensor(new Float32Array(0), [2, 0]), 1)).toThrow(`${op}: expected reduction dim 1 to have non-zero size`);
     expect(() => fn([1] as never)).toThrow(`${op}: expected input to be a Tensor`);

@@ -104,7 +104,7 @@ export function hostileValues(): Array<[string, unknown]> {
     ["'2'", '2'], ["'float16'", 'float16'], ['true', true], ['{}', {}], ['[]', []], ['[-1]', [-1]], ['[NaN]', [NaN]],
     ['[2^31]', [2 ** 31]], ['[2,2^40]', [2, 2 ** 40]], ['[1n]', [1n]], ['fn', () => 1], ['symbol', Symbol('s')],
     ['detached', detachedTensor()], ['int64 tensor', nt.tensor([1, 0], { dtype: 'int64' })],
-    ['bool tensor', nt.tensor([true, false])], ['zero-size', nt.zeros([0, 3])], ['0-d', nt.tensor(2)],
+    ['bool tensor', nt.tensor([true, false])], ['zero-size', nt.zeros([0, 3])], ['0-d', nt.tensor(2, { dtype: 'float32' })],
     ['5-d', nt.zeros([1, 1, 1, 1, 2])], ['Float32Array', new Float32Array(3)],
   ];
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanStaleTemps, writeFileAtomic } from '../../src/io/atomic-write.js';
 import { loadCheckpoint } from '../../src/io/serialize.js';
+import type { Tensor } from '../../src/tensor.js';
 import { Generator } from '../../src/util/generator.js';
 import { tempDir } from './util.js';
 
@@ -117,7 +118,7 @@ describe('a writer killed with SIGKILL mid-checkpoint leaves the previous checkp
       expect(ck.step).toBeLessThanOrEqual(lastReported + 1);
       const w = ck.model['layer.weight'].data;
       const c = ck.model['layer.count'].data;
-      const m = ck.optimizer.state[0].momentum_buffer.data;
+      const m = (ck.optimizer as { state: Record<number, { momentum_buffer: Tensor }> }).state[0].momentum_buffer.data;
       expect(w.length).toBe(numel);
       for (const arr of [w, m]) for (let i = 0; i < arr.length; i += 4099) expect(arr[i]).toBe(ck.step);
       expect(w[numel - 1]).toBe(ck.step);

@@ -21,7 +21,7 @@ afterAll(tmp.cleanup);
 describe('loadPth: files written by PyTorch 1.13', () => {
   it('reads the Inception1d state dict: every key in PyTorch order, exact values, int64 num_batches_tracked', () => {
     const exp = expected().inception1d_state;
-    const sd = loadPth(fixture('inception1d_state.pth'));
+    const sd = loadPth<any>(fixture('inception1d_state.pth'));
     expect(isOrderedDict(sd)).toBe(true);
     expect(Object.keys(sd)).toEqual(Object.keys(exp));
     for (const k of Object.keys(exp)) expectTensor(sd[k], exp[k], k);
@@ -32,7 +32,7 @@ describe('loadPth: files written by PyTorch 1.13', () => {
 
   it('reads the SGD optimizer state dict: int parameter ids, momentum buffers, param_groups', () => {
     const exp = expected().sgd_state;
-    const osd = loadPth(fixture('sgd_state.pth'));
+    const osd = loadPth<any>(fixture('sgd_state.pth'));
     expect(Object.keys(osd)).toEqual(['state', 'param_groups']);
     expect(Object.keys(osd.state)).toEqual(Object.keys(exp.state));
     expect(Object.keys(osd.state).length).toBe(30);
@@ -44,7 +44,7 @@ describe('loadPth: files written by PyTorch 1.13', () => {
 
   it('reads the checkpoint dict: nested state dicts, numbers, tuples, metadata, a uint8 RNG tensor', () => {
     const exp = expected();
-    const ck = loadPth(fixture('checkpoint.pth'));
+    const ck = loadPth<any>(fixture('checkpoint.pth'));
     expect(Object.keys(ck)).toEqual(['model', 'optimizer', 'epoch', 'step', 'metadata', 'loss_history', 'best', 'torch_rng_state']);
     for (const k of Object.keys(exp.inception1d_state)) expectTensor(ck.model[k], exp.inception1d_state[k], `model.${k}`);
     for (const k of Object.keys(exp.sgd_state.state)) expectTensor(ck.optimizer.state[k].momentum_buffer, exp.sgd_state.state[k].momentum_buffer, `optimizer.${k}`);
@@ -59,7 +59,7 @@ describe('loadPth: files written by PyTorch 1.13', () => {
 
   it('reads every dtype and storage view: offsets, transposes, expands, shared storages', () => {
     const exp = expected().dtypes;
-    const d = loadPth(fixture('dtypes.pth'));
+    const d = loadPth<any>(fixture('dtypes.pth'));
     expect(Object.keys(d.tensors)).toEqual(Object.keys(exp));
     for (const k of Object.keys(exp)) expectTensor(d.tensors[k], exp[k], k);
     // Shared storage in PyTorch becomes separate copies here.
@@ -107,7 +107,7 @@ describe.each(testBackends().map((b) => [b.name] as const))('a PyTorch state dic
   it('maps keys 1:1 and produces PyTorch\'s logits for the fixed batch', () => {
     const exp = expected();
     const model = new Inception1d();
-    const res = model.loadStateDict(loadPth(fixture('inception1d_state.pth')));
+    const res = model.loadStateDict(loadPth<any>(fixture('inception1d_state.pth')));
     expect(res).toEqual({ missingKeys: [], unexpectedKeys: [] });
     model.eval();
     const x = tensor(Float32Array.from(exp.batch.values), { shape: exp.batch.shape });
@@ -121,9 +121,9 @@ describe('state dict loading', () => {
   it('loads the PyTorch optimizer state into our SGD', () => {
     const exp = expected().sgd_state;
     const model = new Inception1d();
-    model.loadStateDict(loadPth(fixture('inception1d_state.pth')));
+    model.loadStateDict(loadPth<any>(fixture('inception1d_state.pth')));
     const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.5 });
-    opt.loadStateDict(loadPth(fixture('sgd_state.pth')));
+    opt.loadStateDict(loadPth<any>(fixture('sgd_state.pth')));
     const back = opt.stateDict();
     expect(back.param_groups[0].lr).toBe(0.003);
     expect(back.param_groups[0].momentum).toBe(0.9);
@@ -131,7 +131,7 @@ describe('state dict loading', () => {
   });
 
   it('strict mode lists missing keys, unexpected keys and shape mismatches together, in PyTorch\'s words', () => {
-    const src = loadPth(fixture('inception1d_state.pth'));
+    const src = loadPth<any>(fixture('inception1d_state.pth'));
     delete src['head.3.bias'];
     src['extra.weight'] = new Tensor(new Float32Array(1), [1]);
     src['stem.0.weight'] = new Tensor(new Float32Array(16 * 7), [16, 1, 7]);
@@ -150,7 +150,7 @@ describe('state dict loading', () => {
   });
 
   it('non-strict loading copies matching keys in place and reports the rest', () => {
-    const src = loadPth(fixture('inception1d_state.pth'));
+    const src = loadPth<any>(fixture('inception1d_state.pth'));
     delete src['head.3.bias'];
     src.extra = new Tensor(new Float32Array(1), [1]);
     const model = new Inception1d();
@@ -165,13 +165,13 @@ describe('state dict loading', () => {
 
 describe('savePth', () => {
   it('round-trips a PyTorch state dict bit-identically and deterministically', () => {
-    const sd = loadPth(fixture('inception1d_state.pth'));
+    const sd = loadPth<any>(fixture('inception1d_state.pth'));
     const a = join(tmp.dir, 'a.pth');
     const b = join(tmp.dir, 'b.pth');
     savePth(sd, a);
     savePth(sd, b);
     expect(Buffer.compare(readFileSync(a), readFileSync(b))).toBe(0);
-    const back = loadPth(a);
+    const back = loadPth<any>(a);
     expect(Object.keys(back)).toEqual(Object.keys(sd));
     for (const k of Object.keys(sd)) expectBitIdentical(back[k], sd[k], k);
     expect(isOrderedDict(back)).toBe(true);
@@ -180,11 +180,11 @@ describe('savePth', () => {
   it('round-trips module and optimizer state dicts and a checkpoint of them', () => {
     const model = new Inception1d();
     const opt = new SGD(model.parameters(), { lr: 0.003, momentum: 0.9 });
-    opt.loadStateDict(loadPth(fixture('sgd_state.pth')));
+    opt.loadStateDict(loadPth<any>(fixture('sgd_state.pth')));
     const ck = { model: model.stateDict(), optimizer: opt.stateDict(), epoch: 7, note: 'x' };
     const p = join(tmp.dir, 'ck.pth');
     savePth(ck, p);
-    const back = loadPth(p);
+    const back = loadPth<any>(p);
     for (const [k, t] of model.stateDict()) expectBitIdentical(back.model[k], t, k);
     const osd = opt.stateDict();
     expect(back.optimizer.param_groups).toEqual(osd.param_groups);

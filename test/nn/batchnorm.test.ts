@@ -34,9 +34,9 @@ describe('nn.BatchNorm1d', () => {
 
   it('momentum null is a cumulative average: after k batches the running mean is their mean', () => {
     const bn = new nn.BatchNorm1d(1, { momentum: null });
-    bn.call(tensor([[1], [3]]));
-    bn.call(tensor([[5], [7]]));
-    bn.call(tensor([[0], [0]]));
+    bn.call(tensor([[1], [3]], { dtype: 'float32' }));
+    bn.call(tensor([[5], [7]], { dtype: 'float32' }));
+    bn.call(tensor([[0], [0]], { dtype: 'float32' }));
     expect(bn.runningMean!.item()).toBeCloseTo((2 + 6 + 0) / 3, 6);
   });
 

@@ -6,7 +6,7 @@ import { nnFixture } from './nn-fixtures.js';
 describe('Sequential', () => {
   it('chains modules; indexes by position; appends', () => {
     const seq = new nn.Sequential(new nn.Flatten(0), new nn.ReLU());
-    expect(seq.call(tensor([[-1, 2], [3, -4]])).toArray()).toEqual([0, 2, 3, 0]);
+    expect(seq.call(tensor([[-1, 2], [3, -4]], { dtype: 'float32' })).toArray()).toEqual([0, 2, 3, 0]);
     expect(seq.length).toBe(2);
     expect(seq[0]).toBeInstanceOf(nn.Flatten);
     expect(seq.at(-1)).toBeInstanceOf(nn.ReLU);

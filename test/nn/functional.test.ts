@@ -16,7 +16,7 @@ describe('nn.functional and the public exports', () => {
   });
 
   it('tensor methods: relu, sigmoid, tanh, softmax, logSoftmax', () => {
-    const x = tensor([[-1, 1]]);
+    const x = tensor([[-1, 1]], { dtype: 'float32' });
     expect(x.relu().toArray()).toEqual([[0, 1]]);
     expect(Array.from(x.sigmoid().data)).toEqual(Array.from(sigmoid(x).data));
     expect(Array.from(x.tanh().data)).toEqual(Array.from(tanh(x).data));

@@ -9,7 +9,7 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 
 describe('Tensor.registerHook', () => {
   it('sees the gradient, may replace it, runs in order, and is removable', () => {
-    const x = tensor([1, 2, 3]).requiresGrad_();
+    const x = tensor([1, 2, 3], { dtype: 'float32' }).requiresGrad_();
     const seen: number[][] = [];
     const h1 = x.registerHook((g) => { seen.push(Array.from(g.data)); return g.mul(2); });
     const h2 = x.registerHook((g) => { seen.push(Array.from(g.data)); });
@@ -26,7 +26,7 @@ describe('Tensor.registerHook', () => {
   });
 
   it('on an intermediate tensor changes what flows to the leaves; a kept gradient is never recycled', () => {
-    const x = tensor([1, -2]).requiresGrad_();
+    const x = tensor([1, -2], { dtype: 'float32' }).requiresGrad_();
     const y = x.mul(3);
     const kept: Tensor[] = [];
     y.registerHook((g) => { kept.push(g); return g.neg(); });
@@ -37,10 +37,10 @@ describe('Tensor.registerHook', () => {
   });
 
   it('errors as PyTorch', () => {
-    expect(() => tensor([1]).registerHook(() => {})).toThrow("registerHook: cannot register a hook on a tensor that doesn't require gradient");
-    expect(() => tensor([1]).requiresGrad_().registerHook(3 as any)).toThrow(/^registerHook: expected a function/);
-    const x = tensor([1, 2]).requiresGrad_();
-    x.registerHook(() => tensor([1, 2, 3]));
+    expect(() => tensor([1], { dtype: 'float32' }).registerHook(() => {})).toThrow("registerHook: cannot register a hook on a tensor that doesn't require gradient");
+    expect(() => tensor([1], { dtype: 'float32' }).requiresGrad_().registerHook(3 as any)).toThrow(/^registerHook: expected a function/);
+    const x = tensor([1, 2], { dtype: 'float32' }).requiresGrad_();
+    x.registerHook(() => tensor([1, 2, 3], { dtype: 'float32' }));
     expect(() => x.mul(2).sum().backward()).toThrow(/hook has changed the size of value/);
   });
 });
@@ -121,7 +121,7 @@ describe('Module full backward hooks', () => {
 
   it('reject a malformed replacement with a clear error', () => {
     const lin = new nn.Linear(3, 2);
-    lin.registerFullBackwardHook(() => [tensor([1])]);
+    lin.registerFullBackwardHook(() => [tensor([1], { dtype: 'float32' })]);
     const x = randn([2, 3]).requiresGrad_();
     expect(() => lin.forward(x).sum().backward()).toThrow(/backward hook: input gradient 0 has shape \(1\), expected \(2, 3\)/);
     expect(() => lin.registerForwardHook(null as any)).toThrow(/^registerForwardHook: expected a function/);

@@ -69,14 +69,14 @@ describe('activation layer arguments', () => {
     }
     expect(Math.abs(s / 384)).toBeLessThan(0.2);
     expect(Math.abs(s2 / 384 - 1)).toBeLessThan(0.25);
-    const pre = tensor([[1, 2], [3, 4]]);
+    const pre = tensor([[1, 2], [3, 4]], { dtype: 'float32' });
     const f = nn.Embedding.fromPretrained(pre);
     expect(f.weight.requiresGrad).toBe(false);
     expect(f.weight.data).not.toBe(pre.data);
     expect(f.forward(tensor([1], { dtype: 'int64' })).toArray()).toEqual([[3, 4]]);
     expect(nn.Embedding.fromPretrained(pre, { freeze: false }).weight.requiresGrad).toBe(true);
     expect(String(nn.Embedding.fromPretrained(pre, { paddingIdx: 0, maxNorm: 1 }))).toBe('Embedding(2, 2, padding_idx=0, max_norm=1.0)');
-    expect(() => nn.Embedding.fromPretrained(tensor([1, 2]))).toThrow(/^Embedding.fromPretrained: Embeddings parameter is expected to be 2-dimensional, got shape \(2,\)$/);
+    expect(() => nn.Embedding.fromPretrained(tensor([1, 2], { dtype: 'float32' }))).toThrow(/^Embedding.fromPretrained: Embeddings parameter is expected to be 2-dimensional, got shape \(2,\)$/);
     expect(() => new nn.Embedding(4, 2, { paddingIdx: 4 })).toThrow(/^Embedding: Padding_idx must be within num_embeddings/);
     expect(() => new nn.Embedding(4, 2, { sparse: true })).toThrow(/^Embedding: sparse gradients are not supported/);
   });
@@ -89,7 +89,7 @@ describe('activation layer arguments', () => {
   });
 
   it('inplace computes a new tensor with the same values', () => {
-    const x = tensor([-1, 2]);
+    const x = tensor([-1, 2], { dtype: 'float32' });
     const y = new nn.ELU({ inplace: true }).forward(x);
     expect(y).not.toBe(x);
     expect(Array.from(x.data)).toEqual([-1, 2]);

@@ -21,7 +21,7 @@ describe('nn.Linear and nn.Identity', () => {
   });
 
   it('Identity returns its input', () => {
-    const x = tensor([1, 2]);
+    const x = tensor([1, 2], { dtype: 'float32' });
     expect(new nn.Identity().call(x)).toBe(x);
   });
 

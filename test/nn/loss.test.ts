@@ -6,7 +6,7 @@ import { crossEntropy } from '../../src/ops/cross-entropy.js';
 
 describe('loss modules', () => {
   it('class weights are buffers, so they appear in the state dict like PyTorch', () => {
-    const w = tensor([1, 2]);
+    const w = tensor([1, 2], { dtype: 'float32' });
     expect([...new nn.CrossEntropyLoss({ weight: w }).stateDict().keys()]).toEqual(['weight']);
     expect([...new nn.CrossEntropyLoss().stateDict().keys()]).toEqual([]);
     expect([...new nn.BCEWithLogitsLoss({ weight: w, posWeight: w }).stateDict().keys()]).toEqual(['weight', 'pos_weight']);
@@ -16,8 +16,8 @@ describe('loss modules', () => {
   it('forward equals the functional form with the same options', () => {
     const x = randn([4, 3], { generator: new Generator(1) });
     const y = tensor([0, 2, 1, 1], { dtype: 'int64' });
-    const m = new nn.CrossEntropyLoss({ weight: tensor([1, 2, 3]), labelSmoothing: 0.1, reduction: 'sum', ignoreIndex: 2 });
-    expect(m.call(x, y).item()).toBe(crossEntropy(x, y, { weight: tensor([1, 2, 3]), labelSmoothing: 0.1, reduction: 'sum', ignoreIndex: 2 }).item());
+    const m = new nn.CrossEntropyLoss({ weight: tensor([1, 2, 3], { dtype: 'float32' }), labelSmoothing: 0.1, reduction: 'sum', ignoreIndex: 2 });
+    expect(m.call(x, y).item()).toBe(crossEntropy(x, y, { weight: tensor([1, 2, 3], { dtype: 'float32' }), labelSmoothing: 0.1, reduction: 'sum', ignoreIndex: 2 }).item());
   });
 
   it('errors name the module and the argument', () => {

@@ -165,7 +165,7 @@ describe('Module.loadStateDict', () => {
     const b = new Net();
     const w = b.fc1.weight;
     const sd = a.stateDict();
-    sd.set('counter', tensor(5)); // float into an int64 buffer
+    sd.set('counter', tensor(5, { dtype: 'float32' })); // float into an int64 buffer
     expect(b.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
     expect(b.fc1.weight).toBe(w);
     expect(Array.from(b.fc1.weight.data)).toEqual(Array.from(a.fc1.weight.data));
@@ -175,8 +175,8 @@ describe('Module.loadStateDict', () => {
 
   it('accepts a plain object', () => {
     const lin = new nn.Linear(2, 1);
-    lin.loadStateDict({ weight: tensor([[1, 2]]), bias: tensor([3]) });
-    expect(lin.call(tensor([[1, 1]])).item()).toBe(6);
+    lin.loadStateDict({ weight: tensor([[1, 2]], { dtype: 'float32' }), bias: tensor([3], { dtype: 'float32' }) });
+    expect(lin.call(tensor([[1, 1]], { dtype: 'float32' })).item()).toBe(6);
   });
 
   it("strict errors list missing and unexpected keys in PyTorch's words; non-strict returns them", () => {

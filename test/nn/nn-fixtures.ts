@@ -12,7 +12,7 @@ import { expectClose } from '../helpers/allclose.js';
 import { loadFixture } from '../helpers/fixtures.js';
 import {
   backwardAll, compareGrads, compareOutputs, decode, fixtureTensor, itMatchesFixtureCases, outputList,
-  type FixtureOptions, type FixtureTensor, type OpCase,
+  type FixtureOptions, type FixtureTensor, type OpCase, type OpResult,
 } from '../helpers/op-fixtures.js';
 
 export interface ModuleStep {
@@ -134,7 +134,7 @@ export function itMatchesPyTorchModule(
         m.train(s.train);
         m.zeroGrad();
         const inputs = s.inputs.map((f) => fixtureTensor(f, f.grad === true));
-        const outs = outputList(m.forward(...inputs));
+        const outs = outputList(m.forward(...inputs) as OpResult);
         compareOutputs(outs, s.outputs, s.gy, rtol, atol);
         backwardAll(outs, s.gy);
         compareGrads(inputs, s.grads, s.inputs, rtol, atol);

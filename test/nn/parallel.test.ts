@@ -42,7 +42,7 @@ describe.skipIf(!RUN_GLOO)('DistributedDataParallel, one rank (file:// rendezvou
     manualSeed(0);
     const m = new TwoHeads();
     const ddp = nn.parallel.DistributedDataParallel.create(m);
-    const x = tensor([[1, 2, 3]]);
+    const x = tensor([[1, 2, 3]], { dtype: 'float32' });
     expect(() => ddp.forward(x, true).sum().backward()).toThrow(/parameters that were not used in producing loss: b\.weight, b\.bias/);
     // The failed reduction leaves no state behind: a full backward works and gives local = averaged grads.
     m.zeroGrad();
@@ -88,7 +88,7 @@ describe('SyncBatchNorm.convertSyncBatchnorm', () => {
 
   it('without a process group it is BatchNorm1d', () => {
     manualSeed(3);
-    const x = nn.init.normal_(tensor([[1, 2], [3, 4], [5, 7]]));
+    const x = nn.init.normal_(tensor([[1, 2], [3, 4], [5, 7]], { dtype: 'float32' }));
     const a = new nn.BatchNorm1d(2);
     const b = nn.SyncBatchNorm.convertSyncBatchnorm(new nn.BatchNorm1d(2));
     expect(Array.from(b.forward(x).data)).toEqual(Array.from(a.forward(x).data));

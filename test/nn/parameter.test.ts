@@ -5,7 +5,7 @@ import { tensor } from '../../src/creation.js';
 
 describe('Parameter', () => {
   it('is a leaf Tensor sharing storage, requiring grad by default', () => {
-    const t = tensor([1, 2]);
+    const t = tensor([1, 2], { dtype: 'float32' });
     const p = new Parameter(t);
     expect(p).toBeInstanceOf(Tensor);
     expect(p.requiresGrad).toBe(true);

@@ -5,7 +5,7 @@ import { Tensor } from '../../src/tensor.js';
 
 describe('pooling layers', () => {
   it('MaxPool1d returns [values, indices] only with returnIndices', () => {
-    const x = tensor([[[1, 3, 2, 5]]]);
+    const x = tensor([[[1, 3, 2, 5]]], { dtype: 'float32' });
     const plain = new nn.MaxPool1d(2).call(x);
     expect(plain).toBeInstanceOf(Tensor);
     const [v, i] = new nn.MaxPool1d(2, { returnIndices: true }).call(x);
@@ -20,8 +20,8 @@ describe('pooling layers', () => {
   it('stride defaults to the kernel size', () => {
     expect(new nn.MaxPool1d(3).stride).toBe(3);
     expect(new nn.AvgPool1d([2]).stride).toBe(2);
-    expect(new nn.AvgPool1d(2).call(tensor([[1, 3, 5, 7]])).toArray()).toEqual([[2, 6]]);
-    expect(new nn.AdaptiveAvgPool1d(2).call(tensor([[1, 3, 5, 7]])).toArray()).toEqual([[2, 6]]);
+    expect(new nn.AvgPool1d(2).call(tensor([[1, 3, 5, 7]], { dtype: 'float32' })).toArray()).toEqual([[2, 6]]);
+    expect(new nn.AdaptiveAvgPool1d(2).call(tensor([[1, 3, 5, 7]], { dtype: 'float32' })).toArray()).toEqual([[2, 6]]);
   });
 
   it('errors name the layer or op, the argument, expected and actual', () => {

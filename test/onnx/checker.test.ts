@@ -64,7 +64,7 @@ describe('onnx.checker', () => {
       exportModel(layers, randn([3, 2, 10]), paths[1], { dynamicAxes: { input: { 0: 'n' } } });
       exportModel(new nn.Sequential(new nn.Linear(3, 3), new nn.Tanh()), randn([1, 3]), paths[2], { opsetVersion: 13 });
       const labels = tensor([0, 2], { dtype: 'int64' });
-      exportModel(new nn.CrossEntropyLoss({ weight: tensor([1, 2, 3]) }), [randn([2, 3]), labels], paths[3], {
+      exportModel(new nn.CrossEntropyLoss({ weight: tensor([1, 2, 3], { dtype: 'float32' }) }), [randn([2, 3]), labels], paths[3], {
         inputNames: ['logits', 'labels'], dynamicAxes: { logits: { 0: 'n' }, labels: { 0: 'n' } },
       });
 

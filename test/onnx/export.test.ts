@@ -198,8 +198,8 @@ describe('onnx.exportModel: functional ops', () => {
   manualSeed(5);
   const pos = () => add(rand([2, 3, 4]), 0.5);
   // Constants made outside forward (inside, only number scalars may be made: see the errors below).
-  const row = tensor([1, 2, 3, 4]);
-  const col = tensor([[2], [4], [8]]);
+  const row = tensor([1, 2, 3, 4], { dtype: 'float32' });
+  const col = tensor([[2], [4], [8]], { dtype: 'float32' });
   const mat = tensor([[1, 0], [0.5, 2], [0, -1], [3, 1]]);
   const cases: [string, (x: Tensor) => Tensor | Tensor[], () => Tensor][] = [
     ['add / sub with alpha and a scalar', (x) => sub(add(x, mul(x, x), 2), 1.5, 3), () => randn([2, 3, 4])],
@@ -280,13 +280,13 @@ describe('onnx.exportModel: errors', () => {
     );
     const arg = new Fn((x) => add(x, x.argmax()));
     expect(() => exportModelToBytes(arg, randn([2, 3]))).toThrow(/an int64 tensor of shape \(\) made during the forward/);
-    const literal = new Fn((x) => mul(x, tensor([1, 2, 3])));
+    const literal = new Fn((x) => mul(x, tensor([1, 2, 3], { dtype: 'float32' })));
     expect(() => exportModelToBytes(literal, randn([2, 3]))).toThrow(/a float32 tensor of shape \(3\) made during the forward/);
     // A registered buffer is the way to keep such a constant.
     class Scaled extends nn.Module {
       constructor() {
         super();
-        this.registerBuffer('scale', tensor([1, 2, 3]));
+        this.registerBuffer('scale', tensor([1, 2, 3], { dtype: 'float32' }));
       }
 
       override forward(x: Tensor): Tensor {
@@ -382,7 +382,7 @@ describe('onnx.exportModel: the file', () => {
       expect(new Uint8Array(file)).toEqual(r.bytes);
       const { readdirSync } = await import('node:fs');
       expect(readdirSync(dir)).toEqual(['m.onnx']);
-      const out = await runOrt(new Uint8Array(file), [tensor([[1, 2, 3]])]);
+      const out = await runOrt(new Uint8Array(file), [tensor([[1, 2, 3]], { dtype: 'float32' })]);
       expect(out[0].dims).toEqual([1, 2]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

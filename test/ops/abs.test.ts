@@ -13,7 +13,7 @@ describe('abs', () => {
   });
 
   it('gradient at 0 is 0', () => {
-    const x = tensor([0, -2], { requiresGrad: true });
+    const x = tensor([0, -2], { dtype: 'float32', requiresGrad: true });
     abs(x).sum().backward();
     expect(Array.from(x.grad!.data)).toEqual([0, -1]);
   });

@@ -16,7 +16,7 @@ describe('adaptiveMaxPool1d', () => {
   });
 
   it('without returnIndices gives one tensor', () => {
-    const y = adaptiveMaxPool1d(tensor([[1, 4, 2, 3]]), 2);
+    const y = adaptiveMaxPool1d(tensor([[1, 4, 2, 3]], { dtype: 'float32' }), 2);
     expect(y).toBeInstanceOf(Tensor);
     expect(y.toArray()).toEqual([[4, 3]]);
   });

@@ -19,14 +19,14 @@ describe('add', () => {
   });
 
   it('method form', () => {
-    expect(tensor([1, 2]).add(tensor([10, 20]), 2).toArray()).toEqual([21, 42]);
+    expect(tensor([1, 2], { dtype: 'float32' }).add(tensor([10, 20], { dtype: 'float32' }), 2).toArray()).toEqual([21, 42]);
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => add(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(RangeError);
-    expect(() => add(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(/add: the size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton dimension 0/);
-    expect(() => add(tensor([1]), 'x' as never)).toThrow(TypeError);
-    expect(() => add(tensor([1]), 'x' as never)).toThrow(/add: expected other to be a Tensor or a number, got string/);
+    expect(() => add(tensor([1, 2], { dtype: 'float32' }), tensor([1, 2, 3], { dtype: 'float32' }))).toThrow(RangeError);
+    expect(() => add(tensor([1, 2], { dtype: 'float32' }), tensor([1, 2, 3], { dtype: 'float32' }))).toThrow(/add: the size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton dimension 0/);
+    expect(() => add(tensor([1], { dtype: 'float32' }), 'x' as never)).toThrow(TypeError);
+    expect(() => add(tensor([1], { dtype: 'float32' }), 'x' as never)).toThrow(/add: expected other to be a Tensor or a number, got string/);
   });
 });
 
@@ -42,11 +42,11 @@ describe('sub', () => {
   });
 
   it('method form', () => {
-    expect(tensor([5, 5]).sub(tensor([1, 2])).toArray()).toEqual([4, 3]);
+    expect(tensor([5, 5], { dtype: 'float32' }).sub(tensor([1, 2], { dtype: 'float32' })).toArray()).toEqual([4, 3]);
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => sub(tensor([1, 2]), tensor([[1], [2], [3]]).reshape(1, 3))).toThrow(/sub: the size of tensor a \(2\) must match/);
-    expect(() => sub(tensor([1]), null as never)).toThrow(/sub: expected other to be a Tensor or a number, got null/);
+    expect(() => sub(tensor([1, 2], { dtype: 'float32' }), tensor([[1], [2], [3]], { dtype: 'float32' }).reshape(1, 3))).toThrow(/sub: the size of tensor a \(2\) must match/);
+    expect(() => sub(tensor([1], { dtype: 'float32' }), null as never)).toThrow(/sub: expected other to be a Tensor or a number, got null/);
   });
 });

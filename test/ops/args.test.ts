@@ -14,7 +14,7 @@ describe('argument checks', () => {
   });
 
   it('type checks', () => {
-    const t = tensor([1]);
+    const t = tensor([1], { dtype: 'float32' });
     expect(tensorArg('op', 'input', t)).toBe(t);
     expect(() => tensorArg('op', 'input', [1])).toThrow('op: expected input to be a Tensor, got an array');
     expect(() => dtypeArg('op', 'index', t, ['int64'])).toThrow('op: expected index of dtype int64, got float32');

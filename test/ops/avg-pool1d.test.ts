@@ -17,7 +17,7 @@ describe('avgPool1d', () => {
   });
 
   it('countIncludePad decides the divisor at the borders', () => {
-    const x = tensor([[[3, 3, 3]]]);
+    const x = tensor([[[3, 3, 3]]], { dtype: 'float32' });
     expect(avgPool1d(x, 3, { stride: 1, padding: 1 }).toArray()).toEqual([[[2, 3, 2]]]);
     expect(avgPool1d(x, 3, { stride: 1, padding: 1, countIncludePad: false }).toArray()).toEqual([[[3, 3, 3]]]);
   });

@@ -28,7 +28,7 @@ describe('batchNorm', () => {
   });
 
   it('updates running statistics with the unbiased variance', () => {
-    const x = tensor([[1], [3]]); // one channel, values 1 and 3: mean 2, biased var 1, unbiased var 2
+    const x = tensor([[1], [3]], { dtype: 'float32' }); // one channel, values 1 and 3: mean 2, biased var 1, unbiased var 2
     const rm = zeros([1]);
     const rv = ones([1]);
     const y = batchNorm(x, rm, rv, { training: true, momentum: 0.5, eps: 0 });

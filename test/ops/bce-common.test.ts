@@ -5,8 +5,8 @@ import { tensor } from '../../src/creation.js';
 describe('checkBceArgs', () => {
   it('expands the weights to the input shape', () => {
     const x = tensor([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]);
-    const t = tensor([[0, 1, 0], [1, 0, 1]]);
-    const r = checkBceArgs('op', x, t, 'sum', tensor([1, 2, 3]), tensor([[5], [7]]));
+    const t = tensor([[0, 1, 0], [1, 0, 1]], { dtype: 'float32' });
+    const r = checkBceArgs('op', x, t, 'sum', tensor([1, 2, 3], { dtype: 'float32' }), tensor([[5], [7]], { dtype: 'float32' }));
     expect(r.reduction).toBe('sum');
     expect(Array.from(r.weight!)).toEqual([1, 2, 3, 1, 2, 3]);
     expect(Array.from(r.posWeight!)).toEqual([5, 5, 5, 7, 7, 7]);
@@ -15,18 +15,18 @@ describe('checkBceArgs', () => {
 
   it('errors name the op and the argument', () => {
     const x = tensor([0.5, 0.5]);
-    expect(() => checkBceArgs('op', x, tensor([1, 0, 1]), 'mean', null)).toThrow("op: expected target of the input's shape (2,), got (3,)");
-    expect(() => checkBceArgs('op', x, tensor([1, 0]), 'avg', null)).toThrow(RangeError);
+    expect(() => checkBceArgs('op', x, tensor([1, 0, 1], { dtype: 'float32' }), 'mean', null)).toThrow("op: expected target of the input's shape (2,), got (3,)");
+    expect(() => checkBceArgs('op', x, tensor([1, 0], { dtype: 'float32' }), 'avg', null)).toThrow(RangeError);
     expect(() => checkBceArgs('op', x, tensor([1, 0], { dtype: 'int64' }), 'mean', null)).toThrow('op: expected target to be float32, got int64');
-    expect(() => checkBceArgs('op', x, tensor([1, 0]), 'mean', tensor([1, 2, 3]))).toThrow(RangeError);
-    expect(() => checkBceArgs('op', x, tensor([1, 0]), 'mean', null, tensor([1], { dtype: 'int64' }))).toThrow('op: expected posWeight to be float32, got int64');
+    expect(() => checkBceArgs('op', x, tensor([1, 0], { dtype: 'float32' }), 'mean', tensor([1, 2, 3], { dtype: 'float32' }))).toThrow(RangeError);
+    expect(() => checkBceArgs('op', x, tensor([1, 0], { dtype: 'float32' }), 'mean', null, tensor([1], { dtype: 'int64' }))).toThrow('op: expected posWeight to be float32, got int64');
   });
 });
 
 describe('elementwiseLoss', () => {
   it('reduces the losses and scales the weighted gradients', () => {
-    const x = tensor([1, 2, 3], { requiresGrad: true });
-    const t = tensor([0, 0, 1], { requiresGrad: true });
+    const x = tensor([1, 2, 3], { dtype: 'float32', requiresGrad: true });
+    const t = tensor([0, 0, 1], { dtype: 'float32', requiresGrad: true });
     const w = Float32Array.from([1, 2, 4]);
     const xd = x.data;
     const td = t.data;
@@ -39,11 +39,11 @@ describe('elementwiseLoss', () => {
   });
 
   it("'none' keeps the shape and a target without grad gets none", () => {
-    const x = tensor([[1, 2]], { requiresGrad: true });
-    const t = tensor([[0, 0]]);
+    const x = tensor([[1, 2]], { dtype: 'float32', requiresGrad: true });
+    const t = tensor([[0, 0]], { dtype: 'float32' });
     const y = elementwiseLoss('AbsBackward0', x, t, 'none', null, (i) => Math.abs(x.data[i]), (_i, gi) => gi, () => 0);
     expect(y.toArray()).toEqual([[1, 2]]);
-    y.backward(tensor([[3, 5]]));
+    y.backward(tensor([[3, 5]], { dtype: 'float32' }));
     expect(x.grad!.toArray()).toEqual([[3, 5]]);
     expect(t.grad).toBeNull();
   });

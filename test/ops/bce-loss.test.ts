@@ -19,11 +19,11 @@ describe('bceLoss', () => {
   });
 
   it('logs are clamped at -100', () => {
-    expect(bceLoss(tensor([0]), tensor([1])).item()).toBe(100);
+    expect(bceLoss(tensor([0], { dtype: 'float32' }), tensor([1], { dtype: 'float32' })).item()).toBe(100);
   });
 
   it('errors name the op, the argument, expected and actual', () => {
-    expect(() => bceLoss(tensor([1.5]), tensor([1]))).toThrow(/bceLoss: all elements of input should be between 0 and 1, got 1.5 at flat index 0/);
+    expect(() => bceLoss(tensor([1.5]), tensor([1], { dtype: 'float32' }))).toThrow(/bceLoss: all elements of input should be between 0 and 1, got 1.5 at flat index 0/);
     expect(() => bceLoss(zeros([3]), zeros([3, 1]))).toThrow(/bceLoss: expected target of the input's shape \(3,\), got \(3, 1\)/);
     expect(() => bceLoss(zeros([3, 4]), zeros([3, 4]), { weight: zeros([3]) })).toThrow(/bceLoss: /);
     expect(() => bceLoss(zeros([3, 4]), zeros([3, 4]), { weight: zeros([2, 3, 4]) })).toThrow(

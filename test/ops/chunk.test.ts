@@ -26,6 +26,6 @@ describe('chunk', () => {
     expect(() => chunk(arange(4), 0)).toThrow(/chunk: expected chunks to be greater than 0, got 0/);
     expect(() => chunk(arange(4), 1.5)).toThrow(/chunk: expected chunks to be an integer, got 1.5/);
     expect(() => chunk(arange(4), 2, -2)).toThrow(/chunk: dim out of range/);
-    expect(() => chunk(tensor(3), 1)).toThrow(/chunk: expected a tensor with at least 1 dimension/);
+    expect(() => chunk(tensor(3, { dtype: 'float32' }), 1)).toThrow(/chunk: expected a tensor with at least 1 dimension/);
   });
 });

@@ -22,10 +22,10 @@ describe('clamp', () => {
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => clamp(tensor([1]))).toThrow(RangeError);
-    expect(() => clamp(tensor([1]))).toThrow(/clamp: at least one of 'min' or 'max'/);
-    expect(() => clamp(tensor([1]), '0' as never)).toThrow(/clamp: expected min to be a number, got '0'$/);
-    expect(() => clamp(tensor([1]), 0, '1' as never)).toThrow(/clamp: expected max to be a number, got '1'$/);
+    expect(() => clamp(tensor([1], { dtype: 'float32' }))).toThrow(RangeError);
+    expect(() => clamp(tensor([1], { dtype: 'float32' }))).toThrow(/clamp: at least one of 'min' or 'max'/);
+    expect(() => clamp(tensor([1], { dtype: 'float32' }), '0' as never)).toThrow(/clamp: expected min to be a number, got '0'$/);
+    expect(() => clamp(tensor([1], { dtype: 'float32' }), 0, '1' as never)).toThrow(/clamp: expected max to be a number, got '1'$/);
     expect(() => clamp(tensor([true]), 0, 1)).toThrow(/clamp: not implemented for input of dtype bool/);
     expect(() => clamp(5 as never, 0, 1)).toThrow(/clamp: expected input to be a Tensor/);
   });

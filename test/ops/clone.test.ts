@@ -14,7 +14,7 @@ describe('clone', () => {
   });
 
   it('owns its storage and stays in the graph', () => {
-    const x = tensor([1, 2], { requiresGrad: true });
+    const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
     const y = x.clone();
     expect(y.data).not.toBe(x.data);
     y.data[0] = 9;

@@ -12,7 +12,7 @@ describe('comparisons', () => {
       itMatchesPyTorch(name, ([a, b], args) => fn(a, args.other ?? b));
 
       it('bool result, no gradient, method form', () => {
-        const x = tensor([1, 2, 3], { requiresGrad: true });
+        const x = tensor([1, 2, 3], { dtype: 'float32', requiresGrad: true });
         const r = (x as any)[name](2);
         expect(r.dtype).toBe('bool');
         expect(r.requiresGrad).toBe(false);
@@ -20,17 +20,17 @@ describe('comparisons', () => {
       });
 
       it('errors name the op and the argument', () => {
-        expect(() => fn(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(RangeError);
-        expect(() => fn(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(new RegExp(`${name}: the size of tensor a \\(2\\) must match`));
-        expect(() => fn(tensor([1]), 'a' as never)).toThrow(TypeError);
-        expect(() => fn(tensor([1]), 'a' as never)).toThrow(new RegExp(`${name}: expected other to be a Tensor or a number, got string`));
-        expect(() => fn(1 as never, tensor([1]))).toThrow(new RegExp(`${name}: expected input to be a Tensor, got 1$`));
+        expect(() => fn(tensor([1, 2], { dtype: 'float32' }), tensor([1, 2, 3], { dtype: 'float32' }))).toThrow(RangeError);
+        expect(() => fn(tensor([1, 2], { dtype: 'float32' }), tensor([1, 2, 3], { dtype: 'float32' }))).toThrow(new RegExp(`${name}: the size of tensor a \\(2\\) must match`));
+        expect(() => fn(tensor([1], { dtype: 'float32' }), 'a' as never)).toThrow(TypeError);
+        expect(() => fn(tensor([1], { dtype: 'float32' }), 'a' as never)).toThrow(new RegExp(`${name}: expected other to be a Tensor or a number, got string`));
+        expect(() => fn(1 as never, tensor([1], { dtype: 'float32' }))).toThrow(new RegExp(`${name}: expected input to be a Tensor, got 1$`));
       });
     });
   }
 
   it('values on a small table', () => {
-    const a = tensor([1, 2, 3]);
+    const a = tensor([1, 2, 3], { dtype: 'float32' });
     expect(a.eq(2).toArray()).toEqual([false, true, false]);
     expect(a.ne(2).toArray()).toEqual([true, false, true]);
     expect(a.lt(2).toArray()).toEqual([true, false, false]);

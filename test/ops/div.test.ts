@@ -31,7 +31,7 @@ describe('div', () => {
   });
 
   it('method form and integer true division', () => {
-    expect(tensor([1, 2]).div(4).toArray()).toEqual([0.25, 0.5]);
+    expect(tensor([1, 2], { dtype: 'float32' }).div(4).toArray()).toEqual([0.25, 0.5]);
     const q = div(tensor([7, -7], { dtype: 'int64' }), tensor([2, 2], { dtype: 'int64' }));
     expect(q.dtype).toBe('float32');
     expect(q.toArray()).toEqual([3.5, -3.5]);
@@ -44,11 +44,11 @@ describe('div', () => {
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => div(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(RangeError);
-    expect(() => div(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(/div: the size of tensor a \(2\) must match the size of tensor b \(3\)/);
-    expect(() => div(tensor([1]), 'x' as never)).toThrow(TypeError);
-    expect(() => div(tensor([1]), 'x' as never)).toThrow(/div: expected other to be a Tensor or a number, got string/);
-    expect(() => div(tensor([1]), 2, { roundingMode: 'round' as never })).toThrow(/div: expected roundingMode/);
+    expect(() => div(tensor([1, 2], { dtype: 'float32' }), tensor([1, 2, 3], { dtype: 'float32' }))).toThrow(RangeError);
+    expect(() => div(tensor([1, 2], { dtype: 'float32' }), tensor([1, 2, 3], { dtype: 'float32' }))).toThrow(/div: the size of tensor a \(2\) must match the size of tensor b \(3\)/);
+    expect(() => div(tensor([1], { dtype: 'float32' }), 'x' as never)).toThrow(TypeError);
+    expect(() => div(tensor([1], { dtype: 'float32' }), 'x' as never)).toThrow(/div: expected other to be a Tensor or a number, got string/);
+    expect(() => div(tensor([1], { dtype: 'float32' }), 2, { roundingMode: 'round' as never })).toThrow(/div: expected roundingMode/);
     expect(() => div(tensor([1], { dtype: 'int64' }), 0, { roundingMode: 'floor' })).toThrow(/div: ZeroDivisionError.*other/);
   });
 });

@@ -31,7 +31,7 @@ describe('dropout', () => {
     const x = tensor([1, 2, Number.NaN]);
     expect(dropout(x, 0.5, false)).toBe(x);
     expect(dropout(x, 0)).toBe(x);
-    const y = dropout(tensor([1, -2]), 1);
+    const y = dropout(tensor([1, -2], { dtype: 'float32' }), 1);
     expect(Array.from(y.data)).toEqual([0, -0]);
     expect(Number.isNaN(dropout(x, 1).data[2])).toBe(true);
   });

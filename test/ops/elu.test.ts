@@ -13,6 +13,6 @@ describe('elu', () => {
 
   it('errors name the op and the argument', () => {
     expect(() => elu(tensor([1], { dtype: 'int64' }))).toThrow(/^elu: expected a float32 tensor, got int64$/);
-    expect(() => elu(tensor([1]), null as never)).toThrow(/^elu: expected alpha to be a number, got null$/);
+    expect(() => elu(tensor([1], { dtype: 'float32' }), null as never)).toThrow(/^elu: expected alpha to be a number, got null$/);
   });
 });

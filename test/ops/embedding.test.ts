@@ -20,7 +20,7 @@ describe('embedding', () => {
     const w = randn([5, 3]);
     expect(() => embedding(long([5]), w)).toThrow(/^embedding: index out of range in self: index 5 for weight with 5 rows$/);
     expect(() => embedding(long([-1]), w)).toThrow(/^embedding: index out of range in self/);
-    expect(() => embedding(tensor([1]), w)).toThrow(/^embedding: expected input \(indices\) of dtype int64, got float32$/);
+    expect(() => embedding(tensor([1], { dtype: 'float32' }), w)).toThrow(/^embedding: expected input \(indices\) of dtype int64, got float32$/);
     expect(() => embedding(long([1]), randn([5]))).toThrow(/^embedding: 'weight' must be 2-D, got shape \(5,\)$/);
     expect(() => embedding(long([1]), w, { paddingIdx: 5 })).toThrow(/^embedding: Padding_idx must be within num_embeddings, got paddingIdx=5 for 5 embeddings$/);
     expect(() => embedding(long([1]), w, { sparse: true })).toThrow(/^embedding: sparse gradients are not supported, expected sparse to be false, got true$/);

@@ -18,7 +18,7 @@ describe('expand / broadcastTo', () => {
   });
 
   it('method forms, varargs or array, -1 keeps a dim', () => {
-    const x = tensor([[1], [2]]);
+    const x = tensor([[1], [2]], { dtype: 'float32' });
     expect(x.expand(2, 3).toArray()).toEqual([[1, 1, 1], [2, 2, 2]]);
     expect(x.expand([-1, 2]).shape).toEqual([2, 2]);
     expect(x.broadcastTo([3, 2, 1]).shape).toEqual([3, 2, 1]);

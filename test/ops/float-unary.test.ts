@@ -5,7 +5,7 @@ import { sum } from '../../src/ops/sum.js';
 
 describe('floatUnaryOp', () => {
   it('maps elementwise to float32 and records the backward it is given', () => {
-    const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const x = tensor([[1, 2], [3, 4]], { dtype: 'float32', requiresGrad: true });
     const y = floatUnaryOp('cube', 'CubeBackward0', x, (v) => v * v * v, (g, v) => 3 * g * v * v);
     expect(y.dtype).toBe('float32');
     expect([...y.shape]).toEqual([2, 2]);
@@ -16,7 +16,7 @@ describe('floatUnaryOp', () => {
   });
 
   it('the backward sees the saved output', () => {
-    const x = tensor([0, 1], { requiresGrad: true });
+    const x = tensor([0, 1], { dtype: 'float32', requiresGrad: true });
     sum(floatUnaryOp('exp', 'ExpBackward0', x, Math.exp, (g, _v, y) => g * y)).backward();
     expect(Array.from(x.grad!.data)).toEqual([1, Math.fround(Math.E)]);
   });

@@ -18,7 +18,7 @@ describe('gather', () => {
   });
 
   it('method form', () => {
-    expect(tensor([[1, 2], [3, 4]]).gather(1, long([[0, 0], [1, 0]])).toArray()).toEqual([[1, 1], [4, 3]]);
+    expect(tensor([[1, 2], [3, 4]], { dtype: 'float32' }).gather(1, long([[0, 0], [1, 0]])).toArray()).toEqual([[1, 1], [4, 3]]);
   });
 
   it('errors name the op and the argument', () => {
@@ -28,8 +28,8 @@ describe('gather', () => {
     expect(() => gather(x, 0, long([[-1]]))).toThrow(/gather: index -1 is out of bounds/);
     expect(() => gather(x, 0, tensor([1], { dtype: 'int64' }))).toThrow(/gather: index \(1,\) must have the same number of dimensions as input \(3, 2\)/);
     expect(() => gather(x, 1, long([[0], [0], [0], [0]]))).toThrow(/gather: size does not match at dimension 0/);
-    expect(() => gather(x, 1, tensor([[0]]))).toThrow(TypeError);
-    expect(() => gather(x, 1, tensor([[0]]))).toThrow(/gather: expected index of dtype int64, got float32/);
+    expect(() => gather(x, 1, tensor([[0]], { dtype: 'float32' }))).toThrow(TypeError);
+    expect(() => gather(x, 1, tensor([[0]], { dtype: 'float32' }))).toThrow(/gather: expected index of dtype int64, got float32/);
     expect(() => gather(x, 2, long([[0]]))).toThrow(/gather: dim out of range/);
   });
 });

@@ -24,7 +24,7 @@ describe('gelu', () => {
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => gelu(tensor([1]), { approximate: 'fast' as never })).toThrow(/gelu: expected approximate to be 'none' or 'tanh', got 'fast'/);
+    expect(() => gelu(tensor([1], { dtype: 'float32' }), { approximate: 'fast' as never })).toThrow(/gelu: expected approximate to be 'none' or 'tanh', got 'fast'/);
     expect(() => gelu(tensor([1], { dtype: 'int64' }))).toThrow(/gelu: expected a float32 tensor, got int64/);
   });
 });

@@ -19,7 +19,7 @@ describe('groupNorm', () => {
   it('errors name the op and say what was expected', () => {
     expect(() => groupNorm(zeros([2, 6, 4]), 4)).toThrow(/^groupNorm: Expected number of channels in input to be divisible by num_groups, but got input of shape \[2, 6, 4\] and num_groups=4$/);
     expect(() => groupNorm(zeros([2, 6]), 0)).toThrow(/^groupNorm: expected numGroups >= 1, got 0$/);
-    expect(() => groupNorm(tensor([1, 2]), 1)).toThrow(/^groupNorm: expected input of shape \(N, C, \*\), got \(2,\)$/);
+    expect(() => groupNorm(tensor([1, 2], { dtype: 'float32' }), 1)).toThrow(/^groupNorm: expected input of shape \(N, C, \*\), got \(2,\)$/);
     expect(() => groupNorm(zeros([2, 4]), 2, { bias: zeros([2]) })).toThrow(/^groupNorm: expected bias of shape \(4,\), got \(2,\)$/);
   });
 });

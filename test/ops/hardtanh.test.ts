@@ -13,7 +13,7 @@ describe('hardtanh', () => {
 
   it('errors name the op and the argument', () => {
     expect(() => hardtanh(tensor([1], { dtype: 'int64' }))).toThrow(/^hardtanh: expected a float32 tensor, got int64$/);
-    expect(() => hardtanh(tensor([1]), 2, 1)).toThrow(/^hardtanh: minVal cannot be greater than maxVal, got minVal=2, maxVal=1$/);
-    expect(() => hardtanh(tensor([1]), 'a' as never)).toThrow(/^hardtanh: expected minVal to be a number, got 'a'$/);
+    expect(() => hardtanh(tensor([1], { dtype: 'float32' }), 2, 1)).toThrow(/^hardtanh: minVal cannot be greater than maxVal, got minVal=2, maxVal=1$/);
+    expect(() => hardtanh(tensor([1], { dtype: 'float32' }), 'a' as never)).toThrow(/^hardtanh: expected minVal to be a number, got 'a'$/);
   });
 });

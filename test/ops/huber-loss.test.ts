@@ -14,10 +14,10 @@ describe('huberLoss', () => {
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => huberLoss(tensor([1]), tensor([1]), { delta: 0 })).toThrow(/^huberLoss: huber_loss does not support non-positive values for delta, got 0$/);
-    expect(() => huberLoss(tensor([1]), tensor([1]), { delta: '1' as never })).toThrow(/^huberLoss: expected delta to be a number, got '1'$/);
-    expect(() => huberLoss(tensor([1]), tensor([1], { dtype: 'int64' }))).toThrow(/^huberLoss: expected target to be float32, got int64$/);
-    expect(() => huberLoss(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(/^huberLoss: /);
-    expect(() => huberLoss(tensor([1]), tensor([1]), { reduction: 'avg' as never })).toThrow(/^huberLoss: expected reduction to be 'none', 'mean' or 'sum', got 'avg'$/);
+    expect(() => huberLoss(tensor([1], { dtype: 'float32' }), tensor([1], { dtype: 'float32' }), { delta: 0 })).toThrow(/^huberLoss: huber_loss does not support non-positive values for delta, got 0$/);
+    expect(() => huberLoss(tensor([1], { dtype: 'float32' }), tensor([1], { dtype: 'float32' }), { delta: '1' as never })).toThrow(/^huberLoss: expected delta to be a number, got '1'$/);
+    expect(() => huberLoss(tensor([1], { dtype: 'float32' }), tensor([1], { dtype: 'int64' }))).toThrow(/^huberLoss: expected target to be float32, got int64$/);
+    expect(() => huberLoss(tensor([1, 2], { dtype: 'float32' }), tensor([1, 2, 3], { dtype: 'float32' }))).toThrow(/^huberLoss: /);
+    expect(() => huberLoss(tensor([1], { dtype: 'float32' }), tensor([1], { dtype: 'float32' }), { reduction: 'avg' as never })).toThrow(/^huberLoss: expected reduction to be 'none', 'mean' or 'sum', got 'avg'$/);
   });
 });

@@ -18,7 +18,7 @@ describe('indexSelect', () => {
   });
 
   it('method form', () => {
-    expect(tensor([[1, 2, 3], [4, 5, 6]]).indexSelect(1, long([2, 0])).toArray()).toEqual([[3, 1], [6, 4]]);
+    expect(tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float32' }).indexSelect(1, long([2, 0])).toArray()).toEqual([[3, 1], [6, 4]]);
   });
 
   it('errors name the op and the argument', () => {
@@ -27,8 +27,8 @@ describe('indexSelect', () => {
     expect(() => indexSelect(x, 0, long([3]))).toThrow(/indexSelect: index 3 is out of range for dimension 0 of input with size 3/);
     expect(() => indexSelect(x, 0, long([-1]))).toThrow(/indexSelect: index -1 is out of range/);
     expect(() => indexSelect(x, 0, long([[1]]))).toThrow(/indexSelect: index is supposed to be a vector, got index of shape \(1, 1\)/);
-    expect(() => indexSelect(x, 0, tensor([1]))).toThrow(TypeError);
-    expect(() => indexSelect(x, 0, tensor([1]))).toThrow(/indexSelect: expected index of dtype int64, got float32/);
+    expect(() => indexSelect(x, 0, tensor([1], { dtype: 'float32' }))).toThrow(TypeError);
+    expect(() => indexSelect(x, 0, tensor([1], { dtype: 'float32' }))).toThrow(/indexSelect: expected index of dtype int64, got float32/);
     expect(() => indexSelect(x, 2, long([0]))).toThrow(/indexSelect: dim out of range/);
     expect(() => indexSelect(x, 0, [0] as never)).toThrow(/indexSelect: expected index to be a Tensor, got an array/);
   });

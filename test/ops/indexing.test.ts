@@ -20,14 +20,14 @@ describe('index', () => {
   });
 
   it('accepts arrays and a number (select), as a method', () => {
-    const x = tensor([[1, 2], [3, 4], [5, 6]]);
+    const x = tensor([[1, 2], [3, 4], [5, 6]], { dtype: 'float32' });
     expect(x.index([2, 0]).toArray()).toEqual([[5, 6], [1, 2]]);
     expect(x.index(-1).toArray()).toEqual([5, 6]);
     expect(x.index([true, false, true]).toArray()).toEqual([[1, 2], [5, 6]]);
   });
 
   it('repeated rows accumulate gradient', () => {
-    const x = tensor([1, 2, 3], { requiresGrad: true });
+    const x = tensor([1, 2, 3], { dtype: 'float32', requiresGrad: true });
     x.index([0, 0, 2, 0]).sum().backward();
     expect(Array.from(x.grad!.data)).toEqual([3, 0, 1]);
   });
@@ -37,12 +37,12 @@ describe('index', () => {
     expect(() => index(x, [3])).toThrow(RangeError);
     expect(() => index(x, [3])).toThrow(/index: index 3 is out of bounds for dimension 0 with size 3/);
     expect(() => index(x, [-4])).toThrow(/index: index -4 is out of bounds/);
-    expect(() => index(x, tensor([0]))).toThrow(TypeError);
-    expect(() => index(x, tensor([0]))).toThrow(/index: dim 0: tensors used as indices must be int64 or bool, got float32/);
+    expect(() => index(x, tensor([0], { dtype: 'float32' }))).toThrow(TypeError);
+    expect(() => index(x, tensor([0], { dtype: 'float32' }))).toThrow(/index: dim 0: tensors used as indices must be int64 or bool, got float32/);
     expect(() => index(x, [0.5])).toThrow(/index: dim 0: index arrays must hold integers or booleans/);
     expect(() => index(x, tensor([true, false]))).toThrow(/index: the shape of the mask \(2,\) at index 0 does not match the shape of the indexed tensor \(3, 2\)/);
     expect(() => index(x, 'a' as never)).toThrow(/index: index 0: expected a number, a range \{start, stop, step\}, null, newaxis, '...', or an int64\/bool tensor or array, got 'a'$/);
-    expect(() => index(tensor(1), [0])).toThrow(/index: too many indices for tensor of dimension 0/);
+    expect(() => index(tensor(1, { dtype: 'float32' }), [0])).toThrow(/index: too many indices for tensor of dimension 0/);
     expect(() => index(null as never, [0])).toThrow(/index: expected input to be a Tensor/);
   });
 });
@@ -71,7 +71,7 @@ describe('index: multi-dimensional (PyTorch fixtures)', () => {
   });
 
   it('slice is the same op; errors name the dim', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const x = tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float32' });
     expect(x.slice(null, { start: 1 }).toArray()).toEqual([[2, 3], [5, 6]]);
     expect(() => x.index(0, 0, 0)).toThrow('index: too many indices for tensor of dimension 2');
     expect(() => x.index(null, 3)).toThrow('index: index 3 is out of bounds for dimension 1 with size 3');

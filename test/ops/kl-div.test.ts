@@ -14,7 +14,7 @@ describe('klDiv', () => {
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => klDiv(tensor([1]), tensor([1]), { reduction: 'batch' as never })).toThrow(/^klDiv: expected reduction to be 'none', 'batchmean', 'mean' or 'sum', got 'batch'$/);
-    expect(() => klDiv(tensor([1]), tensor([1]), { logTarget: 1 as never })).toThrow(/^klDiv: expected logTarget to be a boolean, got 1$/);
+    expect(() => klDiv(tensor([1], { dtype: 'float32' }), tensor([1], { dtype: 'float32' }), { reduction: 'batch' as never })).toThrow(/^klDiv: expected reduction to be 'none', 'batchmean', 'mean' or 'sum', got 'batch'$/);
+    expect(() => klDiv(tensor([1], { dtype: 'float32' }), tensor([1], { dtype: 'float32' }), { logTarget: 1 as never })).toThrow(/^klDiv: expected logTarget to be a boolean, got 1$/);
   });
 });

@@ -17,10 +17,10 @@ describe('layerNorm', () => {
   });
 
   it('errors name the op and say what was expected', () => {
-    expect(() => layerNorm(tensor([[1, 2, 3]]), [4])).toThrow(/^layerNorm: Given normalized_shape=\[4\], expected input with shape \[\*, 4\], but got input of size\[1, 3\]$/);
-    expect(() => layerNorm(tensor([[1, 2]]), [2], { weight: tensor([1, 2, 3]) })).toThrow(/^layerNorm: expected weight of shape \(2,\), got \(3,\)$/);
-    expect(() => layerNorm(tensor([[1, 2]]), 'x' as never)).toThrow(/^layerNorm: expected normalizedShape to be an integer or an array of integers, got 'x'$/);
-    expect(() => layerNorm(tensor([[1, 2]]), [2], { eps: -1 })).toThrow(/^layerNorm: expected eps to be a number >= 0, got -1$/);
+    expect(() => layerNorm(tensor([[1, 2, 3]], { dtype: 'float32' }), [4])).toThrow(/^layerNorm: Given normalized_shape=\[4\], expected input with shape \[\*, 4\], but got input of size\[1, 3\]$/);
+    expect(() => layerNorm(tensor([[1, 2]], { dtype: 'float32' }), [2], { weight: tensor([1, 2, 3], { dtype: 'float32' }) })).toThrow(/^layerNorm: expected weight of shape \(2,\), got \(3,\)$/);
+    expect(() => layerNorm(tensor([[1, 2]], { dtype: 'float32' }), 'x' as never)).toThrow(/^layerNorm: expected normalizedShape to be an integer or an array of integers, got 'x'$/);
+    expect(() => layerNorm(tensor([[1, 2]], { dtype: 'float32' }), [2], { eps: -1 })).toThrow(/^layerNorm: expected eps to be a number >= 0, got -1$/);
     expect(() => layerNorm(tensor([1], { dtype: 'int64' }), [1])).toThrow(/^layerNorm: expected a float32 input, got int64$/);
   });
 });

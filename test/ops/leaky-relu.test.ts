@@ -15,11 +15,11 @@ describe('leakyRelu', () => {
   });
 
   it('default slope is 0.01', () => {
-    expect(leakyRelu(tensor([-100, 5])).toArray()).toEqual([-1, 5]);
+    expect(leakyRelu(tensor([-100, 5], { dtype: 'float32' })).toArray()).toEqual([-1, 5]);
   });
 
   it('errors name the op and the argument', () => {
     expect(() => leakyRelu(tensor([1], { dtype: 'int64' }))).toThrow(/leakyRelu: expected a float32 tensor, got int64/);
-    expect(() => leakyRelu(tensor([1]), 'x' as never)).toThrow(/leakyRelu: expected negativeSlope to be a number, got 'x'$/);
+    expect(() => leakyRelu(tensor([1], { dtype: 'float32' }), 'x' as never)).toThrow(/leakyRelu: expected negativeSlope to be a number, got 'x'$/);
   });
 });

@@ -26,7 +26,7 @@ describe('logSoftmax', () => {
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => logSoftmax(tensor([1, 2]), -2)).toThrow(/logSoftmax: dimension out of range/);
-    expect(() => logSoftmax(tensor([1, 2]), 0.5)).toThrow(/logSoftmax: dimension out of range/);
+    expect(() => logSoftmax(tensor([1, 2], { dtype: 'float32' }), -2)).toThrow(/logSoftmax: dimension out of range/);
+    expect(() => logSoftmax(tensor([1, 2], { dtype: 'float32' }), 0.5)).toThrow(/logSoftmax: dimension out of range/);
   });
 });

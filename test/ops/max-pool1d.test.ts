@@ -25,7 +25,7 @@ describe('maxPool1d', () => {
   });
 
   it('without returnIndices gives one tensor; stride defaults to the kernel size', () => {
-    const y = maxPool1d(tensor([[[1, 5, 2, 4, 3, 0]]]), 2);
+    const y = maxPool1d(tensor([[[1, 5, 2, 4, 3, 0]]], { dtype: 'float32' }), 2);
     expect(y).toBeInstanceOf(Tensor);
     expect(y.toArray()).toEqual([[[5, 4, 3]]]);
   });

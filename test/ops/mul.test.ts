@@ -19,14 +19,14 @@ describe('mul', () => {
   });
 
   it('method form; int64 stays int64', () => {
-    expect(tensor([1, 2]).mul(3).toArray()).toEqual([3, 6]);
+    expect(tensor([1, 2], { dtype: 'float32' }).mul(3).toArray()).toEqual([3, 6]);
     expect(tensor([2], { dtype: 'int64' }).mul(3).dtype).toBe('int64');
     // integer results never hold -0 (Float64Array storage would keep it)
     expect(Object.is(tensor([-3], { dtype: 'int64' }).mul(0).data[0], 0)).toBe(true);
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => mul(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(/mul: the size of tensor a \(2\) must match/);
-    expect(() => mul(tensor([1]), [2] as never)).toThrow(/mul: expected other to be a Tensor or a number, got an array/);
+    expect(() => mul(tensor([1, 2], { dtype: 'float32' }), tensor([1, 2, 3], { dtype: 'float32' }))).toThrow(/mul: the size of tensor a \(2\) must match/);
+    expect(() => mul(tensor([1], { dtype: 'float32' }), [2] as never)).toThrow(/mul: expected other to be a Tensor or a number, got an array/);
   });
 });

@@ -18,7 +18,7 @@ describe('nllLoss', () => {
   });
 
   it('errors name the op, the argument, expected and actual', () => {
-    expect(() => nllLoss(zeros([2, 3]), tensor([0, 1]))).toThrow(/nllLoss: expected target of dtype int64 \(class indices\), got float32/);
+    expect(() => nllLoss(zeros([2, 3]), tensor([0, 1], { dtype: 'float32' }))).toThrow(/nllLoss: expected target of dtype int64 \(class indices\), got float32/);
     expect(() => nllLoss(zeros([2, 3]), tensor([0, -1], { dtype: 'int64' }))).toThrow(/nllLoss: target -1 is out of bounds/);
     expect(() => nllLoss(zeros([2, 3]), tensor([0, 1], { dtype: 'int64' }), { ignoreIndex: 0.5 })).toThrow(/nllLoss: expected ignoreIndex to be an integer, got 0.5/);
     expect(() => nllLoss(zeros([2, 3, 4]), tensor([0, 1], { dtype: 'int64' }))).toThrow(/nllLoss: expected target of shape \(2, 4\) for input of shape \(2, 3, 4\), got \(2,\)/);

@@ -20,8 +20,8 @@ describe('oneHot', () => {
     expect(() => oneHot(long([0, 3]), 3)).toThrow(RangeError);
     expect(() => oneHot(long([0, 3]), 3)).toThrow(/oneHot: class values in labels must be smaller than numClasses \(3\), got 3/);
     expect(() => oneHot(long([0, -1]), 3)).toThrow(/oneHot: class values in labels must be non-negative, got -1/);
-    expect(() => oneHot(tensor([0, 1]), 3)).toThrow(TypeError);
-    expect(() => oneHot(tensor([0, 1]), 3)).toThrow(/oneHot: is only applicable to index tensors: expected labels of dtype int64, got float32/);
+    expect(() => oneHot(tensor([0, 1], { dtype: 'float32' }), 3)).toThrow(TypeError);
+    expect(() => oneHot(tensor([0, 1], { dtype: 'float32' }), 3)).toThrow(/oneHot: is only applicable to index tensors: expected labels of dtype int64, got float32/);
     expect(() => oneHot(long([0]), 2.5)).toThrow(/oneHot: expected numClasses to be an integer/);
     expect(() => oneHot(long([0]), -2)).toThrow(/oneHot: expected numClasses >= -1, got -2/);
     expect(() => oneHot(new Tensor(new Float64Array(0), [0], 'int64'))).toThrow(/oneHot: can not infer numClasses from empty labels/);

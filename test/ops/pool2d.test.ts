@@ -26,7 +26,7 @@ describe('maxPool2d', () => {
   });
 
   it('stride defaults to the kernel size; without returnIndices gives one tensor', () => {
-    const y = maxPool2d(tensor([[[1, 5, 2, 0], [4, 3, 0, 7]]]), 2);
+    const y = maxPool2d(tensor([[[1, 5, 2, 0], [4, 3, 0, 7]]], { dtype: 'float32' }), 2);
     expect(y).toBeInstanceOf(Tensor);
     expect(y.toArray()).toEqual([[[5, 7]]]);
   });

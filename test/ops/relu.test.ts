@@ -22,7 +22,7 @@ describe('relu', () => {
   });
 
   it('method form, -0 stays -0, int64 stays int64 without grad', () => {
-    const y = tensor([-2, -0, 3]).relu();
+    const y = tensor([-2, -0, 3], { dtype: 'float32' }).relu();
     expect(y.data[0]).toBe(0);
     expect(Object.is(y.data[1], -0)).toBe(true);
     expect(y.data[2]).toBe(3);

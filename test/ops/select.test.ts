@@ -16,7 +16,7 @@ describe('select', () => {
   });
 
   it('method form removes the dim', () => {
-    const r = tensor([[1, 2], [3, 4]]).select(1, -1);
+    const r = tensor([[1, 2], [3, 4]], { dtype: 'float32' }).select(1, -1);
     expect(r.shape).toEqual([2]);
     expect(r.toArray()).toEqual([2, 4]);
   });
@@ -28,6 +28,6 @@ describe('select', () => {
     expect(() => select(x, 1, -5)).toThrow(/select: index -5 out of range/);
     expect(() => select(x, 2, 0)).toThrow(/select: dim out of range/);
     expect(() => select(x, 0, 1.5)).toThrow(/select: expected index to be an integer/);
-    expect(() => select(tensor(2), 0, 0)).toThrow(/select: cannot be applied to a 0-dim tensor/);
+    expect(() => select(tensor(2, { dtype: 'float32' }), 0, 0)).toThrow(/select: cannot be applied to a 0-dim tensor/);
   });
 });

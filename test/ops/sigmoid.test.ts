@@ -14,7 +14,7 @@ describe('sigmoid', () => {
   });
 
   it('method form; int64 input gives float32', () => {
-    expect(tensor([0]).sigmoid().item()).toBe(0.5);
+    expect(tensor([0], { dtype: 'float32' }).sigmoid().item()).toBe(0.5);
     const y = sigmoid(tensor([0, 1], { dtype: 'int64' }));
     expect(y.dtype).toBe('float32');
     expect(y.data[1]).toBeCloseTo(0.7310586, 6);

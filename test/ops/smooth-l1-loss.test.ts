@@ -14,7 +14,7 @@ describe('smoothL1Loss', () => {
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => smoothL1Loss(tensor([1]), tensor([1]), { beta: -1 })).toThrow(/^smoothL1Loss: smooth_l1_loss does not support negative values for beta, got -1$/);
-    expect(() => smoothL1Loss(tensor([1]), tensor([1]), { beta: null as never })).toThrow(/^smoothL1Loss: expected beta to be a number, got null$/);
+    expect(() => smoothL1Loss(tensor([1], { dtype: 'float32' }), tensor([1], { dtype: 'float32' }), { beta: -1 })).toThrow(/^smoothL1Loss: smooth_l1_loss does not support negative values for beta, got -1$/);
+    expect(() => smoothL1Loss(tensor([1], { dtype: 'float32' }), tensor([1], { dtype: 'float32' }), { beta: null as never })).toThrow(/^smoothL1Loss: expected beta to be a number, got null$/);
   });
 });

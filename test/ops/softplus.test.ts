@@ -15,6 +15,6 @@ describe('softplus', () => {
 
   it('errors name the op and the argument', () => {
     expect(() => softplus(tensor([1], { dtype: 'int64' }))).toThrow(/^softplus: expected a float32 tensor, got int64$/);
-    expect(() => softplus(tensor([1]), { beta: '2' as never })).toThrow(/^softplus: expected beta to be a number, got '2'$/);
+    expect(() => softplus(tensor([1], { dtype: 'float32' }), { beta: '2' as never })).toThrow(/^softplus: expected beta to be a number, got '2'$/);
   });
 });

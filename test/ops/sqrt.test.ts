@@ -15,7 +15,7 @@ describe('sqrt', () => {
   });
 
   it('method form', () => {
-    expect(tensor([4, 9]).sqrt().toArray()).toEqual([2, 3]);
+    expect(tensor([4, 9], { dtype: 'float32' }).sqrt().toArray()).toEqual([2, 3]);
   });
 
   it('errors name the op and the argument', () => {

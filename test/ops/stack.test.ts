@@ -19,8 +19,8 @@ describe('stack', () => {
   });
 
   it('a constant input gets no gradient', () => {
-    const a = tensor([1, 2], { requiresGrad: true });
-    const b = tensor([3, 4]);
+    const a = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
+    const b = tensor([3, 4], { dtype: 'float32' });
     stack([a, b]).sum().backward();
     expect(b.grad).toBeNull();
     expect(Array.from(a.grad!.data)).toEqual([1, 1]);
@@ -28,10 +28,10 @@ describe('stack', () => {
 
   it('errors name the op and the argument', () => {
     expect(() => stack([])).toThrow(/stack: expected a non-empty array of tensors/);
-    expect(() => stack(tensor([1]) as never)).toThrow(TypeError);
-    expect(() => stack([tensor([1]), 2 as never])).toThrow(/stack: expected tensors\[1\] to be a Tensor, got 2$/);
-    expect(() => stack([tensor([1, 2]), tensor([1, 2, 3])])).toThrow(RangeError);
-    expect(() => stack([tensor([1, 2]), tensor([1, 2, 3])])).toThrow(/stack: expects each tensor to be equal size, but got \(2,\) at entry 0 and \(3,\) at entry 1/);
-    expect(() => stack([tensor([1, 2])], 2)).toThrow(/stack: dim out of range \(expected to be in range of \[-2, 1\], but got 2\)/);
+    expect(() => stack(tensor([1], { dtype: 'float32' }) as never)).toThrow(TypeError);
+    expect(() => stack([tensor([1], { dtype: 'float32' }), 2 as never])).toThrow(/stack: expected tensors\[1\] to be a Tensor, got 2$/);
+    expect(() => stack([tensor([1, 2], { dtype: 'float32' }), tensor([1, 2, 3], { dtype: 'float32' })])).toThrow(RangeError);
+    expect(() => stack([tensor([1, 2], { dtype: 'float32' }), tensor([1, 2, 3], { dtype: 'float32' })])).toThrow(/stack: expects each tensor to be equal size, but got \(2,\) at entry 0 and \(3,\) at entry 1/);
+    expect(() => stack([tensor([1, 2], { dtype: 'float32' })], 2)).toThrow(/stack: dim out of range \(expected to be in range of \[-2, 1\], but got 2\)/);
   });
 });

@@ -17,15 +17,15 @@ describe('std', () => {
   });
 
   it('gradient is 0 where std is 0', () => {
-    const x = tensor([[2, 2], [1, 3]], { requiresGrad: true });
+    const x = tensor([[2, 2], [1, 3]], { dtype: 'float32', requiresGrad: true });
     x.std(1).sum().backward();
     expect(Array.from(x.grad!.data).slice(0, 2)).toEqual([0, 0]);
   });
 
   it('errors name the op and the argument', () => {
     expect(() => std(tensor([true]))).toThrow(/std: only supports floating point input, got input of dtype bool/);
-    expect(() => std(tensor([1, 2]), 0, { unbiased: 1 as never })).toThrow(/std: expected unbiased to be a boolean/);
-    expect(() => std(tensor([1, 2]), 3)).toThrow(/std: dim out of range/);
+    expect(() => std(tensor([1, 2], { dtype: 'float32' }), 0, { unbiased: 1 as never })).toThrow(/std: expected unbiased to be a boolean/);
+    expect(() => std(tensor([1, 2], { dtype: 'float32' }), 3)).toThrow(/std: dim out of range/);
     expect(() => std(7 as never)).toThrow(/std: expected input to be a Tensor/);
   });
 });

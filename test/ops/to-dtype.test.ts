@@ -24,8 +24,8 @@ describe('toDtype', () => {
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => toDtype(tensor([1]), 'float64' as never)).toThrow(TypeError);
-    expect(() => toDtype(tensor([1]), 'float64' as never)).toThrow(/toDtype: expected dtype to be one of 'float32', 'int64', 'bool', got 'float64'$/);
+    expect(() => toDtype(tensor([1], { dtype: 'float32' }), 'float64' as never)).toThrow(TypeError);
+    expect(() => toDtype(tensor([1], { dtype: 'float32' }), 'float64' as never)).toThrow(/toDtype: expected dtype to be one of 'float32', 'int64', 'bool', got 'float64'$/);
     expect(() => toDtype(1 as never, 'int64')).toThrow(/toDtype: expected input to be a Tensor, got 1$/);
   });
 });

@@ -18,17 +18,17 @@ describe('transpose', () => {
   });
 
   it('is a view (writes reach the input) and works as a method', () => {
-    const x = tensor([[1, 2, 3]]);
+    const x = tensor([[1, 2, 3]], { dtype: 'float32' });
     const y = x.transpose(0, 1);
     expect(y.toArray()).toEqual([[1], [2], [3]]);
     y.data[0] = 100;
     expect(x.data[0]).toBe(100);
     expect(x.t().shape).toEqual([3, 1]);
-    expect(tensor(5).transpose(0, -1).item()).toBe(5);
+    expect(tensor(5, { dtype: 'float32' }).transpose(0, -1).item()).toBe(5);
   });
 
   it('errors name the op and the argument', () => {
-    const x = tensor([[1, 2]]);
+    const x = tensor([[1, 2]], { dtype: 'float32' });
     expect(() => transpose(x, 2, 0)).toThrow(RangeError);
     expect(() => transpose(x, 2, 0)).toThrow(/transpose: dim0 out of range \(expected to be in range of \[-2, 1\], but got 2\)/);
     expect(() => transpose(x, 0, -3)).toThrow(/transpose: dim1 out of range/);

@@ -20,7 +20,7 @@ describe('var', () => {
 
   it('is exported as var and as a method', () => {
     expect(nt.var).toBe(variance);
-    const x = tensor([1, 2, 3, 4]);
+    const x = tensor([1, 2, 3, 4], { dtype: 'float32' });
     expect(x.var().item()).toBeCloseTo(5 / 3, 6);
     expect(x.var(0, { unbiased: false }).item()).toBeCloseTo(1.25, 6);
   });
@@ -28,11 +28,11 @@ describe('var', () => {
   it('errors name the op and the argument', () => {
     expect(() => variance(tensor([1, 2], { dtype: 'int64' }))).toThrow(TypeError);
     expect(() => variance(tensor([1, 2], { dtype: 'int64' }))).toThrow(/var: only supports floating point input, got input of dtype int64/);
-    expect(() => variance(tensor([1, 2]), 0, { correction: 1, unbiased: true })).toThrow(/var: cannot pass both correction and unbiased/);
-    expect(() => variance(tensor([1, 2]), 1)).toThrow(/var: dim out of range/);
-    expect(() => variance(tensor([[1, 2]]), [0, -2])).toThrow(/var: dim 0 appears multiple times/);
-    expect(() => variance(tensor([1, 2]), 0, { correction: '1' as never })).toThrow(/var: expected correction to be a number/);
-    expect(() => variance(tensor([1, 2]), 0, { keepdim: 1 as never })).toThrow(/var: expected keepdim to be a boolean/);
-    expect(() => variance(tensor([1, 2]), 'a' as never)).toThrow(/var: expected dim to be an integer or an array/);
+    expect(() => variance(tensor([1, 2], { dtype: 'float32' }), 0, { correction: 1, unbiased: true })).toThrow(/var: cannot pass both correction and unbiased/);
+    expect(() => variance(tensor([1, 2], { dtype: 'float32' }), 1)).toThrow(/var: dim out of range/);
+    expect(() => variance(tensor([[1, 2]], { dtype: 'float32' }), [0, -2])).toThrow(/var: dim 0 appears multiple times/);
+    expect(() => variance(tensor([1, 2], { dtype: 'float32' }), 0, { correction: '1' as never })).toThrow(/var: expected correction to be a number/);
+    expect(() => variance(tensor([1, 2], { dtype: 'float32' }), 0, { keepdim: 1 as never })).toThrow(/var: expected keepdim to be a boolean/);
+    expect(() => variance(tensor([1, 2], { dtype: 'float32' }), 'a' as never)).toThrow(/var: expected dim to be an integer or an array/);
   });
 });

@@ -20,7 +20,7 @@ describe('where', () => {
   });
 
   it('method form x.where(cond, other) and dtypes', () => {
-    const x = tensor([1, 2]);
+    const x = tensor([1, 2], { dtype: 'float32' });
     expect(x.where(tensor([true, false]), 0).toArray()).toEqual([1, 0]);
     const i = tensor([1, 2], { dtype: 'int64' });
     expect(where(tensor([true, false]), i, 5).dtype).toBe('int64');
@@ -28,10 +28,10 @@ describe('where', () => {
   });
 
   it('errors name the op and the argument', () => {
-    expect(() => where(tensor([1, 0]), tensor([1, 2]), 0)).toThrow(TypeError);
-    expect(() => where(tensor([1, 0]), tensor([1, 2]), 0)).toThrow(/where: expected condition to be a bool tensor, got float32/);
-    expect(() => where([true] as never, tensor([1]), 0)).toThrow(/where: expected condition to be a Tensor, got an array/);
-    expect(() => where(tensor([true, false, true]), tensor([1, 2]), 0)).toThrow(/where: the size of tensor a \(3\) must match the size of tensor b \(2\)/);
+    expect(() => where(tensor([1, 0], { dtype: 'float32' }), tensor([1, 2], { dtype: 'float32' }), 0)).toThrow(TypeError);
+    expect(() => where(tensor([1, 0], { dtype: 'float32' }), tensor([1, 2], { dtype: 'float32' }), 0)).toThrow(/where: expected condition to be a bool tensor, got float32/);
+    expect(() => where([true] as never, tensor([1], { dtype: 'float32' }), 0)).toThrow(/where: expected condition to be a Tensor, got an array/);
+    expect(() => where(tensor([true, false, true]), tensor([1, 2], { dtype: 'float32' }), 0)).toThrow(/where: the size of tensor a \(3\) must match the size of tensor b \(2\)/);
     expect(() => where(tensor([true]), 'a' as never, 0)).toThrow(/where: expected input to be a Tensor or a number, got string/);
   });
 });

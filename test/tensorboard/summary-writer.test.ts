@@ -103,7 +103,7 @@ describe('utils.tensorboard.SummaryWriter', () => {
   it('takes tensors for histograms and rejects empty, non-finite and malformed input with the op name', () => {
     const dir = tmp();
     const w = new SummaryWriter(dir);
-    w.addHistogram('w', tensor([[1, 2], [3, 4]]), 0, 4);
+    w.addHistogram('w', tensor([[1, 2], [3, 4]], { dtype: 'float32' }), 0, 4);
     expect(() => w.addHistogram('w', [], 0)).toThrow(/^addHistogram: the input has no element/);
     expect(() => w.addHistogram('w', [1, NaN], 0)).toThrow(/^addHistogram: expected finite values, got NaN at index 1/);
     expect(() => w.addHistogram('w', [1, 2], 0, 'auto' as any)).toThrow(/^addHistogram: bins must be/);
@@ -111,7 +111,7 @@ describe('utils.tensorboard.SummaryWriter', () => {
     expect(() => w.addHistogram('w', [5], 0, [0, 1])).toThrow(/^addHistogram: no value falls inside the bins/);
     expect(() => w.addHistogram('w', 'abc' as any)).toThrow(TypeError);
     expect(() => w.addScalar('x', 'a' as any)).toThrow(/^addScalar: expected scalarValue to be a number/);
-    expect(() => w.addScalar('x', tensor([1, 2]))).toThrow(/^addScalar: expected a scalar or a one-element tensor/);
+    expect(() => w.addScalar('x', tensor([1, 2], { dtype: 'float32' }))).toThrow(/^addScalar: expected a scalar or a one-element tensor/);
     expect(() => w.addScalar(3 as any, 1)).toThrow(/^addScalar: expected tag to be a string/);
     expect(() => w.addScalar('x', 1, 1.5)).toThrow(/^addScalar: expected globalStep to be an integer/);
     expect(() => w.addText('t', 5 as any)).toThrow(/^addText: expected textString to be a string/);

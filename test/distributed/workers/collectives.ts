@@ -31,12 +31,12 @@ for (const op of ['sum', 'avg', 'max', 'min'] as const) {
   }
 }
 
-const b = tensor([rank, rank * 10, -rank]);
+const b = tensor([rank, rank * 10, -rank], { dtype: 'float32' });
 dist.broadcast(b, { src: world - 1 });
 out.broadcast = arr(b);
 
 const list = Array.from({ length: world }, () => zeros([2]));
-dist.allGather(list, tensor([rank, rank + 0.5]));
+dist.allGather(list, tensor([rank, rank + 0.5], { dtype: 'float32' }));
 out.allGather = list.map(arr);
 
 dist.barrier();
@@ -56,7 +56,7 @@ rsWork.wait();
 out.reduceScatterBig = arr(rsBig).every((v) => v === world * rank + (world * (world - 1)) / 2) ? 'ok' : 'wrong';
 
 // Async: three in flight at once, waited out of order; the JS thread is free meanwhile.
-const ts = [tensor([rank + 1]), tensor([(rank + 1) * 2]), tensor([rank])];
+const ts = [tensor([rank + 1], { dtype: 'float32' }), tensor([(rank + 1) * 2], { dtype: 'float32' }), tensor([rank], { dtype: 'float32' })];
 const works = [dist.allReduce(ts[0], { asyncOp: true }), dist.allReduce(ts[1], { op: 'max', asyncOp: true }), dist.broadcast(ts[2], { src: 0, asyncOp: true })];
 works[2].wait();
 works[0].wait();
@@ -69,9 +69,9 @@ barrierWork!.wait();
 // Errors: a clear message naming the op.
 const errors: string[] = [];
 for (const f of [
-  () => dist.allReduce(tensor([1]), { op: 'prod' as 'sum' }),
-  () => dist.broadcast(tensor([1]), { src: world }),
-  () => dist.allGather([zeros([1])], tensor([1])),
+  () => dist.allReduce(tensor([1], { dtype: 'float32' }), { op: 'prod' as 'sum' }),
+  () => dist.broadcast(tensor([1], { dtype: 'float32' }), { src: world }),
+  () => dist.allGather([zeros([1])], tensor([1], { dtype: 'float32' })),
   () => dist.reduceScatter(zeros([2]), Array.from({ length: world }, () => zeros([3]))),
   () => dist.reduceScatter(zeros([1]), [zeros([1])].slice(0, world - 1)),
   () => dist.allReduce([1, 2] as unknown as Tensor),

@@ -57,13 +57,13 @@ if (rank === 0) {
 }
 // Every rank must hold the same weights: gather a checksum of each.
 const mine = model.parameters().reduce((acc, p) => acc + (p.data as Float32Array).reduce((x: number, v: number, k: number) => x + v * ((k % 7) + 1), 0), 0);
-const sums = Array.from({ length: world }, () => tensor([0]));
-dist.allGather(sums, tensor([mine]));
+const sums = Array.from({ length: world }, () => tensor([0], { dtype: 'float32' }));
+dist.allGather(sums, tensor([mine], { dtype: 'float32' }));
 // noSync: a backward inside leaves the local gradient (ranks differ); the next one outside averages.
 const gradSpread = (): number => {
   const g = model.parameters()[0].grad!.data as Float32Array;
-  const all = Array.from({ length: world }, () => tensor([0]));
-  dist.allGather(all, tensor([g.reduce((a: number, v: number, k: number) => a + v * (k + 1), 0)]));
+  const all = Array.from({ length: world }, () => tensor([0], { dtype: 'float32' }));
+  dist.allGather(all, tensor([g.reduce((a: number, v: number, k: number) => a + v * (k + 1), 0)], { dtype: 'float32' }));
   return Math.max(...all.map((t) => t.data[0])) - Math.min(...all.map((t) => t.data[0]));
 };
 const xr = randn([B, 5], { generator: new Generator(50 + rank) });
