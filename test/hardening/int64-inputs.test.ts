@@ -75,6 +75,12 @@ const ACCEPTS = [
   'data.TensorDataset',
   'slice',
   'nn.functional.dropout2d',
+  'view',
+  'contiguous',
+  'clamp_',
+  'zero_',
+  'fill_',
+  'copy_',
 ];
 
 const SEEDS = [1, 2, 3];

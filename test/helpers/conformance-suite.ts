@@ -479,7 +479,9 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
             const what = `special=${special} ${Idx.name}`;
             expectSameBits(gotY, wantY, `y ${what}`);
             expectSameBits(gotI, wantI, `idx ${what}`);
-            expect(Math.max(0, ...Array.from(wantI))).toBeLessThan(p.k);
+            let maxI = 0;
+            for (const v of wantI) maxI = Math.max(maxI, v);
+            expect(maxI).toBeLessThan(p.k);
             const wantG = new Float32Array(rows * p.l).fill(Number.NaN); // overwritten, not accumulated
             refBackend.maxPool1dBackward(gy, wantI, wantG, p);
             const gotG = new Float32Array(rows * p.l).fill(Number.NaN);
