@@ -32,6 +32,7 @@ bool backwardInputTask(const float* gy, const float* w, float* gx, const nt::Con
     if (!mm(K, cols, coutG, 1.0f, wgT, MatRef{gyb, static_cast<ptrdiff_t>(cols), 1}, 0.0f, col, cols)) return false;
     for (size_t b = b0; b < b1; ++b) {
       float* gxb = gx + (b * p.cIn + g * cinG) * planeIn;
+      if (t0 == 0 && len == P && col2im2dWhole(col, cinG, p, gxb, cols, (b - b0) * len)) continue;
       if (t0 == 0) std::memset(gxb, 0, cinG * planeIn * sizeof(float));
       col2imAdd2d(col, cinG, p, t0, len, gxb, cols, (b - b0) * len);
     }

@@ -19,6 +19,46 @@ namespace NT_ISA_NS {
 namespace {
 
 constexpr size_t kChunks = 8;
+// Positions per block of the transposed gy gather (chunkSums): 64 x coutG floats of gyt, within L1 up to
+// coutG = 64 or so.
+constexpr size_t kGatherBlock = 64;
+
+typedef float F4 __attribute__((vector_size(4 * sizeof(float))));
+typedef float F4U __attribute__((vector_size(4 * sizeof(float)), aligned(4), may_alias));
+
+/** Rows r0..r3 (4 floats each) transposed: column k of the 4 x 4 block into out[k * ld .. + 4). */
+static inline void transpose4(F4 r0, F4 r1, F4 r2, F4 r3, float* out, size_t ld) {
+  typedef int I4 __attribute__((vector_size(4 * sizeof(int))));
+  const F4 t0 = __builtin_shuffle(r0, r1, I4{0, 4, 1, 5}), t1 = __builtin_shuffle(r0, r1, I4{2, 6, 3, 7});
+  const F4 t2 = __builtin_shuffle(r2, r3, I4{0, 4, 1, 5}), t3 = __builtin_shuffle(r2, r3, I4{2, 6, 3, 7});
+  *reinterpret_cast<F4U*>(out) = __builtin_shuffle(t0, t2, I4{0, 1, 4, 5});
+  *reinterpret_cast<F4U*>(out + ld) = __builtin_shuffle(t0, t2, I4{2, 3, 6, 7});
+  *reinterpret_cast<F4U*>(out + 2 * ld) = __builtin_shuffle(t1, t3, I4{0, 1, 4, 5});
+  *reinterpret_cast<F4U*>(out + 3 * ld) = __builtin_shuffle(t1, t3, I4{2, 3, 6, 7});
+}
+
+/**
+ * dst[i * rows + o] = src[o * ld + i] for o < rows, i < len: rows of gy gathered transposed. Blocks of
+ * kGatherBlock positions keep their dst rows in L1 across the passes over the rows, and 4 x 4 blocks go
+ * through registers (unblocked scalar stores, each missing L1, cost more than the GEMM at 3 -> 16 channels).
+ */
+void gatherTransposed(const float* __restrict src, size_t ld, size_t rows, size_t len, float* __restrict dst) {
+  const size_t rows4 = rows / 4 * 4;
+  for (size_t ib = 0; ib < len; ib += kGatherBlock) {
+    const size_t ie = minz(len, ib + kGatherBlock), ie4 = ib + (ie - ib) / 4 * 4;
+    for (size_t o = 0; o < rows4; o += 4) {
+      const float* s = src + o * ld;
+      for (size_t i = ib; i < ie4; i += 4)
+        transpose4(*reinterpret_cast<const F4U*>(s + i), *reinterpret_cast<const F4U*>(s + ld + i),
+                   *reinterpret_cast<const F4U*>(s + 2 * ld + i), *reinterpret_cast<const F4U*>(s + 3 * ld + i),
+                   dst + i * rows + o, rows);
+      for (size_t i = ie4; i < ie; ++i)
+        for (size_t r = o; r < o + 4; ++r) dst[i * rows + r] = src[r * ld + i];
+    }
+    for (size_t r = rows4; r < rows; ++r)
+      for (size_t i = ib; i < ie; ++i) dst[i * rows + r] = src[r * ld + i];
+  }
+}
 
 /**
  * The sums of gw over batch items [b0, b1) into dst (overwritten). Per block the GEMM forms
@@ -39,11 +79,7 @@ bool chunkSums(const float* x, const float* gy, float* dst, const nt::Conv2dArgs
       for (size_t g = 0; g < p.groups; ++g) {
         for (size_t b = i0; b < i1; ++b) {
           im2col2d(x + (b * p.cIn + g * cinG) * planeIn, cinG, p, t0, len, col, cols, (b - i0) * len);
-          for (size_t o = 0; o < coutG; ++o) {
-            const float* src = gy + (b * p.cOut + g * coutG + o) * P + t0;
-            float* d = gyt + (b - i0) * len * coutG + o;  // gyt[t, o], t = (b - i0) * len + i
-            for (size_t i = 0; i < len; ++i) d[i * coutG] = src[i];
-          }
+          gatherTransposed(gy + (b * p.cOut + g * coutG) * P + t0, P, coutG, len, gyt + (b - i0) * len * coutG);
         }
         const MatRef colA{col, static_cast<ptrdiff_t>(cols), 1};
         const MatRef gyB{gyt, static_cast<ptrdiff_t>(coutG), 1};

@@ -67,21 +67,151 @@ static inline void forEachTapRun(const nt::Conv2dArgs& p, size_t cinG, size_t t0
       }
 }
 
+// Unaligned 8- and 4-float vectors for the tails of short runs (an 8-wide output row on AVX-512 would
+// otherwise be copied float by float).
+typedef float F8U __attribute__((vector_size(8 * sizeof(float)), aligned(4), may_alias));
+typedef float F4U __attribute__((vector_size(4 * sizeof(float)), aligned(4), may_alias));
+
+/** dst[0 .. n) = src[0 .. n) (no overlap) by whole vectors, then 8, 4 and single floats. */
+static inline void copyRun(float* __restrict dst, const float* __restrict src, size_t n) {
+  size_t s = 0;
+  // The empty asm hides the loop's pattern from GCC, which would otherwise call memmove for these few floats.
+  for (; s + kVecLen <= n; s += kVecLen) {
+    storeu(dst + s, loadu(src + s));
+    __asm__("" : "+r"(s));
+  }
+  if (kVecLen > 8 && s + 8 <= n) {
+    *reinterpret_cast<F8U*>(dst + s) = *reinterpret_cast<const F8U*>(src + s);
+    s += 8;
+  }
+  if (kVecLen > 4 && s + 4 <= n) {
+    *reinterpret_cast<F4U*>(dst + s) = *reinterpret_cast<const F4U*>(src + s);
+    s += 4;
+  }
+  // At most 3 floats are left (spelled out: a loop here would become a memmove call too).
+  if (s < n) dst[s] = src[s];
+  if (s + 1 < n) dst[s + 1] = src[s + 1];
+  if (s + 2 < n) dst[s + 2] = src[s + 2];
+}
+
+/** dst[0 .. n) += src[0 .. n) (no overlap), vectors as in copyRun. */
+static inline void addRun(float* __restrict dst, const float* __restrict src, size_t n) {
+  size_t s = 0;
+  for (; s + kVecLen <= n; s += kVecLen) storeu(dst + s, loadu(dst + s) + loadu(src + s));
+  if (kVecLen > 8 && s + 8 <= n) {
+    *reinterpret_cast<F8U*>(dst + s) = *reinterpret_cast<const F8U*>(dst + s) + *reinterpret_cast<const F8U*>(src + s);
+    s += 8;
+  }
+  if (kVecLen > 4 && s + 4 <= n) {
+    *reinterpret_cast<F4U*>(dst + s) = *reinterpret_cast<const F4U*>(dst + s) + *reinterpret_cast<const F4U*>(src + s);
+    s += 4;
+  }
+  if (s < n) dst[s] += src[s];
+  if (s + 1 < n) dst[s + 1] += src[s + 1];
+  if (s + 2 < n) dst[s + 2] += src[s + 2];
+}
+
+// The whole-image paths below (a block holding all P positions of an image: every small-image block)
+// work on zero-padded copies of the planes, (inH + 2 padH) x (inW + 2 padW) each, in which every tap of
+// every output position lands (outH and outW are checked against the padded sizes), so a run is a plain
+// copy of outW floats with no bounds work: the per-run bounds of forEachTapRun cost as much as the GEMM
+// at 8x8 outputs. Padded planes of more than kPadFloats floats (all cinG of them) take the general path.
+constexpr size_t kPadFloats = 256 * 1024;
+
+/** Floats in one padded plane. */
+static inline size_t paddedPlane(const nt::Conv2dArgs& p) { return (p.inH + 2 * p.padH) * (p.inW + 2 * p.padW); }
+
+/** Visits the runs of a whole image: f(col offset of the run, padded-plane offset of its first tap). */
+template <class F>
+static inline void forEachWholeRun(const nt::Conv2dArgs& p, size_t cinG, size_t ld, size_t off, const F& f) {
+  const size_t wp = p.inW + 2 * p.padW, plane = paddedPlane(p);
+  for (size_t c = 0; c < cinG; ++c)
+    for (size_t i = 0; i < p.kH; ++i)
+      for (size_t j = 0; j < p.kW; ++j) {
+        const size_t row = (c * p.kH + i) * p.kW + j, tap = c * plane + i * p.dilationH * wp + j * p.dilationW;
+        for (size_t r = 0; r < p.outH; ++r) f(row * ld + off + r * p.outW, tap + r * p.strideH * wp);
+      }
+}
+
+/**
+ * The cinG planes of x into buf as padded planes (zero borders), or nullptr if they are too large or
+ * scratch failed. Returns x itself when there is no padding.
+ */
+static inline const float* padPlanes(const float* __restrict x, size_t cinG, const nt::Conv2dArgs& p) {
+  if (p.padH == 0 && p.padW == 0) return x;
+  const size_t wp = p.inW + 2 * p.padW, plane = paddedPlane(p);
+  if (cinG * plane > kPadFloats) return nullptr;
+  float* buf = scratch(kScratchPad, cinG * plane);
+  if (buf == nullptr) return nullptr;
+  for (size_t c = 0; c < cinG; ++c) {
+    float* d = buf + c * plane;
+    std::memset(d, 0, p.padH * wp * sizeof(float));
+    for (size_t h = 0; h < p.inH; ++h) {
+      float* row = d + (p.padH + h) * wp;
+      for (size_t v = 0; v < p.padW; ++v) row[v] = row[p.padW + p.inW + v] = 0.0f;
+      copyRun(row + p.padW, x + (c * p.inH + h) * p.inW, p.inW);
+    }
+    std::memset(d + (p.padH + p.inH) * wp, 0, p.padH * wp * sizeof(float));
+  }
+  return buf;
+}
+
+/** im2col2d of a whole image (t0 = 0, tb = P) through padPlanes; false (nothing written) if it cannot pad. */
+static inline bool im2col2dWhole(const float* __restrict x, size_t cinG, const nt::Conv2dArgs& p,
+                                 float* __restrict col, size_t ld, size_t off) {
+  const float* src = padPlanes(x, cinG, p);
+  if (src == nullptr) return false;
+  const size_t outW = p.outW, sw = p.strideW;
+  forEachWholeRun(p, cinG, ld, off, [&](size_t d, size_t s) {
+    if (sw == 1) {
+      copyRun(col + d, src + s, outW);
+    } else {
+      for (size_t v = 0; v < outW; ++v) col[d + v] = src[s + v * sw];
+    }
+  });
+  return true;
+}
+
+/**
+ * The adjoint of im2col2dWhole: the cinG gx planes of one image = the scatter of col (overwritten; summed
+ * in a zeroed padded buffer whose interior is then copied out). False (nothing written) if it cannot pad.
+ */
+static inline bool col2im2dWhole(const float* __restrict col, size_t cinG, const nt::Conv2dArgs& p,
+                                 float* __restrict gx, size_t ld, size_t off) {
+  const bool padded = p.padH != 0 || p.padW != 0;
+  const size_t wp = p.inW + 2 * p.padW, plane = paddedPlane(p), outW = p.outW, sw = p.strideW;
+  if (padded && cinG * plane > kPadFloats) return false;
+  float* buf = padded ? scratch(kScratchPad, cinG * plane) : gx;
+  if (buf == nullptr) return false;
+  std::memset(buf, 0, cinG * plane * sizeof(float));
+  forEachWholeRun(p, cinG, ld, off, [&](size_t d, size_t s) {
+    if (sw == 1) {
+      addRun(buf + s, col + d, outW);
+    } else {
+      for (size_t v = 0; v < outW; ++v) buf[s + v * sw] += col[d + v];
+    }
+  });
+  if (padded)
+    for (size_t c = 0; c < cinG; ++c)
+      for (size_t h = 0; h < p.inH; ++h)
+        copyRun(gx + (c * p.inH + h) * p.inW, buf + c * plane + (p.padH + h) * wp + p.padW, p.inW);
+  return true;
+}
+
 /**
  * Positions t0 .. t0 + tb of one image (its cinG input planes x, each inH x inW) into columns off .. off + tb
  * of col (K rows of ld floats).
  */
 static inline void im2col2d(const float* __restrict x, size_t cinG, const nt::Conv2dArgs& p, size_t t0, size_t tb,
                             float* __restrict col, size_t ld, size_t off) {
+  if (t0 == 0 && tb == p.outH * p.outW && im2col2dWhole(x, cinG, p, col, ld, off)) return;
   const size_t sw = p.strideW;
   forEachTapRun(p, cinG, t0, tb, ld, off, [&](size_t d, size_t s0, size_t lo, size_t hi, size_t s1, ptrdiff_t xRow) {
     float* dst = col + d - s0;  // dst[s] for s in [s0, s1)
     for (size_t s = s0; s < lo; ++s) dst[s] = 0.0f;
     const float* src = x + xRow;  // src[s * sw] for s in [lo, hi)
     if (sw == 1) {  // runs are short (an output row): vector copies, no memcpy call
-      size_t s = lo;
-      for (; s + kVecLen <= hi; s += kVecLen) storeu(dst + s, loadu(src + s));
-      for (; s < hi; ++s) dst[s] = src[s];
+      copyRun(dst + lo, src + lo, hi - lo);
     } else {
       for (size_t s = lo; s < hi; ++s) dst[s] = src[s * sw];
     }
@@ -97,7 +227,7 @@ static inline void col2imAdd2d(const float* __restrict col, size_t cinG, const n
     const float* src = col + d - s0;
     float* dst = gx + xRow;
     if (sw == 1) {
-      for (size_t s = lo; s < hi; ++s) dst[s] += src[s];
+      addRun(dst + lo, src + lo, hi - lo);
     } else {
       for (size_t s = lo; s < hi; ++s) dst[s * sw] += src[s];
     }

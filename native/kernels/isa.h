@@ -59,7 +59,7 @@ static inline size_t roundUp(size_t a, size_t m) { return (a + m - 1) / m * m; }
 // Per-thread scratch buffers (64-byte aligned, grown on demand and kept for the thread's lifetime so
 // steady-state calls neither allocate nor page-fault). Returns nullptr if allocation fails. Each slot
 // has one user at a time on a thread. Defined in gemm.cc.
-enum ScratchSlot { kScratchPackA, kScratchPackB, kScratchCol, kScratchTail, kScratchAcc, kScratchPackW, kScratchSlots };
+enum ScratchSlot { kScratchPackA, kScratchPackB, kScratchCol, kScratchTail, kScratchAcc, kScratchPackW, kScratchPad, kScratchSlots };
 float* scratch(ScratchSlot slot, size_t n);
 
 }  // namespace NT_ISA_NS
