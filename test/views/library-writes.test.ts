@@ -120,6 +120,28 @@ describe('library in-place writes bump the version counter', () => {
     expect(x.grad).not.toBeNull();
   });
 
+  for (const [name, clip] of [
+    ['clip-grad-norm', (ps: Tensor[]) => nn.utils.clipGradNorm_(ps, 100)],
+    ['clip-grad-value', (ps: Tensor[]) => nn.utils.clipGradValue_(ps, 100)],
+  ] as const) {
+    it(`${name} (no clipping needed) bumps the gradients as PyTorch does`, () => {
+      const c = cases[name];
+      const w = randn([3]).requiresGrad_();
+      w.mul(2).sum().backward();
+      const g = w.grad!;
+      const y = randn([3]).requiresGrad_().mul(g);
+      clip([w]);
+      expect({ grad: g._version }).toEqual(c.versions);
+      expectBackward(y.sum(), c);
+    });
+  }
+
+  it('Embedding: the padding row fill counts as a write after the draw', () => {
+    const plain = new nn.Embedding(4, 2);
+    const padded = new nn.Embedding(4, 2, { paddingIdx: 1 });
+    expect({ plain: plain.weight._version, padded: padded.weight._version }).toEqual(cases['embedding-built'].versions);
+  });
+
   it('a normal training loop (zeroGrad, forward, backward, step) never raises', () => {
     const c = cases['training-loop'];
     expect(c.error).toBeNull();
