@@ -136,6 +136,17 @@ describe('library in-place writes bump the version counter', () => {
     });
   }
 
+  it('a second backward accumulates into .grad in place (a bump)', () => {
+    const c = cases['grad-accumulation'];
+    const w = randn([3]).requiresGrad_();
+    w.mul(2).sum().backward();
+    const g = w.grad!;
+    const y = randn([3]).requiresGrad_().mul(g);
+    w.mul(3).sum().backward();
+    expect({ grad: g._version, same: Number(w.grad === g) }).toEqual(c.versions);
+    expectBackward(y.sum(), c);
+  });
+
   it('Embedding: the padding row fill counts as a write after the draw', () => {
     const plain = new nn.Embedding(4, 2);
     const padded = new nn.Embedding(4, 2, { paddingIdx: 1 });
