@@ -6,7 +6,7 @@
  * training loop (or batch norm run twice in train mode) raises none.
  */
 import { describe, expect, it } from 'vitest';
-import { Tensor, randn, manualSeed, nn, optim } from '../../src/index.js';
+import { Tensor, randn, manualSeed, nn, optim, tensor } from '../../src/index.js';
 import { loadFixture } from '../helpers/fixtures.js';
 
 interface Case {
@@ -146,6 +146,17 @@ describe('library in-place writes bump the version counter', () => {
     expect({ grad: g._version, same: Number(w.grad === g) }).toEqual(c.versions);
     expectBackward(y.sum(), c);
   });
+
+  for (const [name, maxNorm] of [['embedding-max-norm-renorms', 0.01], ['embedding-max-norm-no-row-over', 100]] as const) {
+    it(`${name}: embedding's in-place renorm of weight bumps it; the lookup's own backward is fine`, () => {
+      const c = cases[name];
+      const w = randn([4, 2]).requiresGrad_();
+      const y = w.mul(randn([4, 2]).requiresGrad_());
+      nn.functional.embedding(tensor([0, 2, 0]), w, { maxNorm }).sum().backward();
+      expect({ w: w._version }).toEqual(c.versions);
+      expectBackward(y.sum(), c);
+    });
+  }
 
   it('Embedding: the padding row fill counts as a write after the draw', () => {
     const plain = new nn.Embedding(4, 2);
