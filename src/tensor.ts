@@ -283,7 +283,10 @@ export class Tensor {
     return this._vc === null ? 0 : this._vc.v;
   }
 
-  /** @internal Count one in-place modification (shared with every alias). */
+  /**
+   * @internal Count one in-place modification (shared with every alias). Every write into an existing
+   * tensor's elements calls it: in-place ops, optimizer steps, nn.init, loadStateDict, zeroGrad, ...
+   */
   _bumpVersion(): void {
     this._versionCounter().v++;
   }
@@ -366,10 +369,14 @@ export class Tensor {
     return gatherStrided(s, this.shape, this._strides!, this._offset, storageFor(this.dtype, this._numel));
   }
 
-  /** @internal Set every element this tensor covers to v (through to a view's storage), bypassing autograd. */
+  /**
+   * @internal Set every element this tensor covers to v (through to a view's storage), bypassing
+   * autograd; counts as an in-place modification (bumps the version, as torch's fill_ / zero_).
+   */
   _fill(v: number): void {
     if (this._contig) this.data.fill(v);
     else this._write(storageFor(this.dtype, this._numel).fill(v));
+    this._bumpVersion();
   }
 
   /**

@@ -113,5 +113,6 @@ export function accumulateLeaf(leaf: Tensor, g: Tensor, pending: PendingGrads): 
     const gd = leaf.grad.data;
     const src = g.data;
     for (let i = 0; i < gd.length; i++) gd[i] += src[i];
+    leaf.grad._bumpVersion(); // PyTorch's AccumulateGrad adds in place (grad += new_grad): a bump
   }
 }

@@ -139,17 +139,21 @@ function sourceEntries(sd: unknown, op: string): Map<string, unknown> {
   return new Map(Object.entries(sd));
 }
 
-/** d's elements <- s's, converting dtype (to int64 truncates, to bool tests != 0); through to a view's storage. */
+/**
+ * d's elements <- s's, converting dtype (to int64 truncates, to bool tests != 0); through to a view's
+ * storage. Bumps d's version, as torch's copy_ in load_state_dict.
+ */
 function copyInto(d: Tensor, s: Tensor): void {
   const sd = s.data;
   if (d.dtype === s.dtype) {
     d._write(sd);
-    return;
+  } else {
+    const out = storageFor(d.dtype, sd.length);
+    for (let i = 0; i < sd.length; i++) {
+      const v = sd[i];
+      out[i] = d.dtype === 'bool' ? (v !== 0 ? 1 : 0) : d.dtype === 'int64' ? Math.trunc(v) : v;
+    }
+    d._write(out);
   }
-  const out = storageFor(d.dtype, sd.length);
-  for (let i = 0; i < sd.length; i++) {
-    const v = sd[i];
-    out[i] = d.dtype === 'bool' ? (v !== 0 ? 1 : 0) : d.dtype === 'int64' ? Math.trunc(v) : v;
-  }
-  d._write(out);
+  d._bumpVersion();
 }

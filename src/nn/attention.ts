@@ -119,8 +119,8 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       const w = params.get(name);
       if (w) xavierUniform_(w, 1, generator);
     }
-    params.get('in_proj_bias')?.data.fill(0);
-    this.out_proj.bias?.data.fill(0);
+    params.get('in_proj_bias')?._fill(0);
+    this.out_proj.bias?._fill(0);
   }
 
   /** Rows [i * E, (i + 1) * E) of the packed projection (i = 0, 1, 2 for q, k, v) as weight and bias. */

@@ -56,6 +56,8 @@ abstract class BatchNormNd extends Module {
     this.registerBuffer('running_mean', this.trackRunningStats ? zeros([numFeatures]) : null);
     this.registerBuffer('running_var', this.trackRunningStats ? ones([numFeatures]) : null);
     this.registerBuffer('num_batches_tracked', this.trackRunningStats ? zeros([], { dtype: 'int64' }) : null);
+    // As PyTorch's __init__: its fills leave every parameter and buffer at version 1.
+    this.resetParameters();
   }
 
   /** The running mean buffer (`running_mean`), or null without running stats. */
@@ -75,16 +77,16 @@ abstract class BatchNormNd extends Module {
 
   /** Reset running_mean to 0, running_var to 1, num_batches_tracked to 0. */
   resetRunningStats(): void {
-    this.runningMean?.data.fill(0);
-    this.runningVar?.data.fill(1);
-    this.numBatchesTracked?.data.fill(0);
+    this.runningMean?._fill(0);
+    this.runningVar?._fill(1);
+    this.numBatchesTracked?._fill(0);
   }
 
   /** resetRunningStats() and weight = 1, bias = 0. */
   resetParameters(): void {
     this.resetRunningStats();
-    this.weight?.data.fill(1);
-    this.bias?.data.fill(0);
+    this.weight?._fill(1);
+    this.bias?._fill(0);
   }
 
   override forward(x: Tensor): Tensor {
@@ -112,7 +114,12 @@ abstract class BatchNormNd extends Module {
     const out = (relu ? batchNormRelu : batchNorm)(x, useRunning ? rm : null, useRunning ? rv : null, {
       weight: this.weight, bias: this.bias, training: bnTraining, momentum: factor, eps: this.eps,
     });
-    if (counting) nbt.data[0] += 1;
+    // As PyTorch 1.13: num_batches_tracked.add_(1) bumps its version; the kernel's running-stat
+    // update does not bump running_mean / running_var (nothing saves them for a train-mode backward).
+    if (counting) {
+      nbt.data[0] += 1;
+      nbt._bumpVersion();
+    }
     return out;
   }
 

@@ -74,9 +74,13 @@ function floatTensor(fn: string, t: Tensor): Float32Array {
   return t.data as Float32Array;
 }
 
-/** `d` was filled in place: a non-contiguous view's `data` is a copy, so write it through. */
+/**
+ * `d` was filled in place: a non-contiguous view's `data` is a copy, so write it through; either way
+ * the tensor was modified in place (its version goes up, as torch.nn.init's under no_grad).
+ */
 function written(tensor: Tensor, d: Float32Array): Tensor {
   if (!tensor.isContiguous()) tensor._write(d);
+  tensor._bumpVersion();
   return tensor;
 }
 

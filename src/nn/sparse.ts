@@ -77,6 +77,7 @@ export class Embedding extends Module {
     if (this.paddingIdx !== null) {
       const d = this.embeddingDim;
       (this.weight.data as Float32Array).fill(0, this.paddingIdx * d, (this.paddingIdx + 1) * d);
+      this.weight._bumpVersion(); // weight[padding_idx].fill_(0)
     }
   }
 

@@ -54,6 +54,7 @@ export class SyncBatchNorm extends BatchNorm1d {
       }
     });
     nbt.data[0] += 1;
+    nbt._bumpVersion(); // num_batches_tracked.add_(1), as BatchNorm1d
   }
 
   /**

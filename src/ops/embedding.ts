@@ -93,7 +93,10 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
     if (idx[i] < 0 || idx[i] >= num) throw new RangeError(`${op}: index out of range in self: index ${idx[i]} for weight with ${num} rows`);
   }
   const wd = weight.data as Float32Array;
-  if (maxNorm !== null) renormRows(wd, dim, idx, maxNorm, normType);
+  if (maxNorm !== null) {
+    renormRows(wd, dim, idx, maxNorm, normType);
+    weight._bumpVersion(); // torch.embedding_renorm_ is an in-place op: a bump even when no row changed
+  }
   const out = new Float32Array(idx.length * dim);
   for (let i = 0; i < idx.length; i++) out.set(wd.subarray(idx[i] * dim, (idx[i] + 1) * dim), i * dim);
   // The int64 indices take no gradient: recorded as an attribute (the exporter's Gather reads them).

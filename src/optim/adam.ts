@@ -178,4 +178,9 @@ export class AdamW extends Optimizer<AdamOptions> {
   protected updateGroup(group: ParamGroup<AdamOptions>, groupIndex: number): void {
     adamUpdate(group, true, (p) => this.gradOf(p, groupIndex), (p) => this.stateOf(p));
   }
+
+  /** param.mul_(1 - lr * weightDecay) then the Adam update, as PyTorch 1.13's AdamW. */
+  protected override paramWritesPerStep(): number {
+    return 2;
+  }
 }

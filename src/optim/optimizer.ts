@@ -107,6 +107,17 @@ function cloneOption(v: unknown): unknown {
   return Array.isArray(v) ? v.map(cloneOption) : v;
 }
 
+/**
+ * A step wrote the parameters with a gradient in place (`param.data`, through the update kernels):
+ * bump their version counters `writes` times, as PyTorch's in-place updates do. O(params), not O(elements).
+ */
+function markStepped(params: readonly Tensor[], writes: number): void {
+  for (const p of params) {
+    if (p.grad === null) continue;
+    for (let k = 0; k < writes; k++) p._bumpVersion();
+  }
+}
+
 function isIterable(v: unknown): v is Iterable<unknown> {
   return v !== null && v !== undefined && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
 }
@@ -246,7 +257,7 @@ export abstract class Optimizer<O extends object = object> {
           const g = p.grad;
           g.gradFn = null;
           g.requiresGrad = false;
-          g._fill(0);
+          g._fill(0); // bumps g's version, as PyTorch's grad.zero_()
         }
       }
     }
@@ -263,8 +274,20 @@ export abstract class Optimizer<O extends object = object> {
       if (typeof closure !== 'function') throw new TypeError(`${this.name}.step: expected closure to be a function, got ${describeValue(closure)}`);
       loss = enableGrad(closure);
     }
-    this.paramGroups.forEach((group, i) => this.updateGroup(group, i));
+    this.paramGroups.forEach((group, i) => {
+      this.updateGroup(group, i);
+      markStepped(group.params, this.paramWritesPerStep());
+    });
     return loss;
+  }
+
+  /**
+   * How many in-place writes PyTorch 1.13's step makes to each parameter with a gradient (1: `param.add_`;
+   * AdamW also `param.mul_`s first): the version counter goes up by this much, so the
+   * "modified by an inplace operation" error and its version numbers match PyTorch's.
+   */
+  protected paramWritesPerStep(): number {
+    return 1;
   }
 
   /**

@@ -16,18 +16,18 @@ export interface ClipGradNormOptions {
 
 const f = Math.fround;
 
-/** The float32 gradients of `parameters` that are set (a Tensor or an iterable of Tensors). */
-function gradsOf(op: string, parameters: Tensor | Iterable<Tensor>): Float32Array[] {
+/** The float32 gradient tensors of `parameters` that are set (a Tensor or an iterable of Tensors). */
+function gradsOf(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   let list: unknown[];
   if (parameters instanceof Tensor) list = [parameters];
   else if (parameters !== null && typeof parameters === 'object' && Symbol.iterator in parameters) list = Array.from(parameters);
   else throw new TypeError(`${op}: expected parameters to be a Tensor or an iterable of Tensors, got ${describeValue(parameters)}`);
-  const grads: Float32Array[] = [];
+  const grads: Tensor[] = [];
   for (const p of list) {
     if (!(p instanceof Tensor)) throw new TypeError(`${op}: expected parameters to hold Tensors, got ${describeValue(p)}`);
     if (p.grad === null) continue;
     if (!(p.grad.data instanceof Float32Array)) throw new TypeError(`${op}: expected float32 gradients, got ${p.grad.dtype}`);
-    grads.push(p.grad.data);
+    grads.push(p.grad);
   }
   return grads;
 }
@@ -93,8 +93,9 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
   const errorIfNonfinite = opts.errorIfNonfinite ?? false;
   if (typeof errorIfNonfinite !== 'boolean') throw new TypeError(`${op}: expected errorIfNonfinite to be a boolean, got ${describeValue(errorIfNonfinite)}`);
 
-  const grads = gradsOf(op, parameters);
-  if (grads.length === 0) return new Tensor(new Float32Array([0]), []);
+  const gradTensors = gradsOf(op, parameters);
+  if (gradTensors.length === 0) return new Tensor(new Float32Array([0]), []);
+  const grads = gradTensors.map((g) => g.data as Float32Array);
   const norms = grads.map((g) => vectorNorm(g, p));
   const total = vectorNorm(norms, p);
   if (errorIfNonfinite && !Number.isFinite(total)) {
@@ -108,6 +109,9 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
   for (const g of grads) {
     for (let i = 0; i < g.length; i++) g[i] = f(g[i] * coef);
   }
+  // PyTorch 1.13 scales each gradient with g.detach().mul_(coef), which bumps its version (even when
+  // coef is 1); clip_grad_value_ writes through .data, which does not.
+  for (const g of gradTensors) g._bumpVersion();
   return new Tensor(new Float32Array([total]), []);
 }
 
@@ -126,7 +130,8 @@ export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue:
   if (typeof clipValue !== 'number') throw new TypeError(`${op}: expected clipValue to be a number, got ${describeValue(clipValue)}`);
   if (!(clipValue >= 0)) throw new RangeError(`${op}: expected clipValue >= 0, got ${clipValue}`);
   const c = f(clipValue);
-  for (const g of gradsOf(op, parameters)) {
+  for (const t of gradsOf(op, parameters)) {
+    const g = t.data as Float32Array;
     for (let i = 0; i < g.length; i++) {
       const x = g[i];
       if (x > c) g[i] = c;
