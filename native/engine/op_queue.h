@@ -27,6 +27,18 @@ namespace ntdist {
 enum class Kind { AllReduce = 0, Broadcast = 1, AllGather = 2, Barrier = 3, ReduceScatter = 4 };
 enum class Reduce { Sum = 0, Avg = 1, Max = 2, Min = 3 };
 
+// A collective's name in engine errors ("... in allreduce #6"): the op and its seq name the failure.
+inline const char* kindName(Kind k) {
+  switch (k) {
+    case Kind::AllReduce: return "allreduce";
+    case Kind::Broadcast: return "broadcast";
+    case Kind::AllGather: return "allgather";
+    case Kind::Barrier: return "barrier";
+    case Kind::ReduceScatter: return "reduce_scatter";
+  }
+  return "collective";
+}
+
 struct Op {
   Kind kind = Kind::Barrier;
   Reduce reduce = Reduce::Sum;

@@ -112,30 +112,17 @@ void runOp(Group& grp, Op& op) {
   }
 }
 
-// Names the rank the store saw leave first (the one whose death broke the collective; others may
-// have exited since, failing on it), or the ranks that never joined; "" if it cannot tell.
+// Names the rank that left first (the one whose death broke the collective; others may have exited
+// since, failing on it), from what the store's watch connection reported; "" without a tcp store.
 std::string whoDied(Group& grp) {
   if (grp.store == nullptr) return "";
-  // A dead rank's store connection closes when its process is gone; under load the store may take a
-  // moment to notice, so ask a few times before concluding that nobody exited.
-  std::vector<int> departed;
-  std::vector<uint8_t> s;
-  for (int attempt = 0; attempt < 10; attempt++) {
-    s = grp.store->rankStates(grp.size, &departed);
-    if (s.empty()) return grp.rank == 0 ? "" : "rank 0 has exited";
-    if (!departed.empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  if (!departed.empty()) {
-    std::string msg = "rank " + std::to_string(departed[0]) + " exited";
-    if (departed.size() > 1) {
-      msg += " (then rank";
-      for (size_t i = 1; i < departed.size(); i++) msg += (i > 1 ? ", " : " ") + std::to_string(departed[i]);
-      msg += ")";
-    }
-    return msg;
-  }
-  return "no rank has exited: a rank stopped answering (stuck, or far slower than the rest)";
+  // The transport usually reports a dead peer first; the store learns of it a moment later (sooner
+  // or later under load), so wait a little before concluding that nobody exited.
+  const std::vector<int> departed = grp.store->departed(std::chrono::milliseconds(2000));
+  if (departed.empty()) return "no rank has exited: a rank stopped answering (stuck, or far slower than the rest)";
+  std::string msg = "rank " + std::to_string(departed[0]) + " exited";
+  for (size_t i = 1; i < departed.size(); i++) msg += (i > 1 ? ", " : ", then rank ") + std::to_string(departed[i]);
+  return msg;
 }
 
 // The comm thread: ops FIFO; a failure names the rank that died, if the store can tell.
@@ -146,7 +133,8 @@ void commLoop(Group* grp) {
           runOp(*grp, op);
         } catch (const std::exception& e) {
           std::string who = whoDied(*grp);
-          throw std::runtime_error(std::string(e.what()) + (who.empty() ? "" : " (" + who + ")"));
+          throw std::runtime_error(std::string(e.what()) + " in " + ntdist::kindName(op.kind) + " #" + std::to_string(op.seq) +
+                                   (who.empty() ? "" : " (" + who + ")"));
         }
       },
       nullptr, std::chrono::milliseconds(0));

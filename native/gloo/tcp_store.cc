@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <map>
@@ -59,12 +60,13 @@ bool readBlob(int fd, std::vector<char>& out) {
 
 }  // namespace
 
-// Op codes of the wire format.
-constexpr char kHello = 'H', kSet = 'S', kGet = 'G', kStates = 'D';
+// Op codes of the wire format. After kWatch the server only writes: the departed ranks (u32 each), first
+// the ones that left already, then each as it leaves.
+constexpr char kHello = 'H', kSet = 'S', kGet = 'G', kWatch = 'W';
 
 class StoreServer {
  public:
-  StoreServer(int fd, int worldSize) : listenFd_(fd), states_(worldSize, 0) {
+  StoreServer(int fd, int worldSize) : listenFd_(fd), worldSize_(worldSize) {
     std::thread([this] { acceptLoop(); }).detach();
   }
 
@@ -92,9 +94,11 @@ class StoreServer {
       std::string k(key.begin(), key.end());
       if (op == kHello) {
         rank = std::atoi(k.c_str());
-        std::lock_guard<std::mutex> l(mu_);
-        if (rank >= 0 && rank < static_cast<int>(states_.size())) states_[rank] = 1;
+        if (rank < 0 || rank >= worldSize_) rank = -1;
         if (!writeBlob(fd, nullptr, 0)) break;
+      } else if (op == kWatch) {
+        watch(fd, std::atoi(k.c_str()));
+        return;
       } else if (op == kSet) {
         if (!readBlob(fd, val)) break;
         {
@@ -117,35 +121,51 @@ class StoreServer {
         }
         l.unlock();
         if (!writeBlob(fd, reply.data(), static_cast<uint32_t>(reply.size()))) break;
-      } else if (op == kStates) {
-        // The state of each rank, then the ranks that left, first to leave first (u32 each).
-        std::vector<char> reply;
-        {
-          std::lock_guard<std::mutex> l(mu_);
-          reply.assign(states_.begin(), states_.end());
-          for (uint32_t r : departed_) reply.insert(reply.end(), reinterpret_cast<char*>(&r), reinterpret_cast<char*>(&r) + 4);
-        }
-        if (!writeBlob(fd, reply.data(), static_cast<uint32_t>(reply.size()))) break;
       } else {
         break;
       }
     }
     ::close(fd);
-    if (rank >= 0) {
+    if (rank >= 0) depart(static_cast<uint32_t>(rank));
+  }
+
+  // A watch connection: the departures so far, then each new one (depart()), until the client closes.
+  void watch(int fd, int rank) {
+    {
       std::lock_guard<std::mutex> l(mu_);
-      if (rank < static_cast<int>(states_.size())) {
-        states_[rank] = 2;
-        departed_.push_back(static_cast<uint32_t>(rank));
+      for (uint32_t r : departed_) writeAll(fd, &r, 4);
+      watchers_[fd] = rank;
+    }
+    char ignored;
+    for (;;) {
+      const ssize_t n = ::recv(fd, &ignored, 1, 0);
+      if (n == 0 || (n < 0 && errno != EINTR)) break;
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    watchers_.erase(fd);
+    ::close(fd);
+  }
+
+  // Records that `rank` left and tells every watcher, rank 0's own last: rank 0 may exit as soon as it
+  // learns (its failed collective is then reported), and taking this server with it must not keep the
+  // news from the others. A write to a loopback or remote socket is queued before it returns.
+  void depart(uint32_t rank) {
+    std::lock_guard<std::mutex> l(mu_);
+    departed_.push_back(rank);
+    for (int pass = 0; pass < 2; pass++) {
+      for (const auto& [fd, watcher] : watchers_) {
+        if ((watcher == 0) == (pass == 1)) writeAll(fd, &rank, 4);
       }
     }
   }
 
   int listenFd_;
+  int worldSize_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, std::vector<char>> data_;
-  std::vector<uint8_t> states_;
   std::vector<uint32_t> departed_;
+  std::map<int, int> watchers_;  // watch connection -> its rank
 };
 
 StoreServer* startStoreServer(int port, int worldSize) {
@@ -167,8 +187,10 @@ StoreServer* startStoreServer(int port, int worldSize) {
   return new StoreServer(fd, worldSize);
 }
 
-TcpStoreClient::TcpStoreClient(const std::string& host, int port, int rank, std::chrono::milliseconds timeout)
-    : endpoint_(host + ":" + std::to_string(port)), timeout_(timeout) {
+namespace {
+
+// A connection to host:port, retrying until timeout (the server may start later than this rank).
+int connectWithin(const std::string& host, int port, const std::string& endpoint, std::chrono::milliseconds timeout) {
   addrinfo hints{};
   hints.ai_family = AF_INET;
   hints.ai_socktype = SOCK_STREAM;
@@ -181,22 +203,54 @@ TcpStoreClient::TcpStoreClient(const std::string& host, int port, int rank, std:
     int fd = ::socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, res->ai_protocol);
     if (fd >= 0 && ::connect(fd, res->ai_addr, res->ai_addrlen) == 0) {
       ::freeaddrinfo(res);
-      fd_ = fd;
-      break;
+      int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      return fd;
     }
     lastError = std::strerror(errno);
     if (fd >= 0) ::close(fd);
     ::freeaddrinfo(res);
     if (std::chrono::steady_clock::now() >= deadline) {
-      throw std::runtime_error("could not reach the rendezvous store at " + endpoint_ + " within " +
+      throw std::runtime_error("could not reach the rendezvous store at " + endpoint + " within " +
                                std::to_string(timeout.count()) + " ms (" + lastError +
                                "); is rank 0 running with the same MASTER_ADDR/MASTER_PORT?");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  int one = 1;
-  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+}  // namespace
+
+struct TcpStoreClient::Watch {
+  std::mutex mu;
+  std::condition_variable changed;
+  std::vector<int> departed;
+};
+
+TcpStoreClient::TcpStoreClient(const std::string& host, int port, int rank, std::chrono::milliseconds timeout)
+    : endpoint_(host + ":" + std::to_string(port)), timeout_(timeout), watch_(std::make_shared<Watch>()) {
+  fd_ = connectWithin(host, port, endpoint_, timeout);
   request(kHello, std::to_string(rank), {});
+  // The watch connection: its thread records each departure the server reports, and rank 0 when the
+  // server itself goes (its host exited). It ends with the connection; it never touches `this`.
+  const int wfd = connectWithin(host, port, endpoint_, timeout);
+  const std::string r = std::to_string(rank);
+  if (!writeAll(wfd, &kWatch, 1) || !writeBlob(wfd, r.data(), static_cast<uint32_t>(r.size()))) {
+    ::close(wfd);
+    throw std::runtime_error("lost the rendezvous store at " + endpoint_ + ": rank 0 (its host) has exited");
+  }
+  std::thread([w = watch_, wfd] {
+    uint32_t gone;
+    bool open;
+    do {
+      open = readAll(wfd, &gone, 4);
+      std::lock_guard<std::mutex> l(w->mu);
+      const int who = open ? static_cast<int>(gone) : 0;
+      if (std::find(w->departed.begin(), w->departed.end(), who) == w->departed.end()) w->departed.push_back(who);
+      w->changed.notify_all();
+    } while (open);
+    ::close(wfd);
+  }).detach();
 }
 
 TcpStoreClient::~TcpStoreClient() {
@@ -238,22 +292,10 @@ void TcpStoreClient::wait(const std::vector<std::string>& keys, const std::chron
   for (const auto& k : keys) get(k);
 }
 
-std::vector<uint8_t> TcpStoreClient::rankStates(int worldSize, std::vector<int>* departed) {
-  try {
-    std::vector<char> r = request(kStates, "", {});
-    if (r.size() < static_cast<size_t>(worldSize)) return {};
-    if (departed != nullptr) {
-      departed->clear();
-      for (size_t at = worldSize; at + 4 <= r.size(); at += 4) {
-        uint32_t v;
-        std::memcpy(&v, r.data() + at, 4);
-        departed->push_back(static_cast<int>(v));
-      }
-    }
-    return std::vector<uint8_t>(r.begin(), r.begin() + worldSize);
-  } catch (const std::exception&) {
-    return {};
-  }
+std::vector<int> TcpStoreClient::departed(std::chrono::milliseconds patience) {
+  std::unique_lock<std::mutex> l(watch_->mu);
+  watch_->changed.wait_for(l, patience, [&] { return !watch_->departed.empty(); });
+  return watch_->departed;
 }
 
 }  // namespace ntdist

@@ -30,6 +30,7 @@
 namespace {
 
 using ntdist::Kind;
+using ntdist::kindName;
 using ntdist::Op;
 using ntdist::Reduce;
 using Clock = std::chrono::steady_clock;
@@ -79,17 +80,6 @@ void serviceQueries(Group& grp) {
     uint64_t reply[2] = {grp.queue.lastDone(), grp.current};
     MPI_Send(reply, 2, MPI_UINT64_T, st.MPI_SOURCE, TAG_REPLY, grp.ctl);  // 16 bytes: sent eagerly
   }
-}
-
-const char* kindName(Kind k) {
-  switch (k) {
-    case Kind::AllReduce: return "allreduce";
-    case Kind::Broadcast: return "broadcast";
-    case Kind::AllGather: return "allgather";
-    case Kind::Barrier: return "barrier";
-    case Kind::ReduceScatter: return "reduce_scatter";
-  }
-  return "collective";
 }
 
 // After a timeout in collective `op`: asks every peer how far it got, for about a second, and says

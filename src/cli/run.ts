@@ -124,6 +124,18 @@ export async function run(c: RunConfig): Promise<number> {
     killTimer ??= setTimeout(() => stopAll('SIGKILL'), 5000);
     killTimer.unref();
   };
+  // Ranks that exited before the launcher next reaped its children are reported together, in spawn
+  // order rather than the order they exited in: a survivor that failed on a killed rank's death (and
+  // exited at once) may come first. So the failure is picked once the event loop's pass is over, a rank
+  // killed by a signal before one that exited with an error.
+  const reaped: { rank: number; code: number | null; signal: NodeJS.Signals | null }[] = [];
+  const settleFailure = (): void => {
+    if (failure !== null || reaped.length === 0) return;
+    const f = reaped.find((r) => r.signal !== null) ?? reaped[0];
+    failure = { rank: f.rank, code: exitCode(f.code, f.signal) };
+    process.stderr.write(`nodetorch run: rank ${f.rank} ${f.code !== null ? `exited with code ${f.code}` : `was killed by ${f.signal}`}; stopping the other ranks\n`);
+    stopAllThenKill();
+  };
   const onSignal = (sig: NodeJS.Signals): void => {
     if (failure === null) failure = { rank: -1, code: exitCode(null, sig) };
     stopAll(sig);
@@ -150,13 +162,14 @@ export async function run(c: RunConfig): Promise<number> {
       process.stderr.write(`nodetorch run: cannot start rank ${rank}: ${e.message}\n`);
     });
     ch.on('exit', (code, signal) => {
-      const c2 = exitCode(code, signal);
-      if (c2 !== 0 && failure === null) {
-        failure = { rank, code: c2 };
-        process.stderr.write(`nodetorch run: rank ${rank} ${code !== null ? `exited with code ${code}` : `was killed by ${signal}`}; stopping the other ranks\n`);
-        stopAllThenKill();
+      if (exitCode(code, signal) !== 0 && failure === null) {
+        if (reaped.length === 0) setImmediate(settleFailure);
+        reaped.push({ rank, code, signal });
       }
-      if (--live === 0) done();
+      if (--live === 0) {
+        settleFailure();
+        done();
+      }
     });
   }
   await allExited;

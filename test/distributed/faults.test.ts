@@ -26,20 +26,20 @@ async function ranks(mode: string, world: number, env: Record<string, string>, o
 }
 
 describe.skipIf(!RUN_GLOO)('distributed faults (Gloo)', () => {
-  it('a rank killed mid-allreduce: the others fail naming it', async () => {
-    const runs = await ranks('die', 3, { VICTIM: '1' });
-    expect(runs[1].signal).toBe('SIGKILL');
-    for (const r of [runs[0], runs[2]]) {
+  // Survivors learn of a death from the transport (a closed pair) and from the store's watch connection
+  // (the departed ranks, pushed in order; its loss when rank 0, the store's host, goes). Whichever comes
+  // first, the error names the collective and the first rank to leave, also when rank 0 is the one killed,
+  // and when rank 0 survived it and exited before a late survivor (rank 2) failed.
+  it.each([
+    { who: 'a non-zero rank', victim: 1, survivors: [0, 2] },
+    { who: 'rank 0 (the store host)', victim: 0, survivors: [1, 2] },
+  ])('$who killed mid-allreduce: the others fail naming it and the collective', async ({ victim, survivors }) => {
+    const runs = await ranks('die', 3, { VICTIM: String(victim), LATE: '2' });
+    expect(runs[victim].signal).toBe('SIGKILL');
+    for (const r of survivors.map((s) => runs[s])) {
       expect(r.code, r.stderr).toBe(17);
-      expect(r.stdout).toMatch(/^FAILED allReduce: .*\(rank 1 exited[ )]/m); // the first to leave is named, whoever failed after it
-    }
-  }, 60_000);
-
-  it('rank 0 (the store host) killed: the others fail naming it', async () => {
-    const runs = await ranks('die', 3, { VICTIM: '0' });
-    for (const r of [runs[1], runs[2]]) {
-      expect(r.code, r.stderr).toBe(17);
-      expect(r.stdout).toMatch(/^FAILED allReduce: .*rank 0 has exited/m);
+      // The first to leave is named, whoever left after it (rank 0 exits as soon as it has failed).
+      expect(r.stdout).toMatch(new RegExp(`^FAILED allReduce: .* in allreduce #\\d+ \\(rank ${victim} exited[,)]`, 'm'));
     }
   }, 60_000);
 
@@ -75,10 +75,13 @@ describe.skipIf(!RUN_MPI)('distributed faults (Open MPI)', () => {
   const mpi = (world: number, mode: string, env: Record<string, string>): Promise<Run> =>
     launch(['--backend', 'mpi', '--nproc-per-node', String(world)], worker('fault.ts'), [mode], { env: { TIMEOUT_MS: '3000', ...env }, hardLimitMs: 45_000 });
 
-  it('a rank killed mid-allreduce: the launcher exits non-zero naming it', async () => {
-    const run = await mpi(3, 'die', { VICTIM: '1' });
+  it.each([
+    { who: 'a non-zero rank', victim: 1 },
+    { who: 'rank 0', victim: 0 },
+  ])('$who killed mid-allreduce: the launcher exits non-zero naming it', async ({ victim }) => {
+    const run = await mpi(3, 'die', { VICTIM: String(victim) });
     expect(run.code).toBe(128 + 9);
-    expect(run.stderr).toMatch(/nodetorch run: rank 1 was killed by SIGKILL; mpirun stopped the other ranks/);
+    expect(run.stderr).toMatch(new RegExp(`nodetorch run: rank ${victim} was killed by SIGKILL; mpirun stopped the other ranks`));
     expect(run.stdout).not.toMatch(/NO FAILURE/);
   }, 60_000);
 
