@@ -244,8 +244,14 @@ class Args {
                  " > 256 (a Uint8Array holds offsets < 256), got " + field + " = " + str(bound));
   }
 
-  /** Every value of an input index array is in [0, bound). */
+  /**
+   * Every value of an input index array is in [0, bound). One branch-free pass takes the largest value
+   * as unsigned (a negative int32 becomes >= 2**31), which the compiler vectorises (maxPool1dBackward's
+   * argmax bytes, 1.2 MB at batch 128, were a scalar loop of about 0.2 ms run before the kernel on the
+   * calling thread); only when it is out of range does the loop below look for the first bad value.
+   */
   void idxValuesBelow(const Idx& a, const char* name, size_t bound, const char* field) const {
+    if (idxMax(a) < bound) return;
     for (size_t i = 0; i < a.len; ++i) {
       const int64_t v = a.i32 ? static_cast<const int32_t*>(a.data)[i] : static_cast<const uint8_t*>(a.data)[i];
       if (v < 0 || static_cast<uint64_t>(v) >= bound)
@@ -255,6 +261,20 @@ class Args {
   }
 
  private:
+  /** The largest value of an index array, each read as unsigned (so a negative int32 is >= 2**31). */
+  static uint64_t idxMax(const Idx& a) {
+    if (a.i32) {
+      const uint32_t* v = static_cast<const uint32_t*>(a.data);
+      uint32_t m = 0;
+      for (size_t i = 0; i < a.len; ++i) m = v[i] > m ? v[i] : m;
+      return m >= 0x80000000u ? UINT64_MAX : m;
+    }
+    const uint8_t* v = static_cast<const uint8_t*>(a.data);
+    uint8_t m = 0;
+    for (size_t i = 0; i < a.len; ++i) m = v[i] > m ? v[i] : m;
+    return m;
+  }
+
   void checkLength(const char* name, size_t len, size_t expected, const std::string& formula) const {
     if (len != expected)
       rangeError(std::string("expected ") + name + " of length " + formula + " = " + str(expected) + ", got " +

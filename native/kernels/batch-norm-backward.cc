@@ -1,8 +1,10 @@
 // batchNormBackward: per channel, float64 sums sum = sum gy and dot = sum gy * (x - mean); gw = dot * invstd,
 // gb = sum; gx = training ? (gy - (x - mean) * k - sum / count) * s : gy * s with k = dot * invstd^2 / count
 // and s = invstd * weight, in float64 rounded once, like src/backend/ref/batch-norm.ts. gx may be gy itself
-// (a channel's sums are complete before its gx is written, element i from element i), so gy and gx carry no
-// __restrict. Channels are split over the thread pool.
+// (every sum is complete before any gx is written, element i from element i), so gy and gx carry no
+// __restrict. As batchNormForward: both passes stream the n * c rows in address order, split over the
+// thread pool in contiguous row ranges, and per-row sums are added per channel in batch order (the same
+// bits on any number of threads).
 #include "isa.h"
 #include "kernels.h"
 #include "batch-norm-common.h"
@@ -55,36 +57,37 @@ inline void scaleInto(const float* g, float* gx, size_t len, double s) {
 
 bool batchNormBackward(const float* gy, const float* x, const float* weight, const double* mean,
                        const double* invstd, float* gx, float* gw, float* gb, const nt::BatchNormArgs& p) {
-  const size_t n = p.n, c = p.c, inner = p.inner, rowStride = c * inner;
+  const size_t n = p.n, c = p.c, inner = p.inner, rows = n * c;
   const double count = static_cast<double>(n) * static_cast<double>(inner);
-  const double work = 5.0 * count * static_cast<double>(c);
-  // Blocks of channels, batch item by batch item (address order), as batchNormForward; every sum of a
-  // block is complete before any of its gx is written.
-  nt::parallelFor(c, work, [&](size_t c0, size_t c1) {
-    for (size_t cb = c0; cb < c1; cb += kBnChannelBlock) {
-      const size_t ce = minz(c1, cb + kBnChannelBlock);
-      double sum[kBnChannelBlock] = {}, dot[kBnChannelBlock] = {};
-      for (size_t b = 0; b < n; ++b)
-        for (size_t ch = cb; ch < ce; ++ch) {
-          const size_t o = b * rowStride + ch * inner;
-          gradSums(gy + o, x + o, inner, mean[ch], &sum[ch - cb], &dot[ch - cb]);
-        }
-      double k[kBnChannelBlock], gm[kBnChannelBlock], s[kBnChannelBlock];
-      for (size_t ch = cb; ch < ce; ++ch) {
-        const double is = invstd[ch];
-        if (gw) gw[ch] = static_cast<float>(dot[ch - cb] * is);
-        if (gb) gb[ch] = static_cast<float>(sum[ch - cb]);
-        s[ch - cb] = is * (weight ? static_cast<double>(weight[ch]) : 1.0);
-        k[ch - cb] = (dot[ch - cb] * is * is) / count;
-        gm[ch - cb] = sum[ch - cb] / count;
+  const double work = 3.0 * count * static_cast<double>(c);  // per pass
+  double* buf = bnScratch(rows, c, 3);
+  if (buf == nullptr) return false;
+  double *rowSum = buf, *rowDot = buf + rows, *k = rowDot + rows, *gm = k + c, *s = gm + c;
+  const bool sums = p.training || gw != nullptr || gb != nullptr;  // eval-mode gx alone needs none
+  if (sums)
+    nt::parallelFor(rows, work, [&](size_t r0, size_t r1) {
+      for (size_t r = r0; r < r1; ++r) {
+        double sum = 0, dot = 0;
+        gradSums(gy + r * inner, x + r * inner, inner, mean[r % c], &sum, &dot);
+        rowSum[r] = sum;
+        rowDot[r] = dot;
       }
-      if (!gx) continue;
-      for (size_t b = 0; b < n; ++b)
-        for (size_t ch = cb; ch < ce; ++ch) {
-          const size_t o = b * rowStride + ch * inner, i = ch - cb;
-          if (p.training) gradInput(gy + o, x + o, gx + o, inner, mean[ch], k[i], gm[i], s[i]);
-          else scaleInto(gy + o, gx + o, inner, s[i]);
-        }
+    });
+  for (size_t ch = 0; ch < c; ++ch) {
+    const double is = invstd[ch];
+    const double sum = sums ? channelTotal(rowSum, n, c, ch) : 0.0, dot = sums ? channelTotal(rowDot, n, c, ch) : 0.0;
+    if (gw) gw[ch] = static_cast<float>(dot * is);
+    if (gb) gb[ch] = static_cast<float>(sum);
+    s[ch] = is * (weight ? static_cast<double>(weight[ch]) : 1.0);
+    k[ch] = (dot * is * is) / count;
+    gm[ch] = sum / count;
+  }
+  if (gx == nullptr) return true;
+  nt::parallelFor(rows, work, [&](size_t r0, size_t r1) {
+    for (size_t r = r0; r < r1; ++r) {
+      const size_t ch = r % c, o = r * inner;
+      if (p.training) gradInput(gy + o, x + o, gx + o, inner, mean[ch], k[ch], gm[ch], s[ch]);
+      else scaleInto(gy + o, gx + o, inner, s[ch]);
     }
   });
   return true;

@@ -198,6 +198,9 @@ function bnCase(n: number, c: number, inner: number, training: boolean): BatchNo
 }
 const BN_SHAPES: [number, number, number][] = [
   [1, 1, 1], [2, 3, 1], [1, 1, 5], [3, 2, 7], [4, 5, 8], [2, 3, 9], [2, 4, 16], [3, 2, 17], [2, 3, 33], [32, 3, 61], [2, 0, 4],
+  // Just above the native thread-pool crossover (2 * n * c * inner > 2^19): row ranges split over threads,
+  // per-row sums reduced per channel; a range seam inside a batch item (11 channels, odd inner).
+  [5, 11, 4801],
 ];
 
 /** The suite's describe / it (vitest's, or a collector's in the harness test). */
