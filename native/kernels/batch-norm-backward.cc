@@ -8,6 +8,7 @@
 #include "isa.h"
 #include "kernels.h"
 #include "batch-norm-common.h"
+#include "stream-work.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
@@ -59,7 +60,7 @@ bool batchNormBackward(const float* gy, const float* x, const float* weight, con
                        const double* invstd, float* gx, float* gw, float* gb, const nt::BatchNormArgs& p) {
   const size_t n = p.n, c = p.c, inner = p.inner, rows = n * c;
   const double count = static_cast<double>(n) * static_cast<double>(inner);
-  const double work = 3.0 * count * static_cast<double>(c);  // per pass
+  const double work = streamWork(3.0 * count * static_cast<double>(c));  // per pass: gy and x read, gx written
   double* buf = bnScratch(rows, c, 3);
   if (buf == nullptr) return false;
   double *rowSum = buf, *rowDot = buf + rows, *k = rowDot + rows, *gm = k + c, *s = gm + c;

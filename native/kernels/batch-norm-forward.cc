@@ -12,6 +12,7 @@
 #include "kernels.h"
 #include "batch-norm-common.h"
 #include "relu-inline.h"
+#include "stream-work.h"
 #include "../threadpool.h"
 
 
@@ -55,7 +56,7 @@ bool batchNormForward(const float* x, const float* weight, const float* bias, do
                       const nt::BatchNormArgs& p) {
   const size_t n = p.n, c = p.c, inner = p.inner, rows = n * c;
   const double count = static_cast<double>(n) * static_cast<double>(inner);
-  const double work = 2.0 * count * static_cast<double>(c);  // per pass
+  const double work = streamWork(2.0 * count * static_cast<double>(c));  // per pass: x read, y written
   double* buf = bnScratch(rows, c, 2);
   if (buf == nullptr) return false;
   double *rowS = buf, *rowQ = buf + rows, *scale = rowQ + rows, *shift = scale + c;

@@ -6,6 +6,7 @@
 #include "isa.h"
 #include "kernels.h"
 #include "pool1d-common.h"
+#include "stream-work.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
@@ -163,7 +164,9 @@ void scatterRows(const float* gy, const Idx* idx, float* gx, const nt::Pool1dArg
 
 bool maxPool1dBackward(const float* gy, const void* idx, bool idx32, float* gx, const nt::Pool1dArgs& p) {
   const size_t rows = p.n * p.c;
-  const double work = static_cast<double>(rows) * static_cast<double>(p.lOut + p.l);
+  const double idxFloats = idx32 ? 1.0 : 0.25;  // gy and the offsets read, gx written
+  const double work = static_cast<double>(rows) *
+                      streamWork(static_cast<double>(p.l) + (1.0 + idxFloats) * static_cast<double>(p.lOut));
   nt::parallelFor(rows, work, [&](size_t b, size_t e) {
     if (idx32) scatterRows(gy, static_cast<const int32_t*>(idx), gx, p, b, e);
     else scatterRows(gy, static_cast<const uint8_t*>(idx), gx, p, b, e);

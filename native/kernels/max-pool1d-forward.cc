@@ -7,6 +7,7 @@
 #include "isa.h"
 #include "kernels.h"
 #include "pool1d-common.h"
+#include "stream-work.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
@@ -174,7 +175,11 @@ void poolRows(const float* x, float* y, Idx* idx, const nt::Pool1dArgs& p, size_
 
 bool maxPool1dForward(const float* x, float* y, void* idx, bool idx32, const nt::Pool1dArgs& p) {
   const size_t rows = p.n * p.c;
-  const double work = static_cast<double>(rows) * static_cast<double>(p.lOut) * static_cast<double>(p.k);
+  // Memory-bound at small k (x read, y and the offsets written); k reads per output beyond that.
+  const double idxFloats = idx32 ? 1.0 : 0.25;
+  const double work = static_cast<double>(rows) *
+                      (streamWork(static_cast<double>(p.l) + (1.0 + idxFloats) * static_cast<double>(p.lOut)) +
+                       static_cast<double>(p.lOut) * static_cast<double>(p.k));
   nt::parallelFor(rows, work, [&](size_t b, size_t e) {
     if (idx32) poolRows(x, y, static_cast<int32_t*>(idx), p, b, e);
     else poolRows(x, y, static_cast<uint8_t*>(idx), p, b, e);

@@ -4,12 +4,13 @@
 #include "isa.h"
 #include "kernels.h"
 #include "relu-inline.h"
+#include "stream-work.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
 
 bool reluForward(const float* x, float* y, size_t len) {
-  nt::parallelFor(len, static_cast<double>(len), [&](size_t b, size_t e) {
+  nt::parallelFor(len, streamWork(2.0 * static_cast<double>(len)), [&](size_t b, size_t e) {
     reluRange(x + b, y + b, e - b);
   });
   return true;

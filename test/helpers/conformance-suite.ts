@@ -154,7 +154,9 @@ function specialArray(n: number, seed: number): Float32Array {
   return a;
 }
 
-const ELEMENTWISE_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 1031];
+// 87383 and 131075: just above the native thread-pool cut-offs of add / reluBackward (3 arrays) and
+// reluForward (2 arrays), native/kernels/stream-work.h: the arrays split over threads at odd seams.
+const ELEMENTWISE_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 1031, 87383, 131075];
 
 function poolCase(
   n: number, c: number, l: number, k: number, stride = k, padding = 0, dilation = 1, ceilMode = false,
@@ -191,6 +193,12 @@ const POOL_CASES = [
   // large enough for the native thread pool to split the rows (seams between the threads' row ranges)
   poolCase(2, 64, 2100, 3, 1, 1),
   poolCase(2, 64, 2800, 3, 2, 1),
+  // just above the native cut-offs (native/kernels/stream-work.h) of the forward and of the backward, odd
+  // row counts, and the stride-2 gather on odd (row by row) and even (flat) lengths
+  poolCase(3, 7, 3331, 3, 1, 1),
+  poolCase(3, 7, 5549, 3, 1, 1),
+  poolCase(3, 7, 7683, 3, 2, 1),
+  poolCase(3, 7, 7684, 3, 2, 1),
 ];
 
 function bnCase(n: number, c: number, inner: number, training: boolean): BatchNormParams {
@@ -198,9 +206,9 @@ function bnCase(n: number, c: number, inner: number, training: boolean): BatchNo
 }
 const BN_SHAPES: [number, number, number][] = [
   [1, 1, 1], [2, 3, 1], [1, 1, 5], [3, 2, 7], [4, 5, 8], [2, 3, 9], [2, 4, 16], [3, 2, 17], [2, 3, 33], [32, 3, 61], [2, 0, 4],
-  // Just above the native thread-pool crossover (2 * n * c * inner > 2^19): row ranges split over threads,
-  // per-row sums reduced per channel; a range seam inside a batch item (11 channels, odd inner).
-  [5, 11, 4801],
+  // Just above the native thread-pool cut-off (native/kernels/stream-work.h: 2 * 2 * n * c * inner >= 2^19):
+  // row ranges split over threads, per-row sums reduced per channel; seams inside a batch item (11 channels).
+  [5, 11, 2385],
 ];
 
 /** The suite's describe / it (vitest's, or a collector's in the harness test). */
