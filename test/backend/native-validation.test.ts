@@ -1077,6 +1077,34 @@ describe.skipIf(!addon)(suiteName, () => {
       }
     });
 
+    it('batch norm: 1 and 2 threads give the same bits (per-row sums added per channel in batch order)', () => {
+      // Above the streaming cut-off (native/kernels/stream-work.h), so the 2-thread run splits the rows;
+      // 11 channels put range seams inside batch items.
+      for (const [n, c, inner] of [[5, 11, 2385], [6, 32, 600]] as const) {
+        const len = n * c * inner;
+        const x = randomArray(len, 31, -1, 3);
+        const gy = randomArray(len, 32);
+        const w = randomArray(c, 33, 0.5, 1.5);
+        const b = randomArray(c, 34);
+        const runs: Float32Array[][] = [];
+        for (const threads of [1, 2]) {
+          setNativeThreads(threads);
+          const p = { n, c, inner, training: true, eps: 1e-5, relu: false };
+          const mean = new Float64Array(c);
+          const invstd = new Float64Array(c);
+          const y = new Float32Array(len);
+          kernels().batchNormForward(x, w, b, mean, invstd, y, p);
+          const gx = new Float32Array(len);
+          const gw = new Float32Array(c);
+          const gb = new Float32Array(c);
+          kernels().batchNormBackward(gy, x, w, mean, invstd, gx, gw, gb, p);
+          // The float64 statistics compared by their bytes.
+          runs.push([y, new Float32Array(mean.buffer), new Float32Array(invstd.buffer), gx, gw, gb]);
+        }
+        runs[0]!.forEach((a, i) => expectSameBits(runs[1]![i]!, a, `batch norm output ${i} ${n}x${c}x${inner}`));
+      }
+    });
+
     it('1 and 2 threads give the same results, close to ref', () => {
       const results: Float32Array[][] = [];
       const mm: MatmulParams = { m: 130, n: 150, k: 170, transA: true, transB: false, alpha: 1, beta: 0 };
