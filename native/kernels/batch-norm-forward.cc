@@ -65,7 +65,7 @@ bool batchNormForward(const float* x, const float* weight, const float* bias, do
     nt::parallelFor(rows, work, [&](size_t r0, size_t r1) {
       for (size_t r = r0; r < r1; ++r) {
         double s = 0, q = 0;
-        channelSums(x + r * inner, inner, x[(r % c) * inner], &s, &q);
+        channelSums(x + r * inner, inner, any ? x[(r % c) * inner] : 0.0, &s, &q);  // x may be empty
         rowS[r] = s;
         rowQ[r] = q;
       }
