@@ -123,4 +123,20 @@ inline void checkBatchNorm(const Args& args, const BatchNormArgs& b) {
                     ", inner = " + str(b.inner));
 }
 
+/** The window bounds o * l / lOut are computed in uint64 (only rows > 0 touches memory, which bounds l and lOut). */
+inline void checkAdaptivePool1d(const Args& args, const AdaptivePool1dArgs& a) {
+  if (a.rows > 0 && a.l > UINT64_MAX / 4 / a.lOut)
+    args.rangeError("params.l * params.lOut is too large, got l = " + str(a.l) + ", lOut = " + str(a.lOut));
+}
+
+/** Each block lies inside its row: offset + blk <= stride, on both sides (the fields are <= 2**53). */
+inline void checkBlockCopy(const Args& args, const BlockCopyArgs& b) {
+  if (b.srcOffset + b.blk > b.srcStride)
+    args.rangeError("expected params.srcOffset + params.blk <= params.srcStride = " + str(b.srcStride) + ", got " +
+                    str(b.srcOffset) + " + " + str(b.blk));
+  if (b.dstOffset + b.blk > b.dstStride)
+    args.rangeError("expected params.dstOffset + params.blk <= params.dstStride = " + str(b.dstStride) + ", got " +
+                    str(b.dstOffset) + " + " + str(b.blk));
+}
+
 }  // namespace nt

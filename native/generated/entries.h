@@ -588,4 +588,61 @@ inline void affineNormBackward(const Napi::CallbackInfo& info, const nt::KernelT
   nt::checkAlloc(kernels.affineNormBackward(gy.data, x.data, weight.data, mean.data, rstd.data, gx.data, gw.data, gb.data, p));
 }
 
+// adaptiveAvgPool1dForward(x, y, params): y (rows, lOut) = mean of x (rows, l) over window o = [floor(o*l/lOut), ceil((o+1)*l/lOut))
+inline void adaptiveAvgPool1dForward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "adaptiveAvgPool1dForward");
+  args.expectCount(3);
+  args.f32Type(0, "x", false);
+  args.f32Type(1, "y", false);
+  const Napi::Object po = args.params(2);
+  nt::AdaptivePool1dArgs p{};
+  p.rows = args.size(po, "rows");
+  p.l = args.size(po, "l", 1);
+  p.lOut = args.size(po, "lOut", 1);
+  checkAdaptivePool1d(args, p);
+  const F32 x = args.f32(0, "x", args.product({p.rows, p.l}, "rows*l"), "rows*l");
+  const F32 y = args.f32(1, "y", args.product({p.rows, p.lOut}, "rows*lOut"), "rows*lOut");
+  args.noOverlap(region(y), "y", region(x), "x");
+  nt::checkAlloc(kernels.adaptiveAvgPool1dForward(x.data, y.data, p));
+}
+
+// adaptiveAvgPool1dBackward(gy, gx, params): gx (rows, l) = each window's gy / its length, summed over the windows holding each position
+inline void adaptiveAvgPool1dBackward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "adaptiveAvgPool1dBackward");
+  args.expectCount(3);
+  args.f32Type(0, "gy", false);
+  args.f32Type(1, "gx", false);
+  const Napi::Object po = args.params(2);
+  nt::AdaptivePool1dArgs p{};
+  p.rows = args.size(po, "rows");
+  p.l = args.size(po, "l", 1);
+  p.lOut = args.size(po, "lOut", 1);
+  checkAdaptivePool1d(args, p);
+  const F32 gy = args.f32(0, "gy", args.product({p.rows, p.lOut}, "rows*lOut"), "rows*lOut");
+  const F32 gx = args.f32(1, "gx", args.product({p.rows, p.l}, "rows*l"), "rows*l");
+  args.noOverlap(region(gx), "gx", region(gy), "gy");
+  nt::checkAlloc(kernels.adaptiveAvgPool1dBackward(gy.data, gx.data, p));
+}
+
+// copyBlocks(src, dst, params): dst[r*dstStride + dstOffset + i] = src[r*srcStride + srcOffset + i] for r < outer, i < blk; the rest of dst kept
+inline void copyBlocks(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "copyBlocks");
+  args.expectCount(3);
+  args.f32Type(0, "src", false);
+  args.f32Type(1, "dst", false);
+  const Napi::Object po = args.params(2);
+  nt::BlockCopyArgs p{};
+  p.outer = args.size(po, "outer");
+  p.blk = args.size(po, "blk");
+  p.srcStride = args.size(po, "srcStride");
+  p.srcOffset = args.size(po, "srcOffset");
+  p.dstStride = args.size(po, "dstStride");
+  p.dstOffset = args.size(po, "dstOffset");
+  checkBlockCopy(args, p);
+  const F32 src = args.f32(0, "src", args.product({p.outer, p.srcStride}, "outer*srcStride"), "outer*srcStride");
+  const F32 dst = args.f32(1, "dst", args.product({p.outer, p.dstStride}, "outer*dstStride"), "outer*dstStride");
+  args.noOverlap(region(dst), "dst", region(src), "src");
+  nt::checkAlloc(kernels.copyBlocks(src.data, dst.data, p));
+}
+
 }  // namespace nt::entries

@@ -110,6 +110,23 @@ struct BmmArgs {
   double beta;
 };
 
+/** src/backend/backend.ts AdaptivePool1dParams. */
+struct AdaptivePool1dArgs {
+  size_t rows;
+  size_t l;
+  size_t lOut;
+};
+
+/** src/backend/backend.ts BlockCopyParams. */
+struct BlockCopyArgs {
+  size_t outer;
+  size_t blk;
+  size_t srcStride;
+  size_t srcOffset;
+  size_t dstStride;
+  size_t dstOffset;
+};
+
 }  // namespace nt
 
 // X(name, signature) for every kernel, in manifest order. Each returns false only when it could not get
@@ -132,6 +149,9 @@ struct BmmArgs {
   X(batchNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* invstd, float* gx, float* gw, float* gb, const nt::BatchNormArgs& p)) \
   X(bmm, (const float* a, const float* b, float* c, const nt::BmmArgs& p)) \
   X(affineNormForward, (const float* x, const float* weight, const float* bias, float* y, double* mean, double* rstd, const nt::AffineNormArgs& p)) \
-  X(affineNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* rstd, float* gx, float* gw, float* gb, const nt::AffineNormArgs& p))
+  X(affineNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* rstd, float* gx, float* gw, float* gb, const nt::AffineNormArgs& p)) \
+  X(adaptiveAvgPool1dForward, (const float* x, float* y, const nt::AdaptivePool1dArgs& p)) \
+  X(adaptiveAvgPool1dBackward, (const float* gy, float* gx, const nt::AdaptivePool1dArgs& p)) \
+  X(copyBlocks, (const float* src, float* dst, const nt::BlockCopyArgs& p))
 
-#define NT_KERNEL_COUNT 18
+#define NT_KERNEL_COUNT 21

@@ -158,6 +158,31 @@ export interface AffineNormParams {
   eps: number;
 }
 
+/**
+ * Sizes of one adaptive average pool over the last dim: `rows` independent signals of length l pooled to
+ * lOut windows, window o = [floor(o * l / lOut), ceil((o + 1) * l / lOut)) (they overlap when lOut does not
+ * divide l).
+ */
+export interface AdaptivePool1dParams {
+  rows: number;
+  l: number;
+  lOut: number;
+}
+
+/**
+ * One strided block copy: `outer` blocks of `blk` floats, block r read at r * srcStride + srcOffset and
+ * written at r * dstStride + dstOffset (cat's forward copy into its slice of the output, and its backward
+ * split). srcOffset + blk <= srcStride and dstOffset + blk <= dstStride (when outer > 0).
+ */
+export interface BlockCopyParams {
+  outer: number;
+  blk: number;
+  srcStride: number;
+  srcOffset: number;
+  dstStride: number;
+  dstOffset: number;
+}
+
 /** The TS type of an array argument of the manifest. */
 type ArrayTs<A> = A extends { readonly type: 'f32' } ? Float32Array
   : A extends { readonly type: 'f64' } ? Float64Array
@@ -175,6 +200,8 @@ interface ParamsTs {
   BatchNorm: BatchNormParams;
   Bmm: BmmParams;
   AffineNorm: AffineNormParams;
+  AdaptivePool1d: AdaptivePool1dParams;
+  BlockCopy: BlockCopyParams;
 }
 
 /** A kernel's call signature, from its manifest entry: the arrays in order, then the params object if any. */
@@ -233,6 +260,16 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  * - `affineNormBackward(gy, x, weight | null, mean, rstd, gx | null, gw | null, gb | null, p)`: with xhat =
  *   (x - mean) * rstd and gh = gy * weight[k], per row gx = rstd * (gh - mean(gh) - xhat * mean(gh * xhat));
  *   gw[k] = sum gy * xhat, gb[k] = sum gy over every element using k (float64 sums).
+ *
+ * - `adaptiveAvgPool1dForward(x, y, p)`: y (rows, lOut) = the mean of each window of x (rows, l) (see
+ *   `AdaptivePool1dParams`): the window's values summed in float64 in input order, divided by its length in
+ *   float64, rounded once to float32.
+ * - `adaptiveAvgPool1dBackward(gy, gx, p)`: with v = float64 gy / window length, gx (rows, l) = the sum over
+ *   the windows holding each position, in window order, starting from +0: each add `gx = fround(gx + v)`.
+ *   When lOut divides l (no overlap) that is gx = fround(v) + 0 (so -0 becomes +0).
+ * - `copyBlocks(src, dst, p)`: for r < outer and i < blk, dst[r * dstStride + dstOffset + i] =
+ *   src[r * srcStride + srcOffset + i] (bits copied, NaN payloads included); every other element of dst is
+ *   kept. src and dst do not overlap.
  *
  * Aliasing: an array a kernel writes overlaps no other argument, except the in-place pairs above
  * (src/backend/manifest.ts, enforced by the native addon).

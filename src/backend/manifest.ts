@@ -80,6 +80,10 @@ export const PARAMS = {
     batch: 'size', aBatch: 'size', bBatch: 'size', m: 'size', n: 'size', k: 'size', transA: 'flag', transB: 'flag',
     alpha: 'real', beta: 'real',
   },
+  AdaptivePool1d: { rows: 'size', l: 'positive', lOut: 'positive' },
+  BlockCopy: {
+    outer: 'size', blk: 'size', srcStride: 'size', srcOffset: 'size', dstStride: 'size', dstOffset: 'size',
+  },
 } as const satisfies Record<string, Record<string, FieldKind>>;
 
 export type ParamsName = keyof typeof PARAMS;
@@ -279,6 +283,30 @@ export const KERNELS = {
       { name: 'gx', type: 'f32', role: 'out', len: 'rows*d', nullable: true },
       { name: 'gw', type: 'f32', role: 'out', len: NORM_AFFINE, nullable: true },
       { name: 'gb', type: 'f32', role: 'out', len: NORM_AFFINE, nullable: true },
+    ],
+  },
+  adaptiveAvgPool1dForward: {
+    doc: 'y (rows, lOut) = mean of x (rows, l) over window o = [floor(o*l/lOut), ceil((o+1)*l/lOut))',
+    params: 'AdaptivePool1d',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: 'rows*l' },
+      { name: 'y', type: 'f32', role: 'out', len: 'rows*lOut' },
+    ],
+  },
+  adaptiveAvgPool1dBackward: {
+    doc: 'gx (rows, l) = each window\'s gy / its length, summed over the windows holding each position',
+    params: 'AdaptivePool1d',
+    args: [
+      { name: 'gy', type: 'f32', role: 'in', len: 'rows*lOut' },
+      { name: 'gx', type: 'f32', role: 'out', len: 'rows*l' },
+    ],
+  },
+  copyBlocks: {
+    doc: 'dst[r*dstStride + dstOffset + i] = src[r*srcStride + srcOffset + i] for r < outer, i < blk; the rest of dst kept',
+    params: 'BlockCopy',
+    args: [
+      { name: 'src', type: 'f32', role: 'in', len: 'outer*srcStride' },
+      { name: 'dst', type: 'f32', role: 'inout', len: 'outer*dstStride' },
     ],
   },
 } as const satisfies Record<string, KernelSpec>;

@@ -17,15 +17,18 @@ import type { Backend, Kernels } from './backend.js';
 import {
   KERNEL_NAMES, formulaLength, kernelSpec, paramFields, type ArraySpec, type KernelName,
 } from './manifest.js';
+import { copyBlocks as refCopyBlocks } from './ref/copy-blocks.js';
 
 /**
  * The kernels this backend would serve with TypeScript run by the JIT on the caller's arrays instead of the
  * module, for a kernel whose staging into linear memory and back costs more than the work; the module
- * exports every other kernel (test/backend/drift.test.ts). Empty: measured at the reference model's
- * shapes, every kernel, the memory-bound ones (relu, max-pool, batch norm, add) included, is faster in the
- * module with its copies than in TypeScript (bench/README.md).
+ * exports every other kernel (test/backend/drift.test.ts). Measured at the reference model's shapes,
+ * every compute kernel, the memory-bound ones (relu, max-pool, batch norm, add) included, is faster in the
+ * module with its copies than in TypeScript (bench/README.md). copyBlocks is a copy itself: staging would
+ * copy its source in and its whole destination in and out, so it runs as the ref's TypedArray.set per
+ * block (a memory copy) on the caller's arrays.
  */
-const TS_KERNELS: Partial<Kernels> = {};
+const TS_KERNELS: Partial<Kernels> = { copyBlocks: refCopyBlocks };
 export const WASM_TS_KERNELS = Object.keys(TS_KERNELS) as KernelName[];
 
 const WASM_URL = new URL('../../wasm/build/nodetorch.wasm', import.meta.url);

@@ -3,6 +3,9 @@ import { checkAllocation } from '../util/limits.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { gradBuffer, gradBufferZeroed } from '../util/grad-pool.js';
+import { getBackend } from '../backend/select.js';
+import type { AdaptivePool1dParams } from '../backend/backend.js';
+import { windowEnd, windowStart } from '../backend/ref/adaptive-avg-pool1d.js';
 import { poolInput, single } from './pool1d.js';
 
 /** Window i of an adaptive pool over L into `out` bins: [floor(i * L / out), ceil((i + 1) * L / out)). */
@@ -10,8 +13,8 @@ export function adaptiveWindows(l: number, out: number): { lo: Int32Array; hi: I
   const lo = new Int32Array(out);
   const hi = new Int32Array(out);
   for (let i = 0; i < out; i++) {
-    lo[i] = Math.floor((i * l) / out);
-    hi[i] = Math.ceil(((i + 1) * l) / out);
+    lo[i] = windowStart(i, l, out);
+    hi[i] = windowEnd(i, l, out);
   }
   return { lo, hi };
 }
@@ -26,36 +29,25 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: number | readonly numbe
   const op = 'adaptiveAvgPool1d';
   const { rows, l, outShape } = poolInput(op, x);
   const lOut = single(op, 'outputSize', outputSize, 0);
-  const { lo, hi } = adaptiveWindows(l, lOut);
-  const xd = x.data as Float32Array;
+  return adaptiveAvgPoolRows(op, x, { rows, l, lOut }, outShape(lOut), { outputSize: lOut });
+}
+
+/**
+ * The adaptive average pool of x viewed as `p.rows` contiguous rows of length `p.l`, through the backend's
+ * kernels, recorded as AdaptiveAvgPool2DBackward0 (PyTorch's node for both ranks) with the given attributes.
+ * adaptiveAvgPool2d sends its row-separable cases here.
+ */
+export function adaptiveAvgPoolRows(op: string, x: Tensor, p: AdaptivePool1dParams, shape: number[],
+  attrs: Record<string, unknown>): Tensor {
+  const { rows, l, lOut } = p;
   checkAllocation(op, rows * lOut);
   const y = new Float32Array(rows * lOut);
-  for (let r = 0; r < rows; r++) {
-    const xo = r * l;
-    for (let o = 0; o < lOut; o++) {
-      let s = 0;
-      for (let p = xo + lo[o], e = xo + hi[o]; p < e; p++) s += xd[p];
-      y[r * lOut + o] = s / (hi[o] - lo[o]);
-    }
-  }
-  return record(new Tensor(y, outShape(lOut)), 'AdaptiveAvgPool2DBackward0', [x], (g) => {
-    const gd = g.data;
-    if (l % lOut === 0) {
-      // Windows tile the input without overlap: every element gets exactly one term (0 + v, as the
-      // accumulation below would give).
-      const gx = gradBuffer(rows * l);
-      const w = l / lOut;
-      for (let i = 0; i < rows * lOut; i++) gx.fill(0 + gd[i] / w, i * w, i * w + w);
-      return [new Tensor(gx, x.shape)];
-    }
-    const gx = gradBufferZeroed(rows * l);
-    for (let r = 0; r < rows; r++) {
-      const xo = r * l;
-      for (let o = 0; o < lOut; o++) {
-        const v = gd[r * lOut + o] / (hi[o] - lo[o]);
-        for (let p = xo + lo[o], e = xo + hi[o]; p < e; p++) gx[p] += v;
-      }
-    }
+  // An output length of 0 pools nothing (the kernels take lOut >= 1).
+  if (lOut > 0) getBackend().adaptiveAvgPool1dForward(x.data as Float32Array, y, p);
+  return record(new Tensor(y, shape), 'AdaptiveAvgPool2DBackward0', [x], (g) => {
+    if (lOut === 0) return [new Tensor(gradBufferZeroed(rows * l), x.shape)];
+    const gx = gradBuffer(rows * l); // every element is written
+    getBackend().adaptiveAvgPool1dBackward(g.data as Float32Array, gx, p);
     return [new Tensor(gx, x.shape)];
-  }, { outputSize: lOut });
+  }, attrs);
 }

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { gradBufferZeroed } from '../util/grad-pool.js';
-import { adaptiveWindows } from './adaptive-avg-pool1d.js';
+import { adaptiveAvgPoolRows, adaptiveWindows } from './adaptive-avg-pool1d.js';
 import { pool2dInput } from './pool2d.js';
 import { describeValue } from '../util/describe.js';
 
@@ -27,6 +27,11 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   const op = 'adaptiveAvgPool2d';
   const { planes, h, w, outShape } = pool2dInput(op, x);
   const [oh, ow] = outputSize2d(op, outputSize, h, w);
+  // Separable cases whose windows are runs of contiguous elements, summed in the same (row-major) order and
+  // divided by the same count as below: global pooling (one run of h * w per plane) and oh = h (each input
+  // row pooled along its columns). They go through the backend's 1-D kernels.
+  if (oh === 1 && ow === 1) return adaptiveAvgPoolRows(op, x, { rows: planes, l: h * w, lOut: 1 }, outShape(1, 1), { outputSize: [1, 1] });
+  if (oh === h) return adaptiveAvgPoolRows(op, x, { rows: planes * h, l: w, lOut: ow }, outShape(oh, ow), { outputSize: [oh, ow] });
   const rows = adaptiveWindows(h, oh);
   const cols = adaptiveWindows(w, ow);
   const xd = x.data as Float32Array;

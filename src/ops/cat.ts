@@ -4,6 +4,14 @@ import { record } from '../autograd/record.js';
 import { activationBuffer, gradBuffer } from '../util/grad-pool.js';
 import { checkAllocation, bytesPerElement } from '../util/limits.js';
 import { describeValue } from '../util/describe.js';
+import { getBackend } from '../backend/select.js';
+import type { BlockCopyParams } from '../backend/backend.js';
+
+/** The copyBlocks params of `outer` blocks of `blk` floats between two row layouts. */
+function blockCopy(outer: number, blk: number, srcStride: number, srcOffset: number, dstStride: number,
+  dstOffset: number): BlockCopyParams {
+  return { outer, blk, srcStride, srcOffset, dstStride, dstOffset };
+}
 
 /**
  * Concatenate `tensors` along `dim`. All must have the same number of dims and the same sizes except in
@@ -58,9 +66,13 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     offsets.push(off);
     const blk = t.shape[d] * inner;
     const src = t.data;
-    if (src.constructor === out.constructor) {
-      const s = src as Float32Array;
-      const o = out as Float32Array;
+    if (dtype === 'float32' && src instanceof Float32Array) {
+      // Block r of the part goes to row r of the output at column `off`: one strided block copy.
+      getBackend().copyBlocks(src, out as Float32Array, blockCopy(outer, blk, blk, 0, outRow, off));
+    } else if (src.constructor === out.constructor) {
+      // int64 / bool of the output's own storage class (the casts only satisfy set()'s typing).
+      const s = src as Float64Array;
+      const o = out as Float64Array;
       for (let r = 0; r < outer; r++) o.set(s.subarray(r * blk, r * blk + blk), r * outRow + off);
     } else {
       for (let r = 0; r < outer; r++) {
@@ -80,7 +92,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       // One block per part (concatenation along the leading extent): the gradient is a view, no copy.
       if (outer === 1) return new Tensor(gd.subarray(offsets[i], offsets[i] + blk), t.shape);
       const gx = gradBuffer(outer * blk);
-      for (let r = 0; r < outer; r++) gx.set(gd.subarray(r * outRow + offsets[i], r * outRow + offsets[i] + blk), r * blk);
+      getBackend().copyBlocks(gd, gx, blockCopy(outer, blk, outRow, offsets[i]!, blk, 0));
       return new Tensor(gx, t.shape);
     });
   }, { dim: d }, { ownsOutput: dtype === 'float32' });

@@ -81,6 +81,37 @@ describe('conformance harness', () => {
     expect(failures(broken).some((m) => m.includes('wrote before its start'))).toBe(true);
   });
 
+  it('reports an adaptive pool that sums in float32, or treats overlapping windows as tiles', () => {
+    const f32Sum = withKernel('adaptiveAvgPool1dForward', (x, y, p) => {
+      for (let r = 0; r < p.rows; r++) {
+        for (let o = 0; o < p.lOut; o++) {
+          const lo = Math.floor((o * p.l) / p.lOut);
+          const hi = Math.ceil(((o + 1) * p.l) / p.lOut);
+          let s = 0;
+          for (let q = lo; q < hi; q++) s = Math.fround(s + x[r * p.l + q]!);
+          y[r * p.lOut + o] = s / (hi - lo);
+        }
+      }
+    });
+    expect(failures(f32Sum).some((m) => m.includes('adaptiveAvgPool1d') && m.includes('y: differs'))).toBe(true);
+    const tiles = withKernel('adaptiveAvgPool1dBackward', (gy, gx, p) => {
+      const w = Math.floor(p.l / p.lOut);
+      refBackend.adaptiveAvgPool1dBackward(gy, gx, p);
+      if (p.l % p.lOut !== 0) for (let i = 0; i < p.rows * p.lOut; i++) gx.fill(gy[i]! / w, i * w, i * w + w);
+    });
+    expect(failures(tiles).some((m) => m.includes('(overlapping)') && m.includes('gx: differs'))).toBe(true);
+  });
+
+  it('reports a block copy that drops the last block or writes a whole destination row', () => {
+    const dropsLast = withKernel('copyBlocks', (src, dst, p) => refBackend.copyBlocks(src, dst, { ...p, outer: Math.max(p.outer - 1, 0) }));
+    expect(failures(dropsLast).some((m) => m.includes('copyBlocks'))).toBe(true);
+    const wholeRow = withKernel('copyBlocks', (src, dst, p) => {
+      refBackend.copyBlocks(src, dst, p);
+      if (p.outer > 0 && p.dstOffset > 0) dst[p.dstOffset - 1] = 0;
+    });
+    expect(failures(wholeRow).some((m) => m.includes('copyBlocks'))).toBe(true);
+  });
+
   it('reports a kernel that writes into an input', () => {
     const broken = withKernel('matmul', (a, b, c, p) => {
       refBackend.matmul(a, b, c, p);

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
-  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
+  convOutLength, type AdaptivePool1dParams, type AffineNormParams, type BatchNormParams, type BlockCopyParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
 } from '../../src/backend/backend.js';
 import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
 import { KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../src/backend/manifest.js';
@@ -313,6 +313,18 @@ function normBackwardArgs(): unknown[] {
     randomArray(24, 55), randomArray(24, 56), randomArray(NORM_AFF, 57), new Float64Array(4).fill(0.1), new Float64Array(4).fill(1.2),
     randomArray(24, 58), randomArray(NORM_AFF, 59), randomArray(NORM_AFF, 60), { ...NORM },
   ];
+}
+
+const ADAPTIVE: AdaptivePool1dParams = { rows: 3, l: 7, lOut: 3 };
+function adaptiveForwardArgs(): unknown[] {
+  return [randomArray(21, 61), randomArray(9, 62), { ...ADAPTIVE }];
+}
+function adaptiveBackwardArgs(): unknown[] {
+  return [randomArray(9, 63), randomArray(21, 64), { ...ADAPTIVE }];
+}
+const COPY: BlockCopyParams = { outer: 3, blk: 4, srcStride: 5, srcOffset: 1, dstStride: 9, dstOffset: 4 };
+function copyArgs(): unknown[] {
+  return [randomArray(15, 65), randomArray(27, 66), { ...COPY }];
 }
 
 function matmulArgs(): unknown[] {
@@ -921,6 +933,57 @@ const SPECS: KernelSpec[] = [
       expectClose(gx, want[0], 1e-5, 1e-6, 'gx');
       expectClose(gw, want[1], 1e-5, 1e-6, 'gw');
       expectClose(gb, want[2], 1e-5, 1e-6, 'gb');
+    },
+  },
+  {
+    name: 'adaptiveAvgPool1dForward',
+    valid: adaptiveForwardArgs,
+    extra: () => [
+      ...aliasCalls(adaptiveForwardArgs, [1, 'y'], [0, 'x']),
+      substitute('lOut of 0', adaptiveForwardArgs, { 1: new Float32Array(0), 2: { ...ADAPTIVE, lOut: 0 } }),
+      substitute('l*lOut overflows', adaptiveForwardArgs, { 2: { ...ADAPTIVE, l: 2 ** 40, lOut: 2 ** 30 } }),
+    ],
+    call: (args) => kernels().adaptiveAvgPool1dForward(...(args as Parameters<NativeAddon['kernels']['adaptiveAvgPool1dForward']>)),
+    check: () => {
+      const [x, y] = adaptiveForwardArgs() as Float32Array[];
+      const want = y!.slice();
+      refBackend.adaptiveAvgPool1dForward(x!, want, ADAPTIVE);
+      kernels().adaptiveAvgPool1dForward(x!, y!, ADAPTIVE);
+      expect(Array.from(y!)).toEqual(Array.from(want));
+    },
+  },
+  {
+    name: 'adaptiveAvgPool1dBackward',
+    valid: adaptiveBackwardArgs,
+    extra: () => [
+      ...aliasCalls(adaptiveBackwardArgs, [1, 'gx'], [0, 'gy']),
+      substitute('l of 0', adaptiveBackwardArgs, { 1: new Float32Array(0), 2: { ...ADAPTIVE, l: 0 } }),
+    ],
+    call: (args) => kernels().adaptiveAvgPool1dBackward(...(args as Parameters<NativeAddon['kernels']['adaptiveAvgPool1dBackward']>)),
+    check: () => {
+      const [gy, gx] = adaptiveBackwardArgs() as Float32Array[];
+      const want = gx!.slice();
+      refBackend.adaptiveAvgPool1dBackward(gy!, want, ADAPTIVE);
+      kernels().adaptiveAvgPool1dBackward(gy!, gx!, ADAPTIVE);
+      expect(Array.from(gx!)).toEqual(Array.from(want));
+    },
+  },
+  {
+    name: 'copyBlocks',
+    valid: copyArgs,
+    extra: () => [
+      ...aliasCalls(copyArgs, [1, 'dst'], [0, 'src']),
+      substitute('source block past its row', copyArgs, { 2: { ...COPY, srcOffset: 2 } }),
+      substitute('destination block past its row', copyArgs, { 2: { ...COPY, dstOffset: 6 } }),
+      substitute('dst one row short', copyArgs, { 1: randomArray(18, 1) }),
+    ],
+    call: (args) => kernels().copyBlocks(...(args as Parameters<NativeAddon['kernels']['copyBlocks']>)),
+    check: () => {
+      const [src, dst] = copyArgs() as Float32Array[];
+      const want = dst!.slice();
+      refBackend.copyBlocks(src!, want, COPY);
+      kernels().copyBlocks(src!, dst!, COPY);
+      expect(Array.from(dst!)).toEqual(Array.from(want));
     },
   },
 ];

@@ -14,6 +14,7 @@ import {
   convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
 } from '../../src/backend/backend.js';
 import { poolOutLength } from '../../src/ops/pool1d.js';
+import { copyPoolSuite } from './conformance-copy-pool.js';
 
 /** Float32 accumulation against the float64 ref: error grows with the reduction length. */
 const tol = (reduce: number) => ({ rtol: 1e-4, atol: 1e-6 * (reduce + 1) });
@@ -130,7 +131,7 @@ for (const momentum of [0, 0.9]) {
 }
 
 /** Bit-for-bit equality of two arrays (NaN payloads and the sign of zero included), naming the first difference. */
-function expectSameBits(got: Float32Array | Uint8Array | Int32Array, want: Float32Array | Uint8Array | Int32Array, what: string): void {
+export function expectSameBits(got: Float32Array | Uint8Array | Int32Array, want: Float32Array | Uint8Array | Int32Array, what: string): void {
   expect(got.length, `${what}: length`).toBe(want.length);
   const asInts = (a: Float32Array | Uint8Array | Int32Array) => (a instanceof Float32Array ? new Uint32Array(a.buffer, a.byteOffset, a.length) : a);
   const g = asInts(got);
@@ -141,7 +142,7 @@ function expectSameBits(got: Float32Array | Uint8Array | Int32Array, want: Float
 }
 
 /** Random values with NaNs of both signs, infinities, signed zeros and repeated values sprinkled in. */
-function specialArray(n: number, seed: number): Float32Array {
+export function specialArray(n: number, seed: number): Float32Array {
   const a = randomArray(n, seed);
   const specials = [Number.NaN, -Number.NaN, Infinity, -Infinity, 0, -0, 0.5, 0.5, -0.25];
   const r = randomArray(n, seed + 1000, 0, 1);
@@ -692,4 +693,6 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
       }
     }
   });
+
+  copyPoolSuite(backend, { describe, it });
 }

@@ -76,6 +76,13 @@ const PARAM_DRAWS: Record<string, (r: Rng, kernel: KernelName) => Params> = {
     const spatial = r.int(1, 3);
     return { rows: groups * r.int(1, 2), d: spatial * r.int(1, 2), groups, spatial, eps: 1e-5 };
   },
+  AdaptivePool1d: (r) => ({ rows: r.int(0, 5), l: r.int(1, 20), lOut: r.int(1, 9) }),
+  BlockCopy: (r) => {
+    const blk = r.int(0, 9);
+    const srcOffset = r.int(0, 3);
+    const dstOffset = r.int(0, 3);
+    return { outer: r.int(0, 4), blk, srcStride: blk + srcOffset + r.int(0, 3), srcOffset, dstStride: blk + dstOffset + r.int(0, 3), dstOffset };
+  },
 };
 
 /** Evaluate a manifest length: a product of params fields (`n*cIn*l`, `cOut*(cIn/groups)*k`). */

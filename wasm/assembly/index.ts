@@ -25,6 +25,7 @@ export { batchNormBackward } from './batch-norm-backward';
 export { bmm } from './bmm';
 export { affineNormForward } from './affine-norm-forward';
 export { affineNormBackward } from './affine-norm-backward';
+export { adaptiveAvgPool1dForward, adaptiveAvgPool1dBackward } from './adaptive-avg-pool1d';
 export {
   matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace, bmmWorkspace,
   conv2dForwardWorkspace, conv2dBackwardInputWorkspace, conv2dBackwardWeightWorkspace,

@@ -9,6 +9,8 @@ import { maxPool1dForward, maxPool1dBackward } from './max-pool1d.js';
 import { batchNormForward, batchNormBackward } from './batch-norm.js';
 import { bmm } from './bmm.js';
 import { affineNormForward, affineNormBackward } from './affine-norm.js';
+import { adaptiveAvgPool1dForward, adaptiveAvgPool1dBackward } from './adaptive-avg-pool1d.js';
+import { copyBlocks } from './copy-blocks.js';
 
 /** The plain-TypeScript backend: the executable spec every other backend is tested against. */
 export const refBackend: Backend = {
@@ -31,4 +33,7 @@ export const refBackend: Backend = {
   bmm,
   affineNormForward,
   affineNormBackward,
+  adaptiveAvgPool1dForward,
+  adaptiveAvgPool1dBackward,
+  copyBlocks,
 };
