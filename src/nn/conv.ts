@@ -1,12 +1,8 @@
 /** Conv1d layer (torch.nn.Conv1d) over the backend's conv1d kernels. */
-import { checkAllocation } from '../util/limits.js';
 import { Tensor, shapeStr } from '../tensor.js';
-import { empty } from '../creation.js';
 import { conv1d, conv1dRelu } from '../ops/conv1d.js';
 import type { Generator } from '../util/generator.js';
-import { Module } from './module.js';
-import { Parameter } from './parameter.js';
-import { resetWeightAndBias } from './linear.js';
+import { WeightAndBiasLayer } from './weight-and-bias.js';
 import { pyTuple1 } from './repr.js';
 import { tensorArg, optionsArg } from '../ops/args.js';
 
@@ -44,7 +40,7 @@ function single(name: string, v: unknown, min: number): number {
  * bias (C_out).
  * @example new nn.Conv1d(1, 32, 7, { stride: 2, padding: 3 })
  */
-export class Conv1d extends Module {
+export class Conv1d extends WeightAndBiasLayer {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: number;
@@ -52,8 +48,6 @@ export class Conv1d extends Module {
   readonly padding: number | 'same' | 'valid';
   readonly dilation: number;
   readonly groups: number;
-  declare weight: Parameter;
-  declare bias: Parameter | null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], opts: Conv1dLayerOptions = {}) {
     super();
@@ -78,15 +72,7 @@ export class Conv1d extends Module {
     } else {
       this.padding = single('padding', pad, 0);
     }
-    checkAllocation('Conv1d', [outChannels * (inChannels / groups) * this.kernelSize, outChannels]);
-    this.registerParameter('weight', new Parameter(empty([outChannels, inChannels / groups, this.kernelSize])));
-    this.registerParameter('bias', opts.bias === false ? null : new Parameter(empty([outChannels])));
-    this.resetParameters(opts.generator);
-  }
-
-  /** Re-draw weight and bias with PyTorch's default initialisation. */
-  resetParameters(generator?: Generator): void {
-    resetWeightAndBias(this.weight, this.bias, generator);
+    this.initWeightAndBias('Conv1d', [outChannels, inChannels / groups, this.kernelSize], outChannels, opts.bias, opts.generator);
   }
 
   override forward(x: Tensor): Tensor {
