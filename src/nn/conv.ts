@@ -2,7 +2,7 @@
 import { Tensor, shapeStr } from '../tensor.js';
 import { conv1d, conv1dRelu } from '../ops/conv1d.js';
 import type { Generator } from '../util/generator.js';
-import { WeightAndBiasLayer } from './weight-and-bias.js';
+import { FusibleConv } from './fusible-conv.js';
 import { pyTuple1 } from './repr.js';
 import { tensorArg, optionsArg } from '../ops/args.js';
 
@@ -40,7 +40,7 @@ function single(name: string, v: unknown, min: number): number {
  * bias (C_out).
  * @example new nn.Conv1d(1, 32, 7, { stride: 2, padding: 3 })
  */
-export class Conv1d extends WeightAndBiasLayer {
+export class Conv1d extends FusibleConv {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: number;
@@ -75,16 +75,7 @@ export class Conv1d extends WeightAndBiasLayer {
     this.initWeightAndBias('Conv1d', [outChannels, inChannels / groups, this.kernelSize], outChannels, opts.bias, opts.generator);
   }
 
-  override forward(x: Tensor): Tensor {
-    return this.convolve(x, false);
-  }
-
-  /** @internal relu(forward(x)) as one fused op (nn.Sequential runs Conv1d + ReLU this way, ./fusion.ts). */
-  forwardRelu(x: Tensor): Tensor {
-    return this.convolve(x, true);
-  }
-
-  private convolve(x: Tensor, relu: boolean): Tensor {
+  protected convolve(x: Tensor, relu: boolean): Tensor {
     tensorArg('Conv1d', 'input', x);
     const c = this.inChannels;
     if ((x.ndim !== 3 && x.ndim !== 2) || x.shape[x.ndim - 2] !== c) {

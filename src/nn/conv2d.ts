@@ -11,6 +11,7 @@ import { tensorArg } from '../ops/args.js';
 import type { Generator } from '../util/generator.js';
 import type { Parameter } from './parameter.js';
 import { WeightAndBiasLayer } from './weight-and-bias.js';
+import { FusibleConv } from './fusible-conv.js';
 import { single } from '../ops/pool1d.js';
 import { describeValue } from '../util/describe.js';
 
@@ -78,7 +79,7 @@ export interface Conv2dLayerOptions {
  * bias (C_out).
  * @example new nn.Conv2d(3, 16, 3, { padding: 1 })
  */
-export class Conv2d extends WeightAndBiasLayer {
+export class Conv2d extends FusibleConv {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: [number, number];
@@ -108,16 +109,7 @@ export class Conv2d extends WeightAndBiasLayer {
     this.initWeightAndBias(layer, [outChannels, inChannels / this.groups, ...this.kernelSize], outChannels, opts.bias, opts.generator);
   }
 
-  override forward(x: Tensor): Tensor {
-    return this.convolve(x, false);
-  }
-
-  /** @internal relu(forward(x)) as one fused op (nn.Sequential runs Conv2d + ReLU this way, ./fusion.ts). */
-  forwardRelu(x: Tensor): Tensor {
-    return this.convolve(x, true);
-  }
-
-  private convolve(x: Tensor, relu: boolean): Tensor {
+  protected convolve(x: Tensor, relu: boolean): Tensor {
     tensorArg('Conv2d', 'input', x);
     const c = this.inChannels;
     if ((x.ndim !== 4 && x.ndim !== 3) || x.shape[x.ndim - 3] !== c) {
