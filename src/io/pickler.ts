@@ -16,7 +16,7 @@
  * Tensors sharing one storage array are written as one storage, as torch.save does.
  */
 import { Tensor } from '../tensor.js';
-import { isPlainObject } from './state-dict.js';
+import { isPlainObject } from '../util/plain-object.js';
 import { isOrderedDict, isTuple } from './pickle.js';
 import { encodeTensor } from './tensor-bytes.js';
 import { ByteWriter } from '../util/byte-writer.js';
