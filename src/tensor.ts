@@ -149,6 +149,24 @@ export interface VersionCounter {
   v: number;
 }
 
+/**
+ * @internal What autograd keeps about in-place ops on one tensor (src/autograd/inplace-history.ts). A
+ * tensor without the record reads as all fields null / 0.
+ */
+export interface InplaceHistory {
+  /**
+   * Histories this tensor had before in-place ops gave it new ones, with the last version each was
+   * current at; null until the first in-place op under autograd.
+   */
+  olds: { readonly until: number; readonly t: Tensor }[] | null;
+  /** For a base: how many times an in-place op through a view gave it a new history. */
+  histGen: number;
+  /** For a base: the version just before the last such op. */
+  rebasedAt: number;
+  /** For a view: the base's histGen its own history was made for. */
+  baseGen: number;
+}
+
 /** @internal Where a view lies in its source's storage. */
 export interface ViewLayout {
   readonly shape: Shape;
@@ -184,16 +202,11 @@ export class Tensor {
    */
   _base: Tensor | null;
   /**
-   * @internal Histories this tensor had before in-place ops gave it new ones, with the last version each
-   * was current at (src/autograd/inplace-history.ts); null until the first in-place op under autograd.
+   * @internal Autograd's record of in-place ops (src/autograd/inplace-history.ts), made on first need (an
+   * in-place op under autograd on this tensor or through a view of it; a view made of a rebased base):
+   * creating a tensor writes one field for it, not four.
    */
-  _olds: { readonly until: number; readonly t: Tensor }[] | null;
-  /** @internal How many times an in-place op through a view gave this base a new history. */
-  _histGen: number;
-  /** @internal The version just before the last such op. */
-  _rebasedAt: number;
-  /** @internal For a view: the base's _histGen its own history was made for. */
-  _baseGen: number;
+  _inplace: InplaceHistory | null;
   private readonly _numel: number;
   readonly shape: Shape;
   readonly dtype: DType;
@@ -222,10 +235,7 @@ export class Tensor {
     this._contig = true;
     this._vc = null;
     this._base = null;
-    this._olds = null;
-    this._histGen = 0;
-    this._rebasedAt = 0;
-    this._baseGen = 0;
+    this._inplace = null;
     this._numel = n;
     this.shape = Object.freeze([...shape]);
     this.dtype = dt;
@@ -253,7 +263,9 @@ export class Tensor {
     t._contig = contig;
     t._vc = src._versionCounter();
     t._base = asView ? (src._base ?? src) : null;
-    if (t._base !== null) t._baseGen = t._base._histGen;
+    if (t._base !== null && t._base._inplace !== null && t._base._inplace.histGen !== 0) {
+      t._inplaceHistory().baseGen = t._base._inplace.histGen;
+    }
     if (!contig) (t as { shape: Shape }).shape = Object.freeze([...layout.shape]);
     (t as unknown as { _numel: number })._numel = n;
     return t;
@@ -268,6 +280,11 @@ export class Tensor {
   /** @internal The shared version counter (made on first need). */
   _versionCounter(): VersionCounter {
     return (this._vc ??= { v: 0 });
+  }
+
+  /** @internal The record of in-place ops (made on first need). */
+  _inplaceHistory(): InplaceHistory {
+    return (this._inplace ??= { olds: null, histGen: 0, rebasedAt: 0, baseGen: 0 });
   }
 
   /** @internal The layout (shape, strides, offset) in the storage. */

@@ -150,7 +150,7 @@ function freeNode(t: Tensor, fn: GradFn): void {
  */
 function inputEdge(fn: GradFn, k: number): Tensor | null {
   const inp = fn.inputs[k];
-  if (inp === null || inp._olds === null) return inp;
+  if (inp === null || inp._inplace === null) return inp;
   return historyAt(inp, fn.versions === undefined ? 0 : fn.versions[k]);
 }
 

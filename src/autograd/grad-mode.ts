@@ -20,19 +20,18 @@ export function setGradEnabled(on: boolean): boolean {
  * require grad. Async functions are not supported: the mode is restored when fn returns.
  */
 export function noGrad<T>(fn: () => T): T {
-  if (typeof fn !== 'function') throw new TypeError(`noGrad: expected a function, got ${typeof fn}`);
-  const prev = setGradEnabled(false);
-  try {
-    return fn();
-  } finally {
-    setGradEnabled(prev);
-  }
+  return withGradMode('noGrad', false, fn);
 }
 
 /** Run fn with recording on, even inside noGrad (torch.enable_grad). */
 export function enableGrad<T>(fn: () => T): T {
-  if (typeof fn !== 'function') throw new TypeError(`enableGrad: expected a function, got ${typeof fn}`);
-  const prev = setGradEnabled(true);
+  return withGradMode('enableGrad', true, fn);
+}
+
+/** Run fn (checked for `op`) with the grad mode set to `on`, and restore the previous mode after it. */
+function withGradMode<T>(op: string, on: boolean, fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`${op}: expected a function, got ${typeof fn}`);
+  const prev = setGradEnabled(on);
   try {
     return fn();
   } finally {

@@ -1,7 +1,7 @@
 /**
  * Autograd across in-place ops. The engine's graph vertices are tensor objects, but an in-place op gives
  * a tensor a new history while earlier ops recorded it with its old one. So the op moves the old history
- * to a holder tensor and remembers (`Tensor._olds`) up to which version of the tensor that history was
+ * to a holder tensor and remembers (`Tensor._inplace.olds`) up to which version of the tensor that history was
  * current; each node records its inputs' versions (GradFn.versions) and the engine sends an input's
  * gradient to the history it had at that version (historyAt).
  *
@@ -16,7 +16,7 @@ import { gatherStrided, scatterAddStrided, scatterStrided } from '../util/stride
 
 /** The tensor that carries the history `t` had at version `version` (t itself if it has had no other). */
 export function historyAt(t: Tensor, version: number): Tensor {
-  const olds = t._olds;
+  const olds = t._inplace === null ? null : t._inplace.olds;
   if (olds === null) return t;
   for (let i = 0; i < olds.length; i++) if (version <= olds[i].until) return olds[i].t;
   return t;
@@ -27,7 +27,7 @@ export function retireHistory(t: Tensor, until: number, data = t.data): Tensor {
   const h = new Tensor(data, t.shape, t.dtype);
   if (t.gradFn !== null) h._setHistory(t.gradFn);
   else if (t.requiresGrad) h.requiresGrad = true;
-  (t._olds ??= []).push({ until, t: h });
+  (t._inplaceHistory().olds ??= []).push({ until, t: h });
   return h;
 }
 
@@ -75,20 +75,25 @@ export function rebaseThroughView(base: Tensor, v: Tensor, region: ViewLayout, r
     },
   };
   base._setHistory(copySlices);
-  base._histGen++;
-  base._rebasedAt = beforeVersion;
+  const rec = base._inplaceHistory();
+  rec.histGen++;
+  rec.rebasedAt = beforeVersion;
   v._setHistory(asStridedFrom(base, region));
-  v._baseGen = base._histGen;
+  v._inplaceHistory().baseGen = rec.histGen;
 }
 
-/** Called before a view is recorded as an op's input: a view whose base was rebased takes its new history. */
+/**
+ * Called before a view is recorded as an op's input: a view whose base was rebased (since the view was
+ * made or last refreshed) takes its new history. Callers skip it for a base without an in-place record.
+ */
 export function refreshViewHistory(v: Tensor): void {
   const base = v._base!;
-  if (v._baseGen === base._histGen) return;
-  v._baseGen = base._histGen;
+  const baseRec = base._inplace;
+  if (baseRec === null || (v._inplace === null ? 0 : v._inplace.baseGen) === baseRec.histGen) return;
+  v._inplaceHistory().baseGen = baseRec.histGen;
   const region = regionInBase(base, v);
   if (region === null || !base.requiresGrad) return;
   // The holder only routes gradients (no closure reads its values), so it needs no copy of them.
-  retireHistory(v, base._rebasedAt, new Float32Array(v.numel()));
+  retireHistory(v, baseRec.rebasedAt, new Float32Array(v.numel()));
   v._setHistory(asStridedFrom(base, region));
 }

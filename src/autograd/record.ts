@@ -33,7 +33,7 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
   for (const t of inputs) {
     if (!t) continue;
     // A view of a base that an in-place op through another view rebased takes its new history first.
-    if (t._base !== null && t._baseGen !== t._base._histGen) refreshViewHistory(t);
+    if (t._base !== null && t._base._inplace !== null) refreshViewHistory(t);
     if (t.requiresGrad) any = true;
   }
   return any;

@@ -7,6 +7,7 @@
 import { checkAllocation, bytesPerElement } from '../util/limits.js';
 import { Tensor, storageFor, shapeStr, type DType } from '../tensor.js';
 import { describeValue } from '../util/describe.js';
+import { isPlainObject } from '../util/plain-object.js';
 
 /** Turns the list of samples of one batch into the batch. */
 export type CollateFn<S = unknown, B = unknown> = (samples: S[]) => B;
@@ -35,12 +36,6 @@ type AnyTypedArray =
 
 function isTypedArray(v: unknown): v is AnyTypedArray {
   return ArrayBuffer.isView(v) && !(v instanceof DataView);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object') return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 /** The dtype a typed array becomes: float arrays -> 'float32', integer arrays -> 'int64'. */

@@ -9,6 +9,7 @@
  *   travel (a clone would otherwise copy the whole underlying buffer).
  */
 import { Tensor, type DType, type Storage } from '../tensor.js';
+import { isPlainObject } from '../util/plain-object.js';
 
 const TENSOR_TAG = '__nodetorchTensor';
 
@@ -17,12 +18,6 @@ interface EncodedTensor {
   data: Storage;
   shape: number[];
   dtype: DType;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object') return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 /**

@@ -16,9 +16,10 @@
  * Tensors sharing one storage array are written as one storage, as torch.save does.
  */
 import { Tensor } from '../tensor.js';
-import { isPlainObject } from './state-dict.js';
+import { isPlainObject } from '../util/plain-object.js';
 import { isOrderedDict, isTuple } from './pickle.js';
 import { encodeTensor } from './tensor-bytes.js';
+import { ByteWriter } from '../util/byte-writer.js';
 
 /** A storage to store as `data/<key>` in the archive. */
 export interface PickledStorage {
@@ -30,61 +31,6 @@ export interface PickledTorch {
   /** The `data.pkl` bytes. */
   pickle: Uint8Array;
   storages: PickledStorage[];
-}
-
-class ByteWriter {
-  private buf = new Uint8Array(1024);
-  private view = new DataView(this.buf.buffer);
-  private len = 0;
-
-  private reserve(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.len + n) cap *= 2;
-    const next = new Uint8Array(cap);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
-  }
-
-  byte(b: number): void {
-    this.reserve(1);
-    this.buf[this.len++] = b;
-  }
-
-  bytes(b: Uint8Array): void {
-    this.reserve(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
-
-  u16(v: number): void {
-    this.reserve(2);
-    this.view.setUint16(this.len, v, true);
-    this.len += 2;
-  }
-
-  u32(v: number): void {
-    this.reserve(4);
-    this.view.setUint32(this.len, v, true);
-    this.len += 4;
-  }
-
-  i32(v: number): void {
-    this.reserve(4);
-    this.view.setInt32(this.len, v, true);
-    this.len += 4;
-  }
-
-  f64be(v: number): void {
-    this.reserve(8);
-    this.view.setFloat64(this.len, v, false);
-    this.len += 8;
-  }
-
-  result(): Uint8Array {
-    return this.buf.slice(0, this.len);
-  }
 }
 
 const enc = new TextEncoder();

@@ -25,10 +25,11 @@ import { asOrderedDict, asTuple, isOrderedDict, isTuple, type PickleValue } from
 import { parsePth, serializePth, type LoadPthOptions } from './pth.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
 import {
-  isPlainObject, isStateDict, loadStateDictInto, stateDictEntries,
+  isStateDict, loadStateDictInto, stateDictEntries,
   type LoadStateDictResult, type StateDict,
 } from './state-dict.js';
 import { describeValue } from '../util/describe.js';
+import { isPlainObject } from '../util/plain-object.js';
 import { previewJson } from './preview.js';
 import { MAX_NESTING } from './nesting.js';
 import { readInput } from './read-input.js';

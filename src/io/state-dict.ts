@@ -5,6 +5,7 @@
  */
 import { Tensor, shapeStr, storageFor } from '../tensor.js';
 import { describeValue } from '../util/describe.js';
+import { isPlainObject } from '../util/plain-object.js';
 
 /**
  * A state dict: tensors by dotted name (`stem.0.weight`, `stem.1.running_mean`), in order. `stateDict()`
@@ -29,13 +30,6 @@ export function isStateDict(v: unknown): v is StateDict {
   if (!isPlainObject(v)) return false;
   for (const k of Object.keys(v)) if (!((v as Record<string, unknown>)[k] instanceof Tensor)) return false;
   return true;
-}
-
-/** A non-null object created by `{}`/JSON/Object.create(null), not a class instance or array. */
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 /** The (name, tensor) pairs of a state dict, in order; TypeError naming the first non-Tensor value. */

@@ -1,12 +1,8 @@
 /** Conv1d layer (torch.nn.Conv1d) over the backend's conv1d kernels. */
-import { checkAllocation } from '../util/limits.js';
 import { Tensor, shapeStr } from '../tensor.js';
-import { empty } from '../creation.js';
 import { conv1d, conv1dRelu } from '../ops/conv1d.js';
 import type { Generator } from '../util/generator.js';
-import { Module } from './module.js';
-import { Parameter } from './parameter.js';
-import { resetWeightAndBias } from './linear.js';
+import { FusibleConv } from './fusible-conv.js';
 import { pyTuple1 } from './repr.js';
 import { tensorArg, optionsArg } from '../ops/args.js';
 
@@ -44,7 +40,7 @@ function single(name: string, v: unknown, min: number): number {
  * bias (C_out).
  * @example new nn.Conv1d(1, 32, 7, { stride: 2, padding: 3 })
  */
-export class Conv1d extends Module {
+export class Conv1d extends FusibleConv {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: number;
@@ -52,8 +48,6 @@ export class Conv1d extends Module {
   readonly padding: number | 'same' | 'valid';
   readonly dilation: number;
   readonly groups: number;
-  declare weight: Parameter;
-  declare bias: Parameter | null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], opts: Conv1dLayerOptions = {}) {
     super();
@@ -78,27 +72,10 @@ export class Conv1d extends Module {
     } else {
       this.padding = single('padding', pad, 0);
     }
-    checkAllocation('Conv1d', [outChannels * (inChannels / groups) * this.kernelSize, outChannels]);
-    this.registerParameter('weight', new Parameter(empty([outChannels, inChannels / groups, this.kernelSize])));
-    this.registerParameter('bias', opts.bias === false ? null : new Parameter(empty([outChannels])));
-    this.resetParameters(opts.generator);
+    this.initWeightAndBias('Conv1d', [outChannels, inChannels / groups, this.kernelSize], outChannels, opts.bias, opts.generator);
   }
 
-  /** Re-draw weight and bias with PyTorch's default initialisation. */
-  resetParameters(generator?: Generator): void {
-    resetWeightAndBias(this.weight, this.bias, generator);
-  }
-
-  override forward(x: Tensor): Tensor {
-    return this.convolve(x, false);
-  }
-
-  /** @internal relu(forward(x)) as one fused op (nn.Sequential runs Conv1d + ReLU this way, ./fusion.ts). */
-  forwardRelu(x: Tensor): Tensor {
-    return this.convolve(x, true);
-  }
-
-  private convolve(x: Tensor, relu: boolean): Tensor {
+  protected convolve(x: Tensor, relu: boolean): Tensor {
     tensorArg('Conv1d', 'input', x);
     const c = this.inChannels;
     if ((x.ndim !== 3 && x.ndim !== 2) || x.shape[x.ndim - 2] !== c) {

@@ -2,18 +2,16 @@
  * 2-D convolution layers (torch.nn.Conv2d, ConvTranspose1d, ConvTranspose2d) over the backend's conv2d
  * kernels, and the constructor checks they share.
  */
-import { checkAllocation } from '../util/limits.js';
 import { Tensor, shapeStr } from '../tensor.js';
-import { empty } from '../creation.js';
 import { conv2d, conv2dRelu } from '../ops/conv2d.js';
 import { convTranspose1d } from '../ops/conv-transpose1d.js';
 import { convTranspose2d } from '../ops/conv-transpose2d.js';
 import { pairArg } from '../ops/pair.js';
 import { tensorArg } from '../ops/args.js';
 import type { Generator } from '../util/generator.js';
-import { Module } from './module.js';
-import { Parameter } from './parameter.js';
-import { resetWeightAndBias } from './linear.js';
+import type { Parameter } from './parameter.js';
+import { WeightAndBiasLayer } from './weight-and-bias.js';
+import { FusibleConv } from './fusible-conv.js';
 import { single } from '../ops/pool1d.js';
 import { describeValue } from '../util/describe.js';
 
@@ -81,7 +79,7 @@ export interface Conv2dLayerOptions {
  * bias (C_out).
  * @example new nn.Conv2d(3, 16, 3, { padding: 1 })
  */
-export class Conv2d extends Module {
+export class Conv2d extends FusibleConv {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: [number, number];
@@ -90,8 +88,6 @@ export class Conv2d extends Module {
   readonly dilation: [number, number];
   readonly groups: number;
   readonly paddingMode = 'zeros';
-  declare weight: Parameter;
-  declare bias: Parameter | null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: Conv2dLayerOptions = {}) {
     super();
@@ -110,27 +106,10 @@ export class Conv2d extends Module {
     } else {
       this.padding = pairArg(layer, 'padding', pad, 0);
     }
-    checkAllocation(layer, [outChannels * (inChannels / this.groups) * this.kernelSize[0] * this.kernelSize[1], outChannels]);
-    this.registerParameter('weight', new Parameter(empty([outChannels, inChannels / this.groups, ...this.kernelSize])));
-    this.registerParameter('bias', opts.bias === false ? null : new Parameter(empty([outChannels])));
-    this.resetParameters(opts.generator);
+    this.initWeightAndBias(layer, [outChannels, inChannels / this.groups, ...this.kernelSize], outChannels, opts.bias, opts.generator);
   }
 
-  /** Re-draw weight and bias with PyTorch's default initialisation. */
-  resetParameters(generator?: Generator): void {
-    resetWeightAndBias(this.weight, this.bias, generator);
-  }
-
-  override forward(x: Tensor): Tensor {
-    return this.convolve(x, false);
-  }
-
-  /** @internal relu(forward(x)) as one fused op (nn.Sequential runs Conv2d + ReLU this way, ./fusion.ts). */
-  forwardRelu(x: Tensor): Tensor {
-    return this.convolve(x, true);
-  }
-
-  private convolve(x: Tensor, relu: boolean): Tensor {
+  protected convolve(x: Tensor, relu: boolean): Tensor {
     tensorArg('Conv2d', 'input', x);
     const c = this.inChannels;
     if ((x.ndim !== 4 && x.ndim !== 3) || x.shape[x.ndim - 3] !== c) {
@@ -167,7 +146,7 @@ export interface ConvTransposeLayerOptions<S> {
 }
 
 /** What ConvTranspose1d and ConvTranspose2d share: the checks, parameters, initialisation and repr. */
-abstract class ConvTransposeNd extends Module {
+abstract class ConvTransposeNd extends WeightAndBiasLayer {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly groups: number;
@@ -177,8 +156,6 @@ abstract class ConvTransposeNd extends Module {
   abstract readonly padding: readonly number[];
   abstract readonly outputPadding: readonly number[];
   abstract readonly dilation: readonly number[];
-  declare weight: Parameter;
-  declare bias: Parameter | null;
 
   constructor(layer: string, inChannels: number, outChannels: number, opts: ConvTransposeLayerOptions<unknown>) {
     super();
@@ -187,18 +164,10 @@ abstract class ConvTransposeNd extends Module {
     this.outChannels = outChannels;
   }
 
-  /** Registers weight (C_in, C_out / groups, ...kernelSize) and bias, PyTorch's initialisation. */
+  /** Registers weight (C_in, C_out / groups, ...kernelSize) and bias, PyTorch's initialisation (fan_in from the weight's dim 1). */
   protected initParameters(bias: boolean | undefined, generator: Generator | undefined): void {
-    const wShape = [this.inChannels, this.outChannels / this.groups, ...this.kernelSize];
-    checkAllocation(this.constructor.name, [wShape.reduce((a, b) => a * b, 1), this.outChannels]);
-    this.registerParameter('weight', new Parameter(empty(wShape)));
-    this.registerParameter('bias', bias === false ? null : new Parameter(empty([this.outChannels])));
-    this.resetParameters(generator);
-  }
-
-  /** Re-draw weight and bias with PyTorch's default initialisation (fan_in from the weight's dim 1). */
-  resetParameters(generator?: Generator): void {
-    resetWeightAndBias(this.weight, this.bias, generator);
+    const weightShape = [this.inChannels, this.outChannels / this.groups, ...this.kernelSize];
+    this.initWeightAndBias(this.constructor.name, weightShape, this.outChannels, bias, generator);
   }
 
   override extraRepr(): string {

@@ -149,20 +149,21 @@ export function ones_(tensor: Tensor): Tensor {
 
 /** Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)). */
 export function xavierUniform_(tensor: Tensor, gain = 1, generator: Generator = defaultGenerator): Tensor {
-  floatTensor('xavierUniform_', tensor);
-  numberArg('xavierUniform_', 'gain', gain);
-  const { fanIn, fanOut } = fansOf('xavierUniform_', tensor);
-  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
-  const a = Math.sqrt(3) * std;
+  const a = Math.sqrt(3) * xavierStd('xavierUniform_', tensor, gain);
   return fillUniform('xavierUniform_', tensor, -a, a, generator);
 }
 
 /** Glorot normal: N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out)). */
 export function xavierNormal_(tensor: Tensor, gain = 1, generator: Generator = defaultGenerator): Tensor {
-  floatTensor('xavierNormal_', tensor);
-  numberArg('xavierNormal_', 'gain', gain);
-  const { fanIn, fanOut } = fansOf('xavierNormal_', tensor);
-  return fillNormal('xavierNormal_', tensor, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), generator);
+  return fillNormal('xavierNormal_', tensor, 0, xavierStd('xavierNormal_', tensor, gain), generator);
+}
+
+/** Glorot's std for `op` (its checks first): gain * sqrt(2 / (fan_in + fan_out)). */
+function xavierStd(op: string, tensor: Tensor, gain: number): number {
+  floatTensor(op, tensor);
+  numberArg(op, 'gain', gain);
+  const { fanIn, fanOut } = fansOf(op, tensor);
+  return gain * Math.sqrt(2 / (fanIn + fanOut));
 }
 
 /**
@@ -173,10 +174,8 @@ export function kaimingUniform_(
   tensor: Tensor, a = 0, mode: FanMode = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu', generator: Generator = defaultGenerator,
 ): Tensor {
   const op = 'kaimingUniform_';
-  floatTensor(op, tensor);
-  if (tensor.numel() === 0) return tensor;
-  const fan = calculateCorrectFan(op, tensor, mode);
-  const std = gainOf(op, nonlinearity, a) / Math.sqrt(fan);
+  const std = kaimingStd(op, tensor, a, mode, nonlinearity);
+  if (std === null) return tensor;
   const bound = Math.sqrt(3) * std;
   return fillUniform(op, tensor, -bound, bound, generator);
 }
@@ -186,8 +185,15 @@ export function kaimingNormal_(
   tensor: Tensor, a = 0, mode: FanMode = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu', generator: Generator = defaultGenerator,
 ): Tensor {
   const op = 'kaimingNormal_';
+  const std = kaimingStd(op, tensor, a, mode, nonlinearity);
+  if (std === null) return tensor;
+  return fillNormal(op, tensor, 0, std, generator);
+}
+
+/** He's std for `op` (its checks first): gain / sqrt(fan), or null for a zero-element tensor, left as is. */
+function kaimingStd(op: string, tensor: Tensor, a: number, mode: FanMode, nonlinearity: Nonlinearity): number | null {
   floatTensor(op, tensor);
-  if (tensor.numel() === 0) return tensor;
+  if (tensor.numel() === 0) return null;
   const fan = calculateCorrectFan(op, tensor, mode);
-  return fillNormal(op, tensor, 0, gainOf(op, nonlinearity, a) / Math.sqrt(fan), generator);
+  return gainOf(op, nonlinearity, a) / Math.sqrt(fan);
 }

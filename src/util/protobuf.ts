@@ -9,6 +9,8 @@
  * embedded with {@link ProtoWriter.message}.
  */
 
+import { ByteWriter } from './byte-writer.js';
+
 const WIRE_VARINT = 0;
 const WIRE_I64 = 1;
 const WIRE_LEN = 2;
@@ -17,31 +19,19 @@ const WIRE_I32 = 5;
 const textEncoder = new TextEncoder();
 
 export class ProtoWriter {
-  private buf = new Uint8Array(64);
-  private len = 0;
-  private readonly view8 = new DataView(new ArrayBuffer(8));
+  private readonly out = new ByteWriter(64);
 
   /** The bytes written so far (a copy). */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    return this.out.result();
   }
 
   get byteLength(): number {
-    return this.len;
-  }
-
-  private reserve(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.len + n) cap *= 2;
-    const next = new Uint8Array(cap);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
+    return this.out.byteLength;
   }
 
   private byte(b: number): void {
-    this.reserve(1);
-    this.buf[this.len++] = b;
+    this.out.byte(b);
   }
 
   /** A raw varint of a non-negative or negative (two's complement, 10 bytes) integer. */
@@ -63,9 +53,7 @@ export class ProtoWriter {
   }
 
   private raw(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
-    this.buf.set(bytes, this.len);
-    this.len += bytes.length;
+    this.out.bytes(bytes);
   }
 
   /** int32/int64/uint64/enum/bool field (negative numbers take ten bytes, as protobuf's int64). */
@@ -80,16 +68,14 @@ export class ProtoWriter {
   /** double field (little-endian IEEE 754 binary64). */
   double(field: number, v: number): this {
     this.tag(field, WIRE_I64);
-    this.view8.setFloat64(0, v, true);
-    this.raw(new Uint8Array(this.view8.buffer, 0, 8));
+    this.out.f64s([v]);
     return this;
   }
 
   /** float field (binary32). */
   float(field: number, v: number): this {
     this.tag(field, WIRE_I32);
-    this.view8.setFloat32(0, v, true);
-    this.raw(new Uint8Array(this.view8.buffer, 0, 4));
+    this.out.f32s([v]);
     return this;
   }
 
@@ -114,20 +100,22 @@ export class ProtoWriter {
       inner = new ProtoWriter();
       build(inner);
     }
-    this.tag(field, WIRE_LEN);
-    this.rawVarint(inner.len);
-    this.raw(inner.buf.subarray(0, inner.len));
+    this.embed(field, inner);
     return this;
+  }
+
+  /** Another writer's bytes as a length-delimited field. */
+  private embed(field: number, inner: ProtoWriter): void {
+    this.tag(field, WIRE_LEN);
+    this.rawVarint(inner.out.byteLength);
+    this.raw(inner.out.written());
   }
 
   /** A packed repeated double field. */
   packedDoubles(field: number, values: ArrayLike<number>): this {
     this.tag(field, WIRE_LEN);
     this.rawVarint(values.length * 8);
-    this.reserve(values.length * 8);
-    const dv = new DataView(this.buf.buffer, this.buf.byteOffset);
-    for (let i = 0; i < values.length; i++) dv.setFloat64(this.len + i * 8, values[i], true);
-    this.len += values.length * 8;
+    this.out.f64s(values);
     return this;
   }
 
@@ -135,10 +123,7 @@ export class ProtoWriter {
   packedFloats(field: number, values: ArrayLike<number>): this {
     this.tag(field, WIRE_LEN);
     this.rawVarint(values.length * 4);
-    this.reserve(values.length * 4);
-    const dv = new DataView(this.buf.buffer, this.buf.byteOffset);
-    for (let i = 0; i < values.length; i++) dv.setFloat32(this.len + i * 4, values[i], true);
-    this.len += values.length * 4;
+    this.out.f32s(values);
     return this;
   }
 
@@ -146,9 +131,7 @@ export class ProtoWriter {
   packedVarints(field: number, values: ArrayLike<number | bigint>): this {
     const inner = new ProtoWriter();
     for (let i = 0; i < values.length; i++) inner.rawVarint(values[i]);
-    this.tag(field, WIRE_LEN);
-    this.rawVarint(inner.len);
-    this.raw(inner.buf.subarray(0, inner.len));
+    this.embed(field, inner);
     return this;
   }
 }

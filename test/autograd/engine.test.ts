@@ -42,6 +42,15 @@ describe('autograd engine', () => {
     expect(z.gradFn?.name).toBe('MulBackward0');
     expect(() => noGrad(() => { throw new Error('boom'); })).toThrow('boom');
     expect(isGradEnabled()).toBe(true);
+    expect(() => noGrad(() => enableGrad(() => { throw new Error('boom'); }))).toThrow('boom');
+    expect(isGradEnabled()).toBe(true);
+  });
+
+  it('noGrad and enableGrad take a function, and say so in their own name', () => {
+    expect(() => noGrad(3 as never)).toThrow(TypeError);
+    expect(() => noGrad(3 as never)).toThrow(/^noGrad: expected a function, got number$/);
+    expect(() => enableGrad(null as never)).toThrow(/^enableGrad: expected a function, got object$/);
+    expect(isGradEnabled()).toBe(true);
   });
 
   it('backward on a non-scalar needs a gradient', () => {
