@@ -27,6 +27,9 @@ inline void checkBmm(const Args& args, const BmmArgs& p) {
     args.rangeError("expected params.bBatch to be params.batch = " + str(p.batch) + " or 1, got " + str(p.bBatch));
 }
 
+/** Nothing beyond the fields' kinds: maskRows >= 1 (its kind) keeps the mask row r % maskRows defined. */
+inline void checkSoftmax(const Args&, const SoftmaxArgs&) {}
+
 /** groups divides cIn and cOut. */
 inline void checkGroups(const Args& args, size_t cIn, size_t cOut, size_t groups) {
   if (cIn % groups != 0)

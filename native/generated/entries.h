@@ -588,4 +588,46 @@ inline void affineNormBackward(const Napi::CallbackInfo& info, const nt::KernelT
   nt::checkAlloc(kernels.affineNormBackward(gy.data, x.data, weight.data, mean.data, rstd.data, gx.data, gw.data, gb.data, p));
 }
 
+// softmaxForward(x, mask | null, y, params): y = softmax(x + mask row r % maskRows) over each of rows rows of d; y may be x (in place)
+inline void softmaxForward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "softmaxForward");
+  args.expectCount(4);
+  args.f32Type(0, "x", false);
+  const bool has_mask = args.f32Type(1, "mask", true);
+  args.f32Type(2, "y", false);
+  const Napi::Object po = args.params(3);
+  nt::SoftmaxArgs p{};
+  p.rows = args.size(po, "rows");
+  p.d = args.size(po, "d");
+  p.maskRows = args.size(po, "maskRows", 1);
+  checkSoftmax(args, p);
+  const F32 x = args.f32(0, "x", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  const F32 mask = has_mask ? args.f32(1, "mask", args.product({p.maskRows, p.d}, "maskRows*d"), "maskRows*d") : F32{};
+  const F32 y = args.f32(2, "y", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  args.sameOrNoOverlap(region(y), "y", region(x), "x");
+  args.noOverlap(region(y), "y", region(mask), "mask");
+  nt::checkAlloc(kernels.softmaxForward(x.data, mask.data, y.data, p));
+}
+
+// softmaxBackward(y, gy, gx, params): gx = y * (gy - sum(gy * y)) over each row of d; gx may be gy (in place)
+inline void softmaxBackward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "softmaxBackward");
+  args.expectCount(4);
+  args.f32Type(0, "y", false);
+  args.f32Type(1, "gy", false);
+  args.f32Type(2, "gx", false);
+  const Napi::Object po = args.params(3);
+  nt::SoftmaxArgs p{};
+  p.rows = args.size(po, "rows");
+  p.d = args.size(po, "d");
+  p.maskRows = args.size(po, "maskRows", 1);
+  checkSoftmax(args, p);
+  const F32 y = args.f32(0, "y", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  const F32 gy = args.f32(1, "gy", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  const F32 gx = args.f32(2, "gx", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  args.noOverlap(region(gx), "gx", region(y), "y");
+  args.sameOrNoOverlap(region(gx), "gx", region(gy), "gy");
+  nt::checkAlloc(kernels.softmaxBackward(y.data, gy.data, gx.data, p));
+}
+
 }  // namespace nt::entries

@@ -110,6 +110,13 @@ struct BmmArgs {
   double beta;
 };
 
+/** src/backend/backend.ts SoftmaxParams. */
+struct SoftmaxArgs {
+  size_t rows;
+  size_t d;
+  size_t maskRows;
+};
+
 }  // namespace nt
 
 // X(name, signature) for every kernel, in manifest order. Each returns false only when it could not get
@@ -132,6 +139,8 @@ struct BmmArgs {
   X(batchNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* invstd, float* gx, float* gw, float* gb, const nt::BatchNormArgs& p)) \
   X(bmm, (const float* a, const float* b, float* c, const nt::BmmArgs& p)) \
   X(affineNormForward, (const float* x, const float* weight, const float* bias, float* y, double* mean, double* rstd, const nt::AffineNormArgs& p)) \
-  X(affineNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* rstd, float* gx, float* gw, float* gb, const nt::AffineNormArgs& p))
+  X(affineNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* rstd, float* gx, float* gw, float* gb, const nt::AffineNormArgs& p)) \
+  X(softmaxForward, (const float* x, const float* mask, float* y, const nt::SoftmaxArgs& p)) \
+  X(softmaxBackward, (const float* y, const float* gy, float* gx, const nt::SoftmaxArgs& p))
 
-#define NT_KERNEL_COUNT 18
+#define NT_KERNEL_COUNT 20

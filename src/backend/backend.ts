@@ -158,6 +158,17 @@ export interface AffineNormParams {
   eps: number;
 }
 
+/**
+ * Softmax over `rows` contiguous rows of `d` elements (the last dim of a contiguous tensor). An additive
+ * mask, when given, holds `maskRows` rows of d; row r of x adds mask row r % maskRows before the softmax
+ * (an attention mask (L, S) over scores (..., L, S): maskRows = L). maskRows is 1 when there is no mask.
+ */
+export interface SoftmaxParams {
+  rows: number;
+  d: number;
+  maskRows: number;
+}
+
 /** The TS type of an array argument of the manifest. */
 type ArrayTs<A> = A extends { readonly type: 'f32' } ? Float32Array
   : A extends { readonly type: 'f64' } ? Float64Array
@@ -175,6 +186,7 @@ interface ParamsTs {
   BatchNorm: BatchNormParams;
   Bmm: BmmParams;
   AffineNorm: AffineNormParams;
+  Softmax: SoftmaxParams;
 }
 
 /** A kernel's call signature, from its manifest entry: the arrays in order, then the params object if any. */
@@ -233,6 +245,11 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  * - `affineNormBackward(gy, x, weight | null, mean, rstd, gx | null, gw | null, gb | null, p)`: with xhat =
  *   (x - mean) * rstd and gh = gy * weight[k], per row gx = rstd * (gh - mean(gh) - xhat * mean(gh * xhat));
  *   gw[k] = sum gy * xhat, gb[k] = sum gy over every element using k (float64 sums).
+ *
+ * - `softmaxForward(x, mask | null, y, p)`: per row (see `SoftmaxParams`) z = x + mask row (if any), m =
+ *   max z (NaN if any is NaN), y = exp(z - m) / sum exp(z - m). A row of all -inf gives NaN (as PyTorch).
+ *   y may be x itself. ref sums in float64; the others in float32 with their own exp (within 1e-6 relative).
+ * - `softmaxBackward(y, gy, gx, p)`: per row gx = y * (gy - sum(gy * y)). gx may be gy itself.
  *
  * Aliasing: an array a kernel writes overlaps no other argument, except the in-place pairs above
  * (src/backend/manifest.ts, enforced by the native addon).

@@ -80,6 +80,7 @@ export const PARAMS = {
     batch: 'size', aBatch: 'size', bBatch: 'size', m: 'size', n: 'size', k: 'size', transA: 'flag', transB: 'flag',
     alpha: 'real', beta: 'real',
   },
+  Softmax: { rows: 'size', d: 'size', maskRows: 'positive' },
 } as const satisfies Record<string, Record<string, FieldKind>>;
 
 export type ParamsName = keyof typeof PARAMS;
@@ -279,6 +280,24 @@ export const KERNELS = {
       { name: 'gx', type: 'f32', role: 'out', len: 'rows*d', nullable: true },
       { name: 'gw', type: 'f32', role: 'out', len: NORM_AFFINE, nullable: true },
       { name: 'gb', type: 'f32', role: 'out', len: NORM_AFFINE, nullable: true },
+    ],
+  },
+  softmaxForward: {
+    doc: 'y = softmax(x + mask row r % maskRows) over each of rows rows of d; y may be x (in place)',
+    params: 'Softmax',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: 'rows*d' },
+      { name: 'mask', type: 'f32', role: 'in', len: 'maskRows*d', nullable: true },
+      { name: 'y', type: 'f32', role: 'out', len: 'rows*d', inPlace: ['x'] },
+    ],
+  },
+  softmaxBackward: {
+    doc: 'gx = y * (gy - sum(gy * y)) over each row of d; gx may be gy (in place)',
+    params: 'Softmax',
+    args: [
+      { name: 'y', type: 'f32', role: 'in', len: 'rows*d' },
+      { name: 'gy', type: 'f32', role: 'in', len: 'rows*d' },
+      { name: 'gx', type: 'f32', role: 'out', len: 'rows*d', inPlace: ['gy'] },
     ],
   },
 } as const satisfies Record<string, KernelSpec>;

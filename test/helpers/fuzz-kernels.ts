@@ -76,6 +76,8 @@ const PARAM_DRAWS: Record<string, (r: Rng, kernel: KernelName) => Params> = {
     const spatial = r.int(1, 3);
     return { rows: groups * r.int(1, 2), d: spatial * r.int(1, 2), groups, spatial, eps: 1e-5 };
   },
+  // Rows and row lengths from empty through past a 16-float vector; mask rows 1 (also the no-mask value) or more.
+  Softmax: (r) => ({ rows: r.int(0, 5), d: r.int(0, 19), maskRows: r.int(1, 3) }),
 };
 
 /** Evaluate a manifest length: a product of params fields (`n*cIn*l`, `cOut*(cIn/groups)*k`). */

@@ -25,6 +25,8 @@ export { batchNormBackward } from './batch-norm-backward';
 export { bmm } from './bmm';
 export { affineNormForward } from './affine-norm-forward';
 export { affineNormBackward } from './affine-norm-backward';
+export { softmaxForward } from './softmax-forward';
+export { softmaxBackward } from './softmax-backward';
 export {
   matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace, bmmWorkspace,
   conv2dForwardWorkspace, conv2dBackwardInputWorkspace, conv2dBackwardWeightWorkspace,

@@ -9,6 +9,7 @@ import { maxPool1dForward, maxPool1dBackward } from './max-pool1d.js';
 import { batchNormForward, batchNormBackward } from './batch-norm.js';
 import { bmm } from './bmm.js';
 import { affineNormForward, affineNormBackward } from './affine-norm.js';
+import { softmaxForward, softmaxBackward } from './softmax.js';
 
 /** The plain-TypeScript backend: the executable spec every other backend is tested against. */
 export const refBackend: Backend = {
@@ -31,4 +32,6 @@ export const refBackend: Backend = {
   bmm,
   affineNormForward,
   affineNormBackward,
+  softmaxForward,
+  softmaxBackward,
 };
