@@ -117,6 +117,13 @@ struct SoftmaxArgs {
   size_t maskRows;
 };
 
+/** src/backend/backend.ts LstmCellParams. */
+struct LstmCellArgs {
+  size_t rows;
+  size_t hs;
+  size_t g;
+};
+
 }  // namespace nt
 
 // X(name, signature) for every kernel, in manifest order. Each returns false only when it could not get
@@ -141,6 +148,8 @@ struct SoftmaxArgs {
   X(affineNormForward, (const float* x, const float* weight, const float* bias, float* y, double* mean, double* rstd, const nt::AffineNormArgs& p)) \
   X(affineNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* rstd, float* gx, float* gw, float* gb, const nt::AffineNormArgs& p)) \
   X(softmaxForward, (const float* x, const float* mask, float* y, const nt::SoftmaxArgs& p)) \
-  X(softmaxBackward, (const float* y, const float* gy, float* gx, const nt::SoftmaxArgs& p))
+  X(softmaxBackward, (const float* y, const float* gy, float* gx, const nt::SoftmaxArgs& p)) \
+  X(lstmCellForward, (float* a, const float* cPrev, float* c, float* h, const nt::LstmCellArgs& p)) \
+  X(lstmCellBackward, (const float* act, const float* cPrev, const float* c, const float* dh, float* dc, float* da, const nt::LstmCellArgs& p))
 
-#define NT_KERNEL_COUNT 20
+#define NT_KERNEL_COUNT 22

@@ -169,6 +169,14 @@ export interface SoftmaxParams {
   maskRows: number;
 }
 
+/** One LSTM time step's pointwise part over `rows` batch rows of hidden size hs; g = 4 * hs (the gate block). */
+export interface LstmCellParams {
+  rows: number;
+  hs: number;
+  /** 4 * hs: the row length of the gate arrays (i, f, g, o blocks of hs, PyTorch's order). */
+  g: number;
+}
+
 /** The TS type of an array argument of the manifest. */
 type ArrayTs<A> = A extends { readonly type: 'f32' } ? Float32Array
   : A extends { readonly type: 'f64' } ? Float64Array
@@ -187,6 +195,7 @@ interface ParamsTs {
   Bmm: BmmParams;
   AffineNorm: AffineNormParams;
   Softmax: SoftmaxParams;
+  LstmCell: LstmCellParams;
 }
 
 /** A kernel's call signature, from its manifest entry: the arrays in order, then the params object if any. */
@@ -250,6 +259,14 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  *   max z (NaN if any is NaN), y = exp(z - m) / sum exp(z - m). A row of all -inf gives NaN (as PyTorch).
  *   y may be x itself. ref sums in float64; the others in float32 with their own exp (within 1e-6 relative).
  * - `softmaxBackward(y, gy, gx, p)`: per row gx = y * (gy - sum(gy * y)). gx may be gy itself.
+ *
+ * - `lstmCellForward(a, cPrev, c, h, p)`: per row (see `LstmCellParams`) i, f, g, o = sigmoid, sigmoid,
+ *   tanh, sigmoid of a's four blocks, written over a (saved for the backward); c = f * cPrev + i * g;
+ *   h = o * tanh(c). ref computes in float64 with Math.exp / Math.tanh; the others in float32 with their own
+ *   exp (within ~1e-6).
+ * - `lstmCellBackward(act, cPrev, c, dh, dc, da, p)`: from the activations act, tc = tanh(c), dcv = dc + dh *
+ *   o * (1 - tc^2): da = (dcv g i (1 - i), dcv cPrev f (1 - f), dcv i (1 - g^2), dh tc o (1 - o)); dc = dcv * f
+ *   (the gradient of cPrev, in place).
  *
  * Aliasing: an array a kernel writes overlaps no other argument, except the in-place pairs above
  * (src/backend/manifest.ts, enforced by the native addon).

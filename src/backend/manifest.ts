@@ -81,6 +81,7 @@ export const PARAMS = {
     alpha: 'real', beta: 'real',
   },
   Softmax: { rows: 'size', d: 'size', maskRows: 'positive' },
+  LstmCell: { rows: 'size', hs: 'size', g: 'size' },
 } as const satisfies Record<string, Record<string, FieldKind>>;
 
 export type ParamsName = keyof typeof PARAMS;
@@ -298,6 +299,28 @@ export const KERNELS = {
       { name: 'y', type: 'f32', role: 'in', len: 'rows*d' },
       { name: 'gy', type: 'f32', role: 'in', len: 'rows*d' },
       { name: 'gx', type: 'f32', role: 'out', len: 'rows*d', inPlace: ['gy'] },
+    ],
+  },
+  lstmCellForward: {
+    doc: 'LSTM step pointwise: a (rows, 4 hs) gates -> activations in place; c = f cPrev + i g, h = o tanh(c)',
+    params: 'LstmCell',
+    args: [
+      { name: 'a', type: 'f32', role: 'inout', len: 'rows*g' },
+      { name: 'cPrev', type: 'f32', role: 'in', len: 'rows*hs' },
+      { name: 'c', type: 'f32', role: 'out', len: 'rows*hs' },
+      { name: 'h', type: 'f32', role: 'out', len: 'rows*hs' },
+    ],
+  },
+  lstmCellBackward: {
+    doc: 'LSTM step pointwise backward: da from the activations, cPrev, c, dh; dc updated in place to d cPrev',
+    params: 'LstmCell',
+    args: [
+      { name: 'act', type: 'f32', role: 'in', len: 'rows*g' },
+      { name: 'cPrev', type: 'f32', role: 'in', len: 'rows*hs' },
+      { name: 'c', type: 'f32', role: 'in', len: 'rows*hs' },
+      { name: 'dh', type: 'f32', role: 'in', len: 'rows*hs' },
+      { name: 'dc', type: 'f32', role: 'inout', len: 'rows*hs' },
+      { name: 'da', type: 'f32', role: 'out', len: 'rows*g' },
     ],
   },
 } as const satisfies Record<string, KernelSpec>;

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
-  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams, type SoftmaxParams,
+  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams, type SoftmaxParams, type LstmCellParams,
 } from '../../src/backend/backend.js';
 import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
 import { KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../src/backend/manifest.js';
@@ -309,6 +309,17 @@ function softmaxForwardArgs(): unknown[] {
 }
 function softmaxBackwardArgs(): unknown[] {
   return [randomArray(30, 64, 0, 1), randomArray(30, 65), randomArray(30, 66), { ...SOFTMAX }];
+}
+
+const LSTM: LstmCellParams = { rows: 3, hs: 5, g: 20 };
+function lstmForwardArgs(): unknown[] {
+  return [randomArray(60, 71, -4, 4), randomArray(15, 72), randomArray(15, 73), randomArray(15, 74), { ...LSTM }];
+}
+function lstmBackwardArgs(): unknown[] {
+  return [
+    randomArray(60, 75, 0, 1), randomArray(15, 76), randomArray(15, 77), randomArray(15, 78), randomArray(15, 79),
+    randomArray(60, 80), { ...LSTM },
+  ];
 }
 
 const NORM: AffineNormParams = { rows: 4, d: 6, groups: 2, spatial: 3, eps: 1e-5 };
@@ -966,6 +977,42 @@ const SPECS: KernelSpec[] = [
       refBackend.softmaxBackward(y!, gy!, want, SOFTMAX);
       kernels().softmaxBackward(y!, gy!, gx!, SOFTMAX);
       expectClose(gx!, want, 1e-5, 1e-6, 'gx');
+    },
+  },
+  {
+    name: 'lstmCellForward',
+    valid: lstmForwardArgs,
+    extra: () => [
+      ...typedAliasCalls(lstmForwardArgs, [2, 'c'], [1, 'cPrev']),
+      ...typedAliasCalls(lstmForwardArgs, [3, 'h'], [2, 'c']),
+      substitute('g not 4 * hs', lstmForwardArgs, { 0: randomArray(45, 1), 4: { ...LSTM, g: 15 } }),
+    ],
+    call: (args) => kernels().lstmCellForward(...(args as Parameters<NativeAddon['kernels']['lstmCellForward']>)),
+    check: () => {
+      const [a, cPrev, c, h] = lstmForwardArgs() as Float32Array[];
+      const want = [a!.slice(), c!.slice(), h!.slice()];
+      refBackend.lstmCellForward(want[0]!, cPrev!, want[1]!, want[2]!, LSTM);
+      kernels().lstmCellForward(a!, cPrev!, c!, h!, LSTM);
+      expectClose(a!, want[0]!, 1e-5, 1e-6, 'activations');
+      expectClose(c!, want[1]!, 1e-5, 1e-6, 'c');
+      expectClose(h!, want[2]!, 1e-5, 1e-6, 'h');
+    },
+  },
+  {
+    name: 'lstmCellBackward',
+    valid: lstmBackwardArgs,
+    extra: () => [
+      ...typedAliasCalls(lstmBackwardArgs, [4, 'dc'], [3, 'dh']),
+      ...typedAliasCalls(lstmBackwardArgs, [5, 'da'], [0, 'act']),
+    ],
+    call: (args) => kernels().lstmCellBackward(...(args as Parameters<NativeAddon['kernels']['lstmCellBackward']>)),
+    check: () => {
+      const [act, cPrev, c, dh, dc, da] = lstmBackwardArgs() as Float32Array[];
+      const want = [dc!.slice(), da!.slice()];
+      refBackend.lstmCellBackward(act!, cPrev!, c!, dh!, want[0]!, want[1]!, LSTM);
+      kernels().lstmCellBackward(act!, cPrev!, c!, dh!, dc!, da!, LSTM);
+      expectClose(dc!, want[0]!, 1e-5, 1e-6, 'dc');
+      expectClose(da!, want[1]!, 1e-5, 1e-6, 'da');
     },
   },
 ];

@@ -11,7 +11,7 @@ import { randomArray } from '../helpers/random.js';
 import { refBackend } from '../../src/backend/ref/index.js';
 import type { Backend } from '../../src/backend/backend.js';
 import {
-  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams, type SoftmaxParams,
+  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams, type SoftmaxParams, type LstmCellParams,
 } from '../../src/backend/backend.js';
 import { poolOutLength } from '../../src/ops/pool1d.js';
 
@@ -44,6 +44,11 @@ const NORM_CASES: AffineNormParams[] = [
 const SOFTMAX_CASES: [number, number][] = [
   [0, 5], [3, 0], [1, 1], [2, 3], [3, 4], [2, 5], [3, 7], [2, 8], [2, 9], [3, 15], [2, 16], [3, 17], [2, 31],
   [2, 33], [5, 64], [1, 65], [1, 1031], [700, 64], [333, 97],
+];
+
+/** LSTM step rows x hidden size: empty, 1, odd and SIMD-straddling hidden sizes, the example's 32 x 128, threaded. */
+const LSTM_CASES: [number, number][] = [
+  [0, 3], [2, 0], [1, 1], [2, 3], [3, 4], [2, 5], [2, 7], [2, 8], [3, 9], [2, 15], [2, 16], [3, 17], [2, 33], [32, 128], [100, 131],
 ];
 
 /** [batch, m, n, k]: empty batch and matrices, 1, odd and SIMD-straddling sizes, and one past the GEMM's k block. */
@@ -707,6 +712,49 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
       expectClose(got, want, 1e-5, 1e-7, 'y');
       expect(Number.isNaN(got[0]!) && Number.isNaN(got[d]!) && Number.isNaN(got[2 * d]!)).toBe(true);
       expect(got[4 * d]).toBeCloseTo(1 / d, 6);
+    });
+  });
+
+  describe('lstmCell', () => {
+    for (const [rows, hs] of LSTM_CASES) {
+      it(`rows=${rows} hs=${hs}: forward and backward`, () => {
+        const p: LstmCellParams = { rows, hs, g: 4 * hs };
+        const a = randomArray(rows * 4 * hs, 111 + hs, -6, 6);
+        // saturated gates, exact zeros and signed zeros among them
+        const edge = [30, -30, 100, -100, 0, -0, 1e-4, -1e-4, 88, -88];
+        for (let i = 0; i < a.length; i += 5) a[i] = edge[(i / 5) % edge.length]!;
+        const cPrev = randomArray(rows * hs, 112 + hs, -3, 3);
+        const want = { a: a.slice(), c: new Float32Array(rows * hs), h: new Float32Array(rows * hs) };
+        refBackend.lstmCellForward(want.a, cPrev, want.c, want.h, p);
+        const got = { a: a.slice(), c: new Float32Array(rows * hs).fill(Number.NaN), h: new Float32Array(rows * hs).fill(Number.NaN) };
+        backend.lstmCellForward(got.a, cPrev, got.c, got.h, p);
+        expectClose(got.a, want.a, 1e-5, 1e-6, 'activations');
+        expectClose(got.c, want.c, 1e-5, 1e-6, 'c');
+        expectClose(got.h, want.h, 1e-5, 1e-6, 'h');
+
+        const dh = randomArray(rows * hs, 113 + hs);
+        const dc = randomArray(rows * hs, 114 + hs);
+        const wantG = { dc: dc.slice(), da: new Float32Array(rows * 4 * hs) };
+        refBackend.lstmCellBackward(want.a, cPrev, want.c, dh, wantG.dc, wantG.da, p);
+        const gotG = { dc: dc.slice(), da: new Float32Array(rows * 4 * hs).fill(Number.NaN) };
+        backend.lstmCellBackward(want.a, cPrev, want.c, dh, gotG.dc, gotG.da, p);
+        expectClose(gotG.da, wantG.da, 1e-5, 1e-6, 'da');
+        expectClose(gotG.dc, wantG.dc, 1e-5, 1e-6, 'dc');
+      });
+    }
+
+    it('NaN gates stay NaN; tanh keeps the sign of zero', () => {
+      const p: LstmCellParams = { rows: 1, hs: 5, g: 20 };
+      const a = new Float32Array(20).fill(0.5);
+      a[0] = Number.NaN; // i of column 0
+      a[10 + 1] = -0; // g of column 1: tanh(-0) = -0
+      const cPrev = new Float32Array(5);
+      const c = new Float32Array(5);
+      const h = new Float32Array(5);
+      backend.lstmCellForward(a, cPrev, c, h, p);
+      expect(Number.isNaN(a[0]!) && Number.isNaN(c[0]!) && Number.isNaN(h[0]!)).toBe(true);
+      expect(Object.is(a[11], -0)).toBe(true);
+      expect(a[1]).toBeCloseTo(1 / (1 + Math.exp(-0.5)), 6);
     });
   });
 

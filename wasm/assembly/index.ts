@@ -27,6 +27,8 @@ export { affineNormForward } from './affine-norm-forward';
 export { affineNormBackward } from './affine-norm-backward';
 export { softmaxForward } from './softmax-forward';
 export { softmaxBackward } from './softmax-backward';
+export { lstmCellForward } from './lstm-cell-forward';
+export { lstmCellBackward } from './lstm-cell-backward';
 export {
   matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace, bmmWorkspace,
   conv2dForwardWorkspace, conv2dBackwardInputWorkspace, conv2dBackwardWeightWorkspace,

@@ -10,6 +10,7 @@ import { batchNormForward, batchNormBackward } from './batch-norm.js';
 import { bmm } from './bmm.js';
 import { affineNormForward, affineNormBackward } from './affine-norm.js';
 import { softmaxForward, softmaxBackward } from './softmax.js';
+import { lstmCellForward, lstmCellBackward } from './lstm-cell.js';
 
 /** The plain-TypeScript backend: the executable spec every other backend is tested against. */
 export const refBackend: Backend = {
@@ -34,4 +35,6 @@ export const refBackend: Backend = {
   affineNormBackward,
   softmaxForward,
   softmaxBackward,
+  lstmCellForward,
+  lstmCellBackward,
 };
