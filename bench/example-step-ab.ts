@@ -8,10 +8,13 @@
  *
  * A tree is a checkout with node_modules and a built addon and wasm module (e.g. `git archive` of the old
  * commit with node_modules linked). The losses printed last must agree closely (same seeds and shapes).
+ * Both trees share one heap here, so a garbage collection that one side's allocations caused can land in
+ * the other's step: with these allocation-heavy steps, also compare separate processes (bench/README.md).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { median } from './harness.js';
+import { alternatePairs } from './ab-pairs.js';
 
 const [treeA, treeB, model = 'transformer', backend = 'native', pairsArg = '20', threadsArg = '1'] = process.argv.slice(2);
 if (!treeA || !treeB || (model !== 'transformer' && model !== 'lstm')) {
@@ -60,29 +63,8 @@ async function treeExampleStep(tree: string): Promise<() => number> {
 
 const a = await treeExampleStep(treeA);
 const b = await treeExampleStep(treeB);
-for (let i = 0; i < 3; i++) {
-  a();
-  b();
-}
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const timed = (step: () => number) => {
-  const c0 = cpuMs();
-  const loss = step();
-  return { cpu: cpuMs() - c0, loss };
-};
-const cpuA: number[] = [], cpuB: number[] = [], ratio: number[] = [];
-let lossA = 0, lossB = 0;
-for (let i = 0; i < Number(pairsArg); i++) {
-  const ra = timed(a);
-  const rb = timed(b);
-  cpuA.push(ra.cpu);
-  cpuB.push(rb.cpu);
-  ratio.push(rb.cpu / ra.cpu);
-  [lossA, lossB] = [ra.loss, rb.loss];
-}
+const { cpuA, cpuB, lossA, lossB } = alternatePairs(a, b, Number(pairsArg), 3);
+const ratio = cpuA.map((c, i) => cpuB[i]! / c);
 const r1 = (v: number) => Math.round(v * 10) / 10;
 console.log(JSON.stringify({
   model, backend, threads: Number(threadsArg), pairs: Number(pairsArg),
