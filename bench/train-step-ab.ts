@@ -13,6 +13,7 @@
  * `threads` threads (each tree's addon has its own pool). The losses printed last must agree.
  */
 import { treeStep } from './reference-step.js';
+import { alternatePairs } from './ab-pairs.js';
 
 const [treeA, treeB, backendA = 'wasm', backendB = 'wasm', batchArg = '32', pairsArg = '40', threadsArg = '1'] = process.argv.slice(2);
 if (!treeA || !treeB) throw new Error('usage: train-step-ab.ts <treeA> <treeB> [backendA] [backendB] [batch] [pairs]');
@@ -22,34 +23,8 @@ const threads = Number(threadsArg);
 
 const a = (await treeStep(treeA, backendA, threads, batch)).step;
 const b = (await treeStep(treeB, backendB, threads, batch)).step;
-for (let i = 0; i < 5; i++) {
-  a();
-  b();
-}
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const timed = (step: () => number) => {
-  const c0 = cpuMs();
-  const t0 = performance.now();
-  const loss = step();
-  return { wall: performance.now() - t0, cpu: cpuMs() - c0, loss };
-};
-const wallA: number[] = [], wallB: number[] = [], cpuA: number[] = [], cpuB: number[] = [], ratio: number[] = [];
-let lossA = 0;
-let lossB = 0;
-for (let i = 0; i < pairs; i++) {
-  const ta = timed(a);
-  const tb = timed(b);
-  wallA.push(ta.wall);
-  wallB.push(tb.wall);
-  cpuA.push(ta.cpu);
-  cpuB.push(tb.cpu);
-  ratio.push(tb.wall / ta.wall);
-  lossA = ta.loss;
-  lossB = tb.loss;
-}
+const { wallA, wallB, cpuA, cpuB, lossA, lossB } = alternatePairs(a, b, pairs, 5);
+const ratio = wallA.map((w, i) => wallB[i]! / w);
 const at = (xs: number[], q: number) => +[...xs].sort((p, r) => p - r)[Math.floor(q * (xs.length - 1))]!.toFixed(2);
 console.log(JSON.stringify({
   A: `${treeA}:${backendA}`, B: `${treeB}:${backendB}`, batch, pairs, threads,

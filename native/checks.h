@@ -27,6 +27,14 @@ inline void checkBmm(const Args& args, const BmmArgs& p) {
     args.rangeError("expected params.bBatch to be params.batch = " + str(p.batch) + " or 1, got " + str(p.bBatch));
 }
 
+/** Nothing beyond the fields' kinds: maskRows >= 1 (its kind) keeps the mask row r % maskRows defined. */
+inline void checkSoftmax(const Args&, const SoftmaxArgs&) {}
+
+/** g is the gate block of the hidden size: 4 * hs. */
+inline void checkLstmCell(const Args& args, const LstmCellArgs& p) {
+  if (p.g != 4 * p.hs) args.rangeError("expected params.g to be 4 * params.hs = " + str(4 * p.hs) + ", got " + str(p.g));
+}
+
 /** groups divides cIn and cOut. */
 inline void checkGroups(const Args& args, size_t cIn, size_t cOut, size_t groups) {
   if (cIn % groups != 0)

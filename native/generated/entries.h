@@ -645,4 +645,107 @@ inline void copyBlocks(const Napi::CallbackInfo& info, const nt::KernelTable& ke
   nt::checkAlloc(kernels.copyBlocks(src.data, dst.data, p));
 }
 
+// softmaxForward(x, mask | null, y, params): y = softmax(x + mask row r % maskRows) over each of rows rows of d; y may be x (in place)
+inline void softmaxForward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "softmaxForward");
+  args.expectCount(4);
+  args.f32Type(0, "x", false);
+  const bool has_mask = args.f32Type(1, "mask", true);
+  args.f32Type(2, "y", false);
+  const Napi::Object po = args.params(3);
+  nt::SoftmaxArgs p{};
+  p.rows = args.size(po, "rows");
+  p.d = args.size(po, "d");
+  p.maskRows = args.size(po, "maskRows", 1);
+  checkSoftmax(args, p);
+  const F32 x = args.f32(0, "x", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  const F32 mask = has_mask ? args.f32(1, "mask", args.product({p.maskRows, p.d}, "maskRows*d"), "maskRows*d") : F32{};
+  const F32 y = args.f32(2, "y", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  args.sameOrNoOverlap(region(y), "y", region(x), "x");
+  args.noOverlap(region(y), "y", region(mask), "mask");
+  nt::checkAlloc(kernels.softmaxForward(x.data, mask.data, y.data, p));
+}
+
+// softmaxBackward(y, gy, gx, params): gx = y * (gy - sum(gy * y)) over each row of d; gx may be gy (in place)
+inline void softmaxBackward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "softmaxBackward");
+  args.expectCount(4);
+  args.f32Type(0, "y", false);
+  args.f32Type(1, "gy", false);
+  args.f32Type(2, "gx", false);
+  const Napi::Object po = args.params(3);
+  nt::SoftmaxArgs p{};
+  p.rows = args.size(po, "rows");
+  p.d = args.size(po, "d");
+  p.maskRows = args.size(po, "maskRows", 1);
+  checkSoftmax(args, p);
+  const F32 y = args.f32(0, "y", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  const F32 gy = args.f32(1, "gy", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  const F32 gx = args.f32(2, "gx", args.product({p.rows, p.d}, "rows*d"), "rows*d");
+  args.noOverlap(region(gx), "gx", region(y), "y");
+  args.sameOrNoOverlap(region(gx), "gx", region(gy), "gy");
+  nt::checkAlloc(kernels.softmaxBackward(y.data, gy.data, gx.data, p));
+}
+
+// lstmCellForward(a, cPrev, c, h, params): LSTM step pointwise: a (rows, 4 hs) gates -> activations in place; c = f cPrev + i g, h = o tanh(c)
+inline void lstmCellForward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "lstmCellForward");
+  args.expectCount(5);
+  args.f32Type(0, "a", false);
+  args.f32Type(1, "cPrev", false);
+  args.f32Type(2, "c", false);
+  args.f32Type(3, "h", false);
+  const Napi::Object po = args.params(4);
+  nt::LstmCellArgs p{};
+  p.rows = args.size(po, "rows");
+  p.hs = args.size(po, "hs");
+  p.g = args.size(po, "g");
+  checkLstmCell(args, p);
+  const F32 a = args.f32(0, "a", args.product({p.rows, p.g}, "rows*g"), "rows*g");
+  const F32 cPrev = args.f32(1, "cPrev", args.product({p.rows, p.hs}, "rows*hs"), "rows*hs");
+  const F32 c = args.f32(2, "c", args.product({p.rows, p.hs}, "rows*hs"), "rows*hs");
+  const F32 h = args.f32(3, "h", args.product({p.rows, p.hs}, "rows*hs"), "rows*hs");
+  args.noOverlap(region(a), "a", region(cPrev), "cPrev");
+  args.noOverlap(region(a), "a", region(c), "c");
+  args.noOverlap(region(a), "a", region(h), "h");
+  args.noOverlap(region(c), "c", region(cPrev), "cPrev");
+  args.noOverlap(region(c), "c", region(h), "h");
+  args.noOverlap(region(h), "h", region(cPrev), "cPrev");
+  nt::checkAlloc(kernels.lstmCellForward(a.data, cPrev.data, c.data, h.data, p));
+}
+
+// lstmCellBackward(act, cPrev, c, dh, dc, da, params): LSTM step pointwise backward: da from the activations, cPrev, c, dh; dc updated in place to d cPrev
+inline void lstmCellBackward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "lstmCellBackward");
+  args.expectCount(7);
+  args.f32Type(0, "act", false);
+  args.f32Type(1, "cPrev", false);
+  args.f32Type(2, "c", false);
+  args.f32Type(3, "dh", false);
+  args.f32Type(4, "dc", false);
+  args.f32Type(5, "da", false);
+  const Napi::Object po = args.params(6);
+  nt::LstmCellArgs p{};
+  p.rows = args.size(po, "rows");
+  p.hs = args.size(po, "hs");
+  p.g = args.size(po, "g");
+  checkLstmCell(args, p);
+  const F32 act = args.f32(0, "act", args.product({p.rows, p.g}, "rows*g"), "rows*g");
+  const F32 cPrev = args.f32(1, "cPrev", args.product({p.rows, p.hs}, "rows*hs"), "rows*hs");
+  const F32 c = args.f32(2, "c", args.product({p.rows, p.hs}, "rows*hs"), "rows*hs");
+  const F32 dh = args.f32(3, "dh", args.product({p.rows, p.hs}, "rows*hs"), "rows*hs");
+  const F32 dc = args.f32(4, "dc", args.product({p.rows, p.hs}, "rows*hs"), "rows*hs");
+  const F32 da = args.f32(5, "da", args.product({p.rows, p.g}, "rows*g"), "rows*g");
+  args.noOverlap(region(dc), "dc", region(act), "act");
+  args.noOverlap(region(dc), "dc", region(cPrev), "cPrev");
+  args.noOverlap(region(dc), "dc", region(c), "c");
+  args.noOverlap(region(dc), "dc", region(dh), "dh");
+  args.noOverlap(region(dc), "dc", region(da), "da");
+  args.noOverlap(region(da), "da", region(act), "act");
+  args.noOverlap(region(da), "da", region(cPrev), "cPrev");
+  args.noOverlap(region(da), "da", region(c), "c");
+  args.noOverlap(region(da), "da", region(dh), "dh");
+  nt::checkAlloc(kernels.lstmCellBackward(act.data, cPrev.data, c.data, dh.data, dc.data, da.data, p));
+}
+
 }  // namespace nt::entries

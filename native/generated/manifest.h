@@ -127,6 +127,20 @@ struct BlockCopyArgs {
   size_t dstOffset;
 };
 
+/** src/backend/backend.ts SoftmaxParams. */
+struct SoftmaxArgs {
+  size_t rows;
+  size_t d;
+  size_t maskRows;
+};
+
+/** src/backend/backend.ts LstmCellParams. */
+struct LstmCellArgs {
+  size_t rows;
+  size_t hs;
+  size_t g;
+};
+
 }  // namespace nt
 
 // X(name, signature) for every kernel, in manifest order. Each returns false only when it could not get
@@ -152,6 +166,10 @@ struct BlockCopyArgs {
   X(affineNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* rstd, float* gx, float* gw, float* gb, const nt::AffineNormArgs& p)) \
   X(adaptiveAvgPool1dForward, (const float* x, float* y, const nt::AdaptivePool1dArgs& p)) \
   X(adaptiveAvgPool1dBackward, (const float* gy, float* gx, const nt::AdaptivePool1dArgs& p)) \
-  X(copyBlocks, (const float* src, float* dst, const nt::BlockCopyArgs& p))
+  X(copyBlocks, (const float* src, float* dst, const nt::BlockCopyArgs& p)) \
+  X(softmaxForward, (const float* x, const float* mask, float* y, const nt::SoftmaxArgs& p)) \
+  X(softmaxBackward, (const float* y, const float* gy, float* gx, const nt::SoftmaxArgs& p)) \
+  X(lstmCellForward, (float* a, const float* cPrev, float* c, float* h, const nt::LstmCellArgs& p)) \
+  X(lstmCellBackward, (const float* act, const float* cPrev, const float* c, const float* dh, float* dc, float* da, const nt::LstmCellArgs& p))
 
-#define NT_KERNEL_COUNT 21
+#define NT_KERNEL_COUNT 25

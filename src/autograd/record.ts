@@ -26,6 +26,11 @@ export function setTracer(hook: TraceHook | null): TraceHook | null {
   return prev;
 }
 
+/** @internal True while an export traces a forward (ops then keep their unfused form, which it maps). */
+export function isTracing(): boolean {
+  return tracer !== null;
+}
+
 /** True if an op on these inputs must record history. */
 export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
   if (!isGradEnabled()) return false;

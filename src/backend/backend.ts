@@ -183,6 +183,25 @@ export interface BlockCopyParams {
   dstOffset: number;
 }
 
+/**
+ * Softmax over `rows` contiguous rows of `d` elements (the last dim of a contiguous tensor). An additive
+ * mask, when given, holds `maskRows` rows of d; row r of x adds mask row r % maskRows before the softmax
+ * (an attention mask (L, S) over scores (..., L, S): maskRows = L). maskRows is 1 when there is no mask.
+ */
+export interface SoftmaxParams {
+  rows: number;
+  d: number;
+  maskRows: number;
+}
+
+/** One LSTM time step's pointwise part over `rows` batch rows of hidden size hs; g = 4 * hs (the gate block). */
+export interface LstmCellParams {
+  rows: number;
+  hs: number;
+  /** 4 * hs: the row length of the gate arrays (i, f, g, o blocks of hs, PyTorch's order). */
+  g: number;
+}
+
 /** The TS type of an array argument of the manifest. */
 type ArrayTs<A> = A extends { readonly type: 'f32' } ? Float32Array
   : A extends { readonly type: 'f64' } ? Float64Array
@@ -202,6 +221,8 @@ interface ParamsTs {
   AffineNorm: AffineNormParams;
   AdaptivePool1d: AdaptivePool1dParams;
   BlockCopy: BlockCopyParams;
+  Softmax: SoftmaxParams;
+  LstmCell: LstmCellParams;
 }
 
 /** A kernel's call signature, from its manifest entry: the arrays in order, then the params object if any. */
@@ -270,6 +291,18 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  * - `copyBlocks(src, dst, p)`: for r < outer and i < blk, dst[r * dstStride + dstOffset + i] =
  *   src[r * srcStride + srcOffset + i] (bits copied, NaN payloads included); every other element of dst is
  *   kept. src and dst do not overlap.
+ * - `softmaxForward(x, mask | null, y, p)`: per row (see `SoftmaxParams`) z = x + mask row (if any), m =
+ *   max z (NaN if any is NaN), y = exp(z - m) / sum exp(z - m). A row of all -inf gives NaN (as PyTorch).
+ *   y may be x itself. ref sums in float64; the others in float32 with their own exp (within 1e-6 relative).
+ * - `softmaxBackward(y, gy, gx, p)`: per row gx = y * (gy - sum(gy * y)). gx may be gy itself.
+ *
+ * - `lstmCellForward(a, cPrev, c, h, p)`: per row (see `LstmCellParams`) i, f, g, o = sigmoid, sigmoid,
+ *   tanh, sigmoid of a's four blocks, written over a (saved for the backward); c = f * cPrev + i * g;
+ *   h = o * tanh(c). ref computes in float64 with Math.exp / Math.tanh; the others in float32 with their own
+ *   exp (within ~1e-6).
+ * - `lstmCellBackward(act, cPrev, c, dh, dc, da, p)`: from the activations act, tc = tanh(c), dcv = dc + dh *
+ *   o * (1 - tc^2): da = (dcv g i (1 - i), dcv cPrev f (1 - f), dcv i (1 - g^2), dh tc o (1 - o)); dc = dcv * f
+ *   (the gradient of cPrev, in place).
  *
  * Aliasing: an array a kernel writes overlaps no other argument, except the in-place pairs above
  * (src/backend/manifest.ts, enforced by the native addon).

@@ -84,6 +84,8 @@ export const PARAMS = {
   BlockCopy: {
     outer: 'size', blk: 'size', srcStride: 'size', srcOffset: 'size', dstStride: 'size', dstOffset: 'size',
   },
+  Softmax: { rows: 'size', d: 'size', maskRows: 'positive' },
+  LstmCell: { rows: 'size', hs: 'size', g: 'size' },
 } as const satisfies Record<string, Record<string, FieldKind>>;
 
 export type ParamsName = keyof typeof PARAMS;
@@ -307,6 +309,46 @@ export const KERNELS = {
     args: [
       { name: 'src', type: 'f32', role: 'in', len: 'outer*srcStride' },
       { name: 'dst', type: 'f32', role: 'inout', len: 'outer*dstStride' },
+    ],
+  },
+  softmaxForward: {
+    doc: 'y = softmax(x + mask row r % maskRows) over each of rows rows of d; y may be x (in place)',
+    params: 'Softmax',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: 'rows*d' },
+      { name: 'mask', type: 'f32', role: 'in', len: 'maskRows*d', nullable: true },
+      { name: 'y', type: 'f32', role: 'out', len: 'rows*d', inPlace: ['x'] },
+    ],
+  },
+  softmaxBackward: {
+    doc: 'gx = y * (gy - sum(gy * y)) over each row of d; gx may be gy (in place)',
+    params: 'Softmax',
+    args: [
+      { name: 'y', type: 'f32', role: 'in', len: 'rows*d' },
+      { name: 'gy', type: 'f32', role: 'in', len: 'rows*d' },
+      { name: 'gx', type: 'f32', role: 'out', len: 'rows*d', inPlace: ['gy'] },
+    ],
+  },
+  lstmCellForward: {
+    doc: 'LSTM step pointwise: a (rows, 4 hs) gates -> activations in place; c = f cPrev + i g, h = o tanh(c)',
+    params: 'LstmCell',
+    args: [
+      { name: 'a', type: 'f32', role: 'inout', len: 'rows*g' },
+      { name: 'cPrev', type: 'f32', role: 'in', len: 'rows*hs' },
+      { name: 'c', type: 'f32', role: 'out', len: 'rows*hs' },
+      { name: 'h', type: 'f32', role: 'out', len: 'rows*hs' },
+    ],
+  },
+  lstmCellBackward: {
+    doc: 'LSTM step pointwise backward: da from the activations, cPrev, c, dh; dc updated in place to d cPrev',
+    params: 'LstmCell',
+    args: [
+      { name: 'act', type: 'f32', role: 'in', len: 'rows*g' },
+      { name: 'cPrev', type: 'f32', role: 'in', len: 'rows*hs' },
+      { name: 'c', type: 'f32', role: 'in', len: 'rows*hs' },
+      { name: 'dh', type: 'f32', role: 'in', len: 'rows*hs' },
+      { name: 'dc', type: 'f32', role: 'inout', len: 'rows*hs' },
+      { name: 'da', type: 'f32', role: 'out', len: 'rows*g' },
     ],
   },
 } as const satisfies Record<string, KernelSpec>;

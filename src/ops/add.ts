@@ -4,6 +4,7 @@ import { arithmeticDtype, asTensor, binaryMap, type TensorLike } from './element
 import { sumToShape } from './broadcast.js';
 import { mulScalar } from './mul.js';
 import { numberArg } from './args.js';
+import { floatBinary } from './float-binary.js';
 
 /** a + alpha * b, broadcasting. */
 export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
@@ -11,7 +12,9 @@ export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   numberArg('add', 'alpha', alpha);
   const tb = asTensor(b, 'add', ta, 'other');
   const dtype = arithmeticDtype('add', ta, tb, alpha);
-  const out = alpha === 1 ? binaryMap('add', ta, tb, (x, y) => x + y, dtype) : binaryMap('add', ta, tb, (x, y) => x + alpha * y, dtype);
+  const out = alpha === 1
+    ? floatBinary('add', ta, tb) ?? binaryMap('add', ta, tb, (x, y) => x + y, dtype)
+    : binaryMap('add', ta, tb, (x, y) => x + alpha * y, dtype);
   return record(out, 'AddBackward0', [ta, tb], (g) => [
     ta.requiresGrad ? sumToShape(g, ta.shape) : null,
     tb.requiresGrad ? sumToShape(alpha === 1 ? g : mulScalar(g, alpha), tb.shape) : null,
@@ -23,7 +26,8 @@ export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const ta = asTensor(a, 'sub', b instanceof Tensor ? b : undefined, 'input');
   numberArg('sub', 'alpha', alpha);
   const tb = asTensor(b, 'sub', ta, 'other');
-  const out = binaryMap('sub', ta, tb, (x, y) => x - alpha * y, arithmeticDtype('sub', ta, tb, alpha));
+  const dtype = arithmeticDtype('sub', ta, tb, alpha);
+  const out = (alpha === 1 ? floatBinary('sub', ta, tb) : null) ?? binaryMap('sub', ta, tb, (x, y) => x - alpha * y, dtype);
   return record(out, 'SubBackward0', [ta, tb], (g) => [
     ta.requiresGrad ? sumToShape(g, ta.shape) : null,
     tb.requiresGrad ? sumToShape(mulScalar(g, -alpha), tb.shape) : null,

@@ -4,6 +4,7 @@ import { record } from '../autograd/record.js';
 import { getBackend } from '../backend/select.js';
 import { describeValue } from '../util/describe.js';
 import { tensorArg } from './args.js';
+import { activationBuffer, gradBuffer } from '../util/grad-pool.js';
 
 /**
  * Affine map over the last dim.
@@ -33,7 +34,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const outShape = [...x.shape.slice(0, -1), outF];
   const xd = x.data as Float32Array;
   const wd = weight.data as Float32Array;
-  const y = new Float32Array(m * outF);
+  const y = activationBuffer(m * outF); // every element written: bias rows + beta 1, or beta 0
   const be = getBackend();
   let beta = 0;
   if (b) {
@@ -42,6 +43,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     beta = 1;
   }
   if (m > 0 && inF > 0) be.matmul(xd, wd, y, { m, n: outF, k: inF, transA: false, transB: true, alpha: 1, beta });
+  else if (!b) y.fill(0);
   return record(new Tensor(y, outShape), 'AddmmBackward0', [x, weight, b], (g) => {
     const gd = g.data as Float32Array;
     let gx: Tensor | null = null;
@@ -49,13 +51,13 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     let gb: Tensor | null = null;
     if (x.requiresGrad) {
       // gx (m, in) = g (m, out) @ W (out, in)
-      const buf = new Float32Array(m * inF);
+      const buf = productBuffer(m * inF, m > 0 && outF > 0 && inF > 0);
       if (m > 0 && outF > 0 && inF > 0) be.matmul(gd, wd, buf, { m, n: inF, k: outF, transA: false, transB: false, alpha: 1, beta: 0 });
       gx = new Tensor(buf, x.shape);
     }
     if (weight.requiresGrad) {
       // gW (out, in) = g^T (out, m) @ x (m, in)
-      const buf = new Float32Array(outF * inF);
+      const buf = productBuffer(outF * inF, m > 0 && outF > 0 && inF > 0);
       if (m > 0 && outF > 0 && inF > 0) be.matmul(gd, xd, buf, { m: outF, n: inF, k: m, transA: true, transB: false, alpha: 1, beta: 0 });
       gw = new Tensor(buf, weight.shape);
     }
@@ -68,5 +70,10 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       gb = new Tensor(Float32Array.from(acc), [outF]);
     }
     return [gx, gw, gb];
-  });
+  }, undefined, { ownsOutput: true });
+}
+
+/** A gradient buffer of n floats: pooled when a beta-0 product writes all of it, else zeros. */
+function productBuffer(n: number, written: boolean): Float32Array {
+  return written ? gradBuffer(n) : new Float32Array(n);
 }

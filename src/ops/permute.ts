@@ -1,7 +1,7 @@
 /** permute: reorder dims (torch.permute), as a view. */
 import { Tensor, shapeStr, type Shape } from '../tensor.js';
 import { dimArg, tensorArg } from './args.js';
-import { permuteLayout, viewOf } from './as-view.js';
+import { permutedView } from './as-view.js';
 
 /** Validate a permutation argument of `op` for a tensor with `ndim` dims, resolving negative dims. */
 export function permArg(op: string, dims: Shape, ndim: number): number[] {
@@ -28,5 +28,5 @@ export function permArg(op: string, dims: Shape, ndim: number): number[] {
 export function permute(x: Tensor, dims: Shape): Tensor {
   tensorArg('permute', 'input', x);
   const perm = permArg('permute', dims, x.ndim);
-  return viewOf('PermuteBackward0', x, permuteLayout(perm), { perm });
+  return permutedView('PermuteBackward0', x, perm, { perm });
 }

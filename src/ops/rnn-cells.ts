@@ -29,55 +29,8 @@ export function rnnBackward(dh: Float32Array, h: Float32Array, da: Float32Array,
   for (let i = 0; i < rows * hs; i++) da[i] = relu ? (h[i] > 0 ? dh[i] : 0) : dh[i] * (1 - h[i] * h[i]);
 }
 
-/**
- * LSTM: i, f, g, o = sigmoid, sigmoid, tanh, sigmoid of a's four blocks; c = f * cPrev + i * g;
- * h = o * tanh(c). The activations overwrite `a` in place (saved for the backward).
- */
-export function lstmForward(a: Float32Array, cPrev: Float32Array, c: Float32Array, h: Float32Array, rows: number, hs: number): void {
-  for (let r = 0; r < rows; r++) {
-    const o4 = r * 4 * hs;
-    for (let j = 0; j < hs; j++) {
-      const ig = sigmoid(a[o4 + j]);
-      const fg = sigmoid(a[o4 + hs + j]);
-      const gg = Math.tanh(a[o4 + 2 * hs + j]);
-      const og = sigmoid(a[o4 + 3 * hs + j]);
-      a[o4 + j] = ig;
-      a[o4 + hs + j] = fg;
-      a[o4 + 2 * hs + j] = gg;
-      a[o4 + 3 * hs + j] = og;
-      const cv = fg * cPrev[r * hs + j] + ig * gg;
-      c[r * hs + j] = cv;
-      h[r * hs + j] = og * Math.tanh(cv);
-    }
-  }
-}
-
-/**
- * LSTM backward from the saved activations `act` (i, f, g, o), cPrev and c: given dh and dc (the
- * gradient reaching c from the next step, updated in place to the gradient of cPrev), writes da.
- */
-export function lstmBackward(
-  act: Float32Array, cPrev: Float32Array, c: Float32Array, dh: Float32Array, dc: Float32Array, da: Float32Array,
-  rows: number, hs: number,
-): void {
-  for (let r = 0; r < rows; r++) {
-    const o4 = r * 4 * hs;
-    for (let j = 0; j < hs; j++) {
-      const k = r * hs + j;
-      const ig = act[o4 + j];
-      const fg = act[o4 + hs + j];
-      const gg = act[o4 + 2 * hs + j];
-      const og = act[o4 + 3 * hs + j];
-      const tc = Math.tanh(c[k]);
-      const dcv = dc[k] + dh[k] * og * (1 - tc * tc);
-      da[o4 + j] = dcv * gg * ig * (1 - ig);
-      da[o4 + hs + j] = dcv * cPrev[k] * fg * (1 - fg);
-      da[o4 + 2 * hs + j] = dcv * ig * (1 - gg * gg);
-      da[o4 + 3 * hs + j] = dh[k] * tc * og * (1 - og);
-      dc[k] = dcv * fg;
-    }
-  }
-}
+// The LSTM step's pointwise part is a backend kernel pair: lstmCellForward / lstmCellBackward
+// (src/backend/ref/lstm-cell.ts is its spec).
 
 /**
  * GRU: r = sigmoid(xr + hr), z = sigmoid(xz + hz), n = tanh(xn + r * hn), h = (1 - z) * n + z * hPrev, with

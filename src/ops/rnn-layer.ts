@@ -14,7 +14,7 @@ import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { getBackend } from '../backend/select.js';
 import {
-  gateCount, gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward, type RnnMode,
+  gateCount, gruBackward, gruForward, rnnBackward, rnnForward, type RnnMode,
 } from './rnn-cells.js';
 
 export interface RnnLayerOptions {
@@ -103,7 +103,7 @@ export function rnnLayer(
       if (lstm) {
         cPrevT!.set(cCur!, hOff);
         const cNew = cT!.subarray(hOff, hOff + n * H);
-        lstmForward(a, cCur!.subarray(0, n * H), cNew, hNew, n, H);
+        getBackend().lstmCellForward(a, cCur!.subarray(0, n * H), cNew, hNew, { rows: n, hs: H, g: G });
         cCur!.set(cNew);
       } else {
         rnnForward(a, hNew, n, H, relu);
@@ -132,8 +132,13 @@ export function rnnLayer(
         gruBackward(XI.subarray(t * B * G), HH!.subarray(t * B * G), hPrevT.subarray(hOff), dh, da, dhh, dhRun, n, H);
         mm(dhh, whhd, dhRun, n, H, G, false, false, 1);
       } else {
-        if (lstm) lstmBackward(XI.subarray(t * B * G), cPrevT!.subarray(hOff), cT!.subarray(hOff), dh, dcCur!, da, n, H);
-        else rnnBackward(dh, Y.subarray(hOff), da, n, H, relu);
+        if (lstm) {
+          const len = n * H;
+          getBackend().lstmCellBackward(XI.subarray(t * B * G, t * B * G + n * G), cPrevT!.subarray(hOff, hOff + len),
+            cT!.subarray(hOff, hOff + len), dh.subarray(0, len), dcCur!.subarray(0, len), da, { rows: n, hs: H, g: G });
+        } else {
+          rnnBackward(dh, Y.subarray(hOff), da, n, H, relu);
+        }
         mm(da, whhd, dhRun, n, H, G, false, false, 0);
       }
     }

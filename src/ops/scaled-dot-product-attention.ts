@@ -5,14 +5,14 @@
  */
 import { optionsArg } from './args.js';
 import { Tensor, shapeStr } from '../tensor.js';
-import { record } from '../autograd/record.js';
+import { isTracing, record } from '../autograd/record.js';
 import { full } from '../creation.js';
 import { matmul } from './matmul.js';
 import { transpose } from './transpose.js';
 import { mul } from './mul.js';
 import { add } from './add.js';
 import { where } from './where.js';
-import { softmax } from './softmax.js';
+import { softmax, maskedSoftmax } from './softmax.js';
 import { dropout } from './dropout.js';
 import { tensorArg } from './args.js';
 import { broadcastShapes } from './broadcast.js';
@@ -86,6 +86,20 @@ export function scaledDotProductAttention(
 }
 
 /**
+ * The mask rows when softmax can add `mask` itself (one kernel call, no broadcast add): a float32 mask
+ * that takes no gradient, of shape (S), (L, S) or with leading 1s, whose sum with scores (..., L, S) keeps
+ * the scores' shape. 0 otherwise, and while an export traces the forward (it maps the separate add).
+ */
+function fusableMaskRows(scores: Tensor, mask: Tensor): number {
+  if (mask.dtype !== 'float32' || mask.requiresGrad || isTracing()) return 0;
+  const [l, s] = scores.shape.slice(-2) as [number, number];
+  const own = mask.shape.filter((_, i) => i < mask.ndim - 2 ? mask.shape[i] !== 1 : true);
+  if (own.length > 2 || mask.ndim > scores.ndim || own[own.length - 1] !== s) return 0;
+  const rows = own.length === 2 ? own[0]! : 1;
+  return (rows === l || rows === 1) && l > 0 ? rows : 0;
+}
+
+/**
  * @internal The attention body shared with nn.MultiheadAttention: scores = (Q / sqrt(E)) K^T (+ mask),
  * weights = softmax(scores) (then dropout with probability p), output = weights V. The query is scaled
  * before the product, as PyTorch 1.13's multi_head_attention_forward does.
@@ -94,9 +108,11 @@ export function attention(
   query: Tensor, key: Tensor, value: Tensor, additive: Tensor | null, p: number, generator: Generator,
 ): { output: Tensor; weights: Tensor } {
   const e = query.shape[query.ndim - 1];
-  let scores = matmul(mul(query, 1 / Math.sqrt(e)), transpose(key, -2, -1));
-  if (additive !== null) scores = add(scores, additive);
-  const weights = softmax(scores, -1);
+  const scores = matmul(mul(query, 1 / Math.sqrt(e)), transpose(key, -2, -1));
+  const fusedRows = additive === null ? 0 : fusableMaskRows(scores, additive);
+  const weights = fusedRows > 0
+    ? maskedSoftmax(scores, additive!.data as Float32Array, fusedRows)
+    : softmax(additive === null ? scores : add(scores, additive), -1);
   const dropped = p > 0 ? dropout(weights, p, true, generator) : weights;
   return { output: matmul(dropped, value), weights };
 }

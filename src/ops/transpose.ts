@@ -1,7 +1,7 @@
 /** transpose / t: swap two dims (torch.transpose, Tensor.t), as a view. */
 import { Tensor, shapeStr } from '../tensor.js';
 import { dimArg, tensorArg } from './args.js';
-import { permuteLayout, viewOf } from './as-view.js';
+import { permutedView } from './as-view.js';
 
 /**
  * x with dims dim0 and dim1 swapped (negative dims count from the end), as a view sharing x's storage
@@ -19,7 +19,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
     perm[a] = b;
     perm[b] = a;
   }
-  return viewOf('TransposeBackward0', x, permuteLayout(perm), { perm });
+  return permutedView('TransposeBackward0', x, perm, { perm });
 }
 
 /**

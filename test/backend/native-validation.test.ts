@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
   convOutLength, type AdaptivePool1dParams, type AffineNormParams, type BatchNormParams, type BlockCopyParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
+  type SoftmaxParams, type LstmCellParams,
 } from '../../src/backend/backend.js';
 import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
 import { KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../src/backend/manifest.js';
@@ -301,6 +302,25 @@ function backwardWeight2dArgs(): unknown[] {
 const BMM: BmmParams = { batch: 3, aBatch: 3, bBatch: 1, m: 2, n: 4, k: 5, transA: true, transB: false, alpha: 0.5, beta: 1 };
 function bmmArgs(): unknown[] {
   return [randomArray(BMM.aBatch * BMM.m * BMM.k, 41), randomArray(BMM.bBatch * BMM.k * BMM.n, 42), randomArray(BMM.batch * BMM.m * BMM.n, 43), { ...BMM }];
+}
+
+const SOFTMAX: SoftmaxParams = { rows: 6, d: 5, maskRows: 3 };
+function softmaxForwardArgs(): unknown[] {
+  return [randomArray(30, 61), randomArray(15, 62), randomArray(30, 63), { ...SOFTMAX }];
+}
+function softmaxBackwardArgs(): unknown[] {
+  return [randomArray(30, 64, 0, 1), randomArray(30, 65), randomArray(30, 66), { ...SOFTMAX }];
+}
+
+const LSTM: LstmCellParams = { rows: 3, hs: 5, g: 20 };
+function lstmForwardArgs(): unknown[] {
+  return [randomArray(60, 71, -4, 4), randomArray(15, 72), randomArray(15, 73), randomArray(15, 74), { ...LSTM }];
+}
+function lstmBackwardArgs(): unknown[] {
+  return [
+    randomArray(60, 75, 0, 1), randomArray(15, 76), randomArray(15, 77), randomArray(15, 78), randomArray(15, 79),
+    randomArray(60, 80), { ...LSTM },
+  ];
 }
 
 const NORM: AffineNormParams = { rows: 4, d: 6, groups: 2, spatial: 3, eps: 1e-5 };
@@ -984,6 +1004,79 @@ const SPECS: KernelSpec[] = [
       refBackend.copyBlocks(src!, want, COPY);
       kernels().copyBlocks(src!, dst!, COPY);
       expect(Array.from(dst!)).toEqual(Array.from(want));
+    },
+  },
+  {
+    name: 'softmaxForward',
+    valid: softmaxForwardArgs,
+    extra: () => [
+      ...typedAliasCalls(softmaxForwardArgs, [2, 'y'], [0, 'x'], { allowSame: true }),
+      ...typedAliasCalls(softmaxForwardArgs, [2, 'y'], [1, 'mask']),
+      substitute('maskRows 0', softmaxForwardArgs, { 3: { ...SOFTMAX, maskRows: 0 } }),
+      substitute('a mask of one row for maskRows 3', softmaxForwardArgs, { 1: randomArray(5, 1) }),
+    ],
+    call: (args) => kernels().softmaxForward(...(args as Parameters<NativeAddon['kernels']['softmaxForward']>)),
+    check: () => {
+      const [x, mask, y] = softmaxForwardArgs() as Float32Array[];
+      const want = y!.slice();
+      refBackend.softmaxForward(x!, mask!, want, SOFTMAX);
+      kernels().softmaxForward(x!, mask!, y!, SOFTMAX);
+      expectClose(y!, want, 1e-5, 1e-7, 'y');
+      kernels().softmaxForward(x!, null, x!, SOFTMAX); // in place, without a mask
+      refBackend.softmaxForward(softmaxForwardArgs()[0] as Float32Array, null, want, SOFTMAX);
+      expectClose(x!, want, 1e-5, 1e-7, 'y in place');
+    },
+  },
+  {
+    name: 'softmaxBackward',
+    valid: softmaxBackwardArgs,
+    extra: () => [
+      ...typedAliasCalls(softmaxBackwardArgs, [2, 'gx'], [1, 'gy'], { allowSame: true }),
+      ...typedAliasCalls(softmaxBackwardArgs, [2, 'gx'], [0, 'y']),
+    ],
+    call: (args) => kernels().softmaxBackward(...(args as Parameters<NativeAddon['kernels']['softmaxBackward']>)),
+    check: () => {
+      const [y, gy, gx] = softmaxBackwardArgs() as Float32Array[];
+      const want = gx!.slice();
+      refBackend.softmaxBackward(y!, gy!, want, SOFTMAX);
+      kernels().softmaxBackward(y!, gy!, gx!, SOFTMAX);
+      expectClose(gx!, want, 1e-5, 1e-6, 'gx');
+    },
+  },
+  {
+    name: 'lstmCellForward',
+    valid: lstmForwardArgs,
+    extra: () => [
+      ...typedAliasCalls(lstmForwardArgs, [2, 'c'], [1, 'cPrev']),
+      ...typedAliasCalls(lstmForwardArgs, [3, 'h'], [2, 'c']),
+      substitute('g not 4 * hs', lstmForwardArgs, { 0: randomArray(45, 1), 4: { ...LSTM, g: 15 } }),
+    ],
+    call: (args) => kernels().lstmCellForward(...(args as Parameters<NativeAddon['kernels']['lstmCellForward']>)),
+    check: () => {
+      const [a, cPrev, c, h] = lstmForwardArgs() as Float32Array[];
+      const want = [a!.slice(), c!.slice(), h!.slice()];
+      refBackend.lstmCellForward(want[0]!, cPrev!, want[1]!, want[2]!, LSTM);
+      kernels().lstmCellForward(a!, cPrev!, c!, h!, LSTM);
+      expectClose(a!, want[0]!, 1e-5, 1e-6, 'activations');
+      expectClose(c!, want[1]!, 1e-5, 1e-6, 'c');
+      expectClose(h!, want[2]!, 1e-5, 1e-6, 'h');
+    },
+  },
+  {
+    name: 'lstmCellBackward',
+    valid: lstmBackwardArgs,
+    extra: () => [
+      ...typedAliasCalls(lstmBackwardArgs, [4, 'dc'], [3, 'dh']),
+      ...typedAliasCalls(lstmBackwardArgs, [5, 'da'], [0, 'act']),
+    ],
+    call: (args) => kernels().lstmCellBackward(...(args as Parameters<NativeAddon['kernels']['lstmCellBackward']>)),
+    check: () => {
+      const [act, cPrev, c, dh, dc, da] = lstmBackwardArgs() as Float32Array[];
+      const want = [dc!.slice(), da!.slice()];
+      refBackend.lstmCellBackward(act!, cPrev!, c!, dh!, want[0]!, want[1]!, LSTM);
+      kernels().lstmCellBackward(act!, cPrev!, c!, dh!, dc!, da!, LSTM);
+      expectClose(dc!, want[0]!, 1e-5, 1e-6, 'dc');
+      expectClose(da!, want[1]!, 1e-5, 1e-6, 'da');
     },
   },
 ];

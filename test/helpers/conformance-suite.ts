@@ -11,7 +11,7 @@ import { randomArray } from '../helpers/random.js';
 import { refBackend } from '../../src/backend/ref/index.js';
 import type { Backend } from '../../src/backend/backend.js';
 import {
-  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
+  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams, type SoftmaxParams, type LstmCellParams,
 } from '../../src/backend/backend.js';
 import { poolOutLength } from '../../src/ops/pool1d.js';
 import { copyPoolSuite } from './conformance-copy-pool.js';
@@ -36,6 +36,20 @@ const NORM_CASES: AffineNormParams[] = [
   { rows: 3 * 1, d: 4 * 7, groups: 1, spatial: 7, eps: 1e-3 },
   { rows: 2 * 4, d: 1 * 9, groups: 4, spatial: 9, eps: 1e-5 },
   { rows: 1 * 2, d: 3 * 1, groups: 2, spatial: 1, eps: 1e-5 },
+];
+
+/**
+ * Softmax rows x d: empty, 1, odd and SIMD-straddling row lengths (4, 8, 16 floats), the attention rows of
+ * the example transformer (64), and enough rows to split over threads (native splits past ~32k elements).
+ */
+const SOFTMAX_CASES: [number, number][] = [
+  [0, 5], [3, 0], [1, 1], [2, 3], [3, 4], [2, 5], [3, 7], [2, 8], [2, 9], [3, 15], [2, 16], [3, 17], [2, 31],
+  [2, 33], [5, 64], [1, 65], [1, 1031], [700, 64], [333, 97],
+];
+
+/** LSTM step rows x hidden size: empty, 1, odd and SIMD-straddling hidden sizes, the example's 32 x 128, threaded. */
+const LSTM_CASES: [number, number][] = [
+  [0, 3], [2, 0], [1, 1], [2, 3], [3, 4], [2, 5], [2, 7], [2, 8], [3, 9], [2, 15], [2, 16], [3, 17], [2, 33], [32, 128], [100, 131],
 ];
 
 /** [batch, m, n, k]: empty batch and matrices, 1, odd and SIMD-straddling sizes, and one past the GEMM's k block. */
@@ -657,6 +671,102 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
         refBackend.matmul(a.subarray(i * m * k, (i + 1) * m * k), b, want, { m, n, k, transA: false, transB: false, alpha: 1, beta: 0 });
         expectClose(got.subarray(i * m * n, (i + 1) * m * n), want, 1e-4, 1e-6 * (k + 1), `product ${i}`);
       }
+    });
+  });
+
+  describe('softmax', () => {
+    const t = { rtol: 1e-5, atol: 1e-7 };
+    for (const [rows, d] of SOFTMAX_CASES) {
+      for (const maskRows of [0, 1, 3]) {
+        it(`rows=${rows} d=${d} ${maskRows ? `mask of ${maskRows} rows` : 'no mask'}: forward, backward, in place`, () => {
+          const p: SoftmaxParams = { rows, d, maskRows: Math.max(maskRows, 1) };
+          const x = randomArray(rows * d, 101 + d, -30, 30); // exps spread over ~1e-26 .. 1
+          const mask = maskRows ? randomArray(maskRows * d, 102 + d, -3, 3) : null;
+          if (mask) for (let i = 0; i < mask.length; i += 3) mask[i] = -Infinity; // masked positions
+          const want = new Float32Array(rows * d);
+          refBackend.softmaxForward(x, mask, want, p);
+          const got = new Float32Array(rows * d).fill(Number.NaN);
+          backend.softmaxForward(x, mask, got, p);
+          expectClose(got, want, t.rtol, t.atol, 'y');
+          const inPlace = x.slice();
+          backend.softmaxForward(inPlace, mask, inPlace, p);
+          expectClose(inPlace, want, t.rtol, t.atol, 'y in place');
+
+          const gy = randomArray(rows * d, 103 + d);
+          const wantG = new Float32Array(rows * d);
+          refBackend.softmaxBackward(want, gy, wantG, p);
+          const gotG = new Float32Array(rows * d).fill(Number.NaN);
+          backend.softmaxBackward(want, gy, gotG, p);
+          expectClose(gotG, wantG, 1e-4, 1e-6, 'gx');
+          const gInPlace = gy.slice();
+          backend.softmaxBackward(want, gInPlace, gInPlace, p);
+          expectClose(gInPlace, wantG, 1e-4, 1e-6, 'gx in place');
+        });
+      }
+    }
+
+    it('rows of NaN, all -inf, +inf, huge and equal values, as ref', () => {
+      const d = 19;
+      const rows: number[][] = [
+        Array.from({ length: d }, (_, i) => (i === 7 ? Number.NaN : i)), // NaN anywhere: all NaN
+        new Array(d).fill(-Infinity), // nothing to attend to: 0 / 0 = NaN, as PyTorch
+        Array.from({ length: d }, (_, i) => (i === 3 ? Infinity : 0)), // inf - inf = NaN
+        Array.from({ length: d }, (_, i) => 1e30 * (i % 2 ? 1 : -1)), // only the max survives
+        new Array(d).fill(42), // uniform
+        Array.from({ length: d }, (_, i) => (i === 0 ? 0 : -86 - i)), // exps at and below float32's normal range
+      ];
+      const x = new Float32Array(rows.flat());
+      const p: SoftmaxParams = { rows: rows.length, d, maskRows: 1 };
+      const want = new Float32Array(x.length);
+      refBackend.softmaxForward(x, null, want, p);
+      const got = new Float32Array(x.length);
+      backend.softmaxForward(x, null, got, p);
+      expectClose(got, want, 1e-5, 1e-7, 'y');
+      expect(Number.isNaN(got[0]!) && Number.isNaN(got[d]!) && Number.isNaN(got[2 * d]!)).toBe(true);
+      expect(got[4 * d]).toBeCloseTo(1 / d, 6);
+    });
+  });
+
+  describe('lstmCell', () => {
+    for (const [rows, hs] of LSTM_CASES) {
+      it(`rows=${rows} hs=${hs}: forward and backward`, () => {
+        const p: LstmCellParams = { rows, hs, g: 4 * hs };
+        const a = randomArray(rows * 4 * hs, 111 + hs, -6, 6);
+        // saturated gates, exact zeros and signed zeros among them
+        const edge = [30, -30, 100, -100, 0, -0, 1e-4, -1e-4, 88, -88];
+        for (let i = 0; i < a.length; i += 5) a[i] = edge[(i / 5) % edge.length]!;
+        const cPrev = randomArray(rows * hs, 112 + hs, -3, 3);
+        const want = { a: a.slice(), c: new Float32Array(rows * hs), h: new Float32Array(rows * hs) };
+        refBackend.lstmCellForward(want.a, cPrev, want.c, want.h, p);
+        const got = { a: a.slice(), c: new Float32Array(rows * hs).fill(Number.NaN), h: new Float32Array(rows * hs).fill(Number.NaN) };
+        backend.lstmCellForward(got.a, cPrev, got.c, got.h, p);
+        expectClose(got.a, want.a, 1e-5, 1e-6, 'activations');
+        expectClose(got.c, want.c, 1e-5, 1e-6, 'c');
+        expectClose(got.h, want.h, 1e-5, 1e-6, 'h');
+
+        const dh = randomArray(rows * hs, 113 + hs);
+        const dc = randomArray(rows * hs, 114 + hs);
+        const wantG = { dc: dc.slice(), da: new Float32Array(rows * 4 * hs) };
+        refBackend.lstmCellBackward(want.a, cPrev, want.c, dh, wantG.dc, wantG.da, p);
+        const gotG = { dc: dc.slice(), da: new Float32Array(rows * 4 * hs).fill(Number.NaN) };
+        backend.lstmCellBackward(want.a, cPrev, want.c, dh, gotG.dc, gotG.da, p);
+        expectClose(gotG.da, wantG.da, 1e-5, 1e-6, 'da');
+        expectClose(gotG.dc, wantG.dc, 1e-5, 1e-6, 'dc');
+      });
+    }
+
+    it('NaN gates stay NaN; tanh keeps the sign of zero', () => {
+      const p: LstmCellParams = { rows: 1, hs: 5, g: 20 };
+      const a = new Float32Array(20).fill(0.5);
+      a[0] = Number.NaN; // i of column 0
+      a[10 + 1] = -0; // g of column 1: tanh(-0) = -0
+      const cPrev = new Float32Array(5);
+      const c = new Float32Array(5);
+      const h = new Float32Array(5);
+      backend.lstmCellForward(a, cPrev, c, h, p);
+      expect(Number.isNaN(a[0]!) && Number.isNaN(c[0]!) && Number.isNaN(h[0]!)).toBe(true);
+      expect(Object.is(a[11], -0)).toBe(true);
+      expect(a[1]).toBeCloseTo(1 / (1 + Math.exp(-0.5)), 6);
     });
   });
 

@@ -83,6 +83,13 @@ const PARAM_DRAWS: Record<string, (r: Rng, kernel: KernelName) => Params> = {
     const dstOffset = r.int(0, 3);
     return { outer: r.int(0, 4), blk, srcStride: blk + srcOffset + r.int(0, 3), srcOffset, dstStride: blk + dstOffset + r.int(0, 3), dstOffset };
   },
+  // Rows and row lengths from empty through past a 16-float vector; mask rows 1 (also the no-mask value) or more.
+  Softmax: (r) => ({ rows: r.int(0, 5), d: r.int(0, 19), maskRows: r.int(1, 3) }),
+  // Hidden sizes from empty through past a 16-float vector; g must be 4 * hs.
+  LstmCell: (r) => {
+    const hs = r.int(0, 19);
+    return { rows: r.int(0, 4), hs, g: 4 * hs };
+  },
 };
 
 /** Evaluate a manifest length: a product of params fields (`n*cIn*l`, `cOut*(cIn/groups)*k`). */

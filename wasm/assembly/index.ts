@@ -26,6 +26,10 @@ export { bmm } from './bmm';
 export { affineNormForward } from './affine-norm-forward';
 export { affineNormBackward } from './affine-norm-backward';
 export { adaptiveAvgPool1dForward, adaptiveAvgPool1dBackward } from './adaptive-avg-pool1d';
+export { softmaxForward } from './softmax-forward';
+export { softmaxBackward } from './softmax-backward';
+export { lstmCellForward } from './lstm-cell-forward';
+export { lstmCellBackward } from './lstm-cell-backward';
 export {
   matmulWorkspace, conv1dForwardWorkspace, conv1dBackwardInputWorkspace, conv1dBackwardWeightWorkspace, bmmWorkspace,
   conv2dForwardWorkspace, conv2dBackwardInputWorkspace, conv2dBackwardWeightWorkspace,

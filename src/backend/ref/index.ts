@@ -11,6 +11,8 @@ import { bmm } from './bmm.js';
 import { affineNormForward, affineNormBackward } from './affine-norm.js';
 import { adaptiveAvgPool1dForward, adaptiveAvgPool1dBackward } from './adaptive-avg-pool1d.js';
 import { copyBlocks } from './copy-blocks.js';
+import { softmaxForward, softmaxBackward } from './softmax.js';
+import { lstmCellForward, lstmCellBackward } from './lstm-cell.js';
 
 /** The plain-TypeScript backend: the executable spec every other backend is tested against. */
 export const refBackend: Backend = {
@@ -36,4 +38,8 @@ export const refBackend: Backend = {
   adaptiveAvgPool1dForward,
   adaptiveAvgPool1dBackward,
   copyBlocks,
+  softmaxForward,
+  softmaxBackward,
+  lstmCellForward,
+  lstmCellBackward,
 };
