@@ -30,7 +30,7 @@ describe('ref backend vs PyTorch', () => {
       expect(Array.from(yRelu)).toEqual(Array.from(want));
       expect(y.some((v) => v < 0)).toBe(true); // the case exercises the relu
       const gx = new Float32Array(c.x.length);
-      refBackend.conv1dBackwardInput(f32(c.gy), f32(c.w), gx, c);
+      refBackend.conv1dBackwardInput(f32(c.gy), f32(c.w), gx, null, null, null, c);
       expectClose(gx, c.gx, 1e-5, 1e-5, 'gx');
       const gw = new Float32Array(c.w.length);
       const gb = new Float32Array(c.cOut);

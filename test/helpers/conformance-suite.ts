@@ -277,9 +277,9 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
 
       it(`backward input ${label}`, () => {
         const want = new Float32Array(xLen).fill(Number.NaN);
-        refBackend.conv1dBackwardInput(gy, w, want, p);
+        refBackend.conv1dBackwardInput(gy, w, want, null, null, null, p);
         const got = new Float32Array(xLen).fill(Number.NaN);
-        backend.conv1dBackwardInput(gy, w, got, p);
+        backend.conv1dBackwardInput(gy, w, got, null, null, null, p);
         const r = (p.cOut / p.groups) * p.k;
         expectClose(got, want, tol(r).rtol, tol(r).atol);
       });
