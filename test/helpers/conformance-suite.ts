@@ -74,6 +74,11 @@ const CONV_CASES: Conv1dParams[] = [
   convCase(1, 1, 2, 4, 2, 1000000, 0), // stride 1e6: one position, workspace no longer 1e6 floats per row
   convCase(1, 2, 3, 5, 2, 1, 40, 80), // stride 1, a dilation the padding cancels: lOut 5
   convCase(2, 2, 3, 50, 3, 2, 5, 4), // stride 2 with dilation 4 and padding
+  // Backward input: padding beyond the kernel span (gy positions that reach no input position), and
+  // coutG * k above the native direct kernel's 512 (its GEMM path: with columns, and k = 1 without).
+  convCase(2, 3, 4, 10, 3, 1, 3),
+  convCase(2, 3, 130, 9, 4, 1, 1),
+  convCase(2, 5, 520, 11, 1),
 ];
 
 /** A conv2d case: square or (h, w) pairs for the image, kernel, stride, padding and dilation. */
@@ -282,6 +287,44 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
         backend.conv1dBackwardInput(gy, w, got, null, null, null, p);
         const r = (p.cOut / p.groups) * p.k;
         expectClose(got, want, tol(r).rtol, tol(r).atol);
+      });
+
+      it(`backward input fusions (relu mask, accumulate) ${label}`, () => {
+        const r = (p.cOut / p.groups) * p.k;
+        const mask = specialArray(yLen, 15); // the relu output: NaN, -0, +0 and infinities among values
+        const acc = specialArray(xLen, 16);
+        const masked = new Float32Array(yLen);
+        for (let i = 0; i < yLen; i++) masked[i] = mask[i]! <= 0 ? 0 : gy[i]!;
+        // The plain kernel on the masked gy: the fused call must give exactly its bits (plus acc).
+        const plain = new Float32Array(xLen).fill(Number.NaN);
+        backend.conv1dBackwardInput(masked, w, plain, null, null, null, p);
+        for (const withAcc of [false, true]) {
+          for (const withMask of [false, true]) {
+            for (const inPlace of [false, true]) {
+              const what = `acc=${withAcc} mask=${withMask} in place=${inPlace}`;
+              const wantGx = withAcc ? acc.slice() : new Float32Array(xLen).fill(Number.NaN);
+              const wantGm = new Float32Array(yLen).fill(Number.NaN);
+              refBackend.conv1dBackwardInput(gy, w, wantGx, withAcc ? acc : null, withMask ? mask : null, wantGm, p);
+              expectSameBits(wantGm, withMask ? masked : gy, `${what}: ref gyMasked`);
+              const gyIn = gy.slice();
+              const gx = withAcc && inPlace ? acc.slice() : new Float32Array(xLen).fill(Number.NaN);
+              const gm = inPlace ? gyIn : new Float32Array(yLen).fill(Number.NaN);
+              backend.conv1dBackwardInput(gyIn, w, gx, withAcc ? (inPlace ? gx : acc) : null, withMask ? mask : null, gm, p);
+              expectSameBits(gm, wantGm, `${what}: gyMasked`);
+              expectClose(gx, wantGx, tol(r).rtol, tol(r).atol, `${what}: gx against ref`);
+              if (!withMask) continue;
+              // Bit for bit the unfused chain: reluBackward, the plain kernel, then add(acc, gx).
+              const chain = plain.slice();
+              if (withAcc) for (let i = 0; i < xLen; i++) chain[i] = Math.fround(acc[i]! + plain[i]!);
+              expectSameBits(gx, chain, `${what}: gx against the unfused kernels`);
+            }
+          }
+        }
+        // gyMasked left out: gx alone, and gy untouched (the guard-band wrapper checks inputs).
+        const gx = new Float32Array(xLen).fill(Number.NaN);
+        backend.conv1dBackwardInput(gy, w, gx, acc, mask, null, p);
+        const chain = plain.map((v, i) => Math.fround(acc[i]! + v));
+        expectSameBits(gx, chain, 'no gyMasked');
       });
 
       it(`backward weight ${label}`, () => {
