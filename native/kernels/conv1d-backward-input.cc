@@ -36,21 +36,40 @@ struct Fused {
 /** The gy value the kernel reads: mask <= 0 ? +0 : gy (NaN passes), as reluBackward. */
 static inline float maskedGy(float gy, float mask) { return mask <= 0.0f ? 0.0f : gy; }
 
-/**
- * dst[i] = the gy value the kernel reads (maskedGy with a mask, else gy[i]) for i < dstLen (<= len), and
- * out[i] = the same for i < len when out is not null (out may be gy: each element is read before it is
- * written).
- */
-static inline void stageGyRow(const float* gy, const float* mask, float* __restrict dst, size_t dstLen, float* out,
-                              size_t len) {
-  if (mask != nullptr) {
-    for (size_t i = 0; i < dstLen; ++i) dst[i] = maskedGy(gy[i], mask[i]);
-  } else {
-    std::memcpy(dst, gy, dstLen * sizeof(float));
+/** maskedGy lane by lane. */
+static inline VecF maskedLanes(VecF gy, VecF mask) { return (VecF)((VecI)gy & ~(VecI)(mask <= VecF{})); }
+
+/** The masked gy [from, to) to dst (if kDst) and out (if kOut) in one pass; out may be gy. */
+template <bool kDst, bool kOut>
+static inline void maskRange(const float* gy, const float* mask, float* dst, float* out, size_t from, size_t to) {
+  size_t i = from;
+  for (; i + kVecLen <= to; i += kVecLen) {
+    const VecF v = maskedLanes(loadu(gy + i), loadu(mask + i));
+    if (kDst) storeu(dst + i, v);
+    if (kOut) storeu(out + i, v);
   }
-  if (out == nullptr || (out == gy && mask == nullptr)) return;
-  std::memcpy(out, dst, dstLen * sizeof(float));
-  for (size_t i = dstLen; i < len; ++i) out[i] = mask != nullptr ? maskedGy(gy[i], mask[i]) : gy[i];
+  for (; i < to; ++i) {
+    const float v = maskedGy(gy[i], mask[i]);
+    if (kDst) dst[i] = v;
+    if (kOut) out[i] = v;
+  }
+}
+
+/**
+ * The gy value the kernel reads (maskedGy with a mask, else gy[i]) to dst[i] for i < dstLen (<= len; dst
+ * may be null) and to out[i] for i < len when out is not null (out may be gy: each element is read before
+ * it is written).
+ */
+static inline void stageGyRow(const float* gy, const float* mask, float* dst, size_t dstLen, float* out, size_t len) {
+  if (mask == nullptr) {
+    if (dst != nullptr) std::memcpy(dst, gy, dstLen * sizeof(float));
+    if (out != nullptr && out != gy) std::memcpy(out, gy, len * sizeof(float));
+    return;
+  }
+  if (dst == nullptr) return maskRange<false, true>(gy, mask, nullptr, out, 0, len);
+  if (out == nullptr) return maskRange<true, false>(gy, mask, dst, nullptr, 0, dstLen);
+  maskRange<true, true>(gy, mask, dst, out, 0, dstLen);
+  maskRange<false, true>(gy, mask, nullptr, out, dstLen, len);
 }
 
 /** gx[i] = acc[i] + part[i] for i < len (gx may be acc). */
@@ -76,7 +95,9 @@ bool directRowsFit(const nt::Conv1dArgs& p) {
 bool backwardInputDirect(const float* gy, const float* w, float* gx, const Fused& f, const nt::Conv1dArgs& p) {
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, lOut = p.lOut, l = p.l, k = p.k;
   const size_t K2 = coutG * k, d = p.dilation, pad = p.padding;
+  // identity: gy's rows are read in place; outRows: they are staged into gyMasked and read there.
   const bool identity = im2colIsIdentity(p) && !f.stageGy();
+  const bool outRows = im2colIsIdentity(p) && f.gyMasked != nullptr;
   const size_t lead = (k - 1) * d > pad ? (k - 1) * d - pad : 0, lg = directRowLen(p);
   const size_t packed = packedAFloats(cinG, K2);
   float* wp = scratch(kScratchPackW, p.groups * packed);
@@ -98,10 +119,10 @@ bool backwardInputDirect(const float* gy, const float* w, float* gx, const Fused
                       static_cast<double>(cinG * k);
   int failed = 0;
   nt::parallelFor(p.n * p.groups, work, [&](size_t t0, size_t t1) {
-    float* buf = identity ? nullptr : scratch(kScratchCol, coutG * lg);
+    float* buf = identity || outRows ? nullptr : scratch(kScratchCol, coutG * lg);
     float* tail = scratch(kScratchTail, K2 * kVecLen);
     float* part = f.acc != nullptr ? scratch(kScratchAcc, cinG * l) : nullptr;
-    if ((!identity && buf == nullptr) || tail == nullptr || (f.acc != nullptr && part == nullptr))
+    if ((!identity && !outRows && buf == nullptr) || tail == nullptr || (f.acc != nullptr && part == nullptr))
       return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
     const float* rows[kDirectMaxK];
     const float* tailRows[kDirectMaxK];
@@ -113,6 +134,12 @@ bool backwardInputDirect(const float* gy, const float* w, float* gx, const Fused
       const float* gyg = gy + gyOff;
       if (identity) {
         for (size_t o = 0; o < coutG; ++o) rows[o] = gyg + o * lOut;
+      } else if (outRows) {
+        for (size_t o = 0; o < coutG; ++o) {
+          const size_t at = gyOff + o * lOut;
+          stageGyRow(gy + at, f.mask != nullptr ? f.mask + at : nullptr, nullptr, 0, f.gyMasked + at, lOut);
+          rows[o] = f.gyMasked + at;
+        }
       } else {
         for (size_t o = 0; o < coutG; ++o) {
           float* dst = buf + o * lg;  // dst[u] = gy[o, u - lead] (masked), 0 outside [0, lOut)
