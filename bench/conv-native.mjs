@@ -64,8 +64,8 @@ const minNs = (f, flush) => {
 };
 
 /**
- * conv1dBackwardInput of an addon as (gy, w, gx, p): addons since the backward-input fusions take
- * (gy, w, gx, acc, mask, gyMasked, p), older ones (gy, w, gx, p); tried once per addon.
+ * conv1dBackwardInput of an addon as (gy, w, gx, p): addons since the accumulate argument take
+ * (gy, w, gx, acc, p), older ones (gy, w, gx, p); tried once per addon.
  */
 const bwdInputOf = new Map();
 function backwardInput(k) {
@@ -73,8 +73,8 @@ function backwardInput(k) {
   if (f === undefined) {
     const x = new Float32Array(1), p1 = { n: 1, cIn: 1, cOut: 1, l: 1, k: 1, stride: 1, padding: 0, dilation: 1, groups: 1, lOut: 1, relu: false };
     try {
-      k.conv1dBackwardInput(x, x.slice(), new Float32Array(1), null, null, null, p1);
-      f = (gy, w, gx, p) => k.conv1dBackwardInput(gy, w, gx, null, null, null, p);
+      k.conv1dBackwardInput(x, x.slice(), new Float32Array(1), null, p1);
+      f = (gy, w, gx, p) => k.conv1dBackwardInput(gy, w, gx, null, p);
     } catch {
       f = (gy, w, gx, p) => k.conv1dBackwardInput(gy, w, gx, p);
     }

@@ -71,17 +71,15 @@ inline void conv1dForward(const Napi::CallbackInfo& info, const nt::KernelTable&
   nt::checkAlloc(kernels.conv1dForward(x.data, w.data, bias.data, y.data, p));
 }
 
-// conv1dBackwardInput(gy, w, gx, acc | null, mask | null, gyMasked | null, params): gx (n, cIn, l) = acc + d loss / d x, gy masked by a fused relu output; gyMasked = the masked gy
+// conv1dBackwardInput(gy, w, gx, acc | null, params): gx (n, cIn, l) = d loss / d x, plus acc if given (gx may be acc)
 inline void conv1dBackwardInput(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
   Args args(info, "conv1dBackwardInput");
-  args.expectCount(7);
+  args.expectCount(5);
   args.f32Type(0, "gy", false);
   args.f32Type(1, "w", false);
   args.f32Type(2, "gx", false);
   const bool has_acc = args.f32Type(3, "acc", true);
-  const bool has_mask = args.f32Type(4, "mask", true);
-  const bool has_gyMasked = args.f32Type(5, "gyMasked", true);
-  const Napi::Object po = args.params(6);
+  const Napi::Object po = args.params(4);
   nt::Conv1dArgs p{};
   p.n = args.size(po, "n");
   p.cIn = args.size(po, "cIn");
@@ -99,18 +97,10 @@ inline void conv1dBackwardInput(const Napi::CallbackInfo& info, const nt::Kernel
   const F32 w = args.f32(1, "w", args.product({p.cOut, p.cIn / p.groups, p.k}, "cOut*(cIn/groups)*k"), "cOut*(cIn/groups)*k");
   const F32 gx = args.f32(2, "gx", args.product({p.n, p.cIn, p.l}, "n*cIn*l"), "n*cIn*l");
   const F32 acc = has_acc ? args.f32(3, "acc", args.product({p.n, p.cIn, p.l}, "n*cIn*l"), "n*cIn*l") : F32{};
-  const F32 mask = has_mask ? args.f32(4, "mask", args.product({p.n, p.cOut, p.lOut}, "n*cOut*lOut"), "n*cOut*lOut") : F32{};
-  const F32 gyMasked = has_gyMasked ? args.f32(5, "gyMasked", args.product({p.n, p.cOut, p.lOut}, "n*cOut*lOut"), "n*cOut*lOut") : F32{};
   args.noOverlap(region(gx), "gx", region(gy), "gy");
   args.noOverlap(region(gx), "gx", region(w), "w");
   args.sameOrNoOverlap(region(gx), "gx", region(acc), "acc");
-  args.noOverlap(region(gx), "gx", region(mask), "mask");
-  args.noOverlap(region(gx), "gx", region(gyMasked), "gyMasked");
-  args.sameOrNoOverlap(region(gyMasked), "gyMasked", region(gy), "gy");
-  args.noOverlap(region(gyMasked), "gyMasked", region(w), "w");
-  args.noOverlap(region(gyMasked), "gyMasked", region(acc), "acc");
-  args.noOverlap(region(gyMasked), "gyMasked", region(mask), "mask");
-  nt::checkAlloc(kernels.conv1dBackwardInput(gy.data, w.data, gx.data, acc.data, mask.data, gyMasked.data, p));
+  nt::checkAlloc(kernels.conv1dBackwardInput(gy.data, w.data, gx.data, acc.data, p));
 }
 
 // conv1dBackwardWeight(x, gy, gw, gb | null, params): gw (cOut, cIn/groups, k) = d loss / d w; gb (cOut) = sum of gy

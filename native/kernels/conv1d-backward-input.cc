@@ -1,12 +1,11 @@
 // conv1dBackwardInput, NCL layout: gy (n, cOut, lOut), w (cOut, cIn / groups, k) -> gx (n, cIn, l):
 //   gx[b, ci, pos] = sum over (o, t, j) with t * stride - padding + j * dilation = pos of
 //                    w[o, c, j] * gy[b, o, t]          (ci = g * cinG + c, o in group g)
-// Overwrites gx. Aliasing: gx must not overlap gy or w.
-// Fusions of the autograd backward (src/ops/conv-grads.ts): with a relu output `mask`, gy is read as
-// mask <= 0 ? +0 : gy (reluBackward's mask); `gyMasked`, if not null, receives the gy read (masked or not;
-// it may be gy itself); with `acc`, gx = acc + the input gradient, which is computed in full per (batch
-// item, group) in scratch and added once per element (gx may be acc). Each task stages its own gy rows
-// and gx rows, so the masked rows and the contribution stay in cache.
+// Overwrites gx; with acc (not null), gx = acc + the input gradient instead (gx may be acc): the
+// autograd engine's sum of the gradients of one tensor, fused (src/ops/conv-grads.ts). Each (batch item,
+// group) computes its rows of the gradient in full in scratch, then adds them to acc once per element
+// (one float32 rounding, bit for bit add(acc, gx) of the call without acc) while they are in cache.
+// Aliasing: gx must not overlap gy or w.
 // Method: per (batch item, group) and block of output positions, gcol (cinG * k, tb) = w_g^T @ gy_g
 // (gemm.h), then col2im adds gcol into the zeroed gx rows. With stride 1 and coutG * k <=
 // kDirectMaxK the input gradient is instead itself a convolution of zero-padded gy rows:
@@ -23,54 +22,6 @@
 namespace NT_ISA_NS {
 
 namespace {
-
-/** The fusions' arrays (see the header comment); null when not used. */
-struct Fused {
-  const float* acc;
-  const float* mask;
-  float* gyMasked;
-  /** True when the gy rows must be staged (masked or copied out) rather than read in place. */
-  bool stageGy() const { return mask != nullptr || gyMasked != nullptr; }
-};
-
-/** The gy value the kernel reads: mask <= 0 ? +0 : gy (NaN passes), as reluBackward. */
-static inline float maskedGy(float gy, float mask) { return mask <= 0.0f ? 0.0f : gy; }
-
-/** maskedGy lane by lane. */
-static inline VecF maskedLanes(VecF gy, VecF mask) { return (VecF)((VecI)gy & ~(VecI)(mask <= VecF{})); }
-
-/** The masked gy [from, to) to dst (if kDst) and out (if kOut) in one pass; out may be gy. */
-template <bool kDst, bool kOut>
-static inline void maskRange(const float* gy, const float* mask, float* dst, float* out, size_t from, size_t to) {
-  size_t i = from;
-  for (; i + kVecLen <= to; i += kVecLen) {
-    const VecF v = maskedLanes(loadu(gy + i), loadu(mask + i));
-    if (kDst) storeu(dst + i, v);
-    if (kOut) storeu(out + i, v);
-  }
-  for (; i < to; ++i) {
-    const float v = maskedGy(gy[i], mask[i]);
-    if (kDst) dst[i] = v;
-    if (kOut) out[i] = v;
-  }
-}
-
-/**
- * The gy value the kernel reads (maskedGy with a mask, else gy[i]) to dst[i] for i < dstLen (<= len; dst
- * may be null) and to out[i] for i < len when out is not null (out may be gy: each element is read before
- * it is written).
- */
-static inline void stageGyRow(const float* gy, const float* mask, float* dst, size_t dstLen, float* out, size_t len) {
-  if (mask == nullptr) {
-    if (dst != nullptr) std::memcpy(dst, gy, dstLen * sizeof(float));
-    if (out != nullptr && out != gy) std::memcpy(out, gy, len * sizeof(float));
-    return;
-  }
-  if (dst == nullptr) return maskRange<false, true>(gy, mask, nullptr, out, 0, len);
-  if (out == nullptr) return maskRange<true, false>(gy, mask, dst, nullptr, 0, dstLen);
-  maskRange<true, true>(gy, mask, dst, out, 0, dstLen);
-  maskRange<false, true>(gy, mask, nullptr, out, dstLen, len);
-}
 
 /** gx[i] = acc[i] + part[i] for i < len (gx may be acc). */
 static inline void addContribution(const float* acc, const float* __restrict part, float* gx, size_t len) {
@@ -92,12 +43,10 @@ bool directRowsFit(const nt::Conv1dArgs& p) {
   return static_cast<double>(directRowLen(p)) <= 2.0 * (static_cast<double>(p.l) + static_cast<double>(p.lOut)) + 64.0;
 }
 
-bool backwardInputDirect(const float* gy, const float* w, float* gx, const Fused& f, const nt::Conv1dArgs& p) {
+bool backwardInputDirect(const float* gy, const float* w, float* gx, const float* acc, const nt::Conv1dArgs& p) {
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, lOut = p.lOut, l = p.l, k = p.k;
   const size_t K2 = coutG * k, d = p.dilation, pad = p.padding;
-  // identity: gy's rows are read in place; outRows: they are staged into gyMasked and read there.
-  const bool identity = im2colIsIdentity(p) && !f.stageGy();
-  const bool outRows = im2colIsIdentity(p) && f.gyMasked != nullptr;
+  const bool identity = im2colIsIdentity(p);
   const size_t lead = (k - 1) * d > pad ? (k - 1) * d - pad : 0, lg = directRowLen(p);
   const size_t packed = packedAFloats(cinG, K2);
   float* wp = scratch(kScratchPackW, p.groups * packed);
@@ -119,10 +68,10 @@ bool backwardInputDirect(const float* gy, const float* w, float* gx, const Fused
                       static_cast<double>(cinG * k);
   int failed = 0;
   nt::parallelFor(p.n * p.groups, work, [&](size_t t0, size_t t1) {
-    float* buf = identity || outRows ? nullptr : scratch(kScratchCol, coutG * lg);
+    float* buf = identity ? nullptr : scratch(kScratchCol, coutG * lg);
     float* tail = scratch(kScratchTail, K2 * kVecLen);
-    float* part = f.acc != nullptr ? scratch(kScratchAcc, cinG * l) : nullptr;
-    if ((!identity && !outRows && buf == nullptr) || tail == nullptr || (f.acc != nullptr && part == nullptr))
+    float* part = acc != nullptr ? scratch(kScratchAcc, cinG * l) : nullptr;
+    if ((!identity && buf == nullptr) || tail == nullptr || (acc != nullptr && part == nullptr))
       return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
     const float* rows[kDirectMaxK];
     const float* tailRows[kDirectMaxK];
@@ -130,61 +79,38 @@ bool backwardInputDirect(const float* gy, const float* w, float* gx, const Fused
     for (size_t task = t0; task < t1; ++task) {
       const size_t b = task / p.groups, g = task % p.groups;
       pf = prefetchNextTask(task, p, GroupRows{gy, p.cOut, coutG, lOut}, GroupRows{gx, p.cIn, cinG, l});
-      const size_t gyOff = (b * p.cOut + g * coutG) * lOut, gxOff = (b * p.cIn + g * cinG) * l;
-      const float* gyg = gy + gyOff;
+      const float* gyg = gy + (b * p.cOut + g * coutG) * lOut;
       if (identity) {
         for (size_t o = 0; o < coutG; ++o) rows[o] = gyg + o * lOut;
-      } else if (outRows) {
-        for (size_t o = 0; o < coutG; ++o) {
-          const size_t at = gyOff + o * lOut;
-          stageGyRow(gy + at, f.mask != nullptr ? f.mask + at : nullptr, nullptr, 0, f.gyMasked + at, lOut);
-          rows[o] = f.gyMasked + at;
-        }
       } else {
         for (size_t o = 0; o < coutG; ++o) {
-          float* dst = buf + o * lg;  // dst[u] = gy[o, u - lead] (masked), 0 outside [0, lOut)
+          float* dst = buf + o * lg;  // dst[u] = gy[o, u - lead], 0 outside [0, lOut)
           const size_t hi = minz(lead + lOut, lg);
           for (size_t u = 0; u < lead; ++u) dst[u] = 0.0f;
-          if (f.stageGy()) {  // the padded row holds gy[o, 0 .. hi - lead): the rest reaches no gx position
-            const size_t at = gyOff + o * lOut;
-            stageGyRow(gy + at, f.mask != nullptr ? f.mask + at : nullptr, dst + lead, hi - lead,
-                       f.gyMasked != nullptr ? f.gyMasked + at : nullptr, lOut);
-          } else {
-            std::memcpy(dst + lead, gyg + o * lOut, (hi - lead) * sizeof(float));
-          }
+          std::memcpy(dst + lead, gyg + o * lOut, (hi - lead) * sizeof(float));
           for (size_t u = hi; u < lg; ++u) dst[u] = 0.0f;
           for (size_t j = 0; j < k; ++j) rows[o * k + j] = dst + (pad + lead - j * d);
         }
       }
-      float* out = part != nullptr ? part : gx + gxOff;
-      directGemm(cinG, l, K2, wp + g * packed, rows, nullptr, false, out, l, tail, tailRows, pf);
-      if (part != nullptr) addContribution(f.acc + gxOff, part, gx + gxOff, cinG * l);
+      const size_t gxOff = (b * p.cIn + g * cinG) * l;
+      directGemm(cinG, l, K2, wp + g * packed, rows, nullptr, false, part != nullptr ? part : gx + gxOff, l, tail,
+                 tailRows, pf);
+      if (part != nullptr) addContribution(acc + gxOff, part, gx + gxOff, cinG * l);
     }
   });
   return failed == 0;
 }
 
-
-/** gyMasked (n, cOut, lOut) = the gy the kernel reads, for the calls that read no gy (nothing flows back). */
-void stageAllGy(const float* gy, const float* mask, float* gyMasked, const nt::Conv1dArgs& p) {
-  const size_t len = p.n * p.cOut * p.lOut;
-  if (gyMasked == nullptr || len == 0) return;
-  float dst[1];
-  for (size_t i = 0; i < len; ++i) stageGyRow(gy + i, mask != nullptr ? mask + i : nullptr, dst, 1, gyMasked + i, 1);
-}
-
 }  // namespace
 
-bool conv1dBackwardInput(const float* gy, const float* w, float* gx, const float* acc, const float* mask,
-                         float* gyMasked, const nt::Conv1dArgs& p) {
-  const Fused f{acc, mask, gyMasked};
+bool conv1dBackwardInput(const float* gy, const float* w, float* gx, const float* acc, const nt::Conv1dArgs& p) {
+  if (p.n == 0 || p.cIn == 0 || p.l == 0) return true;
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, lOut = p.lOut, l = p.l;
-  if (p.n == 0 || p.cIn == 0 || p.l == 0 || coutG == 0 || lOut == 0) {  // nothing flows back (and k may be huge
-    stageAllGy(gy, mask, gyMasked, p);                                   // when w is empty)
+  if (coutG == 0 || lOut == 0) {  // nothing flows back (and k may be huge when w is empty): gx = acc + 0
     for (size_t i = 0, len = p.n * p.cIn * l; i < len; ++i) gx[i] = acc != nullptr ? acc[i] + 0.0f : 0.0f;
     return true;
   }
-  if (p.stride == 1 && coutG * p.k <= kDirectMaxK && directRowsFit(p)) return backwardInputDirect(gy, w, gx, f, p);
+  if (p.stride == 1 && coutG * p.k <= kDirectMaxK && directRowsFit(p)) return backwardInputDirect(gy, w, gx, acc, p);
   const size_t K = cinG * p.k;
   const bool identity = im2colIsIdentity(p);
   const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(lOut) *
@@ -193,19 +119,15 @@ bool conv1dBackwardInput(const float* gy, const float* w, float* gx, const float
   int failed = 0;
   nt::parallelFor(p.n * p.groups, work, [&](size_t t0, size_t t1) {
     float* col = identity ? nullptr : scratch(kScratchCol, K * minz(lOut, kColBlock));
-    float* staged = f.stageGy() ? scratch(kScratchPad, coutG * lOut) : nullptr;
     float* part = acc != nullptr ? scratch(kScratchAcc, cinG * l) : nullptr;
-    if ((!identity && col == nullptr) || (f.stageGy() && staged == nullptr) || (acc != nullptr && part == nullptr))
+    if ((!identity && col == nullptr) || (acc != nullptr && part == nullptr))
       return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
     for (size_t task = t0; task < t1; ++task) {
       const size_t b = task / p.groups, g = task % p.groups;
-      const size_t gyOff = (b * p.cOut + g * coutG) * lOut, gxOff = (b * p.cIn + g * cinG) * l;
+      const size_t gxOff = (b * p.cIn + g * cinG) * l;
       float* gxg = part != nullptr ? part : gx + gxOff;
       const MatRef wgT{w + g * coutG * K, 1, static_cast<ptrdiff_t>(K)};  // (K, coutG)
-      if (staged != nullptr)
-        stageGyRow(gy + gyOff, mask != nullptr ? mask + gyOff : nullptr, staged, coutG * lOut,
-                   gyMasked != nullptr ? gyMasked + gyOff : nullptr, coutG * lOut);
-      const MatRef gyg{staged != nullptr ? staged : gy + gyOff, static_cast<ptrdiff_t>(lOut), 1};
+      const MatRef gyg{gy + (b * p.cOut + g * coutG) * lOut, static_cast<ptrdiff_t>(lOut), 1};
       if (identity) {  // lOut == l and K == cinG: gx_g = w_g^T @ gy_g directly
         if (!gemm(K, l, coutG, 1.0f, wgT, gyg, 0.0f, gxg, l)) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
       } else {

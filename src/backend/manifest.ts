@@ -123,15 +123,13 @@ export const KERNELS = {
     ],
   },
   conv1dBackwardInput: {
-    doc: 'gx (n, cIn, l) = acc + d loss / d x, gy masked by a fused relu output; gyMasked = the masked gy',
+    doc: 'gx (n, cIn, l) = d loss / d x, plus acc if given (gx may be acc)',
     params: 'Conv1d',
     args: [
       { name: 'gy', type: 'f32', role: 'in', len: CONV_Y },
       { name: 'w', type: 'f32', role: 'in', len: CONV_W },
       { name: 'gx', type: 'f32', role: 'out', len: CONV_X, inPlace: ['acc'] },
       { name: 'acc', type: 'f32', role: 'in', len: CONV_X, nullable: true },
-      { name: 'mask', type: 'f32', role: 'in', len: CONV_Y, nullable: true },
-      { name: 'gyMasked', type: 'f32', role: 'out', len: CONV_Y, nullable: true, inPlace: ['gy'] },
     ],
   },
   conv1dBackwardWeight: {

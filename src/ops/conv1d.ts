@@ -89,8 +89,8 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
   be.conv1dForward(input.data as Float32Array, weight.data as Float32Array, bias ? (bias.data as Float32Array) : null, y, p);
   const out = new Tensor(y, [n, cOut, lOut]);
   return record(out, relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned, pending) => convGrads(g, owned, y, relu, input, weight, bias, {
-    input: (gy, w, gx) => be.conv1dBackwardInput(gy, w, gx, null, null, null, p),
-    inputFused: (gy, w, gx, acc, mask, gyMasked) => be.conv1dBackwardInput(gy, w, gx, acc, mask, gyMasked, p),
+    input: (gy, w, gx) => be.conv1dBackwardInput(gy, w, gx, null, p),
+    inputInto: (gy, w, sum) => be.conv1dBackwardInput(gy, w, sum, sum, p),
     weight: (x, gy, gw, gb) => be.conv1dBackwardWeight(x, gy, gw, gb, p),
   }, pending), { stride, padding, dilation, groups, ...(relu ? { fused: 'ConvolutionBackward0' } : {}) }, { ownsOutput: true });
 }

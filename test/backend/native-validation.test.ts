@@ -321,12 +321,9 @@ function matmulArgs(): unknown[] {
 function forwardArgs(): unknown[] {
   return [randomArray(X_LEN, 4), randomArray(W_LEN, 5), randomArray(CONV.cOut, 6), randomArray(Y_LEN, 7), { ...CONV }];
 }
-/** With every fusion argument (acc, mask, gyMasked) given, so the checks cover them too. */
+/** With acc given, so the checks cover it too. */
 function backwardInputArgs(): unknown[] {
-  return [
-    randomArray(Y_LEN, 8), randomArray(W_LEN, 9), randomArray(X_LEN, 10), randomArray(X_LEN, 15), randomArray(Y_LEN, 16),
-    randomArray(Y_LEN, 17), { ...CONV },
-  ];
+  return [randomArray(Y_LEN, 8), randomArray(W_LEN, 9), randomArray(X_LEN, 10), randomArray(X_LEN, 15), { ...CONV }];
 }
 function backwardWeightArgs(): unknown[] {
   return [randomArray(X_LEN, 11), randomArray(Y_LEN, 12), randomArray(W_LEN, 13), randomArray(CONV.cOut, 14), { ...CONV }];
@@ -582,20 +579,15 @@ const SPECS: KernelSpec[] = [
       ...convParamCalls(backwardInputArgs),
       ...aliasCalls(backwardInputArgs, [2, 'gx'], [0, 'gy']),
       ...aliasCalls(backwardInputArgs, [2, 'gx'], [1, 'w']),
-      ...aliasCalls(backwardInputArgs, [2, 'gx'], [4, 'mask']),
-      ...aliasCalls(backwardInputArgs, [2, 'gx'], [5, 'gyMasked']),
-      ...aliasCalls(backwardInputArgs, [5, 'gyMasked'], [1, 'w']),
-      ...aliasCalls(backwardInputArgs, [5, 'gyMasked'], [3, 'acc']),
-      ...aliasCalls(backwardInputArgs, [5, 'gyMasked'], [4, 'mask']),
+      ...aliasCalls(backwardInputArgs, [2, 'gx'], [3, 'acc']).filter((c) => c.label !== 'gx is acc'), // in place is allowed
     ],
     call: (args) => kernels().conv1dBackwardInput(...(args as Parameters<NativeAddon['kernels']['conv1dBackwardInput']>)),
     check: () => {
-      const [gy, w, gx, acc, mask, gyMasked] = backwardInputArgs() as Float32Array[];
-      const want = gx!.slice(), wantMasked = gyMasked!.slice();
-      refBackend.conv1dBackwardInput(gy!, w!, want, acc!, mask!, wantMasked, CONV);
-      kernels().conv1dBackwardInput(gy!, w!, gx!, acc!, mask!, gyMasked!, CONV);
+      const [gy, w, gx, acc] = backwardInputArgs() as Float32Array[];
+      const want = gx!.slice();
+      refBackend.conv1dBackwardInput(gy!, w!, want, acc!, CONV);
+      kernels().conv1dBackwardInput(gy!, w!, gx!, acc!, CONV);
       expectNear(gx!, want, CONV.cOut * CONV.k, 'conv1dBackwardInput');
-      expect(gyMasked).toEqual(wantMasked);
     },
   },
   {
@@ -1039,7 +1031,7 @@ describe.skipIf(!addon)(suiteName, () => {
     kernels().conv1dForward(empty, randomArray(W_LEN, 1), null, empty, pe);
     const noOut = { ...CONV, cOut: 0, groups: 1, k: 2 ** 30, padding: 2 ** 30, lOut: convOutLength(9, 2 ** 30, 2, 2 ** 30, 1) };
     const gx = new Float32Array(X_LEN).fill(Number.NaN);
-    kernels().conv1dBackwardInput(empty, empty, gx, null, null, null, noOut);
+    kernels().conv1dBackwardInput(empty, empty, gx, null, noOut);
     expect(gx.every((v) => v === 0)).toBe(true);
     // sgd on empty arrays, with and without momentum.
     kernels().sgdStep(empty, empty, empty, SGD);
@@ -1113,7 +1105,7 @@ describe.skipIf(!addon)(suiteName, () => {
         const y = new Float32Array(gy.length);
         kernels().conv1dForward(x, w, bias, y, cp);
         const gx = new Float32Array(x.length);
-        kernels().conv1dBackwardInput(gy, w, gx, null, null, null, cp);
+        kernels().conv1dBackwardInput(gy, w, gx, null, cp);
         const gw = new Float32Array(w.length);
         const gb = new Float32Array(cp.cOut);
         kernels().conv1dBackwardWeight(x, gy, gw, gb, cp);
@@ -1134,7 +1126,7 @@ describe.skipIf(!addon)(suiteName, () => {
       refBackend.conv1dForward(x, w, bias, y, cp);
       expectNear(one[1]!, y, w.length / cp.cOut, 'conv1dForward');
       const gx = new Float32Array(x.length);
-      refBackend.conv1dBackwardInput(gy, w, gx, null, null, null, cp);
+      refBackend.conv1dBackwardInput(gy, w, gx, null, cp);
       expectNear(one[2]!, gx, cp.cOut * cp.k, 'conv1dBackwardInput');
       const gw = new Float32Array(w.length);
       const gb = new Float32Array(cp.cOut);
@@ -1336,7 +1328,7 @@ describe.skipIf(!addon)(suiteName, () => {
       const y = new Float32Array(inputs.gy.length);
       k.conv1dForward(f(inputs.x), f(inputs.w), null, y, cp);
       const gx = new Float32Array(inputs.x.length);
-      k.conv1dBackwardInput(f(inputs.gy), f(inputs.w), gx, null, null, null, cp);
+      k.conv1dBackwardInput(f(inputs.gy), f(inputs.w), gx, null, cp);
       const gw = new Float32Array(inputs.w.length), gb = new Float32Array(cp.cOut);
       k.conv1dBackwardWeight(f(inputs.x), f(inputs.gy), gw, gb, cp);
       const param = f(inputs.param), buf = f(inputs.buf);
@@ -1361,7 +1353,7 @@ describe.skipIf(!addon)(suiteName, () => {
     refBackend.conv1dForward(inputs.x, inputs.w, null, y, cp);
     expectNear(f(got.y), y, inputs.w.length / cp.cOut, 'conv1dForward');
     const gx = new Float32Array(inputs.x.length);
-    refBackend.conv1dBackwardInput(inputs.gy, inputs.w, gx, null, null, null, cp);
+    refBackend.conv1dBackwardInput(inputs.gy, inputs.w, gx, null, cp);
     expectNear(f(got.gx), gx, cp.cOut * cp.k, 'conv1dBackwardInput');
     const gw = new Float32Array(inputs.w.length);
     const gb = new Float32Array(cp.cOut);

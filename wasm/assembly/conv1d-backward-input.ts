@@ -7,12 +7,10 @@
  *   swapped strides, gy packed one NR panel at a time), then col2im scatter-adds cols into gx rows
  *   (f32x4 over t for stride 1, scalar otherwise).
  *   Stride 1 instead runs the pack-free direct GEMM on shifted gy rows (see directStride1).
- * Fusions (src/ops/conv-grads.ts): with `mask` (the fused relu's output) gy is read as mask <= 0 ? +0 : gy, and
- *   `gyMasked` (may be gy) receives the gy read; with `acc`, gx = acc + the input gradient (gx may be acc).
- *   Per (b, g) the gy rows are staged masked into the workspace and the contribution is computed into the
- *   workspace, then added to acc once per element.
- * Aliasing: gx must not overlap gy, w or ws. Workspace: the staged gy rows (coutG * lOut floats, rounded up
- *   to 4) and the contribution (cinG * l, rounded up to 4), then for stride 1: the packed weights (cOut*cinG*k floats,
+ * With `acc` (src/ops/conv-grads.ts), gx = acc + the input gradient (gx may be acc): per (b, g) the rows of
+ *   the gradient are computed in full into the workspace, then added to acc once per element.
+ * Aliasing: gx must not overlap gy, w or ws. Workspace: the contribution of one (b, g) (cinG * l floats,
+ *   rounded up to 4), then for stride 1: the packed weights (cOut*cinG*k floats,
  *   rounded up to 4), the row table (roundUp4(coutG*k) floats) and the phase rows of coutG gy rows
  *   (coutG * (roundUp(l, NR) + (k-1)*dilation + 1) floats); otherwise cols (cinG*k*lOut floats, rounded up to 4)
  *   followed by one panel of coutG * NR floats.
@@ -39,7 +37,7 @@ function addShifted(dst: usize, src: usize, off: i32, t0: i32, t1: i32): void {
  * weights are packed once as A_g[c, o * k + j'] (per group, in gemm.ts's packA4 layout), then per (b, g) the direct GEMM reads shifted gy rows in place.
  */
 function directStride1(
-  gy: usize, w: usize, gx: usize, acc: usize, mask: usize, gyMasked: usize, staged: usize, part: usize, ws: usize,
+  gy: usize, w: usize, gx: usize, acc: usize, part: usize, ws: usize,
   n: i32, cIn: i32, cOut: i32, l: i32, k: i32, padding: i32, dilation: i32, groups: i32, lOut: i32,
 ): void {
   const cinG = cIn / groups;
@@ -64,33 +62,13 @@ function directStride1(
   const pad = (k - 1) * dilation - padding;
   for (let b = 0; b < n; b++) {
     for (let g = 0; g < groups; g++) {
-      const gyAt = <usize>(b * cOut + g * coutG) * lOut;
       const gxAt = <usize>(b * cIn + g * cinG) * l;
-      const gyg = stageGy(gy, mask, gyMasked, staged, gyAt, coutG * lOut);
+      const gyg = gy + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
       buildRows(gyg, coutG, lOut, k, 1, pad, dilation, l, buf, tab);
       directGemm(cinG, l, K, ap + ((<usize>(g * cinG) * K) << 2), tab, 0, acc == 0 ? gx + (gxAt << 2) : part, l, false);
       addContribution(acc, part, gx, gxAt, cinG * l);
     }
   }
-}
-
-// The fusions, as plain functions (the stub runtime must not allocate: the adapter stages from the heap base).
-
-/**
- * The gy rows [at, at + len) the kernel reads: gy's own, or (with a mask or gyMasked) staged masked into
- * `staged` and copied to gyMasked (which may be gy).
- */
-function stageGy(gy: usize, mask: usize, gyMasked: usize, staged: usize, at: usize, len: i32): usize {
-  const src = gy + (at << 2);
-  if (mask == 0 && gyMasked == 0) return src;
-  const m = mask + (at << 2);
-  for (let i = 0; i < len; i++) {
-    const o = <usize>i << 2;
-    const v = load<f32>(src + o);
-    store<f32>(staged + o, mask != 0 && load<f32>(m + o) <= 0 ? 0 : v);
-  }
-  if (gyMasked != 0) memory.copy(gyMasked + (at << 2), staged, <usize>len << 2);
-  return staged;
 }
 
 /** gx[at + i] = acc[at + i] + part[i] for i < len, when accumulating (gx may be acc). */
@@ -109,36 +87,33 @@ function addContribution(acc: usize, part: usize, gx: usize, at: usize, len: i32
 }
 
 export function conv1dBackwardInput(
-  gy: usize, w: usize, gx: usize, acc: usize, mask: usize, gyMasked: usize, ws0: usize,
+  gy: usize, w: usize, gx: usize, acc: usize, ws0: usize,
   n: i32, cIn: i32, cOut: i32, l: i32, k: i32, stride: i32, padding: i32, dilation: i32, groups: i32, lOut: i32,
   relu: i32, // conv1dForward only; unused here
 ): void {
   const cinG = cIn / groups;
   const coutG = cOut / groups;
   const kk = cinG * k; // rows of cols
-  const staged = ws0;
-  const part = staged + ((<usize>(coutG * lOut + 3) & ~3) << 2);
+  const part = ws0;
   const ws = part + ((<usize>(cinG * l + 3) & ~3) << 2);
   if (n == 0 || cIn == 0 || l == 0 || coutG == 0 || lOut == 0) {
-    // Nothing flows back: gx = acc + 0 (or 0), gyMasked = the gy read.
+    // Nothing flows back: gx = acc + 0 (or 0).
     for (let i = 0; i < n * cIn * l; i++) {
       const o = <usize>i << 2;
       store<f32>(gx + o, acc != 0 ? load<f32>(acc + o) + <f32>0 : 0);
     }
-    for (let i = 0; gyMasked != 0 && i < n * cOut * lOut; i++) stageGy(gy, mask, gyMasked, staged, <usize>i, 1);
     return;
   }
   if (stride == 1) {
-    directStride1(gy, w, gx, acc, mask, gyMasked, staged, part, ws, n, cIn, cOut, l, k, padding, dilation, groups, lOut);
+    directStride1(gy, w, gx, acc, part, ws, n, cIn, cOut, l, k, padding, dilation, groups, lOut);
     return;
   }
   const cols = ws;
   const panel = ws + ((<usize>(kk * lOut + 3) & ~3) << 2);
   for (let b = 0; b < n; b++) {
     for (let g = 0; g < groups; g++) {
-      const gyAt = <usize>(b * cOut + g * coutG) * lOut;
       const gxAt = <usize>(b * cIn + g * cinG) * l;
-      const gyg = stageGy(gy, mask, gyMasked, staged, gyAt, coutG * lOut);
+      const gyg = gy + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
       const gxg = acc == 0 ? gx + (gxAt << 2) : part;
       const wg = w + ((<usize>(g * coutG) * kk) << 2);
       for (let t0 = 0; t0 < lOut; t0 += NR) {

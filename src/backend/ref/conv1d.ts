@@ -34,21 +34,15 @@ export function conv1dForward(
 }
 
 /**
- * gx[b, ci, pos] = sum over (o, t, j) that read x[b, ci, pos] of w[o, c, j] * gy'[b, o, t], plus acc[b, ci, pos]
- * (one float32 rounding of the sum, then one of the addition) when acc is given. gy' is gy masked by the
- * fused relu's output (`mask <= 0 ? +0 : gy`, reluBackward's mask) when mask is given, else gy; gyMasked, if
- * given, receives gy'. gx may be acc and gyMasked may be gy.
+ * gx[b, ci, pos] = sum over (o, t, j) that read x[b, ci, pos] of w[o, c, j] * gy[b, o, t], plus acc[b, ci, pos]
+ * when acc is given: the sum rounded to float32, then the addition rounded (gx may be acc).
  */
 export function conv1dBackwardInput(
-  gy: Float32Array, w: Float32Array, gx: Float32Array, acc: Float32Array | null, mask: Float32Array | null,
-  gyMasked: Float32Array | null, p: Conv1dParams,
+  gy: Float32Array, w: Float32Array, gx: Float32Array, acc: Float32Array | null, p: Conv1dParams,
 ): void {
   const { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut } = p;
   const cinG = cIn / groups;
   const coutG = cOut / groups;
-  const g1 = new Float32Array(gy.length);
-  for (let i = 0; i < gy.length; i++) g1[i] = mask !== null && mask[i]! <= 0 ? 0 : gy[i]!;
-  gyMasked?.set(g1);
   const sum = new Float64Array(l);
   for (let b = 0; b < n; b++) {
     for (let ci = 0; ci < cIn; ci++) {
@@ -60,7 +54,7 @@ export function conv1dBackwardInput(
         const wBase = (o * cinG + c) * k;
         const gyBase = (b * cOut + o) * lOut;
         for (let t = 0; t < lOut; t++) {
-          const gv = g1[gyBase + t];
+          const gv = gy[gyBase + t];
           for (let j = 0; j < k; j++) {
             const pos = t * stride - padding + j * dilation;
             if (pos >= 0 && pos < l) sum[pos] += w[wBase + j] * gv;
