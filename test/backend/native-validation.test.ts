@@ -1033,6 +1033,13 @@ describe.skipIf(!addon)(suiteName, () => {
     const gx = new Float32Array(X_LEN).fill(Number.NaN);
     kernels().conv1dBackwardInput(empty, empty, gx, null, noOut);
     expect(gx.every((v) => v === 0)).toBe(true);
+    // With acc: gx = acc + 0 (-0 becomes +0, as add(acc, zeros) gives), also in place.
+    const acc = Float32Array.from({ length: X_LEN }, (_, i) => (i % 3 === 0 ? -0 : i - 4));
+    const accPlus0 = Array.from(acc, (v) => v + 0);
+    kernels().conv1dBackwardInput(empty, empty, gx, acc, noOut);
+    expect(Array.from(gx)).toEqual(accPlus0);
+    kernels().conv1dBackwardInput(empty, empty, acc, acc, noOut);
+    expect(Array.from(acc)).toEqual(accPlus0);
     // sgd on empty arrays, with and without momentum.
     kernels().sgdStep(empty, empty, empty, SGD);
     kernels().sgdStep(empty, empty, null, { ...SGD, momentum: 0 });
