@@ -63,6 +63,26 @@ const minNs = (f, flush) => {
   return best;
 };
 
+/**
+ * conv1dBackwardInput of an addon as (gy, w, gx, p): addons since the accumulate argument take
+ * (gy, w, gx, acc, p), older ones (gy, w, gx, p); tried once per addon.
+ */
+const bwdInputOf = new Map();
+function backwardInput(k) {
+  let f = bwdInputOf.get(k);
+  if (f === undefined) {
+    const x = new Float32Array(1), p1 = { n: 1, cIn: 1, cOut: 1, l: 1, k: 1, stride: 1, padding: 0, dilation: 1, groups: 1, lOut: 1, relu: false };
+    try {
+      k.conv1dBackwardInput(x, x.slice(), new Float32Array(1), null, p1);
+      f = (gy, w, gx, p) => k.conv1dBackwardInput(gy, w, gx, null, p);
+    } catch {
+      f = (gy, w, gx, p) => k.conv1dBackwardInput(gy, w, gx, p);
+    }
+    bwdInputOf.set(k, f);
+  }
+  return f;
+}
+
 const pad = (s, w) => String(s).padStart(w);
 const total = files.map(() => threadList.map(() => 0));
 console.log(`batch ${batch}${cold ? ', caches flushed before each call' : ''}, min of ${reps} calls x ${rounds} rounds; GFLOP/s (GB/s) per addon: ${files.join(' | ')}`);
@@ -73,7 +93,7 @@ for (const [name, p, count, needInput] of SHAPES) {
   const flops = 2 * p.n * p.cOut * p.lOut * p.cIn * p.k;
   const kernels = [
     ['fwd', (k) => k.conv1dForward(x, w, bias, y, p), x.length + w.length + y.length],
-    ['bwdI', (k) => k.conv1dBackwardInput(gy, w, gx, p), gy.length + w.length + gx.length],
+    ['bwdI', (k) => backwardInput(k)(gy, w, gx, p), gy.length + w.length + gx.length],
     ['bwdW', (k) => k.conv1dBackwardWeight(x, gy, gw, gb, p), x.length + gy.length + w.length],
   ].filter(([kn]) => needInput || kn !== 'bwdI');
   for (const [kn, call, floats] of kernels) {

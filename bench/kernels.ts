@@ -52,7 +52,7 @@ function cases(): Case[] {
     });
     out.push({
       kernel: 'conv1dBackwardInput', shape, flops,
-      make: (be) => { const gy = rand(ny, 6), w = rand(nw, 4), gx = new Float32Array(nx); return () => be.conv1dBackwardInput(gy, w, gx, p); },
+      make: (be) => { const gy = rand(ny, 6), w = rand(nw, 4), gx = new Float32Array(nx); return () => be.conv1dBackwardInput(gy, w, gx, null, p); },
     });
     out.push({
       kernel: 'conv1dBackwardWeight', shape, flops,

@@ -36,6 +36,8 @@ for (const kname of kernels) for (const [n, cIn, cOut, l, k, s, p] of shapes) {
     const need = at + 65536 - ex.memory.buffer.byteLength; if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
     const f = new Float32Array(ex.memory.buffer); for (let i = base / 4; i < at / 4; i++) f[i] = Math.sin(i) ;
     const fn = ex[kname];
+    // Builds since the accumulate argument take acc (0: none) before the workspace.
+    if (kname === 'conv1dBackwardInput' && fn.length === ptrs.length + 1 + params.length + 1) ptrs.splice(ptrs.length - 1, 0, 0);
     calls.push(() => fn(...ptrs, ...params, kname === 'conv1dForward' ? RELU : 0));
   }
   for (const c of calls) for (let i = 0; i < 5; i++) c();

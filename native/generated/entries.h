@@ -71,14 +71,15 @@ inline void conv1dForward(const Napi::CallbackInfo& info, const nt::KernelTable&
   nt::checkAlloc(kernels.conv1dForward(x.data, w.data, bias.data, y.data, p));
 }
 
-// conv1dBackwardInput(gy, w, gx, params): gx (n, cIn, l) = d loss / d x
+// conv1dBackwardInput(gy, w, gx, acc | null, params): gx (n, cIn, l) = d loss / d x, plus acc if given (gx may be acc)
 inline void conv1dBackwardInput(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
   Args args(info, "conv1dBackwardInput");
-  args.expectCount(4);
+  args.expectCount(5);
   args.f32Type(0, "gy", false);
   args.f32Type(1, "w", false);
   args.f32Type(2, "gx", false);
-  const Napi::Object po = args.params(3);
+  const bool has_acc = args.f32Type(3, "acc", true);
+  const Napi::Object po = args.params(4);
   nt::Conv1dArgs p{};
   p.n = args.size(po, "n");
   p.cIn = args.size(po, "cIn");
@@ -95,9 +96,11 @@ inline void conv1dBackwardInput(const Napi::CallbackInfo& info, const nt::Kernel
   const F32 gy = args.f32(0, "gy", args.product({p.n, p.cOut, p.lOut}, "n*cOut*lOut"), "n*cOut*lOut");
   const F32 w = args.f32(1, "w", args.product({p.cOut, p.cIn / p.groups, p.k}, "cOut*(cIn/groups)*k"), "cOut*(cIn/groups)*k");
   const F32 gx = args.f32(2, "gx", args.product({p.n, p.cIn, p.l}, "n*cIn*l"), "n*cIn*l");
+  const F32 acc = has_acc ? args.f32(3, "acc", args.product({p.n, p.cIn, p.l}, "n*cIn*l"), "n*cIn*l") : F32{};
   args.noOverlap(region(gx), "gx", region(gy), "gy");
   args.noOverlap(region(gx), "gx", region(w), "w");
-  nt::checkAlloc(kernels.conv1dBackwardInput(gy.data, w.data, gx.data, p));
+  args.sameOrNoOverlap(region(gx), "gx", region(acc), "acc");
+  nt::checkAlloc(kernels.conv1dBackwardInput(gy.data, w.data, gx.data, acc.data, p));
 }
 
 // conv1dBackwardWeight(x, gy, gw, gb | null, params): gw (cOut, cIn/groups, k) = d loss / d w; gb (cOut) = sum of gy

@@ -148,7 +148,7 @@ struct LstmCellArgs {
 #define NT_KERNEL_LIST(X) \
   X(matmul, (const float* a, const float* b, float* c, const nt::MatmulArgs& p)) \
   X(conv1dForward, (const float* x, const float* w, const float* bias, float* y, const nt::Conv1dArgs& p)) \
-  X(conv1dBackwardInput, (const float* gy, const float* w, float* gx, const nt::Conv1dArgs& p)) \
+  X(conv1dBackwardInput, (const float* gy, const float* w, float* gx, const float* acc, const nt::Conv1dArgs& p)) \
   X(conv1dBackwardWeight, (const float* x, const float* gy, float* gw, float* gb, const nt::Conv1dArgs& p)) \
   X(conv2dForward, (const float* x, const float* w, const float* bias, float* y, const nt::Conv2dArgs& p)) \
   X(conv2dBackwardInput, (const float* gy, const float* w, float* gx, const nt::Conv2dArgs& p)) \

@@ -1,7 +1,11 @@
 // conv1dBackwardInput, NCL layout: gy (n, cOut, lOut), w (cOut, cIn / groups, k) -> gx (n, cIn, l):
 //   gx[b, ci, pos] = sum over (o, t, j) with t * stride - padding + j * dilation = pos of
 //                    w[o, c, j] * gy[b, o, t]          (ci = g * cinG + c, o in group g)
-// Overwrites gx. Aliasing: gx must not overlap gy or w.
+// Overwrites gx; with acc (not null), gx = acc + the input gradient instead (gx may be acc): the
+// autograd engine's sum of the gradients of one tensor, fused (src/ops/conv-grads.ts). Each (batch item,
+// group) computes its rows of the gradient in full in scratch, then adds them to acc once per element
+// (one float32 rounding, bit for bit add(acc, gx) of the call without acc) while they are in cache.
+// Aliasing: gx must not overlap gy or w.
 // Method: per (batch item, group) and block of output positions, gcol (cinG * k, tb) = w_g^T @ gy_g
 // (gemm.h), then col2im adds gcol into the zeroed gx rows. With stride 1 and coutG * k <=
 // kDirectMaxK the input gradient is instead itself a convolution of zero-padded gy rows:
@@ -19,6 +23,11 @@ namespace NT_ISA_NS {
 
 namespace {
 
+/** gx[i] = acc[i] + part[i] for i < len (gx may be acc). */
+static inline void addContribution(const float* acc, const float* __restrict part, float* gx, size_t len) {
+  for (size_t i = 0; i < len; ++i) gx[i] = acc[i] + part[i];
+}
+
 /** Length of backwardInputDirect's zero-padded gy rows: l + padding + (k-1) * dilation - padding (if positive). */
 size_t directRowLen(const nt::Conv1dArgs& p) {
   const size_t span = (p.k - 1) * p.dilation;
@@ -34,7 +43,7 @@ bool directRowsFit(const nt::Conv1dArgs& p) {
   return static_cast<double>(directRowLen(p)) <= 2.0 * (static_cast<double>(p.l) + static_cast<double>(p.lOut)) + 64.0;
 }
 
-bool backwardInputDirect(const float* gy, const float* w, float* gx, const nt::Conv1dArgs& p) {
+bool backwardInputDirect(const float* gy, const float* w, float* gx, const float* acc, const nt::Conv1dArgs& p) {
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, lOut = p.lOut, l = p.l, k = p.k;
   const size_t K2 = coutG * k, d = p.dilation, pad = p.padding;
   const bool identity = im2colIsIdentity(p);
@@ -61,7 +70,9 @@ bool backwardInputDirect(const float* gy, const float* w, float* gx, const nt::C
   nt::parallelFor(p.n * p.groups, work, [&](size_t t0, size_t t1) {
     float* buf = identity ? nullptr : scratch(kScratchCol, coutG * lg);
     float* tail = scratch(kScratchTail, K2 * kVecLen);
-    if ((!identity && buf == nullptr) || tail == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    float* part = acc != nullptr ? scratch(kScratchAcc, cinG * l) : nullptr;
+    if ((!identity && buf == nullptr) || tail == nullptr || (acc != nullptr && part == nullptr))
+      return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
     const float* rows[kDirectMaxK];
     const float* tailRows[kDirectMaxK];
     Prefetcher pf;
@@ -81,8 +92,10 @@ bool backwardInputDirect(const float* gy, const float* w, float* gx, const nt::C
           for (size_t j = 0; j < k; ++j) rows[o * k + j] = dst + (pad + lead - j * d);
         }
       }
-      directGemm(cinG, l, K2, wp + g * packed, rows, nullptr, false, gx + (b * p.cIn + g * cinG) * l, l, tail, tailRows,
-                 pf);
+      const size_t gxOff = (b * p.cIn + g * cinG) * l;
+      directGemm(cinG, l, K2, wp + g * packed, rows, nullptr, false, part != nullptr ? part : gx + gxOff, l, tail,
+                 tailRows, pf);
+      if (part != nullptr) addContribution(acc + gxOff, part, gx + gxOff, cinG * l);
     }
   });
   return failed == 0;
@@ -90,14 +103,14 @@ bool backwardInputDirect(const float* gy, const float* w, float* gx, const nt::C
 
 }  // namespace
 
-bool conv1dBackwardInput(const float* gy, const float* w, float* gx, const nt::Conv1dArgs& p) {
+bool conv1dBackwardInput(const float* gy, const float* w, float* gx, const float* acc, const nt::Conv1dArgs& p) {
   if (p.n == 0 || p.cIn == 0 || p.l == 0) return true;
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, lOut = p.lOut, l = p.l;
-  if (coutG == 0 || lOut == 0) {  // nothing flows back (and k may be huge when w is empty)
-    for (size_t i = 0, len = p.n * p.cIn * l; i < len; ++i) gx[i] = 0.0f;
+  if (coutG == 0 || lOut == 0) {  // nothing flows back (and k may be huge when w is empty): gx = acc + 0
+    for (size_t i = 0, len = p.n * p.cIn * l; i < len; ++i) gx[i] = acc != nullptr ? acc[i] + 0.0f : 0.0f;
     return true;
   }
-  if (p.stride == 1 && coutG * p.k <= kDirectMaxK && directRowsFit(p)) return backwardInputDirect(gy, w, gx, p);
+  if (p.stride == 1 && coutG * p.k <= kDirectMaxK && directRowsFit(p)) return backwardInputDirect(gy, w, gx, acc, p);
   const size_t K = cinG * p.k;
   const bool identity = im2colIsIdentity(p);
   const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(lOut) *
@@ -106,23 +119,27 @@ bool conv1dBackwardInput(const float* gy, const float* w, float* gx, const nt::C
   int failed = 0;
   nt::parallelFor(p.n * p.groups, work, [&](size_t t0, size_t t1) {
     float* col = identity ? nullptr : scratch(kScratchCol, K * minz(lOut, kColBlock));
-    if (!identity && col == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    float* part = acc != nullptr ? scratch(kScratchAcc, cinG * l) : nullptr;
+    if ((!identity && col == nullptr) || (acc != nullptr && part == nullptr))
+      return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
     for (size_t task = t0; task < t1; ++task) {
       const size_t b = task / p.groups, g = task % p.groups;
-      float* gxg = gx + (b * p.cIn + g * cinG) * l;
+      const size_t gxOff = (b * p.cIn + g * cinG) * l;
+      float* gxg = part != nullptr ? part : gx + gxOff;
       const MatRef wgT{w + g * coutG * K, 1, static_cast<ptrdiff_t>(K)};  // (K, coutG)
       const MatRef gyg{gy + (b * p.cOut + g * coutG) * lOut, static_cast<ptrdiff_t>(lOut), 1};
       if (identity) {  // lOut == l and K == cinG: gx_g = w_g^T @ gy_g directly
         if (!gemm(K, l, coutG, 1.0f, wgT, gyg, 0.0f, gxg, l)) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
-        continue;
+      } else {
+        for (size_t i = 0; i < cinG * l; ++i) gxg[i] = 0.0f;
+        for (size_t t0 = 0; t0 < lOut; t0 += kColBlock) {
+          const size_t tb = minz(kColBlock, lOut - t0);
+          const MatRef gyb{gyg.p + t0, gyg.rs, 1};
+          if (!gemm(K, tb, coutG, 1.0f, wgT, gyb, 0.0f, col, tb)) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+          col2imAdd(col, cinG, p, t0, tb, gxg);
+        }
       }
-      for (size_t i = 0; i < cinG * l; ++i) gxg[i] = 0.0f;
-      for (size_t t0 = 0; t0 < lOut; t0 += kColBlock) {
-        const size_t tb = minz(kColBlock, lOut - t0);
-        const MatRef gyb{gyg.p + t0, gyg.rs, 1};
-        if (!gemm(K, tb, coutG, 1.0f, wgT, gyb, 0.0f, col, tb)) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
-        col2imAdd(col, cinG, p, t0, tb, gxg);
-      }
+      if (part != nullptr) addContribution(acc + gxOff, part, gx + gxOff, cinG * l);
     }
   });
   return failed == 0;

@@ -53,6 +53,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
 
   const order = topoSort(root);
   const pending = new PendingGrads();
+  const acc = new Accumulators(pending);
   pending.add(root, seed);
   // Buffers whose last use may have been the current node: its gradient's parts, the gradient itself and
   // what the node's backward returned.
@@ -85,13 +86,15 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
         );
       }
       if (fn.savesNothing !== true || fn.savedOutput !== undefined) checkSavedVersions(fn);
-      const inGrads = fn.backward(g, pending.owns(g));
+      acc.begin(fn, g);
+      const inGrads = fn.backward(g, pending.owns(g), acc.ask);
       done.push(g);
       const inputs = fn.inputs;
       for (let k = 0; k < inputs.length; k++) {
         const inp = inputEdge(fn, k);
         const ig = inGrads[k];
         if (ig === null || ig === undefined) continue;
+        if (acc.wasHanded(k, ig)) continue; // the backward added into the pending gradient itself
         done.push(ig);
         if (inp !== null && inp.requiresGrad) pending.add(inp, ig);
       }
@@ -105,6 +108,39 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
     setGradEnabled(prev);
   }
   runFinalCallbacks();
+}
+
+/**
+ * The PendingInputGrad of the node whose backward runs (see node.ts): which pending gradients it was
+ * handed, so that the engine adds nothing more for an input whose backward returned its handed gradient.
+ */
+class Accumulators {
+  private fn: GradFn | null = null;
+  private g: Tensor | null = null;
+  private readonly handed: (Tensor | null)[] = [];
+  constructor(private readonly pending: PendingGrads) {}
+
+  begin(fn: GradFn, g: Tensor): void {
+    this.fn = fn;
+    this.g = g;
+    this.handed.length = 0;
+  }
+
+  readonly ask = (k: number): Tensor | null => {
+    const fn = this.fn!;
+    const inp = Number.isInteger(k) && k >= 0 && k < fn.inputs.length ? inputEdge(fn, k) : null;
+    if (inp === null || !inp.requiresGrad) return null;
+    // The same tensor at another input: its other gradient would arrive after this sum, out of order.
+    for (let m = 0; m < fn.inputs.length; m++) if (m !== k && inputEdge(fn, m) === inp) return null;
+    const t = this.pending.accumulator(inp, this.g!);
+    if (t !== null) this.handed[k] = t;
+    return t;
+  };
+
+  /** True if ig is the pending gradient handed out for input k (already summed in place). */
+  wasHanded(k: number, ig: Tensor): boolean {
+    return this.handed[k] === ig;
+  }
 }
 
 function runFinalCallbacks(): void {

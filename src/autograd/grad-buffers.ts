@@ -56,6 +56,21 @@ class PendingGrads {
     return new Tensor(out, first.shape);
   }
 
+  /**
+   * t's one pending gradient if a backward may add into it in place (see PendingInputGrad): a pool buffer
+   * of t's size, contiguous from offset 0, that no other pending gradient shares and that is not the
+   * storage of `busy` (the gradient the backward is reading); else null.
+   */
+  accumulator(t: Tensor, busy: Tensor): Tensor | null {
+    const list = this.grads.get(t);
+    if (list === undefined || list.length !== 1) return null;
+    const p = list[0];
+    const d: unknown = p.data;
+    if (!isPooled(d) || this.users.get(d.buffer) !== 1 || d.buffer === busy.data.buffer) return null;
+    if (p.storageOffset() !== 0 || !p.isContiguous() || d.length !== t.numel()) return null;
+    return p;
+  }
+
   /** True if no pending gradient uses g's storage buffer. */
   unshared(g: Tensor): boolean {
     return !this.users.has(g.data.buffer);

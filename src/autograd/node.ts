@@ -9,7 +9,17 @@ import type { Tensor } from '../tensor.js';
  * an elementwise backward may write an input gradient over it (element i from element i) and return
  * that storage. Otherwise the closure must leave `grad` unchanged.
  */
-export type BackwardFn = (grad: Tensor, gradOwned: boolean) => readonly (Tensor | null)[];
+export type BackwardFn = (grad: Tensor, gradOwned: boolean, pending: PendingInputGrad) => readonly (Tensor | null)[];
+
+/**
+ * Asked by a backward for input k: the gradient the engine already holds for that input, when it is one
+ * engine-owned buffer of the input's size that nothing else shares (else null). The backward may then add
+ * its own gradient for input k into that storage in place, each element once as `sum + contribution`
+ * rounded to float32 (what the engine's sum in arrival order would do), and return that same tensor as
+ * input k's gradient: the engine then adds nothing for it. A kernel with an accumulate argument saves the
+ * separate sum pass and a buffer (conv1d's backward-input, src/ops/conv-grads.ts).
+ */
+export type PendingInputGrad = (k: number) => Tensor | null;
 
 export interface GradFn {
   /** PyTorch-style name, e.g. 'MulBackward0'. */

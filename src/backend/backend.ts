@@ -239,7 +239,10 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  * - `matmul(a, b, c, p)`: C (m, n) = alpha * op(A) @ op(B) + beta * C. A, B must not alias C.
  * - `conv1dForward(x, w, bias | null, y, p)`: y (n, cOut, lOut) = conv1d(x (n, cIn, l), w (cOut, cIn/groups, k))
  *   + bias (cOut) if given, then relu if `p.relu`.
- * - `conv1dBackwardInput(gy, w, gx, p)`: gx (n, cIn, l) = d loss / d x given gy (n, cOut, lOut).
+ * - `conv1dBackwardInput(gy, w, gx, acc | null, p)`: gx (n, cIn, l) = d loss / d x given gy (n, cOut, lOut);
+ *   with `acc` (n, cIn, l), gx = acc + (d loss / d x): the input gradient computed in full and added once per
+ *   element with one float32 rounding, bit for bit `add(acc, gx0)` of the call without acc; gx may be acc
+ *   (the autograd engine's pending gradient sum, src/ops/conv-grads.ts).
  * - `conv1dBackwardWeight(x, gy, gw, gb | null, p)`: gw (cOut, cIn/groups, k) = d loss / d w; gb (cOut) = sum
  *   of gy over n and lOut if given.
  * - `conv2dForward(x, w, bias | null, y, p)`, `conv2dBackwardInput(gy, w, gx, p)`,

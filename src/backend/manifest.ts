@@ -129,12 +129,13 @@ export const KERNELS = {
     ],
   },
   conv1dBackwardInput: {
-    doc: 'gx (n, cIn, l) = d loss / d x',
+    doc: 'gx (n, cIn, l) = d loss / d x, plus acc if given (gx may be acc)',
     params: 'Conv1d',
     args: [
       { name: 'gy', type: 'f32', role: 'in', len: CONV_Y },
       { name: 'w', type: 'f32', role: 'in', len: CONV_W },
-      { name: 'gx', type: 'f32', role: 'out', len: CONV_X },
+      { name: 'gx', type: 'f32', role: 'out', len: CONV_X, inPlace: ['acc'] },
+      { name: 'acc', type: 'f32', role: 'in', len: CONV_X, nullable: true },
     ],
   },
   conv1dBackwardWeight: {

@@ -88,10 +88,11 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
   const y = activationBuffer(n * cOut * lOut);
   be.conv1dForward(input.data as Float32Array, weight.data as Float32Array, bias ? (bias.data as Float32Array) : null, y, p);
   const out = new Tensor(y, [n, cOut, lOut]);
-  return record(out, relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned) => convGrads(g, owned, y, relu, input, weight, bias, {
-    input: (gy, w, gx) => be.conv1dBackwardInput(gy, w, gx, p),
+  return record(out, relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned, pending) => convGrads(g, owned, y, relu, input, weight, bias, {
+    input: (gy, w, gx) => be.conv1dBackwardInput(gy, w, gx, null, p),
+    inputInto: (gy, w, sum) => be.conv1dBackwardInput(gy, w, sum, sum, p),
     weight: (x, gy, gw, gb) => be.conv1dBackwardWeight(x, gy, gw, gb, p),
-  }), { stride, padding, dilation, groups, ...(relu ? { fused: 'ConvolutionBackward0' } : {}) }, { ownsOutput: true });
+  }, pending), { stride, padding, dilation, groups, ...(relu ? { fused: 'ConvolutionBackward0' } : {}) }, { ownsOutput: true });
 }
 
 /** (N, C, L) -> (N, C, L + r) with zeros on the right; gradient is the left part. */

@@ -353,8 +353,9 @@ function matmulArgs(): unknown[] {
 function forwardArgs(): unknown[] {
   return [randomArray(X_LEN, 4), randomArray(W_LEN, 5), randomArray(CONV.cOut, 6), randomArray(Y_LEN, 7), { ...CONV }];
 }
+/** With acc given, so the checks cover it too. */
 function backwardInputArgs(): unknown[] {
-  return [randomArray(Y_LEN, 8), randomArray(W_LEN, 9), randomArray(X_LEN, 10), { ...CONV }];
+  return [randomArray(Y_LEN, 8), randomArray(W_LEN, 9), randomArray(X_LEN, 10), randomArray(X_LEN, 15), { ...CONV }];
 }
 function backwardWeightArgs(): unknown[] {
   return [randomArray(X_LEN, 11), randomArray(Y_LEN, 12), randomArray(W_LEN, 13), randomArray(CONV.cOut, 14), { ...CONV }];
@@ -610,13 +611,14 @@ const SPECS: KernelSpec[] = [
       ...convParamCalls(backwardInputArgs),
       ...aliasCalls(backwardInputArgs, [2, 'gx'], [0, 'gy']),
       ...aliasCalls(backwardInputArgs, [2, 'gx'], [1, 'w']),
+      ...aliasCalls(backwardInputArgs, [2, 'gx'], [3, 'acc']).filter((c) => c.label !== 'gx is acc'), // in place is allowed
     ],
     call: (args) => kernels().conv1dBackwardInput(...(args as Parameters<NativeAddon['kernels']['conv1dBackwardInput']>)),
     check: () => {
-      const [gy, w, gx] = backwardInputArgs() as Float32Array[];
+      const [gy, w, gx, acc] = backwardInputArgs() as Float32Array[];
       const want = gx!.slice();
-      refBackend.conv1dBackwardInput(gy!, w!, want, CONV);
-      kernels().conv1dBackwardInput(gy!, w!, gx!, CONV);
+      refBackend.conv1dBackwardInput(gy!, w!, want, acc!, CONV);
+      kernels().conv1dBackwardInput(gy!, w!, gx!, acc!, CONV);
       expectNear(gx!, want, CONV.cOut * CONV.k, 'conv1dBackwardInput');
     },
   },
@@ -1185,8 +1187,15 @@ describe.skipIf(!addon)(suiteName, () => {
     kernels().conv1dForward(empty, randomArray(W_LEN, 1), null, empty, pe);
     const noOut = { ...CONV, cOut: 0, groups: 1, k: 2 ** 30, padding: 2 ** 30, lOut: convOutLength(9, 2 ** 30, 2, 2 ** 30, 1) };
     const gx = new Float32Array(X_LEN).fill(Number.NaN);
-    kernels().conv1dBackwardInput(empty, empty, gx, noOut);
+    kernels().conv1dBackwardInput(empty, empty, gx, null, noOut);
     expect(gx.every((v) => v === 0)).toBe(true);
+    // With acc: gx = acc + 0 (-0 becomes +0, as add(acc, zeros) gives), also in place.
+    const acc = Float32Array.from({ length: X_LEN }, (_, i) => (i % 3 === 0 ? -0 : i - 4));
+    const accPlus0 = Array.from(acc, (v) => v + 0);
+    kernels().conv1dBackwardInput(empty, empty, gx, acc, noOut);
+    expect(Array.from(gx)).toEqual(accPlus0);
+    kernels().conv1dBackwardInput(empty, empty, acc, acc, noOut);
+    expect(Array.from(acc)).toEqual(accPlus0);
     // sgd on empty arrays, with and without momentum.
     kernels().sgdStep(empty, empty, empty, SGD);
     kernels().sgdStep(empty, empty, null, { ...SGD, momentum: 0 });
@@ -1287,7 +1296,7 @@ describe.skipIf(!addon)(suiteName, () => {
         const y = new Float32Array(gy.length);
         kernels().conv1dForward(x, w, bias, y, cp);
         const gx = new Float32Array(x.length);
-        kernels().conv1dBackwardInput(gy, w, gx, cp);
+        kernels().conv1dBackwardInput(gy, w, gx, null, cp);
         const gw = new Float32Array(w.length);
         const gb = new Float32Array(cp.cOut);
         kernels().conv1dBackwardWeight(x, gy, gw, gb, cp);
@@ -1308,7 +1317,7 @@ describe.skipIf(!addon)(suiteName, () => {
       refBackend.conv1dForward(x, w, bias, y, cp);
       expectNear(one[1]!, y, w.length / cp.cOut, 'conv1dForward');
       const gx = new Float32Array(x.length);
-      refBackend.conv1dBackwardInput(gy, w, gx, cp);
+      refBackend.conv1dBackwardInput(gy, w, gx, null, cp);
       expectNear(one[2]!, gx, cp.cOut * cp.k, 'conv1dBackwardInput');
       const gw = new Float32Array(w.length);
       const gb = new Float32Array(cp.cOut);
@@ -1510,7 +1519,7 @@ describe.skipIf(!addon)(suiteName, () => {
       const y = new Float32Array(inputs.gy.length);
       k.conv1dForward(f(inputs.x), f(inputs.w), null, y, cp);
       const gx = new Float32Array(inputs.x.length);
-      k.conv1dBackwardInput(f(inputs.gy), f(inputs.w), gx, cp);
+      k.conv1dBackwardInput(f(inputs.gy), f(inputs.w), gx, null, cp);
       const gw = new Float32Array(inputs.w.length), gb = new Float32Array(cp.cOut);
       k.conv1dBackwardWeight(f(inputs.x), f(inputs.gy), gw, gb, cp);
       const param = f(inputs.param), buf = f(inputs.buf);
@@ -1535,7 +1544,7 @@ describe.skipIf(!addon)(suiteName, () => {
     refBackend.conv1dForward(inputs.x, inputs.w, null, y, cp);
     expectNear(f(got.y), y, inputs.w.length / cp.cOut, 'conv1dForward');
     const gx = new Float32Array(inputs.x.length);
-    refBackend.conv1dBackwardInput(inputs.gy, inputs.w, gx, cp);
+    refBackend.conv1dBackwardInput(inputs.gy, inputs.w, gx, null, cp);
     expectNear(f(got.gx), gx, cp.cOut * cp.k, 'conv1dBackwardInput');
     const gw = new Float32Array(inputs.w.length);
     const gb = new Float32Array(cp.cOut);

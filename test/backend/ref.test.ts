@@ -30,8 +30,13 @@ describe('ref backend vs PyTorch', () => {
       expect(Array.from(yRelu)).toEqual(Array.from(want));
       expect(y.some((v) => v < 0)).toBe(true); // the case exercises the relu
       const gx = new Float32Array(c.x.length);
-      refBackend.conv1dBackwardInput(f32(c.gy), f32(c.w), gx, c);
+      refBackend.conv1dBackwardInput(f32(c.gy), f32(c.w), gx, null, c);
       expectClose(gx, c.gx, 1e-5, 1e-5, 'gx');
+      // With acc: exactly add(acc, gx) (one float32 rounding), also in place.
+      const acc = Float32Array.from(c.x, (v: number) => v * 3 - 1);
+      const summed = acc.slice();
+      refBackend.conv1dBackwardInput(f32(c.gy), f32(c.w), summed, summed, c);
+      expect(Array.from(summed)).toEqual(Array.from(gx, (v, i) => Math.fround(acc[i]! + v)));
       const gw = new Float32Array(c.w.length);
       const gb = new Float32Array(c.cOut);
       refBackend.conv1dBackwardWeight(f32(c.x), f32(c.gy), gw, gb, c);

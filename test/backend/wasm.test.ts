@@ -45,8 +45,8 @@ function checkConv(backend = loadWasmBackend(), p: Conv1dParams, seed = 1): void
   expectClose(y[1], y[0], RTOL, atol((p.cIn / p.groups) * p.k), `forward ${label}`);
 
   const gx = [new Float32Array(x.length), new Float32Array(x.length)];
-  refBackend.conv1dBackwardInput(gy, w, gx[0], p);
-  backend.conv1dBackwardInput(gy, w, gx[1], p);
+  refBackend.conv1dBackwardInput(gy, w, gx[0], null, p);
+  backend.conv1dBackwardInput(gy, w, gx[1], null, p);
   expectClose(gx[1], gx[0], RTOL, atol((p.cOut / p.groups) * p.k), `backward input ${label}`);
 
   const gw = [new Float32Array(w.length), new Float32Array(w.length)];

@@ -89,6 +89,11 @@ const CONV_CASES: Conv1dParams[] = [
   convCase(1, 1, 2, 4, 2, 1000000, 0), // stride 1e6: one position, workspace no longer 1e6 floats per row
   convCase(1, 2, 3, 5, 2, 1, 40, 80), // stride 1, a dilation the padding cancels: lOut 5
   convCase(2, 2, 3, 50, 3, 2, 5, 4), // stride 2 with dilation 4 and padding
+  // Backward input: padding beyond the kernel span (gy positions that reach no input position), and
+  // coutG * k above the native direct kernel's 512 (its GEMM path: with columns, and k = 1 without).
+  convCase(2, 3, 4, 10, 3, 1, 3),
+  convCase(2, 3, 130, 9, 4, 1, 1),
+  convCase(2, 5, 520, 11, 1),
 ];
 
 /** A conv2d case: square or (h, w) pairs for the image, kernel, stride, padding and dilation. */
@@ -303,11 +308,28 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
 
       it(`backward input ${label}`, () => {
         const want = new Float32Array(xLen).fill(Number.NaN);
-        refBackend.conv1dBackwardInput(gy, w, want, p);
+        refBackend.conv1dBackwardInput(gy, w, want, null, p);
         const got = new Float32Array(xLen).fill(Number.NaN);
-        backend.conv1dBackwardInput(gy, w, got, p);
+        backend.conv1dBackwardInput(gy, w, got, null, p);
         const r = (p.cOut / p.groups) * p.k;
         expectClose(got, want, tol(r).rtol, tol(r).atol);
+      });
+
+      it(`backward input accumulating into acc ${label}`, () => {
+        const r = (p.cOut / p.groups) * p.k;
+        const acc = specialArray(xLen, 16); // NaNs, infinities and signed zeros among the values
+        const plain = new Float32Array(xLen).fill(Number.NaN);
+        backend.conv1dBackwardInput(gy, w, plain, null, p);
+        const want = new Float32Array(xLen).fill(Number.NaN);
+        refBackend.conv1dBackwardInput(gy, w, want, acc, p);
+        for (const inPlace of [false, true]) {
+          const gx = inPlace ? acc.slice() : new Float32Array(xLen).fill(Number.NaN);
+          backend.conv1dBackwardInput(gy, w, gx, inPlace ? gx : acc, p);
+          expectClose(gx, want, tol(r).rtol, tol(r).atol, `in place=${inPlace}: against ref`);
+          // Bit for bit the unfused pair: the plain kernel, then add(acc, gx).
+          const chain = plain.map((v, i) => Math.fround(acc[i]! + v));
+          expectSameBits(gx, chain, `in place=${inPlace}: against the kernel then add`);
+        }
       });
 
       it(`backward weight ${label}`, () => {

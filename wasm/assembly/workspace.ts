@@ -46,10 +46,12 @@ export function conv1dBackwardInputWorkspace(
   n: f64, cIn: f64, cOut: f64, l: f64, k: f64, stride: f64, padding: f64, dilation: f64, groups: f64, lOut: f64,
 ): f64 {
   const cinG = cIn / groups, coutG = cOut / groups;
+  // The input-gradient contribution of one (b, g), for acc, then:
+  const fused = roundUp4(cinG * l);
   // Stride 1: packed weights, then the direct workspace over coutG gy rows producing l positions.
-  if (stride == 1) return roundUp4(cOut * cinG * k) + directFloats(coutG, k, stride, dilation, l);
+  if (stride == 1) return fused + roundUp4(cOut * cinG * k) + directFloats(coutG, k, stride, dilation, l);
   // Otherwise: cols (cinG*k x lOut, rounded up to 4) then one packed gy panel (coutG x NR).
-  return roundUp4(cinG * k * lOut) + coutG * <f64>NR;
+  return fused + roundUp4(cinG * k * lOut) + coutG * <f64>NR;
 }
 
 export function conv1dBackwardWeightWorkspace(

@@ -33,17 +33,22 @@ export function conv1dForward(
   }
 }
 
-/** gx[b, ci, pos] = sum over (o, t, j) that read x[b, ci, pos] of w[o, c, j] * gy[b, o, t]. */
-export function conv1dBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, p: Conv1dParams): void {
+/**
+ * gx[b, ci, pos] = sum over (o, t, j) that read x[b, ci, pos] of w[o, c, j] * gy[b, o, t], plus acc[b, ci, pos]
+ * when acc is given: the sum rounded to float32, then the addition rounded (gx may be acc).
+ */
+export function conv1dBackwardInput(
+  gy: Float32Array, w: Float32Array, gx: Float32Array, acc: Float32Array | null, p: Conv1dParams,
+): void {
   const { n, cIn, cOut, l, k, stride, padding, dilation, groups, lOut } = p;
   const cinG = cIn / groups;
   const coutG = cOut / groups;
-  const acc = new Float64Array(l);
+  const sum = new Float64Array(l);
   for (let b = 0; b < n; b++) {
     for (let ci = 0; ci < cIn; ci++) {
       const g = Math.floor(ci / cinG);
       const c = ci - g * cinG;
-      acc.fill(0);
+      sum.fill(0);
       for (let oo = 0; oo < coutG; oo++) {
         const o = g * coutG + oo;
         const wBase = (o * cinG + c) * k;
@@ -52,12 +57,15 @@ export function conv1dBackwardInput(gy: Float32Array, w: Float32Array, gx: Float
           const gv = gy[gyBase + t];
           for (let j = 0; j < k; j++) {
             const pos = t * stride - padding + j * dilation;
-            if (pos >= 0 && pos < l) acc[pos] += w[wBase + j] * gv;
+            if (pos >= 0 && pos < l) sum[pos] += w[wBase + j] * gv;
           }
         }
       }
       const gxBase = (b * cIn + ci) * l;
-      for (let pos = 0; pos < l; pos++) gx[gxBase + pos] = acc[pos];
+      for (let pos = 0; pos < l; pos++) {
+        const v = Math.fround(sum[pos]);
+        gx[gxBase + pos] = acc !== null ? acc[gxBase + pos]! + v : v;
+      }
     }
   }
 }
