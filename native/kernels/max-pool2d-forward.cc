@@ -38,27 +38,75 @@ inline void window(const float* xp, float* y, Idx* idx, int64_t r, int64_t s, co
   *idx = static_cast<Idx>(best);
 }
 
+// Eight windows at a time as vectors (two xmm on the baseline build, one ymm on AVX2 and AVX-512).
+typedef float Pool8F __attribute__((vector_size(32), aligned(4), may_alias));
+typedef int32_t Pool8I __attribute__((vector_size(32), aligned(4), may_alias));
+typedef uint8_t Pool8B __attribute__((vector_size(8), aligned(1), may_alias));
+
+/** Even and odd elements of the 16 floats at p. */
+static inline void deinterleave(const float* p, Pool8F* even, Pool8F* odd) {
+  const Pool8F lo = *reinterpret_cast<const Pool8F*>(p), hi = *reinterpret_cast<const Pool8F*>(p + 8);
+  *even = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);
+  *odd = __builtin_shufflevector(lo, hi, 1, 3, 5, 7, 9, 11, 13, 15);
+}
+
 /**
- * Outputs [0, n) of a row of 2 x 2, stride 2, dilation 1 windows whose top-left corners are x[2s] (row a)
- * and b = a + inW, at flat plane index base + 2s: the scan order a[0], a[1], b[0], b[1] with selects.
+ * Eight 2 x 2, stride 2, dilation 1 windows whose top-left corners are a[2s] (an input row) and b[2s] (the
+ * next row), s < 8, the first at flat plane index `at0`: the scan order a[2s], a[2s + 1], b[2s], b[2s + 1]
+ * with selects (a later value wins when greater or NaN).
+ */
+static inline void windows8(const float* a, const float* b, int32_t at0, int32_t inW, Pool8F* y, Pool8I* at) {
+  const Pool8I lane2 = {0, 2, 4, 6, 8, 10, 12, 14};
+  Pool8F v0, v1, v2, v3;
+  deinterleave(a, &v0, &v1);
+  deinterleave(b, &v2, &v3);
+  const Pool8I t1 = (v1 > v0) | (v1 != v1);
+  Pool8F m = t1 ? v1 : v0;
+  Pool8I j = t1 & 1;
+  const Pool8I t2 = (v2 > m) | (v2 != v2);
+  m = t2 ? v2 : m;
+  j = t2 ? inW : j;
+  const Pool8I t3 = (v3 > m) | (v3 != v3);
+  m = t3 ? v3 : m;
+  j = t3 ? inW + 1 : j;
+  *y = m;
+  *at = j + lane2 + at0;
+}
+
+template <class Idx>
+static inline void storeIdx8(Idx* idx, Pool8I at) {
+  if constexpr (sizeof(Idx) == 1) *reinterpret_cast<Pool8B*>(idx) = __builtin_convertvector(at, Pool8B);
+  else *reinterpret_cast<Pool8I*>(idx) = at;
+}
+
+/**
+ * The n windows of a row pair (rows a and b = a + inW, flat plane index base at a[0]) eight at a time; the
+ * last n % 8 from a copy of the rows' ends into zero-padded local buffers, so no window takes a scalar
+ * compare-and-branch (the compiler's scalar code branched on the data: random activations mispredict
+ * half the time, 11 ns per output at the CNN example's shapes).
  */
 template <class Idx>
 inline void windows2x2(const float* __restrict a, const float* __restrict b, float* __restrict y, Idx* __restrict idx,
                        size_t n, int64_t base, int64_t inW) {
-  for (size_t s = 0; s < n; ++s) {
-    const float v0 = a[2 * s], v1 = a[2 * s + 1], v2 = b[2 * s], v3 = b[2 * s + 1];
-    const bool t1 = (v1 > v0) | (v1 != v1);
-    float m = t1 ? v1 : v0;
-    int64_t j = t1 ? 1 : 0;
-    const bool t2 = (v2 > m) | (v2 != v2);
-    m = t2 ? v2 : m;
-    j = t2 ? inW : j;
-    const bool t3 = (v3 > m) | (v3 != v3);
-    m = t3 ? v3 : m;
-    j = t3 ? inW + 1 : j;
-    y[s] = m;
-    idx[s] = static_cast<Idx>(base + 2 * static_cast<int64_t>(s) + j);
+  const int32_t w = static_cast<int32_t>(inW);
+  size_t s = 0;
+  Pool8F m;
+  Pool8I at;
+  for (; s + 8 <= n; s += 8) {
+    windows8(a + 2 * s, b + 2 * s, static_cast<int32_t>(base + 2 * static_cast<int64_t>(s)), w, &m, &at);
+    *reinterpret_cast<Pool8F*>(y + s) = m;
+    storeIdx8(idx + s, at);
   }
+  if (s == n) return;
+  float ta[16] = {}, tb[16] = {}, ty[8];
+  Idx ti[8];
+  memcpy(ta, a + 2 * s, 2 * (n - s) * sizeof(float));
+  memcpy(tb, b + 2 * s, 2 * (n - s) * sizeof(float));
+  windows8(ta, tb, static_cast<int32_t>(base + 2 * static_cast<int64_t>(s)), w, &m, &at);
+  *reinterpret_cast<Pool8F*>(ty) = m;
+  storeIdx8(ti, at);
+  memcpy(y + s, ty, (n - s) * sizeof(float));
+  memcpy(idx + s, ti, (n - s) * sizeof(Idx));
 }
 
 template <class Idx>
