@@ -29,6 +29,9 @@ function conv(n: number, cIn: number, cOut: number, hw: number, k: number, strid
   };
 }
 const SHAPES: { name: string; p: Conv2dParams }[] = [
+  // The CNN example's (examples/models.ts DigitCnn) two convs.
+  { name: 'n32 1->16 3x3 p1 28x28', p: conv(32, 1, 16, 28, 3, 1, 1) },
+  { name: 'n32 16->32 3x3 p1 14x14', p: conv(32, 16, 32, 14, 3, 1, 1) },
   { name: 'n32 3->16 3x3 p1 32x32', p: conv(32, 3, 16, 32, 3, 1, 1) },
   { name: 'n32 16->32 3x3 p1 16x16', p: conv(32, 16, 32, 16, 3, 1, 1) },
   { name: 'n32 64->64 3x3 p1 8x8', p: conv(32, 64, 64, 8, 3, 1, 1) },

@@ -96,32 +96,66 @@ inline bool sgdUsesBuf(const Args& args, const SgdArgs& s, bool present) {
 }
 
 /**
- * padding <= k / 2, and lOut is PyTorch's pooling output length in floor or in ceil mode (so every
- * window holds a real element).
+ * One pooled dimension: padding <= k / 2, and out is PyTorch's pooling output length in floor or in ceil
+ * mode (so every window holds a real element). names: the fields of l, k, stride, padding, dilation, out.
  */
-inline void checkPool1d(const Args& args, const Pool1dArgs& q) {
-  if (q.padding > q.k / 2)
-    args.rangeError("expected params.padding <= params.k / 2 = " + str(q.k / 2) + ", got " + str(q.padding));
-  const uint64_t km1 = q.k - 1;
-  if (km1 != 0 && q.dilation > static_cast<uint64_t>(INT64_MAX / 4) / km1)
-    args.rangeError("params.dilation * (params.k - 1) is too large");
+inline void checkPoolLength(const Args& args, size_t l, size_t k, size_t stride, size_t padding, size_t dilation,
+                            size_t out, const char* const names[6]) {
+  const std::string L = names[0], K = names[1], S = names[2], P = names[3], D = names[4], O = names[5];
+  if (padding > k / 2)
+    args.rangeError("expected params." + P + " <= params." + K + " / 2 = " + str(k / 2) + ", got " + str(padding));
+  const uint64_t km1 = k - 1;
+  if (km1 != 0 && dilation > static_cast<uint64_t>(INT64_MAX / 4) / km1)
+    args.rangeError("params." + D + " * (params." + K + " - 1) is too large");
   // l, padding <= 2**53, so these fit in int64.
-  const int64_t span = static_cast<int64_t>(q.dilation * km1) + 1;
-  const int64_t padded = static_cast<int64_t>(q.l) + 2 * static_cast<int64_t>(q.padding);
+  const int64_t span = static_cast<int64_t>(dilation * km1) + 1;
+  const int64_t padded = static_cast<int64_t>(l) + 2 * static_cast<int64_t>(padding);
   const int64_t num = padded - span;
   if (num < 0)
-    args.rangeError("the dilated kernel (dilation * (k - 1) + 1 = " + std::to_string(span) +
-                    ") is longer than the padded input (l + 2 * padding = " + std::to_string(padded) + ")");
-  const int64_t s = static_cast<int64_t>(q.stride);
+    args.rangeError("the dilated kernel (" + D + " * (" + K + " - 1) + 1 = " + std::to_string(span) +
+                    ") is longer than the padded input (" + L + " + 2 * " + P + " = " + std::to_string(padded) + ")");
+  const int64_t s = static_cast<int64_t>(stride);
   const int64_t floorOut = num / s + 1;
   int64_t ceilOut = (num + s - 1) / s + 1;
-  if ((ceilOut - 1) * s >= static_cast<int64_t>(q.l) + static_cast<int64_t>(q.padding)) ceilOut--;
-  const int64_t lOut = static_cast<int64_t>(q.lOut);
-  if (lOut != floorOut && lOut != ceilOut)
-    args.rangeError("expected params.lOut = " + std::to_string(floorOut) +
-                    " (floor((l + 2 * padding - dilation * (k - 1) - 1) / stride) + 1)" +
+  if ((ceilOut - 1) * s >= static_cast<int64_t>(l) + static_cast<int64_t>(padding)) ceilOut--;
+  const int64_t o = static_cast<int64_t>(out);
+  if (o != floorOut && o != ceilOut)
+    args.rangeError("expected params." + O + " = " + std::to_string(floorOut) + " (floor((" + L + " + 2 * " + P +
+                    " - " + D + " * (" + K + " - 1) - 1) / " + S + ") + 1)" +
                     (ceilOut != floorOut ? " or " + std::to_string(ceilOut) + " (ceil mode)" : std::string()) +
-                    ", got " + str(q.lOut));
+                    ", got " + str(out));
+}
+
+/** checkPoolLength of the one pooled dimension. */
+inline void checkPool1d(const Args& args, const Pool1dArgs& q) {
+  static const char* const names[6] = {"l", "k", "stride", "padding", "dilation", "lOut"};
+  checkPoolLength(args, q.l, q.k, q.stride, q.padding, q.dilation, q.lOut, names);
+}
+
+/**
+ * Every window of a pooled dimension covers an input element (src/ops/pool1d.ts emptyPoolWindow): only a
+ * window starting in the left padding may not, when dilation > 1 steps its taps over the whole input.
+ * Runs after checkPoolLength (padding <= k / 2, so at most k / 2 + 1 windows are looked at).
+ */
+inline void checkPoolWindowsHit(const Args& args, size_t l, size_t k, size_t stride, size_t padding, size_t dilation,
+                                size_t out, const char* dim) {
+  for (size_t o = 0; o < out && o * stride < padding; ++o) {
+    const size_t back = padding - o * stride;       // the window starts `back` positions before the input
+    const size_t j = (back + dilation - 1) / dilation;  // its first tap at or after position 0
+    if (j >= k || j * dilation - back >= l)
+      args.rangeError(std::string("expected every window to cover an input element, got window ") + str(o) +
+                      " along " + dim + " lying wholly in the padding");
+  }
+}
+
+/** checkPoolLength and checkPoolWindowsHit for each of the two pooled dimensions. */
+inline void checkPool2d(const Args& args, const Pool2dArgs& q) {
+  static const char* const rows[6] = {"inH", "kH", "strideH", "padH", "dilationH", "outH"};
+  static const char* const cols[6] = {"inW", "kW", "strideW", "padW", "dilationW", "outW"};
+  checkPoolLength(args, q.inH, q.kH, q.strideH, q.padH, q.dilationH, q.outH, rows);
+  checkPoolLength(args, q.inW, q.kW, q.strideW, q.padW, q.dilationW, q.outW, cols);
+  checkPoolWindowsHit(args, q.inH, q.kH, q.strideH, q.padH, q.dilationH, q.outH, "H");
+  checkPoolWindowsHit(args, q.inW, q.kW, q.strideW, q.padW, q.dilationW, q.outW, "W");
 }
 
 /** Training computes batch statistics: each channel needs at least one value. */

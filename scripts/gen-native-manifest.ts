@@ -132,9 +132,12 @@ function entry(k: KernelName): string {
       lens.set(a.name, `${a.name}.len`);
     }
     if (a.type === 'idx' && a.idxBound) {
+      // A product bound (`inH*inW`) is computed with the overflow check of the length formulas.
+      const fields = a.idxBound.split('*');
+      const bound = fields.length === 1 ? `p.${a.idxBound}` : `args.product({${fields.map((f) => `p.${f}`).join(', ')}}, "${a.idxBound}")`;
       L.push(a.role === 'in'
-        ? `  args.idxValuesBelow(${a.name}, "${a.name}", p.${a.idxBound}, "${a.idxBound}");`
-        : `  args.idxFits(${a.name}, "${a.name}", p.${a.idxBound}, "${a.idxBound}");`);
+        ? `  args.idxValuesBelow(${a.name}, "${a.name}", ${bound}, "${a.idxBound}");`
+        : `  args.idxFits(${a.name}, "${a.name}", ${bound}, "${a.idxBound}");`);
     }
   });
   // Aliasing: every written array against every other argument (pairs of written arrays once).

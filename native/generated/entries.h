@@ -381,6 +381,73 @@ inline void maxPool1dBackward(const Napi::CallbackInfo& info, const nt::KernelTa
   nt::checkAlloc(kernels.maxPool1dBackward(gy.data, idx.data, idx.i32, gx.data, p));
 }
 
+// maxPool2dForward(x, y, idx, params): y (n, c, outH, outW) = window max of x; idx = flat index h * inW + w of the max in its input plane
+inline void maxPool2dForward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "maxPool2dForward");
+  args.expectCount(4);
+  args.f32Type(0, "x", false);
+  args.f32Type(1, "y", false);
+  args.idxType(2, "idx", false);
+  const Napi::Object po = args.params(3);
+  nt::Pool2dArgs p{};
+  p.n = args.size(po, "n");
+  p.c = args.size(po, "c");
+  p.inH = args.size(po, "inH", 1);
+  p.inW = args.size(po, "inW", 1);
+  p.kH = args.size(po, "kH", 1);
+  p.kW = args.size(po, "kW", 1);
+  p.strideH = args.size(po, "strideH", 1);
+  p.strideW = args.size(po, "strideW", 1);
+  p.padH = args.size(po, "padH");
+  p.padW = args.size(po, "padW");
+  p.dilationH = args.size(po, "dilationH", 1);
+  p.dilationW = args.size(po, "dilationW", 1);
+  p.outH = args.size(po, "outH");
+  p.outW = args.size(po, "outW");
+  checkPool2d(args, p);
+  const F32 x = args.f32(0, "x", args.product({p.n, p.c, p.inH, p.inW}, "n*c*inH*inW"), "n*c*inH*inW");
+  const F32 y = args.f32(1, "y", args.product({p.n, p.c, p.outH, p.outW}, "n*c*outH*outW"), "n*c*outH*outW");
+  const Idx idx = args.idx(2, "idx", args.product({p.n, p.c, p.outH, p.outW}, "n*c*outH*outW"), "n*c*outH*outW");
+  args.idxFits(idx, "idx", args.product({p.inH, p.inW}, "inH*inW"), "inH*inW");
+  args.noOverlap(region(y), "y", region(x), "x");
+  args.noOverlap(region(y), "y", region(idx), "idx");
+  args.noOverlap(region(idx), "idx", region(x), "x");
+  nt::checkAlloc(kernels.maxPool2dForward(x.data, y.data, idx.data, idx.i32, p));
+}
+
+// maxPool2dBackward(gy, idx, gx, params): gx (n, c, inH, inW) = gy summed into each window argmax
+inline void maxPool2dBackward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "maxPool2dBackward");
+  args.expectCount(4);
+  args.f32Type(0, "gy", false);
+  args.idxType(1, "idx", false);
+  args.f32Type(2, "gx", false);
+  const Napi::Object po = args.params(3);
+  nt::Pool2dArgs p{};
+  p.n = args.size(po, "n");
+  p.c = args.size(po, "c");
+  p.inH = args.size(po, "inH", 1);
+  p.inW = args.size(po, "inW", 1);
+  p.kH = args.size(po, "kH", 1);
+  p.kW = args.size(po, "kW", 1);
+  p.strideH = args.size(po, "strideH", 1);
+  p.strideW = args.size(po, "strideW", 1);
+  p.padH = args.size(po, "padH");
+  p.padW = args.size(po, "padW");
+  p.dilationH = args.size(po, "dilationH", 1);
+  p.dilationW = args.size(po, "dilationW", 1);
+  p.outH = args.size(po, "outH");
+  p.outW = args.size(po, "outW");
+  checkPool2d(args, p);
+  const F32 gy = args.f32(0, "gy", args.product({p.n, p.c, p.outH, p.outW}, "n*c*outH*outW"), "n*c*outH*outW");
+  const Idx idx = args.idx(1, "idx", args.product({p.n, p.c, p.outH, p.outW}, "n*c*outH*outW"), "n*c*outH*outW");
+  args.idxValuesBelow(idx, "idx", args.product({p.inH, p.inW}, "inH*inW"), "inH*inW");
+  const F32 gx = args.f32(2, "gx", args.product({p.n, p.c, p.inH, p.inW}, "n*c*inH*inW"), "n*c*inH*inW");
+  args.noOverlap(region(gx), "gx", region(gy), "gy");
+  args.noOverlap(region(gx), "gx", region(idx), "idx");
+  nt::checkAlloc(kernels.maxPool2dBackward(gy.data, idx.data, idx.i32, gx.data, p));
+}
+
 // batchNormForward(x, weight | null, bias | null, mean, invstd, y, params): y = (x - mean) * invstd * weight + bias (then relu if p.relu); training: mean, invstd = batch statistics
 inline void batchNormForward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
   Args args(info, "batchNormForward");

@@ -87,6 +87,24 @@ struct BatchNormArgs {
   bool relu;
 };
 
+/** src/backend/backend.ts Pool2dParams. */
+struct Pool2dArgs {
+  size_t n;
+  size_t c;
+  size_t inH;
+  size_t inW;
+  size_t kH;
+  size_t kW;
+  size_t strideH;
+  size_t strideW;
+  size_t padH;
+  size_t padW;
+  size_t dilationH;
+  size_t dilationW;
+  size_t outH;
+  size_t outW;
+};
+
 /** src/backend/backend.ts AffineNormParams. */
 struct AffineNormArgs {
   size_t rows;
@@ -159,6 +177,8 @@ struct LstmCellArgs {
   X(reluBackward, (const float* y, const float* gy, float* gx, size_t len)) \
   X(maxPool1dForward, (const float* x, float* y, void* idx, bool idx32, const nt::Pool1dArgs& p)) \
   X(maxPool1dBackward, (const float* gy, const void* idx, bool idx32, float* gx, const nt::Pool1dArgs& p)) \
+  X(maxPool2dForward, (const float* x, float* y, void* idx, bool idx32, const nt::Pool2dArgs& p)) \
+  X(maxPool2dBackward, (const float* gy, const void* idx, bool idx32, float* gx, const nt::Pool2dArgs& p)) \
   X(batchNormForward, (const float* x, const float* weight, const float* bias, double* mean, double* invstd, float* y, const nt::BatchNormArgs& p)) \
   X(batchNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* invstd, float* gx, float* gw, float* gb, const nt::BatchNormArgs& p)) \
   X(bmm, (const float* a, const float* b, float* c, const nt::BmmArgs& p)) \
@@ -172,4 +192,4 @@ struct LstmCellArgs {
   X(lstmCellForward, (float* a, const float* cPrev, float* c, float* h, const nt::LstmCellArgs& p)) \
   X(lstmCellBackward, (const float* act, const float* cPrev, const float* c, const float* dh, float* dc, float* da, const nt::LstmCellArgs& p))
 
-#define NT_KERNEL_COUNT 25
+#define NT_KERNEL_COUNT 27

@@ -114,6 +114,28 @@ export interface Pool1dParams {
 }
 
 /**
+ * Sizes of one 2-D max pooling over `n * c` independent inH x inW planes (an (N, C, H, W) input; an
+ * unbatched (C, H, W) one is n = 1): each dimension as {@link Pool1dParams} (padding -inf, at most half the
+ * kernel; outH and outW in floor or ceil mode; every window holds at least one real element).
+ */
+export interface Pool2dParams {
+  n: number;
+  c: number;
+  inH: number;
+  inW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+}
+
+/**
  * Sizes of one batch normalisation over x of shape (n, c, inner) (inner = product of the dims after the
  * channel; 1 for (N, C) input). `training`: compute the batch statistics (biased variance) into mean and
  * invstd; otherwise mean and invstd are inputs (the op fills them from the running statistics).
@@ -216,6 +238,7 @@ interface ParamsTs {
   Conv2d: Conv2dParams;
   Sgd: SgdParams;
   Pool1d: Pool1dParams;
+  Pool2d: Pool2dParams;
   BatchNorm: BatchNormParams;
   Bmm: BmmParams;
   AffineNorm: AffineNormParams;
@@ -264,6 +287,12 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  *   Int32Array.
  * - `maxPool1dBackward(gy, idx, gx, p)`: gx (n, c, l) = the sum of gy (n, c, lOut) over the windows whose
  *   argmax (idx, each in [0, k)) is each position; 0 elsewhere.
+ * - `maxPool2dForward(x, y, idx, p)`: y (n, c, outH, outW) = max over each window of x (n, c, inH, inW) (see
+ *   `Pool2dParams`), the window scanned row by row; idx = the argmax as the flat index h * inW + w into its
+ *   input plane (PyTorch's indices). Ties keep the first maximum in scan order; a NaN wins (the last NaN);
+ *   -0 and +0 tie. idx is an Int32Array (a Uint8Array only when inH * inW <= 256).
+ * - `maxPool2dBackward(gy, idx, gx, p)`: gx (n, c, inH, inW) = 0, then gy[o] added at its plane's idx[o]
+ *   (each in [0, inH * inW)) for every output o in order.
  * - `batchNormForward(x, weight | null, bias | null, mean, invstd, y, p)`: y (n, c, inner) = (x - mean) *
  *   invstd * weight + bias per channel, computed in float64 as `x * scale + shift` (scale = invstd * weight,
  *   shift = bias - mean * scale) and rounded once; weight / bias null mean 1 / 0. Training: first mean =

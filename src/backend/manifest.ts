@@ -43,8 +43,8 @@ export interface ArraySpec {
   /** Arguments this written array may be exactly (in place); it overlaps no other argument. */
   readonly inPlace?: readonly string[];
   /**
-   * Index arrays: values are window offsets in [0, params[bound]); an output needs an Int32Array when
-   * params[bound] > 256, and an input's values are range-checked.
+   * Index arrays: values are in [0, bound), bound a params field or a product of fields (`inH*inW`); an
+   * output needs an Int32Array when bound > 256, and an input's values are range-checked.
    */
   readonly idxBound?: string;
   /** Only used when this C++ predicate on the params holds (native/checks.h); else ignored (passed as null). */
@@ -75,6 +75,11 @@ export const PARAMS = {
     lOut: 'size',
   },
   BatchNorm: { n: 'size', c: 'size', inner: 'size', training: 'flag', eps: 'nonNegative', relu: 'flag' },
+  Pool2d: {
+    n: 'size', c: 'size', inH: 'positive', inW: 'positive', kH: 'positive', kW: 'positive', strideH: 'positive',
+    strideW: 'positive', padH: 'size', padW: 'size', dilationH: 'positive', dilationW: 'positive', outH: 'size',
+    outW: 'size',
+  },
   AffineNorm: { rows: 'size', d: 'size', groups: 'positive', spatial: 'positive', eps: 'nonNegative' },
   Bmm: {
     batch: 'size', aBatch: 'size', bBatch: 'size', m: 'size', n: 'size', k: 'size', transA: 'flag', transB: 'flag',
@@ -105,6 +110,8 @@ const BN_X = 'n*c*inner';
 const CONV2D_X = 'n*cIn*inH*inW';
 const CONV2D_W = 'cOut*(cIn/groups)*kH*kW';
 const CONV2D_Y = 'n*cOut*outH*outW';
+const POOL2D_X = 'n*c*inH*inW';
+const POOL2D_Y = 'n*c*outH*outW';
 /** The affine parameters of a norm: d / spatial per group (layer norm: d; group norm: the channels). */
 const NORM_AFFINE = 'groups*(d/spatial)';
 
@@ -225,6 +232,24 @@ export const KERNELS = {
       { name: 'gy', type: 'f32', role: 'in', len: 'n*c*lOut' },
       { name: 'idx', type: 'idx', role: 'in', len: 'n*c*lOut', idxBound: 'k' },
       { name: 'gx', type: 'f32', role: 'out', len: 'n*c*l' },
+    ],
+  },
+  maxPool2dForward: {
+    doc: 'y (n, c, outH, outW) = window max of x; idx = flat index h * inW + w of the max in its input plane',
+    params: 'Pool2d',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: POOL2D_X },
+      { name: 'y', type: 'f32', role: 'out', len: POOL2D_Y },
+      { name: 'idx', type: 'idx', role: 'out', len: POOL2D_Y, idxBound: 'inH*inW' },
+    ],
+  },
+  maxPool2dBackward: {
+    doc: 'gx (n, c, inH, inW) = gy summed into each window argmax',
+    params: 'Pool2d',
+    args: [
+      { name: 'gy', type: 'f32', role: 'in', len: POOL2D_Y },
+      { name: 'idx', type: 'idx', role: 'in', len: POOL2D_Y, idxBound: 'inH*inW' },
+      { name: 'gx', type: 'f32', role: 'out', len: POOL2D_X },
     ],
   },
   batchNormForward: {

@@ -2,9 +2,12 @@
 import { optionsArg } from './args.js';
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
-import { gradBufferZeroed } from '../util/grad-pool.js';
-import { uninitF32 } from '../util/alloc.js';
+import { activationBuffer, gradBuffer, byteBuffer, releaseBytes } from '../util/grad-pool.js';
+import { getBackend } from '../backend/select.js';
+import type { Pool2dParams } from '../backend/backend.js';
+import { checkAllocation } from '../util/limits.js';
 import { pool2dInput, window2d } from './pool2d.js';
+import { emptyPoolWindow } from './pool1d.js';
 
 /** Options of `maxPool2d`: stride (default the kernel size), padding, dilation, ceilMode, returnIndices. */
 export interface MaxPool2dOptions {
@@ -36,43 +39,45 @@ export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, numb
   opts = optionsArg(op, opts) as typeof opts;
   const { planes, h, w, outShape } = pool2dInput(op, x);
   const { k, stride, padding, dilation, outH, outW } = window2d(op, x, h, w, kernelSize, opts);
-  const xd = x.data as Float32Array;
-  const outPlane = outH * outW;
-  const y = uninitF32(planes * outPlane);
-  const arg = new Int32Array(planes * outPlane); // flat index into the input plane
-  for (let pl = 0; pl < planes; pl++) {
-    const xo = pl * h * w;
-    for (let r = 0; r < outH; r++) {
-      let h0 = r * stride[0] - padding[0];
-      const h1 = Math.min(h0 + (k[0] - 1) * dilation[0] + 1, h);
-      while (h0 < 0) h0 += dilation[0];
-      for (let s = 0; s < outW; s++) {
-        let w0 = s * stride[1] - padding[1];
-        const w1 = Math.min(w0 + (k[1] - 1) * dilation[1] + 1, w);
-        while (w0 < 0) w0 += dilation[1];
-        let best = h0 * w + w0;
-        let max = -Infinity;
-        for (let i = h0; i < h1; i += dilation[0]) {
-          for (let j = w0; j < w1; j += dilation[1]) {
-            const v = xd[xo + i * w + j]!;
-            if (v > max || Number.isNaN(v)) {
-              max = v;
-              best = i * w + j;
-            }
-          }
-        }
-        const o = pl * outPlane + r * outW + s;
-        y[o] = max;
-        arg[o] = best;
-      }
+  for (const [d, l, out] of [[0, h, outH], [1, w, outW]] as const) {
+    const o = emptyPoolWindow(l, k[d], stride[d], padding[d], dilation[d], out);
+    if (o >= 0) {
+      throw new RangeError(`${op}: expected every pooling window to cover an input element, got window ${o} of dim ${x.ndim - 2 + d} ` +
+        `(size ${l}, kernelSize=${k[d]}, padding=${padding[d]}, dilation=${dilation[d]}) lying wholly in the padding`);
     }
   }
+  const count = planes * outH * outW;
+  checkAllocation(op, [count, count]); // y and the window argmax
+  const y = activationBuffer(count);
+  const { arg, release } = argmaxBuffer(count, h * w);
+  // (C, H, W) input is one batch of C planes.
+  const c = x.ndim === 4 ? x.shape[1]! : x.shape[0]!;
+  const p: Pool2dParams = {
+    n: c === 0 ? 0 : planes / c, c, inH: h, inW: w, kH: k[0], kW: k[1], strideH: stride[0], strideW: stride[1],
+    padH: padding[0], padW: padding[1], dilationH: dilation[0], dilationW: dilation[1], outH, outW,
+  };
+  getBackend().maxPool2dForward(x.data as Float32Array, y, arg, p);
   const out = record(new Tensor(y, outShape(outH, outW)), 'MaxPool2DWithIndicesBackward0', [x], (g) => {
-    const gd = g.data as Float32Array;
-    const gx = gradBufferZeroed(planes * h * w);
-    for (let o = 0; o < arg.length; o++) gx[Math.floor(o / outPlane) * h * w + arg[o]!] += gd[o]!;
+    const gx = gradBuffer(planes * h * w);
+    getBackend().maxPool2dBackward(g.data as Float32Array, arg, gx, p);
     return [new Tensor(gx, x.shape)];
-  }, { kernelSize: k, stride, padding, dilation, ceilMode: opts.ceilMode ?? false });
-  if (!opts.returnIndices) return out;
-  return [out, new Tensor(Float64Array.from(arg), outShape(outH, outW), 'int64')];
+  }, { kernelSize: k, stride, padding, dilation, ceilMode: opts.ceilMode ?? false }, { ownsOutput: true, release });
+  const indices = opts.returnIndices ? new Tensor(Float64Array.from(arg), outShape(outH, outW), 'int64') : null;
+  if (out.gradFn === null) release(); // no graph: nothing reads the argmax again
+  return indices === null ? out : [out, indices];
+}
+
+/**
+ * The argmax store of `count` outputs over planes of `plane` elements: bytes when every flat index fits
+ * in one, else int32 viewed over pooled bytes (so a training loop reuses the same storage every step);
+ * `release` recycles it once the autograd node is spent.
+ */
+function argmaxBuffer(count: number, plane: number): { arg: Uint8Array | Int32Array; release: () => void } {
+  if (plane <= 256) {
+    const b = byteBuffer(count);
+    return { arg: b, release: () => releaseBytes(b) };
+  }
+  const b = byteBuffer(count * 4);
+  if (b.byteOffset % 4 !== 0) return { arg: new Int32Array(count), release: () => releaseBytes(b) };
+  return { arg: new Int32Array(b.buffer, b.byteOffset, count), release: () => releaseBytes(b) };
 }

@@ -51,6 +51,20 @@ export function poolOutLength(l: number, k: number, stride: number, padding: num
   return lOut;
 }
 
+/**
+ * The first pooling window of a sweep that covers no input element, or -1. Only a window starting in the
+ * left padding can (a later one contains its own start), and only with dilation > 1: its taps may step
+ * over the whole input (e.g. kernelSize 2, padding 1, dilation 2 over a length of 1).
+ */
+export function emptyPoolWindow(l: number, k: number, stride: number, padding: number, dilation: number, lOut: number): number {
+  for (let o = 0; o < lOut && o * stride < padding; o++) {
+    const start = o * stride - padding;
+    const j = Math.ceil(-start / dilation); // the first tap at or after position 0
+    if (j >= k || start + j * dilation >= l) return o;
+  }
+  return -1;
+}
+
 /** Shared window checks of maxPool1d/avgPool1d: padding at most half the kernel, output length >= 1. */
 export function checkPoolWindow(
   op: string, x: Tensor, l: number, k: number, stride: number, padding: number, dilation: number, ceilMode: boolean,

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
-  convOutLength, type AdaptivePool1dParams, type AffineNormParams, type BatchNormParams, type BlockCopyParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams,
+  convOutLength, type AdaptivePool1dParams, type AffineNormParams, type BatchNormParams, type BlockCopyParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams,
   type SoftmaxParams, type LstmCellParams,
 } from '../../src/backend/backend.js';
 import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
@@ -474,6 +474,50 @@ function poolParamCalls(valid: () => unknown[]): BadCall[] {
   ];
 }
 
+const POOL2D: Pool2dParams = {
+  n: 2, c: 3, inH: 7, inW: 9, kH: 3, kW: 2, strideH: 2, strideW: 2, padH: 1, padW: 0, dilationH: 1, dilationW: 1,
+  outH: 4, outW: 4,
+};
+/** The same pooling in ceil mode along H: the last window row starts inside the input. */
+const POOL2D_CEIL: Pool2dParams = { ...POOL2D, inH: 8, outH: 5 };
+const POOL2D_X = POOL2D.n * POOL2D.c * POOL2D.inH * POOL2D.inW;
+const POOL2D_Y = POOL2D.n * POOL2D.c * POOL2D.outH * POOL2D.outW;
+const POOL2D_PLANE = POOL2D.inH * POOL2D.inW;
+
+/** Valid argmax indices (all in [0, inH * inW)), with one entry set to `bad` if given. */
+function pool2dIdx(Ctor: Uint8ArrayConstructor | Int32ArrayConstructor, bad?: number): Uint8Array | Int32Array {
+  const idx = new Ctor(POOL2D_Y);
+  for (let i = 0; i < idx.length; i++) idx[i] = (i * 7) % POOL2D_PLANE;
+  if (bad !== undefined) idx[idx.length - 2] = bad;
+  return idx;
+}
+function pool2dForwardArgs(): unknown[] {
+  return [randomArray(POOL2D_X, 62), randomArray(POOL2D_Y, 63), new Uint8Array(POOL2D_Y), { ...POOL2D }];
+}
+function pool2dBackwardArgs(): unknown[] {
+  return [randomArray(POOL2D_Y, 64), pool2dIdx(Uint8Array), randomArray(POOL2D_X, 65), { ...POOL2D }];
+}
+
+/** Pool bad calls shared by both maxPool2d kernels: params that break the pooling's own rules, per dim. */
+function pool2dParamCalls(valid: () => unknown[]): BadCall[] {
+  const edit = paramEdit<Pool2dParams>(valid);
+  return [
+    edit('padH more than half the kernel', { padH: 2 }),
+    edit('padW more than half the kernel', { padW: 2 }),
+    edit('outH one too small', { outH: POOL2D.outH - 1 }),
+    edit('outH one too large', { outH: POOL2D.outH + 1 }),
+    edit('outW one too small', { outW: POOL2D.outW - 1 }),
+    edit('outW 0', { outW: 0 }),
+    edit('dilated kernel taller than the padded input', { dilationH: 9 }),
+    edit('kernel wider than the padded input', { kW: 15, padW: 1 }),
+    edit('huge dilationW * (kW - 1)', { dilationW: 2 ** 52, kW: 2 ** 20 }),
+    edit('sizes whose product overflows', { n: 2 ** 40, c: 2 ** 40 }),
+    edit('inH 0', { inH: 0 }),
+    edit('a dilated window wholly in the top padding', { inH: 1, kH: 2, padH: 1, dilationH: 2, strideH: 1, outH: 1 }),
+    edit('a dilated window wholly in the left padding', { inW: 2, kW: 2, padW: 1, dilationW: 3, strideW: 1, outW: 1 }),
+  ];
+}
+
 const BN: BatchNormParams = { n: 3, c: 4, inner: 5, training: true, eps: 1e-5, relu: false };
 const BN_LEN = BN.n * BN.c * BN.inner;
 function bnStats(seed: number): Float64Array {
@@ -839,6 +883,62 @@ const SPECS: KernelSpec[] = [
       const gx = new Float32Array(want.length).fill(Number.NaN);
       kernels().maxPool1dBackward(gy, Int32Array.from(idx), gx, POOL);
       expectSameBits(gx, want, 'maxPool1dBackward');
+    },
+  },
+  {
+    name: 'maxPool2dForward',
+    valid: pool2dForwardArgs,
+    extra: () => [
+      ...pool2dParamCalls(pool2dForwardArgs),
+      ...typedAliasCalls(pool2dForwardArgs, [1, 'y'], [0, 'x']),
+      ...typedAliasCalls(pool2dForwardArgs, [2, 'idx'], [0, 'x']),
+      ...typedAliasCalls(pool2dForwardArgs, [2, 'idx'], [1, 'y']),
+      {
+        label: 'a Uint8Array idx with inH * inW > 256',
+        make: () => {
+          const p = { ...POOL2D, inH: 31, inW: 9, outH: 16 };
+          const planes = p.n * p.c;
+          return [randomArray(planes * p.inH * p.inW, 1), new Float32Array(planes * p.outH * p.outW),
+            new Uint8Array(planes * p.outH * p.outW), p];
+        },
+        kind: 'RangeError',
+      },
+    ],
+    call: (args) => kernels().maxPool2dForward(...(args as Parameters<NativeAddon['kernels']['maxPool2dForward']>)),
+    check: () => {
+      for (const p of [POOL2D, POOL2D_CEIL]) {
+        const planes = p.n * p.c;
+        const x = randomArray(planes * p.inH * p.inW, 3);
+        const wantY = new Float32Array(planes * p.outH * p.outW);
+        const wantI = new Uint8Array(wantY.length);
+        refBackend.maxPool2dForward(x, wantY, wantI, p);
+        const y = new Float32Array(wantY.length);
+        const idx = new Int32Array(wantY.length);
+        kernels().maxPool2dForward(x, y, idx, p);
+        expectSameBits(y, wantY, 'maxPool2dForward y');
+        expect(Array.from(idx)).toEqual(Array.from(wantI));
+      }
+    },
+  },
+  {
+    name: 'maxPool2dBackward',
+    valid: pool2dBackwardArgs,
+    extra: () => [
+      ...pool2dParamCalls(pool2dBackwardArgs),
+      ...typedAliasCalls(pool2dBackwardArgs, [2, 'gx'], [0, 'gy']),
+      ...typedAliasCalls(pool2dBackwardArgs, [2, 'gx'], [1, 'idx']),
+      ...[63, 64, 255].map((v) => substitute(`a Uint8Array idx value ${v} >= inH * inW`, pool2dBackwardArgs, { 1: pool2dIdx(Uint8Array, v) })),
+      ...[63, -1, 2 ** 31 - 1, -(2 ** 31)].map((v) =>
+        substitute(`an Int32Array idx value ${v} outside [0, inH * inW)`, pool2dBackwardArgs, { 1: pool2dIdx(Int32Array, v) })),
+    ],
+    call: (args) => kernels().maxPool2dBackward(...(args as Parameters<NativeAddon['kernels']['maxPool2dBackward']>)),
+    check: () => {
+      const [gy, idx] = pool2dBackwardArgs() as [Float32Array, Uint8Array];
+      const want = new Float32Array(POOL2D_X);
+      refBackend.maxPool2dBackward(gy, idx, want, POOL2D);
+      const gx = new Float32Array(want.length).fill(Number.NaN);
+      kernels().maxPool2dBackward(gy, Int32Array.from(idx), gx, POOL2D);
+      expectSameBits(gx, want, 'maxPool2dBackward');
     },
   },
   {

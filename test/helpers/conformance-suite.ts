@@ -11,7 +11,7 @@ import { randomArray } from '../helpers/random.js';
 import { refBackend } from '../../src/backend/ref/index.js';
 import type { Backend } from '../../src/backend/backend.js';
 import {
-  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type SgdParams, type SoftmaxParams, type LstmCellParams,
+  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type SoftmaxParams, type LstmCellParams,
 } from '../../src/backend/backend.js';
 import { poolOutLength } from '../../src/ops/pool1d.js';
 import { copyPoolSuite } from './conformance-copy-pool.js';
@@ -183,6 +183,35 @@ function poolCase(
 ): Pool1dParams & { ceilMode: boolean } {
   return { n, c, l, k, stride, padding, dilation, lOut: poolOutLength(l, k, stride, padding, dilation, ceilMode), ceilMode };
 }
+
+/** A 2-D pooling case: [n, c, inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, ceilMode]. */
+function pool2dCase(
+  n: number, c: number, [inH, inW]: [number, number], [kH, kW]: [number, number], [strideH, strideW] = [kH, kW],
+  [padH, padW] = [0, 0], [dilationH, dilationW] = [1, 1], ceilMode = false,
+): Pool2dParams & { ceilMode: boolean } {
+  return {
+    n, c, inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, ceilMode,
+    outH: poolOutLength(inH, kH, strideH, padH, dilationH, ceilMode), outW: poolOutLength(inW, kW, strideW, padW, dilationW, ceilMode),
+  };
+}
+
+const POOL2D_CASES = [
+  pool2dCase(1, 1, [1, 1], [1, 1]),
+  pool2dCase(0, 3, [4, 4], [2, 2]),
+  pool2dCase(2, 3, [28, 28], [2, 2]), // the CNN example's pools: int32 indices (plane > 256)
+  pool2dCase(2, 3, [14, 14], [2, 2]), // ... and its second, plane <= 256: both index types
+  pool2dCase(2, 2, [7, 9], [2, 2]), // odd sides: the last row and column belong to no window
+  pool2dCase(2, 2, [7, 9], [2, 2], [2, 2], [0, 0], [1, 1], true), // ceil mode: clipped last row and column
+  pool2dCase(1, 2, [5, 67], [2, 2]), // 2x2 rows past every SIMD width (33 windows), odd tail
+  pool2dCase(1, 2, [5, 67], [2, 2], [2, 2], [1, 1]), // 2x2 with padding: the bounds-checked path
+  pool2dCase(1, 2, [2, 2], [2, 2]), // one window
+  pool2dCase(2, 2, [9, 10], [3, 3], [2, 2], [1, 1]),
+  pool2dCase(2, 2, [9, 10], [3, 3], [1, 1], [1, 1], [2, 2]),
+  pool2dCase(1, 3, [6, 11], [2, 3], [1, 2], [1, 0], [1, 1], true),
+  pool2dCase(1, 2, [8, 5], [3, 1], [3, 1], [1, 0], [2, 1], true),
+  pool2dCase(1, 1, [7, 7], [7, 7], [1, 1], [3, 3]),
+  pool2dCase(1, 2, [17, 3], [2, 2], [1, 1]), // overlapping 2x2 windows: the backward's adds in output order
+];
 
 const POOL_CASES = [
   poolCase(1, 1, 1, 1),
@@ -560,6 +589,67 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
       const gx = new Float32Array(6);
       backend.maxPool1dBackward(new Float32Array([1, 2, 4, 8, 16, 32]), idx, gx, p);
       expect(Array.from(gx)).toEqual([0, 3, 0, 28, 32, 0]);
+    });
+  });
+
+  describe('maxPool2d', () => {
+    for (const pc of POOL2D_CASES) {
+      const { ceilMode, ...p } = pc;
+      const label = `n=${p.n} c=${p.c} in=${p.inH}x${p.inW} k=${p.kH}x${p.kW} s=${p.strideH},${p.strideW} ` +
+        `p=${p.padH},${p.padW} d=${p.dilationH},${p.dilationW} ceil=${ceilMode} out=${p.outH}x${p.outW}`;
+      it(`forward and backward ${label}, NaN / -inf / ties, both index types`, () => {
+        const planes = p.n * p.c;
+        const xLen = planes * p.inH * p.inW;
+        const yLen = planes * p.outH * p.outW;
+        for (const special of [false, true]) {
+          const x = special ? specialArray(xLen, 80) : randomArray(xLen, 81);
+          if (special) for (let i = 3; i < x.length; i += 5) x[i] = x[i - 1]!; // exact ties, along a row
+          if (special) for (let i = p.inW + 1; i < x.length; i += 13) x[i] = x[i - p.inW]!; // and down a column
+          const gy = randomArray(yLen, 82);
+          for (const Idx of p.inH * p.inW <= 256 ? [Uint8Array, Int32Array] : [Int32Array]) {
+            const wantY = new Float32Array(yLen).fill(7);
+            const wantI = new Idx(yLen).fill(99);
+            refBackend.maxPool2dForward(x, wantY, wantI, p);
+            const gotY = new Float32Array(yLen).fill(7);
+            const gotI = new Idx(yLen).fill(99);
+            backend.maxPool2dForward(x, gotY, gotI, p);
+            const what = `special=${special} ${Idx.name}`;
+            expectSameBits(gotY, wantY, `y ${what}`);
+            expectSameBits(gotI, wantI, `idx ${what}`);
+            const wantG = new Float32Array(xLen).fill(Number.NaN); // overwritten, not accumulated
+            refBackend.maxPool2dBackward(gy, wantI, wantG, p);
+            const gotG = new Float32Array(xLen).fill(Number.NaN);
+            backend.maxPool2dBackward(gy, gotI, gotG, p);
+            expectSameBits(gotG, wantG, `gx ${what}`);
+            // Any index in the plane is valid input, repeated ones included (sums in output order).
+            const anyI = new Idx(yLen).map((_, i) => (i * 7 + (special ? 1 : 0)) % (p.inH * p.inW));
+            refBackend.maxPool2dBackward(gy, anyI, wantG, p);
+            backend.maxPool2dBackward(gy, anyI, gotG, p);
+            expectSameBits(gotG, wantG, `gx, indices (7i mod plane) ${what}`);
+          }
+        }
+      });
+    }
+
+    it('matches hand-computed values: first max of ties in scan order, last NaN, -inf, flat plane indices', () => {
+      const p: Pool2dParams = {
+        n: 1, c: 1, inH: 4, inW: 4, kH: 2, kW: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1,
+        outH: 2, outW: 2,
+      };
+      const x = new Float32Array([
+        1, 3, Number.NaN, 0,
+        3, 2, 5, Number.NaN,
+        -Infinity, -Infinity, -0, 0,
+        -Infinity, -Infinity, 0, -1,
+      ]);
+      const y = new Float32Array(4);
+      const idx = new Int32Array(4);
+      backend.maxPool2dForward(x, y, idx, p);
+      expect(Array.from(y)).toEqual([3, Number.NaN, -Infinity, -0]);
+      expect(Array.from(idx)).toEqual([1, 7, 8, 10]);
+      const gx = new Float32Array(16).fill(5);
+      backend.maxPool2dBackward(new Float32Array([1, 2, 4, 8]), idx, gx, p);
+      expect(Array.from(gx)).toEqual([0, 1, 0, 0, 0, 0, 0, 2, 4, 0, 8, 0, 0, 0, 0, 0]);
     });
   });
 

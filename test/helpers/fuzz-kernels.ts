@@ -6,7 +6,7 @@
  */
 import { KERNELS, KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../src/backend/manifest.js';
 import { convOutLength } from '../../src/backend/backend.js';
-import { poolOutLength } from '../../src/ops/pool1d.js';
+import { emptyPoolWindow, poolOutLength } from '../../src/ops/pool1d.js';
 import { refBackend } from '../../src/backend/ref/index.js';
 import { Rng } from './fuzz-ops.js';
 
@@ -41,6 +41,25 @@ const PARAM_DRAWS: Record<string, (r: Rng, kernel: KernelName) => Params> = {
     const dilation = 1;
     const l = r.int(Math.max(k - 2 * padding, 1), 20);
     return { n: r.int(1, 2), c: r.int(1, 3), l, k, stride, padding, dilation, lOut: poolOutLength(l, k, stride, padding, dilation, false) };
+  },
+  Pool2d: (r) => {
+    const dim = () => {
+      const k = r.int(1, 3);
+      const stride = r.int(1, 3);
+      const padding = r.int(0, Math.floor(k / 2));
+      const dilation = r.int(1, 2);
+      let l = r.int(Math.max(dilation * (k - 1) + 1 - 2 * padding, 1), 12);
+      const ceil = r.bool();
+      // Every window must cover an input element (a dilated one may step over a short input): grow l.
+      while (emptyPoolWindow(l, k, stride, padding, dilation, poolOutLength(l, k, stride, padding, dilation, ceil)) >= 0) l++;
+      return { l, k, stride, padding, dilation, out: poolOutLength(l, k, stride, padding, dilation, ceil) };
+    };
+    const h = dim();
+    const w = dim();
+    return {
+      n: r.int(0, 2), c: r.int(1, 3), inH: h.l, inW: w.l, kH: h.k, kW: w.k, strideH: h.stride, strideW: w.stride,
+      padH: h.padding, padW: w.padding, dilationH: h.dilation, dilationW: w.dilation, outH: h.out, outW: w.out,
+    };
   },
   BatchNorm: (r) => ({ n: r.int(1, 4), c: r.int(1, 4), inner: r.int(1, 5), training: r.bool(), eps: 1e-5, relu: r.bool() }),
   Conv2d: (r, kernel) => {
@@ -139,6 +158,17 @@ export function drawKernelCall(kernel: KernelName, r: Rng): KernelCall {
     const p = params as never as Parameters<typeof refBackend.maxPool1dForward>[3];
     const x = new Float32Array(evalLen('n*c*l', params!)).map(() => r.next());
     refBackend.maxPool1dForward(x, new Float32Array(evalLen('n*c*lOut', params!)), arrays[1] as Uint8Array, p);
+  }
+  if (kernel === 'maxPool2dBackward') {
+    // Indices from a real forward (into the int32 array when the plane exceeds a byte's range).
+    const p = params as never as Parameters<typeof refBackend.maxPool2dForward>[3];
+    if (p.inH * p.inW > 256) arrays[1] = new Int32Array(arrays[1]!.length);
+    const x = new Float32Array(evalLen('n*c*inH*inW', params!)).map(() => r.next());
+    refBackend.maxPool2dForward(x, new Float32Array(evalLen('n*c*outH*outW', params!)), arrays[1] as Int32Array, p);
+  }
+  if (kernel === 'maxPool2dForward') {
+    const p = params as never as Parameters<typeof refBackend.maxPool2dForward>[3];
+    if (p.inH * p.inW > 256) arrays[2] = new Int32Array(arrays[2]!.length);
   }
   return { kernel, params, arrays };
 }

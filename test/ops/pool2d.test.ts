@@ -40,6 +40,15 @@ describe('maxPool2d', () => {
     expect(() => maxPool2d(x, [2, 2, 2] as never)).toThrow(TypeError);
     expect(() => maxPool2d(zeros([2, 3, 0, 8]), 2)).toThrow(/maxPool2d: expected input with non-zero size for non-batch dimensions/);
   });
+
+  it('rejects a dilated window that lies wholly in the padding (its max and argmax would be garbage)', () => {
+    // W = 1, kernel 2, padding 1, dilation 2: the one window's taps are at -1 and 1, both outside the input.
+    expect(() => maxPool2d(zeros([1, 1, 3, 1]), [1, 2], { padding: [0, 1], dilation: [1, 2] })).toThrow(
+      new RangeError('maxPool2d: expected every pooling window to cover an input element, got window 0 of dim 3 (size 1, kernelSize=2, padding=1, dilation=2) lying wholly in the padding'));
+    // H = 2, dilation 3: taps -1 and 2; H = 3 puts the second tap inside, so it runs.
+    expect(() => maxPool2d(zeros([1, 2, 1]), [2, 1], { padding: [1, 0], dilation: [3, 1] })).toThrow(/window 0 of dim 1 /);
+    expect(maxPool2d(zeros([1, 3, 1]), [2, 1], { padding: [1, 0], dilation: [3, 1] }).shape).toEqual([1, 1, 1]);
+  });
 });
 
 describe('avgPool2d', () => {

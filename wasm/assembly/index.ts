@@ -20,6 +20,8 @@ export { reluForward } from './relu-forward';
 export { reluBackward } from './relu-backward';
 export { maxPool1dForward } from './max-pool1d-forward';
 export { maxPool1dBackward } from './max-pool1d-backward';
+export { maxPool2dForward } from './max-pool2d-forward';
+export { maxPool2dBackward } from './max-pool2d-backward';
 export { batchNormForward } from './batch-norm-forward';
 export { batchNormBackward } from './batch-norm-backward';
 export { bmm } from './bmm';

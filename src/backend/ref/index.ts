@@ -6,6 +6,7 @@ import { sgdStep } from './sgd.js';
 import { add } from './add.js';
 import { reluForward, reluBackward } from './relu.js';
 import { maxPool1dForward, maxPool1dBackward } from './max-pool1d.js';
+import { maxPool2dForward, maxPool2dBackward } from './max-pool2d.js';
 import { batchNormForward, batchNormBackward } from './batch-norm.js';
 import { bmm } from './bmm.js';
 import { affineNormForward, affineNormBackward } from './affine-norm.js';
@@ -30,6 +31,8 @@ export const refBackend: Backend = {
   reluBackward,
   maxPool1dForward,
   maxPool1dBackward,
+  maxPool2dForward,
+  maxPool2dBackward,
   batchNormForward,
   batchNormBackward,
   bmm,
