@@ -126,7 +126,8 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(1, 9, 9, [13, 31], [2, 2], [1, 1], [0, 0], [3, 3], 3),
   conv2dCase(1, 2, 3, [40, 40], [3, 3], [1, 1], [1, 1]), // several small images' worth of columns in one block
   conv2dCase(3, 32, 5, [24, 23], [3, 3], [1, 1], [1, 1]), // an image wider than one native column block (cut in two)
-  conv2dCase(5, 64, 8, [2, 3], [3, 3], [1, 1], [1, 1]), // 6 positions per image: blocks of many images, a short last one
+  conv2dCase(5, 64, 8, [2, 3], [3, 3], [1, 1], [1, 1]), // 6 positions per image, fewer items than native blocks: one image a block
+  conv2dCase(19, 8, 6, [2, 3], [3, 3], [1, 1], [1, 1]), // 19 items: native blocks of 3 images (at least 8 blocks), a short last one
   conv2dCase(9, 8, 12, [6, 5], [3, 3], [1, 1], [1, 1], [1, 1], 2), // more batch items than weight-gradient chunks (8)
   conv2dCase(2, 2, 3, [4, 4], [3, 3], [1, 1], [0, 0], [2, 2]), // dilated kernel exactly the image: 0 x 0 output
   conv2dCase(2, 3, 4, [5, 29], [3, 3], [1, 1], [1, 1]), // 29-float rows: every piece of a native row copy (vectors, 8, 4, 1)
