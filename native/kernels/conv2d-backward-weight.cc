@@ -10,7 +10,14 @@
 // gw_g^T += col (K, cols) @ gy_block^T through the packed GEMM (gemm.h) after im2col, the gy rows gathered
 // transposed (see chunkSums). Threads split the chunks, or run each GEMM when there are fewer chunks
 // than threads. gb: conv-bias-grad.h.
+// Few input channels (K = cinG * kH * kW <= kDirect2dMaxK, e.g. 1 or 3 -> 16 at 3x3: gw is 16 x 9 or 16 x 27,
+// a long reduction over n * outH * outW) take the direct path instead, as conv1d's backward-weight does
+// (conv1d-direct.h): per chunk one SIMD vector of partial sums per gw element; per batch item, group and
+// block of positions, the columns are built by im2col and the lane-wise dot products of the gy rows (read
+// in place, contiguous) with the K column rows are added (no transposed gy gather, no GEMM packing for a
+// 16 x 27 result); the lanes are summed once per chunk, the chunks in chunk order.
 #include "conv-bias-grad.h"
+#include "conv1d-direct.h"
 #include "conv2d-common.h"
 #include "../threadpool.h"
 
@@ -94,6 +101,73 @@ bool chunkSums(const float* x, const float* gy, float* dst, const nt::Conv2dArgs
   return true;
 }
 
+/**
+ * Largest K the direct path takes. Its dot-product tiles (4 gy rows x 3 column rows) reuse each load
+ * less than the GEMM's micro-kernel, so it wins only while the GEMM's fixed costs (packing, the gy
+ * transpose, 16 x K edge tiles) dominate: 1 and 3 input channels at 3x3.
+ */
+constexpr size_t kDirect2dMaxK = 32;
+
+/**
+ * The direct path (K <= kDirect2dMaxK; gb is summed separately by biasGrad). Chunk ch's sums go to
+ * part[ch] (gwLen floats): the caller's scratch, summed in chunk order into gw. The column blocks hold
+ * posCols positions of one image (the whole image when it fits), im2col'd with row stride = the block.
+ */
+bool backwardWeightDirect(const float* x, const float* gy, float* gw, const nt::Conv2dArgs& p) {
+  const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.kH * p.kW;
+  const size_t gwLen = p.cOut * K, P = p.outH * p.outW, planeIn = p.inH * p.inW;
+  const size_t posCols = minz(P, roundUp(kColFloats / K, 16));
+  const size_t chunks = minz(p.n, kChunks);
+  float* part = scratch(kScratchPackW, chunks * gwLen);
+  if (part == nullptr) return false;
+  const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(P) *
+                      static_cast<double>(K);
+  int failed = 0;
+  nt::parallelFor(chunks, work, [&](size_t c0, size_t c1) {
+    float* col = scratch(kScratchCol, K * posCols);
+    VecF* acc = reinterpret_cast<VecF*>(scratch(kScratchAcc, gwLen * kVecLen));
+    if (col == nullptr || acc == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    const float* rows[kDirect2dMaxK];
+    const float* gyRows[kDirectMaxK];
+    for (size_t ch = c0; ch < c1; ++ch) {
+      const size_t q = p.n / chunks, rem = p.n % chunks;
+      const size_t b0 = ch * q + minz(ch, rem), b1 = b0 + q + (ch < rem ? 1 : 0);
+      for (size_t i = 0; i < gwLen; ++i) acc[i] = VecF{};
+      for (size_t task = b0 * p.groups; task < b1 * p.groups; ++task) {
+        const size_t b = task / p.groups, g = task % p.groups;
+        const float* xg = x + (b * p.cIn + g * cinG) * planeIn;
+        const float* gyg = gy + (b * p.cOut + g * coutG) * P;
+        // the next (item, group)'s gy rows, then its input planes, into L2 during this one's dot products
+        Prefetcher pf;
+        if (task + 1 < p.n * p.groups) {
+          const size_t bn = (task + 1) / p.groups, gn = (task + 1) % p.groups;
+          pf = Prefetcher(gy + (bn * p.cOut + gn * coutG) * P, coutG * P, x + (bn * p.cIn + gn * cinG) * planeIn,
+                          cinG * planeIn);
+        }
+        for (size_t t0 = 0; t0 < P; t0 += posCols) {
+          const size_t tb = minz(posCols, P - t0);
+          im2col2d(xg, cinG, p, t0, tb, col, tb, 0);
+          for (size_t kk = 0; kk < K; ++kk) rows[kk] = col + kk * tb;
+          for (size_t o0 = 0; o0 < coutG; o0 += kDirectMaxK) {
+            const size_t mo = minz(kDirectMaxK, coutG - o0);
+            for (size_t o = 0; o < mo; ++o) gyRows[o] = gyg + (o0 + o) * P + t0;
+            dotAccumulate(mo, K, tb, gyRows, rows, acc + (g * coutG + o0) * K, pf);
+          }
+        }
+      }
+      float* dst = part + ch * gwLen;
+      for (size_t i = 0; i < gwLen; ++i) dst[i] = hsum(acc[i]);
+    }
+  });
+  if (failed != 0) return false;
+  for (size_t i = 0; i < gwLen; ++i) {
+    float s = part[i];
+    for (size_t ch = 1; ch < chunks; ++ch) s += part[ch * gwLen + i];
+    gw[i] = s;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool conv2dBackwardWeight(const float* x, const float* gy, float* gw, float* gb, const nt::Conv2dArgs& p) {
@@ -103,6 +177,7 @@ bool conv2dBackwardWeight(const float* x, const float* gy, float* gw, float* gb,
     for (size_t i = 0; i < gwLen; ++i) gw[i] = 0.0f;
     return true;
   }
+  if (K <= kDirect2dMaxK) return backwardWeightDirect(x, gy, gw, p);
   const size_t chunks = minz(p.n, kChunks);
   float* partial = nullptr;
   if (chunks > 1) {

@@ -238,9 +238,13 @@ static inline void col2imAdd2d(const float* __restrict col, size_t cinG, const n
  * The column blocks of one group's GEMMs. Small images are batched: a block holds nb whole images (their P
  * positions side by side, so one GEMM of nb * P columns replaces nb narrow ones whose packing and edge tiles
  * dominate, e.g. 8x8 outputs); a large image is cut into blocks of at most `cols` positions. The block
- * width keeps col (K x cols floats) near kColFloats, within L2. Depends on the shapes only, never on threads.
+ * width keeps col (K x cols floats) near kColFloats, within L2, and a batch of at least kMinBlocks images
+ * gets at least kMinBlocks blocks, so that the threads have even shares: 1 -> 16 channels on 28x28 (K 9)
+ * fit 18 images a block, and the batch of 32 made 2 blocks of 18 and 14 images, which 2 threads split
+ * unevenly (and 3 or more could not split). Depends on the shapes only, never on threads.
  */
 constexpr size_t kColFloats = 128 * 1024;
+constexpr size_t kMinBlocks = 8;
 
 struct ColBlocks {
   size_t P;       // positions per image
@@ -251,7 +255,8 @@ struct ColBlocks {
   ColBlocks(const nt::Conv2dArgs& p, size_t K) {
     P = p.outH * p.outW;
     const size_t cols = K == 0 ? P : (kColFloats / K > 64 ? kColFloats / K : 64);
-    nb = P == 0 || P >= cols ? 1 : cols / P;
+    nb = P == 0 || P >= cols ? 1 : minz(cols / P, (p.n + kMinBlocks - 1) / kMinBlocks);
+    nb = nb == 0 ? 1 : nb;  // n == 0
     posCols = nb == 1 ? roundUp(cols, 16) : P;
     perImage = nb == 1 ? (P + posCols - 1) / posCols : 1;
     count = nb == 1 ? p.n * perImage : (p.n + nb - 1) / nb;

@@ -126,12 +126,23 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(1, 9, 9, [13, 31], [2, 2], [1, 1], [0, 0], [3, 3], 3),
   conv2dCase(1, 2, 3, [40, 40], [3, 3], [1, 1], [1, 1]), // several small images' worth of columns in one block
   conv2dCase(3, 32, 5, [24, 23], [3, 3], [1, 1], [1, 1]), // an image wider than one native column block (cut in two)
-  conv2dCase(5, 64, 8, [2, 3], [3, 3], [1, 1], [1, 1]), // 6 positions per image: blocks of many images, a short last one
+  conv2dCase(5, 64, 8, [2, 3], [3, 3], [1, 1], [1, 1]), // 6 positions per image, fewer items than native blocks: one image a block
+  conv2dCase(19, 8, 6, [2, 3], [3, 3], [1, 1], [1, 1]), // 19 items: native blocks of 3 images (at least 8 blocks), a short last one
   conv2dCase(9, 8, 12, [6, 5], [3, 3], [1, 1], [1, 1], [1, 1], 2), // more batch items than weight-gradient chunks (8)
   conv2dCase(2, 2, 3, [4, 4], [3, 3], [1, 1], [0, 0], [2, 2]), // dilated kernel exactly the image: 0 x 0 output
   conv2dCase(2, 3, 4, [5, 29], [3, 3], [1, 1], [1, 1]), // 29-float rows: every piece of a native row copy (vectors, 8, 4, 1)
   conv2dCase(2, 2, 3, [3, 14], [3, 3], [1, 1], [1, 1]), // 14: 8 + 4 + 2 floats
   conv2dCase(1, 1, 2, [600, 600], [3, 3], [150, 150], [1, 1]), // few positions but padded planes past the native whole-image path's bound
+  // The native direct weight-gradient path (K = cIn / groups * kH * kW <= 32) and its edges:
+  conv2dCase(3, 1, 16, [28, 28], [3, 3], [1, 1], [1, 1]), // the CNN example's first conv, K 9: 784 positions, whole vectors
+  conv2dCase(2, 2, 5, [9, 7], [3, 3], [1, 1], [1, 1]), // cIn 2, K 18, 63 positions: a vector tail
+  conv2dCase(2, 3, 16, [13, 11], [3, 3], [1, 1], [1, 1]), // cIn 3, K 27
+  conv2dCase(2, 4, 5, [9, 7], [3, 3], [1, 1], [1, 1]), // cIn 4, K 36: just past the direct path (GEMM)
+  conv2dCase(2, 2, 5, [11, 9], [4, 4], [2, 1], [1, 2], [1, 2]), // K 32 exactly (the bound), stride and dilation
+  conv2dCase(2, 6, 4, [8, 9], [3, 3], [2, 2], [1, 1], [1, 1], 2), // groups of 3 input channels, stride 2
+  conv2dCase(10, 3, 5, [2, 3], [3, 3], [1, 1], [1, 1]), // 6 positions (less than a vector), 10 items in 8 chunks
+  conv2dCase(1, 3, 7, [5, 5], [3, 3], [2, 2], [1, 1]), // batch 1 (one chunk)
+  conv2dCase(1, 1, 3, [130, 130], [3, 3], [1, 1], [1, 1]), // 16900 positions: two column blocks of one image
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
