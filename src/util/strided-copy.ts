@@ -38,10 +38,16 @@ function walk(shape: readonly number[], strides: readonly number[], offset: numb
   }
 }
 
+/**
+ * Rows shorter than this are copied by a plain loop: `set(subarray())` allocates a view object per row,
+ * which for the attention heads' rows of 32 floats cost more than the copy (and fed the GC).
+ */
+const MIN_SET_ROW = 128;
+
 /** out[i] = src[position of element i of the view], for every element (out has the view's numel). */
 export function gatherStrided(src: Storage, shape: readonly number[], strides: readonly number[], offset: number, out: Storage): Storage {
   walk(shape, strides, offset, (pos, i, n, step) => {
-    if (step === 1) out.set(src.subarray(pos, pos + n), i);
+    if (step === 1 && n >= MIN_SET_ROW) out.set(src.subarray(pos, pos + n), i);
     else for (let k = 0; k < n; k++, pos += step) out[i + k] = src[pos];
   });
   return out;
