@@ -21,3 +21,23 @@ describe('gathering views with unit-stride rows', () => {
     });
   }
 });
+
+describe('gathering float32 views of 0 to 4 dims', () => {
+  const base = new Tensor(Float32Array.from({ length: 2 * 3 * 4 * 5 }, (_, i) => i), [2, 3, 4, 5]);
+  /** The element of base at (a, b, c, d). */
+  const at = (a: number, b: number, c: number, d: number) => ((a * 3 + b) * 4 + c) * 5 + d;
+
+  it('a 4-D permute', () => {
+    const got = Array.from(base.permute([3, 1, 0, 2]).data as Float32Array);
+    const want: number[] = [];
+    for (let d = 0; d < 5; d++) for (let b = 0; b < 3; b++) for (let a = 0; a < 2; a++) for (let c = 0; c < 4; c++) want.push(at(a, b, c, d));
+    expect(got).toEqual(want);
+  });
+
+  it('a strided 1-D view, a 0-D select and an empty view', () => {
+    const line = base.reshape([-1]).index({ start: 3, step: 7 });
+    expect(Array.from(line.data as Float32Array)).toEqual(Array.from({ length: 17 }, (_, i) => 3 + 7 * i));
+    expect(Array.from(base.select(0, 1).select(0, 2).select(0, 3).select(0, 4).data as Float32Array)).toEqual([at(1, 2, 3, 4)]);
+    expect((base.transpose(0, 3).narrow(1, 0, 0).data as Float32Array).length).toBe(0);
+  });
+});
