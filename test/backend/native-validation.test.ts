@@ -1342,6 +1342,28 @@ describe.skipIf(!addon)(suiteName, () => {
       }
     });
 
+    it('bmm: 1 and 2 threads give the same bits (products below the split size: the batch split over threads)', () => {
+      // attention's heads (per product under nt::kParallelMinWork) and an odd batch, both layouts of B
+      for (const [batch, m, n, k] of [[64, 64, 64, 32], [37, 33, 17, 65]] as const) {
+        for (const transB of [false, true]) {
+          const p: BmmParams = { batch, aBatch: batch, bBatch: batch, m, n, k, transA: false, transB, alpha: 0.5, beta: 0 };
+          const a = randomArray(batch * m * k, 41);
+          const b = randomArray(batch * k * n, 42);
+          const runs: Float32Array[] = [];
+          for (const threads of [1, 2]) {
+            setNativeThreads(threads);
+            const c = new Float32Array(batch * m * n);
+            kernels().bmm(a, b, c, p);
+            runs.push(c);
+          }
+          expectSameBits(runs[1]!, runs[0]!, `bmm batch=${batch} transB=${transB}`);
+          const want = new Float32Array(batch * m * n);
+          refBackend.bmm(a, b, want, p);
+          expectNear(runs[0]!, want, k, 'bmm');
+        }
+      }
+    });
+
     it('batch norm: 1 and 2 threads give the same bits (per-row sums added per channel in batch order)', () => {
       // Above the streaming cut-off (native/kernels/stream-work.h), so the 2-thread run splits the rows;
       // 11 channels put range seams inside batch items.
