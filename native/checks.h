@@ -88,6 +88,18 @@ inline void checkSgd(const Args& args, const SgdArgs& s) {
     args.rangeError("nesterov needs params.momentum > 0 and params.dampening = 0");
 }
 
+/** Adam's bias corrections 1 - beta ** step lie in (0, 1]. */
+inline void checkAdam(const Args& args, const AdamArgs& a) {
+  if (!(a.biasCorrection1 > 0 && a.biasCorrection1 <= 1) || !(a.biasCorrection2 > 0 && a.biasCorrection2 <= 1))
+    args.rangeError("expected params.biasCorrection1 and params.biasCorrection2 in (0, 1]");
+}
+
+/** adamStep reads maxExpAvgSq only with amsgrad; then it is required. */
+inline bool adamUsesMax(const Args& args, const AdamArgs& a, bool present) {
+  if (a.amsgrad && !present) args.typeError("expected maxExpAvgSq to be a Float32Array when params.amsgrad, got null");
+  return a.amsgrad;
+}
+
 /** sgdStep reads buf only when momentum != 0 in float32 (the kernel's precision); then it is required. */
 inline bool sgdUsesBuf(const Args& args, const SgdArgs& s, bool present) {
   const bool used = static_cast<float>(s.momentum) != 0.0f;

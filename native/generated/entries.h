@@ -818,4 +818,51 @@ inline void lstmCellBackward(const Napi::CallbackInfo& info, const nt::KernelTab
   nt::checkAlloc(kernels.lstmCellBackward(act.data, cPrev.data, c.data, dh.data, dc.data, da.data, p));
 }
 
+// adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq | null, params): one in-place Adam / AdamW update (PyTorch 1.13 semantics and float32 rounding)
+inline void adamStep(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "adamStep");
+  args.expectCount(6);
+  args.f32Type(0, "param", false);
+  args.f32Type(1, "grad", false);
+  args.f32Type(2, "expAvg", false);
+  args.f32Type(3, "expAvgSq", false);
+  const bool has_maxExpAvgSq = args.f32Type(4, "maxExpAvgSq", true);
+  const Napi::Object po = args.params(5);
+  nt::AdamArgs p{};
+  p.lr = args.number(po, "lr", true);
+  if (p.lr < 0) args.rangeError("expected params.lr >= 0, got " + std::to_string(p.lr));
+  p.beta1 = args.number(po, "beta1", true);
+  if (p.beta1 < 0) args.rangeError("expected params.beta1 >= 0, got " + std::to_string(p.beta1));
+  p.beta2 = args.number(po, "beta2", true);
+  if (p.beta2 < 0) args.rangeError("expected params.beta2 >= 0, got " + std::to_string(p.beta2));
+  p.eps = args.number(po, "eps", true);
+  if (p.eps < 0) args.rangeError("expected params.eps >= 0, got " + std::to_string(p.eps));
+  p.weightDecay = args.number(po, "weightDecay", true);
+  if (p.weightDecay < 0) args.rangeError("expected params.weightDecay >= 0, got " + std::to_string(p.weightDecay));
+  p.biasCorrection1 = args.number(po, "biasCorrection1", true);
+  p.biasCorrection2 = args.number(po, "biasCorrection2", true);
+  p.amsgrad = args.flag(po, "amsgrad");
+  p.maximize = args.flag(po, "maximize");
+  p.decoupled = args.flag(po, "decoupled");
+  checkAdam(args, p);
+  const F32 param = args.f32Any(0, "param");
+  p.len = param.len;
+  const F32 grad = args.f32(1, "grad", p.len, "param.length");
+  const F32 expAvg = args.f32(2, "expAvg", p.len, "param.length");
+  const F32 expAvgSq = args.f32(3, "expAvgSq", p.len, "param.length");
+  const bool use_maxExpAvgSq = adamUsesMax(args, p, has_maxExpAvgSq);
+  const F32 maxExpAvgSq = use_maxExpAvgSq ? args.f32(4, "maxExpAvgSq", p.len, "param.length") : F32{};
+  args.noOverlap(region(param), "param", region(grad), "grad");
+  args.noOverlap(region(param), "param", region(expAvg), "expAvg");
+  args.noOverlap(region(param), "param", region(expAvgSq), "expAvgSq");
+  args.noOverlap(region(param), "param", region(maxExpAvgSq), "maxExpAvgSq");
+  args.noOverlap(region(expAvg), "expAvg", region(grad), "grad");
+  args.noOverlap(region(expAvg), "expAvg", region(expAvgSq), "expAvgSq");
+  args.noOverlap(region(expAvg), "expAvg", region(maxExpAvgSq), "maxExpAvgSq");
+  args.noOverlap(region(expAvgSq), "expAvgSq", region(grad), "grad");
+  args.noOverlap(region(expAvgSq), "expAvgSq", region(maxExpAvgSq), "maxExpAvgSq");
+  args.noOverlap(region(maxExpAvgSq), "maxExpAvgSq", region(grad), "grad");
+  nt::checkAlloc(kernels.adamStep(param.data, grad.data, expAvg.data, expAvgSq.data, maxExpAvgSq.data, p));
+}
+
 }  // namespace nt::entries

@@ -159,6 +159,21 @@ struct LstmCellArgs {
   size_t g;
 };
 
+/** src/backend/backend.ts AdamParams; len = the length of the sized arrays. */
+struct AdamArgs {
+  size_t len;
+  double lr;
+  double beta1;
+  double beta2;
+  double eps;
+  double weightDecay;
+  double biasCorrection1;
+  double biasCorrection2;
+  bool amsgrad;
+  bool maximize;
+  bool decoupled;
+};
+
 }  // namespace nt
 
 // X(name, signature) for every kernel, in manifest order. Each returns false only when it could not get
@@ -190,6 +205,7 @@ struct LstmCellArgs {
   X(softmaxForward, (const float* x, const float* mask, float* y, const nt::SoftmaxArgs& p)) \
   X(softmaxBackward, (const float* y, const float* gy, float* gx, const nt::SoftmaxArgs& p)) \
   X(lstmCellForward, (float* a, const float* cPrev, float* c, float* h, const nt::LstmCellArgs& p)) \
-  X(lstmCellBackward, (const float* act, const float* cPrev, const float* c, const float* dh, float* dc, float* da, const nt::LstmCellArgs& p))
+  X(lstmCellBackward, (const float* act, const float* cPrev, const float* c, const float* dh, float* dc, float* da, const nt::LstmCellArgs& p)) \
+  X(adamStep, (float* param, const float* grad, float* expAvg, float* expAvgSq, float* maxExpAvgSq, const nt::AdamArgs& p))
 
-#define NT_KERNEL_COUNT 27
+#define NT_KERNEL_COUNT 28

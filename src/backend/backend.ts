@@ -224,6 +224,37 @@ export interface LstmCellParams {
   g: number;
 }
 
+/**
+ * One Adam (decoupled: AdamW) step on one parameter, PyTorch 1.13 `_single_tensor_adam(w)` with its float32
+ * rounding, per element (f = round to float32; scalars are float32-rounded hyper-parameters):
+ * ```
+ * g = maximize ? -grad : grad
+ * decoupled: p = f(p * f(1 - lr * weightDecay));  else if weightDecay != 0: g = f(g + f(weightDecay) * p)
+ * m = f(f(m * f(beta1)) + f(1 - beta1) * g);  v = f(f(v * f(beta2)) + f(f(1 - beta2) * g) * g)
+ * amsgrad: vMax = max(vMax, v) (NaN wins), the second moment used below; else v
+ * denom = f(f(f(sqrt(second)) / f(sqrt(biasCorrection2))) + f(eps))
+ * p = f(p + f(f(f(-(lr / biasCorrection1)) * m) / denom))
+ * ```
+ * each `x + a * y` computed in float64 and rounded once (the product of two floats is exact there), as
+ * ATen's fused add-with-alpha / addcmul. biasCorrectionK = 1 - betaK ** step, computed by the caller.
+ */
+export interface AdamParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1 - beta1 ** step, in (0, 1]. */
+  biasCorrection1: number;
+  /** 1 - beta2 ** step, in (0, 1]. */
+  biasCorrection2: number;
+  /** Keep the running maximum of the second moment in maxExpAvgSq and divide by its root. */
+  amsgrad: boolean;
+  maximize: boolean;
+  /** AdamW: the weight decay shrinks the parameter instead of adding to the gradient. */
+  decoupled: boolean;
+}
+
 /** The TS type of an array argument of the manifest. */
 type ArrayTs<A> = A extends { readonly type: 'f32' } ? Float32Array
   : A extends { readonly type: 'f64' } ? Float64Array
@@ -246,6 +277,7 @@ interface ParamsTs {
   BlockCopy: BlockCopyParams;
   Softmax: SoftmaxParams;
   LstmCell: LstmCellParams;
+  Adam: AdamParams;
 }
 
 /** A kernel's call signature, from its manifest entry: the arrays in order, then the params object if any. */
@@ -335,6 +367,9 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  * - `lstmCellBackward(act, cPrev, c, dh, dc, da, p)`: from the activations act, tc = tanh(c), dcv = dc + dh *
  *   o * (1 - tc^2): da = (dcv g i (1 - i), dcv cPrev f (1 - f), dcv i (1 - g^2), dh tc o (1 - o)); dc = dcv * f
  *   (the gradient of cPrev, in place).
+ * - `adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq | null, p)`: one in-place Adam / AdamW update of
+ *   one parameter and its moments (see `AdamParams`), bit for bit the ref on every backend. maxExpAvgSq is
+ *   required when amsgrad and ignored otherwise. All arrays have the same length.
  *
  * Aliasing: an array a kernel writes overlaps no other argument, except the in-place pairs above
  * (src/backend/manifest.ts, enforced by the native addon).

@@ -91,6 +91,10 @@ export const PARAMS = {
   },
   Softmax: { rows: 'size', d: 'size', maskRows: 'positive' },
   LstmCell: { rows: 'size', hs: 'size', g: 'size' },
+  Adam: {
+    lr: 'nonNegative', beta1: 'nonNegative', beta2: 'nonNegative', eps: 'nonNegative', weightDecay: 'nonNegative',
+    biasCorrection1: 'real', biasCorrection2: 'real', amsgrad: 'flag', maximize: 'flag', decoupled: 'flag',
+  },
 } as const satisfies Record<string, Record<string, FieldKind>>;
 
 export type ParamsName = keyof typeof PARAMS;
@@ -375,6 +379,17 @@ export const KERNELS = {
       { name: 'dh', type: 'f32', role: 'in', len: 'rows*hs' },
       { name: 'dc', type: 'f32', role: 'inout', len: 'rows*hs' },
       { name: 'da', type: 'f32', role: 'out', len: 'rows*g' },
+    ],
+  },
+  adamStep: {
+    doc: 'one in-place Adam / AdamW update (PyTorch 1.13 semantics and float32 rounding)',
+    params: 'Adam',
+    args: [
+      { name: 'param', type: 'f32', role: 'inout', len: 'any' },
+      { name: 'grad', type: 'f32', role: 'in', len: '=param' },
+      { name: 'expAvg', type: 'f32', role: 'inout', len: '=param' },
+      { name: 'expAvgSq', type: 'f32', role: 'inout', len: '=param' },
+      { name: 'maxExpAvgSq', type: 'f32', role: 'inout', len: '=param', nullable: true, usedWhen: 'adamUsesMax' },
     ],
   },
 } as const satisfies Record<string, KernelSpec>;

@@ -9,6 +9,15 @@ import { checkReduction, type Reduction } from './loss-reduction.js';
 import { checkClassTarget, checkClassWeight, checkIgnoreIndex, classLayout } from './nll-loss.js';
 import { logSoftmaxInto } from './log-softmax.js';
 import { tensorArg, optionsArg } from './args.js';
+import { getBackend } from '../backend/select.js';
+import { gradBuffer } from '../util/grad-pool.js';
+
+/** softmax over each of `rows` rows of `c` logits, on the backend's kernel, into a gradient-pool array. */
+function softmaxRows(x: Float32Array, rows: number, c: number): Float32Array {
+  const y = gradBuffer(rows * c);
+  getBackend().softmaxForward(x, null, y, { rows, d: c, maskRows: 1 });
+  return y;
+}
 
 /** Options of `nn.functional.crossEntropy`: class weights, ignoreIndex, reduction and labelSmoothing. */
 export interface CrossEntropyOptions {
@@ -136,16 +145,27 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   }
 
   const inputs = probTarget ? [input, target] : [input];
+  const classesLast = inner === 1 && numel > 0;
   return record(out, 'CrossEntropyLossBackward0', inputs, (g) => {
     const gd = g.data;
-    // d loss / d x = gp * (coef - softmax * sum_c coef), softmax = exp(logp)
-    const gx = new Float32Array(numel);
-    for (let o = 0; o < n; o++) {
-      for (let j = 0; j < inner; j++) {
-        const p = o * inner + j;
-        const gp = reduction === 'none' ? gd[p] : gd[0];
-        const rc = rowCoef[p];
-        for (let k = 0, e = o * c * inner + j; k < c; k++, e += inner) gx[e] = gp * (coef[e] - Math.exp(logp[e]) * rc);
+    // d loss / d x = gp * (coef - softmax * sum_c coef)
+    const gx = classesLast ? softmaxRows(input.data as Float32Array, n, c) : new Float32Array(numel);
+    if (classesLast) {
+      // (N, C): the softmax from the backend's kernel (float32, SIMD) instead of exp(logp) per logit
+      for (let o = 0, e = 0; o < n; o++) {
+        const gp = reduction === 'none' ? gd[o] : gd[0];
+        const rc = rowCoef[o];
+        for (let k = 0; k < c; k++, e++) gx[e] = gp * (coef[e] - gx[e] * rc);
+      }
+    } else {
+      // classes strided by inner (N, C, d1, ...): softmax = exp(logp)
+      for (let o = 0; o < n; o++) {
+        for (let j = 0; j < inner; j++) {
+          const p = o * inner + j;
+          const gp = reduction === 'none' ? gd[p] : gd[0];
+          const rc = rowCoef[p];
+          for (let k = 0, e = o * c * inner + j; k < c; k++, e += inner) gx[e] = gp * (coef[e] - Math.exp(logp[e]) * rc);
+        }
       }
     }
     let gt: Tensor | null = null;

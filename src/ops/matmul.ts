@@ -50,7 +50,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 /** A matmul operand on the kernel: `count` matrices back to back, nb (one per product) or 1 (shared by all). */
-interface Operand {
+export interface Operand {
   data: Float32Array;
   count: number;
 }
@@ -85,15 +85,15 @@ function expandBatch(x: Tensor, batch: number[], r: number, c: number): Float32A
 /**
  * nb independent (m, n) = op(A_i) (m, k) @ op(B_i) (k, n) products in one backend call (an operand with
  * count 1 is shared by every product). When only A varies and is not transposed, its matrices stack into
- * one (nb * m, k) matrix times the shared B: one plain matmul.
+ * one (nb * m, k) matrix times the shared B: one plain matmul. `alpha` scales every product.
  */
-export function batchedMatmul(A: Operand, B: Operand, nb: number, m: number, n: number, k: number, transA: boolean, transB: boolean): Float32Array {
+export function batchedMatmul(A: Operand, B: Operand, nb: number, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha = 1): Float32Array {
   const out = uninitF32(nb * m * n); // beta = 0: the kernel writes every element
   const be = getBackend();
   if (nb === 1 || (B.count === 1 && A.count === nb && !transA)) {
-    be.matmul(A.data, B.data, out, { m: nb * m, n, k, transA, transB, alpha: 1, beta: 0 });
+    be.matmul(A.data, B.data, out, { m: nb * m, n, k, transA, transB, alpha, beta: 0 });
     return out;
   }
-  be.bmm(A.data, B.data, out, { batch: nb, aBatch: A.count, bBatch: B.count, m, n, k, transA, transB, alpha: 1, beta: 0 });
+  be.bmm(A.data, B.data, out, { batch: nb, aBatch: A.count, bBatch: B.count, m, n, k, transA, transB, alpha, beta: 0 });
   return out;
 }

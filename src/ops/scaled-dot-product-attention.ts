@@ -8,6 +8,7 @@ import { Tensor, shapeStr } from '../tensor.js';
 import { isTracing, record } from '../autograd/record.js';
 import { full } from '../creation.js';
 import { matmul } from './matmul.js';
+import { scaledScores, scaledScoresApplies } from './scaled-scores.js';
 import { transpose } from './transpose.js';
 import { mul } from './mul.js';
 import { add } from './add.js';
@@ -108,7 +109,10 @@ export function attention(
   query: Tensor, key: Tensor, value: Tensor, additive: Tensor | null, p: number, generator: Generator,
 ): { output: Tensor; weights: Tensor } {
   const e = query.shape[query.ndim - 1];
-  const scores = matmul(mul(query, 1 / Math.sqrt(e)), transpose(key, -2, -1));
+  // One bmm with K read transposed and the scale as alpha; while an export traces, the separate ops it maps.
+  const scores = !isTracing() && scaledScoresApplies(query, key)
+    ? scaledScores(query, key, 1 / Math.sqrt(e))
+    : matmul(mul(query, 1 / Math.sqrt(e)), transpose(key, -2, -1));
   const fusedRows = additive === null ? 0 : fusableMaskRows(scores, additive);
   const weights = fusedRows > 0
     ? maskedSoftmax(scores, additive!.data as Float32Array, fusedRows)

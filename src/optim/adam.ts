@@ -1,5 +1,7 @@
 /** Adam and AdamW (decoupled weight decay), both with the AMSGrad variant. */
 import type { Tensor } from '../tensor.js';
+import type { AdamParams } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
 import { Optimizer, checkBoolean, checkNonNegative, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
 
 /** Adam's and AdamW's options (per group). */
@@ -27,14 +29,11 @@ const ADAM_DEFAULTS: Partial<AdamOptions> = {
   maximize: false,
 };
 
-const f = Math.fround;
-
 /**
- * One Adam/AdamW step over a group, PyTorch 1.13 `_single_tensor_adam` / `_single_tensor_adamw`
- * element by element. Scalars PyTorch computes in double (bias corrections, step size) stay doubles and
- * are rounded to float32 where PyTorch passes them to a float32 kernel; every tensor operation is
- * rounded to float32 as PyTorch's CPU kernels round it (add with alpha and addcmul are fused there, so
- * their product is exact before the one rounding).
+ * One Adam/AdamW step over a group, PyTorch 1.13 `_single_tensor_adam` / `_single_tensor_adamw`: the
+ * update of each parameter runs through the backend's `adamStep` kernel (one call per parameter; the
+ * formula and its float32 rounding: `AdamParams` in src/backend/backend.ts, spelled out by the ref
+ * backend). The bias corrections 1 - beta ** step stay doubles, as in PyTorch.
  */
 function adamUpdate(
   group: ParamGroup<AdamOptions>,
@@ -44,13 +43,7 @@ function adamUpdate(
 ): void {
   const { lr, eps, weightDecay, amsgrad, maximize } = group;
   const [beta1, beta2] = group.betas;
-  const b1 = f(beta1);
-  const b2 = f(beta2);
-  const oneMinusB1 = f(1 - beta1);
-  const oneMinusB2 = f(1 - beta2);
-  const epsF = f(eps);
-  const wd = f(weightDecay);
-  const decay = f(1 - lr * weightDecay);
+  const backend = getBackend();
   for (const param of group.params) {
     const grad = gradOf(param);
     if (grad === null) continue;
@@ -64,31 +57,13 @@ function adamUpdate(
     }
     const step = (st.step as number) + 1;
     st.step = step;
-    const m = st.exp_avg as Float32Array;
-    const v = st.exp_avg_sq as Float32Array;
     if (amsgrad && !(st.max_exp_avg_sq instanceof Float32Array)) st.max_exp_avg_sq = new Float32Array(n);
-    const vMax = amsgrad ? (st.max_exp_avg_sq as Float32Array) : null;
-    const bc1 = 1 - beta1 ** step;
-    const bc2 = 1 - beta2 ** step;
-    const negStepSize = f(-(lr / bc1));
-    const bc2Sqrt = f(Math.sqrt(bc2));
-    const p = param.data as Float32Array;
-    for (let i = 0; i < n; i++) {
-      let g = maximize ? -grad[i] : grad[i];
-      if (decoupled) p[i] = f(p[i] * decay);
-      else if (weightDecay !== 0) g = f(g + wd * p[i]);
-      const mi = f(f(m[i] * b1) + oneMinusB1 * g);
-      m[i] = mi;
-      const vi = f(f(v[i] * b2) + f(oneMinusB2 * g) * g);
-      v[i] = vi;
-      let second = vi;
-      if (vMax !== null) {
-        second = Math.max(vMax[i], vi);
-        vMax[i] = second;
-      }
-      const denom = f(f(f(Math.sqrt(second)) / bc2Sqrt) + epsF);
-      p[i] = f(p[i] + f(f(negStepSize * mi) / denom));
-    }
+    const p: AdamParams = {
+      lr, beta1, beta2, eps, weightDecay, biasCorrection1: 1 - beta1 ** step, biasCorrection2: 1 - beta2 ** step,
+      amsgrad, maximize, decoupled,
+    };
+    backend.adamStep(param.data as Float32Array, grad, st.exp_avg as Float32Array, st.exp_avg_sq as Float32Array,
+      amsgrad ? (st.max_exp_avg_sq as Float32Array) : null, p);
   }
 }
 

@@ -38,13 +38,61 @@ function walk(shape: readonly number[], strides: readonly number[], offset: numb
   }
 }
 
+/**
+ * Rows shorter than this are copied by a plain loop: `set(subarray())` allocates a view object per row,
+ * which for the attention heads' rows of 32 floats cost more than the copy (and fed the GC).
+ */
+const MIN_SET_ROW = 128;
+
 /** out[i] = src[position of element i of the view], for every element (out has the view's numel). */
 export function gatherStrided(src: Storage, shape: readonly number[], strides: readonly number[], offset: number, out: Storage): Storage {
+  if (src instanceof Float32Array && out instanceof Float32Array) return gatherF32(src, shape, strides, offset, out);
   walk(shape, strides, offset, (pos, i, n, step) => {
-    if (step === 1) out.set(src.subarray(pos, pos + n), i);
+    if (step === 1 && n >= MIN_SET_ROW) out.set(src.subarray(pos, pos + n), i);
     else for (let k = 0; k < n; k++, pos += step) out[i + k] = src[pos];
   });
   return out;
+}
+
+/**
+ * gatherStrided for float32 (views' data and the transpose / permute gradients): its own loops, so the
+ * element accesses see one array type only (the shared walk's are polymorphic over the storages, which
+ * cost several times the copy) and the 2-D inner block (rows of the last dim) needs no call per row.
+ */
+function gatherF32(src: Float32Array, shape: readonly number[], strides: readonly number[], offset: number, out: Float32Array): Float32Array {
+  const nd = shape.length;
+  if (nd === 0) {
+    out[0] = src[offset];
+    return out;
+  }
+  for (const d of shape) if (d === 0) return out;
+  const inner = shape[nd - 1];
+  const step = strides[nd - 1];
+  const rows = nd >= 2 ? shape[nd - 2] : 1;
+  const rowStride = nd >= 2 ? strides[nd - 2] : 0;
+  const counter = new Array<number>(Math.max(nd - 2, 0)).fill(0);
+  let base = offset;
+  let i = 0;
+  for (;;) {
+    for (let r = 0, pos = base; r < rows; r++, pos += rowStride) {
+      if (step === 1 && inner >= MIN_SET_ROW) {
+        out.set(src.subarray(pos, pos + inner), i);
+        i += inner;
+      } else {
+        for (let k = 0, q = pos; k < inner; k++, q += step) out[i++] = src[q];
+      }
+    }
+    // odometer over the dims before the last two
+    let d = nd - 3;
+    for (; d >= 0; d--) {
+      counter[d]++;
+      base += strides[d];
+      if (counter[d] < shape[d]) break;
+      base -= strides[d] * counter[d];
+      counter[d] = 0;
+    }
+    if (d < 0) return out;
+  }
 }
 
 /** dst[position of element i of the view] = values[i] (a later element wins where positions repeat). */

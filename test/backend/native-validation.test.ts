@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
-  convOutLength, type AdaptivePool1dParams, type AffineNormParams, type BatchNormParams, type BlockCopyParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams,
+  convOutLength, type AdaptivePool1dParams, type AffineNormParams, type BatchNormParams, type BlockCopyParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type AdamParams,
   type SoftmaxParams, type LstmCellParams,
 } from '../../src/backend/backend.js';
 import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
@@ -246,6 +246,10 @@ const SGD: SgdParams = {
   lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: false, maximize: false, firstStep: false,
 };
 const SGD_LEN = 10;
+const ADAM: AdamParams = {
+  lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, biasCorrection1: 1 - 0.9 ** 3, biasCorrection2: 1 - 0.999 ** 3,
+  amsgrad: true, maximize: false, decoupled: false,
+};
 
 
 /** A RangeError case: the valid call with some fields of its params object (the last argument) replaced. */
@@ -359,6 +363,10 @@ function backwardInputArgs(): unknown[] {
 }
 function backwardWeightArgs(): unknown[] {
   return [randomArray(X_LEN, 11), randomArray(Y_LEN, 12), randomArray(W_LEN, 13), randomArray(CONV.cOut, 14), { ...CONV }];
+}
+function adamArgs(): unknown[] {
+  const v = () => randomArray(SGD_LEN, 19).map(Math.abs); // second moments are >= 0
+  return [randomArray(SGD_LEN, 15), randomArray(SGD_LEN, 16), randomArray(SGD_LEN, 18), v(), v(), { ...ADAM }];
 }
 function sgdArgs(): unknown[] {
   return [randomArray(SGD_LEN, 15), randomArray(SGD_LEN, 16), randomArray(SGD_LEN, 17), { ...SGD }];
@@ -1181,6 +1189,28 @@ const SPECS: KernelSpec[] = [
       expectClose(da!, want[1]!, 1e-5, 1e-6, 'da');
     },
   },
+  {
+    name: 'adamStep',
+    valid: adamArgs,
+    extra: () => [
+      substitute('maxExpAvgSq null with amsgrad', adamArgs, { 4: null }, 'TypeError'),
+      substitute('biasCorrection1 0', adamArgs, { 5: { ...ADAM, biasCorrection1: 0 } }),
+      substitute('biasCorrection2 above 1', adamArgs, { 5: { ...ADAM, biasCorrection2: 1.5 } }),
+      substitute('expAvg shorter than param without amsgrad', adamArgs, { 2: new Float32Array(SGD_LEN - 1), 4: null, 5: { ...ADAM, amsgrad: false } }),
+      ...aliasCalls(adamArgs, [0, 'param'], [1, 'grad']),
+      ...aliasCalls(adamArgs, [2, 'expAvg'], [0, 'param']),
+      ...aliasCalls(adamArgs, [3, 'expAvgSq'], [2, 'expAvg']),
+      ...aliasCalls(adamArgs, [4, 'maxExpAvgSq'], [3, 'expAvgSq']),
+    ],
+    call: (args) => kernels().adamStep(...(args as Parameters<NativeAddon['kernels']['adamStep']>)),
+    check: () => {
+      const got = adamArgs().slice(0, 5) as Float32Array[];
+      const want = got.map((a) => a.slice());
+      refBackend.adamStep(want[0]!, want[1]!, want[2]!, want[3]!, want[4]!, ADAM);
+      kernels().adamStep(got[0]!, got[1]!, got[2]!, got[3]!, got[4]!, ADAM);
+      got.forEach((a, i) => expect(a, `array ${i}`).toEqual(want[i])); // bit for bit
+    },
+  },
 ];
 
 type AnyTyped = Float32Array | Float64Array | Uint8Array | Int32Array;
@@ -1339,6 +1369,28 @@ describe.skipIf(!addon)(suiteName, () => {
         const want = new Float32Array(gy.length);
         refBackend.conv2dForward(x, w, bias, want, p);
         expectNear(runs[0]![0]!, want, w.length / p.cOut, 'conv2dForward');
+      }
+    });
+
+    it('bmm: 1 and 2 threads give the same bits (products below the split size: the batch split over threads)', () => {
+      // attention's heads (per product under nt::kParallelMinWork) and an odd batch, both layouts of B
+      for (const [batch, m, n, k] of [[64, 64, 64, 32], [37, 33, 17, 65]] as const) {
+        for (const transB of [false, true]) {
+          const p: BmmParams = { batch, aBatch: batch, bBatch: batch, m, n, k, transA: false, transB, alpha: 0.5, beta: 0 };
+          const a = randomArray(batch * m * k, 41);
+          const b = randomArray(batch * k * n, 42);
+          const runs: Float32Array[] = [];
+          for (const threads of [1, 2]) {
+            setNativeThreads(threads);
+            const c = new Float32Array(batch * m * n);
+            kernels().bmm(a, b, c, p);
+            runs.push(c);
+          }
+          expectSameBits(runs[1]!, runs[0]!, `bmm batch=${batch} transB=${transB}`);
+          const want = new Float32Array(batch * m * n);
+          refBackend.bmm(a, b, want, p);
+          expectNear(runs[0]!, want, k, 'bmm');
+        }
       }
     });
 

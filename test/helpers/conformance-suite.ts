@@ -11,7 +11,7 @@ import { randomArray } from '../helpers/random.js';
 import { refBackend } from '../../src/backend/ref/index.js';
 import type { Backend } from '../../src/backend/backend.js';
 import {
-  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type SoftmaxParams, type LstmCellParams,
+  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type SoftmaxParams, type LstmCellParams, type AdamParams,
 } from '../../src/backend/backend.js';
 import { poolOutLength } from '../../src/ops/pool1d.js';
 import { copyPoolSuite } from './conformance-copy-pool.js';
@@ -56,6 +56,9 @@ const LSTM_CASES: [number, number][] = [
 const BMM_SHAPES: [number, number, number, number][] = [
   [0, 3, 4, 5], [1, 1, 1, 1], [2, 0, 3, 4], [3, 3, 4, 0], [2, 1, 7, 3], [3, 4, 4, 4], [5, 9, 15, 16], [2, 17, 33, 7],
   [4, 8, 8, 8], [7, 3, 5, 1], [2, 20, 70, 300],
+  // products below the native pool's split size whose batch is split over threads instead: the example
+  // transformer's attention (64 heads x batch of 64 x 64 x 32) and an odd batch with odd seams
+  [64, 64, 64, 32], [37, 33, 17, 65],
 ];
 
 function convCase(
@@ -146,6 +149,21 @@ const CONV2D_CASES: Conv2dParams[] = [
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
+/** Adam: SGD's sizes and one past the native kernel's thread split (24 work units a float). */
+const ADAM_SIZES = [...SGD_SIZES, 40003];
+/** Adam / AdamW option sets (without the bias corrections, set per step). */
+const ADAM_OPTIONS: Omit<AdamParams, 'biasCorrection1' | 'biasCorrection2'>[] = [];
+for (const decoupled of [false, true]) {
+  for (const weightDecay of [0, 1e-2]) {
+    for (const amsgrad of [false, true]) {
+      for (const maximize of [false, true]) {
+        for (const [beta1, beta2] of [[0.9, 0.999], [0, 0.5]]) {
+          ADAM_OPTIONS.push({ lr: 0.003, beta1: beta1!, beta2: beta2!, eps: 1e-8, weightDecay, amsgrad, maximize, decoupled });
+        }
+      }
+    }
+  }
+}
 const SGD_OPTIONS: Omit<SgdParams, 'firstStep'>[] = [];
 for (const momentum of [0, 0.9]) {
   for (const dampening of [0, 0.5]) {
@@ -436,6 +454,31 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
           expectClose(gotW, wantW, r.rtol, r.atol, 'grad weight');
           if (withBias) expectClose(gotB, wantB, r.rtol, r.atol, 'grad bias');
           else expect(Number.isNaN(gotB[0] ?? Number.NaN)).toBe(true); // untouched when null
+        }
+      });
+    }
+  });
+
+  describe('adamStep', () => {
+    for (const size of ADAM_SIZES) {
+      it(`size ${size}, every option combination, three steps in place, bit for bit`, () => {
+        for (const opt of ADAM_OPTIONS) {
+          const label = JSON.stringify(opt);
+          const p0 = randomArray(size, 22);
+          const ref = [p0, new Float32Array(size), new Float32Array(size), new Float32Array(size)];
+          const got = ref.map((a) => a.slice());
+          ref[0] = p0.slice();
+          for (let step = 1; step <= 3; step++) {
+            const g = randomArray(size, 40 + step);
+            if (size > 2) g[1] = 0; // a zero gradient: the moments decay, +0 square
+            const p: AdamParams = { ...opt, biasCorrection1: 1 - opt.beta1 ** step, biasCorrection2: 1 - opt.beta2 ** step };
+            refBackend.adamStep(ref[0]!, g, ref[1]!, ref[2]!, opt.amsgrad ? ref[3]! : null, p);
+            backend.adamStep(got[0]!, g, got[1]!, got[2]!, opt.amsgrad ? got[3]! : null, p);
+            ['param', 'expAvg', 'expAvgSq', 'maxExpAvgSq'].forEach((name, i) => {
+              expect(got[i], `${name} step ${step} ${label}`).toEqual(ref[i]);
+            });
+          }
+          if (size > 0) expect(got[0]).not.toEqual(p0);
         }
       });
     }

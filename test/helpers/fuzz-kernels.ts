@@ -109,6 +109,13 @@ const PARAM_DRAWS: Record<string, (r: Rng, kernel: KernelName) => Params> = {
     const hs = r.int(0, 19);
     return { rows: r.int(0, 4), hs, g: 4 * hs };
   },
+  Adam: (r) => {
+    const [beta1, beta2, step] = [r.pick([0, 0.9]), r.pick([0.5, 0.999]), r.int(1, 5)];
+    return {
+      lr: r.pick([0, 1e-3, 0.1]), beta1, beta2, eps: r.pick([0, 1e-8]), weightDecay: r.pick([0, 0.01]),
+      biasCorrection1: 1 - beta1 ** step, biasCorrection2: 1 - beta2 ** step, amsgrad: r.bool(), maximize: r.bool(), decoupled: r.bool(),
+    };
+  },
 };
 
 /** Evaluate a manifest length: a product of params fields (`n*cIn*l`, `cOut*(cIn/groups)*k`). */

@@ -281,7 +281,7 @@ export function optimizerTrajectoryTests(kind: Case['optimizer']): void {
 
 /**
  * Every optimizer case of `kind` for 12 steps on one parameter with fixed gradients (no model), against
- * PyTorch: the optimizer's float32 arithmetic alone. Adam, AdamW, RMSprop and Adagrad are plain TS and
+ * PyTorch: the optimizer's float32 arithmetic alone. Adam and AdamW (on the backend's adamStep kernel), RMSprop and Adagrad
  * must match bit for bit. SGD runs on the backend's sgdStep kernel, which rounds the scaled terms
  * separately where PyTorch fuses multiply-add, so it is held to a tolerance.
  */

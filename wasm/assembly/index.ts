@@ -48,3 +48,4 @@ export function __heapBase(): usize {
 export function __panelWidth(): i32 {
   return NR;
 }
+export { adamStep } from './adam-step';

@@ -3,6 +3,7 @@ import { matmul } from './matmul.js';
 import { conv1dForward, conv1dBackwardInput, conv1dBackwardWeight } from './conv1d.js';
 import { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
 import { sgdStep } from './sgd.js';
+import { adamStep } from './adam.js';
 import { add } from './add.js';
 import { reluForward, reluBackward } from './relu.js';
 import { maxPool1dForward, maxPool1dBackward } from './max-pool1d.js';
@@ -26,6 +27,7 @@ export const refBackend: Backend = {
   conv2dBackwardInput,
   conv2dBackwardWeight,
   sgdStep,
+  adamStep,
   add,
   reluForward,
   reluBackward,
