@@ -144,9 +144,10 @@ export function drawKernelCall(kernel: KernelName, r: Rng): KernelCall {
   for (const a of spec.args) {
     const len = a.len === 'any' ? anyLen : a.len.startsWith('=') ? lengths[a.len.slice(1)] : evalLen(a.len, params!);
     lengths[a.name] = len;
-    // SGD's momentum buffer is null exactly when momentum is 0; other nullable arrays are left out at random.
-    const conditional = 'usedWhen' in a && a.usedWhen === 'sgdUsesBuf';
-    const omit = conditional ? params!.momentum === 0 : r.next() < 0.3;
+    // SGD's momentum buffer is null exactly when momentum is 0, Adam's maxExpAvgSq exactly without amsgrad;
+    // other nullable arrays are left out at random.
+    const used = 'usedWhen' in a ? a.usedWhen : undefined;
+    const omit = used === 'sgdUsesBuf' ? params!.momentum === 0 : used === 'adamUsesMax' ? !params!.amsgrad : r.next() < 0.3;
     if ('nullable' in a && a.nullable && omit) {
       arrays.push(null);
       continue;
