@@ -157,7 +157,9 @@ export function drawKernelCall(kernel: KernelName, r: Rng): KernelCall {
     } else {
       const arr = a.type === 'f64' ? new Float64Array(len) : new Float32Array(len);
       // Positive f64 (batch-norm mean/invstd inputs are statistics), signed f32.
-      for (let i = 0; i < len; i++) arr[i] = a.type === 'f64' ? 0.2 + r.next() : a.role === 'out' ? 0 : r.next() * 4 - 2;
+      // Adam's second moments are running averages of squares: never negative, as the optimizer keeps them.
+      const nonNegative = a.name === 'expAvgSq' || a.name === 'maxExpAvgSq';
+      for (let i = 0; i < len; i++) arr[i] = a.type === 'f64' ? 0.2 + r.next() : a.role === 'out' ? 0 : nonNegative ? r.next() * 2 : r.next() * 4 - 2;
       arrays.push(arr);
     }
   }
