@@ -18,16 +18,12 @@
 
 #include "isa.h"
 #include "kernels.h"
+#include "optim-rounding.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
 
 namespace {
-
-/** x + a * y rounded once to float (the product of two floats is exact in double). */
-inline float fusedAdd(float x, float a, float y) {
-  return static_cast<float>(static_cast<double>(x) + static_cast<double>(a) * static_cast<double>(y));
-}
 
 template <bool kDecay, bool kMomentum>
 void sgdRange(float* __restrict param, const float* __restrict grad, float* __restrict buf, const nt::SgdArgs& p,
