@@ -4,7 +4,7 @@
  * dh tc o (1 - o)); dc = dcv * f (in place). float32 f32x4; src/backend/ref/lstm-cell.ts (float64) within
  * ~1e-6. Columns past the last multiple of 4 go one at a time through lane 0. Aliasing: dc, da overlap nothing.
  */
-import { load4, tanh4 } from './lstm-cell';
+import { load4, store4, tanh4 } from './lstm-cell';
 
 // @ts-ignore: decorator
 @inline function gradColumns(act: usize, cPrev: usize, c: usize, dh: usize, dc: usize, da: usize, hsB: usize, j: usize, one: bool): void {
@@ -21,19 +21,11 @@ import { load4, tanh4 } from './lstm-cell';
   const dg = f32x4.mul(f32x4.mul(dcv, ig), f32x4.sub(u, f32x4.mul(gg, gg)));
   const dO = f32x4.mul(f32x4.mul(f32x4.mul(d, tc), og), f32x4.sub(u, og));
   const dcn = f32x4.mul(dcv, fg);
-  if (one) {
-    store<f32>(da + j, f32x4.extract_lane(di, 0));
-    store<f32>(da + hsB + j, f32x4.extract_lane(df, 0));
-    store<f32>(da + 2 * hsB + j, f32x4.extract_lane(dg, 0));
-    store<f32>(da + 3 * hsB + j, f32x4.extract_lane(dO, 0));
-    store<f32>(dc + j, f32x4.extract_lane(dcn, 0));
-  } else {
-    v128.store(da + j, di);
-    v128.store(da + hsB + j, df);
-    v128.store(da + 2 * hsB + j, dg);
-    v128.store(da + 3 * hsB + j, dO);
-    v128.store(dc + j, dcn);
-  }
+  store4(da + j, di, one);
+  store4(da + hsB + j, df, one);
+  store4(da + 2 * hsB + j, dg, one);
+  store4(da + 3 * hsB + j, dO, one);
+  store4(dc + j, dcn, one);
 }
 
 export function lstmCellBackward(act: usize, cPrev: usize, c: usize, dh: usize, dc: usize, da: usize, rows: i32, hs: i32, g: i32): void {

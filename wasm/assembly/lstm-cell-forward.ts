@@ -5,7 +5,7 @@
  * src/backend/ref/lstm-cell.ts (float64) within ~1e-6. Columns past the last multiple of 4 go one at a time
  * through lane 0 of the same vector functions. Aliasing: a, c, h overlap nothing.
  */
-import { load4, sigmoid4, tanh4 } from './lstm-cell';
+import { load4, store4, sigmoid4, tanh4 } from './lstm-cell';
 
 /** Columns at byte offset j (4 floats, or 1 when `one`) of one row; hsB = hs in bytes. */
 // @ts-ignore: decorator
@@ -16,21 +16,12 @@ import { load4, sigmoid4, tanh4 } from './lstm-cell';
   const og = sigmoid4(load4(a + 3 * hsB + j, one));
   const cv = f32x4.add(f32x4.mul(fg, load4(cPrev + j, one)), f32x4.mul(ig, gg));
   const hv = f32x4.mul(og, tanh4(cv));
-  if (one) {
-    store<f32>(a + j, f32x4.extract_lane(ig, 0));
-    store<f32>(a + hsB + j, f32x4.extract_lane(fg, 0));
-    store<f32>(a + 2 * hsB + j, f32x4.extract_lane(gg, 0));
-    store<f32>(a + 3 * hsB + j, f32x4.extract_lane(og, 0));
-    store<f32>(c + j, f32x4.extract_lane(cv, 0));
-    store<f32>(h + j, f32x4.extract_lane(hv, 0));
-  } else {
-    v128.store(a + j, ig);
-    v128.store(a + hsB + j, fg);
-    v128.store(a + 2 * hsB + j, gg);
-    v128.store(a + 3 * hsB + j, og);
-    v128.store(c + j, cv);
-    v128.store(h + j, hv);
-  }
+  store4(a + j, ig, one);
+  store4(a + hsB + j, fg, one);
+  store4(a + 2 * hsB + j, gg, one);
+  store4(a + 3 * hsB + j, og, one);
+  store4(c + j, cv, one);
+  store4(h + j, hv, one);
 }
 
 export function lstmCellForward(a: usize, cPrev: usize, c: usize, h: usize, rows: i32, hs: i32, g: i32): void {

@@ -27,3 +27,10 @@ import { expNeg } from './softmax-exp';
 @inline export function load4(p: usize, one: bool): v128 {
   return one ? f32x4.splat(load<f32>(p)) : v128.load(p);
 }
+
+/** Store v's 4 floats at p, or (`one`) only its lane 0: the column tail's counterpart of `load4`. */
+// @ts-ignore: decorator
+@inline export function store4(p: usize, v: v128, one: bool): void {
+  if (one) store<f32>(p, f32x4.extract_lane(v, 0));
+  else v128.store(p, v);
+}
