@@ -5,15 +5,57 @@
  * Formula: gw[o, c, i, j] = sum_{b, r, s} gy[b, o, r, s] * x[b, ci, r * strideH - padH + i * dilationH,
  *                                                             s * strideW - padW + j * dilationW] (x = 0 outside),
  *          gb[o] = sum_{b, r, s} gy[b, o, r, s]. Float32 accumulation.
- * Method: per (b, g), im2col (conv2d.ts) then gw_g^T (+)= cols (K x P) @ gy_g^T through conv2d-gemm.ts (beta = 1
- *   after the first batch item), transposed into gw at the end; a 1x1 stride-1 unpadded conv uses the input planes
+ * Method: K = cinG * kH * kW <= DIRECT_MAX_K (1 or 3 input channels at 3x3: a 16 x 9 or 16 x 27 result over a
+ *   long reduction) takes the direct path, as conv1d-backward-weight.ts and native's conv2d-backward-weight.cc
+ *   do: per (b, g), im2col, then f32x4 partial sums acc[o, r] += lane-wise gy_g row o . cols row r
+ *   (direct.ts dotAccumulate, gy rows read in place), the lanes summed once per group at the end. Otherwise per
+ *   (b, g), im2col (conv2d.ts) then gw_g^T (+)= cols (K x P) @ gy_g^T through conv2d-gemm.ts (beta = 1 after
+ *   the first batch item), transposed into gw at the end; a 1x1 stride-1 unpadded conv uses the input planes
  *   as cols.
- * Aliasing: gw and gb must not overlap x, gy, each other or ws. Workspace (workspace.ts): gw^T (cOut * K floats,
- *   rounded up to 4), cols as conv2d-forward.ts, then gy^T packed (roundUp(coutG, NR) * P floats).
+ * Aliasing: gw and gb must not overlap x, gy, each other or ws. Workspace (workspace.ts): the direct path's
+ *   partial sums (4 * coutG * K floats), row table (K entries, rounded up to 4) and cols (K * P floats); the
+ *   GEMM path's gw^T (cOut * K floats, rounded up to 4), cols as conv2d-forward.ts, then gy^T packed
+ *   (roundUp(coutG, NR) * P floats).
  */
 import { im2col2d, isIdentity } from './conv2d';
 import { gemmPacked, packB } from './conv2d-gemm';
+import { dotAccumulate, hsum } from './direct';
 import { biasGrad } from './bias-grad';
+
+/**
+ * Largest K the direct path takes (native's kDirect2dMaxK). Its 4 gy rows x 2 column rows blocks reuse each
+ * load twice to four times; past a few dozen column rows the GEMM's 4 x 8 tile reuses them more.
+ */
+export const DIRECT_MAX_K: i32 = 32;
+
+/** The direct path (see the header): f32x4 partial sums over batch items of gy rows . cols rows. */
+function directPath(
+  x: usize, gy: usize, gw: usize, ws: usize,
+  n: i32, cIn: i32, cOut: i32, inH: i32, inW: i32, kH: i32, kW: i32, strideH: i32, strideW: i32, padH: i32, padW: i32,
+  dilationH: i32, dilationW: i32, groups: i32, outH: i32, outW: i32,
+): void {
+  const cinG = cIn / groups;
+  const coutG = cOut / groups;
+  const K = cinG * kH * kW;
+  const P = outH * outW;
+  const acc = ws; // coutG x K f32x4 partial sums
+  const tab = acc + ((<usize>coutG * K) << 4);
+  const cols = tab + ((<usize>(K + 3) & ~3) << 2);
+  const rowBytes = <usize>P << 2;
+  for (let r = 0; r < K; r++) store<usize>(tab + (<usize>r << 2), cols + <usize>r * rowBytes);
+  for (let g = 0; g < groups; g++) {
+    memory.fill(acc, 0, (<usize>coutG * K) << 4);
+    for (let b = 0; b < n; b++) {
+      const xg = x + ((<usize>(b * cIn + g * cinG) * inH * inW) << 2);
+      const gyg = gy + ((<usize>(b * cOut + g * coutG) * P) << 2);
+      im2col2d(xg, cinG, inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW, cols);
+      dotAccumulate(coutG, K, P, gyg, rowBytes, tab, acc);
+    }
+    const gwg = gw + ((<usize>(g * coutG) * K) << 2);
+    const cnt = coutG * K;
+    for (let e = 0; e < cnt; e++) store<f32>(gwg + (<usize>e << 2), hsum(v128.load(acc + (<usize>e << 4))));
+  }
+}
 
 export function conv2dBackwardWeight(
   x: usize, gy: usize, gw: usize, gb: usize, ws: usize,
@@ -25,6 +67,12 @@ export function conv2dBackwardWeight(
   const coutG = cOut / groups;
   const K = cinG * kH * kW;
   const P = outH * outW;
+  if (K <= DIRECT_MAX_K) {
+    directPath(x, gy, gw, ws, n, cIn, cOut, inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW,
+      groups, outH, outW);
+    if (gb != 0) biasGrad(gy, gb, n, cOut, P);
+    return;
+  }
   const identity = isIdentity(kH, kW, strideH, strideW, padH, padW);
   // gw^T per group (K x coutG) accumulates cols (K x P) @ gy_g^T: the transposed packing is then of gy
   // (coutG x P) rather than of cols (K x P), 9x fewer scalar copies at 3x3.

@@ -6,6 +6,7 @@
  */
 import { NR } from './gemm';
 import { rowFloats } from './direct';
+import { DIRECT_MAX_K } from './conv2d-backward-weight';
 
 function roundUp4(v: f64): f64 {
   return Math.ceil(v / 4) * 4;
@@ -101,5 +102,7 @@ export function conv2dBackwardWeightWorkspace(
 ): f64 {
   const identity = kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
   const K = (cIn / groups) * kH * kW, P = outH * outW;
+  // The direct path (K <= DIRECT_MAX_K): partial sums, row table, cols.
+  if (K <= <f64>DIRECT_MAX_K) return 4 * (cOut / groups) * K + roundUp4(K) + K * P;
   return roundUp4(cOut * K) + (identity ? 0 : roundUp4(K * P)) + roundUpNR(cOut / groups) * P;
 }
