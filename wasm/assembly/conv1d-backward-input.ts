@@ -65,7 +65,7 @@ function directStride1(
       const gxAt = <usize>(b * cIn + g * cinG) * l;
       const gyg = gy + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
       buildRows(gyg, coutG, lOut, k, 1, pad, dilation, l, buf, tab);
-      directGemm(cinG, l, K, ap + ((<usize>(g * cinG) * K) << 2), tab, 0, acc == 0 ? gx + (gxAt << 2) : part, l, false);
+      directGemm<usize>(cinG, l, K, ap + ((<usize>(g * cinG) * K) << 2), tab, 0, acc == 0 ? gx + (gxAt << 2) : part, l, false);
       addContribution(acc, part, gx, gxAt, cinG * l);
     }
   }

@@ -36,7 +36,7 @@ export function conv1dForward(
       const wg = wp + ((<usize>(g * coutG) * kk) << 2);
       const yg = y + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
       buildRows(xg, cinG, l, k, stride, padding, dilation, lOut, buf, tab);
-      directGemm(coutG, lOut, kk, wg, tab, bias != 0 ? bias + ((<usize>g * coutG) << 2) : 0, yg, lOut, relu != 0);
+      directGemm<usize>(coutG, lOut, kk, wg, tab, bias != 0 ? bias + ((<usize>g * coutG) << 2) : 0, yg, lOut, relu != 0);
     }
   }
 }

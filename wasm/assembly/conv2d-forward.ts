@@ -4,15 +4,18 @@
  * Formula: for o in group g, ci = g * cinG + c:
  *   y[b, o, r, s] = bias[o] + sum_{c, i, j} w[o, c, i, j] * x[b, ci, r * strideH - padH + i * dilationH,
  *                                                               s * strideW - padW + j * dilationW], x = 0 outside.
- * Method: per (b, g), im2col (conv2d.ts) then y_g = W_g (coutG x K) @ cols (K x P) through conv2d-gemm.ts, the rows of
- *   y_g pre-filled with the bias (beta = 1). A 1x1 stride-1 unpadded conv uses the input planes as cols.
- * relu != 0: each (b, g) block of y is then replaced by relu(y) while it is in cache.
- * Aliasing: y must not overlap x, w, bias or ws. Workspace (workspace.ts): cols (K * P floats, rounded up to 4;
- *   none for the 1x1 case) followed by the packed B of conv2d-gemm.ts (the largest of the three kernels').
+ * Method: the weights packed once per call (gemm.ts packA4, each group's coutG x K block in turn); per (b, g),
+ *   im2col (conv2d.ts) and cols packed into NR-column panels (conv2d-gemm.ts packB), then y_g = W_g (coutG x K)
+ *   @ cols (K x P) + bias through direct.ts directGemm: each 4 x NR tile sums the whole K in registers from the
+ *   bias, with relu (relu != 0) applied as it stores. A 1x1 stride-1 unpadded conv uses the input planes as cols.
+ * Aliasing: y must not overlap x, w, bias or ws. Workspace (workspace.ts): the packed weights (cOut * K floats,
+ *   rounded up to 4), cols (K * P floats, rounded up to 4; none for the 1x1 case), then the packed B of
+ *   conv2d-gemm.ts (the largest of the three kernels').
  */
 import { im2col2d, isIdentity } from './conv2d';
-import { gemmPacked, packB } from './conv2d-gemm';
-import { reluForward } from './relu-forward';
+import { packB } from './conv2d-gemm';
+import { directGemm } from './direct';
+import { packA4 } from './gemm';
 
 export function conv2dForward(
   x: usize, w: usize, bias: usize, y: usize, ws: usize,
@@ -24,27 +27,19 @@ export function conv2dForward(
   const K = cinG * kH * kW;
   const P = outH * outW;
   const identity = isIdentity(kH, kW, strideH, strideW, padH, padW);
-  const cols = ws;
-  const panel = identity ? ws : ws + ((<usize>(K * P + 3) & ~3) << 2);
+  const ap = ws;
+  const cols = ap + ((<usize>(cOut * K + 3) & ~3) << 2);
+  const panel = identity ? cols : cols + ((<usize>(K * P + 3) & ~3) << 2);
+  const groupA = (<usize>coutG * K) << 2; // bytes of one group's weights, packed or not
+  for (let g = 0; g < groups; g++) packA4(w + <usize>g * groupA, coutG, K, K, 1, ap + <usize>g * groupA);
   for (let b = 0; b < n; b++) {
     for (let g = 0; g < groups; g++) {
       const xg = x + ((<usize>(b * cIn + g * cinG) * inH * inW) << 2);
       const yg = y + ((<usize>(b * cOut + g * coutG) * P) << 2);
       if (!identity) im2col2d(xg, cinG, inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW, cols);
-      let beta: f32 = 0;
-      if (bias != 0) {
-        for (let o = 0; o < coutG; o++) {
-          const v = f32x4.splat(load<f32>(bias + (<usize>(g * coutG + o) << 2)));
-          const row = yg + ((<usize>o * P) << 2);
-          let t = 0;
-          for (; t + 4 <= P; t += 4) v128.store(row + (<usize>t << 2), v);
-          for (; t < P; t++) store<f32>(row + (<usize>t << 2), f32x4.extract_lane(v, 0));
-        }
-        beta = 1;
-      }
       packB(identity ? xg : cols, K, P, P, false, panel);
-      gemmPacked(coutG, P, K, w + ((<usize>(g * coutG) * K) << 2), K, 1, panel, yg, P, beta);
-      if (relu) reluForward(yg, yg, coutG * P); // in place, while the block is in cache
+      directGemm<f32>(coutG, P, K, ap + <usize>g * groupA, panel, bias != 0 ? bias + ((<usize>g * coutG) << 2) : 0,
+        yg, P, relu != 0);
     }
   }
 }

@@ -9,7 +9,7 @@
  * im2col; when the stride or dilation is so large that the im2col is smaller, it builds that instead.
  *
  *   directGemm: C (m x n) = A (m x K, packed by gemm.ts packA4) @ rows (K x n) [+ bias per row], overwriting
- *     C. gemm.ts's 4 x NR micro-tile in its table form reads NR floats of every row in place; the rows must be readable
+ *     C (the rows through a table, or, for conv2d, packed panels). gemm.ts's 4 x NR micro-tile in its table form reads NR floats of every row in place; the rows must be readable
  *     (any value) up to the next multiple of NR past n, only the first n columns of C are written.
  *   dotAccumulate: acc (ma x mb f32x4 vectors) += lane-wise sum over t < len of a-row[t] * b-row[t]; the
  *     caller sums the lanes once at the end.
@@ -107,24 +107,30 @@ export function buildRows(
 }
 
 /**
- * C (m x n, row stride ldc floats) = A (m x K in the packA4 layout at ap) @ rows + bias[i] per row i when
- * bias != 0, then relu of it when relu is set. Row kk of B is the f32 array at byte pointer tab[kk].
+ * C (m x n, row stride ldc floats) = A (m x K in the packA4 layout at ap) @ B (K x n) + bias[i] per row i when
+ * bias != 0, then relu of it when relu is set. B as gemm.ts's tiles find it: B = usize, row kk is the f32 array
+ * at byte pointer b[kk] (a row table); B = f32, ceil(n / NR) panels packed by conv2d-gemm.ts packB at b.
+ * A tile keeps its whole K-long sum in registers (no pass over C per depth block); A streams from L2 in one
+ * sequential run per panel.
  */
-export function directGemm(
-  m: i32, n: i32, K: i32, ap: usize, tab: usize, bias: usize, c: usize, ldc: i32, relu: bool,
+export function directGemm<B>(
+  m: i32, n: i32, K: i32, ap: usize, b: usize, bias: usize, c: usize, ldc: i32, relu: bool,
 ): void {
   const rowB = <usize>K << 2; // bytes per row of A; a block of four rows is 4 * rowB
   const ldcB = <usize>ldc << 2;
   for (let t0 = 0; t0 < n; t0 += NR) {
     const nc = min(NR, n - t0);
-    const colB = <usize>t0 << 2;
+    const colC = <usize>t0 << 2;
+    // table: every tile reads its columns at colB of each row; panels: the panel of columns t0.. at colB 0
+    const colB = isInteger<B>() ? colC : 0;
+    const bt = isInteger<B>() ? b : b + <usize>t0 * rowB;
     let i = 0;
     for (; i + 4 <= m; i += 4) {
-      tile4<usize, v128>(K, ap + <usize>i * rowB, 0, 0, tab, colB, c + <usize>i * ldcB + colB, ldcB, nc,
+      tile4<B, v128>(K, ap + <usize>i * rowB, 0, 0, bt, colB, c + <usize>i * ldcB + colC, ldcB, nc,
         bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0, relu);
     }
     for (; i < m; i++) {
-      tile1<usize>(K, ap + <usize>i * rowB, 4, tab, colB, c + <usize>i * ldcB + colB, nc,
+      tile1<B>(K, ap + <usize>i * rowB, 4, bt, colB, c + <usize>i * ldcB + colC, nc,
         bias != 0 ? bias + (<usize>i << 2) : 0, 1, 0, relu);
     }
   }

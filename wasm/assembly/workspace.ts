@@ -69,17 +69,17 @@ function roundUpNR(n: f64): f64 {
 }
 
 /**
- * The conv2d kernels (conv2d-forward.ts and the two backward files): cols (K * P floats, rounded up to 4; none
- * for a 1x1 stride-1 unpadded conv) followed by the packed B of conv2d-gemm.ts, the largest of the three
- * kernels' (cols as (K, P), gy as (coutG, P), cols^T as (P, K)).
+ * conv2d-forward.ts and conv2d-backward-input.ts: the packed weights (cOut * K floats, rounded up to 4), cols
+ * (K * P floats, rounded up to 4; none for a 1x1 stride-1 unpadded conv), then the packed B of conv2d-gemm.ts,
+ * the larger of the two kernels' (cols as (K, P), gy as (coutG, P)).
  */
 function conv2dFloats(
   cIn: f64, cOut: f64, kH: f64, kW: f64, strideH: f64, strideW: f64, padH: f64, padW: f64, groups: f64, outH: f64, outW: f64,
 ): f64 {
   const identity = kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
   const K = (cIn / groups) * kH * kW, P = outH * outW;
-  const packed = Math.max(roundUpNR(P) * Math.max(K, cOut / groups), roundUpNR(K) * P);
-  return (identity ? 0 : roundUp4(K * P)) + packed;
+  const packed = roundUpNR(P) * Math.max(K, cOut / groups);
+  return roundUp4(cOut * K) + (identity ? 0 : roundUp4(K * P)) + packed;
 }
 
 export function conv2dForwardWorkspace(
