@@ -133,6 +133,13 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(5, 64, 8, [2, 3], [3, 3], [1, 1], [1, 1]), // 6 positions per image, fewer items than native blocks: one image a block
   conv2dCase(19, 8, 6, [2, 3], [3, 3], [1, 1], [1, 1]), // 19 items: native blocks of 3 images (at least 8 blocks), a short last one
   conv2dCase(9, 8, 12, [6, 5], [3, 3], [1, 1], [1, 1], [1, 1], 2), // more batch items than weight-gradient chunks (8)
+  // wasm: the weight gradient's direct path (K = cinG * kH * kW <= 32) and the packed-weight tiles (4 x 8, whole K)
+  conv2dCase(2, 2, 5, [5, 6], [4, 4], [1, 1], [2, 2]), // K = 32, the last direct K: 5 rows (4 + 1), 6 x 7 = 42 positions
+  conv2dCase(2, 11, 9, [4, 5], [1, 3], [1, 1], [0, 1]), // K = 33, the first GEMM K: 9 rows (8 + 1), 20 positions (16 + 4)
+  conv2dCase(2, 1, 17, [3, 3], [3, 3], [1, 1], [1, 1]), // K = 9: 17 rows (16 + 1), 9 positions (8 + 1, dot tail of 1)
+  conv2dCase(1, 3, 4, [4, 4], [1, 1]), // 1x1 K = 3, 16 positions (two full tiles): identity columns, direct weight gradient
+  conv2dCase(3, 1, 8, [4, 2], [3, 3], [1, 1], [1, 1]), // K = 9, 8 positions: one full tile, gy rows of exactly 8
+  conv2dCase(2, 6, 6, [7, 7], [3, 3], [2, 2], [1, 1], [1, 1], 3), // groups of 2 -> 2 (K = 18, direct), stride 2: 16 positions
   conv2dCase(2, 2, 3, [4, 4], [3, 3], [1, 1], [0, 0], [2, 2]), // dilated kernel exactly the image: 0 x 0 output
   conv2dCase(2, 3, 4, [5, 29], [3, 3], [1, 1], [1, 1]), // 29-float rows: every piece of a native row copy (vectors, 8, 4, 1)
   conv2dCase(2, 2, 3, [3, 14], [3, 3], [1, 1], [1, 1]), // 14: 8 + 4 + 2 floats
@@ -241,6 +248,12 @@ const POOL2D_CASES = [
   pool2dCase(1, 2, [8, 5], [3, 1], [3, 1], [1, 0], [2, 1], true),
   pool2dCase(1, 1, [7, 7], [7, 7], [1, 1], [3, 3]),
   pool2dCase(1, 2, [17, 3], [2, 2], [1, 1]), // overlapping 2x2 windows: the backward's adds in output order
+  // wasm: 2x2 stride-2 windows four at a time, the rest of a row one at a time
+  pool2dCase(1, 2, [2, 16], [2, 2]), // 8 windows a row: two full vectors, no tail
+  pool2dCase(2, 1, [5, 34], [2, 2]), // 17 windows a row (4 vectors + 1), odd height: the last input row unused
+  pool2dCase(1, 1, [4, 14], [2, 2]), // 7 windows (1 vector + 3)
+  pool2dCase(1, 1, [6, 7], [2, 2]), // 3 windows: no vector, odd width
+  pool2dCase(1, 1, [4, 9], [2, 2], [2, 2], [0, 0], [1, 1], true), // ceil mode, clipped last column: the general path
 ];
 
 const POOL_CASES = [
