@@ -1,8 +1,9 @@
 /*
- * The GEMM of the conv2d kernels (not an exported kernel): C (m x n) = A (m x k) @ B (k x n) + beta * C with B
- * packed once into NR-column panels and A cut into row and depth blocks that stay in L1 (MB x kc floats, at
- * most 16 KiB) while every B panel passes. matmul.ts instead streams all of A past one panel at a time, which
- * for conv2d's tall weight matrices (64 x 576 at 64->64 3x3) reads A from L2 for every 8 columns.
+ * The panels of the conv2d kernels and the GEMM of the weight gradient's GEMM path (not an exported kernel):
+ * packB packs B (k x n) once into NR-column panels, which forward and backward-input then multiply by their
+ * packed weights through direct.ts directGemm; gemmPacked computes C (m x n) = A (m x k) @ B (k x n) + beta * C
+ * with A read in place at any strides (the weight gradient's columns matrix, new for every batch item), cut
+ * into row and depth blocks that stay in L1 (MB x kc floats, at most 16 KiB) while every B panel passes.
  * Layout: A[i, p] at a + 4 * (i * ars + p * acs); C row-major with row stride ldc (floats); B as packB made it.
  * Aliasing: C must not overlap A or the panels.
  */
