@@ -31,6 +31,7 @@ constexpr size_t VL = 16, MR = 8, NV = 3;
 constexpr size_t VL = kVecLen, MR = 6, NV = 2;
 #endif
 constexpr size_t NR = NV * VL;
+static_assert(NR <= kGemmMaxPanelCols, "gemm.h's panel bound");
 // Depth of one packed block. 128-384 measured alike on Zen 4 (1 MiB L2); 256 halves the passes over C
 // of 128 and keeps the A panel small.
 constexpr size_t KC = 256;
@@ -105,6 +106,11 @@ void packB(const MatRef& b, size_t t0, size_t kc, size_t c0, size_t cols, float*
     for (size_t t = 0; t < kc; ++t)
       for (size_t c = cols; c < padded; ++c) bp[t * NR + c] = 0.0f;
   }
+}
+
+// packB as a BPacker (the B of gemm() and gemmThreaded()).
+void packMatRef(const void* ctx, size_t t0, size_t kc, size_t c0, size_t cols, size_t, size_t, float* bp) {
+  packB(*static_cast<const MatRef*>(ctx), t0, kc, c0, cols, bp);
 }
 
 // C tile (R rows, cols <= V * VL columns) = alpha * sum_t ap[t][:R] (x) bp[t][:V*VL] + beta * C
@@ -186,7 +192,7 @@ void scaleC(size_t m, size_t n, float beta, float* c, size_t ldc) {
 }
 
 // The whole product, the packing and the tiles of each k block split over `threads` (1: inline).
-bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const MatRef& b, float beta, float* c,
+bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const BPacker& b, float beta, float* c,
          size_t ldc, size_t threads) {
   if (m == 0 || n == 0) return true;
   if (k == 0) {
@@ -224,7 +230,8 @@ bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const MatRe
         auto pack = [&](size_t p0, size_t p1) {
           for (size_t p = p0; p < p1; ++p) {
             if (p < blk.bPanels) {
-              packB(b, pc, blk.kc, jc + p * NR, minz(NR, blk.n - p * NR), bp + p * NR * blk.kc);
+              const size_t cols = minz(NR, blk.n - p * NR);
+              b.pack(b.ctx, pc, blk.kc, jc + p * NR, cols, roundUp(cols, VL), NR, bp + p * NR * blk.kc);
             } else {
               const size_t i = p - blk.bPanels;
               packA(a, ic + i * MR, minz(MR, blk.m - i * MR), pc, blk.kc, ap + i * MR * blk.kc);
@@ -270,10 +277,20 @@ float* scratch(ScratchSlot slot, size_t n) {
 }
 
 bool gemm(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float beta, float* c, size_t ldc) {
-  return run(m, n, k, alpha, a, b, beta, c, ldc, 1);
+  return run(m, n, k, alpha, a, BPacker{packMatRef, &b}, beta, c, ldc, 1);
 }
 
 bool gemmThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float beta, float* c, size_t ldc) {
+  return run(m, n, k, alpha, a, BPacker{packMatRef, &b}, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
+}
+
+bool gemmPacked(size_t m, size_t n, size_t k, float alpha, MatRef a, const BPacker& b, float beta, float* c,
+                size_t ldc) {
+  return run(m, n, k, alpha, a, b, beta, c, ldc, 1);
+}
+
+bool gemmPackedThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const BPacker& b, float beta, float* c,
+                        size_t ldc) {
   return run(m, n, k, alpha, a, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
 }
 

@@ -26,4 +26,26 @@ bool gemm(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float b
  */
 bool gemmThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float beta, float* c, size_t ldc);
 
+/** The widest B panel any ISA's micro-kernel reads (AVX-512: 48 columns). */
+constexpr size_t kGemmMaxPanelCols = 64;
+
+/**
+ * A B operand that writes its own packed panels (an implicit matrix, e.g. conv2d's columns built straight
+ * from the image, never stored whole): pack(ctx, t0, kc, c0, cols, padded, nr, bp) must set
+ * bp[t * nr + c] = B(t0 + t, c0 + c) for t < kc, c < cols, and 0 for cols <= c < padded (nr <=
+ * kGemmMaxPanelCols). Called from several threads at once by gemmPackedThreaded: ctx is read-only.
+ */
+struct BPacker {
+  void (*pack)(const void* ctx, size_t t0, size_t kc, size_t c0, size_t cols, size_t padded, size_t nr, float* bp);
+  const void* ctx;
+};
+
+/** gemm() with B given by its packer. */
+bool gemmPacked(size_t m, size_t n, size_t k, float alpha, MatRef a, const BPacker& b, float beta, float* c,
+                size_t ldc);
+
+/** gemmThreaded() with B given by its packer. */
+bool gemmPackedThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const BPacker& b, float beta, float* c,
+                        size_t ldc);
+
 }  // namespace NT_ISA_NS
