@@ -370,6 +370,25 @@ static inline bool implicitCols(const float* x, const nt::Conv2dArgs& p, size_t 
 /** A GEMM entry point: gemm (one thread) or gemmThreaded (the pool), see gemm.h. */
 typedef bool (*GemmFn)(size_t, size_t, size_t, float, MatRef, MatRef, float, float*, size_t);
 /** A GEMM entry point with a packed B: gemmPacked or gemmPackedThreaded. */
-typedef bool (*GemmPackedFn)(size_t, size_t, size_t, float, MatRef, const BPacker&, float, float*, size_t);
+typedef bool (*GemmPackedFn)(size_t, size_t, size_t, float, MatRef, const float*, const BPacker&, float, float*, size_t);
+
+/** The GEMM entry points of one task: on the calling thread, or on the pool. */
+struct GemmFns {
+  GemmFn mm;
+  GemmPackedFn packed;
+};
+
+/**
+ * The groups' A operands (m, k each, group g at a.p + g * gStride) packed ahead by gemmPackA into
+ * kScratchPackW, gemmPackedASize(m, k) floats apart; nullptr (pack per GEMM instead) if m is past what
+ * gemm packs at once or scratch failed.
+ */
+static inline const float* packGroupsA(size_t groups, size_t m, size_t k, MatRef a, size_t gStride) {
+  const size_t size = gemmPackedASize(m, k);
+  float* ap = size == 0 ? nullptr : scratch(kScratchPackW, groups * size);
+  if (ap == nullptr) return nullptr;
+  for (size_t g = 0; g < groups; ++g) gemmPackA(m, k, MatRef{a.p + g * gStride, a.rs, a.cs}, ap + g * size);
+  return ap;
+}
 
 }  // namespace NT_ISA_NS

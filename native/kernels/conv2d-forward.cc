@@ -5,8 +5,8 @@
 // with x = 0 outside the image. Overwrites y. Aliasing: y must not overlap x, w or bias.
 // Method (conv2d-common.h): per group and column block (several small images side by side, or part of a
 // large one), C = w_g @ col through the packed GEMM (gemm.h), PyTorch's slow_conv2d scheme; a block of
-// whole images builds col's packed panels straight from the padded planes (ImplicitCols, the implicit
-// GEMM of cuDNN / oneDNN's gemm-based convolutions), a part of an image goes through a stored im2col;
+// whole images builds col's packed panels straight from the padded planes (ImplicitCols: an implicit
+// GEMM, the columns never stored whole), a part of an image goes through a stored im2col;
 // C's rows are copied into y with the bias added (and the relu applied if p.relu) while they are in cache.
 // Threads split the (group, block) tasks when there are at least as many as threads, else each GEMM
 // runs on the pool (gemmThreaded). Each y element is one GEMM sum plus the bias whatever the blocking, so
@@ -18,18 +18,12 @@ namespace NT_ISA_NS {
 
 namespace {
 
-/** The GEMM entry points of one task: on the calling thread, or on the pool. */
-struct GemmFns {
-  GemmFn mm;
-  GemmPackedFn packed;
-};
-
 /**
  * Task `task` = (group, column block) of y; c holds coutG x maxCols floats, kScratchCol K x maxCols (the
- * stored columns, when the block cannot use ImplicitCols).
+ * stored columns, when the block cannot use ImplicitCols); wp: the groups' weights packed ahead, or null.
  */
-bool forwardBlock(const float* x, const float* w, const float* bias, float* y, const nt::Conv2dArgs& p,
-                  const ColBlocks& cb, size_t task, size_t colFloats, float* c, GemmFns fns) {
+bool forwardBlock(const float* x, const float* w, const float* wp, const float* bias, float* y,
+                  const nt::Conv2dArgs& p, const ColBlocks& cb, size_t task, size_t colFloats, float* c, GemmFns fns) {
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.kH * p.kW;
   const size_t P = cb.P, planeIn = p.inH * p.inW, g = task / cb.count;
   size_t b0, b1, t0, len;
@@ -38,7 +32,8 @@ bool forwardBlock(const float* x, const float* w, const float* bias, float* y, c
   const MatRef wg{w + g * coutG * K, static_cast<ptrdiff_t>(K), 1};
   ImplicitCols ic;
   if (len == P && implicitCols(x, p, g, b0, b1, &ic)) {
-    if (!fns.packed(coutG, cols, K, 1.0f, wg, BPacker{ImplicitCols::pack, &ic}, 0.0f, c, cols)) return false;
+    const float* ap = wp != nullptr ? wp + g * gemmPackedASize(coutG, K) : nullptr;
+    if (!fns.packed(coutG, cols, K, 1.0f, wg, ap, BPacker{ImplicitCols::pack, &ic}, 0.0f, c, cols)) return false;
   } else {
     float* col = scratch(kScratchCol, colFloats);
     if (col == nullptr) return false;
@@ -71,11 +66,13 @@ bool conv2dForward(const float* x, const float* w, const float* bias, float* y, 
   const size_t coutG = p.cOut / p.groups, K = p.cIn / p.groups * p.kH * p.kW;
   const ColBlocks cb(p, K);
   const size_t tasks = p.groups * cb.count, colFloats = K * cb.maxCols(), cFloats = coutG * cb.maxCols();
+  // The weights, packed once here rather than by every block's GEMM (read by all threads).
+  const float* wp = packGroupsA(p.groups, coutG, K, MatRef{w, static_cast<ptrdiff_t>(K), 1}, coutG * K);
   if (tasks < static_cast<size_t>(nt::numThreads())) {  // few tasks: thread each GEMM instead
     float* c = scratch(kScratchAcc, cFloats);
     if (c == nullptr) return false;
     for (size_t t = 0; t < tasks; ++t)
-      if (!forwardBlock(x, w, bias, y, p, cb, t, colFloats, c, GemmFns{gemmThreaded, gemmPackedThreaded})) return false;
+      if (!forwardBlock(x, w, wp, bias, y, p, cb, t, colFloats, c, GemmFns{gemmThreaded, gemmPackedThreaded})) return false;
     return true;
   }
   const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(P) *
@@ -84,7 +81,7 @@ bool conv2dForward(const float* x, const float* w, const float* bias, float* y, 
   nt::parallelFor(tasks, work, [&](size_t t0, size_t t1) {
     float* c = scratch(kScratchAcc, cFloats);
     for (size_t t = t0; t < t1; ++t)
-      if (c == nullptr || !forwardBlock(x, w, bias, y, p, cb, t, colFloats, c, GemmFns{gemm, gemmPacked}))
+      if (c == nullptr || !forwardBlock(x, w, wp, bias, y, p, cb, t, colFloats, c, GemmFns{gemm, gemmPacked}))
         return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
   });
   return failed == 0;

@@ -192,17 +192,18 @@ void scaleC(size_t m, size_t n, float beta, float* c, size_t ldc) {
 }
 
 // The whole product, the packing and the tiles of each k block split over `threads` (1: inline).
-bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const BPacker& b, float beta, float* c,
-         size_t ldc, size_t threads) {
+// apre: A packed ahead by gemmPackA (m <= MCB), or null to pack it here.
+bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const float* apre, const BPacker& b, float beta,
+         float* c, size_t ldc, size_t threads) {
   if (m == 0 || n == 0) return true;
   if (k == 0) {
     scaleC(m, n, beta, c, ldc);
     return true;
   }
   const size_t kcMax = minz(k, KC);
-  float* ap = scratch(kScratchPackA, roundUp(minz(m, MCB), MR) * kcMax);
+  float* ap = apre != nullptr ? nullptr : scratch(kScratchPackA, roundUp(minz(m, MCB), MR) * kcMax);
   float* bp = scratch(kScratchPackB, roundUp(minz(n, NCB), NR) * kcMax);
-  if (ap == nullptr || bp == nullptr) return false;
+  if ((ap == nullptr && apre == nullptr) || bp == nullptr) return false;
   const double work = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   for (size_t ic = 0; ic < m; ic += MCB) {
     for (size_t jc = 0; jc < n; jc += NCB) {
@@ -225,6 +226,7 @@ bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const BPack
       for (size_t pc = 0; pc < k; pc += KC) {
         blk.kc = minz(KC, k - pc);
         blk.beta = pc == 0 ? beta : 1.0f;  // later k blocks accumulate
+        if (apre != nullptr) blk.ap = apre + pc * roundUp(m, MR);  // gemmPackA's block pc
         // B panels (NR/MR times larger than A's) first, so the threads' dynamic ranges even out the
         // rest with the small A panels.
         auto pack = [&](size_t p0, size_t p1) {
@@ -239,7 +241,7 @@ bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const BPack
           }
         };
         auto compute = [&](size_t t0, size_t t1) { computeTasks(blk, t0, t1); };
-        const size_t panels = blk.aPanels + blk.bPanels, tasks = blk.cBlocks * blk.aPanels;
+        const size_t panels = (apre != nullptr ? 0 : blk.aPanels) + blk.bPanels, tasks = blk.cBlocks * blk.aPanels;
         if (threads > 1) {
           nt::parallelFor(panels, work, pack);
           nt::parallelFor(tasks, work, compute);
@@ -277,21 +279,31 @@ float* scratch(ScratchSlot slot, size_t n) {
 }
 
 bool gemm(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float beta, float* c, size_t ldc) {
-  return run(m, n, k, alpha, a, BPacker{packMatRef, &b}, beta, c, ldc, 1);
+  return run(m, n, k, alpha, a, nullptr, BPacker{packMatRef, &b}, beta, c, ldc, 1);
 }
 
 bool gemmThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float beta, float* c, size_t ldc) {
-  return run(m, n, k, alpha, a, BPacker{packMatRef, &b}, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
+  return run(m, n, k, alpha, a, nullptr, BPacker{packMatRef, &b}, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
 }
 
-bool gemmPacked(size_t m, size_t n, size_t k, float alpha, MatRef a, const BPacker& b, float beta, float* c,
-                size_t ldc) {
-  return run(m, n, k, alpha, a, b, beta, c, ldc, 1);
+size_t gemmPackedASize(size_t m, size_t k) { return m > MCB ? 0 : roundUp(m, MR) * k; }
+
+void gemmPackA(size_t m, size_t k, MatRef a, float* ap) {
+  // Block pc (depth kc) at ap + pc * roundUp(m, MR), its panel i at i * MR * kc further, as run() packs it.
+  for (size_t pc = 0; pc < k; pc += KC) {
+    const size_t kc = minz(KC, k - pc);
+    for (size_t i = 0; i * MR < m; ++i) packA(a, i * MR, minz(MR, m - i * MR), pc, kc, ap + pc * roundUp(m, MR) + i * MR * kc);
+  }
 }
 
-bool gemmPackedThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const BPacker& b, float beta, float* c,
-                        size_t ldc) {
-  return run(m, n, k, alpha, a, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
+bool gemmPacked(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b, float beta,
+                float* c, size_t ldc) {
+  return run(m, n, k, alpha, a, ap, b, beta, c, ldc, 1);
+}
+
+bool gemmPackedThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b,
+                        float beta, float* c, size_t ldc) {
+  return run(m, n, k, alpha, a, ap, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
 }
 
 }  // namespace NT_ISA_NS

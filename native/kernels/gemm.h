@@ -40,12 +40,24 @@ struct BPacker {
   const void* ctx;
 };
 
-/** gemm() with B given by its packer. */
-bool gemmPacked(size_t m, size_t n, size_t k, float alpha, MatRef a, const BPacker& b, float beta, float* c,
-                size_t ldc);
+/**
+ * Floats of A (m, k) packed whole by gemmPackA, every k block's panels, or 0 if m is past the rows packed
+ * at once (then A cannot be packed ahead).
+ */
+size_t gemmPackedASize(size_t m, size_t k);
 
-/** gemmThreaded() with B given by its packer. */
-bool gemmPackedThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const BPacker& b, float beta, float* c,
-                        size_t ldc);
+/**
+ * Packs A (m, k) whole into ap (gemmPackedASize(m, k) floats), for the gemmPacked calls that share one A
+ * (conv2d's weights against every column block: packed once per call instead of once per block).
+ */
+void gemmPackA(size_t m, size_t k, MatRef a, float* ap);
+
+/** gemm() with B given by its packer, and A packed ahead by gemmPackA (ap), or packed here when ap is null. */
+bool gemmPacked(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b, float beta,
+                float* c, size_t ldc);
+
+/** gemmThreaded() with B given by its packer and A as in gemmPacked. */
+bool gemmPackedThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b,
+                        float beta, float* c, size_t ldc);
 
 }  // namespace NT_ISA_NS
