@@ -1,4 +1,6 @@
-// Packed SGEMM (the GotoBLAS / BLIS scheme). See gemm.h for the contract.
+// Packed SGEMM (the GotoBLAS / BLIS scheme). See gemm.h for the contract. B's panels are written by a
+// BPacker (packB for a stored matrix; conv2d packs its implicit columns straight from the image), and A
+// may come packed ahead (gemmPackA) when several products share it.
 //
 //   for ic (MCB rows of C), jc (NCB columns), pc (KC of k):
 //     pack A[ic.., pc..] into MR-row panels ap[t][r] and B[pc.., jc..] into NR-column panels bp[t][c]

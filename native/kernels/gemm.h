@@ -1,4 +1,4 @@
-// Packed SGEMM core used by matmul and the conv1d kernels (per ISA, see isa.h).
+// Packed SGEMM core used by matmul and the conv1d / conv2d kernels (per ISA, see isa.h).
 #pragma once
 
 #include "isa.h"
