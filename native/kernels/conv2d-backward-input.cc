@@ -4,8 +4,8 @@
 //                     s * strideW - padW + j * dilationW = v of w[o, c, i, j] * gy[b, o, r, s]
 // (ci = g * cinG + c, o in group g). Overwrites gx. Aliasing: gx must not overlap gy or w.
 // Method (conv2d-common.h): per group and column block (several small images side by side, or part of a
-// large one), the gy rows are gathered side by side, gcol (K, cols) = w_g^T @ gy_block through the packed
-// GEMM (gemm.h), then col2im adds gcol into the zeroed gx planes. A task is one group and whole images (so
+// large one), gcol (K, cols) = w_g^T @ gy_block through the packed GEMM (gemm.h), its B panels packed
+// straight from gy's rows and w_g^T packed once per call, then col2im adds gcol into the zeroed gx planes. A task is one group and whole images (so
 // no two threads add into one plane): threads split the tasks, or run each GEMM when there are fewer tasks
 // than threads; results do not depend on the thread count.
 #include "conv2d-common.h"
@@ -15,21 +15,43 @@ namespace NT_ISA_NS {
 
 namespace {
 
-/** The blocks of task `task` = (group, images); col and gyb hold K x maxCols and coutG x maxCols floats. */
-bool backwardInputTask(const float* gy, const float* w, float* gx, const nt::Conv2dArgs& p, const ColBlocks& cb,
-                       size_t task, float* col, float* gyb, GemmFn mm) {
+/**
+ * The gy rows of images [b0, b1), positions [t0, t0 + len) of each, group g, as the GEMM's B (coutG, cols):
+ * its packed panels read straight from gy (ImplicitCols with one "tap" per output channel, at o * P, and
+ * an image's len positions as one output row), with no gathered copy. tapOff: coutG entries.
+ */
+ImplicitCols gyCols(const float* gy, const nt::Conv2dArgs& p, size_t g, size_t b0, size_t t0, size_t len,
+                    size_t* tapOff) {
+  const size_t coutG = p.cOut / p.groups, P = p.outH * p.outW;
+  for (size_t o = 0; o < coutG; ++o) tapOff[o] = o * P;
+  ImplicitCols s;
+  s.base = gy + (b0 * p.cOut + g * coutG) * P + t0;
+  s.tapOff = tapOff;
+  s.imgStride = p.cOut * P;
+  s.wp = 0;
+  s.P = s.outW = len;
+  s.strideH = 0;
+  s.strideW = 1;
+  return s;
+}
+
+/**
+ * The blocks of task `task` = (group, images); col holds K x maxCols floats, tapOff coutG offsets; wp: the
+ * groups' w^T packed ahead, or null.
+ */
+bool backwardInputTask(const float* gy, const float* w, const float* wp, float* gx, const nt::Conv2dArgs& p,
+                       const ColBlocks& cb, size_t task, float* col, size_t* tapOff, GemmPackedFn mm) {
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.kH * p.kW;
   const size_t P = cb.P, planeIn = p.inH * p.inW, perGroup = cb.count / cb.perImage, g = task / perGroup;
   const MatRef wgT{w + g * coutG * K, 1, static_cast<ptrdiff_t>(K)};  // (K, coutG)
+  const float* ap = wp != nullptr ? wp + g * gemmPackedASize(K, coutG) : nullptr;
   const size_t first = (task % perGroup) * cb.perImage;
   for (size_t blk = first; blk < first + cb.perImage; ++blk) {
     size_t b0, b1, t0, len;
     cb.at(blk, p.n, &b0, &b1, &t0, &len);
     const size_t cols = (b1 - b0) * len;
-    for (size_t b = b0; b < b1; ++b)
-      for (size_t o = 0; o < coutG; ++o)
-        std::memcpy(gyb + o * cols + (b - b0) * len, gy + (b * p.cOut + g * coutG + o) * P + t0, len * sizeof(float));
-    if (!mm(K, cols, coutG, 1.0f, wgT, MatRef{gyb, static_cast<ptrdiff_t>(cols), 1}, 0.0f, col, cols)) return false;
+    const ImplicitCols gyb = gyCols(gy, p, g, b0, t0, len, tapOff);
+    if (!mm(K, cols, coutG, 1.0f, wgT, ap, BPacker{ImplicitCols::pack, &gyb}, 0.0f, col, cols)) return false;
     for (size_t b = b0; b < b1; ++b) {
       float* gxb = gx + (b * p.cIn + g * cinG) * planeIn;
       if (t0 == 0 && len == P && col2im2dWhole(col, cinG, p, gxb, cols, (b - b0) * len)) continue;
@@ -51,13 +73,16 @@ bool conv2dBackwardInput(const float* gy, const float* w, float* gx, const nt::C
   }
   const size_t coutG = p.cOut / p.groups, K = p.cIn / p.groups * p.kH * p.kW;
   const ColBlocks cb(p, K);
-  const size_t tasks = p.groups * (cb.count / cb.perImage), colFloats = K * cb.maxCols(), gyFloats = coutG * cb.maxCols();
+  const size_t tasks = p.groups * (cb.count / cb.perImage), colFloats = K * cb.maxCols();
+  const size_t tapFloats = coutG * (sizeof(size_t) / sizeof(float));  // size_t offsets in a float slot
+  // w^T, packed once here rather than by every block's GEMM (read by all threads).
+  const float* wp = packGroupsA(p.groups, K, coutG, MatRef{w, 1, static_cast<ptrdiff_t>(K)}, coutG * K);
   if (tasks < static_cast<size_t>(nt::numThreads())) {
     float* col = scratch(kScratchCol, colFloats);
-    float* gyb = scratch(kScratchAcc, gyFloats);
-    if (col == nullptr || gyb == nullptr) return false;
+    size_t* tapOff = reinterpret_cast<size_t*>(scratch(kScratchTail, tapFloats));
+    if (col == nullptr || tapOff == nullptr) return false;
     for (size_t t = 0; t < tasks; ++t)
-      if (!backwardInputTask(gy, w, gx, p, cb, t, col, gyb, gemmThreaded)) return false;
+      if (!backwardInputTask(gy, w, wp, gx, p, cb, t, col, tapOff, gemmPackedThreaded)) return false;
     return true;
   }
   const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(P) *
@@ -66,9 +91,9 @@ bool conv2dBackwardInput(const float* gy, const float* w, float* gx, const nt::C
   int failed = 0;
   nt::parallelFor(tasks, work, [&](size_t t0, size_t t1) {
     float* col = scratch(kScratchCol, colFloats);
-    float* gyb = scratch(kScratchAcc, gyFloats);
+    size_t* tapOff = reinterpret_cast<size_t*>(scratch(kScratchTail, tapFloats));
     for (size_t t = t0; t < t1; ++t)
-      if (col == nullptr || gyb == nullptr || !backwardInputTask(gy, w, gx, p, cb, t, col, gyb, gemm))
+      if (col == nullptr || tapOff == nullptr || !backwardInputTask(gy, w, wp, gx, p, cb, t, col, tapOff, gemmPacked))
         return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
   });
   return failed == 0;

@@ -133,16 +133,9 @@ static inline void forEachWholeRun(const nt::Conv2dArgs& p, size_t cinG, size_t 
       }
 }
 
-/**
- * The cinG planes of x into buf as padded planes (zero borders), or nullptr if they are too large or
- * scratch failed. Returns x itself when there is no padding.
- */
-static inline const float* padPlanes(const float* __restrict x, size_t cinG, const nt::Conv2dArgs& p) {
-  if (p.padH == 0 && p.padW == 0) return x;
+/** The cinG planes of x into buf (cinG padded planes) with zero borders. */
+static inline void padPlanesInto(const float* __restrict x, size_t cinG, const nt::Conv2dArgs& p, float* __restrict buf) {
   const size_t wp = p.inW + 2 * p.padW, plane = paddedPlane(p);
-  if (cinG * plane > kPadFloats) return nullptr;
-  float* buf = scratch(kScratchPad, cinG * plane);
-  if (buf == nullptr) return nullptr;
   for (size_t c = 0; c < cinG; ++c) {
     float* d = buf + c * plane;
     std::memset(d, 0, p.padH * wp * sizeof(float));
@@ -153,6 +146,17 @@ static inline const float* padPlanes(const float* __restrict x, size_t cinG, con
     }
     std::memset(d + (p.padH + p.inH) * wp, 0, p.padH * wp * sizeof(float));
   }
+}
+
+/**
+ * The cinG planes of x as padded planes (zero borders) in scratch, or nullptr if they are too large or
+ * scratch failed. Returns x itself when there is no padding.
+ */
+static inline const float* padPlanes(const float* __restrict x, size_t cinG, const nt::Conv2dArgs& p) {
+  if (p.padH == 0 && p.padW == 0) return x;
+  if (cinG * paddedPlane(p) > kPadFloats) return nullptr;
+  float* buf = scratch(kScratchPad, cinG * paddedPlane(p));
+  if (buf != nullptr) padPlanesInto(x, cinG, p, buf);
   return buf;
 }
 
@@ -279,7 +283,112 @@ struct ColBlocks {
   }
 };
 
+/**
+ * The columns of a block of whole images as an implicit GEMM operand (gemm.h's BPacker): the packed B
+ * panels are written straight from the (padded) planes, so the columns are never stored whole and read
+ * back by the packing (at 64 -> 64 channels on 8x8 the column block is 442 KiB: it left L1 and was read
+ * and written again). Column q of the block is image q / P, position q % P; row t is the tap at plane
+ * offset tapOff[t]. Images sit imgStride floats apart, plane rows wp floats apart.
+ */
+struct ImplicitCols {
+  const float* base;
+  const size_t* tapOff;  // K offsets: c * plane + i * dilationH * wp + j * dilationW
+  size_t imgStride, wp, P, outW, strideH, strideW;
+
+  // One output-row run of a panel: panel column d, source offset src (before the tap), len floats.
+  struct Run {
+    size_t d, src, len;
+  };
+
+  static void pack(const void* ctx, size_t t0, size_t kc, size_t c0, size_t cols, size_t padded, size_t nr, float* bp) {
+    const ImplicitCols& s = *static_cast<const ImplicitCols*>(ctx);
+    Run runs[kGemmMaxPanelCols];
+    size_t nRuns = 0;
+    size_t img = c0 / s.P, pos = c0 - img * s.P, r = pos / s.outW, col = pos - r * s.outW;
+    for (size_t d = 0; d < cols;) {
+      const size_t len = minz(s.outW - col, cols - d);
+      runs[nRuns++] = Run{d, img * s.imgStride + r * s.strideH * s.wp + col * s.strideW, len};
+      d += len;
+      col += len;
+      if (col == s.outW) {
+        col = 0;
+        if (++r * s.outW == s.P) r = 0, ++img;
+      }
+    }
+    for (size_t t = 0; t < kc; ++t) {
+      float* dst = bp + t * nr;
+      const float* src = s.base + s.tapOff[t0 + t];
+      for (size_t i = 0; i < nRuns; ++i) {
+        const Run& u = runs[i];
+        if (s.strideW == 1) {
+          copyRun(dst + u.d, src + u.src, u.len);
+        } else {
+          for (size_t v = 0; v < u.len; ++v) dst[u.d + v] = src[u.src + v * s.strideW];
+        }
+      }
+      for (size_t c = cols; c < padded; ++c) dst[c] = 0.0f;
+    }
+  }
+};
+
+/**
+ * Sets up the ImplicitCols of images [b0, b1) of group g (their planes padded into scratch when there is
+ * padding, tapOff in kScratchCol); false if the padded planes would pass kPadFloats or scratch failed.
+ */
+static inline bool implicitCols(const float* x, const nt::Conv2dArgs& p, size_t g, size_t b0, size_t b1,
+                                ImplicitCols* out) {
+  const size_t cinG = p.cIn / p.groups, K = cinG * p.kH * p.kW, planeIn = p.inH * p.inW;
+  const bool padded = p.padH != 0 || p.padW != 0;
+  const size_t plane = padded ? paddedPlane(p) : planeIn, wp = padded ? p.inW + 2 * p.padW : p.inW;
+  const float* first = x + (b0 * p.cIn + g * cinG) * planeIn;
+  if (padded) {
+    if ((b1 - b0) * cinG * plane > kPadFloats) return false;
+    float* buf = scratch(kScratchPad, (b1 - b0) * cinG * plane);
+    if (buf == nullptr) return false;
+    for (size_t b = b0; b < b1; ++b) padPlanesInto(first + (b - b0) * p.cIn * planeIn, cinG, p, buf + (b - b0) * cinG * plane);
+    out->base = buf;
+    out->imgStride = cinG * plane;
+  } else {
+    out->base = first;
+    out->imgStride = p.cIn * planeIn;
+  }
+  // size_t offsets in a float scratch slot (2 floats each; the slot's memory has no other use here).
+  size_t* tapOff = reinterpret_cast<size_t*>(scratch(kScratchCol, K * (sizeof(size_t) / sizeof(float))));
+  if (tapOff == nullptr) return false;
+  for (size_t c = 0; c < cinG; ++c)
+    for (size_t i = 0; i < p.kH; ++i)
+      for (size_t j = 0; j < p.kW; ++j) tapOff[(c * p.kH + i) * p.kW + j] = c * plane + i * p.dilationH * wp + j * p.dilationW;
+  out->tapOff = tapOff;
+  out->wp = wp;
+  out->P = p.outH * p.outW;
+  out->outW = p.outW;
+  out->strideH = p.strideH;
+  out->strideW = p.strideW;
+  return true;
+}
+
 /** A GEMM entry point: gemm (one thread) or gemmThreaded (the pool), see gemm.h. */
 typedef bool (*GemmFn)(size_t, size_t, size_t, float, MatRef, MatRef, float, float*, size_t);
+/** A GEMM entry point with a packed B: gemmPacked or gemmPackedThreaded. */
+typedef bool (*GemmPackedFn)(size_t, size_t, size_t, float, MatRef, const float*, const BPacker&, float, float*, size_t);
+
+/** The GEMM entry points of one task: on the calling thread, or on the pool. */
+struct GemmFns {
+  GemmFn mm;
+  GemmPackedFn packed;
+};
+
+/**
+ * The groups' A operands (m, k each, group g at a.p + g * gStride) packed ahead by gemmPackA into
+ * kScratchPackW, gemmPackedASize(m, k) floats apart; nullptr (pack per GEMM instead) if m is past what
+ * gemm packs at once or scratch failed.
+ */
+static inline const float* packGroupsA(size_t groups, size_t m, size_t k, MatRef a, size_t gStride) {
+  const size_t size = gemmPackedASize(m, k);
+  float* ap = size == 0 ? nullptr : scratch(kScratchPackW, groups * size);
+  if (ap == nullptr) return nullptr;
+  for (size_t g = 0; g < groups; ++g) gemmPackA(m, k, MatRef{a.p + g * gStride, a.rs, a.cs}, ap + g * size);
+  return ap;
+}
 
 }  // namespace NT_ISA_NS

@@ -4,7 +4,9 @@
 //                                                               s * strideW - padW + j * dilationW]
 // with x = 0 outside the image. Overwrites y. Aliasing: y must not overlap x, w or bias.
 // Method (conv2d-common.h): per group and column block (several small images side by side, or part of a
-// large one), im2col then C = w_g @ col through the packed GEMM (gemm.h), PyTorch's slow_conv2d scheme;
+// large one), C = w_g @ col through the packed GEMM (gemm.h), PyTorch's slow_conv2d scheme; a block of
+// whole images builds col's packed panels straight from the padded planes (ImplicitCols: an implicit
+// GEMM, the columns never stored whole), a part of an image goes through a stored im2col;
 // C's rows are copied into y with the bias added (and the relu applied if p.relu) while they are in cache.
 // Threads split the (group, block) tasks when there are at least as many as threads, else each GEMM
 // runs on the pool (gemmThreaded). Each y element is one GEMM sum plus the bias whatever the blocking, so
@@ -16,17 +18,28 @@ namespace NT_ISA_NS {
 
 namespace {
 
-/** Task `task` = (group, column block) of y; col and c hold K x maxCols and coutG x maxCols floats. */
-bool forwardBlock(const float* x, const float* w, const float* bias, float* y, const nt::Conv2dArgs& p,
-                  const ColBlocks& cb, size_t task, float* col, float* c, GemmFn mm) {
+/**
+ * Task `task` = (group, column block) of y; c holds coutG x maxCols floats, kScratchCol K x maxCols (the
+ * stored columns, when the block cannot use ImplicitCols); wp: the groups' weights packed ahead, or null.
+ */
+bool forwardBlock(const float* x, const float* w, const float* wp, const float* bias, float* y,
+                  const nt::Conv2dArgs& p, const ColBlocks& cb, size_t task, size_t colFloats, float* c, GemmFns fns) {
   const size_t cinG = p.cIn / p.groups, coutG = p.cOut / p.groups, K = cinG * p.kH * p.kW;
   const size_t P = cb.P, planeIn = p.inH * p.inW, g = task / cb.count;
   size_t b0, b1, t0, len;
   cb.at(task % cb.count, p.n, &b0, &b1, &t0, &len);
   const size_t cols = (b1 - b0) * len;
-  for (size_t b = b0; b < b1; ++b) im2col2d(x + (b * p.cIn + g * cinG) * planeIn, cinG, p, t0, len, col, cols, (b - b0) * len);
   const MatRef wg{w + g * coutG * K, static_cast<ptrdiff_t>(K), 1};
-  if (!mm(coutG, cols, K, 1.0f, wg, MatRef{col, static_cast<ptrdiff_t>(cols), 1}, 0.0f, c, cols)) return false;
+  ImplicitCols ic;
+  if (len == P && implicitCols(x, p, g, b0, b1, &ic)) {
+    const float* ap = wp != nullptr ? wp + g * gemmPackedASize(coutG, K) : nullptr;
+    if (!fns.packed(coutG, cols, K, 1.0f, wg, ap, BPacker{ImplicitCols::pack, &ic}, 0.0f, c, cols)) return false;
+  } else {
+    float* col = scratch(kScratchCol, colFloats);
+    if (col == nullptr) return false;
+    for (size_t b = b0; b < b1; ++b) im2col2d(x + (b * p.cIn + g * cinG) * planeIn, cinG, p, t0, len, col, cols, (b - b0) * len);
+    if (!fns.mm(coutG, cols, K, 1.0f, wg, MatRef{col, static_cast<ptrdiff_t>(cols), 1}, 0.0f, c, cols)) return false;
+  }
   for (size_t b = b0; b < b1; ++b) {
     for (size_t o = 0; o < coutG; ++o) {
       const float bv = bias != nullptr ? bias[g * coutG + o] : 0.0f;
@@ -53,22 +66,22 @@ bool conv2dForward(const float* x, const float* w, const float* bias, float* y, 
   const size_t coutG = p.cOut / p.groups, K = p.cIn / p.groups * p.kH * p.kW;
   const ColBlocks cb(p, K);
   const size_t tasks = p.groups * cb.count, colFloats = K * cb.maxCols(), cFloats = coutG * cb.maxCols();
+  // The weights, packed once here rather than by every block's GEMM (read by all threads).
+  const float* wp = packGroupsA(p.groups, coutG, K, MatRef{w, static_cast<ptrdiff_t>(K), 1}, coutG * K);
   if (tasks < static_cast<size_t>(nt::numThreads())) {  // few tasks: thread each GEMM instead
-    float* col = scratch(kScratchCol, colFloats);
     float* c = scratch(kScratchAcc, cFloats);
-    if (col == nullptr || c == nullptr) return false;
+    if (c == nullptr) return false;
     for (size_t t = 0; t < tasks; ++t)
-      if (!forwardBlock(x, w, bias, y, p, cb, t, col, c, gemmThreaded)) return false;
+      if (!forwardBlock(x, w, wp, bias, y, p, cb, t, colFloats, c, GemmFns{gemmThreaded, gemmPackedThreaded})) return false;
     return true;
   }
   const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(P) *
                       static_cast<double>(K);
   int failed = 0;
   nt::parallelFor(tasks, work, [&](size_t t0, size_t t1) {
-    float* col = scratch(kScratchCol, colFloats);
     float* c = scratch(kScratchAcc, cFloats);
     for (size_t t = t0; t < t1; ++t)
-      if (col == nullptr || c == nullptr || !forwardBlock(x, w, bias, y, p, cb, t, col, c, gemm))
+      if (c == nullptr || !forwardBlock(x, w, wp, bias, y, p, cb, t, colFloats, c, GemmFns{gemm, gemmPacked}))
         return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
   });
   return failed == 0;

@@ -1,4 +1,6 @@
-// Packed SGEMM (the GotoBLAS / BLIS scheme). See gemm.h for the contract.
+// Packed SGEMM (the GotoBLAS / BLIS scheme). See gemm.h for the contract. B's panels are written by a
+// BPacker (packB for a stored matrix; conv2d packs its implicit columns straight from the image), and A
+// may come packed ahead (gemmPackA) when several products share it.
 //
 //   for ic (MCB rows of C), jc (NCB columns), pc (KC of k):
 //     pack A[ic.., pc..] into MR-row panels ap[t][r] and B[pc.., jc..] into NR-column panels bp[t][c]
@@ -31,6 +33,7 @@ constexpr size_t VL = 16, MR = 8, NV = 3;
 constexpr size_t VL = kVecLen, MR = 6, NV = 2;
 #endif
 constexpr size_t NR = NV * VL;
+static_assert(NR <= kGemmMaxPanelCols, "gemm.h's panel bound");
 // Depth of one packed block. 128-384 measured alike on Zen 4 (1 MiB L2); 256 halves the passes over C
 // of 128 and keeps the A panel small.
 constexpr size_t KC = 256;
@@ -105,6 +108,11 @@ void packB(const MatRef& b, size_t t0, size_t kc, size_t c0, size_t cols, float*
     for (size_t t = 0; t < kc; ++t)
       for (size_t c = cols; c < padded; ++c) bp[t * NR + c] = 0.0f;
   }
+}
+
+// packB as a BPacker (the B of gemm() and gemmThreaded()).
+void packMatRef(const void* ctx, size_t t0, size_t kc, size_t c0, size_t cols, size_t, size_t, float* bp) {
+  packB(*static_cast<const MatRef*>(ctx), t0, kc, c0, cols, bp);
 }
 
 // C tile (R rows, cols <= V * VL columns) = alpha * sum_t ap[t][:R] (x) bp[t][:V*VL] + beta * C
@@ -186,17 +194,18 @@ void scaleC(size_t m, size_t n, float beta, float* c, size_t ldc) {
 }
 
 // The whole product, the packing and the tiles of each k block split over `threads` (1: inline).
-bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const MatRef& b, float beta, float* c,
-         size_t ldc, size_t threads) {
+// apre: A packed ahead by gemmPackA (m <= MCB), or null to pack it here.
+bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const float* apre, const BPacker& b, float beta,
+         float* c, size_t ldc, size_t threads) {
   if (m == 0 || n == 0) return true;
   if (k == 0) {
     scaleC(m, n, beta, c, ldc);
     return true;
   }
   const size_t kcMax = minz(k, KC);
-  float* ap = scratch(kScratchPackA, roundUp(minz(m, MCB), MR) * kcMax);
+  float* ap = apre != nullptr ? nullptr : scratch(kScratchPackA, roundUp(minz(m, MCB), MR) * kcMax);
   float* bp = scratch(kScratchPackB, roundUp(minz(n, NCB), NR) * kcMax);
-  if (ap == nullptr || bp == nullptr) return false;
+  if ((ap == nullptr && apre == nullptr) || bp == nullptr) return false;
   const double work = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   for (size_t ic = 0; ic < m; ic += MCB) {
     for (size_t jc = 0; jc < n; jc += NCB) {
@@ -219,12 +228,14 @@ bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const MatRe
       for (size_t pc = 0; pc < k; pc += KC) {
         blk.kc = minz(KC, k - pc);
         blk.beta = pc == 0 ? beta : 1.0f;  // later k blocks accumulate
+        if (apre != nullptr) blk.ap = apre + pc * roundUp(m, MR);  // gemmPackA's block pc
         // B panels (NR/MR times larger than A's) first, so the threads' dynamic ranges even out the
         // rest with the small A panels.
         auto pack = [&](size_t p0, size_t p1) {
           for (size_t p = p0; p < p1; ++p) {
             if (p < blk.bPanels) {
-              packB(b, pc, blk.kc, jc + p * NR, minz(NR, blk.n - p * NR), bp + p * NR * blk.kc);
+              const size_t cols = minz(NR, blk.n - p * NR);
+              b.pack(b.ctx, pc, blk.kc, jc + p * NR, cols, roundUp(cols, VL), NR, bp + p * NR * blk.kc);
             } else {
               const size_t i = p - blk.bPanels;
               packA(a, ic + i * MR, minz(MR, blk.m - i * MR), pc, blk.kc, ap + i * MR * blk.kc);
@@ -232,7 +243,7 @@ bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const MatRe
           }
         };
         auto compute = [&](size_t t0, size_t t1) { computeTasks(blk, t0, t1); };
-        const size_t panels = blk.aPanels + blk.bPanels, tasks = blk.cBlocks * blk.aPanels;
+        const size_t panels = (apre != nullptr ? 0 : blk.aPanels) + blk.bPanels, tasks = blk.cBlocks * blk.aPanels;
         if (threads > 1) {
           nt::parallelFor(panels, work, pack);
           nt::parallelFor(tasks, work, compute);
@@ -270,11 +281,31 @@ float* scratch(ScratchSlot slot, size_t n) {
 }
 
 bool gemm(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float beta, float* c, size_t ldc) {
-  return run(m, n, k, alpha, a, b, beta, c, ldc, 1);
+  return run(m, n, k, alpha, a, nullptr, BPacker{packMatRef, &b}, beta, c, ldc, 1);
 }
 
 bool gemmThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float beta, float* c, size_t ldc) {
-  return run(m, n, k, alpha, a, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
+  return run(m, n, k, alpha, a, nullptr, BPacker{packMatRef, &b}, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
+}
+
+size_t gemmPackedASize(size_t m, size_t k) { return m > MCB ? 0 : roundUp(m, MR) * k; }
+
+void gemmPackA(size_t m, size_t k, MatRef a, float* ap) {
+  // Block pc (depth kc) at ap + pc * roundUp(m, MR), its panel i at i * MR * kc further, as run() packs it.
+  for (size_t pc = 0; pc < k; pc += KC) {
+    const size_t kc = minz(KC, k - pc);
+    for (size_t i = 0; i * MR < m; ++i) packA(a, i * MR, minz(MR, m - i * MR), pc, kc, ap + pc * roundUp(m, MR) + i * MR * kc);
+  }
+}
+
+bool gemmPacked(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b, float beta,
+                float* c, size_t ldc) {
+  return run(m, n, k, alpha, a, ap, b, beta, c, ldc, 1);
+}
+
+bool gemmPackedThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b,
+                        float beta, float* c, size_t ldc) {
+  return run(m, n, k, alpha, a, ap, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
 }
 
 }  // namespace NT_ISA_NS

@@ -1,4 +1,4 @@
-// Packed SGEMM core used by matmul and the conv1d kernels (per ISA, see isa.h).
+// Packed SGEMM core used by matmul and the conv1d / conv2d kernels (per ISA, see isa.h).
 #pragma once
 
 #include "isa.h"
@@ -25,5 +25,39 @@ bool gemm(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float b
  * gemm(), so the result does not depend on the thread count.
  */
 bool gemmThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float beta, float* c, size_t ldc);
+
+/** The widest B panel any ISA's micro-kernel reads (AVX-512: 48 columns). */
+constexpr size_t kGemmMaxPanelCols = 64;
+
+/**
+ * A B operand that writes its own packed panels (an implicit matrix, e.g. conv2d's columns built straight
+ * from the image, never stored whole): pack(ctx, t0, kc, c0, cols, padded, nr, bp) must set
+ * bp[t * nr + c] = B(t0 + t, c0 + c) for t < kc, c < cols, and 0 for cols <= c < padded (nr <=
+ * kGemmMaxPanelCols). Called from several threads at once by gemmPackedThreaded: ctx is read-only.
+ */
+struct BPacker {
+  void (*pack)(const void* ctx, size_t t0, size_t kc, size_t c0, size_t cols, size_t padded, size_t nr, float* bp);
+  const void* ctx;
+};
+
+/**
+ * Floats of A (m, k) packed whole by gemmPackA, every k block's panels, or 0 if m is past the rows packed
+ * at once (then A cannot be packed ahead).
+ */
+size_t gemmPackedASize(size_t m, size_t k);
+
+/**
+ * Packs A (m, k) whole into ap (gemmPackedASize(m, k) floats), for the gemmPacked calls that share one A
+ * (conv2d's weights against every column block: packed once per call instead of once per block).
+ */
+void gemmPackA(size_t m, size_t k, MatRef a, float* ap);
+
+/** gemm() with B given by its packer, and A packed ahead by gemmPackA (ap), or packed here when ap is null. */
+bool gemmPacked(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b, float beta,
+                float* c, size_t ldc);
+
+/** gemmThreaded() with B given by its packer and A as in gemmPacked. */
+bool gemmPackedThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b,
+                        float beta, float* c, size_t ldc);
 
 }  // namespace NT_ISA_NS

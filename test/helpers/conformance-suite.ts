@@ -154,6 +154,9 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(10, 3, 5, [2, 3], [3, 3], [1, 1], [1, 1]), // 6 positions (less than a vector), 10 items in 8 chunks
   conv2dCase(1, 3, 7, [5, 5], [3, 3], [2, 2], [1, 1]), // batch 1 (one chunk)
   conv2dCase(1, 1, 3, [130, 130], [3, 3], [1, 1], [1, 1]), // 16900 positions: two column blocks of one image
+  conv2dCase(16, 4, 9, [7, 7], [3, 3], [1, 1], [1, 1]), // 49 positions: native implicit-GEMM panels (8 x 48, 6 x 16) cut rows and images
+  conv2dCase(12, 3, 5, [20, 1], [3, 1], [1, 1], [1, 0]), // 1-wide output: a run per column of a packed panel
+  conv2dCase(9, 2, 3, [5, 6], [2, 3], [2, 3], [0, 0], [1, 2]), // no padding (panels packed from x itself), strides
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
