@@ -865,4 +865,21 @@ inline void adamStep(const Napi::CallbackInfo& info, const nt::KernelTable& kern
   nt::checkAlloc(kernels.adamStep(param.data, grad.data, expAvg.data, expAvgSq.data, maxExpAvgSq.data, p));
 }
 
+// columnSum(x, out, params): out (cols) = sum over the rows of x (rows, cols), each column summed in float64 in row order
+inline void columnSum(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "columnSum");
+  args.expectCount(3);
+  args.f32Type(0, "x", false);
+  args.f32Type(1, "out", false);
+  const Napi::Object po = args.params(2);
+  nt::ColumnSumArgs p{};
+  p.rows = args.size(po, "rows");
+  p.cols = args.size(po, "cols");
+  checkColumnSum(args, p);
+  const F32 x = args.f32(0, "x", args.product({p.rows, p.cols}, "rows*cols"), "rows*cols");
+  const F32 out = args.f32(1, "out", args.product({p.cols}, "cols"), "cols");
+  args.noOverlap(region(out), "out", region(x), "x");
+  nt::checkAlloc(kernels.columnSum(x.data, out.data, p));
+}
+
 }  // namespace nt::entries

@@ -174,6 +174,12 @@ struct AdamArgs {
   bool decoupled;
 };
 
+/** src/backend/backend.ts ColumnSumParams. */
+struct ColumnSumArgs {
+  size_t rows;
+  size_t cols;
+};
+
 }  // namespace nt
 
 // X(name, signature) for every kernel, in manifest order. Each returns false only when it could not get
@@ -206,6 +212,7 @@ struct AdamArgs {
   X(softmaxBackward, (const float* y, const float* gy, float* gx, const nt::SoftmaxArgs& p)) \
   X(lstmCellForward, (float* a, const float* cPrev, float* c, float* h, const nt::LstmCellArgs& p)) \
   X(lstmCellBackward, (const float* act, const float* cPrev, const float* c, const float* dh, float* dc, float* da, const nt::LstmCellArgs& p)) \
-  X(adamStep, (float* param, const float* grad, float* expAvg, float* expAvgSq, float* maxExpAvgSq, const nt::AdamArgs& p))
+  X(adamStep, (float* param, const float* grad, float* expAvg, float* expAvgSq, float* maxExpAvgSq, const nt::AdamArgs& p)) \
+  X(columnSum, (const float* x, float* out, const nt::ColumnSumArgs& p))
 
-#define NT_KERNEL_COUNT 28
+#define NT_KERNEL_COUNT 29

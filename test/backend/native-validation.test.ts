@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
   convOutLength, type AdaptivePool1dParams, type AffineNormParams, type BatchNormParams, type BlockCopyParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type AdamParams,
-  type SoftmaxParams, type LstmCellParams,
+  type SoftmaxParams, type LstmCellParams, type ColumnSumParams,
 } from '../../src/backend/backend.js';
 import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
 import { KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../src/backend/manifest.js';
@@ -363,6 +363,11 @@ function backwardInputArgs(): unknown[] {
 }
 function backwardWeightArgs(): unknown[] {
   return [randomArray(X_LEN, 11), randomArray(Y_LEN, 12), randomArray(W_LEN, 13), randomArray(CONV.cOut, 14), { ...CONV }];
+}
+/** A (7, 37) matrix: odd rows, columns past a 32-column block plus an 8-column step plus a tail of 5. */
+const COLSUM: ColumnSumParams = { rows: 7, cols: 37 };
+function columnSumArgs(): unknown[] {
+  return [randomArray(COLSUM.rows * COLSUM.cols, 23), new Float32Array(COLSUM.cols), { ...COLSUM }];
 }
 function adamArgs(): unknown[] {
   const v = () => randomArray(SGD_LEN, 19).map(Math.abs); // second moments are >= 0
@@ -1209,6 +1214,22 @@ const SPECS: KernelSpec[] = [
       refBackend.adamStep(want[0]!, want[1]!, want[2]!, want[3]!, want[4]!, ADAM);
       kernels().adamStep(got[0]!, got[1]!, got[2]!, got[3]!, got[4]!, ADAM);
       got.forEach((a, i) => expect(a, `array ${i}`).toEqual(want[i])); // bit for bit
+    },
+  },
+  {
+    name: 'columnSum',
+    valid: columnSumArgs,
+    extra: () => [
+      substitute('out one column short', columnSumArgs, { 1: new Float32Array(COLSUM.cols - 1) }),
+      ...aliasCalls(columnSumArgs, [1, 'out'], [0, 'x']),
+    ],
+    call: (args) => kernels().columnSum(...(args as Parameters<NativeAddon['kernels']['columnSum']>)),
+    check: () => {
+      const [x, got] = columnSumArgs() as Float32Array[];
+      const want = new Float32Array(COLSUM.cols);
+      refBackend.columnSum(x!, want, COLSUM);
+      kernels().columnSum(x!, got!, COLSUM);
+      expect(got).toEqual(want); // bit for bit
     },
   },
 ];

@@ -11,7 +11,7 @@ import { randomArray } from '../helpers/random.js';
 import { refBackend } from '../../src/backend/ref/index.js';
 import type { Backend } from '../../src/backend/backend.js';
 import {
-  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type SoftmaxParams, type LstmCellParams, type AdamParams,
+  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type SoftmaxParams, type LstmCellParams, type AdamParams, type ColumnSumParams,
 } from '../../src/backend/backend.js';
 import { poolOutLength } from '../../src/ops/pool1d.js';
 import { copyPoolSuite } from './conformance-copy-pool.js';
@@ -45,6 +45,16 @@ const NORM_CASES: AffineNormParams[] = [
 const SOFTMAX_CASES: [number, number][] = [
   [0, 5], [3, 0], [1, 1], [2, 3], [3, 4], [2, 5], [3, 7], [2, 8], [2, 9], [3, 15], [2, 16], [3, 17], [2, 31],
   [2, 33], [5, 64], [1, 65], [1, 1031], [700, 64], [333, 97],
+];
+
+/**
+ * columnSum rows x cols: empty, 1, odd rows; columns around the wasm 8-column step and the native
+ * 32-column block (7, 8, 9, 31, 32, 33, 40, 65); the example's 1024 x 128 and 1024 x 384 (native splits the
+ * latter over threads), and an odd block count split at odd seams.
+ */
+const COLSUM_CASES: [number, number][] = [
+  [0, 5], [3, 0], [1, 1], [2, 3], [5, 7], [3, 8], [4, 9], [3, 15], [2, 16], [3, 17], [5, 31], [2, 32], [3, 33],
+  [4, 40], [1, 65], [1024, 128], [1024, 384], [999, 1187],
 ];
 
 /** LSTM step rows x hidden size: empty, 1, odd and SIMD-straddling hidden sizes, the example's 32 x 128, threaded. */
@@ -840,6 +850,41 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
         refBackend.matmul(a.subarray(i * m * k, (i + 1) * m * k), b, want, { m, n, k, transA: false, transB: false, alpha: 1, beta: 0 });
         expectClose(got.subarray(i * m * n, (i + 1) * m * n), want, 1e-4, 1e-6 * (k + 1), `product ${i}`);
       }
+    });
+  });
+
+  describe('columnSum', () => {
+    for (const [rows, cols] of COLSUM_CASES) {
+      it(`rows=${rows} cols=${cols}: bit for bit`, () => {
+        const p: ColumnSumParams = { rows, cols };
+        const x = randomArray(rows * cols, 31 + cols, -3, 3);
+        const want = new Float32Array(cols);
+        refBackend.columnSum(x, want, p);
+        const got = new Float32Array(cols).fill(Number.NaN);
+        backend.columnSum(x, got, p);
+        expectSameBits(got, want, 'columnSum');
+      });
+    }
+
+    it('NaN, infinities, -0 and float64 cancellation, as ref', () => {
+      const [rows, cols] = [6, 11];
+      const x = specialArray(rows * cols, 33);
+      const column = (j: number, v: number[]) => v.forEach((e, r) => { x[r * cols + j] = e; });
+      column(0, [-0, -0, -0, -0, -0, -0]); // summed from +0: +0
+      column(1, [1e8, 1, -1e8, 0.5, 0.25, 0]); // 1.75 in float64; a float32 running sum loses the 1
+      column(2, [Infinity, 1, -Infinity, 2, 3, 4]); // NaN
+      const want = new Float32Array(cols);
+      refBackend.columnSum(x, want, { rows, cols });
+      const got = new Float32Array(cols).fill(12345);
+      backend.columnSum(x, got, { rows, cols });
+      // NaN results as NaN of any payload (wasm leaves a NaN's sign and payload open); the rest bit for bit
+      for (let j = 0; j < cols; j++) {
+        if (Number.isNaN(want[j])) expect(Number.isNaN(got[j]), `column ${j} NaN`).toBe(true);
+        else expectSameBits(got.subarray(j, j + 1), want.subarray(j, j + 1), `column ${j}`);
+      }
+      expect(Object.is(got[0], 0)).toBe(true);
+      expect(got[1]).toBe(1.75);
+      expect(Number.isNaN(got[2])).toBe(true);
     });
   });
 

@@ -49,3 +49,4 @@ export function __panelWidth(): i32 {
   return NR;
 }
 export { adamStep } from './adam-step';
+export { columnSum } from './column-sum';
