@@ -180,6 +180,15 @@ struct ColumnSumArgs {
   size_t cols;
 };
 
+/** src/backend/backend.ts EmbeddingBackwardParams. */
+struct EmbeddingBackwardArgs {
+  size_t n;
+  size_t num;
+  size_t dim;
+  size_t paddingIdx;
+  bool scaleGradByFreq;
+};
+
 }  // namespace nt
 
 // X(name, signature) for every kernel, in manifest order. Each returns false only when it could not get
@@ -213,6 +222,7 @@ struct ColumnSumArgs {
   X(lstmCellForward, (float* a, const float* cPrev, float* c, float* h, const nt::LstmCellArgs& p)) \
   X(lstmCellBackward, (const float* act, const float* cPrev, const float* c, const float* dh, float* dc, float* da, const nt::LstmCellArgs& p)) \
   X(adamStep, (float* param, const float* grad, float* expAvg, float* expAvgSq, float* maxExpAvgSq, const nt::AdamArgs& p)) \
-  X(columnSum, (const float* x, float* out, const nt::ColumnSumArgs& p))
+  X(columnSum, (const float* x, float* out, const nt::ColumnSumArgs& p)) \
+  X(embeddingBackward, (const void* idx, bool idx32, const float* gy, float* gw, const nt::EmbeddingBackwardArgs& p))
 
-#define NT_KERNEL_COUNT 29
+#define NT_KERNEL_COUNT 30

@@ -261,6 +261,17 @@ export interface ColumnSumParams {
   cols: number;
 }
 
+/** The weight gradient of an embedding lookup of n indices into a (num, dim) table. */
+export interface EmbeddingBackwardParams {
+  n: number;
+  num: number;
+  dim: number;
+  /** The row whose gradient stays zero (PyTorch's padding_idx), in [0, num]; num: none. */
+  paddingIdx: number;
+  /** Scale each index's gradient by 1 / (how often its row occurs in idx). */
+  scaleGradByFreq: boolean;
+}
+
 /** The TS type of an array argument of the manifest. */
 type ArrayTs<A> = A extends { readonly type: 'f32' } ? Float32Array
   : A extends { readonly type: 'f64' } ? Float64Array
@@ -285,6 +296,7 @@ interface ParamsTs {
   LstmCell: LstmCellParams;
   Adam: AdamParams;
   ColumnSum: ColumnSumParams;
+  EmbeddingBackward: EmbeddingBackwardParams;
 }
 
 /** A kernel's call signature, from its manifest entry: the arrays in order, then the params object if any. */
@@ -380,6 +392,9 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  * - `columnSum(x, out, p)`: out[j] = sum over r of x[r * cols + j], each column accumulated in float64 from
  *   +0 in row order r = 0, 1, ... and rounded to float32 once: bit for bit the ref on every backend (SIMD
  *   lanes run over columns, threads split the columns). rows = 0 gives +0.
+ * - `embeddingBackward(idx, gy, gw, p)`: gw row r = the sum of gy rows i with idx[i] = r, each times
+ *   1 / count(r) when `p.scaleGradByFreq`, accumulated per element in float64 from +0 in increasing i and
+ *   rounded to float32 once (bit for bit the ref on every backend); row paddingIdx and unused rows are +0.
  *
  * Aliasing: an array a kernel writes overlaps no other argument, except the in-place pairs above
  * (src/backend/manifest.ts, enforced by the native addon).

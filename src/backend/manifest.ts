@@ -96,6 +96,7 @@ export const PARAMS = {
     biasCorrection1: 'real', biasCorrection2: 'real', amsgrad: 'flag', maximize: 'flag', decoupled: 'flag',
   },
   ColumnSum: { rows: 'size', cols: 'size' },
+  EmbeddingBackward: { n: 'size', num: 'size', dim: 'size', paddingIdx: 'size', scaleGradByFreq: 'flag' },
 } as const satisfies Record<string, Record<string, FieldKind>>;
 
 export type ParamsName = keyof typeof PARAMS;
@@ -399,6 +400,15 @@ export const KERNELS = {
     args: [
       { name: 'x', type: 'f32', role: 'in', len: 'rows*cols' },
       { name: 'out', type: 'f32', role: 'out', len: 'cols' },
+    ],
+  },
+  embeddingBackward: {
+    doc: 'gw (num, dim) = sum of the gy rows (n, dim) into rows idx (n), float64 in index order; row paddingIdx zero',
+    params: 'EmbeddingBackward',
+    args: [
+      { name: 'idx', type: 'idx', role: 'in', len: 'n', idxBound: 'num' },
+      { name: 'gy', type: 'f32', role: 'in', len: 'n*dim' },
+      { name: 'gw', type: 'f32', role: 'out', len: 'num*dim' },
     ],
   },
 } as const satisfies Record<string, KernelSpec>;

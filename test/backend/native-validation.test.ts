@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
   convOutLength, type AdaptivePool1dParams, type AffineNormParams, type BatchNormParams, type BlockCopyParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type AdamParams,
-  type SoftmaxParams, type LstmCellParams, type ColumnSumParams,
+  type SoftmaxParams, type LstmCellParams, type ColumnSumParams, type EmbeddingBackwardParams,
 } from '../../src/backend/backend.js';
 import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
 import { KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../src/backend/manifest.js';
@@ -368,6 +368,12 @@ function backwardWeightArgs(): unknown[] {
 const COLSUM: ColumnSumParams = { rows: 7, cols: 37 };
 function columnSumArgs(): unknown[] {
   return [randomArray(COLSUM.rows * COLSUM.cols, 23), new Float32Array(COLSUM.cols), { ...COLSUM }];
+}
+/** 13 indices into a (5, 37) table, repeats included; row 2 is the padding row. */
+const EMB: EmbeddingBackwardParams = { n: 13, num: 5, dim: 37, paddingIdx: 2, scaleGradByFreq: true };
+function embeddingArgs(): unknown[] {
+  const idx = Int32Array.from({ length: EMB.n }, (_, i) => (i * 3) % EMB.num);
+  return [idx, randomArray(EMB.n * EMB.dim, 24), new Float32Array(EMB.num * EMB.dim), { ...EMB }];
 }
 function adamArgs(): unknown[] {
   const v = () => randomArray(SGD_LEN, 19).map(Math.abs); // second moments are >= 0
@@ -1229,6 +1235,24 @@ const SPECS: KernelSpec[] = [
       const want = new Float32Array(COLSUM.cols);
       refBackend.columnSum(x!, want, COLSUM);
       kernels().columnSum(x!, got!, COLSUM);
+      expect(got).toEqual(want); // bit for bit
+    },
+  },
+  {
+    name: 'embeddingBackward',
+    valid: embeddingArgs,
+    extra: () => [
+      substitute('paddingIdx above num', embeddingArgs, { 3: { ...EMB, paddingIdx: EMB.num + 1 } }),
+      substitute('an index equal to num', embeddingArgs, { 0: Int32Array.from({ length: EMB.n }, (_, i) => (i === 4 ? EMB.num : 0)) }),
+      substitute('a negative index', embeddingArgs, { 0: Int32Array.from({ length: EMB.n }, (_, i) => (i === 4 ? -1 : 0)) }),
+      ...aliasCalls(embeddingArgs, [2, 'gw'], [1, 'gy']),
+    ],
+    call: (args) => kernels().embeddingBackward(...(args as Parameters<NativeAddon['kernels']['embeddingBackward']>)),
+    check: () => {
+      const [idx, gy, got] = embeddingArgs() as [Int32Array, Float32Array, Float32Array];
+      const want = new Float32Array(EMB.num * EMB.dim);
+      refBackend.embeddingBackward(idx, gy, want, EMB);
+      kernels().embeddingBackward(idx, gy, got, EMB);
       expect(got).toEqual(want); // bit for bit
     },
   },

@@ -11,7 +11,7 @@ import { randomArray } from '../helpers/random.js';
 import { refBackend } from '../../src/backend/ref/index.js';
 import type { Backend } from '../../src/backend/backend.js';
 import {
-  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type SoftmaxParams, type LstmCellParams, type AdamParams, type ColumnSumParams,
+  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type SoftmaxParams, type LstmCellParams, type AdamParams, type ColumnSumParams, type EmbeddingBackwardParams,
 } from '../../src/backend/backend.js';
 import { poolOutLength } from '../../src/ops/pool1d.js';
 import { copyPoolSuite } from './conformance-copy-pool.js';
@@ -55,6 +55,16 @@ const SOFTMAX_CASES: [number, number][] = [
 const COLSUM_CASES: [number, number][] = [
   [0, 5], [3, 0], [1, 1], [2, 3], [5, 7], [3, 8], [4, 9], [3, 15], [2, 16], [3, 17], [5, 31], [2, 32], [3, 33],
   [4, 40], [1, 65], [1024, 128], [1024, 384], [999, 1187],
+];
+
+/**
+ * embeddingBackward n indices x num rows x dim: empty, 1, odd dims around the 8-column (wasm) and 32-column
+ * (native) steps, more rows than indices (unused rows), the example's 1024 tokens into 96 x 128 and 64 x 128,
+ * and a table large enough to split over threads at odd seams.
+ */
+const EMB_CASES: [number, number, number][] = [
+  [0, 3, 5], [4, 3, 0], [1, 1, 1], [5, 3, 7], [9, 4, 8], [7, 2, 9], [11, 5, 31], [6, 3, 32], [13, 6, 33],
+  [3, 10, 40], [1024, 96, 128], [1024, 64, 128], [3001, 777, 129],
 ];
 
 /** LSTM step rows x hidden size: empty, 1, odd and SIMD-straddling hidden sizes, the example's 32 x 128, threaded. */
@@ -885,6 +895,44 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
       expect(Object.is(got[0], 0)).toBe(true);
       expect(got[1]).toBe(1.75);
       expect(Number.isNaN(got[2])).toBe(true);
+    });
+  });
+
+  describe('embeddingBackward', () => {
+    for (const [n, num, dim] of EMB_CASES) {
+      for (const [paddingIdx, scaleGradByFreq] of [[num, false], [Math.floor(num / 2), true]] as [number, boolean][]) {
+        it(`n=${n} num=${num} dim=${dim} paddingIdx=${paddingIdx} scaleGradByFreq=${scaleGradByFreq}: bit for bit`, () => {
+          const p: EmbeddingBackwardParams = { n, num, dim, paddingIdx, scaleGradByFreq };
+          // skewed indices: repeats, and (with num > n or the skew) rows no index uses
+          const u = randomArray(n, 41 + dim, 0, 1);
+          const idx = Int32Array.from(u, (v) => Math.min(num - 1, Math.floor(v * v * num)));
+          const gy = randomArray(n * dim, 43 + dim, -3, 3);
+          const want = new Float32Array(num * dim);
+          refBackend.embeddingBackward(idx, gy, want, p);
+          const got = new Float32Array(num * dim).fill(Number.NaN);
+          backend.embeddingBackward(idx, gy, got, p);
+          expectSameBits(got, want, 'embeddingBackward');
+          if (num <= 256) {
+            const got8 = new Float32Array(num * dim).fill(Number.NaN);
+            backend.embeddingBackward(Uint8Array.from(idx), gy, got8, p);
+            expectSameBits(got8, want, 'embeddingBackward, Uint8Array indices');
+          }
+        });
+      }
+    }
+
+    it('index order, float64 sums, the padding and unused rows: hand-checked values', () => {
+      // rows 0 and 2 of a (4, 9) table; gy rows 1e8, 1, -1e8 into row 0: 1 in float64 (0 in float32)
+      const dim = 9;
+      const idx = new Int32Array([0, 2, 0, 0, 3]);
+      const gy = new Float32Array(5 * dim);
+      [1e8, 5, 1, -1e8, 7].forEach((v, i) => gy.fill(v, i * dim, (i + 1) * dim));
+      const got = new Float32Array(4 * dim).fill(Number.NaN);
+      backend.embeddingBackward(idx, gy, got, { n: 5, num: 4, dim, paddingIdx: 3, scaleGradByFreq: false });
+      const want = [1, 0, 5, 0].flatMap((v) => new Array<number>(dim).fill(v));
+      expect(Array.from(got)).toEqual(want);
+      backend.embeddingBackward(idx, gy, got, { n: 5, num: 4, dim, paddingIdx: 4, scaleGradByFreq: true });
+      expect(Array.from(got)).toEqual([1 / 3, 0, 5, 7].flatMap((v) => new Array<number>(dim).fill(Math.fround(v))));
     });
   });
 

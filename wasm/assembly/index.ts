@@ -50,3 +50,4 @@ export function __panelWidth(): i32 {
 }
 export { adamStep } from './adam-step';
 export { columnSum } from './column-sum';
+export { embeddingBackward, embeddingBackwardWorkspace } from './embedding-backward';

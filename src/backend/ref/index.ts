@@ -5,6 +5,7 @@ import { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight } from './conv
 import { sgdStep } from './sgd.js';
 import { adamStep } from './adam.js';
 import { columnSum } from './column-sum.js';
+import { embeddingBackward } from './embedding-backward.js';
 import { add } from './add.js';
 import { reluForward, reluBackward } from './relu.js';
 import { maxPool1dForward, maxPool1dBackward } from './max-pool1d.js';
@@ -30,6 +31,7 @@ export const refBackend: Backend = {
   sgdStep,
   adamStep,
   columnSum,
+  embeddingBackward,
   add,
   reluForward,
   reluBackward,
