@@ -5,7 +5,7 @@ import { record } from '../autograd/record.js';
 import { describeValue } from '../util/describe.js';
 import { tensorArg } from './args.js';
 import { getBackend } from '../backend/select.js';
-import { gradBuffer } from '../util/grad-pool.js';
+import { activationBuffer, gradBuffer } from '../util/grad-pool.js';
 
 /** Options of `embedding`: paddingIdx, maxNorm, normType and scaleGradByFreq, as torch.nn.functional.embedding. */
 export interface EmbeddingOptions {
@@ -99,7 +99,7 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
     renormRows(wd, dim, idx, maxNorm, normType);
     weight._bumpVersion(); // torch.embedding_renorm_ is an in-place op: a bump even when no row changed
   }
-  const out = new Float32Array(idx.length * dim);
+  const out = activationBuffer(idx.length * dim); // every row written below
   for (let i = 0; i < idx.length; i++) out.set(wd.subarray(idx[i] * dim, (idx[i] + 1) * dim), i * dim);
   // The int64 indices take no gradient: recorded as an attribute (the exporter's Gather reads them).
   return record(new Tensor(out, [...input.shape, dim]), 'EmbeddingBackward0', [weight], (g) => {
@@ -110,5 +110,5 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
       n: rows.length, num, dim, paddingIdx: pad < 0 ? num : pad, scaleGradByFreq,
     });
     return [new Tensor(gw, weight.shape)];
-  }, { input, maxNorm, normType });
+  }, { input, maxNorm, normType }, { ownsOutput: true });
 }
