@@ -36,6 +36,10 @@ const NORM_CASES: AffineNormParams[] = [
   { rows: 3 * 1, d: 4 * 7, groups: 1, spatial: 7, eps: 1e-3 },
   { rows: 2 * 4, d: 1 * 9, groups: 4, spatial: 9, eps: 1e-5 },
   { rows: 1 * 2, d: 3 * 1, groups: 2, spatial: 1, eps: 1e-5 },
+  // enough rows for the native backward's row chunks (16 rows or more each, at most 64), at odd seams
+  { rows: 517, d: 37, groups: 1, spatial: 1, eps: 1e-5 },
+  { rows: 1024, d: 128, groups: 1, spatial: 1, eps: 1e-5 },
+  { rows: 41 * 4, d: 3 * 5, groups: 4, spatial: 5, eps: 1e-5 },
 ];
 
 /**
