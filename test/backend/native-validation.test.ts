@@ -1467,6 +1467,42 @@ describe.skipIf(!addon)(suiteName, () => {
       }
     });
 
+    it('columnSum, embeddingBackward and layer / group norm backward: 1 and 2 threads give the same bits', () => {
+      // Above each kernel's split size; odd sizes put the seams mid-block. Row chunks of the norm backward
+      // are fixed by the row count, so its partial sums add up the same for any thread count.
+      const [rows, cols] = [999, 1187];
+      const x = randomArray(rows * cols, 35);
+      const idx = Int32Array.from(randomArray(3001, 36, 0, 1), (v) => Math.floor(v * v * 777));
+      const gy = randomArray(3001 * 129, 37);
+      const norms: AffineNormParams[] = [
+        { rows: 1031, d: 257, groups: 1, spatial: 1, eps: 1e-5 },
+        { rows: 4 * 333, d: 3 * 67, groups: 4, spatial: 67, eps: 1e-5 },
+      ];
+      const runs: Float32Array[][] = [];
+      for (const threads of [1, 2]) {
+        setNativeThreads(threads);
+        const sums = new Float32Array(cols);
+        kernels().columnSum(x, sums, { rows, cols });
+        const gw = new Float32Array(777 * 129);
+        kernels().embeddingBackward(idx, gy, gw, { n: 3001, num: 777, dim: 129, paddingIdx: 5, scaleGradByFreq: true });
+        const run = [sums, gw];
+        for (const p of norms) {
+          const n = p.rows * p.d;
+          const nAff = p.groups * (p.d / p.spatial);
+          const xn = randomArray(n, 38);
+          const mean = new Float64Array(p.rows);
+          const rstd = new Float64Array(p.rows);
+          const w = randomArray(nAff, 39, 0.5, 1.5);
+          kernels().affineNormForward(xn, w, null, new Float32Array(n), mean, rstd, p);
+          const out = [new Float32Array(n), new Float32Array(nAff), new Float32Array(nAff)];
+          kernels().affineNormBackward(randomArray(n, 40), xn, w, mean, rstd, out[0]!, out[1]!, out[2]!, p);
+          run.push(...out);
+        }
+        runs.push(run);
+      }
+      runs[0]!.forEach((a, i) => expectSameBits(runs[1]![i]!, a, `output ${i}, 2 threads vs 1`));
+    });
+
     it('1 and 2 threads give the same results, close to ref', () => {
       const results: Float32Array[][] = [];
       const mm: MatmulParams = { m: 130, n: 150, k: 170, transA: true, transB: false, alpha: 1, beta: 0 };
