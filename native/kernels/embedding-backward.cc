@@ -7,11 +7,7 @@
 // which are disjoint, so the result does not depend on the split. Aliasing: gw overlaps nothing.
 // FMA contraction is switched off for this file (as in adam-step.cc): the scaled product g * (1 / count)
 // is rounded to double before it is added, as in the ref.
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+#include "fp-contract-off.h"
 #include <algorithm>
 #include <cstdint>
 #include <new>
