@@ -193,4 +193,13 @@ inline void checkBlockCopy(const Args& args, const BlockCopyArgs& b) {
                     str(b.dstOffset) + " + " + str(b.blk));
 }
 
+/** Nothing beyond the fields' kinds: any rows x cols (rows = 0 gives zeros). */
+inline void checkColumnSum(const Args&, const ColumnSumArgs&) {}
+
+/** paddingIdx is a row of the table or num (none). */
+inline void checkEmbeddingBackward(const Args& args, const EmbeddingBackwardArgs& p) {
+  if (p.paddingIdx > p.num)
+    args.rangeError("expected params.paddingIdx in [0, params.num = " + str(p.num) + "], got " + str(p.paddingIdx));
+}
+
 }  // namespace nt

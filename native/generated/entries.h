@@ -865,4 +865,45 @@ inline void adamStep(const Napi::CallbackInfo& info, const nt::KernelTable& kern
   nt::checkAlloc(kernels.adamStep(param.data, grad.data, expAvg.data, expAvgSq.data, maxExpAvgSq.data, p));
 }
 
+// columnSum(x, out, params): out (cols) = sum over the rows of x (rows, cols), each column summed in float64 in row order
+inline void columnSum(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "columnSum");
+  args.expectCount(3);
+  args.f32Type(0, "x", false);
+  args.f32Type(1, "out", false);
+  const Napi::Object po = args.params(2);
+  nt::ColumnSumArgs p{};
+  p.rows = args.size(po, "rows");
+  p.cols = args.size(po, "cols");
+  checkColumnSum(args, p);
+  const F32 x = args.f32(0, "x", args.product({p.rows, p.cols}, "rows*cols"), "rows*cols");
+  const F32 out = args.f32(1, "out", args.product({p.cols}, "cols"), "cols");
+  args.noOverlap(region(out), "out", region(x), "x");
+  nt::checkAlloc(kernels.columnSum(x.data, out.data, p));
+}
+
+// embeddingBackward(idx, gy, gw, params): gw (num, dim) = sum of the gy rows (n, dim) into rows idx (n), float64 in index order; row paddingIdx zero
+inline void embeddingBackward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "embeddingBackward");
+  args.expectCount(4);
+  args.idxType(0, "idx", false);
+  args.f32Type(1, "gy", false);
+  args.f32Type(2, "gw", false);
+  const Napi::Object po = args.params(3);
+  nt::EmbeddingBackwardArgs p{};
+  p.n = args.size(po, "n");
+  p.num = args.size(po, "num");
+  p.dim = args.size(po, "dim");
+  p.paddingIdx = args.size(po, "paddingIdx");
+  p.scaleGradByFreq = args.flag(po, "scaleGradByFreq");
+  checkEmbeddingBackward(args, p);
+  const Idx idx = args.idx(0, "idx", args.product({p.n}, "n"), "n");
+  args.idxValuesBelow(idx, "idx", p.num, "num");
+  const F32 gy = args.f32(1, "gy", args.product({p.n, p.dim}, "n*dim"), "n*dim");
+  const F32 gw = args.f32(2, "gw", args.product({p.num, p.dim}, "num*dim"), "num*dim");
+  args.noOverlap(region(gw), "gw", region(idx), "idx");
+  args.noOverlap(region(gw), "gw", region(gy), "gy");
+  nt::checkAlloc(kernels.embeddingBackward(idx.data, idx.i32, gy.data, gw.data, p));
+}
+
 }  // namespace nt::entries

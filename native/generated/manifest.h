@@ -174,6 +174,21 @@ struct AdamArgs {
   bool decoupled;
 };
 
+/** src/backend/backend.ts ColumnSumParams. */
+struct ColumnSumArgs {
+  size_t rows;
+  size_t cols;
+};
+
+/** src/backend/backend.ts EmbeddingBackwardParams. */
+struct EmbeddingBackwardArgs {
+  size_t n;
+  size_t num;
+  size_t dim;
+  size_t paddingIdx;
+  bool scaleGradByFreq;
+};
+
 }  // namespace nt
 
 // X(name, signature) for every kernel, in manifest order. Each returns false only when it could not get
@@ -206,6 +221,8 @@ struct AdamArgs {
   X(softmaxBackward, (const float* y, const float* gy, float* gx, const nt::SoftmaxArgs& p)) \
   X(lstmCellForward, (float* a, const float* cPrev, float* c, float* h, const nt::LstmCellArgs& p)) \
   X(lstmCellBackward, (const float* act, const float* cPrev, const float* c, const float* dh, float* dc, float* da, const nt::LstmCellArgs& p)) \
-  X(adamStep, (float* param, const float* grad, float* expAvg, float* expAvgSq, float* maxExpAvgSq, const nt::AdamArgs& p))
+  X(adamStep, (float* param, const float* grad, float* expAvg, float* expAvgSq, float* maxExpAvgSq, const nt::AdamArgs& p)) \
+  X(columnSum, (const float* x, float* out, const nt::ColumnSumArgs& p)) \
+  X(embeddingBackward, (const void* idx, bool idx32, const float* gy, float* gw, const nt::EmbeddingBackwardArgs& p))
 
-#define NT_KERNEL_COUNT 28
+#define NT_KERNEL_COUNT 30

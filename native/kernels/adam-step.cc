@@ -7,11 +7,7 @@
 // back (each rounding above is deliberate). The loop is branch-free per element for the common flags, so
 // the compiler vectorises it with the ISA's float / double lanes.
 // Aliasing: no array overlaps another (the addon checks).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+#include "fp-contract-off.h"
 
 #include <cmath>
 

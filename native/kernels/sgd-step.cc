@@ -10,11 +10,7 @@
 // FMA contraction is switched off for this file so that no float multiply-add is fused behind
 // the code's back (each rounding above is deliberate).
 // Aliasing: grad must not overlap param or buf; buf must not overlap param (the addon checks).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+#include "fp-contract-off.h"
 
 #include "isa.h"
 #include "kernels.h"

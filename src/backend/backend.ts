@@ -255,6 +255,23 @@ export interface AdamParams {
   decoupled: boolean;
 }
 
+/** A (rows, cols) row-major matrix summed over its rows (a linear layer's bias gradient: rows = batch). */
+export interface ColumnSumParams {
+  rows: number;
+  cols: number;
+}
+
+/** The weight gradient of an embedding lookup of n indices into a (num, dim) table. */
+export interface EmbeddingBackwardParams {
+  n: number;
+  num: number;
+  dim: number;
+  /** The row whose gradient stays zero (PyTorch's padding_idx), in [0, num]; num: none. */
+  paddingIdx: number;
+  /** Scale each index's gradient by 1 / (how often its row occurs in idx). */
+  scaleGradByFreq: boolean;
+}
+
 /** The TS type of an array argument of the manifest. */
 type ArrayTs<A> = A extends { readonly type: 'f32' } ? Float32Array
   : A extends { readonly type: 'f64' } ? Float64Array
@@ -278,6 +295,8 @@ interface ParamsTs {
   Softmax: SoftmaxParams;
   LstmCell: LstmCellParams;
   Adam: AdamParams;
+  ColumnSum: ColumnSumParams;
+  EmbeddingBackward: EmbeddingBackwardParams;
 }
 
 /** A kernel's call signature, from its manifest entry: the arrays in order, then the params object if any. */
@@ -370,6 +389,12 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  * - `adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq | null, p)`: one in-place Adam / AdamW update of
  *   one parameter and its moments (see `AdamParams`), bit for bit the ref on every backend. maxExpAvgSq is
  *   required when amsgrad and ignored otherwise. All arrays have the same length.
+ * - `columnSum(x, out, p)`: out[j] = sum over r of x[r * cols + j], each column accumulated in float64 from
+ *   +0 in row order r = 0, 1, ... and rounded to float32 once: bit for bit the ref on every backend (SIMD
+ *   lanes run over columns, threads split the columns). rows = 0 gives +0.
+ * - `embeddingBackward(idx, gy, gw, p)`: gw row r = the sum of gy rows i with idx[i] = r, each times
+ *   1 / count(r) when `p.scaleGradByFreq`, accumulated per element in float64 from +0 in increasing i and
+ *   rounded to float32 once (bit for bit the ref on every backend); row paddingIdx and unused rows are +0.
  *
  * Aliasing: an array a kernel writes overlaps no other argument, except the in-place pairs above
  * (src/backend/manifest.ts, enforced by the native addon).

@@ -95,6 +95,8 @@ export const PARAMS = {
     lr: 'nonNegative', beta1: 'nonNegative', beta2: 'nonNegative', eps: 'nonNegative', weightDecay: 'nonNegative',
     biasCorrection1: 'real', biasCorrection2: 'real', amsgrad: 'flag', maximize: 'flag', decoupled: 'flag',
   },
+  ColumnSum: { rows: 'size', cols: 'size' },
+  EmbeddingBackward: { n: 'size', num: 'size', dim: 'size', paddingIdx: 'size', scaleGradByFreq: 'flag' },
 } as const satisfies Record<string, Record<string, FieldKind>>;
 
 export type ParamsName = keyof typeof PARAMS;
@@ -390,6 +392,23 @@ export const KERNELS = {
       { name: 'expAvg', type: 'f32', role: 'inout', len: '=param' },
       { name: 'expAvgSq', type: 'f32', role: 'inout', len: '=param' },
       { name: 'maxExpAvgSq', type: 'f32', role: 'inout', len: '=param', nullable: true, usedWhen: 'adamUsesMax' },
+    ],
+  },
+  columnSum: {
+    doc: 'out (cols) = sum over the rows of x (rows, cols), each column summed in float64 in row order',
+    params: 'ColumnSum',
+    args: [
+      { name: 'x', type: 'f32', role: 'in', len: 'rows*cols' },
+      { name: 'out', type: 'f32', role: 'out', len: 'cols' },
+    ],
+  },
+  embeddingBackward: {
+    doc: 'gw (num, dim) = sum of the gy rows (n, dim) into rows idx (n), float64 in index order; row paddingIdx zero',
+    params: 'EmbeddingBackward',
+    args: [
+      { name: 'idx', type: 'idx', role: 'in', len: 'n', idxBound: 'num' },
+      { name: 'gy', type: 'f32', role: 'in', len: 'n*dim' },
+      { name: 'gw', type: 'f32', role: 'out', len: 'num*dim' },
     ],
   },
 } as const satisfies Record<string, KernelSpec>;

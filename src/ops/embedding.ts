@@ -4,6 +4,8 @@ import { Tensor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { describeValue } from '../util/describe.js';
 import { tensorArg } from './args.js';
+import { getBackend } from '../backend/select.js';
+import { activationBuffer, gradBuffer } from '../util/grad-pool.js';
 
 /** Options of `embedding`: paddingIdx, maxNorm, normType and scaleGradByFreq, as torch.nn.functional.embedding. */
 export interface EmbeddingOptions {
@@ -97,24 +99,16 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
     renormRows(wd, dim, idx, maxNorm, normType);
     weight._bumpVersion(); // torch.embedding_renorm_ is an in-place op: a bump even when no row changed
   }
-  const out = new Float32Array(idx.length * dim);
+  const out = activationBuffer(idx.length * dim); // every row written below
   for (let i = 0; i < idx.length; i++) out.set(wd.subarray(idx[i] * dim, (idx[i] + 1) * dim), i * dim);
   // The int64 indices take no gradient: recorded as an attribute (the exporter's Gather reads them).
   return record(new Tensor(out, [...input.shape, dim]), 'EmbeddingBackward0', [weight], (g) => {
-    const gd = g.data;
-    const gw = new Float64Array(num * dim);
-    let count: Float64Array | null = null;
-    if (scaleGradByFreq) {
-      count = new Float64Array(num);
-      for (let i = 0; i < idx.length; i++) count[idx[i]]++;
-    }
-    for (let i = 0; i < idx.length; i++) {
-      const row = idx[i];
-      if (row === pad) continue;
-      const s = count ? 1 / count[row] : 1;
-      const o = row * dim;
-      for (let j = 0; j < dim; j++) gw[o + j] += gd[i * dim + j] * s;
-    }
-    return [new Tensor(Float32Array.from(gw), weight.shape)];
-  }, { input, maxNorm, normType });
+    // The rows were checked against num above, and a table of more than 2**31 rows cannot be allocated.
+    const rows = Int32Array.from(idx as Float64Array);
+    const gw = gradBuffer(num * dim); // every row written (unused and padding rows as +0)
+    getBackend().embeddingBackward(rows, g.data as Float32Array, gw, {
+      n: rows.length, num, dim, paddingIdx: pad < 0 ? num : pad, scaleGradByFreq,
+    });
+    return [new Tensor(gw, weight.shape)];
+  }, { input, maxNorm, normType }, { ownsOutput: true });
 }

@@ -62,12 +62,10 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       gw = new Tensor(buf, weight.shape);
     }
     if (b && b.requiresGrad) {
-      const acc = new Float64Array(outF);
-      for (let r = 0; r < m; r++) {
-        const o = r * outF;
-        for (let j = 0; j < outF; j++) acc[j] += gd[o + j];
-      }
-      gb = new Tensor(Float32Array.from(acc), [outF]);
+      // gb (out) = column sums of g (m, out), float64 in row order (every element written, m = 0 too)
+      const buf = productBuffer(outF, true);
+      be.columnSum(gd, buf, { rows: m, cols: outF });
+      gb = new Tensor(buf, [outF]);
     }
     return [gx, gw, gb];
   }, undefined, { ownsOutput: true });

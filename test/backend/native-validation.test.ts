@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
   convOutLength, type AdaptivePool1dParams, type AffineNormParams, type BatchNormParams, type BlockCopyParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type AdamParams,
-  type SoftmaxParams, type LstmCellParams,
+  type SoftmaxParams, type LstmCellParams, type ColumnSumParams, type EmbeddingBackwardParams,
 } from '../../src/backend/backend.js';
 import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
 import { KERNEL_NAMES, kernelSpec, paramFields, type KernelName } from '../../src/backend/manifest.js';
@@ -363,6 +363,17 @@ function backwardInputArgs(): unknown[] {
 }
 function backwardWeightArgs(): unknown[] {
   return [randomArray(X_LEN, 11), randomArray(Y_LEN, 12), randomArray(W_LEN, 13), randomArray(CONV.cOut, 14), { ...CONV }];
+}
+/** A (7, 37) matrix: odd rows, columns past a 32-column block plus an 8-column step plus a tail of 5. */
+const COLSUM: ColumnSumParams = { rows: 7, cols: 37 };
+function columnSumArgs(): unknown[] {
+  return [randomArray(COLSUM.rows * COLSUM.cols, 23), new Float32Array(COLSUM.cols), { ...COLSUM }];
+}
+/** 13 indices into a (5, 37) table, repeats included; row 2 is the padding row. */
+const EMB: EmbeddingBackwardParams = { n: 13, num: 5, dim: 37, paddingIdx: 2, scaleGradByFreq: true };
+function embeddingArgs(): unknown[] {
+  const idx = Int32Array.from({ length: EMB.n }, (_, i) => (i * 3) % EMB.num);
+  return [idx, randomArray(EMB.n * EMB.dim, 24), new Float32Array(EMB.num * EMB.dim), { ...EMB }];
 }
 function adamArgs(): unknown[] {
   const v = () => randomArray(SGD_LEN, 19).map(Math.abs); // second moments are >= 0
@@ -1211,6 +1222,40 @@ const SPECS: KernelSpec[] = [
       got.forEach((a, i) => expect(a, `array ${i}`).toEqual(want[i])); // bit for bit
     },
   },
+  {
+    name: 'columnSum',
+    valid: columnSumArgs,
+    extra: () => [
+      substitute('out one column short', columnSumArgs, { 1: new Float32Array(COLSUM.cols - 1) }),
+      ...aliasCalls(columnSumArgs, [1, 'out'], [0, 'x']),
+    ],
+    call: (args) => kernels().columnSum(...(args as Parameters<NativeAddon['kernels']['columnSum']>)),
+    check: () => {
+      const [x, got] = columnSumArgs() as Float32Array[];
+      const want = new Float32Array(COLSUM.cols);
+      refBackend.columnSum(x!, want, COLSUM);
+      kernels().columnSum(x!, got!, COLSUM);
+      expect(got).toEqual(want); // bit for bit
+    },
+  },
+  {
+    name: 'embeddingBackward',
+    valid: embeddingArgs,
+    extra: () => [
+      substitute('paddingIdx above num', embeddingArgs, { 3: { ...EMB, paddingIdx: EMB.num + 1 } }),
+      substitute('an index equal to num', embeddingArgs, { 0: Int32Array.from({ length: EMB.n }, (_, i) => (i === 4 ? EMB.num : 0)) }),
+      substitute('a negative index', embeddingArgs, { 0: Int32Array.from({ length: EMB.n }, (_, i) => (i === 4 ? -1 : 0)) }),
+      ...aliasCalls(embeddingArgs, [2, 'gw'], [1, 'gy']),
+    ],
+    call: (args) => kernels().embeddingBackward(...(args as Parameters<NativeAddon['kernels']['embeddingBackward']>)),
+    check: () => {
+      const [idx, gy, got] = embeddingArgs() as [Int32Array, Float32Array, Float32Array];
+      const want = new Float32Array(EMB.num * EMB.dim);
+      refBackend.embeddingBackward(idx, gy, want, EMB);
+      kernels().embeddingBackward(idx, gy, got, EMB);
+      expect(got).toEqual(want); // bit for bit
+    },
+  },
 ];
 
 type AnyTyped = Float32Array | Float64Array | Uint8Array | Int32Array;
@@ -1420,6 +1465,42 @@ describe.skipIf(!addon)(suiteName, () => {
         }
         runs[0]!.forEach((a, i) => expectSameBits(runs[1]![i]!, a, `batch norm output ${i} ${n}x${c}x${inner}`));
       }
+    });
+
+    it('columnSum, embeddingBackward and layer / group norm backward: 1 and 2 threads give the same bits', () => {
+      // Above each kernel's split size; odd sizes put the seams mid-block. Row chunks of the norm backward
+      // are fixed by the row count, so its partial sums add up the same for any thread count.
+      const [rows, cols] = [999, 1187];
+      const x = randomArray(rows * cols, 35);
+      const idx = Int32Array.from(randomArray(3001, 36, 0, 1), (v) => Math.floor(v * v * 777));
+      const gy = randomArray(3001 * 129, 37);
+      const norms: AffineNormParams[] = [
+        { rows: 1031, d: 257, groups: 1, spatial: 1, eps: 1e-5 },
+        { rows: 4 * 333, d: 3 * 67, groups: 4, spatial: 67, eps: 1e-5 },
+      ];
+      const runs: Float32Array[][] = [];
+      for (const threads of [1, 2]) {
+        setNativeThreads(threads);
+        const sums = new Float32Array(cols);
+        kernels().columnSum(x, sums, { rows, cols });
+        const gw = new Float32Array(777 * 129);
+        kernels().embeddingBackward(idx, gy, gw, { n: 3001, num: 777, dim: 129, paddingIdx: 5, scaleGradByFreq: true });
+        const run = [sums, gw];
+        for (const p of norms) {
+          const n = p.rows * p.d;
+          const nAff = p.groups * (p.d / p.spatial);
+          const xn = randomArray(n, 38);
+          const mean = new Float64Array(p.rows);
+          const rstd = new Float64Array(p.rows);
+          const w = randomArray(nAff, 39, 0.5, 1.5);
+          kernels().affineNormForward(xn, w, null, new Float32Array(n), mean, rstd, p);
+          const out = [new Float32Array(n), new Float32Array(nAff), new Float32Array(nAff)];
+          kernels().affineNormBackward(randomArray(n, 40), xn, w, mean, rstd, out[0]!, out[1]!, out[2]!, p);
+          run.push(...out);
+        }
+        runs.push(run);
+      }
+      runs[0]!.forEach((a, i) => expectSameBits(runs[1]![i]!, a, `output ${i}, 2 threads vs 1`));
     });
 
     it('1 and 2 threads give the same results, close to ref', () => {

@@ -11,7 +11,7 @@ import { randomArray } from '../helpers/random.js';
 import { refBackend } from '../../src/backend/ref/index.js';
 import type { Backend } from '../../src/backend/backend.js';
 import {
-  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type SoftmaxParams, type LstmCellParams, type AdamParams,
+  convOutLength, type AffineNormParams, type BatchNormParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type SoftmaxParams, type LstmCellParams, type AdamParams, type ColumnSumParams, type EmbeddingBackwardParams,
 } from '../../src/backend/backend.js';
 import { poolOutLength } from '../../src/ops/pool1d.js';
 import { copyPoolSuite } from './conformance-copy-pool.js';
@@ -36,6 +36,10 @@ const NORM_CASES: AffineNormParams[] = [
   { rows: 3 * 1, d: 4 * 7, groups: 1, spatial: 7, eps: 1e-3 },
   { rows: 2 * 4, d: 1 * 9, groups: 4, spatial: 9, eps: 1e-5 },
   { rows: 1 * 2, d: 3 * 1, groups: 2, spatial: 1, eps: 1e-5 },
+  // enough rows for the native backward's row chunks (16 rows or more each, at most 64), at odd seams
+  { rows: 517, d: 37, groups: 1, spatial: 1, eps: 1e-5 },
+  { rows: 1024, d: 128, groups: 1, spatial: 1, eps: 1e-5 },
+  { rows: 41 * 4, d: 3 * 5, groups: 4, spatial: 5, eps: 1e-5 },
 ];
 
 /**
@@ -45,6 +49,26 @@ const NORM_CASES: AffineNormParams[] = [
 const SOFTMAX_CASES: [number, number][] = [
   [0, 5], [3, 0], [1, 1], [2, 3], [3, 4], [2, 5], [3, 7], [2, 8], [2, 9], [3, 15], [2, 16], [3, 17], [2, 31],
   [2, 33], [5, 64], [1, 65], [1, 1031], [700, 64], [333, 97],
+];
+
+/**
+ * columnSum rows x cols: empty, 1, odd rows; columns around the wasm 8-column step and the native
+ * 32-column block (7, 8, 9, 31, 32, 33, 40, 65); the example's 1024 x 128 and 1024 x 384 (native splits the
+ * latter over threads), and an odd block count split at odd seams.
+ */
+const COLSUM_CASES: [number, number][] = [
+  [0, 5], [3, 0], [1, 1], [2, 3], [5, 7], [3, 8], [4, 9], [3, 15], [2, 16], [3, 17], [5, 31], [2, 32], [3, 33],
+  [4, 40], [1, 65], [1024, 128], [1024, 384], [999, 1187],
+];
+
+/**
+ * embeddingBackward n indices x num rows x dim: empty, 1, odd dims around the 8-column (wasm) and 32-column
+ * (native) steps, more rows than indices (unused rows), the example's 1024 tokens into 96 x 128 and 64 x 128,
+ * and a table large enough to split over threads at odd seams.
+ */
+const EMB_CASES: [number, number, number][] = [
+  [0, 3, 5], [4, 3, 0], [1, 1, 1], [5, 3, 7], [9, 4, 8], [7, 2, 9], [11, 5, 31], [6, 3, 32], [13, 6, 33],
+  [3, 10, 40], [1024, 96, 128], [1024, 64, 128], [3001, 777, 129],
 ];
 
 /** LSTM step rows x hidden size: empty, 1, odd and SIMD-straddling hidden sizes, the example's 32 x 128, threaded. */
@@ -856,6 +880,79 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
         refBackend.matmul(a.subarray(i * m * k, (i + 1) * m * k), b, want, { m, n, k, transA: false, transB: false, alpha: 1, beta: 0 });
         expectClose(got.subarray(i * m * n, (i + 1) * m * n), want, 1e-4, 1e-6 * (k + 1), `product ${i}`);
       }
+    });
+  });
+
+  describe('columnSum', () => {
+    for (const [rows, cols] of COLSUM_CASES) {
+      it(`rows=${rows} cols=${cols}: bit for bit`, () => {
+        const p: ColumnSumParams = { rows, cols };
+        const x = randomArray(rows * cols, 31 + cols, -3, 3);
+        const want = new Float32Array(cols);
+        refBackend.columnSum(x, want, p);
+        const got = new Float32Array(cols).fill(Number.NaN);
+        backend.columnSum(x, got, p);
+        expectSameBits(got, want, 'columnSum');
+      });
+    }
+
+    it('NaN, infinities, -0 and float64 cancellation, as ref', () => {
+      const [rows, cols] = [6, 11];
+      const x = specialArray(rows * cols, 33);
+      const column = (j: number, v: number[]) => v.forEach((e, r) => { x[r * cols + j] = e; });
+      column(0, [-0, -0, -0, -0, -0, -0]); // summed from +0: +0
+      column(1, [1e8, 1, -1e8, 0.5, 0.25, 0]); // 1.75 in float64; a float32 running sum loses the 1
+      column(2, [Infinity, 1, -Infinity, 2, 3, 4]); // NaN
+      const want = new Float32Array(cols);
+      refBackend.columnSum(x, want, { rows, cols });
+      const got = new Float32Array(cols).fill(12345);
+      backend.columnSum(x, got, { rows, cols });
+      // NaN results as NaN of any payload (wasm leaves a NaN's sign and payload open); the rest bit for bit
+      for (let j = 0; j < cols; j++) {
+        if (Number.isNaN(want[j])) expect(Number.isNaN(got[j]), `column ${j} NaN`).toBe(true);
+        else expectSameBits(got.subarray(j, j + 1), want.subarray(j, j + 1), `column ${j}`);
+      }
+      expect(Object.is(got[0], 0)).toBe(true);
+      expect(got[1]).toBe(1.75);
+      expect(Number.isNaN(got[2])).toBe(true);
+    });
+  });
+
+  describe('embeddingBackward', () => {
+    for (const [n, num, dim] of EMB_CASES) {
+      for (const [paddingIdx, scaleGradByFreq] of [[num, false], [Math.floor(num / 2), true]] as [number, boolean][]) {
+        it(`n=${n} num=${num} dim=${dim} paddingIdx=${paddingIdx} scaleGradByFreq=${scaleGradByFreq}: bit for bit`, () => {
+          const p: EmbeddingBackwardParams = { n, num, dim, paddingIdx, scaleGradByFreq };
+          // skewed indices: repeats, and (with num > n or the skew) rows no index uses
+          const u = randomArray(n, 41 + dim, 0, 1);
+          const idx = Int32Array.from(u, (v) => Math.min(num - 1, Math.floor(v * v * num)));
+          const gy = randomArray(n * dim, 43 + dim, -3, 3);
+          const want = new Float32Array(num * dim);
+          refBackend.embeddingBackward(idx, gy, want, p);
+          const got = new Float32Array(num * dim).fill(Number.NaN);
+          backend.embeddingBackward(idx, gy, got, p);
+          expectSameBits(got, want, 'embeddingBackward');
+          if (num <= 256) {
+            const got8 = new Float32Array(num * dim).fill(Number.NaN);
+            backend.embeddingBackward(Uint8Array.from(idx), gy, got8, p);
+            expectSameBits(got8, want, 'embeddingBackward, Uint8Array indices');
+          }
+        });
+      }
+    }
+
+    it('index order, float64 sums, the padding and unused rows: hand-checked values', () => {
+      // rows 0 and 2 of a (4, 9) table; gy rows 1e8, 1, -1e8 into row 0: 1 in float64 (0 in float32)
+      const dim = 9;
+      const idx = new Int32Array([0, 2, 0, 0, 3]);
+      const gy = new Float32Array(5 * dim);
+      [1e8, 5, 1, -1e8, 7].forEach((v, i) => gy.fill(v, i * dim, (i + 1) * dim));
+      const got = new Float32Array(4 * dim).fill(Number.NaN);
+      backend.embeddingBackward(idx, gy, got, { n: 5, num: 4, dim, paddingIdx: 3, scaleGradByFreq: false });
+      const want = [1, 0, 5, 0].flatMap((v) => new Array<number>(dim).fill(v));
+      expect(Array.from(got)).toEqual(want);
+      backend.embeddingBackward(idx, gy, got, { n: 5, num: 4, dim, paddingIdx: 4, scaleGradByFreq: true });
+      expect(Array.from(got)).toEqual([1 / 3, 0, 5, 7].flatMap((v) => new Array<number>(dim).fill(Math.fround(v))));
     });
   });
 

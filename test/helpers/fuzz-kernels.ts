@@ -116,6 +116,11 @@ const PARAM_DRAWS: Record<string, (r: Rng, kernel: KernelName) => Params> = {
       biasCorrection1: 1 - beta1 ** step, biasCorrection2: 1 - beta2 ** step, amsgrad: r.bool(), maximize: r.bool(), decoupled: r.bool(),
     };
   },
+  ColumnSum: (r) => ({ rows: r.int(0, 9), cols: r.int(0, 41) }),
+  EmbeddingBackward: (r) => {
+    const num = r.int(1, 12);
+    return { n: r.int(0, 20), num, dim: r.int(0, 37), paddingIdx: r.int(0, num), scaleGradByFreq: r.bool() };
+  },
 };
 
 /** Evaluate a manifest length: a product of params fields (`n*cIn*l`, `cOut*(cIn/groups)*k`). */

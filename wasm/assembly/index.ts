@@ -49,3 +49,5 @@ export function __panelWidth(): i32 {
   return NR;
 }
 export { adamStep } from './adam-step';
+export { columnSum } from './column-sum';
+export { embeddingBackward, embeddingBackwardWorkspace } from './embedding-backward';

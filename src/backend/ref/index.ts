@@ -4,6 +4,8 @@ import { conv1dForward, conv1dBackwardInput, conv1dBackwardWeight } from './conv
 import { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight } from './conv2d.js';
 import { sgdStep } from './sgd.js';
 import { adamStep } from './adam.js';
+import { columnSum } from './column-sum.js';
+import { embeddingBackward } from './embedding-backward.js';
 import { add } from './add.js';
 import { reluForward, reluBackward } from './relu.js';
 import { maxPool1dForward, maxPool1dBackward } from './max-pool1d.js';
@@ -28,6 +30,8 @@ export const refBackend: Backend = {
   conv2dBackwardWeight,
   sgdStep,
   adamStep,
+  columnSum,
+  embeddingBackward,
   add,
   reluForward,
   reluBackward,
