@@ -12,6 +12,9 @@ import { add } from '../ops/add.js';
 import { where } from '../ops/where.js';
 import { expand } from '../ops/expand.js';
 import { attention } from '../ops/scaled-dot-product-attention.js';
+import { splitHeads, mergeHeads } from '../ops/attention-heads.js';
+import { isTracing } from '../autograd/record.js';
+import { markGraphInternal } from '../autograd/graph-internal.js';
 import { boolArg, intArg } from '../ops/args.js';
 import { full } from '../creation.js';
 import { defaultGenerator, type Generator } from '../util/generator.js';
@@ -169,7 +172,10 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       const [ks, vs] = bf ? [`(N=${N}, S, ${this.kdim})`, `(N=${N}, S, ${this.vdim})`] : [`(S, N=${N}, ${this.kdim})`, `(S, N=${N}, ${this.vdim})`];
       throw new RangeError(`${cls}: expected key ${ks} and value ${vs} with the same S, got key ${shapeStr(k.shape)} and value ${shapeStr(v.shape)}`);
     }
-    const heads = (x: Tensor, len: number): Tensor => bf ? splitHeadsBatchFirst(x, H) : transpose(reshape(x, [len, N * H, hd]), 0, 1); // (N * H, len, hd)
+    // Outside an export trace the heads are one pooled copy each way (src/ops/attention-heads.ts) that
+    // only this forward sees: graph-internal, recycled after backward.
+    const fused = !isTracing();
+    const heads = (x: Tensor, len: number): Tensor => fused ? internal(splitHeads(x, H, bf)) : bf ? splitHeadsBatchFirst(x, H) : transpose(reshape(x, [len, N * H, hd]), 0, 1); // (N * H, len, hd)
     const [wq, bq] = this.projection(0);
     const [wk, bk] = this.projection(1);
     const [wv, bv] = this.projection(2);
@@ -192,12 +198,16 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       mask = mask ? add(mask, padScores) : padScores;
     }
     const p = this.training ? this.dropout : 0;
+    const needWeights = opts.needWeights ?? true;
     const { output, weights } = attention(qh, kh, vh, mask, p, this.generator);
+    if (!needWeights) markGraphInternal(weights); // only the product with V (or the dropout) reads them
     // (N * H, L, hd) -> rows (N, L) or (L, N) of E = H * hd features, as the output's layout wants them.
-    const merged = bf ? reshape(permute(reshape(output, [N, H, L, hd]), [0, 2, 1, 3]), [N * L, E]) : reshape(transpose(output, 0, 1), [L * N, E]);
+    const merged = fused
+      ? internal(mergeHeads(internal(output), N, bf))
+      : bf ? reshape(permute(reshape(output, [N, H, L, hd]), [0, 2, 1, 3]), [N * L, E]) : reshape(transpose(output, 0, 1), [L * N, E]);
     let out = reshape(linear(merged, this.out_proj.weight, this.out_proj.bias), bf ? [N, L, E] : [L, N, E]);
     let w: Tensor | null = null;
-    if (opts.needWeights ?? true) {
+    if (needWeights) {
       w = reshape(weights, [N, H, L, S]);
       if (opts.averageAttnWeights ?? true) w = mean(w, [1]);
       if (unbatched) w = squeeze(w, 0);
@@ -205,6 +215,12 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     if (unbatched) out = squeeze(out, 1);
     return [out, w];
   }
+}
+
+/** t marked graph-internal (a tensor this forward made and passes to one op only, never returned); t itself. */
+function internal(t: Tensor): Tensor {
+  markGraphInternal(t);
+  return t;
 }
 
 /**

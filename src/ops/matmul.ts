@@ -6,7 +6,7 @@ import { Tensor, shapeSize, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { getBackend } from '../backend/select.js';
 import { uninitF32 } from '../util/alloc.js';
-import { gradBuffer, releaseGrad } from '../util/grad-pool.js';
+import { activationBuffer, gradBuffer, releaseGrad } from '../util/grad-pool.js';
 import { broadcastIndex, broadcastShapes, sumToShape } from './broadcast.js';
 
 /** Matrix product with torch.matmul's shape rules. */
@@ -32,7 +32,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const nb = shapeSize(batch);
   const A = batchOperand(a, batch, m, k);
   const B = batchOperand(b, batch, k, n);
-  const out = batchedMatmul(A, B, nb, m, n, k, false, false);
+  const out = batchedMatmul(A, B, nb, m, n, k, false, false, 1, activationBuffer);
 
   let outShape = [...batch, m, n];
   if (a.ndim === 1) outShape = outShape.filter((_, i) => i !== outShape.length - 2);
@@ -44,7 +44,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const ga = a.requiresGrad ? batchedMatmul(G, B, nb, m, k, n, false, true, 1, gradBuffer) : null;
     const gb = b.requiresGrad ? batchedMatmul(A, G, nb, k, n, m, true, false, 1, gradBuffer) : null;
     return [ga ? reducedGrad(ga, [...batch, m, k], aShape, a.shape) : null, gb ? reducedGrad(gb, [...batch, k, n], bShape, b.shape) : null];
-  });
+  }, undefined, { ownsOutput: true });
 }
 
 /**

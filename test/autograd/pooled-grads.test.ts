@@ -3,8 +3,11 @@
  * engine recycles them once consumed: the matmul and bmm products' operand gradients (plain and with the
  * transB / alpha of the attention scores) and the gather back through a permute or transpose view. A
  * backward that allocated them outside the pool would feed the garbage collector every train step.
+ * MultiheadAttention's internal activations (heads, scores, weights, merged rows) are recycled after
+ * backward, and what it returns never is.
  */
 import { describe, expect, it } from 'vitest';
+import '../../src/ops/methods.js';
 import { randn, ones } from '../../src/creation.js';
 import { Tensor } from '../../src/tensor.js';
 import { matmul } from '../../src/ops/matmul.js';
@@ -12,7 +15,9 @@ import { bmm } from '../../src/ops/bmm.js';
 import { permute } from '../../src/ops/permute.js';
 import { narrow } from '../../src/ops/narrow.js';
 import { scaledScores } from '../../src/ops/scaled-scores.js';
-import { isPooled } from '../../src/util/grad-pool.js';
+import { activationBuffer, clearGradPool, isPooled } from '../../src/util/grad-pool.js';
+import { MultiheadAttention } from '../../src/nn/attention.js';
+import { causalMask } from '../../src/ops/scaled-dot-product-attention.js';
 import { Generator } from '../../src/util/generator.js';
 
 const g = new Generator(3);
@@ -49,5 +54,64 @@ describe('pooled backward gradients', () => {
     const [gn] = nodeGrads(narrow(leaf([96, 32]), 0, 32, 32));
     expect(isPooled(gn!.data)).toBe(true);
     expect(Array.from(gn!.data.subarray(0, 32 * 32)).every((v) => v === 0)).toBe(true); // outside the slice: zeros
+  });
+});
+
+/** Every tensor of the graph under t (before backward spends it), by its node's name. */
+function graphTensors(t: Tensor): Map<string, Tensor[]> {
+  const seen = new Set<Tensor>();
+  const byName = new Map<string, Tensor[]>();
+  const stack = [t];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (seen.has(x) || x.gradFn === null) continue;
+    seen.add(x);
+    byName.set(x.gradFn.name, [...(byName.get(x.gradFn.name) ?? []), x]);
+    for (const inp of x.gradFn.inputs) if (inp !== null) stack.push(inp);
+  }
+  return byName;
+}
+
+describe('MultiheadAttention: graph-internal storage', () => {
+  const mhaInput = (batchFirst: boolean) => randn(batchFirst ? [3, 20, 64] : [20, 3, 64], { generator: g, requiresGrad: true });
+
+  for (const batchFirst of [true, false]) {
+    it(`recycles the heads, scores, weights and merged rows after backward (batchFirst ${batchFirst})`, () => {
+      clearGradPool();
+      const mha = new MultiheadAttention(64, 4, { batchFirst, generator: g });
+      const x = mhaInput(batchFirst);
+      const [out] = mha.forward(x, x, x, { needWeights: false, attnMask: causalMask(20, 20) });
+      const byName = graphTensors(out);
+      const internal = ['PermuteBackward0', 'BmmBackward0', 'SoftmaxBackward0', 'MmBackward0'].flatMap((n) => byName.get(n) ?? []);
+      expect(internal.length).toBe(3 + 1 + 1 + 1 + 1); // q, k, v heads and the merge; scores; weights; weights @ v
+      const storages = internal.map((t) => t.data);
+      out.sum().backward();
+      const free = new Set<Float32Array>();
+      for (const len of new Set(storages.map((s) => s.length))) for (let i = 0; i < 64; i++) free.add(activationBuffer(len)); // beside dead gradients of the same length
+      // a storage released early in the pass may already be reused later in it, for the input's gradient
+      free.add(x.grad!.data as Float32Array);
+      expect(internal.map((t, i) => `${t.gradFn!.name}:${free.has(storages[i] as Float32Array)}`)).toEqual(internal.map((t) => `${t.gradFn!.name}:true`));
+    });
+  }
+
+  it('keeps the returned weights and output, and gives the same gradients recycled as retained', () => {
+    const mha = new MultiheadAttention(64, 4, { batchFirst: true, generator: g });
+    const x = mhaInput(true);
+    const run = (retainGraph: boolean, needWeights: boolean) => {
+      mha.zeroGrad();
+      const [out, w] = mha.forward(x, x, x, { needWeights });
+      out.sum().backward(undefined, { retainGraph });
+      return { out, w, grads: mha.parameters().map((p) => Array.from(p.grad!.data as Float32Array)) };
+    };
+    const kept = run(true, true);
+    const outCopy = Array.from(kept.out.data as Float32Array);
+    const wCopy = Array.from(kept.w!.data as Float32Array);
+    for (let i = 0; i < 2; i++) expect(run(false, false).grads).toEqual(kept.grads);
+    const withWeights = run(false, true);
+    expect(withWeights.grads).toEqual(kept.grads);
+    run(false, false);
+    expect(Array.from(kept.out.data as Float32Array)).toEqual(outCopy);
+    expect(Array.from(kept.w!.data as Float32Array)).toEqual(wCopy);
+    expect(Array.from(withWeights.w!.data as Float32Array)).toEqual(wCopy);
   });
 });
