@@ -4,7 +4,7 @@
  * transB / alpha of the attention scores) and the gather back through a permute or transpose view. A
  * backward that allocated them outside the pool would feed the garbage collector every train step.
  * MultiheadAttention's internal activations (heads, scores, weights, merged rows) are recycled after
- * backward, and what it returns never is.
+ * backward, and what it returns never is; so are a post-norm encoder layer's residual sums.
  */
 import { describe, expect, it } from 'vitest';
 import '../../src/ops/methods.js';
@@ -17,6 +17,7 @@ import { narrow } from '../../src/ops/narrow.js';
 import { scaledScores } from '../../src/ops/scaled-scores.js';
 import { activationBuffer, clearGradPool, isPooled } from '../../src/util/grad-pool.js';
 import { MultiheadAttention } from '../../src/nn/attention.js';
+import { TransformerEncoderLayer } from '../../src/nn/transformer.js';
 import { causalMask } from '../../src/ops/scaled-dot-product-attention.js';
 import { Generator } from '../../src/util/generator.js';
 
@@ -113,5 +114,35 @@ describe('MultiheadAttention: graph-internal storage', () => {
     expect(Array.from(kept.out.data as Float32Array)).toEqual(outCopy);
     expect(Array.from(kept.w!.data as Float32Array)).toEqual(wCopy);
     expect(Array.from(withWeights.w!.data as Float32Array)).toEqual(wCopy);
+  });
+});
+
+describe('TransformerEncoderLayer: post-norm residual sums', () => {
+  const layer = () => new TransformerEncoderLayer(64, 4, { dimFeedforward: 96, dropout: 0, batchFirst: true, generator: g });
+  const src = () => randn([3, 20, 64], { generator: g, requiresGrad: true });
+  /** The two residual sums (the add outputs the norms read), found in the graph before backward. */
+  const sums = (out: Tensor) => graphTensors(out).get('AddBackward0')!;
+
+  it('recycles both residual sums after backward', () => {
+    clearGradPool();
+    const x = src();
+    const out = layer().forward(x);
+    const storages = sums(out).map((t) => t.data as Float32Array);
+    expect(storages.length).toBe(2);
+    out.sum().backward();
+    const free = new Set<Float32Array>([x.grad!.data as Float32Array]);
+    for (let i = 0; i < 64; i++) free.add(activationBuffer(storages[0]!.length));
+    for (const s of storages) expect(free.has(s)).toBe(true);
+  });
+
+  it('never recycles a sum that a forward pre-hook on the norm can see', () => {
+    const enc = layer();
+    let seen: Tensor | null = null;
+    enc.norm1.registerForwardPreHook((_m, args) => { seen ??= args[0] as Tensor; }); // the first step's sum
+    const out = enc.forward(src());
+    out.sum().backward();
+    const copy = Array.from(seen!.data as Float32Array);
+    for (let i = 0; i < 2; i++) enc.forward(src()).sum().backward();
+    expect(Array.from(seen!.data as Float32Array)).toEqual(copy);
   });
 });
