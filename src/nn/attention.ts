@@ -6,11 +6,15 @@ import { linear } from '../ops/linear.js';
 import { narrow } from '../ops/narrow.js';
 import { reshape, squeeze, unsqueeze } from '../ops/reshape.js';
 import { transpose } from '../ops/transpose.js';
+import { permute } from '../ops/permute.js';
 import { mean } from '../ops/sum.js';
 import { add } from '../ops/add.js';
 import { where } from '../ops/where.js';
 import { expand } from '../ops/expand.js';
 import { attention } from '../ops/scaled-dot-product-attention.js';
+import { splitHeads, mergeHeads } from '../ops/attention-heads.js';
+import { isTracing } from '../autograd/record.js';
+import { markGraphInternal } from '../autograd/graph-internal.js';
 import { boolArg, intArg } from '../ops/args.js';
 import { full } from '../creation.js';
 import { defaultGenerator, type Generator } from '../util/generator.js';
@@ -152,20 +156,26 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       k = unsqueeze(k, 1);
       v = unsqueeze(v, 1);
       if (kpm) kpm = unsqueeze(kpm, 0);
-    } else if (this.batchFirst) {
-      q = transpose(q, 0, 1);
-      k = transpose(k, 0, 1);
-      v = transpose(v, 0, 1);
     }
-    const [L, N, E] = q.shape;
-    const S = k.shape[0];
+    // Batch first stays (N, L, E) through the projections: the heads are split from it directly (one
+    // gather per projection), with no transposed copy of the inputs and none of the output.
+    const bf = this.batchFirst && !unbatched;
+    const seq = bf ? 1 : 0;
+    const L = q.shape[seq];
+    const N = q.shape[1 - seq];
+    const E = q.shape[2];
+    const S = k.shape[seq];
     const H = this.numHeads;
     const hd = this.headDim;
     if (E !== this.embedDim) throw new RangeError(`${cls}: was expecting embedding dimension of ${this.embedDim}, but got ${E}`);
-    if (k.shape[1] !== N || v.shape[1] !== N || v.shape[0] !== S || k.shape[2] !== this.kdim || v.shape[2] !== this.vdim) {
-      throw new RangeError(`${cls}: expected key (S, N=${N}, ${this.kdim}) and value (S, N=${N}, ${this.vdim}) with the same S, got key ${shapeStr(k.shape)} and value ${shapeStr(v.shape)}`);
+    if (k.shape[1 - seq] !== N || v.shape[1 - seq] !== N || v.shape[seq] !== S || k.shape[2] !== this.kdim || v.shape[2] !== this.vdim) {
+      const [ks, vs] = bf ? [`(N=${N}, S, ${this.kdim})`, `(N=${N}, S, ${this.vdim})`] : [`(S, N=${N}, ${this.kdim})`, `(S, N=${N}, ${this.vdim})`];
+      throw new RangeError(`${cls}: expected key ${ks} and value ${vs} with the same S, got key ${shapeStr(k.shape)} and value ${shapeStr(v.shape)}`);
     }
-    const heads = (x: Tensor, len: number): Tensor => transpose(reshape(x, [len, N * H, hd]), 0, 1); // (N * H, len, hd)
+    // Outside an export trace the heads are one pooled copy each way (src/ops/attention-heads.ts) that
+    // only this forward sees: graph-internal, recycled after backward.
+    const fused = !isTracing();
+    const heads = (x: Tensor, len: number): Tensor => fused ? internal(splitHeads(x, H, bf)) : bf ? splitHeadsBatchFirst(x, H) : transpose(reshape(x, [len, N * H, hd]), 0, 1); // (N * H, len, hd)
     const [wq, bq] = this.projection(0);
     const [wk, bk] = this.projection(1);
     const [wv, bv] = this.projection(2);
@@ -188,16 +198,36 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       mask = mask ? add(mask, padScores) : padScores;
     }
     const p = this.training ? this.dropout : 0;
+    const needWeights = opts.needWeights ?? true;
     const { output, weights } = attention(qh, kh, vh, mask, p, this.generator);
-    let out = reshape(linear(reshape(transpose(output, 0, 1), [L * N, E]), this.out_proj.weight, this.out_proj.bias), [L, N, E]);
+    if (!needWeights) markGraphInternal(weights); // only the product with V (or the dropout) reads them
+    // (N * H, L, hd) -> rows (N, L) or (L, N) of E = H * hd features, as the output's layout wants them.
+    const merged = fused
+      ? internal(mergeHeads(internal(output), N, bf))
+      : bf ? reshape(permute(reshape(output, [N, H, L, hd]), [0, 2, 1, 3]), [N * L, E]) : reshape(transpose(output, 0, 1), [L * N, E]);
+    let out = reshape(linear(merged, this.out_proj.weight, this.out_proj.bias), bf ? [N, L, E] : [L, N, E]);
     let w: Tensor | null = null;
-    if (opts.needWeights ?? true) {
+    if (needWeights) {
       w = reshape(weights, [N, H, L, S]);
       if (opts.averageAttnWeights ?? true) w = mean(w, [1]);
       if (unbatched) w = squeeze(w, 0);
     }
     if (unbatched) out = squeeze(out, 1);
-    else if (this.batchFirst) out = transpose(out, 0, 1);
     return [out, w];
   }
+}
+
+/** t marked graph-internal (a tensor this forward made and passes to one op only, never returned); t itself. */
+function internal(t: Tensor): Tensor {
+  markGraphInternal(t);
+  return t;
+}
+
+/**
+ * A batch-first projection (N, len, H * hd) as heads (N * H, len, hd), contiguous for the bmm kernel: one
+ * gather forward (the permute's copy) and one back (the permute's gradient).
+ */
+function splitHeadsBatchFirst(x: Tensor, H: number): Tensor {
+  const [N, len, E] = x.shape;
+  return reshape(permute(reshape(x, [N, len, H, E / H]), [0, 2, 1, 3]), [N * H, len, E / H]);
 }

@@ -17,6 +17,7 @@ import { Conv1d } from './conv.js';
 import { BatchNorm1d } from './batchnorm.js';
 import { ReLU } from './activation.js';
 import { MaxPool1d, AdaptiveAvgPool1d } from './pooling.js';
+import { LayerNorm } from './normalization.js';
 
 /** How a registered class qualifies; a leaf layer does both unconditionally. */
 export interface PrivacyRule {
@@ -29,8 +30,9 @@ const rules = new Map<Function, PrivacyRule>();
 
 const leaf: PrivacyRule = { consumes: () => true, produces: () => true };
 // Layers whose forward is one op on fresh output storage and keeps nothing: conv1d, batch norm, relu,
-// max pool (with returnIndices it returns an array, which is never marked), adaptive average pooling.
-for (const cls of [Conv1d, BatchNorm1d, ReLU, MaxPool1d, AdaptiveAvgPool1d]) rules.set(cls, leaf);
+// max pool (with returnIndices it returns an array, which is never marked), adaptive average pooling,
+// layer norm.
+for (const cls of [Conv1d, BatchNorm1d, ReLU, MaxPool1d, AdaptiveAvgPool1d, LayerNorm]) rules.set(cls, leaf);
 
 /** Register a library class (exact instances with their class's forward follow `rule`). */
 // eslint-disable-next-line @typescript-eslint/ban-types

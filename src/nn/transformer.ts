@@ -16,6 +16,8 @@ import { Linear } from './linear.js';
 import { Dropout } from './dropout.js';
 import { LayerNorm } from './normalization.js';
 import { MultiheadAttention } from './attention.js';
+import { consumesPrivately } from './graph-internal.js';
+import { markGraphInternal } from '../autograd/graph-internal.js';
 
 /** Options of `nn.TransformerEncoderLayer`: dimFeedforward, dropout, activation, layerNormEps, batchFirst and normFirst. */
 export interface TransformerEncoderLayerOptions {
@@ -109,8 +111,17 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderF
       x = add(x, this.selfAttention(this.norm1.forward(x), opts));
       return add(x, this.feedForward(this.norm2.forward(x)));
     }
-    x = this.norm1.forward(add(x, this.selfAttention(x, opts)));
-    return this.norm2.forward(add(x, this.feedForward(x)));
+    x = this.norm1.forward(this.residual(add(x, this.selfAttention(x, opts)), this.norm1));
+    return this.norm2.forward(this.residual(add(x, this.feedForward(x)), this.norm2));
+  }
+
+  /**
+   * A post-norm residual sum, read only by `norm`: graph-internal (recycled after backward) when the norm
+   * consumes privately (a LayerNorm with no hooks, src/nn/graph-internal.ts).
+   */
+  private residual(sum: Tensor, norm: Module): Tensor {
+    if (consumesPrivately(norm)) markGraphInternal(sum);
+    return sum;
   }
 }
 

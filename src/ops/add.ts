@@ -18,7 +18,7 @@ export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   return record(out, 'AddBackward0', [ta, tb], (g) => [
     ta.requiresGrad ? sumToShape(g, ta.shape) : null,
     tb.requiresGrad ? sumToShape(alpha === 1 ? g : mulScalar(g, alpha), tb.shape) : null,
-  ], { alpha }, { savesNothing: true });
+  ], { alpha }, { savesNothing: true, ownsOutput: true });
 }
 
 /** a - alpha * b, broadcasting. */

@@ -8,7 +8,7 @@
 import { Tensor, type Shape, type ViewLayout } from '../tensor.js';
 import { record, type OpAttrs } from '../autograd/record.js';
 import { contiguousStrides, gatherStrided, scatterAddStrided } from '../util/strided-copy.js';
-import { uninitF32 } from '../util/alloc.js';
+import { gradBuffer, gradBufferZeroed } from '../util/grad-pool.js';
 
 /** A view op's effect on a layout (pure: the same for the storage layout and the row-major one). */
 export type LayoutFn = (l: ViewLayout) => ViewLayout;
@@ -34,10 +34,10 @@ export function viewOf(name: string, x: Tensor, fn: LayoutFn, attrs?: OpAttrs, s
     if (sameOrder) return [new Tensor(g.data, x.shape)];
     if (inverse) {
       const back = inverse(rowMajor(g.shape));
-      return [new Tensor(gatherStrided(g.data, back.shape, back.strides, back.offset, uninitF32(x.numel())), x.shape)];
+      return [new Tensor(gatherStrided(g.data, back.shape, back.strides, back.offset, gradBuffer(x.numel())), x.shape)];
     }
     const at = fn(rowMajor(x.shape));
-    const gx = new Float32Array(x.numel());
+    const gx = gradBufferZeroed(x.numel());
     scatterAddStrided(gx, at.shape, at.strides, at.offset, g.data);
     return [new Tensor(gx, x.shape)];
   }, attrs, { savesNothing: true });

@@ -8,6 +8,7 @@ import { record } from '../autograd/record.js';
 import { checkReduction, type Reduction } from './loss-reduction.js';
 import { checkClassTarget, checkClassWeight, checkIgnoreIndex, classLayout } from './nll-loss.js';
 import { logSoftmaxInto } from './log-softmax.js';
+import { maxAlong } from './softmax.js';
 import { tensorArg, optionsArg } from './args.js';
 import { getBackend } from '../backend/select.js';
 import { gradBuffer } from '../util/grad-pool.js';
@@ -95,6 +96,9 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
       );
     }
     td = checkClassTarget(op, input, target, lay, ignoreIndex);
+    if (inner === 1 && numel > 0 && wd === null && eps === 0) {
+      return plainIndexCrossEntropy(input, td, target, lay.targetShape, n, c, ignoreIndex, reduction, opts.weight ?? null);
+    }
     let totalWeight = 0;
     for (let p = 0; p < positions; p++) {
       const y = td[p];
@@ -186,4 +190,50 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     }
     return [new Tensor(gx, input.shape), gt];
   }, { target, weight: opts.weight ?? null, ignoreIndex, reduction, labelSmoothing: eps, probTarget });
+}
+
+/**
+ * The common case of crossEntropy (class indices, classes last (N, C), no class weight, no label
+ * smoothing: a language model's or a classifier's loss) without the general path's full float64
+ * log-probability and coefficient arrays: only each row's log-sum-exp is kept, and the loss reads the
+ * target's logit. The arithmetic is the general path's with its zero coefficients left out, so the values
+ * are the same to the bit: loss_p = -s * (x[p, y_p] - lse_p), gx = gp * (coef - softmax * rowCoef) with
+ * coef = rowCoef = -s at the target (0 on ignored rows).
+ */
+function plainIndexCrossEntropy(
+  input: Tensor, td: Float32Array | Float64Array, target: Tensor, targetShape: readonly number[], n: number, c: number,
+  ignoreIndex: number, reduction: Reduction, weight: Tensor | null,
+): Tensor {
+  const xd = input.data as Float32Array;
+  let count = 0;
+  for (let o = 0; o < n; o++) if (td[o] !== ignoreIndex) count++;
+  const s = reduction === 'mean' ? 1 / count : 1;
+  const perPos = new Float64Array(n);
+  for (let o = 0; o < n; o++) {
+    const y = td[o];
+    if (y === ignoreIndex) continue;
+    const base = o * c;
+    const m = maxAlong(xd, base, c, 1);
+    let sum = 0;
+    for (let k = 0; k < c; k++) sum += Math.exp(xd[base + k] - m);
+    perPos[o] = -s * (xd[base + y] - (m + Math.log(sum)));
+  }
+  let out: Tensor;
+  if (reduction === 'none') out = new Tensor(Float32Array.from(perPos), targetShape);
+  else {
+    let total = 0;
+    for (let o = 0; o < n; o++) total += perPos[o];
+    out = new Tensor(new Float32Array([reduction === 'mean' && count === 0 ? Number.NaN : total]), []);
+  }
+  return record(out, 'CrossEntropyLossBackward0', [input], (g) => {
+    const gd = g.data;
+    const gx = softmaxRows(input.data as Float32Array, n, c);
+    for (let o = 0, e = 0; o < n; o++) {
+      const gp = reduction === 'none' ? gd[o] : gd[0];
+      const y = td[o];
+      const rc = y === ignoreIndex ? 0 : -s;
+      for (let k = 0; k < c; k++, e++) gx[e] = gp * ((k === y ? rc : 0) - gx[e] * rc);
+    }
+    return [new Tensor(gx, input.shape), null];
+  }, { target, weight, ignoreIndex, reduction, labelSmoothing: 0, probTarget: false });
 }

@@ -5,7 +5,7 @@
  */
 import { Tensor, shapeSize } from '../tensor.js';
 import { broadcastShapes } from './broadcast.js';
-import { uninitF32 } from '../util/alloc.js';
+import { activationBuffer } from '../util/grad-pool.js';
 
 export type FloatBinaryOp = 'add' | 'sub' | 'mul';
 
@@ -24,7 +24,7 @@ export function floatBinary(op: FloatBinaryOp, a: Tensor, b: Tensor): Tensor | n
   const m = Math.min(ad.length, bd.length);
   if (n === 0) return new Tensor(new Float32Array(0), shape);
   if (Math.max(ad.length, bd.length) !== n || !repeatsAlong(ad.length === n ? b.shape : a.shape, shape)) return null;
-  const out = uninitF32(n);
+  const out = activationBuffer(n); // the op's own storage: recyclable when a container marks the result graph-internal
   if (m === 1) scalarLoop(op, ad, bd, out);
   else for (let base = 0; base < n; base += m) blockLoop(op, ad, ad.length === n ? base : 0, bd, bd.length === n ? base : 0, out, base, m);
   return new Tensor(out, shape);

@@ -6,6 +6,7 @@ import { Tensor, shapeSize, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { getBackend } from '../backend/select.js';
 import { uninitF32 } from '../util/alloc.js';
+import { activationBuffer, gradBuffer, releaseGrad } from '../util/grad-pool.js';
 import { broadcastIndex, broadcastShapes, sumToShape } from './broadcast.js';
 
 /** Matrix product with torch.matmul's shape rules. */
@@ -31,7 +32,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const nb = shapeSize(batch);
   const A = batchOperand(a, batch, m, k);
   const B = batchOperand(b, batch, k, n);
-  const out = batchedMatmul(A, B, nb, m, n, k, false, false);
+  const out = batchedMatmul(A, B, nb, m, n, k, false, false, 1, activationBuffer);
 
   let outShape = [...batch, m, n];
   if (a.ndim === 1) outShape = outShape.filter((_, i) => i !== outShape.length - 2);
@@ -40,13 +41,21 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return record(result, 'MmBackward0', [a, b], (g) => {
     const G = { data: g.data as Float32Array, count: nb };
     // gA = g @ B^T  (m, k); gB = A^T @ g  (k, n), per product, then reduce broadcast batch dims.
-    const ga = a.requiresGrad ? batchedMatmul(G, B, nb, m, k, n, false, true) : null;
-    const gb = b.requiresGrad ? batchedMatmul(A, G, nb, k, n, m, true, false) : null;
-    return [
-      ga ? new Tensor(sumToShape(new Tensor(ga, [...batch, m, k]), aShape).data, a.shape) : null,
-      gb ? new Tensor(sumToShape(new Tensor(gb, [...batch, k, n]), bShape).data, b.shape) : null,
-    ];
-  });
+    const ga = a.requiresGrad ? batchedMatmul(G, B, nb, m, k, n, false, true, 1, gradBuffer) : null;
+    const gb = b.requiresGrad ? batchedMatmul(A, G, nb, k, n, m, true, false, 1, gradBuffer) : null;
+    return [ga ? reducedGrad(ga, [...batch, m, k], aShape, a.shape) : null, gb ? reducedGrad(gb, [...batch, k, n], bShape, b.shape) : null];
+  }, undefined, { ownsOutput: true });
+}
+
+/**
+ * A per-product operand gradient (shape `full`) summed over the broadcast batch dims down to the operand's
+ * (promoted) shape `to`, as a tensor of its own shape `own`; a full gradient that was summed is dead and
+ * goes back to the pool.
+ */
+function reducedGrad(full: Float32Array, fullShape: number[], to: number[], own: readonly number[]): Tensor {
+  const summed = sumToShape(new Tensor(full, fullShape), to).data as Float32Array;
+  if (summed !== full) releaseGrad(full);
+  return new Tensor(summed, own);
 }
 
 /** A matmul operand on the kernel: `count` matrices back to back, nb (one per product) or 1 (shared by all). */
@@ -85,10 +94,14 @@ function expandBatch(x: Tensor, batch: number[], r: number, c: number): Float32A
 /**
  * nb independent (m, n) = op(A_i) (m, k) @ op(B_i) (k, n) products in one backend call (an operand with
  * count 1 is shared by every product). When only A varies and is not transposed, its matrices stack into
- * one (nb * m, k) matrix times the shared B: one plain matmul. `alpha` scales every product.
+ * one (nb * m, k) matrix times the shared B: one plain matmul. `alpha` scales every product. `alloc` makes
+ * the output array (a backward passes gradBuffer, so the engine can recycle it).
  */
-export function batchedMatmul(A: Operand, B: Operand, nb: number, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha = 1): Float32Array {
-  const out = uninitF32(nb * m * n); // beta = 0: the kernel writes every element
+export function batchedMatmul(
+  A: Operand, B: Operand, nb: number, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha = 1,
+  alloc: (n: number) => Float32Array = uninitF32,
+): Float32Array {
+  const out = alloc(nb * m * n); // beta = 0: the kernel writes every element
   const be = getBackend();
   if (nb === 1 || (B.count === 1 && A.count === nb && !transA)) {
     be.matmul(A.data, B.data, out, { m: nb * m, n, k, transA, transB, alpha, beta: 0 });

@@ -6,6 +6,7 @@
 import { optionsArg } from './args.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { isTracing, record } from '../autograd/record.js';
+import { markGraphInternal } from '../autograd/graph-internal.js';
 import { full } from '../creation.js';
 import { matmul } from './matmul.js';
 import { scaledScores, scaledScoresApplies } from './scaled-scores.js';
@@ -83,7 +84,9 @@ export function scaledDotProductAttention(
     broadcastShapes(op, mask.shape, [...query.shape.slice(0, -1), s]);
   }
   const additive = opts.isCausal ? causalMask(l, s) : mask === null ? null : additiveMask(op, mask);
-  return attention(query, key, value, additive, p, opts.generator ?? defaultGenerator).output;
+  const { output, weights } = attention(query, key, value, additive, p, opts.generator ?? defaultGenerator);
+  markGraphInternal(weights); // not returned: only the product with value (or the dropout) reads them
+  return output;
 }
 
 /**
@@ -110,9 +113,11 @@ export function attention(
 ): { output: Tensor; weights: Tensor } {
   const e = query.shape[query.ndim - 1];
   // One bmm with K read transposed and the scale as alpha; while an export traces, the separate ops it maps.
-  const scores = !isTracing() && scaledScoresApplies(query, key)
-    ? scaledScores(query, key, 1 / Math.sqrt(e))
-    : matmul(mul(query, 1 / Math.sqrt(e)), transpose(key, -2, -1));
+  // The fused scores are made here and read by one softmax (or mask add) only: graph-internal, their
+  // storage is recycled after backward (src/autograd/graph-internal.ts).
+  const fusedScores = !isTracing() && scaledScoresApplies(query, key);
+  const scores = fusedScores ? scaledScores(query, key, 1 / Math.sqrt(e)) : matmul(mul(query, 1 / Math.sqrt(e)), transpose(key, -2, -1));
+  if (fusedScores) markGraphInternal(scores);
   const fusedRows = additive === null ? 0 : fusableMaskRows(scores, additive);
   const weights = fusedRows > 0
     ? maskedSoftmax(scores, additive!.data as Float32Array, fusedRows)

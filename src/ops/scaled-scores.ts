@@ -8,6 +8,7 @@
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { batchedMatmul } from './matmul.js';
+import { activationBuffer, gradBuffer } from '../util/grad-pool.js';
 
 /**
  * Whether `scaledScores` applies: float32 query (..., L, E) and key (..., S, E) with the same leading dims
@@ -30,12 +31,12 @@ export function scaledScores(query: Tensor, key: Tensor, alpha: number): Tensor 
   const nb = lead.reduce((p, d) => p * d, 1);
   const Q = { data: query.data as Float32Array, count: nb }; // float32: checked by scaledScoresApplies
   const K = { data: key.data as Float32Array, count: nb };
-  const out = new Tensor(batchedMatmul(Q, K, nb, l, s, e, false, true, alpha), [...lead, l, s]);
+  const out = new Tensor(batchedMatmul(Q, K, nb, l, s, e, false, true, alpha, activationBuffer), [...lead, l, s]);
   return record(out, 'BmmBackward0', [query, key], (g) => {
     const G = { data: g.data as Float32Array, count: nb };
     // dQ (L, E) = alpha * G (L, S) @ K (S, E); dK (S, E) = alpha * G^T (S, L) @ Q (L, E)
-    const gq = query.requiresGrad ? new Tensor(batchedMatmul(G, K, nb, l, e, s, false, false, alpha), query.shape) : null;
-    const gk = key.requiresGrad ? new Tensor(batchedMatmul(G, Q, nb, s, e, l, true, false, alpha), key.shape) : null;
+    const gq = query.requiresGrad ? new Tensor(batchedMatmul(G, K, nb, l, e, s, false, false, alpha, gradBuffer), query.shape) : null;
+    const gk = key.requiresGrad ? new Tensor(batchedMatmul(G, Q, nb, s, e, l, true, false, alpha, gradBuffer), key.shape) : null;
     return [gq, gk];
-  });
+  }, undefined, { ownsOutput: true });
 }

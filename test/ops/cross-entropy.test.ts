@@ -59,4 +59,28 @@ describe('crossEntropy', () => {
     );
     expect(() => crossEntropy(zeros([]), tensor(0, { dtype: 'int64' }))).toThrow(/crossEntropy: expected input of shape \(C\), \(N, C\) or \(N, C, d1, ...\), got \(\)/);
   });
+
+  it('the plain index path (no weight, no smoothing, classes last) equals the general path to the bit, ignored rows included', () => {
+    const g = new Generator(23);
+    // odd row and class counts; rows 1 and 4 ignored; 37 classes (above and below the kernels' SIMD widths)
+    const x = randn([7, 37], { generator: g }).mul(4);
+    const y = tensor([3, -100, 36, 0, -100, 17, 5], { dtype: 'int64' });
+    const ones = tensor(Array.from({ length: 37 }, () => 1), { dtype: 'float32' }); // a weight of 1 takes the general path
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      const run = (weight: typeof ones | null) => {
+        const xi = x.detach().requiresGrad_();
+        const loss = crossEntropy(xi, y, { weight, reduction });
+        (reduction === 'none' ? loss.mul(tensor([1, 2, 3, 4, 5, 6, 7], { dtype: 'float32' })).sum() : loss).backward();
+        return [Array.from(loss.data as Float32Array), Array.from(xi.grad!.data as Float32Array)];
+      };
+      expect(run(null)).toEqual(run(ones));
+    }
+    // every row ignored: 'mean' is NaN, the gradient zeros, on both paths
+    const none = tensor([-100, -100], { dtype: 'int64' });
+    const xa = x.narrow(0, 0, 2).detach().requiresGrad_();
+    const la = crossEntropy(xa, none);
+    la.backward();
+    expect(Number.isNaN(la.item())).toBe(true);
+    expect(Array.from(xa.grad!.data as Float32Array).every((v) => v === 0)).toBe(true);
+  });
 });
