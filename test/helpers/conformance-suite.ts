@@ -154,6 +154,12 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(10, 3, 5, [2, 3], [3, 3], [1, 1], [1, 1]), // 6 positions (less than a vector), 10 items in 8 chunks
   conv2dCase(1, 3, 7, [5, 5], [3, 3], [2, 2], [1, 1]), // batch 1 (one chunk)
   conv2dCase(1, 1, 3, [130, 130], [3, 3], [1, 1], [1, 1]), // 16900 positions: two column blocks of one image
+  // wasm's direct weight gradient reading the input planes in place (stride 1 along a row, rows of >= 8):
+  conv2dCase(2, 1, 5, [6, 10], [3, 3]), // unpadded: x itself, rows of exactly 8, 5 gy rows (4 + 1), 9 columns (4 x 2 + 1)
+  conv2dCase(2, 2, 7, [7, 12], [3, 3], [2, 1], [1, 1], [1, 2]), // stride 2 down, dilated across: rows of 10 (vector tail 2)
+  conv2dCase(2, 4, 6, [5, 13], [2, 4], [1, 1], [0, 2], [1, 1], 2), // groups of 2, padded across only, rows of 14, K 16
+  conv2dCase(1, 3, 4, [3, 9], [3, 3], [1, 1], [1, 1]), // rows of 9 (tail 1), K 27: 13 blocks of 2 and one of 1
+  conv2dCase(2, 1, 3, [9, 7], [3, 3], [1, 1], [1, 1]), // rows of 7: below the in-place bound, the im2col path
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
