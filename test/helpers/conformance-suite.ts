@@ -160,6 +160,7 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(2, 4, 6, [5, 13], [2, 4], [1, 1], [0, 2], [1, 1], 2), // groups of 2, padded across only, rows of 14, K 16
   conv2dCase(1, 3, 4, [3, 9], [3, 3], [1, 1], [1, 1]), // rows of 9 (tail 1), K 27: 13 blocks of 2 and one of 1
   conv2dCase(2, 1, 3, [9, 7], [3, 3], [1, 1], [1, 1]), // rows of 7: below the in-place bound, the im2col path
+  conv2dCase(1, 1, 2, [4, 8], [3, 3], [8, 1], [10, 1]), // padded planes (240 floats) larger than cols (216): im2col
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];

@@ -17,7 +17,7 @@
  *   as cols.
  * Aliasing: gw and gb must not overlap x, gy, each other or ws. Workspace (workspace.ts): the direct path's
  *   partial sums (4 * coutG * K floats), row table (K entries, rounded up to 4) and cols (K * P floats) or
- *   the padded planes (cinG * (inH + 2 padH) * (inW + 2 padW) floats); the
+ *   in their place the padded planes (cinG * (inH + 2 padH) * (inW + 2 padW) floats, no more); the
  *   GEMM path's gw^T (cOut * K floats, rounded up to 4), cols as conv2d-forward.ts, then gy^T packed
  *   (roundUp(coutG, NR) * P floats).
  */
@@ -37,13 +37,17 @@ export const DIRECT_MAX_K: i32 = 32;
  * when there is padding) instead of building cols: stride 1 along a row makes column row (c, i, j) at output
  * row r the input row r * strideH - padH + i * dilationH from column j * dilationW - padW on, outW floats
  * long. Rows of at least 8 outputs (two vectors) keep the per-row overhead of the 2-d walk small; the
- * window must lie inside the padded plane (it does for every consistent outH / outW).
+ * window must lie inside the padded plane (it does for every consistent outH / outW), and the padded planes
+ * must fit where cols would go (K * P floats of workspace: a large padding with a large stride down would
+ * otherwise ask for planes far bigger than the work).
  */
 export function planesInPlace(
-  inH: i32, inW: i32, kH: i32, kW: i32, strideH: i32, strideW: i32, padH: i32, padW: i32,
+  cinG: i32, inH: i32, inW: i32, kH: i32, kW: i32, strideH: i32, strideW: i32, padH: i32, padW: i32,
   dilationH: i32, dilationW: i32, outH: i32, outW: i32,
 ): bool {
-  return strideW == 1 && outW >= 8 &&
+  const padded = padH != 0 || padW != 0;
+  const planes = <f64>cinG * (<f64>inH + 2 * <f64>padH) * (<f64>inW + 2 * <f64>padW);
+  return strideW == 1 && outW >= 8 && (!padded || planes <= <f64>cinG * kH * kW * outH * outW) &&
     <i64>(outH - 1) * strideH + <i64>(kH - 1) * dilationH < <i64>inH + 2 * <i64>padH &&
     <i64>(outW - 1) + <i64>(kW - 1) * dilationW < <i64>inW + 2 * <i64>padW;
 }
@@ -65,7 +69,7 @@ function directPath(
   const tab = acc + ((<usize>coutG * K) << 4);
   const buf = tab + ((<usize>(K + 3) & ~3) << 2); // cols, or the padded planes
   const rowBytes = <usize>P << 2;
-  const inPlace = planesInPlace(inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW);
+  const inPlace = planesInPlace(cinG, inH, inW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW);
   const padded = padH != 0 || padW != 0;
   const hp = inH + 2 * padH, wp = inW + 2 * padW; // padded plane (in place: only when padded)
   if (inPlace && padded) memory.fill(buf, 0, (<usize>cinG * hp * wp) << 2); // borders stay zero

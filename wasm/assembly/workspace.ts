@@ -102,7 +102,7 @@ export function conv2dBackwardWeightWorkspace(
 ): f64 {
   const identity = kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
   const K = (cIn / groups) * kH * kW, P = outH * outW;
-  // The direct path (K <= DIRECT_MAX_K): partial sums, row table, then cols or the padded input planes.
-  if (K <= <f64>DIRECT_MAX_K) return 4 * (cOut / groups) * K + roundUp4(K) + max(K * P, (cIn / groups) * (inH + 2 * padH) * (inW + 2 * padW));
+  // The direct path (K <= DIRECT_MAX_K): partial sums, row table, cols.
+  if (K <= <f64>DIRECT_MAX_K) return 4 * (cOut / groups) * K + roundUp4(K) + K * P;
   return roundUp4(cOut * K) + (identity ? 0 : roundUp4(K * P)) + roundUpNR(cOut / groups) * P;
 }
