@@ -181,6 +181,13 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(16, 4, 9, [7, 7], [3, 3], [1, 1], [1, 1]), // 49 positions: native implicit-GEMM panels (8 x 48, 6 x 16) cut rows and images
   conv2dCase(12, 3, 5, [20, 1], [3, 1], [1, 1], [1, 0]), // 1-wide output: a run per column of a packed panel
   conv2dCase(9, 2, 3, [5, 6], [2, 3], [2, 3], [0, 0], [1, 2]), // no padding (panels packed from x itself), strides
+  // wasm's direct weight gradient reading the input planes in place (stride 1 along a row, rows of >= 8):
+  conv2dCase(2, 1, 5, [6, 10], [3, 3]), // unpadded: x itself, rows of exactly 8, 5 gy rows (4 + 1), 9 columns (4 x 2 + 1)
+  conv2dCase(2, 2, 7, [7, 12], [3, 3], [2, 1], [1, 1], [1, 2]), // stride 2 down, dilated across: rows of 10 (vector tail 2)
+  conv2dCase(2, 4, 6, [5, 13], [2, 4], [1, 1], [0, 2], [1, 1], 2), // groups of 2, padded across only, rows of 14, K 16
+  conv2dCase(1, 3, 4, [3, 9], [3, 3], [1, 1], [1, 1]), // rows of 9 (tail 1), K 27: 13 blocks of 2 and one of 1
+  conv2dCase(2, 1, 3, [9, 7], [3, 3], [1, 1], [1, 1]), // rows of 7: below the in-place bound, the im2col path
+  conv2dCase(1, 1, 2, [4, 8], [3, 3], [8, 1], [10, 1]), // padded planes (240 floats) larger than cols (216): im2col
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];

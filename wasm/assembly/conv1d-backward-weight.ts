@@ -32,7 +32,7 @@ function directPath(
       const xg = x + ((<usize>(b * cIn + g * cinG) * l) << 2);
       const gyg = gy + ((<usize>(b * cOut + g * coutG) * lOut) << 2);
       buildRows(xg, cinG, l, k, stride, padding, dilation, lOut, buf, tab);
-      dotAccumulate(coutG, kk, lOut, gyg, <usize>lOut << 2, tab, acc);
+      dotAccumulate(coutG, kk, 1, lOut, 0, 0, gyg, <usize>lOut << 2, tab, acc);
     }
     const gwg = gw + ((<usize>(g * coutG) * kk) << 2);
     const cnt = coutG * kk;

@@ -11,8 +11,8 @@
  *   directGemm: C (m x n) = A (m x K, packed by gemm.ts packA4) @ rows (K x n) [+ bias per row], overwriting
  *     C (the rows through a table, or, for conv2d, packed panels). gemm.ts's 4 x NR micro-tile in its table form reads NR floats of every row in place; the rows must be readable
  *     (any value) up to the next multiple of NR past n, only the first n columns of C are written.
- *   dotAccumulate: acc (ma x mb f32x4 vectors) += lane-wise sum over t < len of a-row[t] * b-row[t]; the
- *     caller sums the lanes once at the end.
+ *   dotAccumulate: acc (ma x mb f32x4 vectors) += lane-wise sum over t < len of a-row[t] * b-row[t] (or over
+ *     several row segments of a 2-d window); the caller sums the lanes once at the end.
  * Float32 accumulation throughout.
  */
 import { NR, tile4, tile1 } from './gemm';
@@ -150,57 +150,65 @@ export function directGemm<B>(
   return s;
 }
 
-/** 4 x 2 block of dotAccumulate: a rows at a0..a3, b rows at b0, b1. */
-function dot42(len: i32, a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, b1: usize, acc: usize, rs: usize): void {
+/**
+ * Lane-wise products a[t] * b[t] for the t in [len & ~3, len) that the vector loop left (len % 4 != 0): the
+ * last full vector [len - 4, len) with the lanes already counted cleared in both operands, or, when len < 4,
+ * the scalar sum in lane 0.
+ */
+// @ts-ignore: decorator
+@inline function tailProd(len: i32, ap: usize, bp: usize): v128 {
+  if (len >= 4) {
+    const m = tailMask(len & 3);
+    const o = <usize>(len - 4) << 2;
+    return f32x4.mul(v128.and(v128.load(ap + o), m), v128.and(v128.load(bp + o), m));
+  }
+  return f32x4.replace_lane(f32x4.splat(0), 0, scalarTail(0, len, ap, bp));
+}
+
+/*
+ * The blocks of dotAccumulate below: ma a rows x mb b rows of f32x4 partial sums kept in registers over
+ * `rows` row segments of len floats each (the a rows advance aStep bytes per segment, the b rows bStep).
+ */
+
+/**
+ * 4 x 2 block: eight accumulators, two b vectors and one a vector. (A 4 x 3 block, twelve accumulators,
+ * ran 15-20% slower: with V8's scratch register it needs one more vector register than x64 has.)
+ */
+function dot42(
+  rows: i32, len: i32, aStep: usize, bStep: usize,
+  a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, b1: usize, acc: usize, rs: usize,
+): void {
   let s00 = v128.load(acc), s01 = v128.load(acc, 16);
   let s10 = v128.load(acc + rs), s11 = v128.load(acc + rs, 16);
   let s20 = v128.load(acc + 2 * rs), s21 = v128.load(acc + 2 * rs, 16);
   let s30 = v128.load(acc + 3 * rs), s31 = v128.load(acc + 3 * rs, 16);
-  const len4 = len & ~3;
-  const end = <usize>len4 << 2;
-  for (let o: usize = 0; o < end; o += 16) {
-    const v0 = v128.load(b0 + o);
-    const v1 = v128.load(b1 + o);
-    let av = v128.load(a0 + o);
-    s00 = f32x4.add(s00, f32x4.mul(av, v0));
-    s01 = f32x4.add(s01, f32x4.mul(av, v1));
-    av = v128.load(a1 + o);
-    s10 = f32x4.add(s10, f32x4.mul(av, v0));
-    s11 = f32x4.add(s11, f32x4.mul(av, v1));
-    av = v128.load(a2 + o);
-    s20 = f32x4.add(s20, f32x4.mul(av, v0));
-    s21 = f32x4.add(s21, f32x4.mul(av, v1));
-    av = v128.load(a3 + o);
-    s30 = f32x4.add(s30, f32x4.mul(av, v0));
-    s31 = f32x4.add(s31, f32x4.mul(av, v1));
-  }
-  if (len4 < len && len >= 4) {
-    // the last full vector [len - 4, len) with the lanes before len4 (already counted) cleared in both operands
-    const m = tailMask(len - len4);
-    const o = <usize>(len - 4) << 2;
-    const v0 = v128.and(v128.load(b0 + o), m);
-    const v1 = v128.and(v128.load(b1 + o), m);
-    let av = v128.and(v128.load(a0 + o), m);
-    s00 = f32x4.add(s00, f32x4.mul(av, v0));
-    s01 = f32x4.add(s01, f32x4.mul(av, v1));
-    av = v128.and(v128.load(a1 + o), m);
-    s10 = f32x4.add(s10, f32x4.mul(av, v0));
-    s11 = f32x4.add(s11, f32x4.mul(av, v1));
-    av = v128.and(v128.load(a2 + o), m);
-    s20 = f32x4.add(s20, f32x4.mul(av, v0));
-    s21 = f32x4.add(s21, f32x4.mul(av, v1));
-    av = v128.and(v128.load(a3 + o), m);
-    s30 = f32x4.add(s30, f32x4.mul(av, v0));
-    s31 = f32x4.add(s31, f32x4.mul(av, v1));
-  } else if (len4 < len) {
-    s00 = f32x4.replace_lane(s00, 0, f32x4.extract_lane(s00, 0) + scalarTail(len4, len, a0, b0));
-    s01 = f32x4.replace_lane(s01, 0, f32x4.extract_lane(s01, 0) + scalarTail(len4, len, a0, b1));
-    s10 = f32x4.replace_lane(s10, 0, f32x4.extract_lane(s10, 0) + scalarTail(len4, len, a1, b0));
-    s11 = f32x4.replace_lane(s11, 0, f32x4.extract_lane(s11, 0) + scalarTail(len4, len, a1, b1));
-    s20 = f32x4.replace_lane(s20, 0, f32x4.extract_lane(s20, 0) + scalarTail(len4, len, a2, b0));
-    s21 = f32x4.replace_lane(s21, 0, f32x4.extract_lane(s21, 0) + scalarTail(len4, len, a2, b1));
-    s30 = f32x4.replace_lane(s30, 0, f32x4.extract_lane(s30, 0) + scalarTail(len4, len, a3, b0));
-    s31 = f32x4.replace_lane(s31, 0, f32x4.extract_lane(s31, 0) + scalarTail(len4, len, a3, b1));
+  const end = <usize>(len & ~3) << 2;
+  const tail = (len & 3) != 0;
+  for (let q = 0; q < rows; q++) {
+    for (let o: usize = 0; o < end; o += 16) {
+      const v0 = v128.load(b0 + o);
+      const v1 = v128.load(b1 + o);
+      let av = v128.load(a0 + o);
+      s00 = f32x4.add(s00, f32x4.mul(av, v0));
+      s01 = f32x4.add(s01, f32x4.mul(av, v1));
+      av = v128.load(a1 + o);
+      s10 = f32x4.add(s10, f32x4.mul(av, v0));
+      s11 = f32x4.add(s11, f32x4.mul(av, v1));
+      av = v128.load(a2 + o);
+      s20 = f32x4.add(s20, f32x4.mul(av, v0));
+      s21 = f32x4.add(s21, f32x4.mul(av, v1));
+      av = v128.load(a3 + o);
+      s30 = f32x4.add(s30, f32x4.mul(av, v0));
+      s31 = f32x4.add(s31, f32x4.mul(av, v1));
+    }
+    if (tail) {
+      s00 = f32x4.add(s00, tailProd(len, a0, b0)); s01 = f32x4.add(s01, tailProd(len, a0, b1));
+      s10 = f32x4.add(s10, tailProd(len, a1, b0)); s11 = f32x4.add(s11, tailProd(len, a1, b1));
+      s20 = f32x4.add(s20, tailProd(len, a2, b0)); s21 = f32x4.add(s21, tailProd(len, a2, b1));
+      s30 = f32x4.add(s30, tailProd(len, a3, b0)); s31 = f32x4.add(s31, tailProd(len, a3, b1));
+    }
+    a0 += aStep; a1 += aStep; a2 += aStep; a3 += aStep;
+    b0 += bStep; b1 += bStep;
   }
   v128.store(acc, s00); v128.store(acc, s01, 16);
   v128.store(acc + rs, s10); v128.store(acc + rs, s11, 16);
@@ -209,46 +217,57 @@ function dot42(len: i32, a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, 
 }
 
 /**
- * 4 x 1 block of dotAccumulate (the last b row when mb is odd): four independent accumulator chains, where
- * four dot11 calls would each wait on one add's latency per step (the reference model's stem has
- * cinG * k = 7 columns; its weight gradient spent as long on the seventh as on the other six).
+ * 4 x 1 block (the last b row when mb is odd): four independent accumulator chains, where four dot11 calls would each wait
+ * on one add's latency per step (the reference model's stem has cinG * k = 7 columns; its weight gradient
+ * spent as long on the seventh as on the other six).
  */
-function dot41(len: i32, a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, acc: usize, rs: usize): void {
+function dot41(
+  rows: i32, len: i32, aStep: usize, bStep: usize,
+  a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, acc: usize, rs: usize,
+): void {
   let s0 = v128.load(acc), s1 = v128.load(acc + rs), s2 = v128.load(acc + 2 * rs), s3 = v128.load(acc + 3 * rs);
-  const len4 = len & ~3;
-  const end = <usize>len4 << 2;
-  for (let o: usize = 0; o < end; o += 16) {
-    const v0 = v128.load(b0 + o);
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(a0 + o), v0));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(a1 + o), v0));
-    s2 = f32x4.add(s2, f32x4.mul(v128.load(a2 + o), v0));
-    s3 = f32x4.add(s3, f32x4.mul(v128.load(a3 + o), v0));
+  const end = <usize>(len & ~3) << 2;
+  const tail = (len & 3) != 0;
+  for (let q = 0; q < rows; q++) {
+    for (let o: usize = 0; o < end; o += 16) {
+      const v0 = v128.load(b0 + o);
+      s0 = f32x4.add(s0, f32x4.mul(v128.load(a0 + o), v0));
+      s1 = f32x4.add(s1, f32x4.mul(v128.load(a1 + o), v0));
+      s2 = f32x4.add(s2, f32x4.mul(v128.load(a2 + o), v0));
+      s3 = f32x4.add(s3, f32x4.mul(v128.load(a3 + o), v0));
+    }
+    if (tail) {
+      s0 = f32x4.add(s0, tailProd(len, a0, b0)); s1 = f32x4.add(s1, tailProd(len, a1, b0));
+      s2 = f32x4.add(s2, tailProd(len, a2, b0)); s3 = f32x4.add(s3, tailProd(len, a3, b0));
+    }
+    a0 += aStep; a1 += aStep; a2 += aStep; a3 += aStep;
+    b0 += bStep;
   }
   v128.store(acc, s0); v128.store(acc + rs, s1); v128.store(acc + 2 * rs, s2); v128.store(acc + 3 * rs, s3);
-  if (len4 < len) {
-    for (let r = 0; r < 4; r++) {
-      const ap = r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3;
-      const at = acc + <usize>r * rs;
-      store<f32>(at, load<f32>(at) + scalarTail(len4, len, ap, b0));
-    }
-  }
 }
 
-/** 1 x 1 block of dotAccumulate. */
-function dot11(len: i32, a0: usize, b0: usize, acc: usize): void {
+/** 1 x 1 block (the last ma % 4 a rows). */
+function dot11(rows: i32, len: i32, aStep: usize, bStep: usize, a0: usize, b0: usize, acc: usize): void {
   let s = v128.load(acc);
-  const len4 = len & ~3;
-  const end = <usize>len4 << 2;
-  for (let o: usize = 0; o < end; o += 16) s = f32x4.add(s, f32x4.mul(v128.load(a0 + o), v128.load(b0 + o)));
-  if (len4 < len) s = f32x4.replace_lane(s, 0, f32x4.extract_lane(s, 0) + scalarTail(len4, len, a0, b0));
+  const end = <usize>(len & ~3) << 2;
+  for (let q = 0; q < rows; q++) {
+    for (let o: usize = 0; o < end; o += 16) s = f32x4.add(s, f32x4.mul(v128.load(a0 + o), v128.load(b0 + o)));
+    if ((len & 3) != 0) s = f32x4.add(s, tailProd(len, a0, b0));
+    a0 += aStep;
+    b0 += bStep;
+  }
   v128.store(acc, s);
 }
 
 /**
- * acc (ma x mb f32x4 vectors, row-major, 16 bytes each) += lane-wise a-row[i] . b-row[j] over t < len.
- * a rows: a + i * lda bytes... given as base a and row stride ldaB in bytes; b rows: byte pointers at tab[j].
+ * acc (ma x mb f32x4 vectors, row-major, 16 bytes each) += lane-wise sum over q < rows, t < len of
+ * a_i[q * aStep + t] * b_j[q * bStep + t] (steps in bytes): a row i starts at a + i * ldaB, b row j at the
+ * byte pointer tab[j]. rows = 1 is a plain dot product over len floats; rows > 1 walks 2-d windows (conv2d's
+ * input planes read in place, one output row per segment).
  */
-export function dotAccumulate(ma: i32, mb: i32, len: i32, a: usize, ldaB: usize, tab: usize, acc: usize): void {
+export function dotAccumulate(
+  ma: i32, mb: i32, rows: i32, len: i32, aStep: usize, bStep: usize, a: usize, ldaB: usize, tab: usize, acc: usize,
+): void {
   const rs = <usize>mb << 4;
   let i = 0;
   for (; i + 4 <= ma; i += 4) {
@@ -256,17 +275,19 @@ export function dotAccumulate(ma: i32, mb: i32, len: i32, a: usize, ldaB: usize,
     const accRow = acc + <usize>i * rs;
     let j = 0;
     for (; j + 2 <= mb; j += 2) {
-      dot42(len, a0, a0 + ldaB, a0 + 2 * ldaB, a0 + 3 * ldaB,
-        load<usize>(tab + (<usize>j << 2)), load<usize>(tab + (<usize>j << 2), 4), accRow + (<usize>j << 4), rs);
+      const t = tab + (<usize>j << 2);
+      dot42(rows, len, aStep, bStep, a0, a0 + ldaB, a0 + 2 * ldaB, a0 + 3 * ldaB,
+        load<usize>(t), load<usize>(t, 4), accRow + (<usize>j << 4), rs);
     }
     if (j < mb) {
-      dot41(len, a0, a0 + ldaB, a0 + 2 * ldaB, a0 + 3 * ldaB, load<usize>(tab + (<usize>j << 2)), accRow + (<usize>j << 4), rs);
+      dot41(rows, len, aStep, bStep, a0, a0 + ldaB, a0 + 2 * ldaB, a0 + 3 * ldaB, load<usize>(tab + (<usize>j << 2)),
+        accRow + (<usize>j << 4), rs);
     }
   }
   for (; i < ma; i++) {
     const a0 = a + <usize>i * ldaB;
     for (let j = 0; j < mb; j++) {
-      dot11(len, a0, load<usize>(tab + (<usize>j << 2)), acc + <usize>i * rs + (<usize>j << 4));
+      dot11(rows, len, aStep, bStep, a0, load<usize>(tab + (<usize>j << 2)), acc + <usize>i * rs + (<usize>j << 4));
     }
   }
 }
