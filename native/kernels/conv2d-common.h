@@ -372,11 +372,8 @@ typedef bool (*GemmFn)(size_t, size_t, size_t, float, MatRef, MatRef, float, flo
 /** A GEMM entry point with a packed B: gemmPacked or gemmPackedThreaded. */
 typedef bool (*GemmPackedFn)(size_t, size_t, size_t, float, MatRef, const float*, const BPacker&, float, float*, size_t);
 
-/** The GEMM entry points of one task: on the calling thread, or on the pool. */
-struct GemmFns {
-  GemmFn mm;
-  GemmPackedFn packed;
-};
+/** A GEMM entry point with a packed B and C's writer: gemmPackedTo or gemmPackedToThreaded. */
+typedef bool (*GemmToFn)(size_t, size_t, size_t, float, MatRef, const float*, const BPacker&, const CWriter&);
 
 /**
  * The groups' A operands (m, k each, group g at a.p + g * gStride) packed ahead by gemmPackA into
