@@ -157,6 +157,11 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(16, 4, 9, [7, 7], [3, 3], [1, 1], [1, 1]), // 49 positions: native implicit-GEMM panels (8 x 48, 6 x 16) cut rows and images
   conv2dCase(12, 3, 5, [20, 1], [3, 1], [1, 1], [1, 0]), // 1-wide output: a run per column of a packed panel
   conv2dCase(9, 2, 3, [5, 6], [2, 3], [2, 3], [0, 0], [1, 2]), // no padding (panels packed from x itself), strides
+  // The native weight gradient's implicit GEMM (K > 32, blocks of whole images: A packed from gy, B from the planes):
+  conv2dCase(1, 8, 12, [6, 7], [3, 3], [1, 1], [1, 1]), // batch 1: one chunk, its GEMM on the pool
+  conv2dCase(80, 4, 5, [5, 7], [3, 3], [1, 1], [1, 1]), // 10 images (350 columns) a block: k blocks of 256 cut an image
+  conv2dCase(9, 6, 7, [9, 8], [3, 2], [2, 3]), // unpadded and strided: B packed from x itself, K 36
+  conv2dCase(2, 8, 6, [9, 10], [3, 3], [1, 2], [2, 1], [2, 2], 2), // groups of 4 (K 36), dilation, padding
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
