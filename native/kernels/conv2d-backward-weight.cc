@@ -104,10 +104,19 @@ void packColsT(const void* ctx, size_t t0, size_t kc, size_t c0, size_t cols, si
   for (size_t d = 0; d < kc;) {  // output-row runs
     const size_t len = minz(s.outW - col, kc - d);
     const size_t off = img * s.imgStride + r * s.strideH * s.wp + col * s.strideW;
+    // 4 taps x 4 positions through registers when the positions are contiguous (a scalar gather per
+    // element cost more than the stored im2col and its packing did at 16 -> 32 channels), the rest one by one
+    const size_t len4 = s.strideW == 1 ? len / 4 * 4 : 0, cols4 = cols / 4 * 4;
+    for (size_t c = 0; c < cols4; c += 4) {
+      const float *t0 = taps[c] + off, *t1 = taps[c + 1] + off, *t2 = taps[c + 2] + off, *t3 = taps[c + 3] + off;
+      for (size_t v = 0; v < len4; v += 4)
+        transpose4(*reinterpret_cast<const F4U*>(t0 + v), *reinterpret_cast<const F4U*>(t1 + v),
+                   *reinterpret_cast<const F4U*>(t2 + v), *reinterpret_cast<const F4U*>(t3 + v), bp + (d + v) * nr + c, nr);
+    }
     for (size_t v = 0; v < len; ++v) {
       float* dst = bp + (d + v) * nr;
       const size_t o = off + v * s.strideW;
-      for (size_t c = 0; c < cols; ++c) dst[c] = taps[c][o];
+      for (size_t c = v < len4 ? cols4 : 0; c < cols; ++c) dst[c] = taps[c][o];
       for (size_t c = cols; c < padded; ++c) dst[c] = 0.0f;
     }
     d += len;
