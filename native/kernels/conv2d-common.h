@@ -372,8 +372,11 @@ typedef bool (*GemmFn)(size_t, size_t, size_t, float, MatRef, MatRef, float, flo
 /** A GEMM entry point with a packed B: gemmPacked or gemmPackedThreaded. */
 typedef bool (*GemmPackedFn)(size_t, size_t, size_t, float, MatRef, const float*, const BPacker&, float, float*, size_t);
 
-/** A GEMM entry point with a packed B and C's writer: gemmPackedTo or gemmPackedToThreaded. */
-typedef bool (*GemmToFn)(size_t, size_t, size_t, float, MatRef, const float*, const BPacker&, const CWriter&);
+/** The GEMM entry points of one task: on the calling thread, or on the pool. */
+struct GemmFns {
+  GemmFn mm;
+  GemmPackedFn packed;
+};
 
 /**
  * The groups' A operands (m, k each, group g at a.p + g * gStride) packed ahead by gemmPackA into

@@ -56,9 +56,6 @@ struct Block {
   const float* ap;  // ceil(m / MR) panels of kc x MR
   const float* bp;  // ceil(n / NR) panels of kc x NR
   size_t aPanels, bPanels, cbPanels, cBlocks;
-  const CWriter* out;  // non-null: C goes tile by tile to out (c unused), at rows ic.., columns jc..
-  size_t ic, jc;
-  bool first, last;  // the first / last k block
 };
 
 // The panel of A at rows r0 .. r0 + rows (rows <= MR), depth kc from column t0: ap[t * MR + r] =
@@ -179,14 +176,7 @@ void computeTasks(const Block& k, size_t t0, size_t t1) {
     for (size_t j = cb * k.cbPanels; j < j1; ++j) {
       const size_t cols = minz(NR, k.n - j * NR);
       const KernelFn f = cols == NR ? full : kernelFor<MR>(rows, (cols + VL - 1) / VL);
-      if (k.out != nullptr) {
-        // The tile through L1 to the writer (the same sum; beta 0 as gemmPackedTo requires).
-        alignas(64) float tile[MR * NR];
-        f(k.kc, ap, k.bp + j * NR * k.kc, k.alpha, 0.0f, tile, NR, cols);
-        k.out->write(k.out->ctx, k.ic + i * MR, rows, k.jc + j * NR, cols, tile, NR, k.first, k.last);
-      } else {
-        f(k.kc, ap, k.bp + j * NR * k.kc, k.alpha, k.beta, c + j * NR, k.ldc, cols);
-      }
+      f(k.kc, ap, k.bp + j * NR * k.kc, k.alpha, k.beta, c + j * NR, k.ldc, cols);
     }
   }
 }
@@ -204,19 +194,12 @@ void scaleC(size_t m, size_t n, float beta, float* c, size_t ldc) {
 }
 
 // The whole product, the packing and the tiles of each k block split over `threads` (1: inline).
-// apre: A packed ahead by gemmPackA (m <= MCB), or null to pack it here. out: C's writer (beta 0, c
-// unused), or null to store C at c. apk: A's packer (a unused), or null to pack a.
+// apre: A packed ahead by gemmPackA (m <= MCB), or null to pack it here. apk: A's packer (a and apre
+// unused), or null to pack a.
 bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const float* apre, const BPacker& b, float beta,
-         float* c, size_t ldc, size_t threads, const CWriter* out = nullptr, const APacker* apk = nullptr) {
+         float* c, size_t ldc, size_t threads, const APacker* apk = nullptr) {
   if (m == 0 || n == 0) return true;
   if (k == 0) {
-    if (out != nullptr) {  // C = 0, handed over a row at a time
-      float zeros[kGemmMaxPanelCols] = {};
-      for (size_t i = 0; i < m; ++i)
-        for (size_t j = 0; j < n; j += kGemmMaxPanelCols)
-          out->write(out->ctx, i, 1, j, minz(kGemmMaxPanelCols, n - j), zeros, kGemmMaxPanelCols, true, true);
-      return true;
-    }
     scaleC(m, n, beta, c, ldc);
     return true;
   }
@@ -231,10 +214,7 @@ bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const float
       blk.m = minz(MCB, m - ic);
       blk.n = minz(NCB, n - jc);
       blk.alpha = alpha;
-      blk.c = out != nullptr ? nullptr : c + ic * ldc + jc;
-      blk.out = out;
-      blk.ic = ic;
-      blk.jc = jc;
+      blk.c = c + ic * ldc + jc;
       blk.ldc = ldc;
       blk.ap = ap;
       blk.bp = bp;
@@ -249,8 +229,6 @@ bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const float
       for (size_t pc = 0; pc < k; pc += KC) {
         blk.kc = minz(KC, k - pc);
         blk.beta = pc == 0 ? beta : 1.0f;  // later k blocks accumulate
-        blk.first = pc == 0;
-        blk.last = pc + KC >= k;
         if (apre != nullptr) blk.ap = apre + pc * roundUp(m, MR);  // gemmPackA's block pc
         // B panels (NR/MR times larger than A's) first, so the threads' dynamic ranges even out the
         // rest with the small A panels.
@@ -335,24 +313,12 @@ bool gemmPackedThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, con
 
 bool gemmPackedAB(size_t m, size_t n, size_t k, float alpha, const APacker& a, const BPacker& b, float beta, float* c,
                   size_t ldc) {
-  return run(m, n, k, alpha, MatRef{}, nullptr, b, beta, c, ldc, 1, nullptr, &a);
+  return run(m, n, k, alpha, MatRef{}, nullptr, b, beta, c, ldc, 1, &a);
 }
 
 bool gemmPackedABThreaded(size_t m, size_t n, size_t k, float alpha, const APacker& a, const BPacker& b, float beta,
                           float* c, size_t ldc) {
-  return run(m, n, k, alpha, MatRef{}, nullptr, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()), nullptr, &a);
-}
-
-BPacker matRefPacker(const MatRef* b) { return BPacker{packMatRef, b}; }
-
-bool gemmPackedTo(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b,
-                  const CWriter& out) {
-  return run(m, n, k, alpha, a, ap, b, 0.0f, nullptr, 0, 1, &out);
-}
-
-bool gemmPackedToThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b,
-                          const CWriter& out) {
-  return run(m, n, k, alpha, a, ap, b, 0.0f, nullptr, 0, static_cast<size_t>(nt::numThreads()), &out);
+  return run(m, n, k, alpha, MatRef{}, nullptr, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()), &a);
 }
 
 }  // namespace NT_ISA_NS

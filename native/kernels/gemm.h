@@ -79,32 +79,4 @@ bool gemmPackedAB(size_t m, size_t n, size_t k, float alpha, const APacker& a, c
 bool gemmPackedABThreaded(size_t m, size_t n, size_t k, float alpha, const APacker& a, const BPacker& b, float beta,
                           float* c, size_t ldc);
 
-/** A stored B (k, n) as a BPacker (the packing gemm() does); b must outlive the packer. */
-BPacker matRefPacker(const MatRef* b);
-
-/**
- * Where a C with an epilogue goes (conv2d's y, whose columns are not one row-major matrix): write(ctx, r0,
- * rows, c0, cols, tile, ldt, first, last) receives the tile C(r0 + r, c0 + c) = tile[r * ldt + c] of one
- * k block's product (r < rows, c < cols; alpha applied) and must store it (first: the first k block) or add
- * it to what it stored (later blocks), finishing the element when last (the last k block). Each element
- * is written by one call per k block, in k order; calls for different tiles come from several threads.
- */
-struct CWriter {
-  void (*write)(const void* ctx, size_t r0, size_t rows, size_t c0, size_t cols, const float* tile, size_t ldt,
-                bool first, bool last);
-  const void* ctx;
-};
-
-/**
- * gemmPacked() (beta 0) with C handed tile by tile to `out` instead of stored, so a caller that would copy
- * C elsewhere (conv2d's forward: into y's planes, bias added) writes it there straight from the registers'
- * tile. Each C element is the same sum as in gemmPacked.
- */
-bool gemmPackedTo(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b,
-                  const CWriter& out);
-
-/** gemmPackedTo() on the thread pool, split as gemmThreaded. */
-bool gemmPackedToThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b,
-                          const CWriter& out);
-
 }  // namespace NT_ISA_NS
