@@ -6,15 +6,10 @@
 // the first addon's (below 1: faster than the first).
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { takeOption } from './take-option.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
+const opt = (name, dflt) => takeOption(args, name, dflt);
 const threadList = opt('--threads', '1,2').split(',').map(Number);
 const reps = Number(opt('--reps', '20'));
 const rounds = Number(opt('--rounds', '5'));
