@@ -9,10 +9,10 @@
 // per group and column block (several small images side by side, or part of a large one, conv2d-common.h):
 // for blocks of whole images, gw_g (coutG, K) += gy_block (coutG, cols) @ col^T through the packed GEMM
 // (gemm.h) with both operands packed in place (chunkSumsImplicit: A from gy's rows, B from the padded planes,
-// the implicit-GEMM scheme of the forward), C written straight into gw; blocks that cut an image
-// (or whose padded planes are too large) take gw_g^T += col (K, cols) @ gy_block^T after a stored im2col,
-// the gy rows gathered transposed (see chunkSums). Threads split the chunks, or run each GEMM when there are fewer chunks
-// than threads. gb: conv-bias-grad.h.
+// the implicit-GEMM scheme of the forward), C written straight into gw; blocks that cut an image (or
+// whose padded planes are too large) take gw_g^T += col (K, cols) @ gy_block^T after a stored im2col, the
+// gy rows gathered transposed (see chunkSums). Threads split the chunks, or run each GEMM when there are
+// fewer chunks than threads. gb: conv-bias-grad.h.
 // Few input channels (K = cinG * kH * kW <= kDirect2dMaxK, e.g. 1 or 3 -> 16 at 3x3: gw is 16 x 9 or 16 x 27,
 // a long reduction over n * outH * outW) take the direct path instead, as conv1d's backward-weight does
 // (conv1d-direct.h): per chunk one SIMD vector of partial sums per gw element; per batch item, group and
