@@ -5,15 +5,10 @@
 // kernel and shape (several rounds), so a busy period of a shared machine hits all of them alike.
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { takeOption } from './take-option.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
+const opt = (name, dflt) => takeOption(args, name, dflt);
 const batch = Number(opt('--batch', '128'));
 const threadList = opt('--threads', '1,2').split(',').map(Number);
 const reps = Number(opt('--reps', '40'));

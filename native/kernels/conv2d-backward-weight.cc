@@ -6,10 +6,13 @@
 // Overwrites gw and gb. Aliasing: gw and gb must not overlap x, gy or each other.
 // Method: the batch is cut into at most kChunks fixed chunks (independent of the thread count, so
 // results are too); each chunk's sums are kept apart and added in chunk order at the end. Within a chunk,
-// per group and column block (several small images side by side, or part of a large one, conv2d-common.h),
-// gw_g^T += col (K, cols) @ gy_block^T through the packed GEMM (gemm.h) after im2col, the gy rows gathered
-// transposed (see chunkSums). Threads split the chunks, or run each GEMM when there are fewer chunks
-// than threads. gb: conv-bias-grad.h.
+// per group and column block (several small images side by side, or part of a large one, conv2d-common.h):
+// for blocks of whole images, gw_g (coutG, K) += gy_block (coutG, cols) @ col^T through the packed GEMM
+// (gemm.h) with both operands packed in place (chunkSumsImplicit: A from gy's rows, B from the padded planes,
+// the implicit-GEMM scheme of the forward), C written straight into gw; blocks that cut an image (or
+// whose padded planes are too large) take gw_g^T += col (K, cols) @ gy_block^T after a stored im2col, the
+// gy rows gathered transposed (see chunkSums). Threads split the chunks, or run each GEMM when there are
+// fewer chunks than threads. gb: conv-bias-grad.h.
 // Few input channels (K = cinG * kH * kW <= kDirect2dMaxK, e.g. 1 or 3 -> 16 at 3x3: gw is 16 x 9 or 16 x 27,
 // a long reduction over n * outH * outW) take the direct path instead, as conv1d's backward-weight does
 // (conv1d-direct.h): per chunk one SIMD vector of partial sums per gw element; per batch item, group and
@@ -65,6 +68,98 @@ void gatherTransposed(const float* __restrict src, size_t ld, size_t rows, size_
     for (size_t r = rows4; r < rows; ++r)
       for (size_t i = ib; i < ie; ++i) dst[i * rows + r] = src[r * ld + i];
   }
+}
+
+/**
+ * The gy rows of a block of whole images, group g, as the GEMM's A (coutG, cols) (gemm.h's APacker): column
+ * q is image q / P, position q % P, so the packed panels are read from gy in place (no transposed gather).
+ */
+struct GyRows {
+  const float* base;  // gy at (image b0, channel g * coutG, position 0)
+  size_t imgStride, P;
+
+  static void pack(const void* ctx, size_t r0, size_t rows, size_t t0, size_t kc, size_t mr, float* ap) {
+    const GyRows& s = *static_cast<const GyRows*>(ctx);
+    size_t img = t0 / s.P, pos = t0 - img * s.P;
+    for (size_t d = 0; d < kc; ++img, pos = 0) {  // one run per image
+      const size_t len = minz(s.P - pos, kc - d);
+      const float* src = s.base + img * s.imgStride + r0 * s.P + pos;
+      for (size_t v = 0; v < len; ++v)
+        for (size_t r = 0; r < rows; ++r) ap[(d + v) * mr + r] = src[r * s.P + v];
+      d += len;
+    }
+  }
+};
+
+/**
+ * The columns of a block of whole images transposed, (cols, K), as the GEMM's B (a BPacker over conv2d's
+ * ImplicitCols): a panel row is one output position, its NR columns NR taps read from the (padded) planes,
+ * so neither the im2col block nor a transposed copy is stored.
+ */
+void packColsT(const void* ctx, size_t t0, size_t kc, size_t c0, size_t cols, size_t padded, size_t nr, float* bp) {
+  const ImplicitCols& s = *static_cast<const ImplicitCols*>(ctx);
+  const float* taps[kGemmMaxPanelCols];
+  for (size_t c = 0; c < cols; ++c) taps[c] = s.base + s.tapOff[c0 + c];
+  size_t img = t0 / s.P, pos = t0 - img * s.P, r = pos / s.outW, col = pos - r * s.outW;
+  for (size_t d = 0; d < kc;) {  // output-row runs
+    const size_t len = minz(s.outW - col, kc - d);
+    const size_t off = img * s.imgStride + r * s.strideH * s.wp + col * s.strideW;
+    // 4 taps x 4 positions through registers when the positions are contiguous (a scalar gather per
+    // element cost more than the stored im2col and its packing did at 16 -> 32 channels), the rest one by one
+    const size_t len4 = s.strideW == 1 ? len / 4 * 4 : 0, cols4 = cols / 4 * 4;
+    for (size_t c = 0; c < cols4; c += 4) {
+      const float *t0 = taps[c] + off, *t1 = taps[c + 1] + off, *t2 = taps[c + 2] + off, *t3 = taps[c + 3] + off;
+      for (size_t v = 0; v < len4; v += 4)
+        transpose4(*reinterpret_cast<const F4U*>(t0 + v), *reinterpret_cast<const F4U*>(t1 + v),
+                   *reinterpret_cast<const F4U*>(t2 + v), *reinterpret_cast<const F4U*>(t3 + v), bp + (d + v) * nr + c, nr);
+    }
+    for (size_t v = 0; v < len; ++v) {
+      float* dst = bp + (d + v) * nr;
+      const size_t o = off + v * s.strideW;
+      for (size_t c = v < len4 ? cols4 : 0; c < cols; ++c) dst[c] = taps[c][o];
+      for (size_t c = cols; c < padded; ++c) dst[c] = 0.0f;
+    }
+    d += len;
+    col += len;
+    if (col == s.outW) {
+      col = 0;
+      if (++r * s.outW == s.P) r = 0, ++img;
+    }
+  }
+}
+
+/** A GEMM entry point with both operands packed by their packers: gemmPackedAB or gemmPackedABThreaded. */
+typedef bool (*GemmABFn)(size_t, size_t, size_t, float, const APacker&, const BPacker&, float, float*, size_t);
+
+/**
+ * Whether chunkSums can take the implicit path: every block holds whole images (ColBlocks::perImage 1) and
+ * a block's padded planes fit conv2d-common.h's bound.
+ */
+bool implicitFits(const nt::Conv2dArgs& p, const ColBlocks& cb) {
+  const bool padded = p.padH != 0 || p.padW != 0;
+  return cb.perImage == 1 && (!padded || cb.nb * (p.cIn / p.groups) * paddedPlane(p) <= kPadFloats);
+}
+
+/**
+ * chunkSums' implicit path (implicitFits): per block of whole images and group, gw_g (coutG, K) +=
+ * gy_block (coutG, cols) @ col^T (cols, K), A packed from gy in place (GyRows), B from the planes
+ * (packColsT), C written straight into dst (no gwt to transpose).
+ */
+bool chunkSumsImplicit(const float* x, const float* gy, float* dst, const nt::Conv2dArgs& p, const ColBlocks& cb,
+                       size_t b0, size_t b1, GemmABFn mm) {
+  const size_t coutG = p.cOut / p.groups, K = p.cIn / p.groups * p.kH * p.kW, P = cb.P;
+  for (size_t i0 = b0; i0 < b1; i0 += cb.nb) {
+    const size_t i1 = minz(b1, i0 + cb.nb);
+    for (size_t g = 0; g < p.groups; ++g) {
+      ImplicitCols ic;
+      if (!implicitCols(x, p, g, i0, i1, &ic)) return false;
+      const GyRows gr{gy + (i0 * p.cOut + g * coutG) * P, p.cOut * P, P};
+      if (!mm(coutG, K, (i1 - i0) * P, 1.0f, APacker{GyRows::pack, &gr}, BPacker{packColsT, &ic},
+              i0 == b0 ? 0.0f : 1.0f, dst + g * coutG * K, K))
+        return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -186,21 +281,25 @@ bool conv2dBackwardWeight(const float* x, const float* gy, float* gw, float* gb,
   }
   const ColBlocks cb(p, K);
   const size_t colFloats = K * cb.maxCols(), gyFloats = p.cOut / p.groups * cb.maxCols();
-  const bool threadGemm = chunks < static_cast<size_t>(nt::numThreads());
+  const bool threadGemm = chunks < static_cast<size_t>(nt::numThreads()), implicit = implicitFits(p, cb);
   const double work = 2.0 * static_cast<double>(p.n) * static_cast<double>(p.cOut) * static_cast<double>(P) *
                       static_cast<double>(K);
   int failed = 0;
   auto run = [&](size_t c0, size_t c1) {
-    float* col = scratch(kScratchCol, colFloats);
-    float* gyt = scratch(kScratchAcc, gyFloats);
-    float* gwt = scratch(kScratchTail, gwLen);
-    if (col == nullptr || gyt == nullptr || gwt == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    float *col = nullptr, *gyt = nullptr, *gwt = nullptr;
+    if (!implicit) {
+      col = scratch(kScratchCol, colFloats);
+      gyt = scratch(kScratchAcc, gyFloats);
+      gwt = scratch(kScratchTail, gwLen);
+      if (col == nullptr || gyt == nullptr || gwt == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    }
     for (size_t ch = c0; ch < c1; ++ch) {
       const size_t q = p.n / chunks, rem = p.n % chunks;
       const size_t b0 = ch * q + minz(ch, rem), b1 = b0 + q + (ch < rem ? 1 : 0);
       float* dst = ch == 0 ? gw : partial + (ch - 1) * gwLen;
-      if (!chunkSums(x, gy, dst, p, cb, b0, b1, col, gyt, gwt, threadGemm ? gemmThreaded : gemm))
-        return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+      const bool ok = implicit ? chunkSumsImplicit(x, gy, dst, p, cb, b0, b1, threadGemm ? gemmPackedABThreaded : gemmPackedAB)
+                               : chunkSums(x, gy, dst, p, cb, b0, b1, col, gyt, gwt, threadGemm ? gemmThreaded : gemm);
+      if (!ok) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
     }
   };
   if (threadGemm) run(0, chunks);

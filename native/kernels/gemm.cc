@@ -194,9 +194,10 @@ void scaleC(size_t m, size_t n, float beta, float* c, size_t ldc) {
 }
 
 // The whole product, the packing and the tiles of each k block split over `threads` (1: inline).
-// apre: A packed ahead by gemmPackA (m <= MCB), or null to pack it here.
+// apre: A packed ahead by gemmPackA (m <= MCB), or null to pack it here. apk: A's packer (a and apre
+// unused), or null to pack a.
 bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const float* apre, const BPacker& b, float beta,
-         float* c, size_t ldc, size_t threads) {
+         float* c, size_t ldc, size_t threads, const APacker* apk = nullptr) {
   if (m == 0 || n == 0) return true;
   if (k == 0) {
     scaleC(m, n, beta, c, ldc);
@@ -238,7 +239,9 @@ bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const float
               b.pack(b.ctx, pc, blk.kc, jc + p * NR, cols, roundUp(cols, VL), NR, bp + p * NR * blk.kc);
             } else {
               const size_t i = p - blk.bPanels;
-              packA(a, ic + i * MR, minz(MR, blk.m - i * MR), pc, blk.kc, ap + i * MR * blk.kc);
+              const size_t rows = minz(MR, blk.m - i * MR);
+              if (apk != nullptr) apk->pack(apk->ctx, ic + i * MR, rows, pc, blk.kc, MR, ap + i * MR * blk.kc);
+              else packA(a, ic + i * MR, rows, pc, blk.kc, ap + i * MR * blk.kc);
             }
           }
         };
@@ -306,6 +309,16 @@ bool gemmPacked(size_t m, size_t n, size_t k, float alpha, MatRef a, const float
 bool gemmPackedThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b,
                         float beta, float* c, size_t ldc) {
   return run(m, n, k, alpha, a, ap, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
+}
+
+bool gemmPackedAB(size_t m, size_t n, size_t k, float alpha, const APacker& a, const BPacker& b, float beta, float* c,
+                  size_t ldc) {
+  return run(m, n, k, alpha, MatRef{}, nullptr, b, beta, c, ldc, 1, &a);
+}
+
+bool gemmPackedABThreaded(size_t m, size_t n, size_t k, float alpha, const APacker& a, const BPacker& b, float beta,
+                          float* c, size_t ldc) {
+  return run(m, n, k, alpha, MatRef{}, nullptr, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()), &a);
 }
 
 }  // namespace NT_ISA_NS

@@ -60,4 +60,23 @@ bool gemmPacked(size_t m, size_t n, size_t k, float alpha, MatRef a, const float
 bool gemmPackedThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b,
                         float beta, float* c, size_t ldc);
 
+/**
+ * An A operand that writes its own packed panels (conv2d's weight gradient packs the gy rows of several
+ * images, which no single stride describes): pack(ctx, r0, rows, t0, kc, mr, ap) must set ap[t * mr + r] =
+ * A(r0 + r, t0 + t) for r < rows <= mr, t < kc (rows past `rows` are not read). Called from several threads
+ * at once by gemmPackedABThreaded: ctx is read-only.
+ */
+struct APacker {
+  void (*pack)(const void* ctx, size_t r0, size_t rows, size_t t0, size_t kc, size_t mr, float* ap);
+  const void* ctx;
+};
+
+/** gemm() with both operands given by their packers. */
+bool gemmPackedAB(size_t m, size_t n, size_t k, float alpha, const APacker& a, const BPacker& b, float beta, float* c,
+                  size_t ldc);
+
+/** gemmPackedAB() on the thread pool, split as gemmThreaded. */
+bool gemmPackedABThreaded(size_t m, size_t n, size_t k, float alpha, const APacker& a, const BPacker& b, float beta,
+                          float* c, size_t ldc);
+
 }  // namespace NT_ISA_NS

@@ -188,6 +188,11 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(1, 3, 4, [3, 9], [3, 3], [1, 1], [1, 1]), // rows of 9 (tail 1), K 27: 13 blocks of 2 and one of 1
   conv2dCase(2, 1, 3, [9, 7], [3, 3], [1, 1], [1, 1]), // rows of 7: below the in-place bound, the im2col path
   conv2dCase(1, 1, 2, [4, 8], [3, 3], [8, 1], [10, 1]), // padded planes (240 floats) larger than cols (216): im2col
+  // The native weight gradient's implicit GEMM (K > 32, blocks of whole images: A packed from gy, B from the planes):
+  conv2dCase(1, 8, 12, [6, 7], [3, 3], [1, 1], [1, 1]), // batch 1: one chunk, its GEMM on the pool
+  conv2dCase(80, 4, 5, [5, 7], [3, 3], [1, 1], [1, 1]), // 10 images (350 columns) a block: k blocks of 256 cut an image
+  conv2dCase(9, 6, 7, [9, 8], [3, 2], [2, 3]), // unpadded and strided: B packed from x itself, K 36
+  conv2dCase(2, 8, 6, [9, 10], [3, 3], [1, 2], [2, 1], [2, 2], 2), // groups of 4 (K 36), dilation, padding
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
