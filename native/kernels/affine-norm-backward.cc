@@ -5,7 +5,8 @@
 // Threads: the rows are cut into chunks that depend on the row count only (never on the thread count);
 // each chunk writes its rows of gx and its own partial gw / gb sums, and the partials are added in chunk
 // order afterwards, so the result is the same for any number of threads. Layer norm (one group, spatial
-// 1: parameter k = element e) runs a path whose row sums use 8 lanes so the compiler vectorises it.
+// 1: parameter k = element e) runs a path whose row sums use 8 lanes and whose gx loop reads the weight at
+// e, so the compiler vectorises both.
 // Aliasing: gx, gw, gb overlap nothing (the addon checks).
 #include <algorithm>
 #include <vector>
@@ -89,7 +90,21 @@ void layerNormRow(const Job& j, size_t r, double* __restrict accW, double* __res
     sumGh += sg[l];
     sumGhH += sgh[l];
   }
-  if (j.gx) writeGx(j, r, sumGh, sumGhH);
+  if (!j.gx) return;
+  // gx with parameter k = e read directly (vectorises, unlike writeGx's stepped index)
+  const double mGh = sumGh / static_cast<double>(d), mGhH = sumGhH / static_cast<double>(d);
+  float* __restrict out = j.gx + r * d;
+  if (w) {
+    for (size_t i = 0; i < d; ++i) {
+      const double h = (xr[i] - m) * rs;
+      out[i] = static_cast<float>(rs * (gr[i] * static_cast<double>(w[i]) - mGh - h * mGhH));
+    }
+  } else {
+    for (size_t i = 0; i < d; ++i) {
+      const double h = (xr[i] - m) * rs;
+      out[i] = static_cast<float>(rs * (gr[i] * 1.0 - mGh - h * mGhH));
+    }
+  }
 }
 
 /** Any layout (group norm): parameter k = (a0 + e) / spatial, stepped without a division per element. */

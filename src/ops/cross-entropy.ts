@@ -8,7 +8,6 @@ import { record } from '../autograd/record.js';
 import { checkReduction, type Reduction } from './loss-reduction.js';
 import { checkClassTarget, checkClassWeight, checkIgnoreIndex, classLayout } from './nll-loss.js';
 import { logSoftmaxInto } from './log-softmax.js';
-import { maxAlong } from './softmax.js';
 import { tensorArg, optionsArg } from './args.js';
 import { getBackend } from '../backend/select.js';
 import { gradBuffer } from '../util/grad-pool.js';
@@ -61,6 +60,20 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   const numel = input.numel();
   const probTarget = target.ndim === input.ndim && target.shape.every((d, i) => d === input.shape[i]);
 
+  let td!: Float32Array | Float64Array; // class indices here, or the probabilities (assigned below)
+  if (!probTarget) {
+    if (target.dtype !== 'int64') {
+      throw new TypeError(
+        `${op}: expected target of dtype int64 with shape ${shapeStr(lay.targetShape)} (class indices) or float32 with the input's shape ${shapeStr(input.shape)} (class probabilities), got ${target.dtype} of shape ${shapeStr(target.shape)}`,
+      );
+    }
+    td = checkClassTarget(op, input, target, lay, ignoreIndex);
+    // the common case needs neither the float64 log-probabilities nor the coefficients below
+    if (inner === 1 && numel > 0 && wd === null && eps === 0) {
+      return plainIndexCrossEntropy(input, td, target, lay.targetShape, n, c, ignoreIndex, reduction, opts.weight ?? null);
+    }
+  }
+
   // log-probabilities in float64
   const logp = new Float64Array(numel);
   logSoftmaxInto(input.data as Float32Array, n, c, inner, logp);
@@ -69,7 +82,6 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   // scale folded into coef for 'mean'). The backward reuses coef.
   const coef = new Float64Array(numel);
   let scalarDivisor = 1; // applied to the summed loss after the fact (keeps NaN for an empty 'mean')
-  let td: Float32Array | Float64Array;
   if (probTarget) {
     if (target.dtype !== 'float32') {
       throw new TypeError(`${op}: expected a float32 target for class probabilities (target shape equals input shape ${shapeStr(input.shape)}), got ${target.dtype}`);
@@ -90,15 +102,6 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     }
     if (reduction === 'mean' && positions === 0) scalarDivisor = 0;
   } else {
-    if (target.dtype !== 'int64') {
-      throw new TypeError(
-        `${op}: expected target of dtype int64 with shape ${shapeStr(lay.targetShape)} (class indices) or float32 with the input's shape ${shapeStr(input.shape)} (class probabilities), got ${target.dtype} of shape ${shapeStr(target.shape)}`,
-      );
-    }
-    td = checkClassTarget(op, input, target, lay, ignoreIndex);
-    if (inner === 1 && numel > 0 && wd === null && eps === 0) {
-      return plainIndexCrossEntropy(input, td, target, lay.targetShape, n, c, ignoreIndex, reduction, opts.weight ?? null);
-    }
     let totalWeight = 0;
     for (let p = 0; p < positions; p++) {
       const y = td[p];
@@ -213,7 +216,7 @@ function plainIndexCrossEntropy(
     const y = td[o];
     if (y === ignoreIndex) continue;
     const base = o * c;
-    const m = maxAlong(xd, base, c, 1);
+    const m = rowMax(xd, base, c);
     let sum = 0;
     for (let k = 0; k < c; k++) sum += Math.exp(xd[base + k] - m);
     perPos[o] = -s * (xd[base + y] - (m + Math.log(sum)));
@@ -236,4 +239,17 @@ function plainIndexCrossEntropy(
     }
     return [new Tensor(gx, input.shape), null];
   }, { target, weight, ignoreIndex, reduction, labelSmoothing: 0, probTarget: false });
+}
+
+/**
+ * maxAlong over one contiguous float32 row (the same values, NaN if any is NaN), kept apart so that its
+ * element reads stay monomorphic: maxAlong also serves float64 and plain arrays.
+ */
+function rowMax(xd: Float32Array, base: number, c: number): number {
+  let m = -Infinity;
+  for (let k = base; k < base + c; k++) {
+    const v = xd[k];
+    if (v > m || v !== v) m = v;
+  }
+  return m;
 }

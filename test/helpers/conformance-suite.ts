@@ -1068,11 +1068,12 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
     for (const p of NORM_CASES) {
       const label = `rows=${p.rows} d=${p.d} groups=${p.groups} spatial=${p.spatial}`;
       const nAff = p.groups * Math.floor(p.d / p.spatial);
-      for (const affine of [true, false]) {
-        it(`${label} ${affine ? 'affine' : 'no affine'}: forward and backward`, () => {
+      // weight and bias each present or null: the native layer-norm output loop has a branch for each pair
+      for (const [hasW, hasB] of [[true, true], [false, false], [true, false], [false, true]]) {
+        it(`${label} weight ${hasW ? 'yes' : 'no'} bias ${hasB ? 'yes' : 'no'}: forward and backward`, () => {
           const x = randomArray(p.rows * p.d, 91 + p.d);
-          const w = affine ? randomArray(nAff, 92) : null;
-          const b = affine ? randomArray(nAff, 93) : null;
+          const w = hasW ? randomArray(nAff, 92) : null;
+          const b = hasB ? randomArray(nAff, 93) : null;
           const gy = randomArray(p.rows * p.d, 94);
           const want = { y: new Float32Array(p.rows * p.d), mean: new Float64Array(p.rows), rstd: new Float64Array(p.rows) };
           refBackend.affineNormForward(x, w, b, want.y, want.mean, want.rstd, p);
