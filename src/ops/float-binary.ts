@@ -4,7 +4,7 @@
  * adds, positional-table add and query scaling went through binaryMap at ~10 ns per element.
  */
 import { Tensor, shapeSize } from '../tensor.js';
-import { broadcastShapes } from './broadcast.js';
+import { broadcastShapes, repeatsAlong } from './broadcast.js';
 import { activationBuffer } from '../util/grad-pool.js';
 
 export type FloatBinaryOp = 'add' | 'sub' | 'mul';
@@ -28,15 +28,6 @@ export function floatBinary(op: FloatBinaryOp, a: Tensor, b: Tensor): Tensor | n
   if (m === 1) scalarLoop(op, ad, bd, out);
   else for (let base = 0; base < n; base += m) blockLoop(op, ad, ad.length === n ? base : 0, bd, bd.length === n ? base : 0, out, base, m);
   return new Tensor(out, shape);
-}
-
-/** True if `own` (leading 1s dropped) is the trailing dims of `shape`: its elements repeat in row-major order. */
-function repeatsAlong(own: readonly number[], shape: readonly number[]): boolean {
-  let s = 0;
-  while (s < own.length && own[s] === 1) s++;
-  const k = own.length - s;
-  for (let i = 0; i < k; i++) if (own[s + i] !== shape[shape.length - k + i]) return false;
-  return true;
 }
 
 /** out[base + j] = a[ao + j] op b[bo + j] for j < m. */
