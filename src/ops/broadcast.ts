@@ -1,6 +1,7 @@
 /** Broadcasting (NumPy/PyTorch rules) and its gradient reduction. */
 import { Tensor, shapeSize, shapeStr, type Shape } from '../tensor.js';
 import { stridedIndex } from './strided-index.js';
+import { getBackend } from '../backend/select.js';
 
 /** The broadcast shape of a and b, or a RangeError naming the op. */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
@@ -64,13 +65,37 @@ export function broadcastPair(op: string, a: Tensor, b: Tensor): PairBroadcast {
   return { shape, n, fa, fb, ia, ib };
 }
 
-/** Sum a gradient of the broadcast shape back down to `shape` (the reverse of broadcasting). */
+/**
+ * True if `own` (leading 1s dropped) is the trailing dims of `shape`: broadcast to `shape`, its elements
+ * repeat as one block in row-major order (a bias row, a positional table added to every batch entry).
+ */
+export function repeatsAlong(own: Shape, shape: Shape): boolean {
+  let s = 0;
+  while (s < own.length && own[s] === 1) s++;
+  const k = own.length - s;
+  if (k > shape.length) return false;
+  for (let i = 0; i < k; i++) if (own[s + i] !== shape[shape.length - k + i]) return false;
+  return true;
+}
+
+/**
+ * Sum a gradient of the broadcast shape back down to `shape` (the reverse of broadcasting): each target
+ * element the float64 sum, in row-major order of g, of the elements that read it, rounded once.
+ */
 export function sumToShape(g: Tensor, shape: Shape): Tensor {
-  const idx = broadcastIndex(shape, g.shape);
-  if (idx === null) return g;
-  const out = new Float32Array(shapeSize(shape));
-  const acc = new Float64Array(out.length);
+  if (shape.length === g.shape.length && shape.every((d, i) => d === g.shape[i])) return g;
+  const m = shapeSize(shape);
   const gd = g.data;
+  if (m > 0 && gd instanceof Float32Array && repeatsAlong(shape, g.shape)) {
+    // a repeated trailing block: g viewed as (rows, m) and summed down its columns, the same order and
+    // float64 accumulation as the index loop below (the positional table's and bias-like gradients)
+    const out = new Float32Array(m);
+    getBackend().columnSum(gd, out, { rows: gd.length / m, cols: m });
+    return new Tensor(out, shape);
+  }
+  const idx = broadcastIndex(shape, g.shape)!;
+  const out = new Float32Array(m);
+  const acc = new Float64Array(out.length);
   for (let f = 0; f < idx.length; f++) acc[idx[f]] += gd[f];
   out.set(acc);
   return new Tensor(out, shape);

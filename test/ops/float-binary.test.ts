@@ -20,6 +20,8 @@ describe('floatBinary (the float32 fast path of add, sub, mul)', () => {
   const served: [number[], number[]][] = [
     [[5], [5]], [[2, 3, 4], [2, 3, 4]], [[3, 4], []], [[], [3, 4]], [[1], [2, 7]], [[2, 3, 4], [4]], [[4], [2, 3, 4]],
     [[2, 3, 4], [3, 4]], [[1, 1, 3, 4], [2, 1, 3, 4]], [[16, 9, 17], [1, 9, 17]], [[0, 4], [4]], [[2, 3, 1], [3, 1]], [[1], [1]],
+    // blocks of 1024 and more (the backend's add kernel): equal shapes, a repeated block either side, odd sizes
+    [[1024], [1024]], [[3, 1031], [3, 1031]], [[3, 1031], [1031]], [[1, 1031], [2, 1031]], [[2, 4, 257], [4, 257]],
   ];
   for (const op of ['add', 'sub', 'mul'] as const) {
     for (const [sa, sb] of served) {
