@@ -6,24 +6,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setBackend, setNumThreads, type BackendName } from '../src/backend/select.js';
-import { nn, optim, randn, randint, manualSeed } from '../src/index.js';
-import { DigitCnn } from '../examples/models.js';
+import { cnnExampleStep } from './cnn-example-step.js';
 import { median } from './harness.js';
 
 const [backend = 'native', threads = '1', steps = '100'] = process.argv.slice(2);
 setBackend(backend as BackendName);
 if (backend === 'native') setNumThreads(Number(threads));
-manualSeed(0);
-const model = new DigitCnn({ channels1: 16, channels2: 32 });
-const x = randn([32, 1, 28, 28]);
-const y = randint(0, 10, [32]);
-const lossFn = new nn.CrossEntropyLoss();
-const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
-const step = () => {
-  opt.zeroGrad();
-  lossFn.forward(model.forward(x), y).backward();
-  opt.step();
-};
+const step = cnnExampleStep();
 for (let i = 0; i < 10; i++) step();
 const times: number[] = [];
 const cpu0 = process.cpuUsage();

@@ -8,8 +8,7 @@
  */
 import { getBackend, setBackend } from '../src/backend/select.js';
 import { kernelSpec, KERNEL_NAMES, type KernelName } from '../src/backend/manifest.js';
-import { nn, optim, randn, randint, manualSeed } from '../src/index.js';
-import { DigitCnn } from '../examples/models.js';
+import { cnnExampleStep } from './cnn-example-step.js';
 
 type AnyArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 const steps = Number(process.argv[2] ?? 100);
@@ -42,13 +41,7 @@ for (const k of KERNEL_NAMES) {
   };
 }
 
-manualSeed(0);
-const model = new DigitCnn({ channels1: 16, channels2: 32 });
-const x = randn([32, 1, 28, 28]);
-const y = randint(0, 10, [32]);
-const lossFn = new nn.CrossEntropyLoss();
-const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
-const step = () => { opt.zeroGrad(); lossFn.forward(model.forward(x), y).backward(); opt.step(); };
+const step = cnnExampleStep();
 for (let i = 0; i < 10; i++) step();
 // one recorded step for the copy sizes (copies of the first step, at most 64 per kernel), then the timing
 recording = true;
