@@ -80,6 +80,7 @@ export class CharTransformer extends nn.Module {
   declare encoder: nn.TransformerEncoder;
   declare head: nn.Linear;
   readonly maxLen: number;
+  private readonly masks = new Map<number, Tensor>();
 
   constructor({ vocab, dModel = 64, nhead = 4, numLayers = 2, dimFeedforward = 128, maxLen = 64, dropout = 0 }: CharTransformerSizes) {
     super();
@@ -95,7 +96,14 @@ export class CharTransformer extends nn.Module {
     const t = tokens.shape[1];
     const positions = arange(t, undefined, 1, { dtype: 'int64' });
     const x = this.tok.forward(tokens).add(this.pos.forward(positions));
-    return this.head.forward(this.encoder.forward(x, { srcMask: causalMask(t) }));
+    return this.head.forward(this.encoder.forward(x, { srcMask: this.causalMaskOf(t) }));
+  }
+
+  /** causalMask(t), built once per length and reused by every step (only the encoder reads it). */
+  private causalMaskOf(t: number): Tensor {
+    let m = this.masks.get(t);
+    if (!m) this.masks.set(t, (m = causalMask(t)));
+    return m;
   }
 }
 

@@ -57,9 +57,55 @@ export interface MultiheadAttentionForwardOptions {
 
 /** A PyTorch-convention mask as additive scores: bool true -> -Infinity, false -> 0; a float mask as it is. */
 function maskScores(what: string, m: Tensor): Tensor {
-  if (m.dtype === 'bool') return where(m, full([], Number.NEGATIVE_INFINITY), 0);
+  if (m.dtype === 'bool') return cachedBoolMaskScores(m) ?? boolMaskScores(m);
   if (m.dtype !== 'float32') throw new TypeError(`MultiheadAttention: expected ${what} to be bool or float32, got ${m.dtype}`);
   return m;
+}
+
+/** A bool mask as additive float32 scores (a new tensor): true -> -Infinity, false -> 0. */
+function boolMaskScores(m: Tensor): Tensor {
+  return where(m, full([], Number.NEGATIVE_INFINITY), 0);
+}
+
+/** One cached conversion per (L, S): a copy of the bool mask's bytes and its additive scores. */
+interface CachedMaskScores {
+  bytes: Uint8Array;
+  scores: Tensor;
+}
+
+/** The last conversions of contiguous (L, S) bool masks, keyed "L,S"; at most MASK_CACHE_SIZE entries. */
+const maskScoresCache = new Map<string, CachedMaskScores>();
+const MASK_CACHE_SIZE = 8;
+
+/**
+ * The additive scores of a contiguous 2-D bool mask from the cache when a mask of the same (L, S) and the
+ * same elements was converted before (the causal mask a model passes to every layer and every step), so
+ * the conversion runs once and no `where` broadcast runs per step; null when it cannot be used (an export trace records the
+ * conversion; other ranks and strided views take the plain path). The match compares the elements
+ * themselves, not the tensor's identity or version, so a mask written in any way (even through `.data`)
+ * never gets stale scores. The cached scores take no gradient and are never returned to the caller: only
+ * attention's softmax (or the add of a key padding mask) reads them, so no one can write into them.
+ */
+function cachedBoolMaskScores(m: Tensor): Tensor | null {
+  if (m.ndim !== 2 || !m.isContiguous() || isTracing()) return null;
+  const bytes = m.data as Uint8Array;
+  const key = `${m.shape[0]},${m.shape[1]}`;
+  const hit = maskScoresCache.get(key);
+  if (hit && sameBytes(hit.bytes, bytes)) return hit.scores;
+  // Built here in memory of its own (not a backend's pooled or wasm-heap output), so it outlives any step.
+  const values = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]) values[i] = Number.NEGATIVE_INFINITY;
+  const scores = new Tensor(values, [m.shape[0], m.shape[1]]);
+  if (!hit && maskScoresCache.size >= MASK_CACHE_SIZE) maskScoresCache.delete(maskScoresCache.keys().next().value!);
+  maskScoresCache.set(key, { bytes: bytes.slice(), scores });
+  return scores;
+}
+
+/** Whether a and b hold the same bytes. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

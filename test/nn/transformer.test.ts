@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as nn from '../../src/nn/index.js';
 import type { Tensor } from '../../src/tensor.js';
-import { randn, zeros } from '../../src/creation.js';
+import { randn, tensor, zeros } from '../../src/creation.js';
 import { setBackend } from '../../src/backend/select.js';
 import { testBackends } from '../helpers/backends.js';
 import { itMatchesPyTorchModule, seqFixture } from './nn-fixtures.js';
@@ -27,6 +27,31 @@ describe.each(testBackends())('attention layers vs PyTorch on $name', (backend) 
       itMatchesPyTorchModule(kind, make, { rtol: 1e-4, atol: 1e-5, fixture: seqFixture() });
     });
   }
+});
+
+describe.each(testBackends())('MultiheadAttention bool masks (converted once per (L, S)) on $name', (backend) => {
+  beforeAll(() => setBackend(backend.name));
+
+  /** The bool mask's additive scores built by hand: -Infinity where true, 0 elsewhere. */
+  const floatOf = (m: Tensor): Tensor => tensor(Array.from(m.data, (b) => (b ? -Infinity : 0)), { dtype: 'float32' }).reshape(m.shape as number[]);
+  const causal = (l: number, s: number): Tensor => tensor(Array.from({ length: l * s }, (_, k) => k % s > Math.floor(k / s)), { dtype: 'bool' }).reshape([l, s]);
+
+  it('gives the float mask\'s output bit for bit, for a fresh mask of the same elements and after the mask is written', () => {
+    const [L, S] = [5, 7];
+    const m = new nn.MultiheadAttention(8, 2);
+    const q = randn([L, 3, 8]);
+    const kv = randn([S, 3, 8]);
+    const run = (mask: Tensor): number[] => Array.from(m.forward(q, kv, kv, { attnMask: mask })[0].data);
+    const a = causal(L, S);
+    expect(run(a)).toEqual(run(floatOf(a)));
+    expect(run(causal(L, S))).toEqual(run(floatOf(a))); // another tensor, same elements
+    // Written through .data (no version bump): the new elements count, not the earlier conversion.
+    a.data[1] = 0;
+    expect(run(a)).toEqual(run(floatOf(a)));
+    expect(run(a)).not.toEqual(run(floatOf(causal(L, S))));
+    const b = causal(S, L); // another (L, S) beside the first
+    expect(Array.from(m.forward(kv, q, q, { attnMask: b })[0].data)).toEqual(Array.from(m.forward(kv, q, q, { attnMask: floatOf(b) })[0].data));
+  });
 });
 
 describe('attention layers', () => {
