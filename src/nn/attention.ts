@@ -225,9 +225,12 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     const [wq, bq] = this.projection(0);
     const [wk, bk] = this.projection(1);
     const [wv, bv] = this.projection(2);
-    const qh = heads(linear(q, wq, bq), L);
-    const kh = heads(linear(k, wk, bk), S);
-    const vh = heads(linear(v, wv, bv), S);
+    // The fused split copies its input and saves nothing, so the projections (made by the functional
+    // linear here, where no hook sees them) are graph-internal too.
+    const project = (x: Tensor, w: Tensor, b: Tensor | null): Tensor => fused ? internal(linear(x, w, b)) : linear(x, w, b);
+    const qh = heads(project(q, wq, bq), L);
+    const kh = heads(project(k, wk, bk), S);
+    const vh = heads(project(v, wv, bv), S);
 
     let mask: Tensor | null = null;
     const am = opts.attnMask ?? null;

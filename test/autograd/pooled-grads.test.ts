@@ -83,8 +83,10 @@ describe('MultiheadAttention: graph-internal storage', () => {
       const x = mhaInput(batchFirst);
       const [out] = mha.forward(x, x, x, { needWeights: false, attnMask: causalMask(20, 20) });
       const byName = graphTensors(out);
-      const internal = ['PermuteBackward0', 'BmmBackward0', 'SoftmaxBackward0', 'MmBackward0'].flatMap((n) => byName.get(n) ?? []);
-      expect(internal.length).toBe(3 + 1 + 1 + 1 + 1); // q, k, v heads and the merge; scores; weights; weights @ v
+      // the q, k, v projections (in_proj); out_proj's product is the returned output's storage
+      const projections = (byName.get('AddmmBackward0') ?? []).filter((t) => t !== out.gradFn!.inputs[0]);
+      const internal = [...projections, ...['PermuteBackward0', 'BmmBackward0', 'SoftmaxBackward0', 'MmBackward0'].flatMap((n) => byName.get(n) ?? [])];
+      expect(internal.length).toBe(3 + 3 + 1 + 1 + 1 + 1); // q, k, v projections; their heads and the merge; scores; weights; weights @ v
       const storages = internal.map((t) => t.data);
       out.sum().backward();
       const free = new Set<Float32Array>();
