@@ -1,6 +1,7 @@
-// Packed SGEMM (the GotoBLAS / BLIS scheme). See gemm.h for the contract. B's panels are written by a
-// BPacker (packB for a stored matrix; conv2d packs its implicit columns straight from the image), and A
-// may come packed ahead (gemmPackA) when several products share it.
+// Packed SGEMM (the GotoBLAS / BLIS scheme). See gemm.h for the contract. Each operand's panels are
+// written by its packer: a BPacker (packB for a stored matrix; conv2d packs its implicit columns straight
+// from the image) and an APacker (packA for a stored matrix; conv2d's weight gradient packs gy's rows), or
+// A comes packed ahead (gemmPackA) when several products share it.
 //
 //   for ic (MCB rows of C), jc (NCB columns), pc (KC of k):
 //     pack A[ic.., pc..] into MR-row panels ap[t][r] and B[pc.., jc..] into NR-column panels bp[t][c]
@@ -110,9 +111,14 @@ void packB(const MatRef& b, size_t t0, size_t kc, size_t c0, size_t cols, float*
   }
 }
 
-// packB as a BPacker (the B of gemm() and gemmThreaded()).
-void packMatRef(const void* ctx, size_t t0, size_t kc, size_t c0, size_t cols, size_t, size_t, float* bp) {
+// packB as a BPacker (a stored B).
+void packMatRefB(const void* ctx, size_t t0, size_t kc, size_t c0, size_t cols, size_t, size_t, float* bp) {
   packB(*static_cast<const MatRef*>(ctx), t0, kc, c0, cols, bp);
+}
+
+// packA as an APacker (a stored A).
+void packMatRefA(const void* ctx, size_t r0, size_t rows, size_t t0, size_t kc, size_t, float* ap) {
+  packA(*static_cast<const MatRef*>(ctx), r0, rows, t0, kc, ap);
 }
 
 // C tile (R rows, cols <= V * VL columns) = alpha * sum_t ap[t][:R] (x) bp[t][:V*VL] + beta * C
@@ -194,10 +200,9 @@ void scaleC(size_t m, size_t n, float beta, float* c, size_t ldc) {
 }
 
 // The whole product, the packing and the tiles of each k block split over `threads` (1: inline).
-// apre: A packed ahead by gemmPackA (m <= MCB), or null to pack it here. apk: A's packer (a and apre
-// unused), or null to pack a.
-bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const float* apre, const BPacker& b, float beta,
-         float* c, size_t ldc, size_t threads, const APacker* apk = nullptr) {
+// apre: A packed ahead by gemmPackA (m <= MCB; a is then not called), or null to pack A here with a.
+bool run(size_t m, size_t n, size_t k, float alpha, const float* apre, const APacker& a, const BPacker& b, float beta,
+         float* c, size_t ldc, size_t threads) {
   if (m == 0 || n == 0) return true;
   if (k == 0) {
     scaleC(m, n, beta, c, ldc);
@@ -240,8 +245,7 @@ bool run(size_t m, size_t n, size_t k, float alpha, const MatRef& a, const float
             } else {
               const size_t i = p - blk.bPanels;
               const size_t rows = minz(MR, blk.m - i * MR);
-              if (apk != nullptr) apk->pack(apk->ctx, ic + i * MR, rows, pc, blk.kc, MR, ap + i * MR * blk.kc);
-              else packA(a, ic + i * MR, rows, pc, blk.kc, ap + i * MR * blk.kc);
+              a.pack(a.ctx, ic + i * MR, rows, pc, blk.kc, MR, ap + i * MR * blk.kc);
             }
           }
         };
@@ -284,11 +288,12 @@ float* scratch(ScratchSlot slot, size_t n) {
 }
 
 bool gemm(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float beta, float* c, size_t ldc) {
-  return run(m, n, k, alpha, a, nullptr, BPacker{packMatRef, &b}, beta, c, ldc, 1);
+  return run(m, n, k, alpha, nullptr, APacker{packMatRefA, &a}, BPacker{packMatRefB, &b}, beta, c, ldc, 1);
 }
 
 bool gemmThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, MatRef b, float beta, float* c, size_t ldc) {
-  return run(m, n, k, alpha, a, nullptr, BPacker{packMatRef, &b}, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
+  return run(m, n, k, alpha, nullptr, APacker{packMatRefA, &a}, BPacker{packMatRefB, &b}, beta, c, ldc,
+             static_cast<size_t>(nt::numThreads()));
 }
 
 size_t gemmPackedASize(size_t m, size_t k) { return m > MCB ? 0 : roundUp(m, MR) * k; }
@@ -303,22 +308,22 @@ void gemmPackA(size_t m, size_t k, MatRef a, float* ap) {
 
 bool gemmPacked(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b, float beta,
                 float* c, size_t ldc) {
-  return run(m, n, k, alpha, a, ap, b, beta, c, ldc, 1);
+  return run(m, n, k, alpha, ap, APacker{packMatRefA, &a}, b, beta, c, ldc, 1);
 }
 
 bool gemmPackedThreaded(size_t m, size_t n, size_t k, float alpha, MatRef a, const float* ap, const BPacker& b,
                         float beta, float* c, size_t ldc) {
-  return run(m, n, k, alpha, a, ap, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
+  return run(m, n, k, alpha, ap, APacker{packMatRefA, &a}, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
 }
 
 bool gemmPackedAB(size_t m, size_t n, size_t k, float alpha, const APacker& a, const BPacker& b, float beta, float* c,
                   size_t ldc) {
-  return run(m, n, k, alpha, MatRef{}, nullptr, b, beta, c, ldc, 1, &a);
+  return run(m, n, k, alpha, nullptr, a, b, beta, c, ldc, 1);
 }
 
 bool gemmPackedABThreaded(size_t m, size_t n, size_t k, float alpha, const APacker& a, const BPacker& b, float beta,
                           float* c, size_t ldc) {
-  return run(m, n, k, alpha, MatRef{}, nullptr, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()), &a);
+  return run(m, n, k, alpha, nullptr, a, b, beta, c, ldc, static_cast<size_t>(nt::numThreads()));
 }
 
 }  // namespace NT_ISA_NS
