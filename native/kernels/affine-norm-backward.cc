@@ -56,6 +56,16 @@ void writeGx(const Job& j, size_t r, double sumGh, double sumGhH) {
   }
 }
 
+/** One layer norm row of gx: weight at e (1 when absent; one instance each, so the loop vectorises). */
+template <bool HasW>
+void layerNormGx(const float* __restrict gr, const float* __restrict xr, const float* __restrict w,
+                 float* __restrict out, size_t d, double m, double rs, double mGh, double mGhH) {
+  for (size_t i = 0; i < d; ++i) {
+    const double h = (xr[i] - m) * rs;
+    out[i] = static_cast<float>(rs * (gr[i] * (HasW ? static_cast<double>(w[i]) : 1.0) - mGh - h * mGhH));
+  }
+}
+
 /** Layer norm row r: parameter k = e. Row sums in kLanes lanes; accW / accB indexed by e. */
 void layerNormRow(const Job& j, size_t r, double* __restrict accW, double* __restrict accB) {
   const size_t d = j.p.d;
@@ -93,18 +103,8 @@ void layerNormRow(const Job& j, size_t r, double* __restrict accW, double* __res
   if (!j.gx) return;
   // gx with parameter k = e read directly (vectorises, unlike writeGx's stepped index)
   const double mGh = sumGh / static_cast<double>(d), mGhH = sumGhH / static_cast<double>(d);
-  float* __restrict out = j.gx + r * d;
-  if (w) {
-    for (size_t i = 0; i < d; ++i) {
-      const double h = (xr[i] - m) * rs;
-      out[i] = static_cast<float>(rs * (gr[i] * static_cast<double>(w[i]) - mGh - h * mGhH));
-    }
-  } else {
-    for (size_t i = 0; i < d; ++i) {
-      const double h = (xr[i] - m) * rs;
-      out[i] = static_cast<float>(rs * (gr[i] * 1.0 - mGh - h * mGhH));
-    }
-  }
+  if (w) layerNormGx<true>(gr, xr, w, j.gx + r * d, d, m, rs, mGh, mGhH);
+  else layerNormGx<false>(gr, xr, w, j.gx + r * d, d, m, rs, mGh, mGhH);
 }
 
 /** Any layout (group norm): parameter k = (a0 + e) / spatial, stepped without a division per element. */

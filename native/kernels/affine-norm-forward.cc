@@ -33,18 +33,23 @@ double laneSum(const float* __restrict xr, size_t d, F f) {
   return s;
 }
 
-/** Layer norm output row: parameter k = e. */
-void layerNormOut(const float* __restrict xr, const float* __restrict w, const float* __restrict b, float* __restrict yr,
-                  size_t d, double m, double rs) {
-  if (w && b) {
-    for (size_t e = 0; e < d; ++e) yr[e] = static_cast<float>((xr[e] - m) * rs * static_cast<double>(w[e]) + static_cast<double>(b[e]));
-  } else if (w) {
-    for (size_t e = 0; e < d; ++e) yr[e] = static_cast<float>((xr[e] - m) * rs * static_cast<double>(w[e]) + 0.0);
-  } else if (b) {
-    for (size_t e = 0; e < d; ++e) yr[e] = static_cast<float>((xr[e] - m) * rs * 1.0 + static_cast<double>(b[e]));
-  } else {
-    for (size_t e = 0; e < d; ++e) yr[e] = static_cast<float>((xr[e] - m) * rs * 1.0 + 0.0);
-  }
+/**
+ * Layer norm output row: parameter k = e. One instance per present / absent weight and bias, so each loop
+ * reads only what it needs and vectorises (an absent weight is 1, an absent bias 0, as in groupNormOut).
+ */
+template <bool HasW, bool HasB>
+void layerNormOutAs(const float* __restrict xr, const float* __restrict w, const float* __restrict b,
+                    float* __restrict yr, size_t d, double m, double rs) {
+  for (size_t e = 0; e < d; ++e)
+    yr[e] = static_cast<float>((xr[e] - m) * rs * (HasW ? static_cast<double>(w[e]) : 1.0) +
+                               (HasB ? static_cast<double>(b[e]) : 0.0));
+}
+
+void layerNormOut(const float* xr, const float* w, const float* b, float* yr, size_t d, double m, double rs) {
+  if (w && b) layerNormOutAs<true, true>(xr, w, b, yr, d, m, rs);
+  else if (w) layerNormOutAs<true, false>(xr, w, b, yr, d, m, rs);
+  else if (b) layerNormOutAs<false, true>(xr, w, b, yr, d, m, rs);
+  else layerNormOutAs<false, false>(xr, w, b, yr, d, m, rs);
 }
 
 /** Any layout (group norm): k = (a0 + e) / spatial, stepped without a division per element. */
