@@ -9,6 +9,7 @@
 // no two threads add into one plane): threads split the tasks, or run each GEMM when there are fewer tasks
 // than threads; results do not depend on the thread count.
 #include "conv2d-common.h"
+#include "conv2d-direct.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
@@ -70,6 +71,13 @@ bool conv2dBackwardInput(const float* gy, const float* w, float* gx, const nt::C
   if (p.cOut == 0 || P == 0) {  // nothing flows back (and the kernel may be huge when w is empty)
     std::memset(gx, 0, p.n * p.cIn * planeIn * sizeof(float));
     return true;
+  }
+  nt::Conv2dArgs q;  // stride 1 with many output channels: gx = a direct forward conv of gy
+  if (directBackwardArgs(p, &q) && directConv2dApplies(q) && p.cIn / p.groups >= kDirectMinCin) {
+    float* wd = scratch(kScratchPackW, directPackedSize(q));
+    if (wd == nullptr) return false;
+    directPackBackwardInput(w, p, wd);
+    return directConv2d(gy, wd, nullptr, gx, q);
   }
   const size_t coutG = p.cOut / p.groups, K = p.cIn / p.groups * p.kH * p.kW;
   const ColBlocks cb(p, K);

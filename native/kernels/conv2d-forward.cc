@@ -12,6 +12,7 @@
 // runs on the pool (gemmThreaded). Each y element is one GEMM sum plus the bias whatever the blocking, so
 // results do not depend on the thread count.
 #include "conv2d-common.h"
+#include "conv2d-direct.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
@@ -63,6 +64,12 @@ bool forwardBlock(const float* x, const float* w, const float* wp, const float* 
 bool conv2dForward(const float* x, const float* w, const float* bias, float* y, const nt::Conv2dArgs& p) {
   const size_t P = p.outH * p.outW;
   if (p.n == 0 || p.cOut == 0 || P == 0) return true;
+  if (directConv2dApplies(p)) {  // many input channels: the direct kernel (conv2d-direct.cc)
+    float* wd = scratch(kScratchPackW, directPackedSize(p));
+    if (wd == nullptr) return false;
+    directPackForward(w, p, wd);
+    return directConv2d(x, wd, bias, y, p);
+  }
   const size_t coutG = p.cOut / p.groups, K = p.cIn / p.groups * p.kH * p.kW;
   const ColBlocks cb(p, K);
   const size_t tasks = p.groups * cb.count, colFloats = K * cb.maxCols(), cFloats = coutG * cb.maxCols();

@@ -1,0 +1,49 @@
+// Direct convolution for conv2d with many input channels (per ISA, see isa.h): the forward, and the
+// backward-input of a stride-1 convolution as a forward one. See conv2d-direct.cc for the method.
+#pragma once
+
+#include "isa.h"
+#include "kernels.h"
+
+namespace NT_ISA_NS {
+
+/** Input channels per group from which the direct kernel takes a convolution (below: im2col + GEMM). */
+constexpr size_t kDirectMinCin = 16;
+
+/**
+ * Whether directConv2d takes convolution q (its own bounds: stride along a row 1 or 2, the padded planes
+ * of one image and group within kPadFloats, at least kDirectMinCin input channels per group).
+ */
+bool directConv2dApplies(const nt::Conv2dArgs& q);
+
+/** Floats of directConv2d's packed weights for q (all groups). */
+size_t directPackedSize(const nt::Conv2dArgs& q);
+
+/**
+ * Packs the forward weights w (cOut, cIn / groups, kH, kW) of q into wp (directPackedSize(q) floats), the
+ * layout directConv2d reads.
+ */
+void directPackForward(const float* w, const nt::Conv2dArgs& q, float* wp);
+
+/**
+ * Packs the weights of the convolution that computes p's input gradient (q = directBackwardArgs(p)): the
+ * forward weights w of p, flipped in both spatial axes and with in and out channels swapped per group.
+ */
+void directPackBackwardInput(const float* w, const nt::Conv2dArgs& p, float* wp);
+
+/**
+ * The forward convolution whose output is the input gradient of p (stride 1 only): gy as its input, the
+ * flipped, transposed weights, padding dilation * (k - 1) - pad. False if p has a stride or a padding
+ * past the dilated kernel span (then there is no such convolution).
+ */
+bool directBackwardArgs(const nt::Conv2dArgs& p, nt::Conv2dArgs* q);
+
+/**
+ * y (n, cOut, outH, outW) = the convolution q of x (n, cIn, inH, inW) with weights packed by
+ * directPack* (wp), plus bias (cOut, or null), relu applied if q.relu. Overwrites y. Threads split
+ * (image, group, row block) tasks; each y element is the same sum whatever the split. False if scratch
+ * memory could not be had.
+ */
+bool directConv2d(const float* x, const float* wp, const float* bias, float* y, const nt::Conv2dArgs& q);
+
+}  // namespace NT_ISA_NS
