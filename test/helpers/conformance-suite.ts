@@ -193,6 +193,24 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(80, 4, 5, [5, 7], [3, 3], [1, 1], [1, 1]), // 10 images (350 columns) a block: k blocks of 256 cut an image
   conv2dCase(9, 6, 7, [9, 8], [3, 2], [2, 3]), // unpadded and strided: B packed from x itself, K 36
   conv2dCase(2, 8, 6, [9, 10], [3, 3], [1, 2], [2, 1], [2, 2], 2), // groups of 4 (K 36), dilation, padding
+  // The native direct kernel (cIn / groups >= 16; backward-input when stride 1 and cIn, cOut / groups >= 16).
+  // Output channels ride in vector lanes (16 AVX-512, 8 AVX2, 4 SSE; chunks of 64 / 16 / 8), a strip of at
+  // most 24 / 12 columns of one row in the accumulators (6 / 8 / 12 / 24 at 4 / 3 / 2 / 1 AVX-512 vectors):
+  conv2dCase(2, 16, 1, [5, 7], [3, 3], [1, 1], [1, 1]), // the first direct cIn, one output channel (one lane)
+  conv2dCase(1, 16, 16, [1, 9], [3, 3], [1, 1], [1, 1]), // H = 1, batch 1 (rows split over threads), one AVX-512 vector
+  conv2dCase(2, 17, 15, [6, 1], [3, 3], [1, 1], [1, 1]), // W = 1, channels past / below a vector
+  conv2dCase(2, 20, 33, [7, 25], [3, 3], [1, 1], [1, 1]), // 25 columns, 33 channels (2 vectors + 1 lane)
+  conv2dCase(1, 16, 8, [3, 24], [3, 3], [1, 1], [1, 1]), // 24 columns: the widest strip exactly (AVX-512, 1 vector)
+  conv2dCase(2, 24, 48, [8, 13], [3, 3], [1, 1], [2, 2]), // padding 2, 48 channels (3 AVX-512 vectors: strips of 8)
+  conv2dCase(2, 16, 65, [9, 8], [3, 3], [1, 1], [1, 1]), // 65 channels: a full 64-channel chunk and a 1-lane one
+  conv2dCase(1, 64, 64, [8, 8], [3, 3], [1, 1], [1, 1]), // the bench's 64 -> 64 at batch 1
+  conv2dCase(2, 16, 24, [9, 11], [3, 3], [2, 2], [1, 1]), // stride 2: direct forward, GEMM backward-input
+  conv2dCase(2, 16, 16, [9, 10], [3, 3], [1, 3], [1, 1]), // stride 3 along rows: the GEMM forward
+  conv2dCase(2, 16, 18, [10, 9], [3, 3], [1, 1], [2, 2], [2, 2]), // dilation 2, padding 2 (backward-input padding 2)
+  conv2dCase(2, 32, 32, [6, 7], [3, 2], [1, 1], [0, 0], [1, 1], 2), // groups of 16, unpadded, even kernel width
+  conv2dCase(2, 16, 17, [5, 6], [3, 3], [1, 1], [3, 3]), // padding past the kernel span: backward-input's GEMM
+  conv2dCase(2, 16, 20, [6, 6], [1, 1]), // 1x1
+  conv2dCase(3, 18, 16, [4, 30], [3, 3], [1, 2], [0, 1]), // stride 2 along rows, unpadded rows: 14 columns
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
