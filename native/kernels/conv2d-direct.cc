@@ -12,7 +12,8 @@
 //           V aligned loads of the packed weights wp[t][o .. o + V * VL)
 //           R broadcasts of x_padded[c][row * strideH + i * dilationH][col * strideW + j * dilationW]
 //           R * V FMAs
-//         the R x V * VL tile, transposed to NCHW, is stored into y with the bias (and the relu)
+//         the R x V * VL tile is stored into a channel-last buffer of the pass's rows (vector stores)
+//     the buffer, transposed 8 x 8 in registers, into y's planes with the bias (and the relu)
 //
 // The weights are packed once per call, [group][tap][output channel padded to a multiple of VL], so a
 // tap's weight vectors are contiguous; the input needs no packing (the broadcasts read the padded planes
@@ -40,13 +41,13 @@ constexpr size_t VL = kVecLen, kAcc = 12, MAXV = 2;
 #endif
 
 typedef float DVec __attribute__((vector_size(VL * sizeof(float))));
-typedef float DVecU __attribute__((vector_size(VL * sizeof(float)), aligned(4), may_alias));
 
-// One strip: tile[r][v * VL + l] = sum over taps t of x[tapOff[t] + r * SW] * w[t * cp + v * VL + l].
-// SW (the stride along a row, 1 or 2) is a template argument so the R broadcasts sit at constant offsets.
+// One strip: out[r * cp + v * VL + l] = sum over taps t of x[tapOff[t] + r * SW] * w[t * cp + v * VL + l]
+// (out: R positions of the channel-last buffer). SW (the stride along a row, 1 or 2) is a template
+// argument so the R broadcasts sit at constant offsets.
 template <size_t R, size_t V, size_t SW>
 void strip(size_t K, const size_t* __restrict tapOff, const float* __restrict x, const float* __restrict w, size_t cp,
-           float* __restrict tile) {
+           float* __restrict out) {
   DVec acc[R][V];
   for (size_t r = 0; r < R; ++r)
     for (size_t v = 0; v < V; ++v) acc[r][v] = DVec{};
@@ -60,7 +61,7 @@ void strip(size_t K, const size_t* __restrict tapOff, const float* __restrict x,
     }
   }
   for (size_t r = 0; r < R; ++r)
-    for (size_t v = 0; v < V; ++v) *reinterpret_cast<DVecU*>(tile + (r * V + v) * VL) = acc[r][v];
+    for (size_t v = 0; v < V; ++v) *reinterpret_cast<DVec*>(out + r * cp + v * VL) = acc[r][v];
 }
 
 using StripFn = void (*)(size_t, const size_t*, const float*, const float*, size_t, float*);
@@ -92,6 +93,9 @@ size_t paddedCout(const nt::Conv2dArgs& q) { return roundUp(q.cOut / q.groups, V
 /** Taps per output element. */
 size_t taps(const nt::Conv2dArgs& q) { return q.cIn / q.groups * q.kH * q.kW; }
 
+// Floats of the channel-last output buffer of one pass (runTask).
+constexpr size_t kPassFloats = 8 * 1024;
+
 struct Task {
   size_t b, g, r0, r1;  // image, group, output rows [r0, r1)
 };
@@ -106,46 +110,95 @@ struct Plan {
   }
 };
 
-// The tile of a strip (R columns, V vectors: `vecs` * VL channels from o0, `cols` columns from s0 of row
-// oh) into y's planes with the bias and relu; lanes past coutG are dropped.
-void storeTile(const Plan& pl, const float* tile, size_t vecs, size_t cols, size_t o0, size_t oh, size_t s0,
-               const float* bias, float* yImg) {
-  const nt::Conv2dArgs& q = pl.q;
-  const size_t P = q.outH * q.outW, nOut = minz(vecs * VL, pl.coutG - o0);
-  for (size_t l = 0; l < nOut; ++l) {
-    const float bv = bias != nullptr ? bias[o0 + l] : 0.0f;
-    float* dst = yImg + (o0 + l) * P + oh * q.outW + s0;
-    const float* src = tile + l;
-    if (q.relu) {
-      for (size_t r = 0; r < cols; ++r) {
-        const float v = src[r * vecs * VL] + bv;
-        dst[r] = v < 0.0f ? 0.0f : v;  // reluForward's `v < 0 ? +0 : v`
+#if NT_VEC_LEN == 8
+// 8-float vectors for the output transposes (the SSE build has no 8-float registers: it stores a float at
+// a time).
+typedef float F8 __attribute__((vector_size(8 * sizeof(float))));
+typedef float F8U __attribute__((vector_size(8 * sizeof(float)), aligned(4), may_alias));
+typedef int I8 __attribute__((vector_size(8 * sizeof(int))));
+
+/** v + bias, then the relu if asked (reluForward's `v < 0 ? +0 : v`). */
+static inline F8 epilogue(F8 v, float bv, bool relu) {
+  const F8 z = F8{};
+  v += F8{bv, bv, bv, bv, bv, bv, bv, bv};
+  return relu ? (v < z ? z : v) : v;
+}
+#endif
+
+/**
+ * dst[c * P + q] = src[q * cp + c] + bias[c] (relu if asked) for c < nc, q < nq: the channel-last buffer
+ * into y's planes, through 8 x 8 register transposes (unpack, 64-bit shuffle, 128-bit swap); the
+ * channels and positions past whole blocks of 8 one float at a time.
+ */
+void channelsToPlanes(const float* __restrict src, size_t cp, size_t nq, size_t nc, const float* bias, bool relu,
+                      float* __restrict dst, size_t P) {
+#if NT_VEC_LEN == 8
+  const size_t nq8 = nq / 8 * 8, nc8 = nc / 8 * 8;
+  for (size_t c = 0; c < nc8; c += 8) {
+    for (size_t q = 0; q < nq8; q += 8) {
+      F8 a[8];
+      for (size_t i = 0; i < 8; ++i) a[i] = *reinterpret_cast<const F8U*>(src + (q + i) * cp + c);
+      F8 t[8], u[8];
+      for (size_t i = 0; i < 8; i += 2) {
+        t[i] = __builtin_shuffle(a[i], a[i + 1], I8{0, 8, 1, 9, 4, 12, 5, 13});
+        t[i + 1] = __builtin_shuffle(a[i], a[i + 1], I8{2, 10, 3, 11, 6, 14, 7, 15});
       }
-    } else {
-      for (size_t r = 0; r < cols; ++r) dst[r] = src[r * vecs * VL] + bv;
+      for (size_t h = 0; h < 8; h += 4)
+        for (size_t i = 0; i < 2; ++i) {
+          u[h + 2 * i] = __builtin_shuffle(t[h + i], t[h + 2 + i], I8{0, 1, 8, 9, 4, 5, 12, 13});
+          u[h + 2 * i + 1] = __builtin_shuffle(t[h + i], t[h + 2 + i], I8{2, 3, 10, 11, 6, 7, 14, 15});
+        }
+      // u[k] (k < 4) holds channels k and k + 4 of positions q .. q + 3, u[4 + k] of positions q + 4 .. q + 7
+      for (size_t k = 0; k < 4; ++k) {
+        const F8 lo = __builtin_shuffle(u[k], u[4 + k], I8{0, 1, 2, 3, 8, 9, 10, 11});
+        const F8 hi = __builtin_shuffle(u[k], u[4 + k], I8{4, 5, 6, 7, 12, 13, 14, 15});
+        *reinterpret_cast<F8U*>(dst + (c + k) * P + q) = epilogue(lo, bias != nullptr ? bias[c + k] : 0.0f, relu);
+        *reinterpret_cast<F8U*>(dst + (c + k + 4) * P + q) = epilogue(hi, bias != nullptr ? bias[c + k + 4] : 0.0f, relu);
+      }
+    }
+  }
+#else
+  const size_t nq8 = 0, nc8 = 0;
+#endif
+  for (size_t c = 0; c < nc; ++c) {
+    const float bv = bias != nullptr ? bias[c] : 0.0f;
+    for (size_t q = c < nc8 ? nq8 : 0; q < nq; ++q) {
+      const float v = src[q * cp + c] + bv;
+      dst[c * P + q] = relu && v < 0.0f ? 0.0f : v;
     }
   }
 }
 
-// Rows [r0, r1) of image b, group g, from its (padded) planes src (row pitch wp).
-void runTask(const Plan& pl, const Task& t, const float* src, size_t wp, const float* wpk, const float* bias, float* y) {
+/** Output rows per pass of runTask: the channel-last buffer (rows x outW x cp floats) kept near L1's size. */
+size_t rowsPerPass(const nt::Conv2dArgs& q, size_t cp) {
+  const size_t perRow = q.outW * cp;
+  return perRow >= kPassFloats ? 1 : minz(q.outH, kPassFloats / perRow);
+}
+
+// Rows [r0, r1) of image b, group g, from its (padded) planes src (row pitch wp), a pass of rows at a
+// time: every chunk's strips into the channel-last buffer ct, then ct into y's planes.
+void runTask(const Plan& pl, const Task& t, const float* src, size_t wp, const float* wpk, const float* bias, float* y,
+             float* ct) {
   const nt::Conv2dArgs& q = pl.q;
-  const size_t P = q.outH * q.outW;
+  const size_t P = q.outH * q.outW, pass = rowsPerPass(q, pl.cp);
   float* yImg = y + (t.b * q.cOut + t.g * pl.coutG) * P;
   const float* wg = wpk + t.g * pl.K * pl.cp;
   const float* bg = bias != nullptr ? bias + t.g * pl.coutG : nullptr;
-  alignas(64) float tile[kAcc * VL];
-  for (size_t o0 = 0; o0 < pl.coutG; o0 += MAXV * VL) {
-    const size_t vecs = minz(MAXV, (pl.coutG - o0 + VL - 1) / VL);
-    const size_t rMax = kAcc / vecs, strips = (q.outW + rMax - 1) / rMax, R = (q.outW + strips - 1) / strips;
-    for (size_t oh = t.r0; oh < t.r1; ++oh) {
-      const float* row = src + oh * q.strideH * wp;
-      for (size_t s0 = 0; s0 < q.outW; s0 += R) {
-        const size_t cols = minz(R, q.outW - s0);
-        stripKernel(vecs, cols, q.strideW)(pl.K, pl.tapOff, row + s0 * q.strideW, wg + o0, pl.cp, tile);
-        storeTile(pl, tile, vecs, cols, o0, oh, s0, bg, yImg);
+  for (size_t h0 = t.r0; h0 < t.r1; h0 += pass) {
+    const size_t h1 = minz(t.r1, h0 + pass);
+    for (size_t o0 = 0; o0 < pl.coutG; o0 += MAXV * VL) {
+      const size_t vecs = minz(MAXV, (pl.coutG - o0 + VL - 1) / VL);
+      const size_t rMax = kAcc / vecs, strips = (q.outW + rMax - 1) / rMax, R = (q.outW + strips - 1) / strips;
+      for (size_t oh = h0; oh < h1; ++oh) {
+        const float* row = src + oh * q.strideH * wp;
+        float* out = ct + (oh - h0) * q.outW * pl.cp + o0;
+        for (size_t s0 = 0; s0 < q.outW; s0 += R) {
+          const size_t cols = minz(R, q.outW - s0);
+          stripKernel(vecs, cols, q.strideW)(pl.K, pl.tapOff, row + s0 * q.strideW, wg + o0, pl.cp, out + s0 * pl.cp);
+        }
       }
     }
+    channelsToPlanes(ct, pl.cp, (h1 - h0) * q.outW, pl.coutG, bg, q.relu, yImg + h0 * q.outW, P);
   }
 }
 
@@ -229,14 +282,15 @@ bool directConv2d(const float* x, const float* wp, const float* bias, float* y, 
   nt::parallelFor(images * rowBlocks, work, [&](size_t i0, size_t i1) {
     size_t last = ~static_cast<size_t>(0);  // the image * groups + group whose planes buf holds
     float* buf = padded ? scratch(kScratchPad, cinG * plane) : nullptr;
-    if (padded && buf == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    float* ct = scratch(kScratchAcc, rowsPerPass(q, pl.cp) * q.outW * pl.cp);
+    if ((padded && buf == nullptr) || ct == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
     for (size_t i = i0; i < i1; ++i) {
       const Task t = pl.at(i);
       const float* xg = x + (t.b * q.cIn + t.g * cinG) * planeIn;
       const size_t key = t.b * q.groups + t.g;
       if (padded && key != last) padPlanesInto(xg, cinG, q, buf);
       last = key;
-      runTask(pl, t, padded ? buf : xg, wpitch, wp, bias, y);
+      runTask(pl, t, padded ? buf : xg, wpitch, wp, bias, y, ct);
     }
   });
   return failed == 0;
