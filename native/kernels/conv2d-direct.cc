@@ -94,7 +94,7 @@ size_t paddedCout(const nt::Conv2dArgs& q) { return roundUp(q.cOut / q.groups, V
 size_t taps(const nt::Conv2dArgs& q) { return q.cIn / q.groups * q.kH * q.kW; }
 
 // Floats of the channel-last output buffer of one pass (runTask).
-constexpr size_t kPassFloats = 8 * 1024;
+constexpr size_t kPassFloats = 2 * 1024;
 
 struct Task {
   size_t b, g, r0, r1;  // image, group, output rows [r0, r1)
@@ -216,9 +216,14 @@ void directPackForward(const float* w, const nt::Conv2dArgs& q, float* wp) {
   for (size_t g = 0; g < q.groups; ++g) {
     float* dst = wp + g * K * cp;
     const float* src = w + g * coutG * K;
-    for (size_t t = 0; t < K; ++t) {
-      for (size_t o = 0; o < coutG; ++o) dst[t * cp + o] = src[o * K + t];
-      for (size_t o = coutG; o < cp; ++o) dst[t * cp + o] = 0.0f;
+    // The transpose in blocks of 16 taps, so both sides stay in L1 (reading one tap of every channel
+    // at a time walked w with a stride of K floats).
+    for (size_t t0 = 0; t0 < K; t0 += 16) {
+      const size_t t1 = minz(K, t0 + 16);
+      for (size_t o = 0; o < coutG; ++o)
+        for (size_t t = t0; t < t1; ++t) dst[t * cp + o] = src[o * K + t];
+      for (size_t t = t0; t < t1; ++t)
+        for (size_t o = coutG; o < cp; ++o) dst[t * cp + o] = 0.0f;
     }
   }
 }
@@ -284,11 +289,16 @@ bool directConv2d(const float* x, const float* wp, const float* bias, float* y, 
     float* buf = padded ? scratch(kScratchPad, cinG * plane) : nullptr;
     float* ct = scratch(kScratchAcc, rowsPerPass(q, pl.cp) * q.outW * pl.cp);
     if ((padded && buf == nullptr) || ct == nullptr) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+    // The borders are zeroed once per range: the images of the range overwrite only the interiors.
+    if (padded) std::memset(buf, 0, cinG * plane * sizeof(float));
     for (size_t i = i0; i < i1; ++i) {
       const Task t = pl.at(i);
       const float* xg = x + (t.b * q.cIn + t.g * cinG) * planeIn;
       const size_t key = t.b * q.groups + t.g;
-      if (padded && key != last) padPlanesInto(xg, cinG, q, buf);
+      if (padded && key != last)
+        for (size_t c = 0; c < cinG; ++c)
+          for (size_t h = 0; h < q.inH; ++h)
+            copyRun(buf + c * plane + (q.padH + h) * wpitch + q.padW, xg + (c * q.inH + h) * q.inW, q.inW);
       last = key;
       runTask(pl, t, padded ? buf : xg, wpitch, wp, bias, y, ct);
     }
