@@ -2,7 +2,9 @@
  * The native conv2d kernels give bit-identical results on 1, 2 and 3 threads: their column blocks and
  * weight-gradient chunks depend on the shapes only (native/kernels/conv2d-common.h, conv2d-backward-weight.cc).
  * The shapes cover the direct weight-gradient path (few input channels), the GEMM path, batches split into
- * at least 8 blocks (the CNN example's first conv: 32 items), blocks with a short last one, and batch 1.
+ * at least 8 blocks (the CNN example's first conv: 32 items), blocks with a short last one, and batch 1;
+ * the direct forward / backward-input kernel (conv2d-direct.cc) splits images, or output rows when there are
+ * fewer images x groups than threads, and each output is the same sum either way.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { convOutLength, type Backend, type Conv2dParams } from '../../src/backend/backend.js';
@@ -21,9 +23,12 @@ function conv2d(n: number, cIn: number, cOut: number, hw: number, groups = 1, st
 const CASES: Conv2dParams[] = [
   conv2d(32, 1, 16, 28), // the CNN example's first conv: direct weight gradient, 8 blocks of 4 images
   conv2d(19, 3, 8, 9), // direct path, 19 items in 8 chunks
-  conv2d(32, 16, 32, 14), // the CNN example's second conv: GEMM path
+  conv2d(32, 16, 32, 14), // the CNN example's second conv: direct forward and backward-input, GEMM weight gradient
   conv2d(19, 8, 6, 2), // GEMM path, blocks of 3 images and a short last one
   conv2d(1, 4, 6, 11, 2, 2), // batch 1, groups, stride 2
+  conv2d(1, 16, 20, 9), // direct kernel at batch 1: output rows split over the threads
+  conv2d(2, 32, 40, 7, 2), // direct kernel, groups of 16, 4 images x groups: whole images at 2 and 3 threads
+  conv2d(3, 16, 17, 10, 1, 2), // direct forward with stride 2 (backward-input on the GEMM path)
 ];
 
 /** Forward (with bias), backward-input and backward-weight (with bias) outputs, concatenated. */
