@@ -3,6 +3,8 @@
 //   gx[b, ci, h, v] = sum over (o, r, s, i, j) with r * strideH - padH + i * dilationH = h and
 //                     s * strideW - padW + j * dilationW = v of w[o, c, i, j] * gy[b, o, r, s]
 // (ci = g * cinG + c, o in group g). Overwrites gx. Aliasing: gx must not overlap gy or w.
+// Stride 1 with at least 16 input and output channels per group: gx is the forward convolution of gy with the
+// flipped, transposed weights (padding dilation * (k - 1) - pad), run by conv2d-direct.cc. Otherwise:
 // Method (conv2d-common.h): per group and column block (several small images side by side, or part of a
 // large one), gcol (K, cols) = w_g^T @ gy_block through the packed GEMM (gemm.h), its B panels packed
 // straight from gy's rows and w_g^T packed once per call, then col2im adds gcol into the zeroed gx planes. A task is one group and whole images (so
