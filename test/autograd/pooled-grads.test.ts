@@ -140,6 +140,33 @@ describe('TransformerEncoderLayer: post-norm residual sums', () => {
     for (const s of storages) expect(free.has(s)).toBe(true);
   });
 
+  /** linear1's output (the feed-forward's hidden rows, 96 wide), found in the graph before backward. */
+  const hidden = (out: Tensor) => graphTensors(out).get('AddmmBackward0')!.filter((t) => t.shape[t.ndim - 1] === 96);
+
+  it('recycles the feed-forward hidden rows (linear1\'s output, read only by the activation) after backward', () => {
+    for (const activation of ['relu', 'gelu'] as const) {
+      clearGradPool();
+      const x = src();
+      const out = new TransformerEncoderLayer(64, 4, { dimFeedforward: 96, dropout: 0, batchFirst: true, activation, generator: g }).forward(x);
+      expect(hidden(out).length).toBe(1);
+      const storage = hidden(out)[0]!.data as Float32Array;
+      out.sum().backward();
+      const free = new Set<Float32Array>([x.grad!.data as Float32Array]);
+      for (let i = 0; i < 64; i++) free.add(activationBuffer(storage.length));
+      expect(free.has(storage), activation).toBe(true);
+    }
+  });
+
+  it('never recycles linear1\'s output that a forward hook can see', () => {
+    const enc = layer();
+    let seen: Tensor | null = null;
+    enc.linear1.registerForwardHook((_m, _args, out) => { seen ??= out as Tensor; }); // the first step's hidden rows
+    enc.forward(src()).sum().backward();
+    const copy = Array.from(seen!.data as Float32Array);
+    for (let i = 0; i < 2; i++) enc.forward(src()).sum().backward();
+    expect(Array.from(seen!.data as Float32Array)).toEqual(copy);
+  });
+
   it('never recycles a sum that a forward pre-hook on the norm can see', () => {
     const enc = layer();
     let seen: Tensor | null = null;
