@@ -3,7 +3,10 @@
 // throws a RangeError / TypeError naming the kernel through Args.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
+#include <utility>
 #include <string>
 
 #include "common.h"
@@ -25,6 +28,57 @@ inline void checkBmm(const Args& args, const BmmArgs& p) {
     args.rangeError("expected params.aBatch to be params.batch = " + str(p.batch) + " or 1, got " + str(p.aBatch));
   if (p.bBatch != p.batch && p.bBatch != 1)
     args.rangeError("expected params.bBatch to be params.batch = " + str(p.batch) + " or 1, got " + str(p.bBatch));
+}
+
+/** a * b + c, or a RangeError naming `what` when it does not fit in size_t. */
+inline size_t checkedMulAdd(const Args& args, size_t a, size_t b, size_t c, const char* what) {
+  size_t r;
+  if (__builtin_mul_overflow(a, b, &r) || __builtin_add_overflow(r, c, &r))
+    args.rangeError(std::string("params.") + what + " addresses overflow");
+  return r;
+}
+
+/**
+ * One end past the last float that the products of bmmHeads touch in an operand: rows x cols matrices,
+ * rows ld apart, at o * outerStride + h * headStride (0 when there are no elements).
+ */
+inline size_t bmmHeadsExtent(const Args& args, const BmmHeadsArgs& p, size_t rows, size_t cols, size_t outerStride,
+                             size_t headStride, size_t ld, const char* what) {
+  if (p.outer == 0 || p.heads == 0 || rows == 0 || cols == 0) return 0;
+  size_t end = checkedMulAdd(args, p.outer - 1, outerStride, cols, what);
+  end = checkedMulAdd(args, p.heads - 1, headStride, end, what);
+  return checkedMulAdd(args, rows - 1, ld, end, what);
+}
+
+/**
+ * Whether the elements of C (m rows of n, rows cLd apart, products at o * cOuter + h * cHead) have distinct
+ * addresses: taking the strides with a count above 1 from the smallest, each must clear the span of the
+ * smaller ones (a sufficient test, the one strided libraries use for "no internal overlap").
+ */
+inline bool bmmHeadsDistinct(const BmmHeadsArgs& p) {
+  std::pair<size_t, size_t> dims[3] = {{p.cLd, p.m}, {p.cHead, p.heads}, {p.cOuter, p.outer}};
+  std::sort(std::begin(dims), std::end(dims));
+  size_t span = p.n;  // no overflow: the extent check ran first
+  for (const auto& [stride, count] : dims) {
+    if (count <= 1) continue;
+    if (stride < span) return false;
+    span += (count - 1) * stride;
+  }
+  return true;
+}
+
+/** Every address of every product in bounds of its array (xLen), and C's elements distinct. */
+inline void checkBmmHeads(const Args& args, const BmmHeadsArgs& p) {
+  const size_t aEnd = p.transA ? bmmHeadsExtent(args, p, p.k, p.m, p.aOuter, p.aHead, p.aLd, "a")
+                               : bmmHeadsExtent(args, p, p.m, p.k, p.aOuter, p.aHead, p.aLd, "a");
+  const size_t bEnd = p.transB ? bmmHeadsExtent(args, p, p.n, p.k, p.bOuter, p.bHead, p.bLd, "b")
+                               : bmmHeadsExtent(args, p, p.k, p.n, p.bOuter, p.bHead, p.bLd, "b");
+  const size_t cEnd = bmmHeadsExtent(args, p, p.m, p.n, p.cOuter, p.cHead, p.cLd, "c");
+  if (aEnd > p.aLen) args.rangeError("expected the products of a to end within params.aLen = " + str(p.aLen) + ", got an end at " + str(aEnd));
+  if (bEnd > p.bLen) args.rangeError("expected the products of b to end within params.bLen = " + str(p.bLen) + ", got an end at " + str(bEnd));
+  if (cEnd > p.cLen) args.rangeError("expected the products of c to end within params.cLen = " + str(p.cLen) + ", got an end at " + str(cEnd));
+  if (cEnd > 0 && !bmmHeadsDistinct(p))
+    args.rangeError("expected the products of c not to overlap (cLd, cHead, cOuter), got " + str(p.cLd) + ", " + str(p.cHead) + ", " + str(p.cOuter));
 }
 
 /** Nothing beyond the fields' kinds: maskRows >= 1 (its kind) keeps the mask row r % maskRows defined. */

@@ -568,6 +568,45 @@ inline void bmm(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) 
   nt::checkAlloc(kernels.bmm(a.data, b.data, c.data, p));
 }
 
+// bmmHeads(a, b, c, params): bmm over outer x heads products read and written through row strides and outer / head offsets (BmmHeadsParams)
+inline void bmmHeads(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
+  Args args(info, "bmmHeads");
+  args.expectCount(4);
+  args.f32Type(0, "a", false);
+  args.f32Type(1, "b", false);
+  args.f32Type(2, "c", false);
+  const Napi::Object po = args.params(3);
+  nt::BmmHeadsArgs p{};
+  p.outer = args.size(po, "outer");
+  p.heads = args.size(po, "heads");
+  p.m = args.size(po, "m");
+  p.n = args.size(po, "n");
+  p.k = args.size(po, "k");
+  p.transA = args.flag(po, "transA");
+  p.transB = args.flag(po, "transB");
+  p.alpha = args.number(po, "alpha", true);
+  p.beta = args.number(po, "beta", true);
+  p.aLen = args.size(po, "aLen");
+  p.aOuter = args.size(po, "aOuter");
+  p.aHead = args.size(po, "aHead");
+  p.aLd = args.size(po, "aLd");
+  p.bLen = args.size(po, "bLen");
+  p.bOuter = args.size(po, "bOuter");
+  p.bHead = args.size(po, "bHead");
+  p.bLd = args.size(po, "bLd");
+  p.cLen = args.size(po, "cLen");
+  p.cOuter = args.size(po, "cOuter");
+  p.cHead = args.size(po, "cHead");
+  p.cLd = args.size(po, "cLd");
+  checkBmmHeads(args, p);
+  const F32 a = args.f32(0, "a", args.product({p.aLen}, "aLen"), "aLen");
+  const F32 b = args.f32(1, "b", args.product({p.bLen}, "bLen"), "bLen");
+  const F32 c = args.f32(2, "c", args.product({p.cLen}, "cLen"), "cLen");
+  args.noOverlap(region(c), "c", region(a), "a");
+  args.noOverlap(region(c), "c", region(b), "b");
+  nt::checkAlloc(kernels.bmmHeads(a.data, b.data, c.data, p));
+}
+
 // affineNormForward(x, weight | null, bias | null, y, mean, rstd, params): y = (x - mean) * rstd * weight + bias over rows of d (layer and group norm); writes mean, rstd per row
 inline void affineNormForward(const Napi::CallbackInfo& info, const nt::KernelTable& kernels) {
   Args args(info, "affineNormForward");

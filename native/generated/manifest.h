@@ -128,6 +128,31 @@ struct BmmArgs {
   double beta;
 };
 
+/** src/backend/backend.ts BmmHeadsParams. */
+struct BmmHeadsArgs {
+  size_t outer;
+  size_t heads;
+  size_t m;
+  size_t n;
+  size_t k;
+  bool transA;
+  bool transB;
+  double alpha;
+  double beta;
+  size_t aLen;
+  size_t aOuter;
+  size_t aHead;
+  size_t aLd;
+  size_t bLen;
+  size_t bOuter;
+  size_t bHead;
+  size_t bLd;
+  size_t cLen;
+  size_t cOuter;
+  size_t cHead;
+  size_t cLd;
+};
+
 /** src/backend/backend.ts AdaptivePool1dParams. */
 struct AdaptivePool1dArgs {
   size_t rows;
@@ -212,6 +237,7 @@ struct EmbeddingBackwardArgs {
   X(batchNormForward, (const float* x, const float* weight, const float* bias, double* mean, double* invstd, float* y, const nt::BatchNormArgs& p)) \
   X(batchNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* invstd, float* gx, float* gw, float* gb, const nt::BatchNormArgs& p)) \
   X(bmm, (const float* a, const float* b, float* c, const nt::BmmArgs& p)) \
+  X(bmmHeads, (const float* a, const float* b, float* c, const nt::BmmHeadsArgs& p)) \
   X(affineNormForward, (const float* x, const float* weight, const float* bias, float* y, double* mean, double* rstd, const nt::AffineNormArgs& p)) \
   X(affineNormBackward, (const float* gy, const float* x, const float* weight, const double* mean, const double* rstd, float* gx, float* gw, float* gb, const nt::AffineNormArgs& p)) \
   X(adaptiveAvgPool1dForward, (const float* x, float* y, const nt::AdaptivePool1dArgs& p)) \
@@ -225,4 +251,4 @@ struct EmbeddingBackwardArgs {
   X(columnSum, (const float* x, float* out, const nt::ColumnSumArgs& p)) \
   X(embeddingBackward, (const void* idx, bool idx32, const float* gy, float* gw, const nt::EmbeddingBackwardArgs& p))
 
-#define NT_KERNEL_COUNT 30
+#define NT_KERNEL_COUNT 31

@@ -2,13 +2,10 @@
 //   A[i] starts at i * m * k floats of a (A[0] for every i when aBatch == 1), B[i] at i * k * n (likewise
 //   bBatch), C[i] at i * m * n. Each product is the matmul kernel's (same operations, same rounding).
 //   Aliasing: C must not overlap A or B (the addon rejects it); A and B may overlap each other.
-// Threads: a product big enough for the pool's split (nt::kParallelMinWork) runs through gemmThreaded,
-//   which splits that product's tiles among the pool; smaller ones (attention's per-head products, e.g.
-//   64 x 64 x 32) would each stay on one thread, so the batch is split instead, each product on one
-//   thread's gemm(). Each C element goes through the same operations either way (gemm.h).
+// Threads: see batched-products.h (the batch split or each product's tiles split).
+#include "batched-products.h"
 #include "gemm.h"
 #include "kernels.h"
-#include "../threadpool.h"
 
 namespace NT_ISA_NS {
 
@@ -23,20 +20,7 @@ bool bmm(const float* a, const float* b, float* c, const nt::BmmArgs& p) {
     return threaded ? gemmThreaded(p.m, p.n, p.k, p.alpha, A, B, p.beta, c + i * cStep, p.n)
                     : gemm(p.m, p.n, p.k, p.alpha, A, B, p.beta, c + i * cStep, p.n);
   };
-  const double work = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
-  if (p.batch > 1 && work < nt::kParallelMinWork) {
-    int failed = 0;
-    nt::parallelFor(p.batch, work * static_cast<double>(p.batch), [&](size_t b0, size_t b1) {
-      for (size_t i = b0; i < b1; i++) {
-        if (!product(i, false)) return __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
-      }
-    });
-    return failed == 0;
-  }
-  for (size_t i = 0; i < p.batch; i++) {
-    if (!product(i, true)) return false;
-  }
-  return true;
+  return runProducts(p.batch, 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k), product);
 }
 
 }  // namespace NT_ISA_NS

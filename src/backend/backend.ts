@@ -165,6 +165,33 @@ export interface BmmParams extends MatmulParams {
 }
 
 /**
+ * `outer * heads` products C[o, h] = alpha * op(A[o, h]) @ op(B[o, h]) + beta * C[o, h], each as
+ * {@link MatmulParams} describes except that its rows lie `xLd` floats apart (not back to back), and the
+ * matrix of product (o, h) starts at float o * xOuter + h * xHead of its array (x = a, b, c). Attention reads
+ * its heads this way straight from the projections' rows (N, L, E): for head h of batch entry o the
+ * (L, D) matrix at o * L * E + h * D with row stride E; no split or merge copy.
+ * Stored shapes: A (m, k) or, with transA, (k, m); B (k, n) or, with transB, (n, k); C (m, n).
+ * The addon checks that every address of every product lies below xLen (the array's length) and that no
+ * two elements of C written by the call share an address; `a` and `b` may overlap each other, not `c`.
+ */
+export interface BmmHeadsParams extends MatmulParams {
+  outer: number;
+  heads: number;
+  aLen: number;
+  aOuter: number;
+  aHead: number;
+  aLd: number;
+  bLen: number;
+  bOuter: number;
+  bHead: number;
+  bLd: number;
+  cLen: number;
+  cOuter: number;
+  cHead: number;
+  cLd: number;
+}
+
+/**
  * One layer or group normalisation over `rows` contiguous rows of `d` elements (see the kernel contract).
  * Element e of row r uses the affine parameter k = ((r % groups) * d + e) / spatial (integer division):
  * layer norm has groups = spatial = 1 (k = e, d parameters); group norm has rows = N * groups, d = the
@@ -289,6 +316,7 @@ interface ParamsTs {
   Pool2d: Pool2dParams;
   BatchNorm: BatchNormParams;
   Bmm: BmmParams;
+  BmmHeads: BmmHeadsParams;
   AffineNorm: AffineNormParams;
   AdaptivePool1d: AdaptivePool1dParams;
   BlockCopy: BlockCopyParams;
@@ -357,6 +385,9 @@ export type Kernels = { readonly [K in KernelName]: KernelFn<K> };
  *
  * - `bmm(a, b, c, p)`: `p.batch` matmuls in one call (see `BmmParams`); A[i] is at i * m * k of `a`
  *   (or A[0] for every i when aBatch = 1), B[i] at i * k * n, C[i] at i * m * n. A, B must not alias C.
+ * - `bmmHeads(a, b, c, p)`: the same products addressed through row strides and outer / head offsets (see
+ *   `BmmHeadsParams`); each product is the matmul kernel's (same operations, same rounding). A, B must not
+ *   alias C.
  *
  * - `affineNormForward(x, weight | null, bias | null, y, mean, rstd, p)`: per row (float64 sums, two passes)
  *   mean = sum x / d, rstd = 1 / sqrt(sum (x - mean)^2 / d + eps); y = (x - mean) * rstd * weight[k] + bias[k]

@@ -85,6 +85,11 @@ export const PARAMS = {
     batch: 'size', aBatch: 'size', bBatch: 'size', m: 'size', n: 'size', k: 'size', transA: 'flag', transB: 'flag',
     alpha: 'real', beta: 'real',
   },
+  BmmHeads: {
+    outer: 'size', heads: 'size', m: 'size', n: 'size', k: 'size', transA: 'flag', transB: 'flag', alpha: 'real',
+    beta: 'real', aLen: 'size', aOuter: 'size', aHead: 'size', aLd: 'size', bLen: 'size', bOuter: 'size',
+    bHead: 'size', bLd: 'size', cLen: 'size', cOuter: 'size', cHead: 'size', cLd: 'size',
+  },
   AdaptivePool1d: { rows: 'size', l: 'positive', lOut: 'positive' },
   BlockCopy: {
     outer: 'size', blk: 'size', srcStride: 'size', srcOffset: 'size', dstStride: 'size', dstOffset: 'size',
@@ -291,6 +296,15 @@ export const KERNELS = {
       { name: 'a', type: 'f32', role: 'in', len: 'aBatch*m*k' },
       { name: 'b', type: 'f32', role: 'in', len: 'bBatch*k*n' },
       { name: 'c', type: 'f32', role: 'inout', len: 'batch*m*n' },
+    ],
+  },
+  bmmHeads: {
+    doc: 'bmm over outer x heads products read and written through row strides and outer / head offsets (BmmHeadsParams)',
+    params: 'BmmHeads',
+    args: [
+      { name: 'a', type: 'f32', role: 'in', len: 'aLen' },
+      { name: 'b', type: 'f32', role: 'in', len: 'bLen' },
+      { name: 'c', type: 'f32', role: 'inout', len: 'cLen' },
     ],
   },
   affineNormForward: {

@@ -11,8 +11,8 @@ import { mean } from '../ops/sum.js';
 import { add } from '../ops/add.js';
 import { where } from '../ops/where.js';
 import { expand } from '../ops/expand.js';
-import { attention } from '../ops/scaled-dot-product-attention.js';
-import { splitHeads, mergeHeads } from '../ops/attention-heads.js';
+import { attention, attentionWeights } from '../ops/scaled-dot-product-attention.js';
+import { headScores, headOutput } from '../ops/attention-rows.js';
 import { isTracing } from '../autograd/record.js';
 import { markGraphInternal } from '../autograd/graph-internal.js';
 import { boolArg, intArg } from '../ops/args.js';
@@ -203,8 +203,8 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       v = unsqueeze(v, 1);
       if (kpm) kpm = unsqueeze(kpm, 0);
     }
-    // Batch first stays (N, L, E) through the projections: the heads are split from it directly (one
-    // gather per projection), with no transposed copy of the inputs and none of the output.
+    // Batch first stays (N, L, E) through the projections, with no transposed copy of the inputs and none
+    // of the output.
     const bf = this.batchFirst && !unbatched;
     const seq = bf ? 1 : 0;
     const L = q.shape[seq];
@@ -218,19 +218,19 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       const [ks, vs] = bf ? [`(N=${N}, S, ${this.kdim})`, `(N=${N}, S, ${this.vdim})`] : [`(S, N=${N}, ${this.kdim})`, `(S, N=${N}, ${this.vdim})`];
       throw new RangeError(`${cls}: expected key ${ks} and value ${vs} with the same S, got key ${shapeStr(k.shape)} and value ${shapeStr(v.shape)}`);
     }
-    // Outside an export trace the heads are one pooled copy each way (src/ops/attention-heads.ts) that
-    // only this forward sees: graph-internal, recycled after backward.
+    // Outside an export trace the heads are read straight from the projection rows and the output written
+    // into merged rows by the strided bmm kernel (src/ops/attention-rows.ts): no split or merge copy. The
+    // projections (made by the functional linear here, where no hook sees them) are read only by those
+    // products: graph-internal, recycled after backward. An export traces the reshape / transpose chain.
     const fused = !isTracing();
-    const heads = (x: Tensor, len: number): Tensor => fused ? internal(splitHeads(x, H, bf)) : bf ? splitHeadsBatchFirst(x, H) : transpose(reshape(x, [len, N * H, hd]), 0, 1); // (N * H, len, hd)
+    const heads = (x: Tensor, len: number): Tensor => bf ? splitHeadsBatchFirst(x, H) : transpose(reshape(x, [len, N * H, hd]), 0, 1); // (N * H, len, hd)
     const [wq, bq] = this.projection(0);
     const [wk, bk] = this.projection(1);
     const [wv, bv] = this.projection(2);
-    // The fused split copies its input and saves nothing, so the projections (made by the functional
-    // linear here, where no hook sees them) are graph-internal too.
     const project = (x: Tensor, w: Tensor, b: Tensor | null): Tensor => fused ? internal(linear(x, w, b)) : linear(x, w, b);
-    const qh = heads(project(q, wq, bq), L);
-    const kh = heads(project(k, wk, bk), S);
-    const vh = heads(project(v, wv, bv), S);
+    const qp = project(q, wq, bq);
+    const kp = project(k, wk, bk);
+    const vp = project(v, wv, bv);
 
     let mask: Tensor | null = null;
     const am = opts.attnMask ?? null;
@@ -248,12 +248,20 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     }
     const p = this.training ? this.dropout : 0;
     const needWeights = opts.needWeights ?? true;
-    const { output, weights } = attention(qh, kh, vh, mask, p, this.generator);
+    let weights: Tensor;
+    let merged: Tensor; // rows (N, L) or (L, N) of E = H * hd features, as the output's layout wants them
+    if (fused) {
+      const scores = internal(headScores(qp, kp, H, 1 / Math.sqrt(hd), bf)); // read by the softmax only
+      const w = attentionWeights(scores, mask, p, this.generator);
+      weights = w.weights;
+      merged = internal(headOutput(w.dropped, vp, H, bf)); // read by out_proj's linear only
+    } else {
+      const a = attention(heads(qp, L), heads(kp, S), heads(vp, S), mask, p, this.generator);
+      weights = a.weights;
+      // (N * H, L, hd) -> rows
+      merged = bf ? reshape(permute(reshape(a.output, [N, H, L, hd]), [0, 2, 1, 3]), [N * L, E]) : reshape(transpose(a.output, 0, 1), [L * N, E]);
+    }
     if (!needWeights) markGraphInternal(weights); // only the product with V (or the dropout) reads them
-    // (N * H, L, hd) -> rows (N, L) or (L, N) of E = H * hd features, as the output's layout wants them.
-    const merged = fused
-      ? internal(mergeHeads(internal(output), N, bf))
-      : bf ? reshape(permute(reshape(output, [N, H, L, hd]), [0, 2, 1, 3]), [N * L, E]) : reshape(transpose(output, 0, 1), [L * N, E]);
     let out = reshape(linear(merged, this.out_proj.weight, this.out_proj.bias), bf ? [N, L, E] : [L, N, E]);
     let w: Tensor | null = null;
     if (needWeights) {

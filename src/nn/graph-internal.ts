@@ -18,6 +18,7 @@ import { BatchNorm1d } from './batchnorm.js';
 import { ReLU } from './activation.js';
 import { MaxPool1d, AdaptiveAvgPool1d } from './pooling.js';
 import { LayerNorm } from './normalization.js';
+import { Linear } from './linear.js';
 
 /** How a registered class qualifies; a leaf layer does both unconditionally. */
 export interface PrivacyRule {
@@ -31,8 +32,8 @@ const rules = new Map<Function, PrivacyRule>();
 const leaf: PrivacyRule = { consumes: () => true, produces: () => true };
 // Layers whose forward is one op on fresh output storage and keeps nothing: conv1d, batch norm, relu,
 // max pool (with returnIndices it returns an array, which is never marked), adaptive average pooling,
-// layer norm.
-for (const cls of [Conv1d, BatchNorm1d, ReLU, MaxPool1d, AdaptiveAvgPool1d, LayerNorm]) rules.set(cls, leaf);
+// layer norm, linear (exact Linear only: MultiheadAttention's out_proj subclass never qualifies).
+for (const cls of [Conv1d, BatchNorm1d, ReLU, MaxPool1d, AdaptiveAvgPool1d, LayerNorm, Linear]) rules.set(cls, leaf);
 
 /** Register a library class (exact instances with their class's forward follow `rule`). */
 // eslint-disable-next-line @typescript-eslint/ban-types

@@ -16,7 +16,7 @@ import { Linear } from './linear.js';
 import { Dropout } from './dropout.js';
 import { LayerNorm } from './normalization.js';
 import { MultiheadAttention } from './attention.js';
-import { consumesPrivately } from './graph-internal.js';
+import { consumesPrivately, producesPrivately } from './graph-internal.js';
 import { markGraphInternal } from '../autograd/graph-internal.js';
 
 /** Options of `nn.TransformerEncoderLayer`: dimFeedforward, dropout, activation, layerNormEps, batchFirst and normFirst. */
@@ -100,6 +100,10 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderF
 
   private feedForward(x: Tensor): Tensor {
     const h = this.linear1.forward(x);
+    // The hidden rows are read only by the activation (a functional op here, which keeps them in the graph
+    // alone): graph-internal, recycled after backward, when linear1 produces privately (an exact Linear
+    // with no hooks, src/nn/graph-internal.ts).
+    if (producesPrivately(this.linear1)) markGraphInternal(h);
     return this.dropout2.forward(this.linear2.forward(this.dropout.forward(this.activation === 'relu' ? relu(h) : gelu(h))));
   }
 

@@ -118,10 +118,19 @@ export function attention(
   const fusedScores = !isTracing() && scaledScoresApplies(query, key);
   const scores = fusedScores ? scaledScores(query, key, 1 / Math.sqrt(e)) : matmul(mul(query, 1 / Math.sqrt(e)), transpose(key, -2, -1));
   if (fusedScores) markGraphInternal(scores);
+  const { weights, dropped } = attentionWeights(scores, additive, p, generator);
+  return { output: matmul(dropped, value), weights };
+}
+
+/**
+ * @internal The middle of attention: weights = softmax(scores + mask) (the mask added by the softmax
+ * kernel when it can be), and `dropped`, the weights after dropout with probability p (the weights
+ * themselves when p = 0), which the product with the values reads.
+ */
+export function attentionWeights(scores: Tensor, additive: Tensor | null, p: number, generator: Generator): { weights: Tensor; dropped: Tensor } {
   const fusedRows = additive === null ? 0 : fusableMaskRows(scores, additive);
   const weights = fusedRows > 0
     ? maskedSoftmax(scores, additive!.data as Float32Array, fusedRows)
     : softmax(additive === null ? scores : add(scores, additive), -1);
-  const dropped = p > 0 ? dropout(weights, p, true, generator) : weights;
-  return { output: matmul(dropped, value), weights };
+  return { weights, dropped: p > 0 ? dropout(weights, p, true, generator) : weights };
 }

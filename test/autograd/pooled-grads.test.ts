@@ -77,7 +77,7 @@ describe('MultiheadAttention: graph-internal storage', () => {
   const mhaInput = (batchFirst: boolean) => randn(batchFirst ? [3, 20, 64] : [20, 3, 64], { generator: g, requiresGrad: true });
 
   for (const batchFirst of [true, false]) {
-    it(`recycles the heads, scores, weights and merged rows after backward (batchFirst ${batchFirst})`, () => {
+    it(`recycles the projections, scores, weights and merged rows after backward (batchFirst ${batchFirst})`, () => {
       clearGradPool();
       const mha = new MultiheadAttention(64, 4, { batchFirst, generator: g });
       const x = mhaInput(batchFirst);
@@ -85,8 +85,11 @@ describe('MultiheadAttention: graph-internal storage', () => {
       const byName = graphTensors(out);
       // the q, k, v projections (in_proj); out_proj's product is the returned output's storage
       const projections = (byName.get('AddmmBackward0') ?? []).filter((t) => t !== out.gradFn!.inputs[0]);
-      const internal = [...projections, ...['PermuteBackward0', 'BmmBackward0', 'SoftmaxBackward0', 'MmBackward0'].flatMap((n) => byName.get(n) ?? [])];
-      expect(internal.length).toBe(3 + 3 + 1 + 1 + 1 + 1); // q, k, v projections; their heads and the merge; scores; weights; weights @ v
+      const internal = [...projections, ...['BmmBackward0', 'SoftmaxBackward0'].flatMap((n) => byName.get(n) ?? [])];
+      // q, k, v projections; scores and the merged rows of weights @ v (the strided bmm: no split or merge
+      // copies in the graph); weights
+      expect(byName.get('PermuteBackward0')).toBeUndefined();
+      expect(internal.length).toBe(3 + 2 + 1);
       const storages = internal.map((t) => t.data);
       out.sum().backward();
       const free = new Set<Float32Array>();
@@ -135,6 +138,33 @@ describe('TransformerEncoderLayer: post-norm residual sums', () => {
     const free = new Set<Float32Array>([x.grad!.data as Float32Array]);
     for (let i = 0; i < 64; i++) free.add(activationBuffer(storages[0]!.length));
     for (const s of storages) expect(free.has(s)).toBe(true);
+  });
+
+  /** linear1's output (the feed-forward's hidden rows, 96 wide), found in the graph before backward. */
+  const hidden = (out: Tensor) => graphTensors(out).get('AddmmBackward0')!.filter((t) => t.shape[t.ndim - 1] === 96);
+
+  it('recycles the feed-forward hidden rows (linear1\'s output, read only by the activation) after backward', () => {
+    for (const activation of ['relu', 'gelu'] as const) {
+      clearGradPool();
+      const x = src();
+      const out = new TransformerEncoderLayer(64, 4, { dimFeedforward: 96, dropout: 0, batchFirst: true, activation, generator: g }).forward(x);
+      expect(hidden(out).length).toBe(1);
+      const storage = hidden(out)[0]!.data as Float32Array;
+      out.sum().backward();
+      const free = new Set<Float32Array>([x.grad!.data as Float32Array]);
+      for (let i = 0; i < 64; i++) free.add(activationBuffer(storage.length));
+      expect(free.has(storage), activation).toBe(true);
+    }
+  });
+
+  it('never recycles linear1\'s output that a forward hook can see', () => {
+    const enc = layer();
+    let seen: Tensor | null = null;
+    enc.linear1.registerForwardHook((_m, _args, out) => { seen ??= out as Tensor; }); // the first step's hidden rows
+    enc.forward(src()).sum().backward();
+    const copy = Array.from(seen!.data as Float32Array);
+    for (let i = 0; i < 2; i++) enc.forward(src()).sum().backward();
+    expect(Array.from(seen!.data as Float32Array)).toEqual(copy);
   });
 
   it('never recycles a sum that a forward pre-hook on the norm can see', () => {

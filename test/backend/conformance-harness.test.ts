@@ -112,6 +112,16 @@ describe('conformance harness', () => {
     expect(failures(wholeRow).some((m) => m.includes('copyBlocks'))).toBe(true);
   });
 
+  it('reports a strided bmm that ignores a row stride, or writes outside its products', () => {
+    const contiguousRows = withKernel('bmmHeads', (a, b, c, p) => refBackend.bmmHeads(a, b, c, { ...p, bLd: p.transB ? p.k : p.n }));
+    expect(failures(contiguousRows).some((m) => m.includes('bmmHeads') && m.includes('a batchRows b batchRows'))).toBe(true);
+    const writesTail = withKernel('bmmHeads', (a, b, c, p) => {
+      refBackend.bmmHeads(a, b, c, p);
+      if (p.m > 0 && p.n > 0 && c.length > 0) c[c.length - 1] = 0; // the floats after the last product
+    });
+    expect(failures(writesTail).some((m) => m.includes('bmmHeads'))).toBe(true);
+  });
+
   it('reports a kernel that writes into an input', () => {
     const broken = withKernel('matmul', (a, b, c, p) => {
       refBackend.matmul(a, b, c, p);

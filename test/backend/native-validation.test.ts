@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { refBackend } from '../../src/backend/ref/index.js';
 import {
-  convOutLength, type AdaptivePool1dParams, type AffineNormParams, type BatchNormParams, type BlockCopyParams, type BmmParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type AdamParams,
+  convOutLength, type AdaptivePool1dParams, type AffineNormParams, type BatchNormParams, type BlockCopyParams, type BmmParams, type BmmHeadsParams, type Conv1dParams, type Conv2dParams, type MatmulParams, type Pool1dParams, type Pool2dParams, type SgdParams, type AdamParams,
   type SoftmaxParams, type LstmCellParams, type ColumnSumParams, type EmbeddingBackwardParams,
 } from '../../src/backend/backend.js';
 import type { FieldKind as ManifestFieldKind } from '../../src/backend/manifest.js';
@@ -306,6 +306,15 @@ function backwardWeight2dArgs(): unknown[] {
 const BMM: BmmParams = { batch: 3, aBatch: 3, bBatch: 1, m: 2, n: 4, k: 5, transA: true, transB: false, alpha: 0.5, beta: 1 };
 function bmmArgs(): unknown[] {
   return [randomArray(BMM.aBatch * BMM.m * BMM.k, 41), randomArray(BMM.bBatch * BMM.k * BMM.n, 42), randomArray(BMM.batch * BMM.m * BMM.n, 43), { ...BMM }];
+}
+
+/** Batch-first rows for A (rows of 3 heads of 5 and 1 unused float), B transposed likewise, contiguous C heads. */
+const BMMH: BmmHeadsParams = {
+  outer: 2, heads: 3, m: 2, n: 4, k: 5, transA: false, transB: true, alpha: 0.5, beta: 1,
+  aLen: 64, aOuter: 32, aHead: 5, aLd: 16, bLen: 120, bOuter: 60, bHead: 5, bLd: 15, cLen: 48, cOuter: 24, cHead: 8, cLd: 4,
+};
+function bmmHeadsArgs(): unknown[] {
+  return [randomArray(BMMH.aLen, 44), randomArray(BMMH.bLen, 45), randomArray(BMMH.cLen, 46), { ...BMMH }];
 }
 
 const SOFTMAX: SoftmaxParams = { rows: 6, d: 5, maskRows: 3 };
@@ -1038,6 +1047,30 @@ const SPECS: KernelSpec[] = [
       refBackend.bmm(a!, b!, want, BMM);
       kernels().bmm(a!, b!, c!, BMM);
       expectNear(c!, want, BMM.k, 'bmm');
+    },
+  },
+  {
+    name: 'bmmHeads',
+    valid: bmmHeadsArgs,
+    extra: () => [
+      ...aliasCalls(bmmHeadsArgs, [2, 'c'], [0, 'a']),
+      ...aliasCalls(bmmHeadsArgs, [2, 'c'], [1, 'b']),
+      substitute('a row stride past aLen', bmmHeadsArgs, { 3: { ...BMMH, aLd: 18 } }),
+      substitute('b head offset past bLen', bmmHeadsArgs, { 3: { ...BMMH, bHead: 6 } }),
+      substitute('c outer offset past cLen', bmmHeadsArgs, { 3: { ...BMMH, cOuter: 25 } }),
+      substitute('c heads overlapping (cHead < n)', bmmHeadsArgs, { 3: { ...BMMH, cHead: 3, cOuter: 20 } }),
+      substitute('c rows overlapping (cLd < n)', bmmHeadsArgs, { 3: { ...BMMH, cLd: 3 } }),
+      substitute('c products on one address (cHead = 0)', bmmHeadsArgs, { 3: { ...BMMH, cHead: 0 } }),
+      substitute('addresses overflow', bmmHeadsArgs, { 3: { ...BMMH, aOuter: 2 ** 53 - 1, outer: 2 ** 20 } }),
+      substitute('a shorter than aLen', bmmHeadsArgs, { 0: randomArray(BMMH.aLen - 1, 1) }),
+    ],
+    call: (args) => kernels().bmmHeads(...(args as Parameters<NativeAddon['kernels']['bmmHeads']>)),
+    check: () => {
+      const [a, b, c] = bmmHeadsArgs() as Float32Array[];
+      const want = c!.slice();
+      refBackend.bmmHeads(a!, b!, want, BMMH);
+      kernels().bmmHeads(a!, b!, c!, BMMH);
+      expectNear(c!, want, BMMH.k, 'bmmHeads');
     },
   },
   {

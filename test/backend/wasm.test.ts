@@ -71,7 +71,7 @@ describe('wasm backend adapter', () => {
     expect([...kernels].sort()).toEqual(KERNEL_NAMES.filter((k) => !fromTs.includes(k)).sort());
     const workspaces = names.filter((n) => n.endsWith('Workspace')).map((n) => n.slice(0, -'Workspace'.length));
     expect(workspaces.sort()).toEqual([
-      'affineNormBackward', 'bmm', 'conv1dBackwardInput', 'conv1dBackwardWeight', 'conv1dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dForward',
+      'affineNormBackward', 'bmm', 'bmmHeads', 'conv1dBackwardInput', 'conv1dBackwardWeight', 'conv1dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dForward',
       'embeddingBackward', 'matmul',
     ]);
   });

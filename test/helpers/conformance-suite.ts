@@ -15,6 +15,7 @@ import {
 } from '../../src/backend/backend.js';
 import { poolOutLength } from '../../src/ops/pool1d.js';
 import { copyPoolSuite } from './conformance-copy-pool.js';
+import { bmmHeadsSuite } from './conformance-bmm-heads.js';
 
 /** Float32 accumulation against the float64 ref: error grows with the reduction length. */
 const tol = (reduce: number) => ({ rtol: 1e-4, atol: 1e-6 * (reduce + 1) });
@@ -1118,4 +1119,5 @@ export function conformanceSuite(backend: Backend, { describe, it }: SuiteApi): 
   });
 
   copyPoolSuite(backend, { describe, it });
+  bmmHeadsSuite(backend, { describe, it });
 }

@@ -88,6 +88,34 @@ const PARAM_DRAWS: Record<string, (r: Rng, kernel: KernelName) => Params> = {
       transA: r.bool(), transB: r.bool(), alpha: r.pick([1, 0.5, -2]), beta: r.pick([0, 1]),
     };
   },
+  // Each operand in one of attention's layouts (batch-first rows, sequence-first rows, contiguous heads)
+  // with 0-2 unused floats after each row and 0-2 after the last: every address in bounds, C's distinct.
+  BmmHeads: (r) => {
+    const outer = r.int(0, 2);
+    const heads = r.int(0, 3);
+    const m = r.int(0, 6);
+    const n = r.int(0, 6);
+    const k = r.int(0, 6);
+    const transA = r.bool();
+    const transB = r.bool();
+    const at = (rows: number, cols: number) => {
+      const pad = r.int(0, 2);
+      const tail = r.int(0, 2);
+      const w = heads * cols + pad;
+      const layout = r.int(0, 2);
+      if (layout === 0) return { len: outer * rows * w + tail, outer: rows * w, head: cols, ld: w };
+      if (layout === 1) return { len: rows * outer * w + tail, outer: w, head: cols, ld: outer * w };
+      return { len: outer * heads * rows * (cols + pad) + tail, outer: heads * rows * (cols + pad), head: rows * (cols + pad), ld: cols + pad };
+    };
+    const a = transA ? at(k, m) : at(m, k);
+    const b = transB ? at(n, k) : at(k, n);
+    const c = at(m, n);
+    return {
+      outer, heads, m, n, k, transA, transB, alpha: r.pick([1, 0.5, -2]), beta: r.pick([0, 1]),
+      aLen: a.len, aOuter: a.outer, aHead: a.head, aLd: a.ld, bLen: b.len, bOuter: b.outer, bHead: b.head, bLd: b.ld,
+      cLen: c.len, cOuter: c.outer, cHead: c.head, cLd: c.ld,
+    };
+  },
   AffineNorm: (r) => {
     // Layer norm (groups = spatial = 1) or group norm (rows = N * groups, d = channels per group * spatial).
     if (r.bool()) return { rows: r.int(1, 5), d: r.int(1, 9), groups: 1, spatial: 1, eps: 1e-5 };

@@ -25,6 +25,7 @@ export { maxPool2dBackward } from './max-pool2d-backward';
 export { batchNormForward } from './batch-norm-forward';
 export { batchNormBackward } from './batch-norm-backward';
 export { bmm } from './bmm';
+export { bmmHeads, bmmHeadsWorkspace } from './bmm-heads';
 export { affineNormForward } from './affine-norm-forward';
 export { affineNormBackward } from './affine-norm-backward';
 export { adaptiveAvgPool1dForward, adaptiveAvgPool1dBackward } from './adaptive-avg-pool1d';

@@ -12,6 +12,7 @@ import { maxPool1dForward, maxPool1dBackward } from './max-pool1d.js';
 import { maxPool2dForward, maxPool2dBackward } from './max-pool2d.js';
 import { batchNormForward, batchNormBackward } from './batch-norm.js';
 import { bmm } from './bmm.js';
+import { bmmHeads } from './bmm-heads.js';
 import { affineNormForward, affineNormBackward } from './affine-norm.js';
 import { adaptiveAvgPool1dForward, adaptiveAvgPool1dBackward } from './adaptive-avg-pool1d.js';
 import { copyBlocks } from './copy-blocks.js';
@@ -42,6 +43,7 @@ export const refBackend: Backend = {
   batchNormForward,
   batchNormBackward,
   bmm,
+  bmmHeads,
   affineNormForward,
   affineNormBackward,
   adaptiveAvgPool1dForward,
