@@ -8,8 +8,9 @@
  * the arrays the kernel only writes; an array written in place shares its input's region), runs the kernel
  * and copies the outputs out. Each copy is one TypedArray.set between same-typed views (a memory copy).
  * `memory.grow` detaches every view of the old buffer, so the views are re-taken whenever the buffer
- * changed. Copies are clamped to the caller's array lengths, so a too-short array yields garbage values
- * but never an out-of-bounds write.
+ * changed. An `inout` array whose old contents the kernel ignores at these params (matmul's C at beta 0,
+ * the manifest's `readUnlessZero`) is not copied in either. Copies are clamped to the caller's array
+ * lengths, so a too-short array yields garbage values but never an out-of-bounds write.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -134,7 +135,7 @@ function stagedKernel(name: KernelName, owner: Stager): (...args: unknown[]) => 
       if (twin[i]! >= 0) at[i] = at[twin[i]!]!;
       call.push(arr === null ? 0 : at[i]!);
       if (a.type === 'idx') call.push(arr instanceof Int32Array ? 1 : 0);
-      if (arr !== null && a.role !== 'out' && twin[i]! < 0) copyIn(views, at[i]!, arr, lengths[a.name]!);
+      if (arr !== null && reads(a, params) && twin[i]! < 0) copyIn(views, at[i]!, arr, lengths[a.name]!);
     });
     if (wsFloats >= 0) call.push(at[arrays.length]!);
     kernel(...call, ...scalars);
@@ -143,6 +144,15 @@ function stagedKernel(name: KernelName, owner: Stager): (...args: unknown[]) => 
       if (arr !== null && a.role !== 'in') copyOut(views, at[i]!, arr, lengths[a.name]!);
     });
   };
+}
+
+/**
+ * Whether the kernel reads an array's old contents at these params (an `out` array never; an `inout` one
+ * unless its `readUnlessZero` field is 0): only those are copied into linear memory.
+ */
+function reads(a: ArraySpec, params: Record<string, unknown>): boolean {
+  if (a.role === 'out') return false;
+  return a.readUnlessZero === undefined || Number(params[a.readUnlessZero]) !== 0;
 }
 
 /** Views of linear memory, one per element type a kernel argument can have. */
