@@ -33,6 +33,15 @@ const TS_KERNELS: Partial<Kernels> = { copyBlocks: refCopyBlocks };
 export const WASM_TS_KERNELS = Object.keys(TS_KERNELS) as KernelName[];
 
 const WASM_URL = new URL('../../wasm/build/nodetorch.wasm', import.meta.url);
+/**
+ * The same sources built with relaxed SIMD (wasm/asconfig.json target `relaxed`): the GEMM micro-kernel's
+ * multiply-adds become `f32x4.relaxed_madd`, a fused multiply-add where the CPU has one (about 1.35x the
+ * plain module's matmul speed at the transformer step's shapes, bench/README.md "wasm: the transformer
+ * step"). Loaded instead of the plain module when the runtime validates it (V8 ships relaxed SIMD by default
+ * from 11.4, Node 22; Node 20 only with --experimental-wasm-relaxed-simd) and NODETORCH_WASM_RELAXED is not
+ * 0. Its sums may round differently from the plain module's (one rounding per fused multiply-add).
+ */
+const RELAXED_URL = new URL('../../wasm/build/nodetorch-relaxed.wasm', import.meta.url);
 const PAGE_BYTES = 65536;
 
 /**
@@ -56,19 +65,35 @@ const SIMD_PROBE = new Uint8Array([
 
 let simdSupported: boolean | undefined;
 let compiled: WebAssembly.Module | undefined;
+let relaxedBytes: Uint8Array<ArrayBuffer> | null | undefined;
 
-/** What this runtime supports for the wasm backend. */
-export function wasmInfo(): { simd: boolean } {
+/** What this runtime supports for the wasm backend: SIMD128, and whether the relaxed-SIMD module is used. */
+export function wasmInfo(): { simd: boolean; relaxedSimd: boolean } {
   simdSupported ??= WebAssembly.validate(SIMD_PROBE);
-  return { simd: simdSupported };
+  return { simd: simdSupported, relaxedSimd: simdSupported && relaxedModuleBytes() !== null };
 }
 
-/** Compile the module once per process (synchronously); throws with the reason it cannot. */
-function compileModule(): WebAssembly.Module {
-  if (compiled) return compiled;
-  let bytes: Uint8Array<ArrayBuffer>;
+/**
+ * The relaxed-SIMD module's bytes if it is to be used: present, not switched off by
+ * NODETORCH_WASM_RELAXED=0, and valid on this runtime; else null (the plain module is used).
+ */
+function relaxedModuleBytes(): Uint8Array<ArrayBuffer> | null {
+  if (relaxedBytes !== undefined) return relaxedBytes;
+  relaxedBytes = null;
+  if (process.env.NODETORCH_WASM_RELAXED === '0') return relaxedBytes;
   try {
-    bytes = new Uint8Array(readFileSync(WASM_URL)); // a plain ArrayBuffer copy: what BufferSource types want
+    const bytes = new Uint8Array(readFileSync(RELAXED_URL));
+    if (WebAssembly.validate(bytes)) relaxedBytes = bytes;
+  } catch {
+    // missing (an older build): the plain module serves
+  }
+  return relaxedBytes;
+}
+
+/** The plain SIMD128 module's bytes; throws naming the file when it cannot be read. */
+function plainModuleBytes(): Uint8Array<ArrayBuffer> {
+  try {
+    return new Uint8Array(readFileSync(WASM_URL)); // a plain ArrayBuffer copy: what BufferSource types want
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -76,10 +101,19 @@ function compileModule(): WebAssembly.Module {
     }
     throw new Error(`wasm backend: cannot read ${fileURLToPath(WASM_URL)}: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Compile the module once per process (synchronously): the relaxed-SIMD build where wasmInfo() says so,
+ * else the plain one; throws with the reason it cannot.
+ */
+function compileModule(): WebAssembly.Module {
+  if (compiled) return compiled;
+  const bytes = plainModuleBytes();
   if (!wasmInfo().simd) {
     throw new Error('wasm backend: this JavaScript runtime does not support WebAssembly SIMD128');
   }
-  compiled = new WebAssembly.Module(bytes);
+  compiled = new WebAssembly.Module(relaxedModuleBytes() ?? bytes);
   return compiled;
 }
 
