@@ -119,7 +119,7 @@ export interface BackendInfo {
   wasmSimd: boolean;
   /**
    * Whether the wasm backend runs its relaxed-SIMD build (fused multiply-adds in the matmul and conv
-   * micro-kernel): the runtime validates relaxed SIMD (Node 22 and later, or Node 20 with
+   * micro-kernel): the runtime validates relaxed SIMD (Node 21 and later, or Node 20 with
    * `--experimental-wasm-relaxed-simd`) and NODETORCH_WASM_RELAXED is not `0`.
    */
   wasmRelaxedSimd: boolean;

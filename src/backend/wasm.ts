@@ -38,7 +38,7 @@ const WASM_URL = new URL('../../wasm/build/nodetorch.wasm', import.meta.url);
  * multiply-adds become `f32x4.relaxed_madd`, a fused multiply-add where the CPU has one (about 1.35x the
  * plain module's matmul speed at the transformer step's shapes, bench/README.md "wasm: the transformer
  * step"). Loaded instead of the plain module when the runtime validates it (V8 ships relaxed SIMD by default
- * from 11.4, Node 22; Node 20 only with --experimental-wasm-relaxed-simd) and NODETORCH_WASM_RELAXED is not
+ * from 11.4, Chrome 114 and Node 21; Node 20 only with --experimental-wasm-relaxed-simd) and NODETORCH_WASM_RELAXED is not
  * 0. Its sums may round differently from the plain module's (one rounding per fused multiply-add).
  */
 const RELAXED_URL = new URL('../../wasm/build/nodetorch-relaxed.wasm', import.meta.url);
