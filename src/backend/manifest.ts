@@ -49,6 +49,12 @@ export interface ArraySpec {
   readonly idxBound?: string;
   /** Only used when this C++ predicate on the params holds (native/checks.h); else ignored (passed as null). */
   readonly usedWhen?: string;
+  /**
+   * An `inout` array whose old contents the kernel reads only when this params field is nonzero (matmul's
+   * C with beta: at beta 0 the old contents, NaN included, are ignored), so that a backend which stages its
+   * arrays (wasm) need not copy it in then.
+   */
+  readonly readUnlessZero?: string;
 }
 
 /** A params struct: field name -> kind, in the order of the C++ struct and the wasm export's scalars. */
@@ -133,7 +139,7 @@ export const KERNELS = {
     args: [
       { name: 'a', type: 'f32', role: 'in', len: 'm*k' },
       { name: 'b', type: 'f32', role: 'in', len: 'k*n' },
-      { name: 'c', type: 'f32', role: 'inout', len: 'm*n' },
+      { name: 'c', type: 'f32', role: 'inout', len: 'm*n', readUnlessZero: 'beta' },
     ],
   },
   conv1dForward: {
@@ -295,7 +301,7 @@ export const KERNELS = {
     args: [
       { name: 'a', type: 'f32', role: 'in', len: 'aBatch*m*k' },
       { name: 'b', type: 'f32', role: 'in', len: 'bBatch*k*n' },
-      { name: 'c', type: 'f32', role: 'inout', len: 'batch*m*n' },
+      { name: 'c', type: 'f32', role: 'inout', len: 'batch*m*n', readUnlessZero: 'beta' },
     ],
   },
   bmmHeads: {

@@ -118,6 +118,12 @@ export interface BackendInfo {
   /** Whether this runtime supports wasm SIMD128 (the wasm module needs it). */
   wasmSimd: boolean;
   /**
+   * Whether the wasm backend runs its relaxed-SIMD build (fused multiply-adds in the matmul and conv
+   * micro-kernel): the runtime validates relaxed SIMD (Node 21 and later, or Node 20 with
+   * `--experimental-wasm-relaxed-simd`) and NODETORCH_WASM_RELAXED is not `0`.
+   */
+  wasmRelaxedSimd: boolean;
+  /**
    * Whether the native addon tuned glibc's malloc so freed tensor memory is reused instead of returned to
    * the OS (false without the addon, on other C libraries, or with NODETORCH_MALLOC_TUNING=0).
    */
@@ -138,6 +144,7 @@ export function backendInfo(): BackendInfo {
     nativePath: origin ? origin.file : null,
     threads: b.name === 'native' && native ? native.threads : 1,
     wasmSimd: wasmInfo().simd,
+    wasmRelaxedSimd: wasmInfo().relaxedSimd,
     mallocTuned: native ? native.mallocTuned : false,
     unavailable: unavailableBackends(),
   };

@@ -8,8 +8,9 @@
  * the arrays the kernel only writes; an array written in place shares its input's region), runs the kernel
  * and copies the outputs out. Each copy is one TypedArray.set between same-typed views (a memory copy).
  * `memory.grow` detaches every view of the old buffer, so the views are re-taken whenever the buffer
- * changed. Copies are clamped to the caller's array lengths, so a too-short array yields garbage values
- * but never an out-of-bounds write.
+ * changed. An `inout` array whose old contents the kernel ignores at these params (matmul's C at beta 0,
+ * the manifest's `readUnlessZero`) is not copied in either. Copies are clamped to the caller's array
+ * lengths, so a too-short array yields garbage values but never an out-of-bounds write.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,15 @@ const TS_KERNELS: Partial<Kernels> = { copyBlocks: refCopyBlocks };
 export const WASM_TS_KERNELS = Object.keys(TS_KERNELS) as KernelName[];
 
 const WASM_URL = new URL('../../wasm/build/nodetorch.wasm', import.meta.url);
+/**
+ * The same sources built with relaxed SIMD (wasm/asconfig.json target `relaxed`): the GEMM micro-kernel's
+ * multiply-adds become `f32x4.relaxed_madd`, a fused multiply-add where the CPU has one (about 1.35x the
+ * plain module's matmul speed at the transformer step's shapes, bench/README.md "wasm: the transformer
+ * step"). Loaded instead of the plain module when the runtime validates it (V8 ships relaxed SIMD by default
+ * from 11.4, Chrome 114 and Node 21; Node 20 only with --experimental-wasm-relaxed-simd) and NODETORCH_WASM_RELAXED is not
+ * 0. Its sums may round differently from the plain module's (one rounding per fused multiply-add).
+ */
+const RELAXED_URL = new URL('../../wasm/build/nodetorch-relaxed.wasm', import.meta.url);
 const PAGE_BYTES = 65536;
 
 /**
@@ -55,19 +65,35 @@ const SIMD_PROBE = new Uint8Array([
 
 let simdSupported: boolean | undefined;
 let compiled: WebAssembly.Module | undefined;
+let relaxedBytes: Uint8Array<ArrayBuffer> | null | undefined;
 
-/** What this runtime supports for the wasm backend. */
-export function wasmInfo(): { simd: boolean } {
+/** What this runtime supports for the wasm backend: SIMD128, and whether the relaxed-SIMD module is used. */
+export function wasmInfo(): { simd: boolean; relaxedSimd: boolean } {
   simdSupported ??= WebAssembly.validate(SIMD_PROBE);
-  return { simd: simdSupported };
+  return { simd: simdSupported, relaxedSimd: simdSupported && relaxedModuleBytes() !== null };
 }
 
-/** Compile the module once per process (synchronously); throws with the reason it cannot. */
-function compileModule(): WebAssembly.Module {
-  if (compiled) return compiled;
-  let bytes: Uint8Array<ArrayBuffer>;
+/**
+ * The relaxed-SIMD module's bytes if it is to be used: present, not switched off by
+ * NODETORCH_WASM_RELAXED=0, and valid on this runtime; else null (the plain module is used).
+ */
+function relaxedModuleBytes(): Uint8Array<ArrayBuffer> | null {
+  if (relaxedBytes !== undefined) return relaxedBytes;
+  relaxedBytes = null;
+  if (process.env.NODETORCH_WASM_RELAXED === '0') return relaxedBytes;
   try {
-    bytes = new Uint8Array(readFileSync(WASM_URL)); // a plain ArrayBuffer copy: what BufferSource types want
+    const bytes = new Uint8Array(readFileSync(RELAXED_URL));
+    if (WebAssembly.validate(bytes)) relaxedBytes = bytes;
+  } catch {
+    // missing (an older build): the plain module serves
+  }
+  return relaxedBytes;
+}
+
+/** The plain SIMD128 module's bytes; throws naming the file when it cannot be read. */
+function plainModuleBytes(): Uint8Array<ArrayBuffer> {
+  try {
+    return new Uint8Array(readFileSync(WASM_URL)); // a plain ArrayBuffer copy: what BufferSource types want
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -75,10 +101,19 @@ function compileModule(): WebAssembly.Module {
     }
     throw new Error(`wasm backend: cannot read ${fileURLToPath(WASM_URL)}: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Compile the module once per process (synchronously): the relaxed-SIMD build where wasmInfo() says so,
+ * else the plain one; throws with the reason it cannot.
+ */
+function compileModule(): WebAssembly.Module {
+  if (compiled) return compiled;
+  const bytes = plainModuleBytes();
   if (!wasmInfo().simd) {
     throw new Error('wasm backend: this JavaScript runtime does not support WebAssembly SIMD128');
   }
-  compiled = new WebAssembly.Module(bytes);
+  compiled = new WebAssembly.Module(relaxedModuleBytes() ?? bytes);
   return compiled;
 }
 
@@ -134,7 +169,7 @@ function stagedKernel(name: KernelName, owner: Stager): (...args: unknown[]) => 
       if (twin[i]! >= 0) at[i] = at[twin[i]!]!;
       call.push(arr === null ? 0 : at[i]!);
       if (a.type === 'idx') call.push(arr instanceof Int32Array ? 1 : 0);
-      if (arr !== null && a.role !== 'out' && twin[i]! < 0) copyIn(views, at[i]!, arr, lengths[a.name]!);
+      if (arr !== null && reads(a, params) && twin[i]! < 0) copyIn(views, at[i]!, arr, lengths[a.name]!);
     });
     if (wsFloats >= 0) call.push(at[arrays.length]!);
     kernel(...call, ...scalars);
@@ -143,6 +178,15 @@ function stagedKernel(name: KernelName, owner: Stager): (...args: unknown[]) => 
       if (arr !== null && a.role !== 'in') copyOut(views, at[i]!, arr, lengths[a.name]!);
     });
   };
+}
+
+/**
+ * Whether the kernel reads an array's old contents at these params (an `out` array never; an `inout` one
+ * unless its `readUnlessZero` field is 0): only those are copied into linear memory.
+ */
+function reads(a: ArraySpec, params: Record<string, unknown>): boolean {
+  if (a.role === 'out') return false;
+  return a.readUnlessZero === undefined || Number(params[a.readUnlessZero]) !== 0;
 }
 
 /** Views of linear memory, one per element type a kernel argument can have. */

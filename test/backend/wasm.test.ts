@@ -2,8 +2,10 @@
  * Tests specific to the wasm adapter (src/backend/wasm.ts): the module's export list, memory growth and view
  * re-taking, staging that never touches memory past the caller's arrays, and results against the ref backend
  * at shapes that exercise the module's own tiling (KC = 256 blocks, NR = 8 panels, stride-1 fast paths).
- * Kernel-by-kernel conformance across all backends lives in conformance.test.ts.
+ * Kernel-by-kernel conformance across all backends lives in conformance.test.ts. With
+ * NODETORCH_TEST_WASM_RELAXED=1 all of these run on the relaxed-SIMD build (fused multiply-adds).
  */
+import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { WASM_TS_KERNELS, loadWasmBackend, wasmExportNames, wasmInfo } from '../../src/backend/wasm.js';
 import { refBackend } from '../../src/backend/ref/index.js';
@@ -61,6 +63,14 @@ describe('wasm backend adapter', () => {
   it('runs on a runtime with SIMD128', () => {
     expect(wasmInfo().simd).toBe(true);
     expect(loadWasmBackend().name).toBe('wasm');
+  });
+
+  it('loads the relaxed-SIMD build exactly where the runtime validates it and NODETORCH_WASM_RELAXED is not 0', () => {
+    const file = new URL('../../wasm/build/nodetorch-relaxed.wasm', import.meta.url);
+    const valid = WebAssembly.validate(new Uint8Array(readFileSync(file)));
+    expect(wasmInfo().relaxedSimd).toBe(valid && process.env.NODETORCH_WASM_RELAXED !== '0');
+    // The relaxed test run (NODETORCH_TEST_WASM_RELAXED=1, vitest.config.ts) must really run that build.
+    if (process.env.NODETORCH_TEST_WASM_RELAXED === '1') expect(wasmInfo().relaxedSimd).toBe(true);
   });
 
   it('exports exactly the kernels it does not serve from TS, their workspace sizes, memory and __ helpers', () => {

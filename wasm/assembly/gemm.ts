@@ -14,7 +14,8 @@
  * Aliasing: C must not overlap A or B. The panel buffer belongs to the caller (workspace).
  *
  * Micro-kernel: MR = 4 rows x NR = 8 columns (2 f32x4) of C live in 8 registers across the whole k loop;
- * each step loads 2 B vectors and 4 splatted A scalars for 16 multiply-adds (no FMA in SIMD128).
+ * each step loads 2 B vectors and 4 splatted A scalars for 16 multiply-adds (madd(): a multiply and an add
+ * in SIMD128, one f32x4.relaxed_madd in the relaxed-SIMD build, src/backend/wasm.ts RELAXED_URL).
  * A may instead come packed (packA4, tile4<B, v128>), four rows interleaved.
  */
 
@@ -61,6 +62,13 @@ const TAIL: usize = memory.data(32, 16);
   }
 }
 
+/** acc + a * b: one fused multiply-add where the build has relaxed SIMD, else a multiply and an add. */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
 /** Bytes between the B walk's entries for row p and p + 1 (see the header). */
 // @ts-ignore: decorator
 @inline function bStep<B>(): usize {
@@ -103,17 +111,17 @@ export function tile4<B, A>(
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let av = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
     av = isVector<A>() ? v128.load32_splat(ap, 4) : v128.load32_splat(ap + ars);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
     av = isVector<A>() ? v128.load32_splat(ap, 8) : v128.load32_splat(ap + ars2);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
     av = isVector<A>() ? v128.load32_splat(ap, 12) : v128.load32_splat(ap + ars2 + ars);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
     ap += isVector<A>() ? 16 : acs;
   }
   storeRow(c, c00, c01, nc, alpha, beta, relu);
@@ -134,8 +142,8 @@ export function tile1<B>(
   for (let bw = b; bw < bEnd; bw += bStep<B>()) {
     const bp = bRow<B>(bw, colB);
     const av = v128.load32_splat(ap);
-    c0 = f32x4.add(c0, f32x4.mul(av, v128.load(bp)));
-    c1 = f32x4.add(c1, f32x4.mul(av, v128.load(bp, 16)));
+    c0 = madd(av, v128.load(bp), c0);
+    c1 = madd(av, v128.load(bp, 16), c1);
     ap += acs;
   }
   storeRow(c, c0, c1, nc, alpha, beta, relu);
