@@ -2,34 +2,13 @@
  * bmmHeads: bmm over outer x heads products addressed through row strides and offsets (src/backend/backend.ts
  * BmmHeadsParams): product (o, h) reads A at float o * aOuter + h * aHead with rows aLd floats apart
  * (likewise B) and writes C at o * cOuter + h * cHead with rows cLd apart. Stored shapes as matmul's.
- * Each product runs matmul's blocking (k blocks of KC, B packed NR columns at a time, gemm.ts's panel
- * micro-kernel) with the row strides in place of the contiguous ones: the same operations and rounding as
- * matmul on the gathered matrices. Bounds: the native addon checks them; here the callers (the ops) pass
+ * Each product is matmul.ts's stridedMatmul with the row strides in place of the contiguous ones: the same
+ * operations and rounding as matmul on the gathered matrices. Bounds: the native addon checks them; here the callers (the ops) pass
  * layouts inside the arrays. Aliasing: C must not overlap A, B or the workspace.
  * Workspace: ws holds one packed panel, min(k, KC) * NR floats (bmmHeadsWorkspace gives k * NR).
  */
-import { NR, KC, gemmPanel, packRows, packCols } from './gemm';
-
-/** One product: C (m, n) at c, rows ldc apart = alpha * op(A) @ op(B) + beta * C, A and B rows lda / ldb apart. */
-function stridedMatmul(
-  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, ws: usize, m: i32, n: i32, k: i32,
-  transA: bool, transB: bool, alpha: f32, beta: f32,
-): void {
-  const ars = transA ? 1 : lda; // floats between A[i, p] and A[i + 1, p]
-  const acs = transA ? lda : 1; // floats between A[i, p] and A[i, p + 1]
-  // Runs once even when k == 0 so that C = beta * C (or 0) is still written.
-  for (let p0 = 0; p0 == 0 || p0 < k; p0 += KC) {
-    const kc = min(KC, k - p0);
-    const betaBlock = p0 == 0 ? beta : <f32>1;
-    const aBlock = a + ((<usize>p0 * acs) << 2);
-    for (let j0 = 0; j0 < n; j0 += NR) {
-      const nc = min(NR, n - j0);
-      if (transB) packCols(b + (<usize>p0 << 2), kc, ldb, j0, nc, ws);
-      else packRows(b + ((<usize>p0 * ldb) << 2), kc, ldb, j0, nc, ws);
-      gemmPanel(m, kc, aBlock, ars, acs, ws, c + (<usize>j0 << 2), ldc, nc, alpha, betaBlock);
-    }
-  }
-}
+import { NR } from './gemm';
+import { stridedMatmul } from './matmul';
 
 export function bmmHeads(
   a: usize, b: usize, c: usize, ws: usize, outer: i32, heads: i32, m: i32, n: i32, k: i32, transA: bool,

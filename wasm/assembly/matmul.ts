@@ -10,13 +10,17 @@
  */
 import { NR, KC, gemmPanel, packRows, packCols } from './gemm';
 
-export function matmul(
-  a: usize, b: usize, c: usize, ws: usize, m: i32, n: i32, k: i32,
+/**
+ * One product with explicit row strides: C (m, n) at c, rows ldc apart = alpha * op(A) @ op(B) + beta * C,
+ * A's stored rows lda floats apart and B's ldb apart. matmul is the contiguous case; bmmHeads calls it
+ * per head with the projections' row strides, so both share the same operations and rounding.
+ */
+export function stridedMatmul(
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, ws: usize, m: i32, n: i32, k: i32,
   transA: bool, transB: bool, alpha: f32, beta: f32,
 ): void {
-  if (m <= 0 || n <= 0) return;
-  const ars = transA ? 1 : k; // floats between A[i, p] and A[i + 1, p]
-  const acs = transA ? m : 1; // floats between A[i, p] and A[i, p + 1]
+  const ars = transA ? 1 : lda; // floats between A[i, p] and A[i + 1, p]
+  const acs = transA ? lda : 1; // floats between A[i, p] and A[i, p + 1]
   // Runs once even when k == 0 so that C = beta * C (or 0) is still written.
   for (let p0 = 0; p0 == 0 || p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
@@ -24,9 +28,18 @@ export function matmul(
     const aBlock = a + ((<usize>p0 * acs) << 2);
     for (let j0 = 0; j0 < n; j0 += NR) {
       const nc = min(NR, n - j0);
-      if (transB) packCols(b + (<usize>p0 << 2), kc, k, j0, nc, ws);
-      else packRows(b + ((<usize>p0 * n) << 2), kc, n, j0, nc, ws);
-      gemmPanel(m, kc, aBlock, ars, acs, ws, c + (<usize>j0 << 2), n, nc, alpha, betaBlock);
+      if (transB) packCols(b + (<usize>p0 << 2), kc, ldb, j0, nc, ws);
+      else packRows(b + ((<usize>p0 * ldb) << 2), kc, ldb, j0, nc, ws);
+      gemmPanel(m, kc, aBlock, ars, acs, ws, c + (<usize>j0 << 2), ldc, nc, alpha, betaBlock);
     }
   }
+}
+
+export function matmul(
+  a: usize, b: usize, c: usize, ws: usize, m: i32, n: i32, k: i32,
+  transA: bool, transB: bool, alpha: f32, beta: f32,
+): void {
+  if (m <= 0 || n <= 0) return;
+  // Stored A is (m, k), or (k, m) when transA; stored B is (k, n), or (n, k) when transB.
+  stridedMatmul(a, transA ? m : k, b, transB ? k : n, c, n, ws, m, n, k, transA, transB, alpha, beta);
 }
