@@ -8,7 +8,8 @@
 //     for each chunk of up to MAXV * VL output channels (V vectors)
 //       for each output row, for each strip of R output columns (R * V <= the accumulator budget)
 //         acc[R][V] = 0
-//         for each tap t = (c, i, j) of the K = cinG * kH * kW taps, in order:
+//         for each tap t = (c, i, j) of the row's tap list (the K = cinG * kH * kW taps in order, less
+//         those whose kernel row i reads the top or bottom padding):
 //           V aligned loads of the packed weights wp[t][o .. o + V * VL)
 //           R broadcasts of x_padded[c][row * strideH + i * dilationH][col * strideW + j * dilationW]
 //           R * V FMAs
@@ -22,7 +23,9 @@
 // the padded planes of one image (at 64 channels of 10 x 10: 25 KiB) stay in L1, a chunk's weights in L2.
 // Lanes are wasted only on a last chunk of fewer than VL channels. The strips of a row are cut evenly
 // (8 columns at 4 vectors: 4 + 4, not 6 + 2). Each output element is the same sum (taps in order, then
-// + bias) whatever the tasks, so results do not depend on the thread count.
+// + bias) whatever the tasks, so results do not depend on the thread count. Like oneDNN's kernels, rows
+// skip the kernel rows that fall in the padding: at 8 x 8 outputs, a 3 x 3 kernel and padding 1 those are
+// 1/12 of the products (all zeros; their sum is unchanged, as adding +-0 to a sum leaves it alone).
 #include "conv2d-direct.h"
 
 #include "conv2d-common.h"
@@ -42,19 +45,26 @@ constexpr size_t VL = kVecLen, kAcc = 12, MAXV = 2;
 
 typedef float DVec __attribute__((vector_size(VL * sizeof(float))));
 
-// One strip: out[r * cp + v * VL + l] = sum over taps t of x[tapOff[t] + r * SW] * w[t * cp + v * VL + l]
+// A tap of the kernel: its input value's offset in one image's (padded) planes of a group, relative to
+// the output position's, and its weight vector's offset in the packed weights.
+struct Tap {
+  size_t x, w;
+};
+
+// One strip: out[r * cp + v * VL + l] = sum over taps t of x[taps[t].x + r * SW] * w[taps[t].w + v * VL + l]
 // (out: R positions of the channel-last buffer). SW (the stride along a row, 1 or 2) is a template
 // argument so the R broadcasts sit at constant offsets.
 template <size_t R, size_t V, size_t SW>
-void strip(size_t K, const size_t* __restrict tapOff, const float* __restrict x, const float* __restrict w, size_t cp,
-           float* __restrict out) {
+void strip(size_t K, const Tap* __restrict taps, const float* __restrict x, const float* __restrict w, float* __restrict out,
+           size_t cp) {
   DVec acc[R][V];
   for (size_t r = 0; r < R; ++r)
     for (size_t v = 0; v < V; ++v) acc[r][v] = DVec{};
-  for (size_t t = 0; t < K; ++t, w += cp) {
-    const float* xt = x + tapOff[t];
+  for (size_t t = 0; t < K; ++t) {
+    const float* xt = x + taps[t].x;
+    const float* wt = w + taps[t].w;
     DVec wv[V];
-    for (size_t v = 0; v < V; ++v) wv[v] = *reinterpret_cast<const DVec*>(w + v * VL);
+    for (size_t v = 0; v < V; ++v) wv[v] = *reinterpret_cast<const DVec*>(wt + v * VL);
     for (size_t r = 0; r < R; ++r) {
       const float xr = xt[r * SW];
       for (size_t v = 0; v < V; ++v) acc[r][v] += wv[v] * xr;
@@ -64,7 +74,7 @@ void strip(size_t K, const size_t* __restrict tapOff, const float* __restrict x,
     for (size_t v = 0; v < V; ++v) *reinterpret_cast<DVec*>(out + r * cp + v * VL) = acc[r][v];
 }
 
-using StripFn = void (*)(size_t, const size_t*, const float*, const float*, size_t, float*);
+using StripFn = void (*)(size_t, const Tap*, const float*, const float*, float*, size_t);
 
 // The instance for `rows` columns (1 <= rows <= R) of V vectors.
 template <size_t R, size_t V, size_t SW>
@@ -100,10 +110,18 @@ struct Task {
   size_t b, g, r0, r1;  // image, group, output rows [r0, r1)
 };
 
+// The taps of an output row: those whose kernel row falls inside the image (rows of the top and bottom
+// padding are skipped, as oneDNN's direct kernels skip them: at 8 x 8 outputs with a 3 x 3 kernel and
+// padding 1 that is 1/12 of the products, all zeros).
+struct TapList {
+  const Tap* taps;
+  size_t count;
+};
+
 struct Plan {
   const nt::Conv2dArgs& q;
   size_t cinG, coutG, cp, K, rowBlocks;
-  const size_t* tapOff;  // K offsets into one image's (padded) planes of a group
+  const TapList* rowTaps;  // per output row
   Task at(size_t i) const {
     const size_t rb = i % rowBlocks, bg = i / rowBlocks;
     return Task{bg / q.groups, bg % q.groups, rb * q.outH / rowBlocks, (rb + 1) * q.outH / rowBlocks};
@@ -194,12 +212,64 @@ void runTask(const Plan& pl, const Task& t, const float* src, size_t wp, const f
         float* out = ct + (oh - h0) * q.outW * pl.cp + o0;
         for (size_t s0 = 0; s0 < q.outW; s0 += R) {
           const size_t cols = minz(R, q.outW - s0);
-          stripKernel(vecs, cols, q.strideW)(pl.K, pl.tapOff, row + s0 * q.strideW, wg + o0, pl.cp, out + s0 * pl.cp);
+          stripKernel(vecs, cols, q.strideW)(pl.rowTaps[oh].count, pl.rowTaps[oh].taps, row + s0 * q.strideW, wg + o0,
+                                             out + s0 * pl.cp, pl.cp);
         }
       }
     }
     channelsToPlanes(ct, pl.cp, (h1 - h0) * q.outW, pl.coutG, bg, q.relu, yImg + h0 * q.outW, P);
   }
+}
+
+/** Kernel rows [*lo, *hi) of output row oh that read inside the image (the others read the padding). */
+void validKernelRows(const nt::Conv2dArgs& q, size_t oh, size_t* lo, size_t* hi) {
+  const ptrdiff_t top = static_cast<ptrdiff_t>(oh * q.strideH) - static_cast<ptrdiff_t>(q.padH);
+  const ptrdiff_t dh = static_cast<ptrdiff_t>(q.dilationH), ih = static_cast<ptrdiff_t>(q.inH);
+  size_t i = 0;
+  while (i < q.kH && top + static_cast<ptrdiff_t>(i) * dh < 0) ++i;
+  *lo = i;
+  while (i < q.kH && top + static_cast<ptrdiff_t>(i) * dh < ih) ++i;
+  *hi = i;
+}
+
+/**
+ * Each output row's tap list, in a scratch slot read by every thread: the taps (c, i, j) in order with
+ * kernel row i inside the image for that row. Rows with the same kernel-row range share a list (at most
+ * (kH + 1)(kH + 2) / 2 lists; past kMaxSkipKH kernel rows, one list of all taps for every row, the padding
+ * read as zeros). Null if scratch memory could not be had.
+ */
+const TapList* buildRowTaps(const nt::Conv2dArgs& q, size_t plane, size_t wpitch, size_t cp) {
+  constexpr size_t kMaxSkipKH = 9, kMaxLists = (kMaxSkipKH + 1) * (kMaxSkipKH + 2) / 2;
+  const bool skip = q.kH <= kMaxSkipKH;
+  size_t lo[kMaxLists], hi[kMaxLists], nLists = 0;
+  for (size_t oh = 0; oh < q.outH && skip; ++oh) {  // the distinct ranges: the slot's size
+    size_t l, h, k = 0;
+    validKernelRows(q, oh, &l, &h);
+    while (k < nLists && (lo[k] != l || hi[k] != h)) ++k;
+    if (k == nLists) lo[nLists] = l, hi[nLists++] = h;
+  }
+  if (!skip) lo[0] = 0, hi[0] = q.kH, nLists = 1;
+  const size_t cinG = q.cIn / q.groups, K = taps(q);
+  const size_t bytes = q.outH * sizeof(TapList) + nLists * K * sizeof(Tap);
+  TapList* rows = reinterpret_cast<TapList*>(scratch(kScratchCol, (bytes + sizeof(float) - 1) / sizeof(float)));
+  if (rows == nullptr) return nullptr;
+  TapList lists[kMaxLists];
+  Tap* next = reinterpret_cast<Tap*>(rows + q.outH);
+  for (size_t k = 0; k < nLists; ++k) {
+    lists[k].taps = next;
+    for (size_t c = 0; c < cinG; ++c)
+      for (size_t i = lo[k]; i < hi[k]; ++i)
+        for (size_t j = 0; j < q.kW; ++j)
+          *next++ = Tap{c * plane + i * q.dilationH * wpitch + j * q.dilationW, ((c * q.kH + i) * q.kW + j) * cp};
+    lists[k].count = static_cast<size_t>(next - lists[k].taps);
+  }
+  for (size_t oh = 0; oh < q.outH; ++oh) {
+    size_t l = 0, h = q.kH, k = 0;
+    if (skip) validKernelRows(q, oh, &l, &h);
+    while (lo[k] != l || hi[k] != h) ++k;
+    rows[oh] = lists[k];
+  }
+  return rows;
 }
 
 }  // namespace
@@ -269,18 +339,13 @@ bool directConv2d(const float* x, const float* wp, const float* bias, float* y, 
   const size_t cinG = q.cIn / q.groups, planeIn = q.inH * q.inW;
   const size_t wpitch = padded ? q.inW + 2 * q.padW : q.inW, plane = padded ? paddedPlane(q) : planeIn;
   const size_t K = taps(q);
-  // size_t offsets in a float scratch slot (2 floats each), read by every thread.
-  size_t* tapOff = reinterpret_cast<size_t*>(scratch(kScratchCol, K * (sizeof(size_t) / sizeof(float))));
-  if (tapOff == nullptr) return false;
-  for (size_t c = 0; c < cinG; ++c)
-    for (size_t i = 0; i < q.kH; ++i)
-      for (size_t j = 0; j < q.kW; ++j)
-        tapOff[(c * q.kH + i) * q.kW + j] = c * plane + i * q.dilationH * wpitch + j * q.dilationW;
+  const TapList* rowTaps = buildRowTaps(q, plane, wpitch, paddedCout(q));
+  if (rowTaps == nullptr) return false;
   // Whole images per task when they give every thread work; else rows are split too (an image per
   // task is padded once by the thread that runs the task, a split image once per task).
   const size_t images = q.n * q.groups, threads = static_cast<size_t>(nt::numThreads());
   const size_t rowBlocks = images >= threads ? 1 : minz(q.outH, 2 * threads);
-  const Plan pl{q, cinG, q.cOut / q.groups, paddedCout(q), K, rowBlocks, tapOff};
+  const Plan pl{q, cinG, q.cOut / q.groups, paddedCout(q), K, rowBlocks, rowTaps};
   const double work = 2.0 * static_cast<double>(q.n) * static_cast<double>(q.cOut) * static_cast<double>(P) *
                       static_cast<double>(K);
   int failed = 0;

@@ -212,6 +212,9 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(2, 16, 17, [5, 6], [3, 3], [1, 1], [3, 3]), // padding past the kernel span: backward-input's GEMM
   conv2dCase(2, 16, 20, [6, 6], [1, 1]), // 1x1
   conv2dCase(3, 18, 16, [4, 30], [3, 3], [1, 2], [0, 1]), // stride 2 along rows, unpadded rows: 14 columns
+  // Kernel rows over the top / bottom padding are skipped per output row (a tap list per kernel-row range):
+  conv2dCase(2, 16, 17, [9, 7], [5, 3], [2, 1], [3, 1], [2, 1]), // stride 2, dilation 2 and padding 3 down the rows
+  conv2dCase(1, 16, 16, [12, 5], [10, 3], [1, 1], [4, 1]), // 10 kernel rows: past the skipping's 9, every tap read
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
