@@ -6,10 +6,11 @@
 //   for each task (image b, group g, block of output rows):
 //     pad the group's cinG planes of image b into scratch (zero borders), unless there is no padding
 //     for each chunk of up to MAXV * VL output channels (V vectors)
-//       for each output row, for each strip of R output columns (R * V <= the accumulator budget)
+//       for each output row, for each strip of R interior output columns (R * V <= the accumulator budget),
+//       and for each edge column, each strip of R rows down the column (rows of one class)
 //         acc[R][V] = 0
-//         for each tap t = (c, i, j) of the row's tap list (the K = cinG * kH * kW taps in order, less
-//         those whose kernel row i reads the top or bottom padding):
+//         for each tap t = (c, i, j) of the strip's tap list (the K = cinG * kH * kW taps in order, less
+//         those that read the padding at the strip's row and column class):
 //           V aligned loads of the packed weights wp[t][o .. o + V * VL)
 //           R broadcasts of x_padded[c][row * strideH + i * dilationH][col * strideW + j * dilationW]
 //           R * V FMAs
@@ -20,12 +21,21 @@
 // tap's weight vectors are contiguous; the input needs no packing (the broadcasts read the padded planes
 // in place, a row's strip at constant offsets). Per tap the kernel loads V vectors and R scalars for R * V
 // FMAs, with no k blocking (each output is one sum over all K taps, written once) and no columns matrix;
-// the padded planes of one image (at 64 channels of 10 x 10: 25 KiB) stay in L1, a chunk's weights in L2.
+// the padded planes of one image (at 64 channels of 10 x 10: 25 KiB) stay in L1, a chunk's weights in L2
+// (blocking the taps so that they stay in L1 was measured 9% slower at 64 -> 64 on 8 x 8).
 // Lanes are wasted only on a last chunk of fewer than VL channels. The strips of a row are cut evenly
-// (8 columns at 4 vectors: 4 + 4, not 6 + 2). Each output element is the same sum (taps in order, then
-// + bias) whatever the tasks, so results do not depend on the thread count. Like oneDNN's kernels, rows
-// skip the kernel rows that fall in the padding: at 8 x 8 outputs, a 3 x 3 kernel and padding 1 those are
-// 1/12 of the products (all zeros; their sum is unchanged, as adding +-0 to a sum leaves it alone).
+// (the 12 interior columns of 14 at 4 vectors: 6 + 6). Each output element is the same sum (taps in
+// order, then + bias) whatever the tasks, so results do not depend on the thread count.
+//
+// Like oneDNN's kernels, no product reads the padding: at 8 x 8 outputs, a 3 x 3 kernel and padding 1
+// those are 1/6 of the products (all zeros: the sums do not change, as adding +-0 to a sum leaves it
+// alone). The output positions fall into classes by the range of kernel rows (for the row) and kernel
+// columns (for the column) inside the image, with a tap list per class pair (buildTaps). The interior
+// columns of a row share a class and take the strips along the row; an edge column is a class of its
+// own, and a strip along the row would hold one position (too few accumulators to hide the FMA latency),
+// so its strips run down the column instead, over consecutive rows of one class. At 64 channels of
+// 8 x 8 that makes one strip of 6 interior columns per row (24 accumulators) and strips of 1, 6 and 1
+// rows per edge column.
 #include "conv2d-direct.h"
 
 #include "conv2d-common.h"
@@ -53,10 +63,12 @@ struct Tap {
 
 // One strip: out[r * cp + v * VL + l] = sum over taps t of x[taps[t].x + r * SW] * w[taps[t].w + v * VL + l]
 // (out: R positions of the channel-last buffer). SW (the stride along a row, 1 or 2) is a template
-// argument so the R broadcasts sit at constant offsets.
+// argument so the R broadcasts sit at constant offsets. SW = 0 is a strip down a column (an edge column,
+// see runTask): positions xs floats apart in x and os floats apart in out.
 template <size_t R, size_t V, size_t SW>
 void strip(size_t K, const Tap* __restrict taps, const float* __restrict x, const float* __restrict w, float* __restrict out,
-           size_t cp) {
+           size_t cp, size_t xs, size_t os) {
+  if constexpr (SW != 0) xs = SW, os = cp;
   DVec acc[R][V];
   for (size_t r = 0; r < R; ++r)
     for (size_t v = 0; v < V; ++v) acc[r][v] = DVec{};
@@ -66,15 +78,15 @@ void strip(size_t K, const Tap* __restrict taps, const float* __restrict x, cons
     DVec wv[V];
     for (size_t v = 0; v < V; ++v) wv[v] = *reinterpret_cast<const DVec*>(wt + v * VL);
     for (size_t r = 0; r < R; ++r) {
-      const float xr = xt[r * SW];
+      const float xr = xt[r * xs];
       for (size_t v = 0; v < V; ++v) acc[r][v] += wv[v] * xr;
     }
   }
   for (size_t r = 0; r < R; ++r)
-    for (size_t v = 0; v < V; ++v) *reinterpret_cast<DVec*>(out + r * cp + v * VL) = acc[r][v];
+    for (size_t v = 0; v < V; ++v) *reinterpret_cast<DVec*>(out + r * os + v * VL) = acc[r][v];
 }
 
-using StripFn = void (*)(size_t, const Tap*, const float*, const float*, float*, size_t);
+using StripFn = void (*)(size_t, const Tap*, const float*, const float*, float*, size_t, size_t, size_t);
 
 // The instance for `rows` columns (1 <= rows <= R) of V vectors.
 template <size_t R, size_t V, size_t SW>
@@ -93,8 +105,9 @@ StripFn stripForV(size_t vecs, size_t cols) {
   return stripFor<kAcc / V, V, SW>(cols);
 }
 
-StripFn stripKernel(size_t vecs, size_t cols, size_t sw) {
-  return sw == 1 ? stripForV<MAXV, 1>(vecs, cols) : stripForV<MAXV, 2>(vecs, cols);
+/** The strip of `vecs` vectors and `n` positions along a row of stride sw (1 or 2), or down a column (0). */
+StripFn stripKernel(size_t vecs, size_t n, size_t sw) {
+  return sw == 1 ? stripForV<MAXV, 1>(vecs, n) : sw == 2 ? stripForV<MAXV, 2>(vecs, n) : stripForV<MAXV, 0>(vecs, n);
 }
 
 /** Output channels padded to whole vectors. */
@@ -103,25 +116,41 @@ size_t paddedCout(const nt::Conv2dArgs& q) { return roundUp(q.cOut / q.groups, V
 /** Taps per output element. */
 size_t taps(const nt::Conv2dArgs& q) { return q.cIn / q.groups * q.kH * q.kW; }
 
-// Floats of the channel-last output buffer of one pass (runTask).
-constexpr size_t kPassFloats = 2 * 1024;
+// Floats of the channel-last output buffer of one pass (runTask): 16 KiB, so a whole 8 x 8 image of 64
+// channels is one pass and its edge columns take strips of 6 rows (at 8 KiB, passes of 4 rows left
+// strips of 1 and 3: measured 2% slower at 64 -> 64 on 8 x 8).
+constexpr size_t kPassFloats = 4 * 1024;
 
 struct Task {
   size_t b, g, r0, r1;  // image, group, output rows [r0, r1)
 };
 
-// The taps of an output row: those whose kernel row falls inside the image (rows of the top and bottom
-// padding are skipped, as oneDNN's direct kernels skip them: at 8 x 8 outputs with a 3 x 3 kernel and
-// padding 1 that is 1/12 of the products, all zeros).
+// The taps of an output position: those whose kernel row and column fall inside the image (the taps
+// over the padding are skipped, as oneDNN's direct kernels skip them: at 8 x 8 outputs with a 3 x 3
+// kernel and padding 1 that is 1/6 of the products, all zeros). Positions are classed by their row's
+// range of kernel rows and their column's range of kernel columns; a list per (row class, column class).
 struct TapList {
   const Tap* taps;
   size_t count;
 };
 
+// A run of output columns [a, b) of one column class.
+struct ColRun {
+  size_t a, b, cls;
+};
+
+// The tap lists of a call (in a scratch slot, read by every thread).
+struct TapTable {
+  const TapList* lists;   // [row class * nCols + column class]
+  const size_t* rowClass; // per output row
+  const ColRun* runs;     // the output columns, left to right
+  size_t nCols, nRuns, fullCol;  // column classes; runs; the class of columns reading every kernel column
+};
+
 struct Plan {
   const nt::Conv2dArgs& q;
   size_t cinG, coutG, cp, K, rowBlocks;
-  const TapList* rowTaps;  // per output row
+  TapTable tt;
   Task at(size_t i) const {
     const size_t rb = i % rowBlocks, bg = i / rowBlocks;
     return Task{bg / q.groups, bg % q.groups, rb * q.outH / rowBlocks, (rb + 1) * q.outH / rowBlocks};
@@ -206,70 +235,125 @@ void runTask(const Plan& pl, const Task& t, const float* src, size_t wp, const f
     const size_t h1 = minz(t.r1, h0 + pass);
     for (size_t o0 = 0; o0 < pl.coutG; o0 += MAXV * VL) {
       const size_t vecs = minz(MAXV, (pl.coutG - o0 + VL - 1) / VL);
-      const size_t rMax = kAcc / vecs, strips = (q.outW + rMax - 1) / rMax, R = (q.outW + strips - 1) / strips;
-      for (size_t oh = h0; oh < h1; ++oh) {
-        const float* row = src + oh * q.strideH * wp;
-        float* out = ct + (oh - h0) * q.outW * pl.cp + o0;
-        for (size_t s0 = 0; s0 < q.outW; s0 += R) {
-          const size_t cols = minz(R, q.outW - s0);
-          stripKernel(vecs, cols, q.strideW)(pl.rowTaps[oh].count, pl.rowTaps[oh].taps, row + s0 * q.strideW, wg + o0,
-                                             out + s0 * pl.cp, pl.cp);
+      const size_t rMax = kAcc / vecs;
+      for (size_t k = 0; k < pl.tt.nRuns; ++k) {
+        const ColRun run = pl.tt.runs[k];
+        if (run.cls == pl.tt.fullCol) {  // strips along each row, cut evenly
+          const size_t width = run.b - run.a, strips = (width + rMax - 1) / rMax, R = (width + strips - 1) / strips;
+          for (size_t oh = h0; oh < h1; ++oh) {
+            const TapList tl = pl.tt.lists[pl.tt.rowClass[oh] * pl.tt.nCols + run.cls];
+            const float* row = src + oh * q.strideH * wp;
+            float* out = ct + (oh - h0) * q.outW * pl.cp + o0;
+            for (size_t s0 = run.a; s0 < run.b; s0 += R)
+              stripKernel(vecs, minz(R, run.b - s0), q.strideW)(tl.count, tl.taps, row + s0 * q.strideW, wg + o0,
+                                                                out + s0 * pl.cp, pl.cp, 0, 0);
+          }
+          continue;
         }
+        // An edge column: strips down the column over rows of one class (a strip along the row would
+        // hold one position, too few accumulators to hide the multiply-add latency).
+        for (size_t ow = run.a; ow < run.b; ++ow)
+          for (size_t r0 = h0; r0 < h1;) {
+            size_t r1 = r0 + 1;
+            while (r1 < h1 && pl.tt.rowClass[r1] == pl.tt.rowClass[r0]) ++r1;
+            const TapList tl = pl.tt.lists[pl.tt.rowClass[r0] * pl.tt.nCols + run.cls];
+            const size_t strips = (r1 - r0 + rMax - 1) / rMax, R = (r1 - r0 + strips - 1) / strips;
+            for (size_t s0 = r0; s0 < r1; s0 += R)
+              stripKernel(vecs, minz(R, r1 - s0), 0)(tl.count, tl.taps, src + s0 * q.strideH * wp + ow * q.strideW,
+                                                     wg + o0, ct + ((s0 - h0) * q.outW + ow) * pl.cp + o0, pl.cp,
+                                                     q.strideH * wp, q.outW * pl.cp);
+            r0 = r1;
+          }
       }
     }
     channelsToPlanes(ct, pl.cp, (h1 - h0) * q.outW, pl.coutG, bg, q.relu, yImg + h0 * q.outW, P);
   }
 }
 
-/** Kernel rows [*lo, *hi) of output row oh that read inside the image (the others read the padding). */
-void validKernelRows(const nt::Conv2dArgs& q, size_t oh, size_t* lo, size_t* hi) {
-  const ptrdiff_t top = static_cast<ptrdiff_t>(oh * q.strideH) - static_cast<ptrdiff_t>(q.padH);
-  const ptrdiff_t dh = static_cast<ptrdiff_t>(q.dilationH), ih = static_cast<ptrdiff_t>(q.inH);
+/**
+ * Kernel taps [*lo, *hi) along one axis that read inside the image for output index o (stride, padding,
+ * dilation, kernel size and input size along that axis); the others read the padding.
+ */
+void validTaps(size_t o, size_t stride, size_t pad, size_t dil, size_t k, size_t in, size_t* lo, size_t* hi) {
+  const ptrdiff_t first = static_cast<ptrdiff_t>(o * stride) - static_cast<ptrdiff_t>(pad);
   size_t i = 0;
-  while (i < q.kH && top + static_cast<ptrdiff_t>(i) * dh < 0) ++i;
+  while (i < k && first + static_cast<ptrdiff_t>(i * dil) < 0) ++i;
   *lo = i;
-  while (i < q.kH && top + static_cast<ptrdiff_t>(i) * dh < ih) ++i;
+  while (i < k && first + static_cast<ptrdiff_t>(i * dil) < static_cast<ptrdiff_t>(in)) ++i;
   *hi = i;
 }
 
+// Classes of one axis: the distinct ranges of valid taps, and each output index's class.
+struct AxisClasses {
+  static constexpr size_t kMax = 16;
+  size_t lo[kMax], hi[kMax], n = 0;
+  // The ranges of outputs [0, outs) (stride, ...); past kMax distinct ranges, one class of every tap (the
+  // padding read as zeros).
+  void build(size_t outs, size_t stride, size_t pad, size_t dil, size_t k, size_t in) {
+    for (size_t o = 0; o < outs; ++o)
+      if (classOf(o, stride, pad, dil, k, in) == n) {
+        if (n == kMax) return full(k);
+        validTaps(o, stride, pad, dil, k, in, &lo[n], &hi[n]);
+        ++n;
+      }
+  }
+  void full(size_t k) { lo[0] = 0, hi[0] = k, n = 1; }
+  size_t classOf(size_t o, size_t stride, size_t pad, size_t dil, size_t k, size_t in) const {
+    size_t l = 0, h = k, c = 0;
+    if (n != 1 || lo[0] != 0 || hi[0] != k) validTaps(o, stride, pad, dil, k, in, &l, &h);
+    while (c < n && (lo[c] != l || hi[c] != h)) ++c;
+    return c;
+  }
+};
+
+// Bytes of tap lists past which a call stops skipping the padding along columns, then along rows.
+constexpr size_t kMaxTapBytes = 4 << 20;
+
 /**
- * Each output row's tap list, in a scratch slot read by every thread: the taps (c, i, j) in order with
- * kernel row i inside the image for that row. Rows with the same kernel-row range share a list (at most
- * (kH + 1)(kH + 2) / 2 lists; past kMaxSkipKH kernel rows, one list of all taps for every row, the padding
- * read as zeros). Null if scratch memory could not be had.
+ * The tap lists of q (TapTable) in a scratch slot: for each (row class, column class) the taps (c, i, j)
+ * in order with kernel row i and column j inside the image. False if scratch memory could not be had.
  */
-const TapList* buildRowTaps(const nt::Conv2dArgs& q, size_t plane, size_t wpitch, size_t cp) {
-  constexpr size_t kMaxSkipKH = 9, kMaxLists = (kMaxSkipKH + 1) * (kMaxSkipKH + 2) / 2;
-  const bool skip = q.kH <= kMaxSkipKH;
-  size_t lo[kMaxLists], hi[kMaxLists], nLists = 0;
-  for (size_t oh = 0; oh < q.outH && skip; ++oh) {  // the distinct ranges: the slot's size
-    size_t l, h, k = 0;
-    validKernelRows(q, oh, &l, &h);
-    while (k < nLists && (lo[k] != l || hi[k] != h)) ++k;
-    if (k == nLists) lo[nLists] = l, hi[nLists++] = h;
-  }
-  if (!skip) lo[0] = 0, hi[0] = q.kH, nLists = 1;
+bool buildTaps(const nt::Conv2dArgs& q, size_t plane, size_t wpitch, size_t cp, TapTable* tt) {
   const size_t cinG = q.cIn / q.groups, K = taps(q);
-  const size_t bytes = q.outH * sizeof(TapList) + nLists * K * sizeof(Tap);
-  TapList* rows = reinterpret_cast<TapList*>(scratch(kScratchCol, (bytes + sizeof(float) - 1) / sizeof(float)));
-  if (rows == nullptr) return nullptr;
-  TapList lists[kMaxLists];
-  Tap* next = reinterpret_cast<Tap*>(rows + q.outH);
-  for (size_t k = 0; k < nLists; ++k) {
-    lists[k].taps = next;
-    for (size_t c = 0; c < cinG; ++c)
-      for (size_t i = lo[k]; i < hi[k]; ++i)
-        for (size_t j = 0; j < q.kW; ++j)
-          *next++ = Tap{c * plane + i * q.dilationH * wpitch + j * q.dilationW, ((c * q.kH + i) * q.kW + j) * cp};
-    lists[k].count = static_cast<size_t>(next - lists[k].taps);
+  AxisClasses rows, cols;
+  rows.build(q.outH, q.strideH, q.padH, q.dilationH, q.kH, q.inH);
+  cols.build(q.outW, q.strideW, q.padW, q.dilationW, q.kW, q.inW);
+  if (rows.n * cols.n * K * sizeof(Tap) > kMaxTapBytes) cols.full(q.kW);
+  if (rows.n * cols.n * K * sizeof(Tap) > kMaxTapBytes) rows.full(q.kH);
+  const size_t nLists = rows.n * cols.n;
+  size_t nRuns = 0;
+  for (size_t ow = 0, prev = ~static_cast<size_t>(0); ow < q.outW; ++ow) {
+    const size_t c = cols.classOf(ow, q.strideW, q.padW, q.dilationW, q.kW, q.inW);
+    if (c != prev) ++nRuns, prev = c;
   }
-  for (size_t oh = 0; oh < q.outH; ++oh) {
-    size_t l = 0, h = q.kH, k = 0;
-    if (skip) validKernelRows(q, oh, &l, &h);
-    while (lo[k] != l || hi[k] != h) ++k;
-    rows[oh] = lists[k];
+  const size_t bytes = nLists * sizeof(TapList) + q.outH * sizeof(size_t) + nRuns * sizeof(ColRun) + nLists * K * sizeof(Tap);
+  char* mem = reinterpret_cast<char*>(scratch(kScratchCol, (bytes + sizeof(float) - 1) / sizeof(float)));
+  if (mem == nullptr) return false;
+  TapList* lists = reinterpret_cast<TapList*>(mem);
+  size_t* rowClass = reinterpret_cast<size_t*>(lists + nLists);
+  ColRun* runs = reinterpret_cast<ColRun*>(rowClass + q.outH);
+  Tap* next = reinterpret_cast<Tap*>(runs + nRuns);
+  for (size_t r = 0; r < rows.n; ++r)
+    for (size_t cc = 0; cc < cols.n; ++cc) {
+      TapList& tl = lists[r * cols.n + cc];
+      tl.taps = next;
+      for (size_t c = 0; c < cinG; ++c)
+        for (size_t i = rows.lo[r]; i < rows.hi[r]; ++i)
+          for (size_t j = cols.lo[cc]; j < cols.hi[cc]; ++j)
+            *next++ = Tap{c * plane + i * q.dilationH * wpitch + j * q.dilationW, ((c * q.kH + i) * q.kW + j) * cp};
+      tl.count = static_cast<size_t>(next - tl.taps);
+    }
+  for (size_t oh = 0; oh < q.outH; ++oh) rowClass[oh] = rows.classOf(oh, q.strideH, q.padH, q.dilationH, q.kH, q.inH);
+  size_t n = 0;
+  for (size_t ow = 0; ow < q.outW; ++ow) {
+    const size_t c = cols.classOf(ow, q.strideW, q.padW, q.dilationW, q.kW, q.inW);
+    if (n > 0 && runs[n - 1].cls == c) runs[n - 1].b = ow + 1;
+    else runs[n++] = ColRun{ow, ow + 1, c};
   }
-  return rows;
+  size_t fullCol = 0;
+  while (fullCol < cols.n && (cols.lo[fullCol] != 0 || cols.hi[fullCol] != q.kW)) ++fullCol;
+  *tt = TapTable{lists, rowClass, runs, cols.n, nRuns, fullCol};
+  return true;
 }
 
 }  // namespace
@@ -339,13 +423,13 @@ bool directConv2d(const float* x, const float* wp, const float* bias, float* y, 
   const size_t cinG = q.cIn / q.groups, planeIn = q.inH * q.inW;
   const size_t wpitch = padded ? q.inW + 2 * q.padW : q.inW, plane = padded ? paddedPlane(q) : planeIn;
   const size_t K = taps(q);
-  const TapList* rowTaps = buildRowTaps(q, plane, wpitch, paddedCout(q));
-  if (rowTaps == nullptr) return false;
+  TapTable tt;
+  if (!buildTaps(q, plane, wpitch, paddedCout(q), &tt)) return false;
   // Whole images per task when they give every thread work; else rows are split too (an image per
   // task is padded once by the thread that runs the task, a split image once per task).
   const size_t images = q.n * q.groups, threads = static_cast<size_t>(nt::numThreads());
   const size_t rowBlocks = images >= threads ? 1 : minz(q.outH, 2 * threads);
-  const Plan pl{q, cinG, q.cOut / q.groups, paddedCout(q), K, rowBlocks, rowTaps};
+  const Plan pl{q, cinG, q.cOut / q.groups, paddedCout(q), K, rowBlocks, tt};
   const double work = 2.0 * static_cast<double>(q.n) * static_cast<double>(q.cOut) * static_cast<double>(P) *
                       static_cast<double>(K);
   int failed = 0;

@@ -212,9 +212,15 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(2, 16, 17, [5, 6], [3, 3], [1, 1], [3, 3]), // padding past the kernel span: backward-input's GEMM
   conv2dCase(2, 16, 20, [6, 6], [1, 1]), // 1x1
   conv2dCase(3, 18, 16, [4, 30], [3, 3], [1, 2], [0, 1]), // stride 2 along rows, unpadded rows: 14 columns
-  // Kernel rows over the top / bottom padding are skipped per output row (a tap list per kernel-row range):
+  // Taps over the padding are skipped (a tap list per kernel-row range x kernel-column range; edge columns
+  // in strips down the column, over rows of one class):
   conv2dCase(2, 16, 17, [9, 7], [5, 3], [2, 1], [3, 1], [2, 1]), // stride 2, dilation 2 and padding 3 down the rows
-  conv2dCase(1, 16, 16, [12, 5], [10, 3], [1, 1], [4, 1]), // 10 kernel rows: past the skipping's 9, every tap read
+  conv2dCase(1, 16, 16, [40, 5], [3, 3], [1, 1], [1, 1]), // 40 rows: column strips of 38 interior rows cut in 2 passes
+  conv2dCase(2, 16, 33, [7, 9], [3, 5], [1, 2], [1, 3], [1, 2]), // columns: stride 2, dilation 2, padding 3 (3 edge classes a side)
+  conv2dCase(1, 20, 16, [6, 3], [3, 5], [1, 1], [1, 3]), // every column an edge column (W 3, kernel 5, padding 3)
+  conv2dCase(2, 16, 48, [5, 6], [3, 3], [1, 1], [3, 4]), // padding past the span: rows and columns reading no tap
+  conv2dCase(1, 16, 16, [20, 18], [17, 17], [1, 1], [8, 8]), // 17 classes a side, past the 16 kept: every tap read
+  conv2dCase(1, 16, 17, [14, 14], [13, 13], [1, 1], [6, 6]), // 13 x 13 classes past the lists' byte cap: rows only
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
