@@ -74,7 +74,7 @@ bool conv2dBackwardInput(const float* gy, const float* w, float* gx, const nt::C
     std::memset(gx, 0, p.n * p.cIn * planeIn * sizeof(float));
     return true;
   }
-  nt::Conv2dArgs q;  // stride 1 with many output channels: gx = a direct forward conv of gy
+  nt::Conv2dArgs q;  // stride 1 with many input channels (q's outputs): gx = a direct forward conv of gy
   if (directBackwardArgs(p, &q) && directConv2dApplies(q) && p.cIn / p.groups >= kDirectMinCin) {
     float* wd = scratch(kScratchPackW, directPackedSize(q));
     if (wd == nullptr) return false;

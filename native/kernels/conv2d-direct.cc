@@ -360,7 +360,8 @@ bool buildTaps(const nt::Conv2dArgs& q, size_t plane, size_t wpitch, size_t cp, 
 
 bool directConv2dApplies(const nt::Conv2dArgs& q) {
   const size_t cinG = q.cIn / q.groups;
-  return cinG >= kDirectMinCin && (q.strideW == 1 || q.strideW == 2) && cinG * paddedPlane(q) <= kPadFloats;
+  return (cinG >= kDirectMinCin || q.cOut / q.groups >= kDirectMinCin) && (q.strideW == 1 || q.strideW == 2) &&
+         cinG * paddedPlane(q) <= kPadFloats;
 }
 
 size_t directPackedSize(const nt::Conv2dArgs& q) { return q.groups * taps(q) * paddedCout(q); }

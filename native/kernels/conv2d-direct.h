@@ -7,12 +7,16 @@
 
 namespace NT_ISA_NS {
 
-/** Input channels per group from which the direct kernel takes a convolution (below: im2col + GEMM). */
+/**
+ * Channels per group from which the direct kernel takes a convolution: at least this many input channels,
+ * or this many output channels (lanes filled) with fewer inputs (below both: im2col + GEMM, whose K =
+ * cinG * kH * kW would be short).
+ */
 constexpr size_t kDirectMinCin = 16;
 
 /**
  * Whether directConv2d takes convolution q (its own bounds: stride along a row 1 or 2, the padded planes
- * of one image and group within kPadFloats, at least kDirectMinCin input channels per group).
+ * of one image and group within kPadFloats, at least kDirectMinCin input or output channels per group).
  */
 bool directConv2dApplies(const nt::Conv2dArgs& q);
 

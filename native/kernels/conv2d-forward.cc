@@ -3,7 +3,7 @@
 //   y[b, o, r, s] = bias[o] + sum_{c, i, j} w[o, c, i, j] * x[b, ci, r * strideH - padH + i * dilationH,
 //                                                               s * strideW - padW + j * dilationW]
 // with x = 0 outside the image. Overwrites y. Aliasing: y must not overlap x, w or bias.
-// With at least kDirectMinCin (16) input channels per group (and a row stride of 1 or 2), the direct kernel
+// With at least kDirectMinCin (16) input or output channels per group (and a row stride of 1 or 2), the direct kernel
 // of conv2d-direct.cc (output channels in vector lanes, no columns, no GEMM). Otherwise:
 // Method (conv2d-common.h): per group and column block (several small images side by side, or part of a
 // large one), C = w_g @ col through the packed GEMM (gemm.h), PyTorch's slow_conv2d scheme; a block of

@@ -212,6 +212,12 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(2, 16, 17, [5, 6], [3, 3], [1, 1], [3, 3]), // padding past the kernel span: backward-input's GEMM
   conv2dCase(2, 16, 20, [6, 6], [1, 1]), // 1x1
   conv2dCase(3, 18, 16, [4, 30], [3, 3], [1, 2], [0, 1]), // stride 2 along rows, unpadded rows: 14 columns
+  // Few input channels with at least 16 output channels per group: the direct forward (backward-input and
+  // the weight gradient on their own paths):
+  conv2dCase(2, 1, 16, [11, 13], [3, 3], [1, 1], [1, 1]), // one input channel: K = 9 taps
+  conv2dCase(3, 3, 17, [9, 10], [3, 3], [2, 2], [1, 1]), // 3 channels, stride 2, 17 outputs (a 1-lane tail)
+  conv2dCase(2, 4, 32, [6, 7], [3, 3], [1, 1], [1, 1], [1, 1], 2), // groups of 2 -> 16
+  conv2dCase(2, 3, 15, [6, 7], [3, 3], [1, 1], [1, 1]), // 15 outputs: below both bounds, the GEMM
   // Taps over the padding are skipped (a tap list per kernel-row range x kernel-column range; edge columns
   // in strips down the column, over rows of one class):
   conv2dCase(2, 16, 17, [9, 7], [5, 3], [2, 1], [3, 1], [2, 1]), // stride 2, dilation 2 and padding 3 down the rows
