@@ -30,7 +30,7 @@ bool bmmHeads(const float* a, const float* b, float* c, const nt::BmmHeadsArgs& 
                     : gemm(p.m, p.n, p.k, p.alpha, A, B, p.beta, ci, p.cLd);
   };
   if (p.m == 0 || p.n == 0) return true;  // nothing written (and c may be empty)
-  return runProducts(p.outer * heads, 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k), product);
+  return runProducts(p.outer * heads, p.m, p.n, p.k, product);
 }
 
 }  // namespace NT_ISA_NS

@@ -20,7 +20,7 @@ bool bmm(const float* a, const float* b, float* c, const nt::BmmArgs& p) {
     return threaded ? gemmThreaded(p.m, p.n, p.k, p.alpha, A, B, p.beta, c + i * cStep, p.n)
                     : gemm(p.m, p.n, p.k, p.alpha, A, B, p.beta, c + i * cStep, p.n);
   };
-  return runProducts(p.batch, 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k), product);
+  return runProducts(p.batch, p.m, p.n, p.k, product);
 }
 
 }  // namespace NT_ISA_NS

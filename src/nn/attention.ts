@@ -2,7 +2,7 @@
 import { optionsArg } from '../ops/args.js';
 import { Tensor, shapeStr } from '../tensor.js';
 import { empty, zeros } from '../creation.js';
-import { linear } from '../ops/linear.js';
+import { linear, linearAs } from '../ops/linear.js';
 import { narrow } from '../ops/narrow.js';
 import { reshape, squeeze, unsqueeze } from '../ops/reshape.js';
 import { transpose } from '../ops/transpose.js';
@@ -22,6 +22,7 @@ import { describeValue } from '../util/describe.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { Linear } from './linear.js';
+import { registerPrivacyRule } from './graph-internal.js';
 import { xavierUniform_ } from './init.js';
 
 /** PyTorch's out_proj class (a Linear under another name, which shows in the repr). */
@@ -262,7 +263,10 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       merged = bf ? reshape(permute(reshape(a.output, [N, H, L, hd]), [0, 2, 1, 3]), [N * L, E]) : reshape(transpose(a.output, 0, 1), [L * N, E]);
     }
     if (!needWeights) markGraphInternal(weights); // only the product with V (or the dropout) reads them
-    let out = reshape(linear(merged, this.out_proj.weight, this.out_proj.bias), bf ? [N, L, E] : [L, N, E]);
+    // Outside a trace out_proj writes the (N, L, E) / (L, N, E) output as its own storage (no reshape view),
+    // so a container that passes it on privately can have it recycled (TransformerEncoderLayer).
+    const [wo, bo] = [this.out_proj.weight, this.out_proj.bias];
+    let out = fused ? linearAs(merged, wo, bo, bf ? [N, L] : [L, N]) : reshape(linear(merged, wo, bo), bf ? [N, L, E] : [L, N, E]);
     let w: Tensor | null = null;
     if (needWeights) {
       w = reshape(weights, [N, H, L, S]);
@@ -273,6 +277,11 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     return [out, w];
   }
 }
+
+// The attention's output is its out_proj's own storage (linearAs outside a trace; a view in a trace or when
+// unbatched, which is then never recycled), no user code runs inside its forward (out_proj's hooks do not
+// run: its weight is used directly, as in PyTorch), and it keeps no reference to it.
+registerPrivacyRule(MultiheadAttention, { consumes: () => false, produces: () => true });
 
 /** t marked graph-internal (a tensor this forward made and passes to one op only, never returned); t itself. */
 function internal(t: Tensor): Tensor {

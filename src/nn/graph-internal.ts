@@ -19,6 +19,7 @@ import { ReLU } from './activation.js';
 import { MaxPool1d, AdaptiveAvgPool1d } from './pooling.js';
 import { LayerNorm } from './normalization.js';
 import { Linear } from './linear.js';
+import { Dropout } from './dropout.js';
 
 /** How a registered class qualifies; a leaf layer does both unconditionally. */
 export interface PrivacyRule {
@@ -34,6 +35,21 @@ const leaf: PrivacyRule = { consumes: () => true, produces: () => true };
 // max pool (with returnIndices it returns an array, which is never marked), adaptive average pooling,
 // layer norm, linear (exact Linear only: MultiheadAttention's out_proj subclass never qualifies).
 for (const cls of [Conv1d, BatchNorm1d, ReLU, MaxPool1d, AdaptiveAvgPool1d, LayerNorm, Linear]) rules.set(cls, leaf);
+
+/**
+ * Layers that pass a tensor on privately: an exact Dropout (its class's forward, no hooks) runs no user
+ * code, keeps no reference to its input and returns new storage or, when it is the identity (p = 0 or
+ * eval), its input itself. A tensor a container gives only to such a layer and then only its result to a
+ * private consumer (a functional op of the container's, like the residual add) is seen by no user code.
+ */
+// eslint-disable-next-line @typescript-eslint/ban-types
+const passers = new Set<Function>([Dropout]);
+
+/** True if m passes its input on privately (see above). */
+export function passesPrivately(m: unknown): boolean {
+  if (m === null || typeof m !== 'object' || Object.prototype.hasOwnProperty.call(m, 'forward')) return false;
+  return passers.has(m.constructor);
+}
 
 /** Register a library class (exact instances with their class's forward follow `rule`). */
 // eslint-disable-next-line @typescript-eslint/ban-types

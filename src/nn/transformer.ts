@@ -16,7 +16,7 @@ import { Linear } from './linear.js';
 import { Dropout } from './dropout.js';
 import { LayerNorm } from './normalization.js';
 import { MultiheadAttention } from './attention.js';
-import { consumesPrivately, producesPrivately } from './graph-internal.js';
+import { consumesPrivately, passesPrivately, producesPrivately } from './graph-internal.js';
 import { markGraphInternal } from '../autograd/graph-internal.js';
 
 /** Options of `nn.TransformerEncoderLayer`: dimFeedforward, dropout, activation, layerNormEps, batchFirst and normFirst. */
@@ -95,6 +95,9 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderF
 
   private selfAttention(x: Tensor, opts: TransformerEncoderForwardOptions): Tensor {
     const [out] = this.self_attn.forward(x, x, x, { attnMask: opts.srcMask, keyPaddingMask: opts.srcKeyPaddingMask, needWeights: false });
+    // out_proj's rows reach only dropout1 and, through it, the residual add: graph-internal, recycled after
+    // backward, when the attention produces privately and dropout1 passes them on privately.
+    if (producesPrivately(this.self_attn) && passesPrivately(this.dropout1)) markGraphInternal(out);
     return this.dropout1.forward(out);
   }
 
@@ -104,7 +107,10 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderF
     // alone): graph-internal, recycled after backward, when linear1 produces privately (an exact Linear
     // with no hooks, src/nn/graph-internal.ts).
     if (producesPrivately(this.linear1)) markGraphInternal(h);
-    return this.dropout2.forward(this.linear2.forward(this.dropout.forward(this.activation === 'relu' ? relu(h) : gelu(h))));
+    const y = this.linear2.forward(this.dropout.forward(this.activation === 'relu' ? relu(h) : gelu(h)));
+    // linear2's rows likewise reach only dropout2 and the residual add.
+    if (producesPrivately(this.linear2) && passesPrivately(this.dropout2)) markGraphInternal(y);
+    return this.dropout2.forward(y);
   }
 
   override forward(src: Tensor, opts: TransformerEncoderForwardOptions = {}): Tensor {

@@ -14,6 +14,15 @@ import { activationBuffer, gradBuffer } from '../util/grad-pool.js';
  * @example linear(x, weight, bias) // x (8, 64), weight (2, 64), bias (2) -> (8, 2)
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  return linearAs(x, weight, bias, null);
+}
+
+/**
+ * linear with the output's leading dims given (their product must be the input's rows): a caller that
+ * wants the rows in another shape gets them as the op's own storage, where a reshape would make a view
+ * (and a view's storage is never recycled, src/autograd/graph-internal.ts). null keeps the input's.
+ */
+export function linearAs(x: Tensor, weight: Tensor, bias: Tensor | null, lead: readonly number[] | null): Tensor {
   tensorArg('linear', 'input', x);
   tensorArg('linear', 'weight', weight);
   if (bias !== null && bias !== undefined && !(bias instanceof Tensor)) throw new TypeError(`linear: expected bias to be a Tensor or null, got ${describeValue(bias)}`);
@@ -31,15 +40,17 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   }
   let m = 1;
   for (let i = 0; i < x.ndim - 1; i++) m *= x.shape[i];
-  const outShape = [...x.shape.slice(0, -1), outF];
+  if (lead && lead.reduce((a, d) => a * d, 1) !== m) {
+    throw new RangeError(`linear: expected output leading dims with ${m} rows, got ${shapeStr(lead)}`);
+  }
+  const outShape = [...(lead ?? x.shape.slice(0, -1)), outF];
   const xd = x.data as Float32Array;
   const wd = weight.data as Float32Array;
   const y = activationBuffer(m * outF); // every element written: bias rows + beta 1, or beta 0
   const be = getBackend();
   let beta = 0;
-  if (b) {
-    const bd = b.data as Float32Array;
-    for (let r = 0; r < m; r++) y.set(bd, r * outF);
+  if (b && m > 0) {
+    fillRows(y, b.data as Float32Array, m);
     beta = 1;
   }
   if (m > 0 && inF > 0) be.matmul(xd, wd, y, { m, n: outF, k: inF, transA: false, transB: true, alpha: 1, beta });
@@ -74,4 +85,14 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 /** A gradient buffer of n floats: pooled when a beta-0 product writes all of it, else zeros. */
 function productBuffer(n: number, written: boolean): Float32Array {
   return written ? gradBuffer(n) : new Float32Array(n);
+}
+
+/**
+ * y (m rows of row.length) = row in every row: the first row set, then the filled part copied after itself
+ * (1, 2, 4, ... rows per copyWithin, one memmove each) rather than m small sets.
+ */
+function fillRows(y: Float32Array, row: Float32Array, m: number): void {
+  const total = m * row.length;
+  y.set(row, 0);
+  for (let filled = row.length; filled < total; filled *= 2) y.copyWithin(filled, 0, Math.min(filled, total - filled));
 }

@@ -83,8 +83,8 @@ describe('MultiheadAttention: graph-internal storage', () => {
       const x = mhaInput(batchFirst);
       const [out] = mha.forward(x, x, x, { needWeights: false, attnMask: causalMask(20, 20) });
       const byName = graphTensors(out);
-      // the q, k, v projections (in_proj); out_proj's product is the returned output's storage
-      const projections = (byName.get('AddmmBackward0') ?? []).filter((t) => t !== out.gradFn!.inputs[0]);
+      // the q, k, v projections (in_proj); out_proj's product is the returned output itself
+      const projections = (byName.get('AddmmBackward0') ?? []).filter((t) => t.data !== out.data);
       const internal = [...projections, ...['BmmBackward0', 'SoftmaxBackward0'].flatMap((n) => byName.get(n) ?? [])];
       // q, k, v projections; scores and the merged rows of weights @ v (the strided bmm: no split or merge
       // copies in the graph); weights
@@ -165,6 +165,48 @@ describe('TransformerEncoderLayer: post-norm residual sums', () => {
     const copy = Array.from(seen!.data as Float32Array);
     for (let i = 0; i < 2; i++) enc.forward(src()).sum().backward();
     expect(Array.from(seen!.data as Float32Array)).toEqual(copy);
+  });
+
+  /**
+   * out_proj's rows (read from the merged heads, a bmm) and linear2's (read from the 96 hidden features),
+   * found in the graph before backward.
+   */
+  const blockOutputs = (out: Tensor) => graphTensors(out).get('AddmmBackward0')!.filter((t) => {
+    const src = t.gradFn!.inputs[0]!;
+    return src.gradFn?.name === 'BmmBackward0' || src.shape[src.ndim - 1] === 96;
+  });
+
+  it('recycles out_proj\'s and linear2\'s rows (read only by a dropout and the residual add) after backward', () => {
+    for (const dropout of [0, 0.1]) {
+      clearGradPool();
+      const x = src();
+      const out = new TransformerEncoderLayer(64, 4, { dimFeedforward: 96, dropout, batchFirst: true, generator: g }).forward(x);
+      const storages = blockOutputs(out).map((t) => t.data as Float32Array);
+      expect(storages.length).toBe(2);
+      out.sum().backward();
+      const free = new Set<Float32Array>([x.grad!.data as Float32Array]);
+      for (let i = 0; i < 64; i++) free.add(activationBuffer(storages[0]!.length));
+      expect(storages.map((st) => free.has(st)), `dropout ${dropout}`).toEqual([true, true]);
+    }
+  });
+
+  it('never recycles out_proj\'s or linear2\'s rows that a hook can see', () => {
+    type Watch = (enc: TransformerEncoderLayer, see: (t: Tensor) => void) => void;
+    const watches: [string, Watch][] = [
+      ['self_attn forward hook', (enc, see) => enc.self_attn.registerForwardHook((_m, _a, out) => see((out as [Tensor, Tensor | null])[0]))],
+      ['dropout1 forward pre-hook', (enc, see) => enc.dropout1.registerForwardPreHook((_m, args) => see(args[0] as Tensor))],
+      ['linear2 forward hook', (enc, see) => enc.linear2.registerForwardHook((_m, _a, out) => see(out as Tensor))],
+      ['dropout2 forward pre-hook', (enc, see) => enc.dropout2.registerForwardPreHook((_m, args) => see(args[0] as Tensor))],
+    ];
+    for (const [name, watch] of watches) {
+      const enc = layer();
+      let seen: Tensor | null = null;
+      watch(enc, (t) => { seen ??= t; }); // the first step's rows
+      enc.forward(src()).sum().backward();
+      const copy = Array.from(seen!.data as Float32Array);
+      for (let i = 0; i < 2; i++) enc.forward(src()).sum().backward();
+      expect(Array.from(seen!.data as Float32Array), name).toEqual(copy);
+    }
   });
 
   it('never recycles a sum that a forward pre-hook on the norm can see', () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { linear } from '../../src/ops/linear.js';
+import { linear, linearAs } from '../../src/ops/linear.js';
 import { randn, zeros, ones } from '../../src/creation.js';
 import { Generator } from '../../src/util/generator.js';
 import { setBackend, getBackend } from '../../src/backend/select.js';
@@ -29,6 +29,20 @@ describe('linear', () => {
   it('zero-size dims give zeros / the bias', () => {
     expect(linear(zeros([0, 3]), ones([2, 3])).shape).toEqual([0, 2]);
     expect(linear(zeros([2, 0]), zeros([3, 0]), ones([3])).toArray()).toEqual([[1, 1, 1], [1, 1, 1]]);
+  });
+
+  it('linearAs gives linear\'s rows in the leading dims asked for, as its own storage', () => {
+    setBackend('ref');
+    const g = new Generator(5);
+    const x = randn([6, 3], { generator: g });
+    const w = randn([2, 3], { generator: g });
+    const b = randn([2], { generator: g });
+    const y = linearAs(x, w, b, [2, 3]);
+    expect(y.shape).toEqual([2, 3, 2]);
+    expect(y.gradFn?.name ?? null).toBe(null);
+    expect(Array.from(y.data)).toEqual(Array.from(linear(x, w, b).data));
+    expect(linearAs(x, w, null, null).shape).toEqual([6, 2]);
+    expect(() => linearAs(x, w, b, [4, 2])).toThrow(/^linear: expected output leading dims with 6 rows, got \(4, 2\)/);
   });
 
   it('errors name the op, the argument, expected and actual', () => {
