@@ -32,13 +32,7 @@ namespace NT_ISA_NS {
 
 namespace {
 
-#if defined(NT_ISA_AVX512)
-// 32 zmm: up to 24 accumulators, 4 weight vectors (64 channels), a broadcast.
-constexpr size_t VL = 16, kAcc = 24, MAXV = 4;
-#else
-// 16 ymm / xmm: up to 12 accumulators, 2 weight vectors, a broadcast.
-constexpr size_t VL = kVecLen, kAcc = 12, MAXV = 2;
-#endif
+constexpr size_t VL = kDirectVL, kAcc = kDirectAcc, MAXV = kDirectMaxV;
 
 typedef float DVec __attribute__((vector_size(VL * sizeof(float))));
 
@@ -295,10 +289,7 @@ bool directConv2d(const float* x, const float* wp, const float* bias, float* y, 
       const Task t = pl.at(i);
       const float* xg = x + (t.b * q.cIn + t.g * cinG) * planeIn;
       const size_t key = t.b * q.groups + t.g;
-      if (padded && key != last)
-        for (size_t c = 0; c < cinG; ++c)
-          for (size_t h = 0; h < q.inH; ++h)
-            copyRun(buf + c * plane + (q.padH + h) * wpitch + q.padW, xg + (c * q.inH + h) * q.inW, q.inW);
+      if (padded && key != last) copyPlaneInteriors(xg, cinG, q, buf);
       last = key;
       runTask(pl, t, padded ? buf : xg, wpitch, wp, bias, y, ct);
     }

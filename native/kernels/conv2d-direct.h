@@ -10,6 +10,16 @@ namespace NT_ISA_NS {
 /** Input channels per group from which the direct kernel takes a convolution (below: im2col + GEMM). */
 constexpr size_t kDirectMinCin = 16;
 
+// The register budget of the direct kernels: channels per vector, accumulator vectors, vectors of output
+// channels at a time.
+#if defined(NT_ISA_AVX512)
+// 32 zmm: up to 24 accumulators, 4 weight (or gy) vectors (64 channels), a broadcast.
+constexpr size_t kDirectVL = 16, kDirectAcc = 24, kDirectMaxV = 4;
+#else
+// 16 ymm / xmm: up to 12 accumulators, 2 weight (or gy) vectors, a broadcast.
+constexpr size_t kDirectVL = kVecLen, kDirectAcc = 12, kDirectMaxV = 2;
+#endif
+
 /**
  * Whether directConv2d takes convolution q (its own bounds: stride along a row 1 or 2, the padded planes
  * of one image and group within kPadFloats, at least kDirectMinCin input channels per group).
@@ -45,5 +55,12 @@ bool directBackwardArgs(const nt::Conv2dArgs& p, nt::Conv2dArgs* q);
  * memory could not be had.
  */
 bool directConv2d(const float* x, const float* wp, const float* bias, float* y, const nt::Conv2dArgs& q);
+
+/**
+ * gw (cOut, cIn / groups, kH, kW) = the weight gradient of p from x and gy (conv2d-direct-weight.cc), for
+ * the convolutions directConv2dApplies takes. Overwrites gw. The result does not depend on the thread
+ * count. False if memory could not be had.
+ */
+bool directConv2dBackwardWeight(const float* x, const float* gy, float* gw, const nt::Conv2dArgs& p);
 
 }  // namespace NT_ISA_NS
