@@ -212,6 +212,18 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(2, 16, 17, [5, 6], [3, 3], [1, 1], [3, 3]), // padding past the kernel span: backward-input's GEMM
   conv2dCase(2, 16, 20, [6, 6], [1, 1]), // 1x1
   conv2dCase(3, 18, 16, [4, 30], [3, 3], [1, 2], [0, 1]), // stride 2 along rows, unpadded rows: 14 columns
+  // The native direct weight gradient (the same convolutions: conv2d-direct-weight.cc). Accumulators are
+  // blocks of taps x up to 4 / 2 / 2 vectors of output channels (AVX-512 / AVX2 / SSE), a block sweeping
+  // the positions of several whole images (gy transposed, at most 16 Ki floats) or of a pass of rows:
+  conv2dCase(1, 48, 64, [5, 5], [3, 3], [1, 1], [1, 1]), // batch 1: one chunk, its taps split over the threads
+  conv2dCase(3, 32, 33, [7, 9], [3, 3], [2, 2], [1, 1]), // stride 2 both ways, 33 channels (a 1-lane vector), odd batch
+  conv2dCase(9, 16, 15, [4, 4], [3, 3], [1, 1], [1, 1]), // 9 items in 8 chunks, 15 channels (lanes past coutG)
+  conv2dCase(2, 17, 16, [1, 1], [1, 1]), // 1x1 image and kernel, K 17
+  conv2dCase(5, 32, 34, [6, 5], [3, 3], [1, 2], [2, 1], [2, 2], 2), // groups of 16 -> 17, dilation 2, stride 2 across
+  conv2dCase(1, 16, 17, [40, 40], [3, 3], [1, 1], [1, 1]), // an image past one unit: passes of 12 rows and a short one
+  conv2dCase(11, 64, 1, [3, 3], [3, 3], [1, 1], [1, 1]), // one output channel, units of 2 images, 576 taps
+  conv2dCase(10, 32, 32, [4, 5], [2, 2], [1, 1], [0, 0], [1, 1], 2), // unpadded: units of images read from x in place, groups
+  conv2dCase(3, 16, 16, [7, 7], [3, 3], [2, 1], [1, 1]), // stride 2 down only, odd image, one AVX-512 vector
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
