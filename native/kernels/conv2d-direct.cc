@@ -198,9 +198,16 @@ void runTask(const Plan& pl, const Task& t, const float* src, size_t wp, const f
 
 }  // namespace
 
-bool directConv2dApplies(const nt::Conv2dArgs& q) {
-  const size_t cinG = q.cIn / q.groups;
-  return cinG >= kDirectMinCin && (q.strideW == 1 || q.strideW == 2) && cinG * paddedPlane(q) <= kPadFloats;
+/** The kernel's own bounds: stride along a row 1 or 2, the padded planes of one image and group within kPadFloats. */
+static bool directConv2dFits(const nt::Conv2dArgs& q) {
+  return (q.strideW == 1 || q.strideW == 2) && q.cIn / q.groups * paddedPlane(q) <= kPadFloats;
+}
+
+bool directConv2dApplies(const nt::Conv2dArgs& q) { return q.cIn / q.groups >= kDirectMinCin && directConv2dFits(q); }
+
+bool directConv2dForwardApplies(const nt::Conv2dArgs& q) {
+  const size_t cinG = q.cIn / q.groups, coutG = q.cOut / q.groups;
+  return directConv2dApplies(q) || (cinG >= 1 && cinG <= kDirectMaxSmallCin && coutG >= VL && directConv2dFits(q));
 }
 
 size_t directPackedSize(const nt::Conv2dArgs& q) { return q.groups * taps(q) * paddedCout(q); }

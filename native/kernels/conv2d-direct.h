@@ -20,11 +20,23 @@ constexpr size_t kDirectVL = 16, kDirectAcc = 24, kDirectMaxV = 4;
 constexpr size_t kDirectVL = kVecLen, kDirectAcc = 12, kDirectMaxV = 2;
 #endif
 
+/** Input channels per group up to which the forward takes the direct kernel as well (see below). */
+constexpr size_t kDirectMaxSmallCin = 3;
+
 /**
  * Whether directConv2d takes convolution q (its own bounds: stride along a row 1 or 2, the padded planes
- * of one image and group within kPadFloats, at least kDirectMinCin input channels per group).
+ * of one image and group within kPadFloats, at least kDirectMinCin input channels per group). The
+ * backward-input and the weight gradient take their direct paths on these.
  */
 bool directConv2dApplies(const nt::Conv2dArgs& q);
+
+/**
+ * Whether the forward of q takes directConv2d: directConv2dApplies, or few input channels per group (1 to
+ * kDirectMaxSmallCin, e.g. an image's 1 or 3) with at least a vector of output channels per group. There
+ * the im2col + GEMM multiplies a (coutG x 9 or 27) weight matrix by columns built per image, and the columns
+ * cost as much as the GEMM; the direct kernel reads the padded planes in place.
+ */
+bool directConv2dForwardApplies(const nt::Conv2dArgs& q);
 
 /** Floats of directConv2d's packed weights for q (all groups). */
 size_t directPackedSize(const nt::Conv2dArgs& q);

@@ -33,6 +33,7 @@ const CASES: Conv2dParams[] = [
   conv2d(1, 48, 20, 6), // direct weight gradient at batch 1: one chunk, its taps split over the threads
   conv2d(9, 32, 34, 7, 2, 2), // direct weight gradient, groups of 16 -> 17, stride 2, 9 items in 8 chunks
   conv2d(32, 64, 64, 8), // the bench's 64 -> 64: units of 4 images, 8 chunks over 2 and 3 threads
+  conv2d(1, 3, 16, 9), // direct forward for 3 input channels at batch 1: output rows split
 ];
 
 /** Forward (with bias), backward-input and backward-weight (with bias) outputs, concatenated. */

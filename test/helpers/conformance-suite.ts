@@ -224,6 +224,13 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(11, 64, 1, [3, 3], [3, 3], [1, 1], [1, 1]), // one output channel, units of 2 images, 576 taps
   conv2dCase(10, 32, 32, [4, 5], [2, 2], [1, 1], [0, 0], [1, 1], 2), // unpadded: units of images read from x in place, groups
   conv2dCase(3, 16, 16, [7, 7], [3, 3], [2, 1], [1, 1]), // stride 2 down only, odd image, one AVX-512 vector
+  // The native direct forward for 1 to 3 input channels per group and at least a vector of output channels
+  // (16 AVX-512, 8 AVX2, 4 SSE); 4 input channels stay on the GEMM:
+  conv2dCase(2, 6, 32, [7, 9], [3, 3], [2, 2], [1, 1], [1, 1], 2), // groups of 3 -> 16, stride 2
+  conv2dCase(3, 2, 33, [5, 1], [3, 3], [1, 1], [1, 1]), // 2 input channels, W = 1, 33 output channels
+  conv2dCase(1, 1, 16, [9, 10], [3, 3], [1, 1], [2, 2], [2, 2]), // dilation 2, batch 1 (rows split over threads)
+  conv2dCase(2, 3, 7, [6, 6], [3, 3], [1, 1], [1, 1]), // 7 output channels: the GEMM on AVX-512 and AVX2, direct on SSE
+  conv2dCase(2, 4, 16, [6, 5], [3, 3], [1, 1], [1, 1]), // 4 input channels: the GEMM
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
