@@ -46,15 +46,16 @@ constexpr size_t kPassFloats = 16 * 1024;
 /**
  * acc[t * cp + v * VL + l] += sum over the positions u < np of gyT[u * cp + v * VL + l] * x[tapOff[t] + posOff[u]]
  * for t < T taps, v < V vectors (gyT: the pass's positions, cp floats apart, at the chunk's first channel;
- * acc at its first tap and channel; posOff: each position's offset in the planes). One loop over all the
+ * acc at its first tap and channel, overwritten instead if `first`; posOff: each position's offset in the
+ * planes). One loop over all the
  * positions of the pass (rows of 8 positions made short loops whose set-up cost a tenth of the time).
  */
 template <size_t T, size_t V>
 void tapBlock(size_t np, const size_t* __restrict posOff, const float* __restrict x, const size_t* __restrict tapOff,
-              const float* __restrict gyT, size_t cp, float* __restrict acc) {
+              const float* __restrict gyT, size_t cp, bool first, float* __restrict acc) {
   DVec a[T][V];
   for (size_t t = 0; t < T; ++t)
-    for (size_t v = 0; v < V; ++v) a[t][v] = *reinterpret_cast<const DVec*>(acc + t * cp + v * VL);
+    for (size_t v = 0; v < V; ++v) a[t][v] = first ? DVec{} : *reinterpret_cast<const DVec*>(acc + t * cp + v * VL);
   const float* xt[T];
   for (size_t t = 0; t < T; ++t) xt[t] = x + tapOff[t];
   for (size_t u = 0; u < np; ++u, gyT += cp) {
@@ -70,7 +71,7 @@ void tapBlock(size_t np, const size_t* __restrict posOff, const float* __restric
     for (size_t v = 0; v < V; ++v) *reinterpret_cast<DVec*>(acc + t * cp + v * VL) = a[t][v];
 }
 
-using BlockFn = void (*)(size_t, const size_t*, const float*, const size_t*, const float*, size_t, float*);
+using BlockFn = void (*)(size_t, const size_t*, const float*, const size_t*, const float*, size_t, bool, float*);
 
 // The instance for `taps` taps (1 <= taps <= T) of V vectors.
 template <size_t T, size_t V>
@@ -114,7 +115,6 @@ void runTask(const Plan& pl, const float* x, const float* gy, size_t ch, size_t 
   const nt::Conv2dArgs& p = pl.p;
   const size_t P = p.outH * p.outW, q = p.n / pl.chunks, rem = p.n % pl.chunks;
   const size_t b0 = ch * q + minz(ch, rem), b1 = b0 + q + (ch < rem ? 1 : 0);
-  for (size_t g = 0; g < p.groups; ++g) std::memset(acc + (g * pl.K + k0) * pl.cp, 0, (k1 - k0) * pl.cp * sizeof(float));
   for (size_t i0 = b0; i0 < b1; i0 += pl.nb) {
     const size_t i1 = minz(b1, i0 + pl.nb);
     for (size_t g = 0; g < p.groups; ++g) {
@@ -127,6 +127,7 @@ void runTask(const Plan& pl, const float* x, const float* gy, size_t ch, size_t 
       float* accG = acc + g * pl.K * pl.cp;
       for (size_t h0 = 0; h0 < p.outH; h0 += pl.rows) {
         const size_t rows = minz(pl.rows, p.outH - h0), np = (i1 - i0) * rows * p.outW;
+        const bool first = i0 == b0 && h0 == 0;  // the chunk's first sums: start from zero
         for (size_t b = i0; b < i1; ++b)
           gatherTransposed(gyg + (b - i0) * p.cOut * P + h0 * p.outW, P, pl.coutG, rows * p.outW,
                            gyT + (b - i0) * P * pl.cp, pl.cp);
@@ -137,7 +138,7 @@ void runTask(const Plan& pl, const float* x, const float* gy, size_t ch, size_t 
           const size_t tMax = kAcc / vecs, blocks = (k1 - k0 + tMax - 1) / tMax, T = (k1 - k0 + blocks - 1) / blocks;
           for (size_t t0 = k0; t0 < k1; t0 += T) {
             const size_t nt = minz(T, k1 - t0);
-            blockForV<MAXV>(vecs, nt)(np, posOff, xRows, pl.tapOff + t0, gyT + o0, pl.cp, accG + t0 * pl.cp + o0);
+            blockForV<MAXV>(vecs, nt)(np, posOff, xRows, pl.tapOff + t0, gyT + o0, pl.cp, first, accG + t0 * pl.cp + o0);
           }
         }
       }
