@@ -7,26 +7,25 @@
 // reduced over the batch and the output positions), written with vector extensions instead of a JIT:
 //
 //   for each task (batch chunk, range of taps):
-//     for each image b of the chunk, each group g:
-//       pad the group's cinG planes of image b into scratch (zero borders), unless there is no padding
-//       for each pass of output rows:
-//         gy's coutG rows of the pass, transposed into gyT [position][output channel, padded to VL]
-//         for each chunk of up to MAXV * VL output channels (V vectors)
-//           for each block of T taps t = (c, i, j) of the range (T * V <= the accumulator budget)
-//             acc[T][V] = the chunk's sums so far
-//             for each output position (r, s) of the pass, in order:
-//               V loads of gyT[r, s][o .. o + V * VL)
-//               T broadcasts of x_padded[c][r * strideH + i * dilationH][s * strideW + j * dilationW]
-//               T * V FMAs
-//             acc stored back
+//     for each unit of the chunk (nb whole images, or a pass of output rows of one image), each group g:
+//       copy the group's cinG planes of the unit's images into zero-bordered padded planes (unless unpadded)
+//       gy's coutG rows of the unit, transposed into gyT [position][output channel, padded to VL]
+//       for each chunk of up to MAXV * VL output channels (V vectors)
+//         for each block of T taps t = (c, i, j) of the range (T * V <= the accumulator budget)
+//           acc[T][V] = the chunk's sums so far (zero on the chunk's first unit)
+//           for each output position (image k, row r, column s) of the unit, in order:
+//             V loads of gyT[k, r, s][o .. o + V * VL)
+//             T broadcasts of x_padded[k][c][r * strideH + i * dilationH][s * strideW + j * dilationW]
+//             T * V FMAs
+//           acc stored back
 //   gw[o, t] = the chunks' sums, added in chunk order
 //
 // Each weight element is one running sum over the chunk's images and their positions in order, and the
 // chunks (kWeightChunks of the batch, fixed) are added in order: the tap ranges and the blocking change
 // which element a task computes, never the order of its sum, so results do not depend on the thread
 // count. Compared with the GEMM path (conv2d-backward-weight.cc) there is no packing of the columns: x
-// is read in place from the padded planes (in L1 for one image and group), and gy is transposed once
-// per image instead of per GEMM panel.
+// is read in place from the padded planes (in L2 for a unit), and gy is transposed once per image
+// instead of per GEMM panel.
 #include "conv2d-direct.h"
 
 #include "conv2d-common.h"
@@ -40,15 +39,15 @@ constexpr size_t VL = kDirectVL, kAcc = kDirectAcc, MAXV = kDirectMaxV;
 
 typedef float DVec __attribute__((vector_size(VL * sizeof(float))));
 
-// Floats of gyT of one pass of output rows: 16 KiB, half of L1, beside the rows of x the pass reads.
-constexpr size_t kPassFloats = 16 * 1024;
+// Floats of gyT of one unit (64 KiB, in L2; 8 Ki and 32 Ki floats measured the same at the bench shapes).
+constexpr size_t kUnitFloats = 16 * 1024;
 
 /**
  * acc[t * cp + v * VL + l] += sum over the positions u < np of gyT[u * cp + v * VL + l] * x[tapOff[t] + posOff[u]]
- * for t < T taps, v < V vectors (gyT: the pass's positions, cp floats apart, at the chunk's first channel;
+ * for t < T taps, v < V vectors (gyT: the unit's positions, cp floats apart, at the chunk's first channel;
  * acc at its first tap and channel, overwritten instead if `first`; posOff: each position's offset in the
- * planes). One loop over all the
- * positions of the pass (rows of 8 positions made short loops whose set-up cost a tenth of the time).
+ * planes). One loop over all the positions of the unit (a loop per row of 8 positions cost a tenth of the
+ * time in set-up).
  */
 template <size_t T, size_t V>
 void tapBlock(size_t np, const size_t* __restrict posOff, const float* __restrict x, const size_t* __restrict tapOff,
@@ -95,7 +94,7 @@ constexpr size_t kUnitPadFloats = 64 * 1024;
 
 // A unit of runTask: nb whole images (their positions swept in one tapBlock call, so the accumulators
 // are loaded and stored once per nb images: at 64 -> 64 channels on 8x8 a block of taps met only 64
-// positions of one image) or, when one image's gyT passes kPassFloats, `rows` output rows of one image.
+// positions of one image) or, when one image's gyT passes kUnitFloats, `rows` output rows of one image.
 struct Plan {
   const nt::Conv2dArgs& p;
   size_t cinG, coutG, cp, K, planeIn, wp, plane, nb, rows, chunks, parts;
@@ -172,9 +171,9 @@ bool directConv2dBackwardWeight(const float* x, const float* gy, float* gw, cons
   if (part == nullptr) return false;
   // Whole images per unit while their gyT and padded planes fit, else output rows of one image.
   const size_t imgPad = padded ? cinG * plane : 0;
-  size_t nb = 1, rows = p.outW * cp >= kPassFloats ? 1 : minz(p.outH, kPassFloats / (p.outW * cp));
+  size_t nb = 1, rows = p.outW * cp >= kUnitFloats ? 1 : minz(p.outH, kUnitFloats / (p.outW * cp));
   if (rows == p.outH) {
-    nb = minz(kPassFloats / (P * cp), minz(p.n, kWeightChunks) == 0 ? 1 : (p.n + chunks - 1) / chunks);
+    nb = minz(kUnitFloats / (P * cp), (p.n + chunks - 1) / chunks);
     if (imgPad != 0) nb = minz(nb, kUnitPadFloats / imgPad);
     nb = nb == 0 ? 1 : nb;
   }

@@ -1,5 +1,6 @@
-// Direct convolution for conv2d with many input channels (per ISA, see isa.h): the forward, and the
-// backward-input of a stride-1 convolution as a forward one. See conv2d-direct.cc for the method.
+// Direct convolution for conv2d with many input channels (per ISA, see isa.h): the forward (also for 1 to 3
+// input channels), the backward-input of a stride-1 convolution as a forward one (conv2d-direct.cc, which
+// describes the method), and the weight gradient (conv2d-direct-weight.cc).
 #pragma once
 
 #include "isa.h"
