@@ -13,6 +13,8 @@
 // whose padded planes are too large) take gw_g^T += col (K, cols) @ gy_block^T after a stored im2col, the
 // gy rows gathered transposed (see chunkSums). Threads split the chunks, or run each GEMM when there are
 // fewer chunks than threads. gb: conv-bias-grad.h.
+// Convolutions the direct forward kernel takes (directConv2dApplies: at least 16 input channels per group,
+// stride 1 or 2 along a row) take the direct weight gradient of conv2d-direct-weight.cc instead.
 // Few input channels (K = cinG * kH * kW <= kDirect2dMaxK, e.g. 1 or 3 -> 16 at 3x3: gw is 16 x 9 or 16 x 27,
 // a long reduction over n * outH * outW) take the direct path instead, as conv1d's backward-weight does
 // (conv1d-direct.h): per chunk one SIMD vector of partial sums per gw element; per batch item, group and
@@ -22,53 +24,14 @@
 #include "conv-bias-grad.h"
 #include "conv1d-direct.h"
 #include "conv2d-common.h"
+#include "conv2d-direct.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
 
 namespace {
 
-constexpr size_t kChunks = 8;
-// Positions per block of the transposed gy gather (chunkSums): 64 x coutG floats of gyt, within L1 up to
-// coutG = 64 or so.
-constexpr size_t kGatherBlock = 64;
-
-typedef float F4 __attribute__((vector_size(4 * sizeof(float))));
-typedef float F4U __attribute__((vector_size(4 * sizeof(float)), aligned(4), may_alias));
-
-/** Rows r0..r3 (4 floats each) transposed: column k of the 4 x 4 block into out[k * ld .. + 4). */
-static inline void transpose4(F4 r0, F4 r1, F4 r2, F4 r3, float* out, size_t ld) {
-  typedef int I4 __attribute__((vector_size(4 * sizeof(int))));
-  const F4 t0 = __builtin_shuffle(r0, r1, I4{0, 4, 1, 5}), t1 = __builtin_shuffle(r0, r1, I4{2, 6, 3, 7});
-  const F4 t2 = __builtin_shuffle(r2, r3, I4{0, 4, 1, 5}), t3 = __builtin_shuffle(r2, r3, I4{2, 6, 3, 7});
-  *reinterpret_cast<F4U*>(out) = __builtin_shuffle(t0, t2, I4{0, 1, 4, 5});
-  *reinterpret_cast<F4U*>(out + ld) = __builtin_shuffle(t0, t2, I4{2, 3, 6, 7});
-  *reinterpret_cast<F4U*>(out + 2 * ld) = __builtin_shuffle(t1, t3, I4{0, 1, 4, 5});
-  *reinterpret_cast<F4U*>(out + 3 * ld) = __builtin_shuffle(t1, t3, I4{2, 3, 6, 7});
-}
-
-/**
- * dst[i * rows + o] = src[o * ld + i] for o < rows, i < len: rows of gy gathered transposed. Blocks of
- * kGatherBlock positions keep their dst rows in L1 across the passes over the rows, and 4 x 4 blocks go
- * through registers (unblocked scalar stores, each missing L1, cost more than the GEMM at 3 -> 16 channels).
- */
-void gatherTransposed(const float* __restrict src, size_t ld, size_t rows, size_t len, float* __restrict dst) {
-  const size_t rows4 = rows / 4 * 4;
-  for (size_t ib = 0; ib < len; ib += kGatherBlock) {
-    const size_t ie = minz(len, ib + kGatherBlock), ie4 = ib + (ie - ib) / 4 * 4;
-    for (size_t o = 0; o < rows4; o += 4) {
-      const float* s = src + o * ld;
-      for (size_t i = ib; i < ie4; i += 4)
-        transpose4(*reinterpret_cast<const F4U*>(s + i), *reinterpret_cast<const F4U*>(s + ld + i),
-                   *reinterpret_cast<const F4U*>(s + 2 * ld + i), *reinterpret_cast<const F4U*>(s + 3 * ld + i),
-                   dst + i * rows + o, rows);
-      for (size_t i = ie4; i < ie; ++i)
-        for (size_t r = o; r < o + 4; ++r) dst[i * rows + r] = src[r * ld + i];
-    }
-    for (size_t r = rows4; r < rows; ++r)
-      for (size_t i = ib; i < ie; ++i) dst[i * rows + r] = src[r * ld + i];
-  }
-}
+constexpr size_t kChunks = kWeightChunks;
 
 /**
  * The gy rows of a block of whole images, group g, as the GEMM's A (coutG, cols) (gemm.h's APacker): column
@@ -181,7 +144,7 @@ bool chunkSums(const float* x, const float* gy, float* dst, const nt::Conv2dArgs
       for (size_t g = 0; g < p.groups; ++g) {
         for (size_t b = i0; b < i1; ++b) {
           im2col2d(x + (b * p.cIn + g * cinG) * planeIn, cinG, p, t0, len, col, cols, (b - i0) * len);
-          gatherTransposed(gy + (b * p.cOut + g * coutG) * P + t0, P, coutG, len, gyt + (b - i0) * len * coutG);
+          gatherTransposed(gy + (b * p.cOut + g * coutG) * P + t0, P, coutG, len, gyt + (b - i0) * len * coutG, coutG);
         }
         const MatRef colA{col, static_cast<ptrdiff_t>(cols), 1};
         const MatRef gyB{gyt, static_cast<ptrdiff_t>(coutG), 1};
@@ -272,6 +235,7 @@ bool conv2dBackwardWeight(const float* x, const float* gy, float* gw, float* gb,
     for (size_t i = 0; i < gwLen; ++i) gw[i] = 0.0f;
     return true;
   }
+  if (directConv2dApplies(p)) return directConv2dBackwardWeight(x, gy, gw, p);
   if (K <= kDirect2dMaxK) return backwardWeightDirect(x, gy, gw, p);
   const size_t chunks = minz(p.n, kChunks);
   float* partial = nullptr;

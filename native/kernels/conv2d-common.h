@@ -133,6 +133,18 @@ static inline void forEachWholeRun(const nt::Conv2dArgs& p, size_t cinG, size_t 
       }
 }
 
+/**
+ * The cinG planes of x into the interiors of the padded planes in buf; the borders are left as they are
+ * (a caller that pads many images into one buffer zeroes them once).
+ */
+static inline void copyPlaneInteriors(const float* __restrict x, size_t cinG, const nt::Conv2dArgs& p,
+                                      float* __restrict buf) {
+  const size_t wp = p.inW + 2 * p.padW, plane = paddedPlane(p);
+  for (size_t c = 0; c < cinG; ++c)
+    for (size_t h = 0; h < p.inH; ++h)
+      copyRun(buf + c * plane + (p.padH + h) * wp + p.padW, x + (c * p.inH + h) * p.inW, p.inW);
+}
+
 /** The cinG planes of x into buf (cinG padded planes) with zero borders. */
 static inline void padPlanesInto(const float* __restrict x, size_t cinG, const nt::Conv2dArgs& p, float* __restrict buf) {
   const size_t wp = p.inW + 2 * p.padW, plane = paddedPlane(p);
@@ -142,10 +154,10 @@ static inline void padPlanesInto(const float* __restrict x, size_t cinG, const n
     for (size_t h = 0; h < p.inH; ++h) {
       float* row = d + (p.padH + h) * wp;
       for (size_t v = 0; v < p.padW; ++v) row[v] = row[p.padW + p.inW + v] = 0.0f;
-      copyRun(row + p.padW, x + (c * p.inH + h) * p.inW, p.inW);
     }
     std::memset(d + (p.padH + p.inH) * wp, 0, p.padH * wp * sizeof(float));
   }
+  copyPlaneInteriors(x, cinG, p, buf);
 }
 
 /**
@@ -200,6 +212,50 @@ static inline bool col2im2dWhole(const float* __restrict col, size_t cinG, const
       for (size_t h = 0; h < p.inH; ++h)
         copyRun(gx + (c * p.inH + h) * p.inW, buf + c * plane + (p.padH + h) * wp + p.padW, p.inW);
   return true;
+}
+
+// Positions per block of gatherTransposed: 64 x rows floats of dst, within L1 up to rows = 64 or so.
+constexpr size_t kGatherBlock = 64;
+
+// Batch chunks of the weight gradients (conv2d-backward-weight.cc, conv2d-direct-weight.cc): fixed, so
+// that the sums (each chunk's apart, then added in chunk order) do not depend on the thread count.
+constexpr size_t kWeightChunks = 8;
+
+typedef float F4 __attribute__((vector_size(4 * sizeof(float))));
+
+/** Rows r0..r3 (4 floats each) transposed: column k of the 4 x 4 block into out[k * ld .. + 4). */
+static inline void transpose4(F4 r0, F4 r1, F4 r2, F4 r3, float* out, size_t ld) {
+  typedef int I4 __attribute__((vector_size(4 * sizeof(int))));
+  const F4 t0 = __builtin_shuffle(r0, r1, I4{0, 4, 1, 5}), t1 = __builtin_shuffle(r0, r1, I4{2, 6, 3, 7});
+  const F4 t2 = __builtin_shuffle(r2, r3, I4{0, 4, 1, 5}), t3 = __builtin_shuffle(r2, r3, I4{2, 6, 3, 7});
+  *reinterpret_cast<F4U*>(out) = __builtin_shuffle(t0, t2, I4{0, 1, 4, 5});
+  *reinterpret_cast<F4U*>(out + ld) = __builtin_shuffle(t0, t2, I4{2, 3, 6, 7});
+  *reinterpret_cast<F4U*>(out + 2 * ld) = __builtin_shuffle(t1, t3, I4{0, 1, 4, 5});
+  *reinterpret_cast<F4U*>(out + 3 * ld) = __builtin_shuffle(t1, t3, I4{2, 3, 6, 7});
+}
+
+/**
+ * dst[i * ldd + o] = src[o * ld + i] for o < rows, i < len: rows of gy gathered transposed. Blocks of
+ * kGatherBlock positions keep their dst rows in L1 across the passes over the rows, and 4 x 4 blocks go
+ * through registers (unblocked scalar stores, each missing L1, cost more than the GEMM at 3 -> 16 channels).
+ */
+static inline void gatherTransposed(const float* __restrict src, size_t ld, size_t rows, size_t len, float* __restrict dst,
+                                    size_t ldd) {
+  const size_t rows4 = rows / 4 * 4;
+  for (size_t ib = 0; ib < len; ib += kGatherBlock) {
+    const size_t ie = minz(len, ib + kGatherBlock), ie4 = ib + (ie - ib) / 4 * 4;
+    for (size_t o = 0; o < rows4; o += 4) {
+      const float* s = src + o * ld;
+      for (size_t i = ib; i < ie4; i += 4)
+        transpose4(*reinterpret_cast<const F4U*>(s + i), *reinterpret_cast<const F4U*>(s + ld + i),
+                   *reinterpret_cast<const F4U*>(s + 2 * ld + i), *reinterpret_cast<const F4U*>(s + 3 * ld + i),
+                   dst + i * ldd + o, ldd);
+      for (size_t i = ie4; i < ie; ++i)
+        for (size_t r = o; r < o + 4; ++r) dst[i * ldd + r] = src[r * ld + i];
+    }
+    for (size_t r = rows4; r < rows; ++r)
+      for (size_t i = ib; i < ie; ++i) dst[i * ldd + r] = src[r * ld + i];
+  }
 }
 
 /**

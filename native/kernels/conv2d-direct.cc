@@ -45,13 +45,7 @@ namespace NT_ISA_NS {
 
 namespace {
 
-#if defined(NT_ISA_AVX512)
-// 32 zmm: up to 24 accumulators, 4 weight vectors (64 channels), a broadcast.
-constexpr size_t VL = 16, kAcc = 24, MAXV = 4;
-#else
-// 16 ymm / xmm: up to 12 accumulators, 2 weight vectors, a broadcast.
-constexpr size_t VL = kVecLen, kAcc = 12, MAXV = 2;
-#endif
+constexpr size_t VL = kDirectVL, kAcc = kDirectAcc, MAXV = kDirectMaxV;
 
 typedef float DVec __attribute__((vector_size(VL * sizeof(float))));
 
@@ -358,10 +352,16 @@ bool buildTaps(const nt::Conv2dArgs& q, size_t plane, size_t wpitch, size_t cp, 
 
 }  // namespace
 
-bool directConv2dApplies(const nt::Conv2dArgs& q) {
-  const size_t cinG = q.cIn / q.groups;
-  return (cinG >= kDirectMinCin || q.cOut / q.groups >= kDirectMinCin) && (q.strideW == 1 || q.strideW == 2) &&
-         cinG * paddedPlane(q) <= kPadFloats;
+/** The kernel's own bounds: stride along a row 1 or 2, the padded planes of one image and group within kPadFloats. */
+static bool directConv2dFits(const nt::Conv2dArgs& q) {
+  return (q.strideW == 1 || q.strideW == 2) && q.cIn / q.groups * paddedPlane(q) <= kPadFloats;
+}
+
+bool directConv2dApplies(const nt::Conv2dArgs& q) { return q.cIn / q.groups >= kDirectMinCin && directConv2dFits(q); }
+
+bool directConv2dForwardApplies(const nt::Conv2dArgs& q) {
+  const size_t cinG = q.cIn / q.groups, coutG = q.cOut / q.groups;
+  return directConv2dApplies(q) || (cinG >= 1 && cinG <= kDirectMaxSmallCin && coutG >= VL && directConv2dFits(q));
 }
 
 size_t directPackedSize(const nt::Conv2dArgs& q) { return q.groups * taps(q) * paddedCout(q); }
@@ -445,10 +445,7 @@ bool directConv2d(const float* x, const float* wp, const float* bias, float* y, 
       const Task t = pl.at(i);
       const float* xg = x + (t.b * q.cIn + t.g * cinG) * planeIn;
       const size_t key = t.b * q.groups + t.g;
-      if (padded && key != last)
-        for (size_t c = 0; c < cinG; ++c)
-          for (size_t h = 0; h < q.inH; ++h)
-            copyRun(buf + c * plane + (q.padH + h) * wpitch + q.padW, xg + (c * q.inH + h) * q.inW, q.inW);
+      if (padded && key != last) copyPlaneInteriors(xg, cinG, q, buf);
       last = key;
       runTask(pl, t, padded ? buf : xg, wpitch, wp, bias, y, ct);
     }

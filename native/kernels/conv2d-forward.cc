@@ -3,8 +3,9 @@
 //   y[b, o, r, s] = bias[o] + sum_{c, i, j} w[o, c, i, j] * x[b, ci, r * strideH - padH + i * dilationH,
 //                                                               s * strideW - padW + j * dilationW]
 // with x = 0 outside the image. Overwrites y. Aliasing: y must not overlap x, w or bias.
-// With at least kDirectMinCin (16) input or output channels per group (and a row stride of 1 or 2), the direct kernel
-// of conv2d-direct.cc (output channels in vector lanes, no columns, no GEMM). Otherwise:
+// With at least kDirectMinCin (16) input channels per group, or 1 to 3 and at least a vector of output
+// channels (directConv2dForwardApplies; a row stride of 1 or 2), the direct kernel of conv2d-direct.cc
+// (output channels in vector lanes, no columns, no GEMM). Otherwise:
 // Method (conv2d-common.h): per group and column block (several small images side by side, or part of a
 // large one), C = w_g @ col through the packed GEMM (gemm.h), PyTorch's slow_conv2d scheme; a block of
 // whole images builds col's packed panels straight from the padded planes (ImplicitCols: an implicit
@@ -66,7 +67,7 @@ bool forwardBlock(const float* x, const float* w, const float* wp, const float* 
 bool conv2dForward(const float* x, const float* w, const float* bias, float* y, const nt::Conv2dArgs& p) {
   const size_t P = p.outH * p.outW;
   if (p.n == 0 || p.cOut == 0 || P == 0) return true;
-  if (directConv2dApplies(p)) {  // many input channels: the direct kernel (conv2d-direct.cc)
+  if (directConv2dForwardApplies(p)) {  // many (or 1 to 3) input channels: the direct kernel (conv2d-direct.cc)
     float* wd = scratch(kScratchPackW, directPackedSize(p));
     if (wd == nullptr) return false;
     directPackForward(w, p, wd);

@@ -4,7 +4,8 @@
  * The shapes cover the direct weight-gradient path (few input channels), the GEMM path, batches split into
  * at least 8 blocks (the CNN example's first conv: 32 items), blocks with a short last one, and batch 1;
  * the direct forward / backward-input kernel (conv2d-direct.cc) splits images, or output rows when there are
- * fewer images x groups than threads, and each output is the same sum either way.
+ * fewer images x groups than threads, and each output is the same sum either way; the direct weight gradient
+ * (conv2d-direct-weight.cc) splits batch chunks, or taps when there are fewer chunks than threads.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { convOutLength, type Backend, type Conv2dParams } from '../../src/backend/backend.js';
@@ -29,6 +30,10 @@ const CASES: Conv2dParams[] = [
   conv2d(1, 16, 20, 9), // direct kernel at batch 1: output rows split over the threads
   conv2d(2, 32, 40, 7, 2), // direct kernel, groups of 16, 4 images x groups: whole images at 2 and 3 threads
   conv2d(3, 16, 17, 10, 1, 2), // direct forward with stride 2 (backward-input on the GEMM path)
+  conv2d(1, 48, 20, 6), // direct weight gradient at batch 1: one chunk, its taps split over the threads
+  conv2d(9, 32, 34, 7, 2, 2), // direct weight gradient, groups of 16 -> 17, stride 2, 9 items in 8 chunks
+  conv2d(32, 64, 64, 8), // the bench's 64 -> 64: units of 4 images, 8 chunks over 2 and 3 threads
+  conv2d(1, 3, 16, 9), // direct forward for 3 input channels at batch 1: output rows split
 ];
 
 /** Forward (with bias), backward-input and backward-weight (with bias) outputs, concatenated. */

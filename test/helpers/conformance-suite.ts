@@ -212,12 +212,11 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(2, 16, 17, [5, 6], [3, 3], [1, 1], [3, 3]), // padding past the kernel span: backward-input's GEMM
   conv2dCase(2, 16, 20, [6, 6], [1, 1]), // 1x1
   conv2dCase(3, 18, 16, [4, 30], [3, 3], [1, 2], [0, 1]), // stride 2 along rows, unpadded rows: 14 columns
-  // Few input channels with at least 16 output channels per group: the direct forward (backward-input and
-  // the weight gradient on their own paths):
+  // Few input channels and many output channels per group (the direct forward, see below):
   conv2dCase(2, 1, 16, [11, 13], [3, 3], [1, 1], [1, 1]), // one input channel: K = 9 taps
   conv2dCase(3, 3, 17, [9, 10], [3, 3], [2, 2], [1, 1]), // 3 channels, stride 2, 17 outputs (a 1-lane tail)
   conv2dCase(2, 4, 32, [6, 7], [3, 3], [1, 1], [1, 1], [1, 1], 2), // groups of 2 -> 16
-  conv2dCase(2, 3, 15, [6, 7], [3, 3], [1, 1], [1, 1]), // 15 outputs: below both bounds, the GEMM
+  conv2dCase(2, 3, 15, [6, 7], [3, 3], [1, 1], [1, 1]), // 15 outputs: the GEMM (direct on SSE)
   // Taps over the padding are skipped (a tap list per kernel-row range x kernel-column range; edge columns
   // in strips down the column, over rows of one class):
   conv2dCase(2, 16, 17, [9, 7], [5, 3], [2, 1], [3, 1], [2, 1]), // stride 2, dilation 2 and padding 3 down the rows
@@ -227,6 +226,25 @@ const CONV2D_CASES: Conv2dParams[] = [
   conv2dCase(2, 16, 48, [5, 6], [3, 3], [1, 1], [3, 4]), // padding past the span: rows and columns reading no tap
   conv2dCase(1, 16, 16, [20, 18], [17, 17], [1, 1], [8, 8]), // 17 classes a side, past the 16 kept: every tap read
   conv2dCase(1, 16, 17, [14, 14], [13, 13], [1, 1], [6, 6]), // 13 x 13 classes past the lists' byte cap: rows only
+  // The native direct weight gradient (the same convolutions: conv2d-direct-weight.cc). Accumulators are
+  // blocks of taps x up to 4 / 2 / 2 vectors of output channels (AVX-512 / AVX2 / SSE), a block sweeping
+  // the positions of several whole images (gy transposed, at most 16 Ki floats) or of a pass of rows:
+  conv2dCase(1, 48, 64, [5, 5], [3, 3], [1, 1], [1, 1]), // batch 1: one chunk, its taps split over the threads
+  conv2dCase(3, 32, 33, [7, 9], [3, 3], [2, 2], [1, 1]), // stride 2 both ways, 33 channels (a 1-lane vector), odd batch
+  conv2dCase(9, 16, 15, [4, 4], [3, 3], [1, 1], [1, 1]), // 9 items in 8 chunks, 15 channels (lanes past coutG)
+  conv2dCase(2, 17, 16, [1, 1], [1, 1]), // 1x1 image and kernel, K 17
+  conv2dCase(5, 32, 34, [6, 5], [3, 3], [1, 2], [2, 1], [2, 2], 2), // groups of 16 -> 17, dilation 2, stride 2 across
+  conv2dCase(1, 16, 17, [40, 40], [3, 3], [1, 1], [1, 1]), // an image past one unit: passes of 12 rows and a short one
+  conv2dCase(11, 64, 1, [3, 3], [3, 3], [1, 1], [1, 1]), // one output channel, units of 2 images, 576 taps
+  conv2dCase(10, 32, 32, [4, 5], [2, 2], [1, 1], [0, 0], [1, 1], 2), // unpadded: units of images read from x in place, groups
+  conv2dCase(3, 16, 16, [7, 7], [3, 3], [2, 1], [1, 1]), // stride 2 down only, odd image, one AVX-512 vector
+  // The native direct forward for 1 to 3 input channels per group and at least a vector of output channels
+  // (16 AVX-512, 8 AVX2, 4 SSE); 4 input channels stay on the GEMM:
+  conv2dCase(2, 6, 32, [7, 9], [3, 3], [2, 2], [1, 1], [1, 1], 2), // groups of 3 -> 16, stride 2
+  conv2dCase(3, 2, 33, [5, 1], [3, 3], [1, 1], [1, 1]), // 2 input channels, W = 1, 33 output channels
+  conv2dCase(1, 1, 16, [9, 10], [3, 3], [1, 1], [2, 2], [2, 2]), // dilation 2, batch 1 (rows split over threads)
+  conv2dCase(2, 3, 7, [6, 6], [3, 3], [1, 1], [1, 1]), // 7 output channels: the GEMM on AVX-512 and AVX2, direct on SSE
+  conv2dCase(2, 4, 16, [6, 5], [3, 3], [1, 1], [1, 1]), // 4 input channels: the GEMM
 ];
 
 const SGD_SIZES = [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 1031];
