@@ -115,6 +115,39 @@ describe('graph-internal activations', () => {
     check();
   });
 
+  it('an image classifier head (MaxPool2d, Flatten, Linear) creates no new large arrays once warmed up', () => {
+    // The pool output (4 x 8 x 12 x 12: 18 KiB) under the Flatten is recycled; the weights stay under 16 KiB.
+    const model = new Sequential(new Conv2d(3, 8, 3, { padding: 1 }), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(8 * 12 * 12, 2));
+    const x = randn([4, 3, 24, 24], { generator: g });
+    const step = () => model.forward(x).sum().backward();
+    step();
+    step();
+    const before = poolFreshArrays();
+    step();
+    step();
+    expect(poolFreshArrays() - before).toBe(0);
+    // the spent graph no longer refers to the Flatten view nor to the pool output under it
+    const out = model.forward(x);
+    const linearNode = out.gradFn!;
+    const view = linearNode.inputs.find((t) => t !== null && t.ndim === 2 && t.shape[1] === 8 * 12 * 12)!;
+    const viewNode = view.gradFn!;
+    out.sum().backward();
+    expect(linearNode.inputs).not.toContain(view);
+    expect(viewNode.inputs[0]).toBeNull();
+  });
+
+  it('Flatten between library layers: the same logits with gradients off (recycled once the consumer ran) and on', () => {
+    // The consumer's output has the pool output's length (40 x 32): recycling the pool output before the
+    // consumer read it would hand its storage to the consumer's output.
+    const model = new Sequential(new Conv2d(3, 2, 3, { padding: 1 }), new MaxPool2d(2), new Flatten(), new Linear(32, 32), new ReLU());
+    model.eval();
+    const x = randn([40, 3, 8, 8], { generator: g });
+    const expected = Array.from(model.forward(x).data as Float32Array);
+    for (let i = 0; i < 3; i++) expect(Array.from(noGrad(() => model.forward(x)).data as Float32Array)).toEqual(expected);
+    model.forward(x).sum().backward();
+    for (let i = 0; i < 2; i++) expect(Array.from(model.forward(x).data as Float32Array)).toEqual(expected);
+  });
+
   it('2-D layers: never recycle the storage of a view the user holds (Flatten before Linear)', () => {
     const model = new Sequential(new Conv2d(3, 8, 3), new BatchNorm2d(8), new Flatten());
     const out = model.forward(image()); // a view of the batch norm's output
