@@ -45,6 +45,16 @@ const convStack = () => new Sequential(
   new Conv2d(8, 8, 3, { padding: 1 }), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2),
 );
 
+/** After two warm-up calls, two more calls of `step` make the pool create no large array. */
+function expectNoFreshArrays(step: () => void): void {
+  step();
+  step();
+  const before = poolFreshArrays();
+  step();
+  step();
+  expect(poolFreshArrays() - before).toBe(0);
+}
+
 /** churn() for image models. */
 function churn2d(model: Module<[Tensor], Tensor>, steps = 3): void {
   for (let i = 0; i < steps; i++) model.forward(image()).sum().backward();
@@ -62,24 +72,14 @@ describe('graph-internal activations', () => {
       lossFn.forward(model.forward(x), y).backward();
       opt.step();
     };
-    step();
-    step();
-    const before = poolFreshArrays();
-    step();
-    step();
-    expect(poolFreshArrays() - before).toBe(0);
+    expectNoFreshArrays(step);
   });
 
   it('a warmed-up 2-D conv stack (Conv2d, BatchNorm2d + ReLU, MaxPool2d) creates no new large arrays', () => {
     const model = convStack();
     const x = image();
     const step = () => model.forward(x).sum().backward();
-    step();
-    step();
-    const before = poolFreshArrays();
-    step();
-    step();
-    expect(poolFreshArrays() - before).toBe(0);
+    expectNoFreshArrays(step);
   });
 
   it('recycle the storage of a Conv2d output that only a BatchNorm2d reads, after backward', () => {
@@ -120,12 +120,7 @@ describe('graph-internal activations', () => {
     const model = new Sequential(new Conv2d(3, 8, 3, { padding: 1 }), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(8 * 12 * 12, 2));
     const x = randn([4, 3, 24, 24], { generator: g });
     const step = () => model.forward(x).sum().backward();
-    step();
-    step();
-    const before = poolFreshArrays();
-    step();
-    step();
-    expect(poolFreshArrays() - before).toBe(0);
+    expectNoFreshArrays(step);
     // the spent graph no longer refers to the Flatten view nor to the pool output under it
     const out = model.forward(x);
     const linearNode = out.gradFn!;
