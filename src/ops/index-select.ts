@@ -39,9 +39,10 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const outShape = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? k : s));
   return record(new Tensor(out, outShape, x.dtype), 'IndexSelectBackward0', [x], (g) => {
     const gd = g.data as Float32Array;
-    // The first gradient slice to reach a position is copied, later ones (repeated positions) added in
-    // index order: the same floats as adding each into zeros. When the index hits every position once (a
-    // permutation: the packed-sequence sorts), every element is copied and nothing needs zeroing first.
+    // The first gradient slice to reach a position is stored (plus 0), later ones (repeated positions) added
+    // in index order: the same floats, signed zeros included, as adding each into zeros. When the index hits
+    // every position once (a permutation: the packed-sequence sorts), every element is stored and nothing
+    // needs zeroing first.
     const first = new Uint8Array(size);
     let hits = 0;
     for (let j = 0; j < k; j++) if (first[idx[j]] === 0) (first[idx[j]] = 1), hits++;
@@ -53,7 +54,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
         const src = (o * k + j) * inner;
         if (first[idx[j]] === 0) {
           first[idx[j]] = 1;
-          gx.set(gd.subarray(src, src + inner), dst);
+          for (let i = 0; i < inner; i++) gx[dst + i] = gd[src + i] + 0; // + 0: a -0 becomes +0, as 0 + -0
         } else {
           for (let i = 0; i < inner; i++) gx[dst + i] += gd[src + i];
         }

@@ -38,6 +38,10 @@ describe('indexSelect', () => {
       }
       expect(Array.from(x.grad!.data as Float32Array)).toEqual(Array.from(want));
     }
+    // A -0 gradient lands as 0 + -0 = +0, as PyTorch's index_add into zeros gives.
+    const x = randn([2, 3], { generator: gen, requiresGrad: true });
+    indexSelect(x, 0, long([1, 0])).backward(tensor([[-0, 1, -0], [2, -0, 3]], { dtype: 'float32' }));
+    expect(Array.from(x.grad!.data as Float32Array).map((v) => Object.is(v, -0))).toEqual([false, false, false, false, false, false]);
   });
 
   it('method form', () => {
