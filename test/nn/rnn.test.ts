@@ -61,6 +61,33 @@ describe('recurrent layers', () => {
     }
   });
 
+  it('full-length packed sequences (reshapes, no index copies) give the unpacked outputs and gradients', () => {
+    for (const Ctor of [nn.LSTM, nn.GRU]) {
+      for (const enforceSorted of [true, false]) {
+        const g = new Generator(23);
+        const m = new Ctor(5, 4, { numLayers: 2, bidirectional: true, batchFirst: true, generator: g });
+        const x = randn([3, 6, 5], { generator: g });
+        const run = (packed: boolean) => {
+          m.zeroGrad();
+          const xr = x.detach().requiresGrad_();
+          const input = packed ? packPaddedSequence(xr, [6, 6, 6], { batchFirst: true, enforceSorted }) : xr;
+          const [out, hN] = m.forward(input as never) as [Tensor | { data: Tensor }, Tensor | Tensor[]];
+          const y = packed ? padPackedSequence(out as never, { batchFirst: true })[0] : (out as Tensor);
+          const h = Array.isArray(hN) ? hN[0]! : hN;
+          y.sum().add(h.mul(3).sum()).backward();
+          return [y, h, xr.grad!, ...m.parameters().map((p) => p.grad!)].map((t) => Array.from(t.contiguous().data as Float32Array));
+        };
+        expect(run(true)).toEqual(run(false));
+      }
+    }
+    // packPaddedSequence copies: the packed data never shares the caller's tensor
+    const x = randn([4, 2, 3], { generator: new Generator(24) });
+    const packed = packPaddedSequence(x, [4, 4]);
+    const before = Array.from(packed.data.data as Float32Array);
+    (x.data as Float32Array).fill(7);
+    expect(Array.from(packed.data.data as Float32Array)).toEqual(before);
+  });
+
   it('saved arrays outlive other layers\' steps until backward; a retained graph gives the same gradients twice', () => {
     // Large enough that the saved projections and states come from the gradient pool.
     for (const Ctor of [nn.LSTM, nn.GRU, nn.RNN]) {
