@@ -1,9 +1,10 @@
 // maxPool2dBackward: gx = 0, then gx[plane + idx[o]] += gy[o] for every output o of a plane in order;
 // exactly src/backend/ref/max-pool2d.ts (float adds in the same order, so bit for bit). The addon has
 // checked every idx value is in [0, inH * inW). Planes are split over the thread pool (each plane owns its
-// gx plane).
+// gx plane), by the memory the kernel moves (stream-work.h).
 #include "isa.h"
 #include "kernels.h"
+#include "stream-work.h"
 #include "../threadpool.h"
 
 namespace NT_ISA_NS {
@@ -26,7 +27,8 @@ void unpoolPlanes(const float* gy, const Idx* idx, float* gx, const nt::Pool2dAr
 
 bool maxPool2dBackward(const float* gy, const void* idx, bool idx32, float* gx, const nt::Pool2dArgs& p) {
   const size_t planes = p.n * p.c;
-  const double work = static_cast<double>(planes) * static_cast<double>(p.outH * p.outW + p.inH * p.inW);
+  // Reads gy and the argmax, writes gx.
+  const double work = streamWork(static_cast<double>(planes) * static_cast<double>(p.inH * p.inW + 2 * p.outH * p.outW));
   nt::parallelFor(planes, work, [&](size_t b, size_t e) {
     if (idx32) unpoolPlanes(gy, static_cast<const int32_t*>(idx), gx, p, b, e);
     else unpoolPlanes(gy, static_cast<const uint8_t*>(idx), gx, p, b, e);

@@ -3,7 +3,8 @@ import type { Tensor } from '../tensor.js';
 import { Module, type AnyModule } from './module.js';
 import { reluFusion } from './fusion.js';
 import { consumesPrivately, producesPrivately, registerPrivacyRule } from './graph-internal.js';
-import { markGraphInternal, releaseIfDead } from '../autograd/graph-internal.js';
+import { markGraphInternal, markOwnsStorage, ownsStorage, releaseIfDead } from '../autograd/graph-internal.js';
+import { Flatten } from './flatten.js';
 import { describeValue } from '../util/describe.js';
 
 function checkModule(cls: string, m: unknown, where: string): AnyModule {
@@ -73,6 +74,7 @@ export class Sequential extends ModuleSequence {
   override forward(x: Tensor): Tensor {
     let y: unknown = x;
     let marked: unknown = null;
+    let bridged: unknown = null;
     const mods = this._children();
     for (let i = 0; i < mods.length; i++) {
       // Conv1d / BatchNorm1d + ReLU run as one fused op (./fusion.ts): same values and gradients.
@@ -87,6 +89,23 @@ export class Sequential extends ModuleSequence {
       // the container's own input, which the caller may hand to other consumers too.
       if (marked !== null) releaseIfDead(marked);
       marked = null;
+      if (bridged !== null) releaseIfDead(bridged);
+      bridged = null;
+      // A library layer, a Flatten, a library layer (the image models' head): the Flatten result is a view
+      // of the producer's output that only the consumer sees, and the output is seen only by the Flatten,
+      // so both are graph-internal and the output's storage, which the view took from its op, is the op's
+      // again (it goes back to the pool after the producer's backward, when every reader has run).
+      if (i + 2 < mods.length && producesPrivately(mods[i]) && plainFlatten(mods[i + 1]) && consumesPrivately(mods[i + 2]) &&
+        ownsStorage(y as Tensor)) {
+        const base = y as Tensor;
+        markGraphInternal(base);
+        y = mods[i + 1].forward(base);
+        markGraphInternal(y);
+        markOwnsStorage(base);
+        bridged = base;
+        i++;
+        continue;
+      }
       // Between two library layers the result is seen only by the graph: its storage may be recycled
       // after backward (./graph-internal.ts).
       if (i + 1 < mods.length && producesPrivately(mods[i]) && consumesPrivately(mods[i + 1])) {
@@ -103,6 +122,11 @@ export class Sequential extends ModuleSequence {
     for (const m of this._modules.values()) if (m !== null) mods.push(m);
     return mods;
   }
+}
+
+/** An exact Flatten whose forward is the class's own (it keeps nothing and runs no user code). */
+function plainFlatten(m: unknown): boolean {
+  return m instanceof Flatten && m.constructor === Flatten && !Object.prototype.hasOwnProperty.call(m, 'forward');
 }
 
 registerPrivacyRule(Sequential, {

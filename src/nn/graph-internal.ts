@@ -14,9 +14,11 @@
  */
 import type { AnyModule } from './module.js';
 import { Conv1d } from './conv.js';
-import { BatchNorm1d } from './batchnorm.js';
+import { Conv2d } from './conv2d.js';
+import { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
 import { ReLU } from './activation.js';
 import { MaxPool1d, AdaptiveAvgPool1d } from './pooling.js';
+import { MaxPool2d } from './pooling2d.js';
 import { LayerNorm } from './normalization.js';
 import { Linear } from './linear.js';
 import { Dropout } from './dropout.js';
@@ -31,10 +33,13 @@ export interface PrivacyRule {
 const rules = new Map<Function, PrivacyRule>();
 
 const leaf: PrivacyRule = { consumes: () => true, produces: () => true };
-// Layers whose forward is one op on fresh output storage and keeps nothing: conv1d, batch norm, relu,
-// max pool (with returnIndices it returns an array, which is never marked), adaptive average pooling,
-// layer norm, linear (exact Linear only: MultiheadAttention's out_proj subclass never qualifies).
-for (const cls of [Conv1d, BatchNorm1d, ReLU, MaxPool1d, AdaptiveAvgPool1d, LayerNorm, Linear]) rules.set(cls, leaf);
+// Layers whose forward is one op on fresh output storage and keeps nothing: conv1d / conv2d (an
+// asymmetric 'same' conv2d pads into a private copy first), batch norm 1d / 2d, relu, max pool 1d / 2d
+// (with returnIndices it returns an array, which is never marked), adaptive average pooling, layer norm,
+// linear (exact Linear only: MultiheadAttention's out_proj subclass never qualifies).
+for (const cls of [Conv1d, Conv2d, BatchNorm1d, BatchNorm2d, ReLU, MaxPool1d, MaxPool2d, AdaptiveAvgPool1d, LayerNorm, Linear]) {
+  rules.set(cls, leaf);
+}
 
 /**
  * Layers that pass a tensor on privately: an exact Dropout (its class's forward, no hooks) runs no user

@@ -10,10 +10,9 @@ import { pairArg } from './pair.js';
 import { record } from '../autograd/record.js';
 import { reshape } from './reshape.js';
 import { convGrads } from './conv-grads.js';
-import { gradBuffer } from '../util/grad-pool.js';
+import { activationBuffer, gradBuffer } from '../util/grad-pool.js';
 import { getBackend } from '../backend/select.js';
 import { convOutLength, type Conv2dParams } from '../backend/backend.js';
-import { uninitF32 } from '../util/alloc.js';
 import { describeValue } from '../util/describe.js';
 
 /** Options of `conv2d`, as torch.nn.functional.conv2d: stride, padding (a number, a pair, 'same' or 'valid'), dilation and groups. */
@@ -127,12 +126,13 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv
     dilationH: dilation[0], dilationW: dilation[1], groups, outH, outW, relu,
   };
   const be = getBackend();
-  const y = uninitF32(n * cOut * outH * outW);
+  // From the pool, and recorded as owned: a graph-internal output is recycled after backward (as conv1d's).
+  const y = activationBuffer(n * cOut * outH * outW);
   be.conv2dForward(input.data as Float32Array, weight.data as Float32Array, bias ? (bias.data as Float32Array) : null, y, p);
   return record(new Tensor(y, [n, cOut, outH, outW]), relu ? 'ReluBackward0' : 'ConvolutionBackward0', [input, weight, bias], (g, owned) => convGrads(g, owned, y, relu, input, weight, bias, {
     input: (gy, w, gx) => be.conv2dBackwardInput(gy, w, gx, p),
     weight: (x, gy, gw, gb) => be.conv2dBackwardWeight(x, gy, gw, gb, p),
-  }), { stride, padding, dilation, groups, ...(relu ? { fused: 'ConvolutionBackward0' } : {}) });
+  }), { stride, padding, dilation, groups, ...(relu ? { fused: 'ConvolutionBackward0' } : {}) }, { ownsOutput: true });
 }
 
 /** (N, C, H, W) -> (N, C, H + [0], W + [1]) with zeros at the bottom and right; the gradient is the top-left part. */

@@ -2,6 +2,7 @@
 import { Tensor, storageFor, shapeStr } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { dimArg, splitAt, tensorArg } from './args.js';
+import { gradBuffer, gradBufferZeroed } from '../util/grad-pool.js';
 
 /**
  * The entries of x at positions `index` along `dim`, in that order (repeats allowed). `index` is a
@@ -37,13 +38,26 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   }
   const outShape = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? k : s));
   return record(new Tensor(out, outShape, x.dtype), 'IndexSelectBackward0', [x], (g) => {
-    const gx = new Float32Array(x.numel());
-    const gd = g.data;
+    const gd = g.data as Float32Array;
+    // The first gradient slice to reach a position is stored (plus 0), later ones (repeated positions) added
+    // in index order: the same floats, signed zeros included, as adding each into zeros. When the index hits
+    // every position once (a permutation: the packed-sequence sorts), every element is stored and nothing
+    // needs zeroing first.
+    const first = new Uint8Array(size);
+    let hits = 0;
+    for (let j = 0; j < k; j++) if (first[idx[j]] === 0) (first[idx[j]] = 1), hits++;
+    const gx = hits === size ? gradBuffer(x.numel()) : gradBufferZeroed(x.numel());
     for (let o = 0; o < outer; o++) {
+      first.fill(0);
       for (let j = 0; j < k; j++) {
         const dst = (o * size + idx[j]) * inner;
         const src = (o * k + j) * inner;
-        for (let i = 0; i < inner; i++) gx[dst + i] += gd[src + i];
+        if (first[idx[j]] === 0) {
+          first[idx[j]] = 1;
+          for (let i = 0; i < inner; i++) gx[dst + i] = gd[src + i] + 0; // + 0: a -0 becomes +0, as 0 + -0
+        } else {
+          for (let i = 0; i < inner; i++) gx[dst + i] += gd[src + i];
+        }
       }
     }
     return [new Tensor(gx, x.shape)];

@@ -9,10 +9,16 @@
  * Variable lengths (packed sequences): `batchSizes[t]` rows run at time t, the first ones (the batch is
  * sorted by decreasing length). Rows that have ended keep their state and output zeros; running in
  * reverse, a row starts from h0 at its own last element.
+ *
+ * The large per-call arrays (the projections and states saved for backward, the gate gradients, the
+ * returned gradients) come from the gradient pool (src/util/grad-pool.ts) and go back to it once spent, so a
+ * training loop allocates no fresh memory per step for them (fresh arrays page-fault and make V8 collect
+ * garbage for external memory pressure).
  */
 import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { getBackend } from '../backend/select.js';
+import { gradBuffer, gradBufferZeroed, releaseGrad } from '../util/grad-pool.js';
 import {
   gateCount, gruBackward, gruForward, rnnBackward, rnnForward, type RnnMode,
 } from './rnn-cells.js';
@@ -39,11 +45,11 @@ function fillRows(out: Float32Array, bias: Float32Array | null, rows: number, co
   for (let r = 0; r < rows; r++) out.set(bias, r * cols);
 }
 
-/** Column sums of m (rows, cols) in float64, as float32. */
+/** Column sums of m (rows, cols) in float64, as float32 (the backend's columnSum). */
 function colSums(m: Float32Array, rows: number, cols: number): Float32Array {
-  const acc = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) acc[j] += m[r * cols + j];
-  return Float32Array.from(acc);
+  const out = new Float32Array(cols);
+  getBackend().columnSum(m, out, { rows, cols });
+  return out;
 }
 
 /**
@@ -70,7 +76,7 @@ export function rnnLayer(
   const order = Array.from({ length: T }, (_, k) => (opts.reverse ? T - 1 - k : k));
 
   // Input projection of every step at once: XI = x @ W_ih^T + b_ih (T * B, G).
-  const XI = new Float32Array(T * B * G);
+  const XI = gradBuffer(T * B * G); // every row set by fillRows
   fillRows(XI, bih ? (bih.data as Float32Array) : null, T * B, G);
   mm(xd, wihd, XI, T * B, G, I, false, true, 1);
 
@@ -80,10 +86,14 @@ export function rnnLayer(
   hCur.set(h0.data as Float32Array);
   const cCur = lstm ? out.subarray((T + 1) * B * H) : null;
   if (cCur) cCur.set(c0!.data as Float32Array);
-  const hPrevT = new Float32Array(T * B * H); // the state each time step started from, in time order
-  const cPrevT = lstm ? new Float32Array(T * B * H) : null;
-  const cT = lstm ? new Float32Array(T * B * H) : null; // the cell after each step
-  const HH = gru ? new Float32Array(T * B * G) : null; // GRU: hidden projection of each step (+ b_hh)
+  // Saved for backward; only the first batchSizes[t] rows of step t are written or read in cT and HH.
+  const hPrevT = gradBuffer(T * B * H); // the state each time step started from, in time order
+  const cPrevT = lstm ? gradBuffer(T * B * H) : null;
+  const cT = lstm ? gradBuffer(T * B * H) : null; // the cell after each step
+  const HH = gru ? gradBuffer(T * B * G) : null; // GRU: hidden projection of each step (+ b_hh)
+  const release = () => {
+    for (const a of [XI, hPrevT, cPrevT, cT, HH]) if (a !== null) releaseGrad(a);
+  };
 
   for (const t of order) {
     const n = bs(t);
@@ -113,12 +123,12 @@ export function rnnLayer(
   }
 
   const inputs = [x, h0, c0, wih, whh, bih, bhh];
-  return record(new Tensor(out, [T + (lstm ? 2 : 1), B, H]), `${mode === 'LSTM' ? 'Lstm' : mode === 'GRU' ? 'Gru' : 'Rnn'}LayerBackward0`, inputs, (g) => {
+  const result = record(new Tensor(out, [T + (lstm ? 2 : 1), B, H]), `${mode === 'LSTM' ? 'Lstm' : mode === 'GRU' ? 'Gru' : 'Rnn'}LayerBackward0`, inputs, (g) => {
     const gd = g.data as Float32Array;
-    const dhCur = gd.slice(T * B * H, (T + 1) * B * H);
-    const dcCur = lstm ? gd.slice((T + 1) * B * H) : null;
-    const dXI = new Float32Array(T * B * G); // zero for rows that had ended
-    const dHH = gru ? new Float32Array(T * B * G) : dXI; // gradient of the hidden projection
+    const dhCur = copyOf(gd.subarray(T * B * H, (T + 1) * B * H));
+    const dcCur = lstm ? copyOf(gd.subarray((T + 1) * B * H)) : null;
+    const dXI = gradBufferZeroed(T * B * G); // zero for rows that had ended
+    const dHH = gru ? gradBufferZeroed(T * B * G) : dXI; // gradient of the hidden projection
     const dh = new Float32Array(B * H);
     for (let k = T - 1; k >= 0; k--) {
       const t = order[k];
@@ -144,30 +154,44 @@ export function rnnLayer(
     }
     let gx: Tensor | null = null;
     if (x.requiresGrad) {
-      const buf = new Float32Array(T * B * I);
+      const buf = gradBuffer(T * B * I); // every element written (beta 0)
       mm(dXI, wihd, buf, T * B, I, G, false, false, 0);
       gx = new Tensor(buf, x.shape);
     }
     let gwih: Tensor | null = null;
     if (wih.requiresGrad) {
-      const buf = new Float32Array(G * I);
+      const buf = gradBufferZeroed(G * I); // zeros when no step ran (T * B = 0)
       mm(dXI, xd, buf, G, I, T * B, true, false, 0);
       gwih = new Tensor(buf, wih.shape);
     }
     let gwhh: Tensor | null = null;
     if (whh.requiresGrad) {
-      const buf = new Float32Array(G * H);
+      const buf = gradBufferZeroed(G * H);
       mm(dHH, hPrevT, buf, G, H, T * B, true, false, 0);
       gwhh = new Tensor(buf, whh.shape);
     }
+    const gbih = bih?.requiresGrad ? colSums(dXI, T * B, G) : null;
+    // LSTM and RNN: the hidden projection's gradient is dXI itself, so b_hh's sum is b_ih's.
+    const gbhh = bhh?.requiresGrad ? (dHH === dXI && gbih !== null ? gbih.slice() : colSums(dHH, T * B, G)) : null;
+    releaseGrad(dXI); // read for the last time above
+    if (dHH !== dXI) releaseGrad(dHH);
     return [
       gx,
       new Tensor(dhCur, h0.shape),
       dcCur ? new Tensor(dcCur, c0!.shape) : null,
       gwih,
       gwhh,
-      bih?.requiresGrad ? new Tensor(colSums(dXI, T * B, G), bih.shape) : null,
-      bhh?.requiresGrad ? new Tensor(colSums(dHH, T * B, G), bhh.shape) : null,
+      gbih ? new Tensor(gbih, bih!.shape) : null,
+      gbhh ? new Tensor(gbhh, bhh!.shape) : null,
     ];
-  }, { mode, reverse: opts.reverse, packed: opts.batchSizes !== null });
+  }, { mode, reverse: opts.reverse, packed: opts.batchSizes !== null }, { release });
+  if (result.gradFn === null) release(); // no graph: nothing reads the saved arrays again
+  return result;
+}
+
+/** A pool buffer holding a copy of `src` (a gradient this op returns). */
+function copyOf(src: Float32Array): Float32Array {
+  const out = gradBuffer(src.length);
+  out.set(src);
+  return out;
 }

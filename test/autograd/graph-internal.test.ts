@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import '../../src/ops/methods.js';
 import { randn } from '../../src/creation.js';
 import { Tensor } from '../../src/tensor.js';
-import { Sequential, Conv1d, BatchNorm1d, ReLU, MaxPool1d, Flatten, Module } from '../../src/nn/index.js';
+import { Sequential, Conv1d, BatchNorm1d, ReLU, MaxPool1d, Flatten, Module, Conv2d, BatchNorm2d, MaxPool2d, Linear } from '../../src/nn/index.js';
 import { Inception1d } from '../../src/models/inception1d.js';
 import { activationBuffer, clearGradPool, poolFreshArrays } from '../../src/util/grad-pool.js';
 import { CrossEntropyLoss } from '../../src/nn/index.js';
@@ -36,6 +36,30 @@ function churn(model: Module<[Tensor], Tensor>, steps = 3): void {
   for (let i = 0; i < steps; i++) model.forward(input()).sum().backward();
 }
 
+/** Images large enough that every 2-D layer output is above the pool's minimum length. */
+const image = () => randn([2, 3, 24, 24], { generator: g });
+
+/** The CNN example's layer pattern (examples/models.ts DigitCnn) at small sizes, without the head. */
+const convStack = () => new Sequential(
+  new Conv2d(3, 8, 3, { padding: 1 }), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2),
+  new Conv2d(8, 8, 3, { padding: 1 }), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2),
+);
+
+/** After two warm-up calls, two more calls of `step` make the pool create no large array. */
+function expectNoFreshArrays(step: () => void): void {
+  step();
+  step();
+  const before = poolFreshArrays();
+  step();
+  step();
+  expect(poolFreshArrays() - before).toBe(0);
+}
+
+/** churn() for image models. */
+function churn2d(model: Module<[Tensor], Tensor>, steps = 3): void {
+  for (let i = 0; i < steps; i++) model.forward(image()).sum().backward();
+}
+
 describe('graph-internal activations', () => {
   it('a warmed-up Inception1d train step creates no new large arrays (activations, gradients, max-pool bytes)', () => {
     const model = new Inception1d(2, { generator: g });
@@ -48,12 +72,85 @@ describe('graph-internal activations', () => {
       lossFn.forward(model.forward(x), y).backward();
       opt.step();
     };
-    step();
-    step();
-    const before = poolFreshArrays();
-    step();
-    step();
-    expect(poolFreshArrays() - before).toBe(0);
+    expectNoFreshArrays(step);
+  });
+
+  it('a warmed-up 2-D conv stack (Conv2d, BatchNorm2d + ReLU, MaxPool2d) creates no new large arrays', () => {
+    const model = convStack();
+    const x = image();
+    const step = () => model.forward(x).sum().backward();
+    expectNoFreshArrays(step);
+  });
+
+  it('recycle the storage of a Conv2d output that only a BatchNorm2d reads, after backward', () => {
+    clearGradPool();
+    const seq = new Sequential(new Conv2d(3, 8, 3, { padding: 1 }), new BatchNorm2d(8), new MaxPool2d(2));
+    const out = seq.forward(image());
+    const normed = out.gradFn!.inputs[0]!; // the batch norm's output, seen only by the max pool
+    const conv = normed.gradFn!.inputs[0]!; // the conv's output, seen only by the batch norm
+    const storages = [normed.data, conv.data];
+    out.sum().backward();
+    const next = Array.from({ length: 8 }, () => activationBuffer(conv.data.length));
+    for (const s of storages) expect(next).toContain(s);
+  });
+
+  it('2-D layers: the same gradients with recycling as with a retained graph, and the result is kept', () => {
+    // An even kernel with padding 'same' pads the conv2d input into a private copy first.
+    const model = new Sequential(
+      new Conv2d(3, 8, 4, { padding: 'same' }), new BatchNorm2d(8), new MaxPool2d(2), new Conv2d(8, 8, 3), new ReLU(), new MaxPool2d(2),
+    );
+    model.eval(); // the same forward every time
+    const x = image();
+    const grads = (retainGraph: boolean) => {
+      model.zeroGrad();
+      const out = model.forward(x);
+      out.sum().backward(undefined, { retainGraph });
+      return { out, grads: model.parameters().map((p) => Array.from(p.grad!.data as Float32Array)) };
+    };
+    const kept = grads(true).grads; // a retained graph recycles nothing
+    const { out, grads: recycled } = grads(false);
+    expect(recycled).toEqual(kept);
+    const check = keep(out);
+    for (let i = 0; i < 2; i++) expect(grads(false).grads).toEqual(kept);
+    check();
+  });
+
+  it('an image classifier head (MaxPool2d, Flatten, Linear) creates no new large arrays once warmed up', () => {
+    // The pool output (4 x 8 x 12 x 12: 18 KiB) under the Flatten is recycled; the weights stay under 16 KiB.
+    const model = new Sequential(new Conv2d(3, 8, 3, { padding: 1 }), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(8 * 12 * 12, 2));
+    const x = randn([4, 3, 24, 24], { generator: g });
+    const step = () => model.forward(x).sum().backward();
+    expectNoFreshArrays(step);
+    // the spent graph no longer refers to the Flatten view nor to the pool output under it
+    const out = model.forward(x);
+    const linearNode = out.gradFn!;
+    const view = linearNode.inputs.find((t) => t !== null && t.ndim === 2 && t.shape[1] === 8 * 12 * 12)!;
+    const viewNode = view.gradFn!;
+    out.sum().backward();
+    expect(linearNode.inputs).not.toContain(view);
+    expect(viewNode.inputs[0]).toBeNull();
+  });
+
+  it('Flatten between library layers: the same logits with gradients off (recycled once the consumer ran) and on', () => {
+    // The consumer's output has the pool output's length (40 x 32): recycling the pool output before the
+    // consumer read it would hand its storage to the consumer's output.
+    const model = new Sequential(new Conv2d(3, 2, 3, { padding: 1 }), new MaxPool2d(2), new Flatten(), new Linear(32, 32), new ReLU());
+    model.eval();
+    const x = randn([40, 3, 8, 8], { generator: g });
+    const expected = Array.from(model.forward(x).data as Float32Array);
+    for (let i = 0; i < 3; i++) expect(Array.from(noGrad(() => model.forward(x)).data as Float32Array)).toEqual(expected);
+    model.forward(x).sum().backward();
+    for (let i = 0; i < 2; i++) expect(Array.from(model.forward(x).data as Float32Array)).toEqual(expected);
+  });
+
+  it('2-D layers: never recycle the storage of a view the user holds (Flatten before Linear)', () => {
+    const model = new Sequential(new Conv2d(3, 8, 3), new BatchNorm2d(8), new Flatten());
+    const out = model.forward(image()); // a view of the batch norm's output
+    out.sum().backward();
+    const check = keep(out);
+    churn2d(new Sequential(new Conv2d(3, 8, 3), new BatchNorm2d(8), new ReLU(), new Flatten(), new Linear(8 * 22 * 22, 2)));
+    churn2d(convStack());
+    check();
   });
 
   it('with gradients off, recycle each activation once consumed: same logits, no new large arrays', () => {

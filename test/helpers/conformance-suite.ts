@@ -345,6 +345,10 @@ const POOL2D_CASES = [
   pool2dCase(1, 1, [4, 14], [2, 2]), // 7 windows (1 vector + 3)
   pool2dCase(1, 1, [6, 7], [2, 2]), // 3 windows: no vector, odd width
   pool2dCase(1, 1, [4, 9], [2, 2], [2, 2], [0, 0], [1, 1], true), // ceil mode, clipped last column: the general path
+  // Big enough to split planes over the native thread pool (by memory moved, or by compares for 3x3 windows)
+  pool2dCase(32, 16, [28, 28], [2, 2]), // the CNN example's first pool at its batch
+  pool2dCase(16, 61, [15, 15], [2, 2]), // byte indices, 976 planes: uneven ranges, odd sides
+  pool2dCase(5, 41, [20, 21], [3, 3], [1, 1], [1, 1]), // overlapping windows, split by compares
 ];
 
 const POOL_CASES = [

@@ -61,6 +61,67 @@ describe('recurrent layers', () => {
     }
   });
 
+  it('full-length packed sequences (reshapes, no index copies) give the unpacked outputs and gradients', () => {
+    for (const Ctor of [nn.LSTM, nn.GRU]) {
+      for (const enforceSorted of [true, false]) {
+        const g = new Generator(23);
+        const m = new Ctor(5, 4, { numLayers: 2, bidirectional: true, batchFirst: true, generator: g });
+        const x = randn([3, 6, 5], { generator: g });
+        const run = (packed: boolean) => {
+          m.zeroGrad();
+          const xr = x.detach().requiresGrad_();
+          const input = packed ? packPaddedSequence(xr, [6, 6, 6], { batchFirst: true, enforceSorted }) : xr;
+          const [out, hN] = m.forward(input as never) as [Tensor | { data: Tensor }, Tensor | Tensor[]];
+          const y = packed ? padPackedSequence(out as never, { batchFirst: true })[0] : (out as Tensor);
+          const h = Array.isArray(hN) ? hN[0]! : hN;
+          y.sum().add(h.mul(3).sum()).backward();
+          return [y, h, xr.grad!, ...m.parameters().map((p) => p.grad!)].map((t) => Array.from(t.contiguous().data as Float32Array));
+        };
+        expect(run(true)).toEqual(run(false));
+      }
+    }
+    // packPaddedSequence copies: the packed data never shares the caller's tensor
+    const x = randn([4, 2, 3], { generator: new Generator(24) });
+    const packed = packPaddedSequence(x, [4, 4]);
+    const before = Array.from(packed.data.data as Float32Array);
+    (x.data as Float32Array).fill(7);
+    expect(Array.from(packed.data.data as Float32Array)).toEqual(before);
+  });
+
+  it('saved arrays outlive other layers\' steps until backward; a retained graph gives the same gradients twice', () => {
+    // Large enough that the saved projections and states come from the gradient pool.
+    for (const Ctor of [nn.LSTM, nn.GRU, nn.RNN]) {
+      const g = new Generator(22);
+      const make = () => new Ctor(16, 32, { generator: g });
+      const m = make();
+      const x = randn([12, 4, 16], { generator: g });
+      const gradsOf = () => {
+        m.zeroGrad();
+        const [out] = m.forward(x) as [Tensor, unknown];
+        out.sum().backward();
+        return m.parameters().map((p) => Array.from(p.grad!.data as Float32Array));
+      };
+      const want = gradsOf();
+      m.zeroGrad();
+      const [out] = m.forward(x) as [Tensor, unknown];
+      for (let i = 0; i < 2; i++) {
+        // Steps of another layer of the same sizes recycle their own arrays; they must not take m's.
+        const other = make();
+        (other.forward(randn([12, 4, 16], { generator: g })) as [Tensor, unknown])[0].sum().backward();
+      }
+      out.sum().backward();
+      expect(m.parameters().map((p) => Array.from(p.grad!.data as Float32Array))).toEqual(want);
+      // A retained graph keeps its saved arrays through backward: a second backward after other steps agrees.
+      m.zeroGrad();
+      const [again] = m.forward(x) as [Tensor, unknown];
+      again.sum().backward(undefined, { retainGraph: true });
+      for (let i = 0; i < 2; i++) (make().forward(randn([12, 4, 16], { generator: g })) as [Tensor, unknown])[0].sum().backward();
+      m.zeroGrad();
+      again.sum().backward();
+      expect(m.parameters().map((p) => Array.from(p.grad!.data as Float32Array))).toEqual(want);
+    }
+  });
+
   it('state dict keys, shapes and init are PyTorch\'s', () => {
     const m = new nn.LSTM(3, 4, { numLayers: 2, bidirectional: true, bias: false });
     expect([...m.stateDict().keys()]).toEqual([

@@ -4,6 +4,7 @@ import { randn, tensor } from '../../src/creation.js';
 import { Generator } from '../../src/util/generator.js';
 import { gradcheck } from '../helpers/gradcheck.js';
 import { itMatchesPyTorch } from '../helpers/op-fixtures.js';
+import { gradBuffer, releaseGrad } from '../../src/util/grad-pool.js';
 import '../../src/ops/methods.js';
 
 const long = (v: number[] | number[][]) => tensor(v, { dtype: 'int64' });
@@ -15,6 +16,32 @@ describe('indexSelect', () => {
     const x = randn([3, 4], { generator: new Generator(21), requiresGrad: true });
     gradcheck((v) => indexSelect(v, 1, long([3, 0, 3])), [x]);
     gradcheck((v) => indexSelect(v, 0, long([2])), [x]);
+  });
+
+  it('backward: permutations copied, repeats summed in index order, unselected zero, over recycled storage', () => {
+    const [outer, size, inner] = [2, 8, 70]; // 1120 elements: pooled gradient storage
+    const gen = new Generator(5);
+    for (const index of [[7, 6, 5, 4, 3, 2, 1, 0], [3, 0, 3, 3, 5], [2]]) {
+      // Leave garbage in the pool's free list of the gradient's length: a skipped zeroing would show.
+      const junk = gradBuffer(outer * size * inner);
+      junk.fill(Number.NaN);
+      releaseGrad(junk);
+      const x = randn([outer, size, inner], { generator: gen, requiresGrad: true });
+      const gy = randn([outer, index.length, inner], { generator: gen });
+      indexSelect(x, 1, long(index)).backward(gy);
+      const want = new Float32Array(outer * size * inner);
+      const gd = gy.data as Float32Array;
+      for (let o = 0; o < outer; o++) {
+        index.forEach((p, j) => {
+          for (let i = 0; i < inner; i++) want[(o * size + p) * inner + i] += gd[(o * index.length + j) * inner + i]!;
+        });
+      }
+      expect(Array.from(x.grad!.data as Float32Array)).toEqual(Array.from(want));
+    }
+    // A -0 gradient lands as 0 + -0 = +0, as PyTorch's index_add into zeros gives.
+    const x = randn([2, 3], { generator: gen, requiresGrad: true });
+    indexSelect(x, 0, long([1, 0])).backward(tensor([[-0, 1, -0], [2, -0, 3]], { dtype: 'float32' }));
+    expect(Array.from(x.grad!.data as Float32Array).map((v) => Object.is(v, -0))).toEqual([false, false, false, false, false, false]);
   });
 
   it('method form', () => {

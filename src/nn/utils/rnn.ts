@@ -58,10 +58,20 @@ export class PackedSequence {
     return map;
   }
 
+  /**
+   * True when every sequence runs all T steps: the packed rows, step by step, are then exactly the padded
+   * (T, B, *) layout, and toPadded / withPadded are reshapes (no index copies).
+   */
+  private allFull(): boolean {
+    const sizes = this.sizes;
+    return sizes.every((n) => n === sizes[0]);
+  }
+
   /** @internal The data as a padded (T, B, *) tensor in sorted order, zeros past each end (differentiable). */
   toPadded(): Tensor {
-    const map = this.rowMap();
     const feat = this.data.shape.slice(1);
+    if (this.allFull()) return reshape(this.data, [this.sizes.length, this.sizes[0] ?? 0, ...feat]);
+    const map = this.rowMap();
     const rows = this.data.shape[0];
     const zero = full([1, ...feat], 0);
     const idx = long(Array.from(map, (r) => (r < 0 ? rows : r)));
@@ -69,10 +79,15 @@ export class PackedSequence {
     return reshape(indexSelect(cat([this.data, zero], 0), 0, idx), [sizes.length, sizes[0] ?? 0, ...feat]);
   }
 
-  /** @internal A PackedSequence of the same layout whose data comes from a padded (T, B, *) sorted-order tensor. */
-  withPadded(padded: Tensor): PackedSequence {
-    const map = this.rowMap();
+  /**
+   * @internal A PackedSequence of the same layout whose data comes from a padded (T, B, *) sorted-order
+   * tensor; with `mayAlias`, when every sequence is full, a reshape of it (pass false for a tensor the
+   * caller's user holds: packed data never shares the user's storage).
+   */
+  withPadded(padded: Tensor, mayAlias = true): PackedSequence {
     const [T, B, ...feat] = padded.shape;
+    if (mayAlias && this.allFull()) return new PackedSequence(reshape(padded, [T * B, ...feat]), this.batchSizes, this.sortedIndices, this.unsortedIndices);
+    const map = this.rowMap();
     const rows: number[] = [];
     map.forEach((r, i) => {
       if (r >= 0) rows[r] = i;
@@ -173,8 +188,9 @@ export function packPaddedSequence(
   if (sorted[0] > T) throw new RangeError(`${op}: a length (${sorted[0]}) exceeds the padded length ${T}`);
   const batchSizes = Array.from({ length: sorted[0] }, (_, t) => sorted.filter((l) => l > t).length);
   const steps = T === sorted[0] ? x : narrow(x, 0, 0, sorted[0]);
-  // withPadded reads only the layout (batchSizes) of the sequence it is called on
-  return new PackedSequence(steps, long(batchSizes), sortedIndices).withPadded(steps);
+  // withPadded reads only the layout (batchSizes) of the sequence it is called on; steps is the caller's
+  // tensor (or a view of it) unless the sort copied it
+  return new PackedSequence(steps, long(batchSizes), sortedIndices).withPadded(steps, sortedIndices !== null);
 }
 
 /**
