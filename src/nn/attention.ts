@@ -12,7 +12,7 @@ import { add } from '../ops/add.js';
 import { where } from '../ops/where.js';
 import { expand } from '../ops/expand.js';
 import { attention, attentionWeights } from '../ops/scaled-dot-product-attention.js';
-import { headScores, headOutput } from '../ops/attention-rows.js';
+import { headScores, headOutput, packedHeadScores, packedHeadOutput } from '../ops/attention-rows.js';
 import { isTracing } from '../autograd/record.js';
 import { markGraphInternal } from '../autograd/graph-internal.js';
 import { boolArg, intArg } from '../ops/args.js';
@@ -225,13 +225,24 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     // products: graph-internal, recycled after backward. An export traces the reshape / transpose chain.
     const fused = !isTracing();
     const heads = (x: Tensor, len: number): Tensor => bf ? splitHeadsBatchFirst(x, H) : transpose(reshape(x, [len, N * H, hd]), 0, 1); // (N * H, len, hd)
-    const [wq, bq] = this.projection(0);
-    const [wk, bk] = this.projection(1);
-    const [wv, bv] = this.projection(2);
-    const project = (x: Tensor, w: Tensor, b: Tensor | null): Tensor => fused ? internal(linear(x, w, b)) : linear(x, w, b);
-    const qp = project(q, wq, bq);
-    const kp = project(k, wk, bk);
-    const vp = project(v, wv, bv);
+    // Self-attention (one tensor as query, key and value) projects once with the whole in_proj_weight
+    // (3E, E): packed (.., 3E) rows whose Q, K, V columns the heads read in place, one product of n = 3E
+    // forward and one each for the input and weight gradients, no narrow views of the weight.
+    const packed = fused && this.sameEmbedDim && query === key && key === value;
+    let qp = q;
+    let kp = k;
+    let vp = v;
+    if (packed) {
+      qp = kp = vp = internal(linear(q, this._parameters.get('in_proj_weight')!, this._parameters.get('in_proj_bias') ?? null));
+    } else {
+      const [wq, bq] = this.projection(0);
+      const [wk, bk] = this.projection(1);
+      const [wv, bv] = this.projection(2);
+      const project = (x: Tensor, w: Tensor, b: Tensor | null): Tensor => fused ? internal(linear(x, w, b)) : linear(x, w, b);
+      qp = project(q, wq, bq);
+      kp = project(k, wk, bk);
+      vp = project(v, wv, bv);
+    }
 
     let mask: Tensor | null = null;
     const am = opts.attnMask ?? null;
@@ -252,10 +263,11 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     let weights: Tensor;
     let merged: Tensor; // rows (N, L) or (L, N) of E = H * hd features, as the output's layout wants them
     if (fused) {
-      const scores = internal(headScores(qp, kp, H, 1 / Math.sqrt(hd), bf)); // read by the softmax only
+      const alpha = 1 / Math.sqrt(hd);
+      const scores = internal(packed ? packedHeadScores(qp, H, alpha, bf) : headScores(qp, kp, H, alpha, bf)); // read by the softmax only
       const w = attentionWeights(scores, mask, p, this.generator);
       weights = w.weights;
-      merged = internal(headOutput(w.dropped, vp, H, bf)); // read by out_proj's linear only
+      merged = internal(packed ? packedHeadOutput(w.dropped, vp, H, bf) : headOutput(w.dropped, vp, H, bf)); // read by out_proj's linear only
     } else {
       const a = attention(heads(qp, L), heads(kp, S), heads(vp, S), mask, p, this.generator);
       weights = a.weights;

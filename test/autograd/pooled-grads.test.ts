@@ -76,26 +76,30 @@ function graphTensors(t: Tensor): Map<string, Tensor[]> {
 describe('MultiheadAttention: graph-internal storage', () => {
   const mhaInput = (batchFirst: boolean) => randn(batchFirst ? [3, 20, 64] : [20, 3, 64], { generator: g, requiresGrad: true });
 
-  for (const batchFirst of [true, false]) {
-    it(`recycles the projections, scores, weights and merged rows after backward (batchFirst ${batchFirst})`, () => {
+  for (const [batchFirst, self] of [[true, true], [false, true], [true, false]] as const) {
+    it(`recycles the projections, scores, weights and merged rows after backward (batchFirst ${batchFirst}, ${self ? 'self' : 'cross'}-attention)`, () => {
       clearGradPool();
       const mha = new MultiheadAttention(64, 4, { batchFirst, generator: g });
       const x = mhaInput(batchFirst);
-      const [out] = mha.forward(x, x, x, { needWeights: false, attnMask: causalMask(20, 20) });
+      const kv = self ? x : mhaInput(batchFirst);
+      const [out] = mha.forward(x, kv, kv, { needWeights: false, attnMask: causalMask(20, 20) });
       const byName = graphTensors(out);
-      // the q, k, v projections (in_proj); out_proj's product is the returned output itself
+      // the in_proj products; out_proj's product is the returned output itself
       const projections = (byName.get('AddmmBackward0') ?? []).filter((t) => t.data !== out.data);
       const internal = [...projections, ...['BmmBackward0', 'SoftmaxBackward0'].flatMap((n) => byName.get(n) ?? [])];
-      // q, k, v projections; scores and the merged rows of weights @ v (the strided bmm: no split or merge
-      // copies in the graph); weights
+      // self-attention: one packed q / k / v product of 3 * 64 columns; cross-attention: three of 64. Then
+      // the scores and the merged rows of weights @ v (the strided bmm: no split or merge copies in the
+      // graph); weights
       expect(byName.get('PermuteBackward0')).toBeUndefined();
-      expect(internal.length).toBe(3 + 2 + 1);
+      expect(projections.map((t) => t.shape[2])).toEqual(self ? [192] : [64, 64, 64]);
+      expect(internal.length).toBe(projections.length + 2 + 1);
       const storages = internal.map((t) => t.data);
       out.sum().backward();
       const free = new Set<Float32Array>();
       for (const len of new Set(storages.map((s) => s.length))) for (let i = 0; i < 64; i++) free.add(activationBuffer(len)); // beside dead gradients of the same length
-      // a storage released early in the pass may already be reused later in it, for the input's gradient
+      // a storage released early in the pass may already be reused later in it, for the inputs' gradients
       free.add(x.grad!.data as Float32Array);
+      free.add(kv.grad!.data as Float32Array);
       expect(internal.map((t, i) => `${t.gradFn!.name}:${free.has(storages[i] as Float32Array)}`)).toEqual(internal.map((t) => `${t.gradFn!.name}:true`));
     });
   }
