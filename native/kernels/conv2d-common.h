@@ -340,6 +340,22 @@ struct ColBlocks {
 };
 
 /**
+ * The K = cinG * kH * kW tap offsets of p into one image's planes of a group (plane floats apart, rows wp
+ * floats apart): tapOff[(c * kH + i) * kW + j] = c * plane + i * dilationH * wp + j * dilationW. size_t
+ * values in the kScratchCol slot (2 floats each), read by every thread; null if scratch memory could not
+ * be had.
+ */
+static inline const size_t* tapOffsets(const nt::Conv2dArgs& p, size_t plane, size_t wp) {
+  const size_t cinG = p.cIn / p.groups, K = cinG * p.kH * p.kW;
+  size_t* tapOff = reinterpret_cast<size_t*>(scratch(kScratchCol, K * (sizeof(size_t) / sizeof(float))));
+  if (tapOff == nullptr) return nullptr;
+  for (size_t c = 0; c < cinG; ++c)
+    for (size_t i = 0; i < p.kH; ++i)
+      for (size_t j = 0; j < p.kW; ++j) tapOff[(c * p.kH + i) * p.kW + j] = c * plane + i * p.dilationH * wp + j * p.dilationW;
+  return tapOff;
+}
+
+/**
  * The columns of a block of whole images as an implicit GEMM operand (gemm.h's BPacker): the packed B
  * panels are written straight from the (padded) planes, so the columns are never stored whole and read
  * back by the packing (at 64 -> 64 channels on 8x8 the column block is 442 KiB: it left L1 and was read
@@ -393,7 +409,7 @@ struct ImplicitCols {
  */
 static inline bool implicitCols(const float* x, const nt::Conv2dArgs& p, size_t g, size_t b0, size_t b1,
                                 ImplicitCols* out) {
-  const size_t cinG = p.cIn / p.groups, K = cinG * p.kH * p.kW, planeIn = p.inH * p.inW;
+  const size_t cinG = p.cIn / p.groups, planeIn = p.inH * p.inW;
   const bool padded = p.padH != 0 || p.padW != 0;
   const size_t plane = padded ? paddedPlane(p) : planeIn, wp = padded ? p.inW + 2 * p.padW : p.inW;
   const float* first = x + (b0 * p.cIn + g * cinG) * planeIn;
@@ -408,12 +424,8 @@ static inline bool implicitCols(const float* x, const nt::Conv2dArgs& p, size_t 
     out->base = first;
     out->imgStride = p.cIn * planeIn;
   }
-  // size_t offsets in a float scratch slot (2 floats each; the slot's memory has no other use here).
-  size_t* tapOff = reinterpret_cast<size_t*>(scratch(kScratchCol, K * (sizeof(size_t) / sizeof(float))));
+  const size_t* tapOff = tapOffsets(p, plane, wp);
   if (tapOff == nullptr) return false;
-  for (size_t c = 0; c < cinG; ++c)
-    for (size_t i = 0; i < p.kH; ++i)
-      for (size_t j = 0; j < p.kW; ++j) tapOff[(c * p.kH + i) * p.kW + j] = c * plane + i * p.dilationH * wp + j * p.dilationW;
   out->tapOff = tapOff;
   out->wp = wp;
   out->P = p.outH * p.outW;

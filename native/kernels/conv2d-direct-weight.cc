@@ -156,12 +156,8 @@ bool directConv2dBackwardWeight(const float* x, const float* gy, float* gw, cons
   }
   const bool padded = p.padH != 0 || p.padW != 0;
   const size_t wp = padded ? p.inW + 2 * p.padW : p.inW, plane = padded ? paddedPlane(p) : p.inH * p.inW;
-  // size_t offsets in a float scratch slot (2 floats each), read by every thread.
-  size_t* tapOff = reinterpret_cast<size_t*>(scratch(kScratchCol, K * (sizeof(size_t) / sizeof(float))));
+  const size_t* tapOff = tapOffsets(p, plane, wp);
   if (tapOff == nullptr) return false;
-  for (size_t c = 0; c < cinG; ++c)
-    for (size_t i = 0; i < p.kH; ++i)
-      for (size_t j = 0; j < p.kW; ++j) tapOff[(c * p.kH + i) * p.kW + j] = c * plane + i * p.dilationH * wp + j * p.dilationW;
   // Chunks of the batch, each split into tap ranges when there are fewer chunks than threads (the ranges
   // change which sums a task forms, not their order).
   const size_t chunks = minz(p.n, kWeightChunks), threads = static_cast<size_t>(nt::numThreads());
