@@ -148,6 +148,7 @@ export function packedHeadScores(qkv: Tensor, heads: number, alpha: number, batc
     return [gx];
   }, undefined, { ownsOutput: true });
 }
+
 /**
  * The attention output P V per head, merged into rows: p (N * H, L, S) and value rows v ((N, S, E) batch
  * first, else (S, N, E)) give (N * L, E) rows in (N, L) order batch first, else (L * N, E) in (L, N) order.
