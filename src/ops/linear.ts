@@ -5,6 +5,7 @@ import { getBackend } from '../backend/select.js';
 import { describeValue } from '../util/describe.js';
 import { tensorArg } from './args.js';
 import { activationBuffer, gradBuffer } from '../util/grad-pool.js';
+import { fillRows } from '../util/fill-rows.js';
 
 /**
  * Affine map over the last dim.
@@ -85,14 +86,4 @@ export function linearAs(x: Tensor, weight: Tensor, bias: Tensor | null, lead: r
 /** A gradient buffer of n floats: pooled when a beta-0 product writes all of it, else zeros. */
 function productBuffer(n: number, written: boolean): Float32Array {
   return written ? gradBuffer(n) : new Float32Array(n);
-}
-
-/**
- * y (m rows of row.length) = row in every row: the first row set, then the filled part copied after itself
- * (1, 2, 4, ... rows per copyWithin, one memmove each) rather than m small sets.
- */
-function fillRows(y: Float32Array, row: Float32Array, m: number): void {
-  const total = m * row.length;
-  y.set(row, 0);
-  for (let filled = row.length; filled < total; filled *= 2) y.copyWithin(filled, 0, Math.min(filled, total - filled));
 }

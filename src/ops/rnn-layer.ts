@@ -19,6 +19,7 @@ import { Tensor } from '../tensor.js';
 import { record } from '../autograd/record.js';
 import { getBackend } from '../backend/select.js';
 import { gradBuffer, gradBufferZeroed, releaseGrad } from '../util/grad-pool.js';
+import { fillRows } from '../util/fill-rows.js';
 import {
   gateCount, gruBackward, gruForward, rnnBackward, rnnForward, type RnnMode,
 } from './rnn-cells.js';
@@ -37,12 +38,9 @@ function mm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: num
 }
 
 /** Each row of `out` (rows, cols) set to `bias`, or zeros. */
-function fillRows(out: Float32Array, bias: Float32Array | null, rows: number, cols: number): void {
-  if (!bias) {
-    out.fill(0, 0, rows * cols);
-    return;
-  }
-  for (let r = 0; r < rows; r++) out.set(bias, r * cols);
+function biasRows(out: Float32Array, bias: Float32Array | null, rows: number, cols: number): void {
+  if (bias) fillRows(out, bias, rows);
+  else out.fill(0, 0, rows * cols);
 }
 
 /** Column sums of m (rows, cols) in float64, as float32 (the backend's columnSum). */
@@ -76,8 +74,8 @@ export function rnnLayer(
   const order = Array.from({ length: T }, (_, k) => (opts.reverse ? T - 1 - k : k));
 
   // Input projection of every step at once: XI = x @ W_ih^T + b_ih (T * B, G).
-  const XI = gradBuffer(T * B * G); // every row set by fillRows
-  fillRows(XI, bih ? (bih.data as Float32Array) : null, T * B, G);
+  const XI = gradBuffer(T * B * G); // every row set by biasRows
+  biasRows(XI, bih ? (bih.data as Float32Array) : null, T * B, G);
   mm(xd, wihd, XI, T * B, G, I, false, true, 1);
 
   const out = new Float32Array((T + (lstm ? 2 : 1)) * B * H); // [Y; hN; cN], Y zero where a row has ended
@@ -104,7 +102,7 @@ export function rnnLayer(
     const hRun = hCur.subarray(0, n * H);
     if (gru) {
       const hh = HH!.subarray(t * B * G, t * B * G + n * G);
-      fillRows(hh, bhhd, n, G);
+      biasRows(hh, bhhd, n, G);
       mm(hRun, whhd, hh, n, G, H, false, true, 1);
       gruForward(a, hh, hRun, hNew, n, H);
     } else {
