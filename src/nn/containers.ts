@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor.js';
 import { Module, type AnyModule } from './module.js';
 import { reluFusion } from './fusion.js';
-import { consumesPrivately, producesPrivately, registerPrivacyRule } from './graph-internal.js';
+import { consumesPrivately, plainClassOf, producesPrivately, registerPrivacyRule } from './graph-internal.js';
 import { markGraphInternal, markOwnsStorage, ownsStorage, releaseIfDead } from '../autograd/graph-internal.js';
 import { Flatten } from './flatten.js';
 import { describeValue } from '../util/describe.js';
@@ -126,7 +126,7 @@ export class Sequential extends ModuleSequence {
 
 /** An exact Flatten whose forward is the class's own (it keeps nothing and runs no user code). */
 function plainFlatten(m: unknown): boolean {
-  return m instanceof Flatten && m.constructor === Flatten && !Object.prototype.hasOwnProperty.call(m, 'forward');
+  return plainClassOf(m) === Flatten;
 }
 
 registerPrivacyRule(Sequential, {

@@ -52,8 +52,8 @@ const passers = new Set<Function>([Dropout]);
 
 /** True if m passes its input on privately (see above). */
 export function passesPrivately(m: unknown): boolean {
-  if (m === null || typeof m !== 'object' || Object.prototype.hasOwnProperty.call(m, 'forward')) return false;
-  return passers.has(m.constructor);
+  const cls = plainClassOf(m);
+  return cls !== undefined && passers.has(cls);
 }
 
 /** Register a library class (exact instances with their class's forward follow `rule`). */
@@ -62,10 +62,20 @@ export function registerPrivacyRule(cls: Function, rule: PrivacyRule): void {
   rules.set(cls, rule);
 }
 
-function ruleOf(m: unknown): PrivacyRule | undefined {
+/**
+ * m's class when m is an instance running its class's own forward (no forward set on the instance, as a
+ * hook or a patch would), else undefined: only such instances follow a library class's rule.
+ */
+// eslint-disable-next-line @typescript-eslint/ban-types
+export function plainClassOf(m: unknown): Function | undefined {
   if (m === null || typeof m !== 'object') return undefined;
   if (Object.prototype.hasOwnProperty.call(m, 'forward')) return undefined;
-  return rules.get(m.constructor);
+  return m.constructor;
+}
+
+function ruleOf(m: unknown): PrivacyRule | undefined {
+  const cls = plainClassOf(m);
+  return cls === undefined ? undefined : rules.get(cls);
 }
 
 /** True if m keeps no reference to its input and returns storage of its own (see above). */
